@@ -1,1 +1,50 @@
-export {}
+// The client
+export { LegacyChatClient } from './legacy-chat-client.js'
+export { ChatSession, conversationIdOf } from './chat-session.js'
+export type { FromOptions, TranscriptRequest } from './chat-session.js'
+export { findAccountRoot } from './find-account-root.js'
+export type { FindAccountRootOptions } from './find-account-root.js'
+export type { AvailabilityQuery, ChatFormat, LegacyChatClientOptions, RequestOptions, StartChatRequest } from './options.js'
+
+// The model
+export { Links } from './links.js'
+export type { Link } from './links.js'
+export type {
+  A2ATransferEvent,
+  ChatEvent,
+  ChatEventBase,
+  ChatInfo,
+  ChatSnapshot,
+  ChatState,
+  EventsPage,
+  LineEvent,
+  LineSource,
+  LineStatusEvent,
+  StateEvent,
+  Survey,
+  SurveyAnswer,
+  SurveyEntry,
+  SurveyQuestion,
+  TypingStatus,
+  UnknownEvent,
+  UrlEvent,
+} from './model.js'
+
+// Errors
+export {
+  AbortedError,
+  BodyTooLargeError,
+  ChatBridgeError,
+  ChatGoneError,
+  DecodeError,
+  ForeignOriginError,
+  HttpError,
+  InvalidArgumentError,
+  NetworkError,
+  RelationMissingError,
+  TimeoutError,
+} from './errors.js'
+export type { ChatBridgeErrorCode } from './errors.js'
+
+// Safe display of URIs, for code that logs them
+export { redactUri } from './redact.js'

@@ -1,0 +1,126 @@
+import * as t from 'io-ts'
+import { isLeft } from 'fp-ts/lib/Either.js'
+import { ChatEventCodec } from './event-codec.js'
+import { LenientBoolean, LenientNumber, LenientRecord, LenientString, RawLinks, oneOrMany } from './lenient-codecs.js'
+
+/**
+ * Codecs of the legacy resources, in their JSON shape (XML is mapped to the same shape first).
+ * Sections are lenient objects: unknown fields pass through and stay in `raw`.
+ */
+
+/** An object section whose listed fields are decoded and whose other fields are kept as they are. */
+function section<P extends t.Props>(name: string, props: P): t.Type<Record<string, unknown> & t.TypeOfPartialProps<P>, unknown, unknown> {
+  const fields = t.partial(props)
+  type Section = Record<string, unknown> & t.TypeOfPartialProps<P>
+  return new t.Type<Section, unknown, unknown>(
+    name,
+    (input): input is Section => LenientRecord.is(input),
+    (input, context) => {
+      const record = LenientRecord.validate(input, context)
+      if (isLeft(record)) return record
+      const decoded = fields.validate(record.right, context)
+      if (isLeft(decoded)) return decoded
+      return t.success({ ...record.right, ...decoded.right })
+    },
+    t.identity,
+  )
+}
+
+/** `events` section: links and events (the `event` key is missing when there are none). */
+export const EventsSection = section('events', {
+  link: RawLinks,
+  event: oneOrMany(ChatEventCodec),
+})
+
+/** `info` section; ids are strings since they exceed 2^32 and some servers quote them. */
+export const InfoSection = section('info', {
+  link: RawLinks,
+  state: LenientString,
+  chatSessionKey: LenientString,
+  skillName: LenientString,
+  skillId: LenientString,
+  agentName: LenientString,
+  agentId: LenientString,
+  startTime: LenientString,
+  duration: LenientNumber,
+  lastUpdate: LenientString,
+  chatTimeout: LenientNumber,
+  visitorId: LenientString,
+  agentTyping: LenientString,
+  visitorTyping: LenientString,
+  visitorName: LenientString,
+  rtSessionId: LenientString,
+  participantId: LenientString,
+  engagementId: LenientString,
+  campaignId: LenientString,
+  language: LenientString,
+})
+
+/** `GET {chat}`: the whole chat resource. */
+export const ChatDocument = t.type({ chat: section('chat', { link: RawLinks, events: EventsSection, info: InfoSection }) }, 'ChatDocument')
+
+/** `GET {chat}/events`. */
+export const EventsDocument = t.type({ events: EventsSection }, 'EventsDocument')
+
+/** `GET {chat}/info`. */
+export const InfoDocument = t.type({ info: InfoSection }, 'InfoDocument')
+
+/** The legacy error body `{"error":{time,message,internalCode}}`. */
+export const ErrorDocument = t.type(
+  { error: section('error', { time: LenientString, message: LenientString, internalCode: LenientNumber }) },
+  'ErrorDocument',
+)
+
+/** A one-field document such as `{"visitorName":"You"}`. */
+export function scalarDocument<A>(key: string, codec: t.Type<A, A, unknown>): t.Type<{ [k: string]: A }, unknown, unknown> {
+  return t.type({ [key]: codec }, `${key}Document`)
+}
+
+export const AvailabilityDocument = scalarDocument('availability', LenientBoolean)
+export const EstimatedWaitTimeDocument = scalarDocument('estimatedWaitTime', LenientNumber)
+export const AvailableSlotsDocument = scalarDocument('availableSlots', LenientNumber)
+export const VisitorNameDocument = scalarDocument('visitorName', LenientString)
+export const VisitorTypingDocument = scalarDocument('visitorTyping', LenientString)
+export const AgentTypingDocument = scalarDocument('agentTyping', LenientString)
+
+const SurveyEntryCodec = section('entry', {
+  value: LenientString,
+  displayValue: LenientString,
+  checked: LenientBoolean,
+  logic: section('logic', { showLogicId: oneOrMany(LenientString) }),
+})
+
+const SurveyQuestionCodec = t.intersection(
+  [
+    section('question', {
+      logicId: LenientString,
+      order: LenientNumber,
+      mandatory: LenientBoolean,
+      type: LenientString,
+      validationType: LenientString,
+      label: LenientString,
+      lastKnownValue: LenientString,
+      entry: oneOrMany(t.union([SurveyEntryCodec, LenientString])),
+    }),
+    t.type({ id: LenientString }),
+  ],
+  'question',
+)
+
+/** A survey structure: `{"survey":{id,title,header,questions:{question:[…]}}}`. */
+export const SurveyDocument = t.type(
+  {
+    survey: t.intersection([
+      section('survey', {
+        title: LenientString,
+        header: LenientString,
+        questions: section('questions', { question: oneOrMany(SurveyQuestionCodec) }),
+      }),
+      t.type({ id: LenientString }),
+    ]),
+  },
+  'SurveyDocument',
+)
+
+/** The Domain API answer for one service: `{"service","account","baseURI"}`. */
+export const BaseUriDocument = t.type({ baseURI: LenientString }, 'BaseUriDocument')

@@ -1,0 +1,95 @@
+import { ForeignOriginError, RelationMissingError } from './errors.js'
+import { redactUri } from './redact.js'
+
+/** One link relation as it arrived, its href resolved against the document it came in. */
+export interface Link {
+  readonly rel: string
+  readonly href: URL
+}
+
+/**
+ * The links of one resource, looked up by relation. Lookups never guess a URI: a relation that is
+ * not there is a {@link RelationMissingError} naming the relation and the resource.
+ */
+export class Links {
+  /** The URI of the document these links came in. */
+  readonly resource: URL
+  readonly #byRel: ReadonlyMap<string, URL>
+  readonly #all: readonly Link[]
+
+  constructor(resource: URL, links: readonly Link[]) {
+    this.resource = resource
+    this.#all = links
+    const byRel = new Map<string, URL>()
+    // The first link of a relation wins, as clients that index by position would see it.
+    for (const link of links) if (!byRel.has(link.rel)) byRel.set(link.rel, link.href)
+    this.#byRel = byRel
+  }
+
+  /** True when the relation is present. */
+  has(rel: string): boolean {
+    return this.#byRel.has(rel)
+  }
+
+  /** The relation's URI, or `undefined` when absent. */
+  get(rel: string): URL | undefined {
+    const href = this.#byRel.get(rel)
+    return href === undefined ? undefined : new URL(href)
+  }
+
+  /** The relation's URI; throws {@link RelationMissingError} when absent. */
+  require(rel: string): URL {
+    const href = this.get(rel)
+    if (href === undefined) throw new RelationMissingError({ rel, resource: redactUri(this.resource) })
+    return href
+  }
+
+  /** Every link, in document order. */
+  all(): readonly Link[] {
+    return this.#all
+  }
+
+  /** The relation names present, in document order. */
+  rels(): string[] {
+    return [...this.#byRel.keys()]
+  }
+}
+
+/**
+ * Resolves a link's href against the document it came in, mending the malformed forms the public
+ * documentation itself shows: `https:/host/…` (one slash) and `host/…` (no scheme).
+ * Returns `undefined` when nothing sensible can be made of it.
+ */
+export function resolveHref(href: string, base: URL): URL | undefined {
+  const trimmed = href.trim()
+  if (trimmed === '') return undefined
+  // `https:/host/path` parses as a path on the base origin; mend it to `https://host/path`.
+  const oneSlash = /^(https?):\/(?!\/)/i.exec(trimmed)
+  if (oneSlash !== null) return parse(`${oneSlash[1]}://${trimmed.slice(oneSlash[0].length)}`)
+  if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed) && !/^[^/:]+:\d+(\/|$)/.test(trimmed)) return parse(trimmed)
+  if (trimmed.startsWith('/') || trimmed.startsWith('.') || trimmed.startsWith('?')) return parse(trimmed, base)
+  // A scheme-less `host/…` (or `host:port/…`): take the scheme of the document it came in.
+  const firstSegment = trimmed.split(/[/?#]/, 1)[0] ?? ''
+  if (firstSegment.includes('.') || firstSegment.includes(':') || firstSegment === base.host) {
+    return parse(`${base.protocol}//${trimmed}`)
+  }
+  return parse(trimmed, base)
+}
+
+function parse(href: string, base?: URL): URL | undefined {
+  try {
+    return new URL(href, base)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Throws {@link ForeignOriginError} unless `target` is on the account's origin or an allowed one,
+ * so the app key is only ever sent home.
+ */
+export function assertAllowedOrigin(target: URL, home: URL, allowedOrigins: ReadonlySet<string>, resource: URL): void {
+  const scheme = target.protocol
+  if ((scheme === 'http:' || scheme === 'https:') && (target.origin === home.origin || allowedOrigins.has(target.origin))) return
+  throw new ForeignOriginError({ href: redactUri(target), resource: redactUri(resource) })
+}

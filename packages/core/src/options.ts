@@ -1,0 +1,79 @@
+import type { Dispatcher } from 'undici'
+
+/** The wire format chatbridge asks the legacy server for. */
+export type ChatFormat = 'json' | 'xml'
+
+/** Options of {@link LegacyChatClient}; every field but the first two has a default. */
+export interface LegacyChatClientOptions {
+  /** The account root URI, `https://{domain}/api/account/{accountId}` (see {@link findAccountRoot}). */
+  readonly accountRoot: string | URL
+  /** The app key, sent as `Authorization: LivePerson appKey=…` to the account's origin only. */
+  readonly appKey: string
+  /** Wire format; default `'json'`. Both decode into the same model. */
+  readonly format?: ChatFormat
+  /**
+   * The undici dispatcher for every request. Default: an `Agent` owned by the client (closed by
+   * `close()`), with `connections` per origin and the timeouts below.
+   */
+  readonly dispatcher?: Dispatcher
+  /** Sockets per origin for the owned dispatcher; default 16. */
+  readonly connections?: number
+  /** Whole-request timeout in milliseconds (headers and body); default 10 000. */
+  readonly requestTimeoutMs?: number
+  /** Connect timeout in milliseconds for the owned dispatcher; default 5 000. */
+  readonly connectTimeoutMs?: number
+  /** Largest response body accepted, in bytes; default 1 MiB (1 048 576). */
+  readonly maxBodyBytes?: number
+  /** Other origins (e.g. `https://lo.convep.liveperson.net`) links may point to; default none. */
+  readonly allowedOrigins?: readonly string[]
+  /**
+   * How requests go out: `'fetch'` (global `fetch` with the undici dispatcher; visible to nock) or
+   * `'request'` (`undici.request`). Default `'fetch'`.
+   */
+  readonly transport?: 'fetch' | 'request'
+}
+
+/** Per-call options. */
+export interface RequestOptions {
+  /** Aborts the request; the call then rejects with `AbortedError`. */
+  readonly signal?: AbortSignal
+  /** Overrides the client's `requestTimeoutMs` for this call. */
+  readonly timeoutMs?: number
+}
+
+/** The body of a chat request (`POST chat/request`). Only documented fields are typed. */
+export interface StartChatRequest {
+  /** The skill **name** (not its id). */
+  readonly skill?: string
+  /** Seconds (0–86 400) the visitor is willing to wait. */
+  readonly maxWaitTime?: number
+  /** Seconds without a request after which the server ends the chat (`chatTimeout`); server default 40. */
+  readonly interactionTimeout?: number
+  readonly visitorIp?: string
+  readonly chatReferrer?: string
+  readonly userAgent?: string
+  readonly visitorId?: string
+  /** Lines shown to the agent only. */
+  readonly preChatLines?: readonly string[]
+  readonly survey?: Readonly<Record<string, unknown>>
+  readonly engagementId?: string | number
+  readonly campaignId?: string | number
+  readonly language?: string
+  readonly participantId?: string
+  readonly conversationId?: string
+  readonly LETagVisitorId?: string
+  readonly LETagSessionId?: string
+  readonly LETagContextId?: string
+  /** Further fields sent as they are (e.g. `a2a*` fields of an account-to-account transfer). */
+  readonly extra?: Readonly<Record<string, unknown>>
+}
+
+/** Query of the availability, wait-time and slots checks. */
+export interface AvailabilityQuery {
+  readonly skill?: string
+  readonly serviceQueue?: string
+  /** Seconds, 0–86 400; with 0 only an agent free right now counts. */
+  readonly maxWaitTime?: number
+  /** An agent's login name; cannot be combined with the others. */
+  readonly agent?: string
+}

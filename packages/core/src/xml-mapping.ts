@@ -1,0 +1,57 @@
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
+
+/**
+ * The XML mapping chatbridge assumes for the legacy API (no public XML example exists; see the
+ * reference's §14). Kept in this one module so it can change in one place:
+ * - a JSON key starting with `@` is an XML attribute without the `@` (`<event id="1" type="line">`);
+ * - other keys are child elements; a JSON array is the element repeated;
+ * - the root element is the top-level JSON key (`<chat>`, `<events>`, `<info>`, `<error>`);
+ * - every value is text, decoded exactly like its JSON string form.
+ */
+
+/** Thrown for XML that is not well-formed or not allowed; the caller wraps it as a decode error. */
+export class XmlSyntaxError extends Error {}
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  // Keep every value a string: the codecs decide what is a number (and `00042` stays `00042`).
+  parseTagValue: false,
+  parseAttributeValue: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  textNodeName: '#text',
+  trimValues: true,
+  processEntities: true,
+  htmlEntities: true,
+})
+
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  textNodeName: '#text',
+  suppressEmptyNode: false,
+})
+
+// The legacy service never sends a DTD; refusing it up front rules out entity expansion and
+// external entities whatever the parser would do with them.
+const DOCTYPE = /<!DOCTYPE/i
+
+/** Parses an XML document into the JSON shape of the same resource. */
+export function parseXml(text: string): unknown {
+  if (DOCTYPE.test(text)) throw new XmlSyntaxError('a DOCTYPE declaration is not allowed')
+  const valid = XMLValidator.validate(text)
+  if (valid !== true) {
+    throw new XmlSyntaxError(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`)
+  }
+  try {
+    return parser.parse(text) as unknown
+  } catch (error) {
+    throw new XmlSyntaxError(error instanceof Error ? error.message : String(error))
+  }
+}
+
+/** Serialises a JSON-shaped request body (one top-level key) as XML. */
+export function toXml(document: Readonly<Record<string, unknown>>): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>${builder.build(document)}`
+}
