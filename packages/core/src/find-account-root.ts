@@ -14,6 +14,8 @@ export interface FindAccountRootOptions extends RequestOptions {
   readonly domainApi?: string | URL
   /** The undici dispatcher to use; default: one made for this call and closed after it. */
   readonly dispatcher?: Dispatcher
+  /** As in the client options; default `'request'`. */
+  readonly transport?: 'fetch' | 'request'
 }
 
 /**
@@ -32,6 +34,7 @@ export async function findAccountRoot(options: FindAccountRootOptions): Promise<
     format: 'json',
     ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
     ...(options.timeoutMs === undefined ? {} : { requestTimeoutMs: options.timeoutMs }),
+    ...(options.transport === undefined ? {} : { transport: options.transport }),
   })
   try {
     const uri = new URL(`/api/account/${options.accountId}/service/${encodeURIComponent(service)}/baseURI.json?version=1.0`, home)

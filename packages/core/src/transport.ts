@@ -41,7 +41,7 @@ const DEFAULTS = {
   requestTimeoutMs: 10_000,
   connectTimeoutMs: 5_000,
   maxBodyBytes: 1_048_576,
-  transport: 'fetch',
+  transport: 'request',
 } as const
 
 const MAX_REDIRECTS = 5

@@ -11,7 +11,7 @@ const chatPath = `/api/account/12345678/chat/${CHAT_ID}`
 async function snapshotOf(body: string, format: 'json' | 'xml'): Promise<ChatSnapshot> {
   const type = format === 'json' ? 'application/json' : 'application/xml'
   nock(ORIGIN).get(chatPath).query(true).reply(200, body, { 'content-type': type })
-  const client = new LegacyChatClient({ accountRoot: ROOT, appKey: APP_KEY, format })
+  const client = new LegacyChatClient({ accountRoot: ROOT, appKey: APP_KEY, format, transport: 'fetch' })
   try {
     return await client.attach(CHAT_URI).snapshot({ from: 0 })
   } finally {
@@ -113,7 +113,7 @@ describe('the documented chat resource example', () => {
       .get(chatPath)
       .query({ v: '1', NC: 'true', from: '0' })
       .reply(200, fixture('seed-chat.xml'), { 'content-type': 'application/xml' })
-    const client = new LegacyChatClient({ accountRoot: ROOT, appKey: APP_KEY, format: 'xml' })
+    const client = new LegacyChatClient({ accountRoot: ROOT, appKey: APP_KEY, format: 'xml', transport: 'fetch' })
     await client.attach(CHAT_ID).snapshot({ from: 0 })
     await client.close()
     expect(scope.isDone()).toBe(true)

@@ -11,7 +11,7 @@ const json = { 'content-type': 'application/json' }
 const auth = { authorization: `LivePerson appKey=${APP_KEY}` }
 
 function client(format: 'json' | 'xml' = 'json'): LegacyChatClient {
-  return new LegacyChatClient({ accountRoot: `${ROOT}/`, appKey: APP_KEY, format })
+  return new LegacyChatClient({ accountRoot: `${ROOT}/`, appKey: APP_KEY, format, transport: 'fetch' })
 }
 
 /** A chat whose links are known (one read of the seed resource). */
@@ -244,7 +244,7 @@ describe('every documented operation, as it goes on the wire', () => {
       .get('/api/account/12345678/service/conversationVep/baseURI.json')
       .query((query) => query['version'] === '1.0')
       .reply(200, { service: 'conversationVep', account: '12345678', baseURI: 'va-e.convep.liveperson.net' }, json)
-    const root = await findAccountRoot({ accountId: '12345678' })
+    const root = await findAccountRoot({ accountId: '12345678', transport: 'fetch' })
     expect(root.href).toBe('https://va-e.convep.liveperson.net/api/account/12345678')
   })
 

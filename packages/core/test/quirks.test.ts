@@ -14,7 +14,7 @@ async function read(body: unknown, format: 'json' | 'xml' = 'json'): Promise<Cha
     .get(chatPath)
     .query(true)
     .reply(200, text, { 'content-type': format === 'json' ? 'application/json' : 'application/xml' })
-  const client = new LegacyChatClient({ accountRoot: ROOT, appKey: APP_KEY, format })
+  const client = new LegacyChatClient({ accountRoot: ROOT, appKey: APP_KEY, format, transport: 'fetch' })
   try {
     return await client.attach(CHAT_URI).snapshot()
   } finally {
