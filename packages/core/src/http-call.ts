@@ -67,6 +67,8 @@ export const requestCall: HttpCall = async (init) => {
     },
     body: response.body,
     discard: () => {
+      // undici reports a destroyed body as an 'error' event; nobody is reading it any more.
+      response.body.on('error', () => undefined)
       response.body.destroy()
     },
   }

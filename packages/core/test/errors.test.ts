@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   AbortedError,
   BodyTooLargeError,
@@ -29,9 +29,11 @@ afterEach(async () => {
   server = undefined
 })
 
+let transport: 'fetch' | 'request' = 'request'
+
 async function serve(handler: Parameters<typeof startLoopback>[0], options: Partial<LegacyChatClientOptions> = {}): Promise<LegacyChatClient> {
   server = await startLoopback(handler)
-  client = new LegacyChatClient({ accountRoot: `${server.origin}/api/account/1`, appKey: APP_KEY, ...options })
+  client = new LegacyChatClient({ accountRoot: `${server.origin}/api/account/1`, appKey: APP_KEY, transport, ...options })
   return client
 }
 
@@ -52,7 +54,11 @@ async function failure(promise: Promise<unknown>): Promise<ChatBridgeError> {
   return error as ChatBridgeError
 }
 
-describe('typed errors, by where they fail, with no app key in them', () => {
+describe.each(['request', 'fetch'] as const)('typed errors over %s, by where they fail, with no app key in them', (path) => {
+  beforeEach(() => {
+    transport = path
+  })
+
   it('HttpError carries the status, internalCode and server message', async () => {
     const c = await serve(json(400, { error: { time: '2017-12-06T16:29:45.438-05:00', message: 'Cannot add line while not in chat', internalCode: 5 } }))
     const chat = c.attach(`${server?.origin}${CHAT}`)
@@ -80,7 +86,7 @@ describe('typed errors, by where they fail, with no app key in them', () => {
     const probe = await startLoopback(() => undefined)
     const origin = probe.origin
     await probe.close()
-    client = new LegacyChatClient({ accountRoot: `${origin}/api/account/1`, appKey: APP_KEY })
+    client = new LegacyChatClient({ accountRoot: `${origin}/api/account/1`, appKey: APP_KEY, transport })
     const error = await failure(client.attach('H1-abcK2').snapshot())
     expect(error).toBeInstanceOf(NetworkError)
     expect(error).toMatchObject({ code: 'E_NETWORK', outcomeUnknown: false })
