@@ -172,15 +172,16 @@ export class RelationMissingError extends ChatBridgeError {
 }
 
 /**
- * A link points outside the account root's origin (or to a non-HTTP scheme). chatbridge refuses to
- * follow it, so credentials never leave home, unless the origin was allowed in the client options.
+ * A link points outside the account: another origin, a path outside the account root, or a
+ * non-HTTP scheme. chatbridge refuses to follow it, so credentials never leave home, unless the
+ * origin was allowed in the client options.
  */
 export class ForeignOriginError extends ChatBridgeError {
   readonly href: string
   readonly resource: string
 
   constructor(init: { href: string; resource: string }) {
-    super('E_FOREIGN_ORIGIN', `refusing to follow ${init.href} found in ${init.resource}: not the account's origin`)
+    super('E_FOREIGN_ORIGIN', `refusing to follow ${init.href} found in ${init.resource}: it is outside the account`)
     this.href = init.href
     this.resource = init.resource
   }

@@ -85,11 +85,20 @@ function parse(href: string, base?: URL): URL | undefined {
 }
 
 /**
- * Throws {@link ForeignOriginError} unless `target` is on the account's origin or an allowed one,
- * so the app key is only ever sent home.
+ * Throws {@link ForeignOriginError} unless `target` is under the account root on its origin, or on
+ * an allowed origin, so the app key is only ever sent home.
  */
 export function assertAllowedOrigin(target: URL, home: URL, allowedOrigins: ReadonlySet<string>, resource: URL): void {
   const scheme = target.protocol
-  if ((scheme === 'http:' || scheme === 'https:') && (target.origin === home.origin || allowedOrigins.has(target.origin))) return
+  if (scheme === 'http:' || scheme === 'https:') {
+    if (allowedOrigins.has(target.origin)) return
+    // On the home origin, a link must stay under the account root: `../../admin` is not the chat's.
+    if (target.origin === home.origin && isUnder(target.pathname, home.pathname)) return
+  }
   throw new ForeignOriginError({ href: redactUri(target), resource: redactUri(resource) })
+}
+
+function isUnder(path: string, root: string): boolean {
+  const base = root.endsWith('/') ? root : `${root}/`
+  return path === root || path.startsWith(base) || base === '/'
 }

@@ -205,6 +205,13 @@ describe.each(['request', 'fetch'] as const)('typed errors over %s, by where the
     }
   })
 
+  it('relative links that climb out of the account root are refused', async () => {
+    const c = await serve(json(200, { chat: { link: [{ '@href': '../../../../admin/events', '@rel': 'events' }] } }))
+    const error = await failure(c.attach('H1-abcK2').addLine('x'))
+    expect(error).toMatchObject({ code: 'E_FOREIGN_ORIGIN' })
+    expect(server?.requests.map((request) => request.url.split('?')[0])).toEqual([CHAT])
+  })
+
   it('links to non-HTTP schemes are refused', async () => {
     const c = await serve(json(200, { chat: { link: [{ '@href': 'javascript:alert(1)', '@rel': 'events' }, { '@href': 'file:///etc/passwd', '@rel': 'info' }] } }))
     const chat = c.attach('H1-abcK2')

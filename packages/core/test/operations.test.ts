@@ -253,6 +253,6 @@ describe('every documented operation, as it goes on the wire', () => {
     expect(c.attach(CHAT_URI).uri.href).toBe(CHAT_URI)
     expect(c.attach(CHAT_ID).uri.href).toBe(CHAT_URI)
     expect(c.attach(CHAT_ID).conversationId).toBe(CHAT_ID)
-    expect(() => c.attach('https://elsewhere.example/api/account/1/chat/x')).toThrow(/not the account's origin/)
+    expect(() => c.attach('https://elsewhere.example/api/account/1/chat/x')).toThrow(/outside the account/)
   })
 })
