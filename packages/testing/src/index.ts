@@ -1,1 +1,25 @@
-export {}
+// Server
+export { startLegacyChatServer } from './server.js'
+export type { LegacyChatServer, LegacyChatServerOptions } from './server.js'
+export type { AgentIdentity, ChatSignal, ChatState, EndReason, LegacyChat, WireEvent } from './chat-session.js'
+export type { LineMatcher } from './line-matcher.js'
+export type { Availability } from './routes.js'
+export type { RouteName } from './router.js'
+export { routeNames } from './router.js'
+
+// Agents
+export { autoAgent } from './agent-script.js'
+export type { AgentAction, AgentScriptOutcome, AgentScriptRun, AgentStep, AgentTrigger, AutoAgentOptions, ChatAgent } from './agent-script.js'
+
+// Time
+export { createManualClock, systemClock } from './clock.js'
+export type { Clock, ClockTimer, ManualClock } from './clock.js'
+
+// Quirks and faults
+export { defaultQuirks } from './quirks.js'
+export type { QuirkSwitches } from './quirks.js'
+export type { Fault, FaultControl, FaultHandle, FaultKind, FaultRequest, FaultRule } from './faults.js'
+export type { RequestLogEntry, RequestLogView } from './request-log.js'
+
+// XML mapping
+export { fromXml, toXml } from './xml-mapping.js'

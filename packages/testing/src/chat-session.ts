@@ -1,0 +1,335 @@
+import type { AgentScriptRun, AgentStep } from './agent-script.js'
+import { runAgentScript } from './agent-script.js'
+import type { Clock } from './clock.js'
+import type { LineMatcher } from './line-matcher.js'
+import { matchesLine } from './line-matcher.js'
+import type { QuirkSwitches } from './quirks.js'
+import { formatWireTime } from './wire-time.js'
+
+/** The states the service reports for a chat. */
+export type ChatState = 'waiting' | 'chatting' | 'ended'
+
+/** Why a chat ended. */
+export type EndReason = 'visitor' | 'agent' | 'timeout'
+
+/** An agent as the visitor sees it: display name and numeric id. */
+export interface AgentIdentity {
+  readonly name: string
+  readonly id: number
+}
+
+/** One event of a chat as it goes on the wire (`@id`, `@type`, `time`, then the type's fields). */
+export type WireEvent = Readonly<Record<string, unknown>> & {
+  readonly '@id': string
+  readonly '@type': string
+  readonly time: string
+}
+
+/** What a chat emits for its listeners. */
+export type ChatSignal = 'event' | 'poll' | 'closed'
+
+/** What a chat needs from its server. */
+export interface ChatEnvironment {
+  readonly clock: Clock
+  readonly quirks: () => QuirkSwitches
+  readonly utcOffsetMinutes: number
+  /** Removes the chat from the server (404 from then on). */
+  readonly drop: (chat: ChatSession) => void
+}
+
+/** Fixed ids the chat reports in `info`, drawn when the chat starts. */
+export interface ChatIds {
+  readonly visitorId: number
+  readonly rtSessionId: number
+  readonly skillId: number
+}
+
+/**
+ * A chat as a test sees and drives it: the agent's side (`accept`, `say`, …), what the visitor did,
+ * and promises that settle on what happens next. Agent methods throw when the chat is not in a
+ * state where the action makes sense (e.g. `say` before `accept`).
+ */
+export interface LegacyChat {
+  /** The chat id (last segment of the chat URI). */
+  readonly id: string
+  /** The chat URI the visitor got in `Location`. */
+  readonly uri: string
+  readonly state: ChatState
+  readonly events: readonly WireEvent[]
+  readonly agent: AgentIdentity | undefined
+  readonly agentTyping: 'typing' | 'not-typing'
+  readonly visitorTyping: 'typing' | 'not-typing'
+  readonly visitorName: string
+  readonly endReason: EndReason | undefined
+  /** GETs of the chat resource or its events so far. */
+  readonly polls: number
+  /** Epoch ms of the last request that reached the chat. */
+  readonly lastUpdate: number
+  readonly chatTimeoutSeconds: number
+  readonly dropped: boolean
+  /** The body of the chat request (the content of its `request` key). */
+  readonly request: Readonly<Record<string, unknown>>
+  /** Bodies of transcript requests (with and without subject). */
+  readonly transcriptRequests: readonly Record<string, unknown>[]
+  /** `survey` objects the visitor submitted to the exit survey. */
+  readonly surveyAnswers: readonly unknown[]
+  accept(agent: AgentIdentity): void
+  typing(on: boolean): void
+  say(text: string, options?: { readonly html?: boolean }): WireEvent
+  pushUrl(url: string): WireEvent
+  transfer(to: AgentIdentity): void
+  end(): void
+  drop(): void
+  runScript(steps: readonly AgentStep[]): AgentScriptRun
+  waitForVisitorLine(matcher: LineMatcher): Promise<WireEvent>
+  waitForEvent(predicate: (event: WireEvent) => boolean): Promise<WireEvent>
+  waitForState(state: ChatState): Promise<void>
+  waitForPolls(count: number): Promise<void>
+  on(signal: ChatSignal, listener: () => void): () => void
+}
+
+interface Waiter {
+  readonly check: () => boolean
+  readonly resolve: () => void
+  readonly reject: (error: Error) => void
+}
+
+/**
+ * One chat on the server: its events, info fields and the agent's side. Visitor requests change it
+ * through the router; tests change it through the agent methods and await it through the `waitFor…`
+ * methods. Agent methods throw when the chat is not in a state where the action makes sense.
+ */
+export class ChatSession implements LegacyChat {
+  readonly events: WireEvent[] = []
+  state: ChatState = 'waiting'
+  agent: AgentIdentity | undefined
+  agentTyping: 'typing' | 'not-typing' = 'not-typing'
+  visitorTyping: 'typing' | 'not-typing' = 'not-typing'
+  visitorName = 'You'
+  endReason: EndReason | undefined
+  /** GETs of the chat resource or its events so far. */
+  polls = 0
+  /** Epoch ms of the last request that reached this chat. */
+  lastUpdate: number
+  dropped = false
+  readonly startTime: number
+  chattingSince: number | undefined
+  readonly transcriptRequests: Record<string, unknown>[] = []
+  readonly surveyAnswers: unknown[] = []
+  readonly customVariables: unknown[] = []
+  private readonly listeners = new Map<ChatSignal, Set<() => void>>()
+  private readonly waiters = new Set<Waiter>()
+
+  constructor(
+    readonly id: string,
+    readonly uri: string,
+    readonly request: Readonly<Record<string, unknown>>,
+    readonly chatTimeoutSeconds: number,
+    readonly ids: ChatIds,
+    private readonly env: ChatEnvironment,
+  ) {
+    this.startTime = env.clock.now()
+    this.lastUpdate = this.startTime
+    this.append('state', { state: 'waiting' })
+    this.systemLine(4, 'Thank you for choosing to chat with us.')
+  }
+
+  /** The wire form of an epoch-ms time, in the server's offset. */
+  wireTime(ms: number): string {
+    return formatWireTime(ms, this.env.utcOffsetMinutes)
+  }
+
+  // ---- agent side -------------------------------------------------------------------------
+
+  /** The agent accepts the waiting chat: a `state chatting` event and system line 3. Throws unless waiting. */
+  accept(agent: AgentIdentity): void {
+    this.require('waiting', 'accept')
+    this.agent = agent
+    this.state = 'chatting'
+    this.chattingSince = this.env.clock.now()
+    this.append('state', { state: 'chatting' })
+    this.systemLine(3, `You are now chatting with ${agent.name}.`)
+  }
+
+  /** Sets the agent's typing status shown in `info.agentTyping`. Throws when the chat has ended. */
+  typing(on: boolean): void {
+    this.requireNotEnded('set typing')
+    this.agentTyping = on ? 'typing' : 'not-typing'
+    this.notify('event')
+  }
+
+  /** The agent sends a line (`textType html` when `html` is true) and stops typing. Throws unless chatting. */
+  say(text: string, options: { readonly html?: boolean } = {}): WireEvent {
+    const agent = this.requireAgent('say')
+    this.agentTyping = 'not-typing'
+    return this.append('line', {
+      textType: options.html === true ? 'html' : 'plain',
+      text,
+      by: agent.name,
+      source: 'agent',
+      subType: 'REGULAR',
+    })
+  }
+
+  /** The agent pushes a URL to the visitor (a `url` event). Throws unless chatting. */
+  pushUrl(url: string): WireEvent {
+    const agent = this.requireAgent('push a URL')
+    return this.append('url', { url, by: agent.name, source: 'agent' })
+  }
+
+  /** Transfers the chat to another agent: system line 13, and `info` names the new agent. Throws unless chatting. */
+  transfer(to: AgentIdentity): void {
+    this.requireAgent('transfer')
+    this.agent = to
+    this.agentTyping = 'not-typing'
+    this.systemLine(13, `You have been transferred to ${to.name}.`)
+  }
+
+  /** The agent ends the chat: system line 5, then `state ended`. Throws unless chatting. */
+  end(): void {
+    const agent = this.requireAgent('end the chat')
+    this.systemLine(5, `${agent.name} has ended the chat.`)
+    this.finish('agent')
+  }
+
+  // ---- visitor side (called by the routes) ---------------------------------------------------
+
+  /** Records a visitor line; the caller has checked the state. Returns the line event. */
+  visitorLine(text: string): WireEvent {
+    const line = this.append('line', { textType: 'plain', text, by: this.visitorName, source: 'visitor', subType: 'REGULAR' })
+    if (this.env.quirks().lineStatus) {
+      this.append('line-status', { lineStatus: 'ACCEPT', refSequenceId: line['@id'], metadata: [], source: 'visitor' })
+    }
+    return line
+  }
+
+  /** Ends the chat for `reason` with a `state ended` event. Returns that event. */
+  finish(reason: EndReason): WireEvent {
+    this.endReason = reason
+    this.state = 'ended'
+    this.agentTyping = 'not-typing'
+    this.visitorTyping = 'not-typing'
+    return this.append('state', { state: 'ended' })
+  }
+
+  /** Counts a poll (a GET of the chat or its events). */
+  recordPoll(): void {
+    this.polls++
+    this.notify('poll')
+  }
+
+  /** Marks the chat as gone: every later request gets 404, and pending waits reject. */
+  markDropped(): void {
+    this.dropped = true
+    this.notify('closed')
+    this.rejectWaiters(new Error(`Chat ${this.id} was dropped`))
+  }
+
+  /** Rejects pending waits because the server closed. */
+  close(): void {
+    this.notify('closed')
+    this.rejectWaiters(new Error('The legacy chat server closed'))
+  }
+
+  // ---- observation --------------------------------------------------------------------------
+
+  /** Subscribes to a signal; returns the unsubscribe function. */
+  on(signal: ChatSignal, listener: () => void): () => void {
+    let set = this.listeners.get(signal)
+    if (set === undefined) this.listeners.set(signal, (set = new Set()))
+    set.add(listener)
+    return () => set.delete(listener)
+  }
+
+  /** Resolves when `check()` is true (now or after a later change); rejects when the chat is dropped or the server closes. */
+  waitUntil(check: () => boolean): Promise<void> {
+    if (check()) return Promise.resolve()
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.add({ check, resolve, reject })
+    })
+  }
+
+  /** Resolves with the first visitor line matching `matcher`, among the lines already received or later ones. */
+  async waitForVisitorLine(matcher: LineMatcher): Promise<WireEvent> {
+    const find = (): WireEvent | undefined =>
+      this.visitorLines().find((line) => matchesLine(matcher, String(line['text'])))
+    await this.waitUntil(() => find() !== undefined)
+    return find() as WireEvent
+  }
+
+  /** Resolves with the first event (already there or later) for which `predicate` is true. */
+  async waitForEvent(predicate: (event: WireEvent) => boolean): Promise<WireEvent> {
+    await this.waitUntil(() => this.events.some(predicate))
+    return this.events.find(predicate) as WireEvent
+  }
+
+  /** Resolves when the chat is in `state` (right away if it already is). */
+  waitForState(state: ChatState): Promise<void> {
+    return this.waitUntil(() => this.state === state)
+  }
+
+  /** Resolves once the visitor has polled at least `count` times in total. */
+  waitForPolls(count: number): Promise<void> {
+    return this.waitUntil(() => this.polls >= count)
+  }
+
+  /** Runs an agent timeline on this chat, on the server's clock (see {@link AgentStep}). */
+  runScript(steps: readonly AgentStep[]): AgentScriptRun {
+    return runAgentScript(this, steps, this.env.clock)
+  }
+
+  /** Drops the chat now, as the service does some time after a chat ended: every route answers 404 internalCode 12. */
+  drop(): void {
+    this.env.drop(this)
+  }
+
+  /** The visitor lines so far. */
+  visitorLines(): WireEvent[] {
+    return this.events.filter((e) => e['@type'] === 'line' && e['source'] === 'visitor')
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  /** Appends an event with the next id and the current time; notifies listeners. */
+  append(type: string, fields: Record<string, unknown>): WireEvent {
+    const event: WireEvent = { '@id': String(this.events.length), '@type': type, time: this.wireTime(this.env.clock.now()), ...fields }
+    this.events.push(event)
+    this.notify('event')
+    return event
+  }
+
+  private systemLine(systemMessageId: number, text: string): void {
+    if (!this.env.quirks().systemLines) return
+    this.append('line', { textType: 'plain', text, by: 'info', source: 'system', systemMessageId, subType: 'REGULAR' })
+  }
+
+  private notify(signal: ChatSignal): void {
+    const set = this.listeners.get(signal)
+    if (set !== undefined) for (const listener of [...set]) listener()
+    for (const waiter of [...this.waiters]) {
+      if (waiter.check()) {
+        this.waiters.delete(waiter)
+        waiter.resolve()
+      }
+    }
+  }
+
+  private rejectWaiters(error: Error): void {
+    for (const waiter of this.waiters) waiter.reject(error)
+    this.waiters.clear()
+  }
+
+  private require(state: ChatState, action: string): void {
+    if (this.state !== state) throw new Error(`Cannot ${action}: chat ${this.id} is ${this.state}, not ${state}`)
+  }
+
+  private requireNotEnded(action: string): void {
+    if (this.state === 'ended' || this.dropped) throw new Error(`Cannot ${action}: chat ${this.id} has ended`)
+  }
+
+  private requireAgent(action: string): AgentIdentity {
+    this.require('chatting', action)
+    if (this.agent === undefined) throw new Error(`Cannot ${action}: no agent on chat ${this.id}`)
+    return this.agent
+  }
+}

@@ -1,0 +1,48 @@
+import { apiErrors } from './api-error.js'
+import type { QuirkSwitches } from './quirks.js'
+import { applyRepresentationQuirks } from './quirks.js'
+import { fromXml, toXml } from './xml-mapping.js'
+
+/** A wire format of the API. */
+export type WireFormat = 'json' | 'xml'
+
+/** The `Content-Type` the server sends for each format. */
+export const contentTypes: Readonly<Record<WireFormat, string>> = {
+  json: 'application/json; charset=utf-8',
+  xml: 'application/xml; charset=utf-8',
+}
+
+/**
+ * The response format: a `.json`/`.xml` path suffix wins; otherwise XML when `Accept` names an
+ * XML type before any JSON type; otherwise JSON.
+ */
+export function negotiateFormat(accept: string | undefined, suffix: WireFormat | undefined): WireFormat {
+  if (suffix !== undefined) return suffix
+  if (accept === undefined) return 'json'
+  for (const part of accept.split(',')) {
+    const type = part.split(';')[0]?.trim().toLowerCase() ?? ''
+    if (type === 'application/json' || type.endsWith('+json')) return 'json'
+    if (type === 'application/xml' || type === 'text/xml' || type.endsWith('+xml')) return 'xml'
+  }
+  return 'json'
+}
+
+/** Serialises a response document in `format`, after the representation quirks. */
+export function serialize(document: Record<string, unknown>, format: WireFormat, quirks: QuirkSwitches): string {
+  const shaped = applyRepresentationQuirks(document, quirks)
+  return format === 'json' ? JSON.stringify(shaped) : toXml(shaped, { declaration: quirks.xmlDeclaration })
+}
+
+/**
+ * Parses a request body by its `Content-Type` (XML for any `xml` type, JSON otherwise). An empty
+ * body is `undefined`; a body that does not parse is a 400.
+ */
+export function parseRequestBody(raw: string, contentType: string | undefined): unknown {
+  if (raw.trim() === '') return undefined
+  const xml = contentType !== undefined && /xml/i.test(contentType)
+  try {
+    return xml ? fromXml(raw) : (JSON.parse(raw) as unknown)
+  } catch (error) {
+    throw apiErrors.malformedBody(error instanceof Error ? error.message : 'unparseable')
+  }
+}

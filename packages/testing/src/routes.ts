@@ -1,0 +1,241 @@
+import { apiErrors } from './api-error.js'
+import type { ChatSession } from './chat-session.js'
+import type { ChatStore } from './chat-store.js'
+import type { Clock } from './clock.js'
+import { accountBody, chatBody, eventsBody, exitSurveyBody, infoBody } from './documents.js'
+import type { QuirkSwitches } from './quirks.js'
+import type { RouteMatch } from './router.js'
+
+/** What the availability routes answer. */
+export interface Availability {
+  /** `availability`: whether an agent is online. Default `true`. */
+  readonly available: boolean
+  /** `estimatedWaitTime` in seconds (0 = now, -1 = no agents, -2 = too little data). Default 0. */
+  readonly estimatedWaitTime: number
+  /** `availableSlots` (-1 = unlimited). Default -1. */
+  readonly availableSlots: number
+}
+
+/** What a route produces; the server serialises it. */
+export interface Reply {
+  readonly status: number
+  readonly body?: Record<string, unknown>
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+/** The server's state the routes read and change. */
+export interface RouteState {
+  readonly store: ChatStore
+  readonly clock: Clock
+  readonly accountRoot: string
+  readonly quirks: () => QuirkSwitches
+  readonly availability: () => Availability
+  /** `chatTimeout` in seconds for a chat request without `interactionTimeout`. */
+  readonly defaultChatTimeoutSeconds: number
+}
+
+/** A request as the routes see it: effective method (after `X-HTTP-Method-Override`), route, query and parsed body. */
+export interface RouteRequest {
+  readonly method: string
+  /** The request's path and query, as sent (for error messages). */
+  readonly uri: string
+  readonly match: RouteMatch
+  readonly query: URLSearchParams
+  readonly body: unknown
+}
+
+const ok = (body?: Record<string, unknown>): Reply => (body === undefined ? { status: 200 } : { status: 200, body })
+
+/** Applies a request to the server state; throws {@link ApiError} for the service's error answers. */
+export function handleRoute(state: RouteState, request: RouteRequest): Reply {
+  const { match, method } = request
+  const allow = (...methods: string[]): void => {
+    if (!methods.includes(method)) throw apiErrors.methodNotAllowed(method)
+  }
+  switch (match.route) {
+    case 'account':
+      allow('GET')
+      return ok({ account: accountBody(state.accountRoot) })
+    case 'chat-request':
+      allow('POST')
+      return startChat(state, request.body)
+    case 'availability':
+      allow('GET')
+      return ok({ availability: availability(state.availability(), request.query) })
+    case 'estimated-wait-time':
+      allow('GET')
+      return ok({ estimatedWaitTime: state.availability().estimatedWaitTime })
+    case 'available-slots':
+      allow('GET')
+      return ok({ availableSlots: state.availability().availableSlots })
+    case 'unknown':
+      throw apiErrors.unknownUri(request.uri)
+    default:
+      return handleChatRoute(state, request, reachChat(state, match.chatId ?? ''))
+  }
+}
+
+/** Finds the chat, applies an overdue timeout, and records that a request reached it. */
+function reachChat(state: RouteState, chatId: string): ChatSession {
+  const chat = state.store.get(chatId)
+  if (chat === undefined) throw apiErrors.chatNotFound()
+  state.store.expireIfIdle(chat)
+  chat.lastUpdate = state.clock.now()
+  return chat
+}
+
+function handleChatRoute(state: RouteState, request: RouteRequest, chat: ChatSession): Reply {
+  const { match, method, body } = request
+  const allow = (...methods: string[]): void => {
+    if (!methods.includes(method)) throw apiErrors.methodNotAllowed(method)
+  }
+  switch (match.route) {
+    case 'chat': {
+      allow('GET')
+      const reply = ok({ chat: chatBody(chat, fromParameter(request.query), state.clock.now(), state.quirks()) })
+      chat.recordPoll()
+      return reply
+    }
+    case 'events': {
+      allow('GET', 'POST')
+      if (method === 'POST') return addEvent(chat, body)
+      const reply = ok({ events: eventsBody(chat, fromParameter(request.query)) })
+      chat.recordPoll()
+      return reply
+    }
+    case 'event': {
+      allow('GET')
+      const event = chat.events[Number(match.eventId)]
+      if (event === undefined) throw apiErrors.unknownUri(request.uri)
+      return ok({ event })
+    }
+    case 'info':
+      allow('GET')
+      return ok({ info: infoBody(chat, state.clock.now(), state.quirks()) })
+    case 'visitor-name':
+      allow('GET', 'PUT')
+      if (method === 'GET') return ok({ visitorName: chat.visitorName })
+      chat.visitorName = requiredString(body, 'visitorName')
+      // The reference documents 201 for this PUT (and 200 for the typing one).
+      return { status: 201 }
+    case 'visitor-typing': {
+      allow('GET', 'PUT')
+      if (method === 'GET') return ok({ visitorTyping: chat.visitorTyping })
+      const value = requiredString(body, 'visitorTyping')
+      if (value !== 'typing' && value !== 'not-typing') throw apiErrors.badParameter('visitorTyping must be typing or not-typing')
+      if (chat.state === 'ended') throw apiErrors.typingOnEndedChat()
+      chat.visitorTyping = value
+      return ok()
+    }
+    case 'agent-typing':
+      allow('GET')
+      return ok({ agentTyping: chat.agentTyping })
+    case 'transcript-request':
+    case 'transcript-with-subject-request': {
+      allow('PUT')
+      const email = requiredString(body, 'email')
+      if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw apiErrors.badParameter('email is not an email address')
+      chat.transcriptRequests.push(isRecord(body) && 'email' in body ? body : fields(body))
+      return ok()
+    }
+    case 'exit-survey':
+      allow('GET', 'PUT')
+      if (method === 'GET') return ok({ survey: exitSurveyBody })
+      if (!isRecord(body) || !isRecord(body['survey'])) throw apiErrors.badParameter('body must be {"survey":{...}}')
+      chat.surveyAnswers.push(body['survey'])
+      return ok()
+    case 'custom-variables':
+      allow('PUT')
+      chat.customVariables.push(body)
+      return ok()
+    default:
+      throw apiErrors.unknownUri(request.uri)
+  }
+}
+
+function startChat(state: RouteState, body: unknown): Reply {
+  const request = isRecord(body) && isRecord(body['request']) ? body['request'] : isRecord(body) ? body : {}
+  let timeout = state.defaultChatTimeoutSeconds
+  const requested = request['interactionTimeout']
+  if (requested !== undefined) {
+    timeout = Number(requested)
+    if (!Number.isInteger(timeout) || timeout <= 0) throw apiErrors.badParameter('interactionTimeout must be a positive number of seconds')
+  }
+  const skill = request['skill']
+  const chat = state.store.create(request, timeout, typeof skill === 'string' ? skillId(skill) : 0)
+  return { status: 201, headers: { location: chat.uri } }
+}
+
+function addEvent(chat: ChatSession, body: unknown): Reply {
+  if (!isRecord(body) || !('event' in body)) throw apiErrors.badEvent('body must be {"event":{...}}')
+  const event = body['event']
+  if (Array.isArray(event)) throw apiErrors.oneEventPerPost()
+  if (!isRecord(event)) throw apiErrors.badEvent('event must be an object')
+  const type = event['@type'] ?? event['type']
+  if (type === 'line') {
+    const text = event['text']
+    if (typeof text !== 'string') throw apiErrors.badEvent('a line needs a text')
+    if (chat.state !== 'chatting') throw apiErrors.notInChat()
+    return created(chat, chat.visitorLine(text)['@id'])
+  }
+  if (type === 'state') {
+    if (event['state'] !== 'ended') throw apiErrors.badEvent('the visitor can only set the state to ended')
+    if (chat.state === 'ended') throw apiErrors.alreadyEnded()
+    return created(chat, chat.finish('visitor')['@id'])
+  }
+  throw apiErrors.badEvent(`unsupported event type ${JSON.stringify(type)}`)
+}
+
+const created = (chat: ChatSession, eventId: string): Reply => ({ status: 201, headers: { location: `${chat.uri}/events/${eventId}` } })
+
+function availability(settings: Availability, query: URLSearchParams): boolean {
+  const agent = query.get('agent')
+  const maxWaitTime = query.get('maxWaitTime')
+  if (agent !== null && (query.has('skill') || query.has('serviceQueue') || maxWaitTime !== null)) {
+    throw apiErrors.badParameter('agent cannot be combined with skill, serviceQueue or maxWaitTime')
+  }
+  if (query.has('serviceQueue') && maxWaitTime === null) throw apiErrors.badParameter('serviceQueue needs maxWaitTime')
+  if (maxWaitTime !== null) {
+    const seconds = Number(maxWaitTime)
+    if (!/^\d+$/.test(maxWaitTime) || seconds > 86400) throw apiErrors.badParameter('maxWaitTime must be 0-86400')
+    // With maxWaitTime=0 the answer is whether an agent can take a chat now.
+    if (seconds === 0) return settings.available && settings.availableSlots !== 0
+  }
+  return settings.available
+}
+
+function fromParameter(query: URLSearchParams): number {
+  const from = query.get('from')
+  if (from === null) return 0
+  if (!/^\d+$/.test(from)) throw apiErrors.badParameter('from must be a non-negative integer')
+  return Number(from)
+}
+
+/**
+ * A multi-field JSON body such as `{"email":..,"subject":..}` has no single root, so its XML form
+ * needs a wrapper element (`<transcriptRequest><email>..</email>..</transcriptRequest>`): look inside
+ * a lone root element when the key is not at the top.
+ */
+function fields(body: unknown): Record<string, unknown> {
+  if (!isRecord(body)) return {}
+  const keys = Object.keys(body)
+  const only = keys.length === 1 && keys[0] !== undefined ? body[keys[0]] : undefined
+  return isRecord(only) ? only : body
+}
+
+function requiredString(body: unknown, key: string): string {
+  const value = isRecord(body) && key in body ? body[key] : fields(body)[key]
+  if (typeof value !== 'string') throw apiErrors.badParameter(`body must be {"${key}":"..."}`)
+  return value
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** A stable numeric id for a skill name, so `info.skillId` does not change between runs. */
+function skillId(name: string): number {
+  let hash = 25975313
+  for (let i = 0; i < name.length; i++) hash = (Math.imul(hash, 31) + name.charCodeAt(i)) >>> 0
+  return hash % 100_000_000
+}

@@ -1,0 +1,37 @@
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
+
+/**
+ * The project's XML mapping (reference §14), in one place so it can change: a JSON key starting with
+ * `@` is an attribute without the `@`, other keys are child elements, an array repeats its element,
+ * and the document's single top-level key is the root element.
+ */
+const shared = { ignoreAttributes: false, attributeNamePrefix: '@' } as const
+
+const builder = new XMLBuilder({ ...shared, suppressEmptyNode: true })
+
+// Values stay strings (`parseTagValue: false`): the JSON and XML forms of a document must decode alike.
+const parser = new XMLParser({
+  ...shared,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+})
+
+const declaration = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+
+/** Serialises a JSON-shaped document (one top-level key) as XML, with an XML declaration unless `declaration` is false. */
+export function toXml(document: Readonly<Record<string, unknown>>, options: { readonly declaration?: boolean } = {}): string {
+  const body: string = builder.build(document)
+  return options.declaration === false ? body : declaration + body
+}
+
+/**
+ * Parses an XML document into the JSON shape of the mapping (attributes as `@name`, every value a
+ * string). Throws a `SyntaxError` when the text is not well-formed XML.
+ */
+export function fromXml(text: string): Record<string, unknown> {
+  const valid = XMLValidator.validate(text)
+  if (valid !== true) throw new SyntaxError(`Malformed XML: ${valid.err.msg}`)
+  return parser.parse(text) as Record<string, unknown>
+}
