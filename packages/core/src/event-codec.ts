@@ -1,85 +1,96 @@
 import * as t from 'io-ts'
-import { isLeft } from 'fp-ts/lib/Either.js'
 import type { ChatEvent } from './model.js'
 import { EventId, LenientNumber, LenientString, isRecord } from './lenient-codecs.js'
 
 type Fields = Record<string, unknown>
 
-/**
- * Reads optional fields of one event with lenient codecs; the first wrong one fails the event with
- * its path. Absent fields are `undefined`.
- */
-class FieldReader {
-  failure: t.Errors | undefined
-
+/** A field that is present but unreadable; caught once per event to build the io-ts failure. */
+class FieldFailure {
   constructor(
-    private readonly input: Fields,
-    private readonly context: t.Context,
+    readonly key: string,
+    readonly value: unknown,
+    readonly codec: t.Decoder<unknown, unknown> & { readonly name: string },
+    readonly message: string,
   ) {}
-
-  read<A>(key: string, codec: t.Type<A, A, unknown>): A | undefined {
-    const value = this.input[key]
-    if (value === undefined || value === null || this.failure !== undefined) return undefined
-    const result = codec.validate(value, [...this.context, { key, type: codec, actual: value }])
-    if (isLeft(result)) {
-      this.failure = result.left
-      return undefined
-    }
-    return result.right
-  }
-
-  /** An object field, e.g. `chatRequestParameters`. */
-  object(key: string): Readonly<Record<string, unknown>> | undefined {
-    const value = this.input[key]
-    return isRecord(value) ? value : undefined
-  }
 }
 
-function build(input: Fields, id: number, type: string, fields: FieldReader): ChatEvent {
-  const time = fields.read('time', LenientString) ?? ''
-  const base = { id, time, raw: input }
+// The readers below run for every field of every event, so they avoid io-ts's per-call context
+// allocation on the happy path and build a proper failure only when a field is wrong.
+
+function text(input: Fields, key: string): string | undefined {
+  const value = input[key]
+  if (value === undefined || value === null) return undefined
+  if (typeof value === 'string') return value
+  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return String(value)
+  throw new FieldFailure(key, value, LenientString, 'expected a string')
+}
+
+const NUMERIC = /^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/
+
+function number(input: Fields, key: string): number | undefined {
+  const value = input[key]
+  if (value === undefined || value === null) return undefined
+  if (typeof value === 'number' && Number.isFinite(value)) return value
+  if (typeof value === 'string' && NUMERIC.test(value)) return Number(value)
+  throw new FieldFailure(key, value, LenientNumber, 'expected a number')
+}
+
+function eventId(input: Fields): number {
+  const value = input['@id'] ?? input['id']
+  const id = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value
+  if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) return id
+  throw new FieldFailure('@id', value, EventId, 'expected a non-negative integer')
+}
+
+function build(input: Fields): ChatEvent {
+  const id = eventId(input)
+  const type = input['@type'] ?? input['type']
+  if (typeof type !== 'string' || type === '') throw new FieldFailure('@type', type, t.string, 'expected the event type')
+  const time = text(input, 'time') ?? ''
   switch (type) {
     case 'state':
-      return { ...base, type: 'state', state: fields.read('state', LenientString) ?? '' }
+      return { id, time, raw: input, type: 'state', state: text(input, 'state') ?? '' }
     case 'line':
       return {
-        ...base,
+        id,
+        time,
+        raw: input,
         type: 'line',
-        text: fields.read('text', LenientString) ?? '',
-        textType: fields.read('textType', LenientString) ?? 'plain',
-        source: fields.read('source', LenientString) ?? '',
-        by: fields.read('by', LenientString),
-        systemMessageId: fields.read('systemMessageId', LenientNumber),
-        subType: fields.read('subType', LenientString),
+        text: text(input, 'text') ?? '',
+        textType: text(input, 'textType') ?? 'plain',
+        source: text(input, 'source') ?? '',
+        by: text(input, 'by'),
+        systemMessageId: number(input, 'systemMessageId'),
+        subType: text(input, 'subType'),
       }
     case 'url':
-      return { ...base, type: 'url', url: fields.read('url', LenientString) ?? fields.read('text', LenientString) ?? '' }
+      return { id, time, raw: input, type: 'url', url: text(input, 'url') ?? text(input, 'text') ?? '' }
     case 'a2a-transfer': {
-      const parameters = fields.object('chatRequestParameters')
+      const parameters = isRecord(input['chatRequestParameters']) ? input['chatRequestParameters'] : undefined
       return {
-        ...base,
+        id,
+        time,
+        raw: input,
         type: 'a2a-transfer',
-        domain: fields.read('domain', LenientString),
-        remoteSiteId: fields.read('remoteSiteId', LenientString),
-        skill: fields.read('skill', LenientString) ?? (parameters === undefined ? undefined : stringOrUndefined(parameters['skill'])),
+        domain: text(input, 'domain'),
+        remoteSiteId: text(input, 'remoteSiteId'),
+        skill: text(input, 'skill') ?? (parameters === undefined ? undefined : text(parameters, 'skill')),
         chatRequestParameters: parameters,
       }
     }
     case 'line-status':
       return {
-        ...base,
+        id,
+        time,
+        raw: input,
         type: 'line-status',
-        lineStatus: fields.read('lineStatus', LenientString) ?? '',
-        refSequenceId: fields.read('refSequenceId', LenientNumber),
-        source: fields.read('source', LenientString),
+        lineStatus: text(input, 'lineStatus') ?? '',
+        refSequenceId: number(input, 'refSequenceId'),
+        source: text(input, 'source'),
       }
     default:
-      return { ...base, type: 'unknown', legacyType: type }
+      return { id, time, raw: input, type: 'unknown', legacyType: type }
   }
-}
-
-function stringOrUndefined(value: unknown): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
 }
 
 /**
@@ -91,16 +102,12 @@ export const ChatEventCodec = new t.Type<ChatEvent, unknown, unknown>(
   (input): input is ChatEvent => isRecord(input) && typeof input['type'] === 'string' && typeof input['id'] === 'number',
   (input, context) => {
     if (!isRecord(input)) return t.failure(input, context, 'expected an event object')
-    const rawId = input['@id'] ?? input['id']
-    const id = EventId.validate(rawId, [...context, { key: '@id', type: EventId, actual: rawId }])
-    if (isLeft(id)) return id
-    const rawType = input['@type'] ?? input['type']
-    if (typeof rawType !== 'string' || rawType === '') {
-      return t.failure(rawType, [...context, { key: '@type', type: t.string, actual: rawType }], 'expected the event type')
+    try {
+      return t.success(build(input))
+    } catch (error) {
+      if (!(error instanceof FieldFailure)) throw error
+      return t.failure(error.value, [...context, { key: error.key, type: error.codec, actual: error.value }], error.message)
     }
-    const fields = new FieldReader(input, context)
-    const event = build(input, id.right, rawType, fields)
-    return fields.failure === undefined ? t.success(event) : t.failures(fields.failure)
   },
   (event) => event.raw,
 )
