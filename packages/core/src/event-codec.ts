@@ -5,13 +5,15 @@ import { EventId, LenientNumber, LenientString, isRecord } from './lenient-codec
 type Fields = Record<string, unknown>
 
 /** A field that is present but unreadable; caught once per event to build the io-ts failure. */
-class FieldFailure {
+class FieldFailure extends Error {
   constructor(
     readonly key: string,
     readonly value: unknown,
     readonly codec: t.Decoder<unknown, unknown> & { readonly name: string },
-    readonly message: string,
-  ) {}
+    message: string,
+  ) {
+    super(message)
+  }
 }
 
 // The readers below run for every field of every event, so they avoid io-ts's per-call context
