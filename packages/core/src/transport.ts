@@ -131,8 +131,9 @@ export class Transport {
     // The key goes home only; an allowed foreign origin gets the request without it.
     if (uri.origin === this.home.origin && this.#appKey !== '') headers['authorization'] = `LivePerson appKey=${this.#appKey}`
     if (request.override !== undefined) headers['x-http-method-override'] = request.override
-    const body = request.body === undefined ? undefined : this.format.serialize(request.body)
-    if (body !== undefined) headers['content-type'] = `${this.format.mediaType}; charset=utf-8`
+    const serialized = request.body === undefined ? undefined : this.format.serialize(request.body)
+    const body = serialized?.text
+    if (serialized !== undefined) headers['content-type'] = `${serialized.mediaType}; charset=utf-8`
 
     const timeoutMs = request.timeoutMs ?? this.#timeoutMs
     const controller = new AbortController()

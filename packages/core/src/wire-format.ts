@@ -10,22 +10,26 @@ export interface WireFormat {
   readonly mediaType: string
   /** Parses a response body; throws on bad syntax (the caller makes that a decode error). */
   parse(text: string): unknown
-  /** Serialises a request body given in JSON shape. */
-  serialize(document: Readonly<Record<string, unknown>>): string
+  /** Serialises a request body given in JSON shape, with the media type it was written in. */
+  serialize(document: Readonly<Record<string, unknown>>): { readonly mediaType: string; readonly text: string }
 }
 
 const json: WireFormat = {
   name: 'json',
   mediaType: 'application/json',
   parse: (text) => JSON.parse(text) as unknown,
-  serialize: (document) => JSON.stringify(document),
+  serialize: (document) => ({ mediaType: 'application/json', text: JSON.stringify(document) }),
 }
 
 const xml: WireFormat = {
   name: 'xml',
   mediaType: 'application/xml',
   parse: parseXml,
-  serialize: toXml,
+  // The XML mapping has one root element per document; a body with several top-level fields (the
+  // transcript's `email` + `timezoneOffset`) has no XML form, and the service takes JSON bodies
+  // whatever it answers in, so such a body goes as JSON.
+  serialize: (document) =>
+    Object.keys(document).length === 1 ? { mediaType: 'application/xml', text: toXml(document) } : json.serialize(document),
 }
 
 /** The format for a name. */

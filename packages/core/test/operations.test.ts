@@ -165,6 +165,24 @@ describe('every documented operation, as it goes on the wire', () => {
     await c.close()
   })
 
+  it('in XML mode, sends a body with several top-level fields as JSON (it has no one-root XML form)', async () => {
+    const c = client('xml')
+    nock(ORIGIN).get(chatPath).query(true).reply(200, fixture('seed-chat.xml'), { 'content-type': 'application/xml' })
+    const chat = c.attach(CHAT_URI)
+    await chat.snapshot()
+    let sent: unknown
+    nock(ORIGIN, { reqheaders: { 'content-type': /application\/json/, accept: 'application/xml' } })
+      .post(`${chatPath}/transcriptRequest`, (body: unknown) => {
+        sent = body
+        return true
+      })
+      .query(true)
+      .reply(200)
+    await chat.requestTranscript({ email: 'v@example.com', timezoneOffsetMs: 3_600_000 })
+    expect(sent).toEqual({ email: 'v@example.com', timezoneOffset: 3_600_000 })
+    await c.close()
+  })
+
   it('reads the exit survey structure and submits answers', async () => {
     const c = client()
     const chat = await seededChat(c)
