@@ -81,6 +81,8 @@ export interface LegacyChat {
   end(): void
   drop(): void
   runScript(steps: readonly AgentStep[]): AgentScriptRun
+  /** The visitor's lines so far. */
+  visitorLines(): WireEvent[]
   waitForVisitorLine(matcher: LineMatcher): Promise<WireEvent>
   waitForEvent(predicate: (event: WireEvent) => boolean): Promise<WireEvent>
   waitForState(state: ChatState): Promise<void>

@@ -20,7 +20,7 @@ export interface RequestLogEntry {
   readonly chatId: string | undefined
   /** The status answered; `undefined` while in flight, 0 when the connection was reset instead. */
   readonly status: number | undefined
-  /** The injected fault, if any (latency is reported only when it was the only fault). */
+  /** The injected fault, if any (a latency combined with another fault reports the other one). */
   readonly fault: FaultKind | undefined
 }
 

@@ -167,9 +167,11 @@ function startChat(state: RouteState, body: unknown): Reply {
 }
 
 function addEvent(chat: ChatSession, body: unknown): Reply {
-  if (!isRecord(body) || !('event' in body)) throw apiErrors.badEvent('body must be {"event":{...}}')
-  const event = body['event']
-  if (Array.isArray(event)) throw apiErrors.oneEventPerPost()
+  // Several events come as an `event` array, or (the only way in XML, which has one root) in an `events` wrapper.
+  const holder = isRecord(body) && isRecord(body['events']) ? body['events'] : body
+  if (!isRecord(holder) || !('event' in holder)) throw apiErrors.badEvent('body must be {"event":{...}}')
+  const event = holder['event']
+  if (Array.isArray(event) || holder !== body) throw apiErrors.oneEventPerPost()
   if (!isRecord(event)) throw apiErrors.badEvent('event must be an object')
   const type = event['@type'] ?? event['type']
   if (type === 'line') {

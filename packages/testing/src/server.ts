@@ -200,14 +200,15 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
     } catch (error) {
       bodyError = error instanceof ApiError ? error : apiErrors.malformedBody('unparseable')
     }
+    const plan: FaultPlan = faults.plan({ method, route: match.route, chatId: match.chatId, path: pathname, query, headers: req.headers, body })
+    const fault = plan.fault?.kind ?? (plan.latencyMs > 0 ? 'latency' : undefined)
     const entry = log.add(
-      { time: clock.now(), method: req.method ?? 'GET', effectiveMethod: method, path: pathname, route: match.route, chatId: match.chatId, status: undefined, fault: undefined },
+      { time: clock.now(), method: req.method ?? 'GET', effectiveMethod: method, path: pathname, route: match.route, chatId: match.chatId, status: undefined, fault },
       query,
       req.headers,
     )
-    const plan: FaultPlan = faults.plan({ method, route: match.route, chatId: match.chatId, path: pathname, query, headers: req.headers, body })
     const proceed = (): void => {
-      if (plan.fault?.kind === 'reset-before') return reset(res, entry, 'reset-before')
+      if (plan.fault?.kind === 'reset-before') return reset(res, entry)
       let output: Output
       if (plan.fault?.kind === 'status') {
         const { status, message, internalCode, retryAfterSeconds } = plan.fault
@@ -224,7 +225,6 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
       send(res, entry, output, plan.fault)
     }
     if (plan.latencyMs > 0) {
-      entry.fault = 'latency'
       const timer = clock.setTimer(() => {
         pendingTimers.delete(timer)
         proceed()
@@ -235,17 +235,15 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
     }
   }
 
-  const reset = (res: ServerResponse, entry: MutableLogEntry, kind: 'reset-before' | 'reset-after'): void => {
+  const reset = (res: ServerResponse, entry: MutableLogEntry): void => {
     entry.status = 0
-    entry.fault = kind
     log.updated(entry)
     // An RST, not a FIN: clients see ECONNRESET, as with a load balancer dropping the connection.
     res.socket?.resetAndDestroy()
   }
 
   const send = (res: ServerResponse, entry: MutableLogEntry, output: Output, fault: Exclude<Fault, { kind: 'latency' }> | undefined): void => {
-    if (fault?.kind === 'reset-after') return reset(res, entry, 'reset-after')
-    if (fault !== undefined) entry.fault = fault.kind
+    if (fault?.kind === 'reset-after') return reset(res, entry)
     entry.status = output.status
     log.updated(entry)
     const { headers } = output
