@@ -1,1 +1,51 @@
-export {}
+// The two faces
+export { createMessagingSocket, MessagingSocket } from './messaging-socket.js'
+export type { MessagingSocketEvents, MessagingSocketOptions, SocketEventMap } from './messaging-socket.js'
+export { Connection } from './connection.js'
+export type { ConnectionState, ConversationField, ConversationRequest, UserProfile } from './connection.js'
+export type { ConnectionConfig } from './connection-config.js'
+export { AdapterError } from './adapter-error.js'
+export type { AdapterErrorCode } from './adapter-error.js'
+export type { LegacyEventRecord } from './chat-feed.js'
+
+// The Messaging shapes
+export type {
+  AcceptStatusEvent,
+  AcceptStatusValue,
+  ChangeMetadata,
+  ChatStateEvent,
+  ChatStateEventChange,
+  ChatStateValue,
+  CloseReason,
+  ContentEvent,
+  ConversationDetails,
+  Dialog,
+  ExConversationChange,
+  ExConversationChangeNotification,
+  LegacyEventNotification,
+  MessagingEvent,
+  MessagingEventChange,
+  MessagingEventNotification,
+  MessagingRole,
+  NotificationFrame,
+  OpenClose,
+  OriginatorMetadata,
+  Participant,
+  RequestFrame,
+  RequestId,
+  ResponseFrame,
+  RichContentEvent,
+  SequencedEventChange,
+  ServerFrame,
+} from './messaging-types.js'
+
+// Building blocks, for custom loops and tests
+export { pollChat, sessionSupplier } from './chat-poller.js'
+export type { ChatPollerConfig, PollCursor, PollSupplier, PollerOutput, PollerState } from './chat-poller.js'
+export { decideRetry } from './retry-decision.js'
+export type { BackoffConfig, Random, RetryDecision } from './retry-decision.js'
+export { backoffWaitMs, keepAliveCapMs, pollIntervalMs } from './pacing.js'
+export type { PacingConfig, PacingInput } from './pacing.js'
+export { htmlToPlainText } from './html-to-plain-text.js'
+export { jwtSubject } from './consumer-id.js'
+export type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'

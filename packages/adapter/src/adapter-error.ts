@@ -1,0 +1,31 @@
+/** Stable codes of {@link AdapterError}. */
+export type AdapterErrorCode =
+  /** The connection or conversation was closed before the command could complete. */
+  | 'E_CLOSED'
+  /** The chat ended (or never got an agent) before a queued line could be sent. */
+  | 'E_NOT_SENT'
+  /** A line's POST had an unknown outcome and the event log could not settle it. */
+  | 'E_OUTCOME_UNKNOWN'
+  /** The conversation id is not known to this connection. */
+  | 'E_UNKNOWN_CONVERSATION'
+  /** The legacy side refused or failed a command; `cause` holds core's error. */
+  | 'E_COMMAND_FAILED'
+  /** Polling stopped for good: the chat is gone, or the server refused; `cause` holds core's error. */
+  | 'E_POLL_FAILED'
+  /** A request was malformed. */
+  | 'E_BAD_REQUEST'
+
+/**
+ * A failure of the adapter itself, with a stable `code` and the underlying core error as `cause`.
+ * Messages are built from core messages, which never contain the app key; adapter messages add
+ * only conversation ids and states.
+ */
+export class AdapterError extends Error {
+  readonly code: AdapterErrorCode
+
+  constructor(code: AdapterErrorCode, message: string, options?: { readonly cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'AdapterError'
+    this.code = code
+  }
+}

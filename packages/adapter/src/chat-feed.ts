@@ -1,0 +1,227 @@
+import {
+  BehaviorSubject,
+  type Observable,
+  ReplaySubject,
+  Subject,
+  concat,
+  defer,
+  filter,
+  from,
+  ignoreElements,
+  map,
+  merge,
+  share,
+  takeUntil,
+  tap,
+  timer,
+} from 'rxjs'
+import { AdapterError } from './adapter-error.js'
+import { type ChatPollerConfig, type PollCursor, type PollSupplier, type PollerOutput, type PollerState, pollChat } from './chat-poller.js'
+import type { LegacyInfo } from './legacy-contract.js'
+import { type ConversationModel, type MappedOutput, closeAsGone, initialConversationModel, mapBatch } from './map-event.js'
+import type { ChangeMetadata, ExConversationChange, MessagingEventChange } from './messaging-types.js'
+
+/** Options of one {@link ChatFeed}. */
+export interface ChatFeedOptions {
+  readonly conversationId: string
+  readonly supplier: PollSupplier
+  readonly poller: ChatPollerConfig
+  /** How long the poll loop outlives its last subscriber, in milliseconds; default 100. */
+  readonly graceMs: number
+  /** The consumer's participant id when known up front (JWT `sub`). */
+  readonly consumerId?: string | undefined
+  /** The skill the chat was requested for, until info reports one. */
+  readonly requestedSkill?: string | undefined
+  /** Epoch milliseconds, for changes without an event time; default `Date.now`. */
+  readonly now: () => number
+}
+
+/** A legacy event of unknown type, as the feed passes it on. */
+export interface LegacyEventRecord {
+  readonly conversationId: string
+  readonly sequence: number
+  readonly metadata: readonly ChangeMetadata[]
+}
+
+interface LogEntry {
+  readonly index: number
+  readonly change: MessagingEventChange
+}
+
+/**
+ * One chat's notifications, shared by every subscriber: a single poll loop (started by the first
+ * subscriber, stopped `graceMs` after the last one leaves, aborting the request in flight), a log
+ * of every messaging change so far (for replay from any `fromSeq`), and the latest conversation
+ * state.
+ *
+ * The loop always reads the chat from event 0: the whole log is needed to rebuild the conversation
+ * and to serve any later `fromSeq`; subscribers filter by sequence. Each legacy event is mapped
+ * once and logged once, so overlapping subscribers and restarts of the loop never see it twice.
+ */
+export class ChatFeed {
+  readonly conversationId: string
+  readonly #options: ChatFeedOptions
+  #model: ConversationModel
+  #cursor: PollCursor = { from: 0, next: undefined }
+  readonly #log: LogEntry[] = []
+  readonly #messages = new Subject<LogEntry>()
+  // ReplaySubjects, not BehaviorSubjects: a late subscriber still gets the last value after completion.
+  readonly #conversation = new ReplaySubject<ExConversationChange>(1)
+  #latestConversation: ExConversationChange | undefined
+  readonly #legacy = new Subject<LegacyEventRecord>()
+  readonly #errors = new Subject<unknown>()
+  readonly #state = new BehaviorSubject<PollerState>({ status: 'connecting' })
+  readonly #chatState = new ReplaySubject<string | undefined>(1)
+  #legacyState: string | undefined
+  readonly #disposed = new Subject<void>()
+  /** The shared poll loop; emits nothing, only keeps polling while subscribed. */
+  readonly #running: Observable<never>
+
+  constructor(options: ChatFeedOptions) {
+    this.#options = options
+    this.conversationId = options.conversationId
+    this.#model = initialConversationModel(options)
+    this.#chatState.next(undefined)
+    this.#running = defer(() => pollChat(options.supplier, this.#cursor, options.poller)).pipe(
+      tap((output) => this.#apply(output)),
+      ignoreElements(),
+      takeUntil(this.#disposed),
+      share({ resetOnError: true, resetOnComplete: false, resetOnRefCountZero: () => timer(options.graceMs, options.poller.scheduler) }),
+    )
+  }
+
+  /**
+   * The chat's messaging changes with `sequence ≥ fromSeq` seen so far, then live ones (chat-state
+   * changes, which have no sequence, only live). Keeps the chat polled while subscribed. Completes
+   * when the chat has ended (after its last events), errors with {@link AdapterError}
+   * `E_POLL_FAILED` when polling stopped on a failure that is not retried.
+   */
+  messagingEvents(fromSeq = 0): Observable<MessagingEventChange> {
+    const replayThenLive = defer(() => {
+      const replayed = this.#log.filter((entry) => 'sequence' in entry.change && entry.change.sequence >= fromSeq)
+      const high = this.#log.at(-1)?.index ?? -1
+      const live = this.#messages.pipe(filter((entry) => entry.index > high && (!('sequence' in entry.change) || entry.change.sequence >= fromSeq)))
+      return concat(from(replayed), live)
+    }).pipe(map((entry) => entry.change))
+    return merge(replayThenLive, this.#running)
+  }
+
+  /** The conversation's latest change (when there is one), then each new one; keeps the chat polled. */
+  conversationChanges(): Observable<ExConversationChange> {
+    return merge(this.#conversation, this.#running)
+  }
+
+  /** Legacy events of unknown type, live; keeps the chat polled. */
+  legacyEvents(): Observable<LegacyEventRecord> {
+    return merge(this.#legacy, this.#running)
+  }
+
+  /** The legacy chat state (`waiting`, `chatting`, `ended`, …), current then changes; keeps the chat polled. */
+  chatState(): Observable<string | undefined> {
+    return merge(this.#chatState, this.#running)
+  }
+
+  /** The poll loop's state, current then changes. Does not start polling. */
+  get state$(): Observable<PollerState> {
+    return this.#state
+  }
+
+  /** Failed polls that are being retried (decode errors, network errors, …). Does not start polling. */
+  get errors$(): Observable<unknown> {
+    return this.#errors
+  }
+
+  /** The latest conversation change, if any. */
+  get latestConversation(): ExConversationChange | undefined {
+    return this.#latestConversation
+  }
+
+  /** The legacy chat state as last read. */
+  get legacyState(): string | undefined {
+    return this.#legacyState
+  }
+
+  /** The first event id not read yet: every event below it is in the log. */
+  get cursor(): PollCursor {
+    return this.#cursor
+  }
+
+  /** The consumer's participant id as the mapping settled it. */
+  get consumerId(): string | undefined {
+    return this.#model.consumerId
+  }
+
+  /** Records that this side ends the chat, so the close reason becomes `CONSUMER`. */
+  markEndedByConsumer(): void {
+    this.#model = { ...this.#model, endedByConsumer: true }
+  }
+
+  /** Stops polling for good and completes every stream; idempotent. */
+  dispose(): void {
+    this.#disposed.next()
+    this.#disposed.complete()
+    this.#state.next({ status: 'closed', reason: 'aborted' })
+    this.#completeAll()
+  }
+
+  #apply(output: PollerOutput): void {
+    const now = this.#options.now()
+    switch (output.kind) {
+      case 'page': {
+        // Defensive: the loop already filters, but a restarted loop must never re-deliver.
+        const events = output.events.filter((event) => event.id >= this.#cursor.from)
+        this.#emit(mapBatch(this.#model, events, output.info, now), output.info)
+        this.#cursor = output.cursor
+        break
+      }
+      case 'error':
+        this.#errors.next(output.error)
+        break
+      case 'state': {
+        const state = output.state
+        if (state.status === 'closed' && state.reason === 'chat-gone') this.#emit(closeAsGone(this.#model, now), undefined)
+        this.#state.next(state)
+        if (state.status === 'closed') {
+          if (state.reason === 'ended' || state.reason === 'chat-gone') this.#completeAll()
+          else {
+            const error = new AdapterError('E_POLL_FAILED', `polling conversation ${this.conversationId} stopped (${state.reason})`, { cause: state.error })
+            this.#messages.error(error)
+            this.#legacy.error(error)
+            this.#chatState.error(error)
+            this.#conversation.error(error)
+          }
+        }
+        break
+      }
+    }
+  }
+
+  #emit(result: { readonly model: ConversationModel; readonly outputs: readonly MappedOutput[] }, info: LegacyInfo | undefined): void {
+    this.#model = result.model
+    for (const output of result.outputs) {
+      if (output.kind === 'message') {
+        const entry = { index: this.#log.length, change: output.change }
+        this.#log.push(entry)
+        this.#messages.next(entry)
+      } else if (output.kind === 'conversation') {
+        this.#latestConversation = output.change
+        this.#conversation.next(output.change)
+      } else {
+        this.#legacy.next(output)
+      }
+    }
+    const state = this.#model.closeReason !== undefined ? 'ended' : (this.#model.legacyState ?? info?.state)
+    if (state !== this.#legacyState) {
+      this.#legacyState = state
+      this.#chatState.next(state)
+    }
+  }
+
+  #completeAll(): void {
+    this.#messages.complete()
+    this.#legacy.complete()
+    this.#chatState.complete()
+    this.#conversation.complete()
+    this.#errors.complete()
+  }
+}

@@ -1,0 +1,178 @@
+import { type SchedulerLike, EMPTY, Observable, concatMap, defer, expand, from, map, of, take, throwIfEmpty, timer, catchError } from 'rxjs'
+import type { ChatSessionPort, LegacyEvent, LegacyInfo, LegacySnapshot } from './legacy-contract.js'
+import { type PacingConfig, type PacingInput, backoffWaitMs, pollIntervalMs } from './pacing.js'
+import { type BackoffConfig, type Random, decideRetry } from './retry-decision.js'
+
+/**
+ * Where the next poll starts: the first event id not yet delivered, and the chat resource's `next`
+ * link when the last page had one. Plain data, so it can be stored and resumed.
+ */
+export interface PollCursor {
+  /** The `@id` of the first event not yet delivered; events below it are never emitted again. */
+  readonly from: number
+  /** The `next` link of the last page (`{chatUri}?from=N`), or `undefined` to read with `from`. */
+  readonly next: URL | undefined
+}
+
+/**
+ * Fetches the chat resource once from a cursor (the "supplier"). It must emit one snapshot and
+ * complete, or error; unsubscribing must cancel the request in flight.
+ */
+export type PollSupplier = (cursor: PollCursor) => Observable<LegacySnapshot>
+
+/**
+ * The supplier for a core chat session: `follow(cursor.next)` when there is a `next` link, else
+ * `snapshot({ from })`. Each request has its own `AbortController`, aborted on unsubscribe.
+ */
+export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'follow'>): PollSupplier {
+  return (cursor) =>
+    new Observable<LegacySnapshot>((subscriber) => {
+      const controller = new AbortController()
+      const request =
+        cursor.next === undefined
+          ? session.snapshot({ from: cursor.from, signal: controller.signal })
+          : session.follow(cursor.next, { signal: controller.signal })
+      request.then(
+        (snapshot) => {
+          subscriber.next(snapshot)
+          subscriber.complete()
+        },
+        (error: unknown) => subscriber.error(error),
+      )
+      return () => controller.abort()
+    })
+}
+
+/**
+ * What the poll loop is doing, for users (a documented union in the spirit of matrix-js-sdk's sync
+ * states):
+ * - `connecting`: no poll has succeeded yet;
+ * - `live`: the last poll succeeded;
+ * - `backing-off`: the last poll failed and another follows in `retryInMs` (attempt counts from 1);
+ * - `closed`: polling stopped for good — the chat `ended`, is `chat-gone`, the server `refused`,
+ *   the failure was `unexpected` (a bug), or the request was `aborted` by someone else.
+ */
+export type PollerState =
+  | { readonly status: 'connecting' }
+  | { readonly status: 'live' }
+  | { readonly status: 'backing-off'; readonly retryInMs: number; readonly attempt: number; readonly error: unknown }
+  | {
+      readonly status: 'closed'
+      readonly reason: 'ended' | 'chat-gone' | 'refused' | 'unexpected' | 'aborted'
+      readonly error?: unknown
+    }
+
+/** One value of the poll loop. */
+export type PollerOutput =
+  /** New events (ascending `@id`, each delivered once) and the info that came with them. */
+  | { readonly kind: 'page'; readonly events: readonly LegacyEvent[]; readonly info: LegacyInfo | undefined; readonly cursor: PollCursor }
+  | { readonly kind: 'state'; readonly state: PollerState }
+  /** A failed poll that will be retried (e.g. a decode error); the cursor is kept. */
+  | { readonly kind: 'error'; readonly error: unknown }
+
+/** Timing of the poll loop. */
+export interface ChatPollerConfig {
+  readonly pacing: PacingConfig
+  readonly backoff: BackoffConfig
+  /** Jitter source; default `Math.random`. */
+  readonly random: Random
+  /** Every wait goes through it, so `TestScheduler` can drive the loop; default `asyncScheduler`. */
+  readonly scheduler: SchedulerLike
+}
+
+interface Step {
+  readonly outputs: readonly PollerOutput[]
+  /** The cursor to commit once `outputs` have been emitted. */
+  readonly commit: PollCursor | undefined
+  /** The wait before the next poll; `undefined` stops the loop. */
+  readonly waitMs: number | undefined
+}
+
+/**
+ * The poll loop (the "source"): reads the chat resource through `supplier` from `initial`, emits
+ * each event once in `@id` order, waits as pacing says, backs off on failure, and completes once
+ * the chat has ended (after emitting its last page) or a failure is not retried.
+ *
+ * - One request at a time: the next poll starts only after the previous one settled and its wait
+ *   passed; a slow server never causes a backlog.
+ * - The cursor advances only after a page was emitted, and events below it are filtered out, so
+ *   overlapping pages and retries never emit an event twice.
+ * - Unsubscribing cancels the wait or the request in flight. Cold: each subscription runs its own
+ *   loop; share it (see `ChatFeed`) for one loop per chat.
+ */
+export function pollChat(supplier: PollSupplier, initial: PollCursor, config: ChatPollerConfig): Observable<PollerOutput> {
+  return defer(() => {
+    let cursor = initial
+    let failures = 0
+    let live = false
+    let pacing: PacingInput = { chatState: undefined, chatTimeoutS: undefined }
+
+    const onPage = (snapshot: LegacySnapshot): Step => {
+      const events = freshEvents(snapshot.events.events, cursor.from)
+      const last = events.at(-1)
+      const next: PollCursor = { from: last === undefined ? cursor.from : last.id + 1, next: snapshot.links.get('next') }
+      const lastState = [...events].reverse().find((e) => e.type === 'state')
+      pacing = {
+        chatState: snapshot.info?.state ?? (lastState?.type === 'state' ? lastState.state : pacing.chatState),
+        chatTimeoutS: snapshot.info?.chatTimeout ?? pacing.chatTimeoutS,
+      }
+      const ended =
+        snapshot.info?.state === 'ended' || events.some((e) => (e.type === 'state' && e.state === 'ended') || e.type === 'a2a-transfer')
+      const outputs: PollerOutput[] = []
+      if (!live) outputs.push({ kind: 'state', state: { status: 'live' } })
+      live = true
+      failures = 0
+      outputs.push({ kind: 'page', events, info: snapshot.info, cursor: next })
+      if (ended) outputs.push({ kind: 'state', state: { status: 'closed', reason: 'ended' } })
+      return { outputs, commit: next, waitMs: ended ? undefined : pollIntervalMs(pacing, config.pacing) }
+    }
+
+    const onFailure = (error: unknown): Step => {
+      live = false
+      const decision = decideRetry(error, failures, config.backoff, config.random)
+      if (!decision.retry) return { outputs: [{ kind: 'state', state: { status: 'closed', reason: decision.reason, error } }], commit: undefined, waitMs: undefined }
+      failures += 1
+      const retryInMs = backoffWaitMs(decision.retryInMs, pacing, config.pacing)
+      return {
+        outputs: [
+          { kind: 'error', error },
+          { kind: 'state', state: { status: 'backing-off', retryInMs, attempt: failures, error } },
+        ],
+        commit: undefined,
+        waitMs: retryInMs,
+      }
+    }
+
+    const poll = (): Observable<Step> =>
+      defer(() => supplier(cursor)).pipe(
+        take(1),
+        throwIfEmpty(() => new Error('the poll supplier completed without a snapshot')),
+        map(onPage),
+        catchError((error: unknown) => of(onFailure(error))),
+      )
+
+    const start: Step = { outputs: [{ kind: 'state', state: { status: 'connecting' } }], commit: undefined, waitMs: 0 }
+    return of(start).pipe(
+      // expand emits a step downstream before projecting it, so the commit below happens only
+      // after the step's outputs were delivered: the cursor advances after emission.
+      expand((step) => {
+        if (step.commit !== undefined) cursor = step.commit
+        if (step.waitMs === undefined) return EMPTY
+        return step.waitMs <= 0 ? poll() : timer(step.waitMs, config.scheduler).pipe(concatMap(poll))
+      }),
+      concatMap((step) => from(step.outputs)),
+    )
+  })
+}
+
+/** Events at or after `from`, ascending, each id once: pages may overlap or repeat. */
+function freshEvents(events: readonly LegacyEvent[], from: number): readonly LegacyEvent[] {
+  const seen = new Set<number>()
+  const fresh: LegacyEvent[] = []
+  for (const event of [...events].sort((a, b) => a.id - b.id)) {
+    if (event.id < from || seen.has(event.id)) continue
+    seen.add(event.id)
+    fresh.push(event)
+  }
+  return fresh
+}

@@ -1,0 +1,95 @@
+import { type SchedulerLike, asyncScheduler } from 'rxjs'
+import type { ChatPollerConfig } from './chat-poller.js'
+import type { Random } from './retry-decision.js'
+
+/**
+ * Options of a connection (both faces). Every field is optional; times are in milliseconds unless
+ * the name says otherwise. Defaults are resolved once by {@link resolveConnectionConfig}.
+ */
+export interface ConnectionConfig {
+  /** Poll interval while an agent is in the chat; default 500. */
+  readonly chattingIntervalMs?: number
+  /** Poll interval while waiting for an agent; default 2 000. */
+  readonly waitingIntervalMs?: number
+  /** No wait between polls (backoff included) exceeds this share of `chatTimeout`; default 1/3. */
+  readonly keepAliveFraction?: number
+  /** Floor of that keep-alive cap; default 1 000. */
+  readonly minKeepAliveMs?: number
+  /** `chatTimeout` in seconds assumed until the server reports one; default 40. */
+  readonly defaultChatTimeoutS?: number
+  /** First backoff ceiling after a failed poll; default 500. Full jitter: the wait is random below it. */
+  readonly backoffBaseMs?: number
+  /** Growth of the ceiling per consecutive failure; default 2. */
+  readonly backoffFactor?: number
+  /** Largest backoff ceiling; default 30 000 (and never above the keep-alive cap). */
+  readonly backoffMaxMs?: number
+  /** How long a chat is still polled after its last subscriber left; default 100. */
+  readonly lastSubscriberGraceMs?: number
+  /** Tries per command (a line, an end) before it fails; default 5. */
+  readonly maxCommandAttempts?: number
+  /**
+   * Keep every conversation this connection requested or resumed polled until it ends or the
+   * connection closes, even with no subscriber, so the server does not time it out; default true.
+   */
+  readonly keepConversationsAlive?: boolean
+  /** `interactionTimeout` (seconds) sent with chat requests; default: the server's (40). */
+  readonly interactionTimeoutS?: number
+  /** Translates Messaging `skillId`s to legacy skill names; default: the `skillId` is the name. */
+  readonly skillMap?: Readonly<Record<string, string>>
+  /** The consumer's participant id (e.g. a JWT `sub`); default: the chat's `visitorId`. */
+  readonly consumerId?: string
+  /** Scheduler of every timer (polls, backoff, grace, retries); default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike
+  /** Jitter source in [0, 1); default `Math.random`. */
+  readonly random?: Random
+  /** Clock in epoch milliseconds; default `Date.now`. */
+  readonly now?: () => number
+}
+
+/** {@link ConnectionConfig} with every default applied. */
+export interface ResolvedConnectionConfig {
+  readonly poller: ChatPollerConfig
+  readonly graceMs: number
+  readonly maxCommandAttempts: number
+  readonly keepConversationsAlive: boolean
+  readonly interactionTimeoutS: number | undefined
+  readonly skillMap: Readonly<Record<string, string>>
+  readonly consumerId: string | undefined
+  readonly now: () => number
+}
+
+/** Applies the defaults of {@link ConnectionConfig} once; throws a `RangeError` showing a correct value. */
+export function resolveConnectionConfig(config: ConnectionConfig = {}): ResolvedConnectionConfig {
+  const positive = (name: keyof ConnectionConfig, value: number | undefined, fallback: number): number => {
+    if (value === undefined) return fallback
+    if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number, e.g. { ${name}: ${fallback} }; got ${String(value)}`)
+    return value
+  }
+  const fraction = positive('keepAliveFraction', config.keepAliveFraction, 1 / 3)
+  if (fraction >= 1) throw new RangeError(`keepAliveFraction must be below 1, e.g. { keepAliveFraction: 1 / 3 }; got ${fraction}`)
+  return {
+    poller: {
+      pacing: {
+        chattingMs: positive('chattingIntervalMs', config.chattingIntervalMs, 500),
+        waitingMs: positive('waitingIntervalMs', config.waitingIntervalMs, 2000),
+        keepAliveFraction: fraction,
+        minKeepAliveMs: positive('minKeepAliveMs', config.minKeepAliveMs, 1000),
+        defaultChatTimeoutS: positive('defaultChatTimeoutS', config.defaultChatTimeoutS, 40),
+      },
+      backoff: {
+        baseMs: positive('backoffBaseMs', config.backoffBaseMs, 500),
+        factor: positive('backoffFactor', config.backoffFactor, 2),
+        maxMs: positive('backoffMaxMs', config.backoffMaxMs, 30_000),
+      },
+      random: config.random ?? Math.random,
+      scheduler: config.scheduler ?? asyncScheduler,
+    },
+    graceMs: config.lastSubscriberGraceMs ?? 100,
+    maxCommandAttempts: positive('maxCommandAttempts', config.maxCommandAttempts, 5),
+    keepConversationsAlive: config.keepConversationsAlive ?? true,
+    interactionTimeoutS: config.interactionTimeoutS,
+    skillMap: config.skillMap ?? {},
+    consumerId: config.consumerId,
+    now: config.now ?? Date.now,
+  }
+}

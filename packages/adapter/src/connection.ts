@@ -1,0 +1,302 @@
+import { BehaviorSubject, type Observable, Subject, Subscription, defer, filter, from, merge, mergeMap, of, switchMap, takeUntil, takeWhile } from 'rxjs'
+import { AdapterError } from './adapter-error.js'
+import { ChatFeed, type LegacyEventRecord } from './chat-feed.js'
+import { type PollerState, sessionSupplier } from './chat-poller.js'
+import { type ConnectionConfig, type ResolvedConnectionConfig, resolveConnectionConfig } from './connection-config.js'
+import type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
+import type { ExConversationChange, MessagingEvent, MessagingEventChange } from './messaging-types.js'
+import { OutboundQueue } from './outbound-queue.js'
+
+/**
+ * What a connection is doing, as a documented union:
+ * - `connecting`: the current conversation has not been read yet;
+ * - `live`: the last poll succeeded (also the state of a connection with no conversation yet, since
+ *   the legacy side needs no handshake);
+ * - `backing-off`: the last poll failed; the next follows in `retryInMs` (`error` says why);
+ * - `closed`: the conversation's chat `ended`, is `chat-gone`, polling failed for good
+ *   (`refused`, `unexpected`, `aborted`), or the connection was `closed-by-user`.
+ */
+export type ConnectionState = PollerState | { readonly status: 'closed'; readonly reason: 'closed-by-user' }
+
+/** A conversation request (`cm.ConsumerRequestConversation`), in Messaging terms. */
+export interface ConversationRequest {
+  /** Sent as the legacy skill **name**, through `skillMap` when it has an entry. */
+  readonly skillId?: string
+  readonly campaignInfo?: { readonly campaignId?: string | number; readonly engagementId?: string | number }
+  readonly conversationContext?: { readonly visitorId?: string; readonly sessionId?: string; readonly lang?: string }
+}
+
+/** A `cm.UpdateConversationField` field; only closing has a legacy equivalent. */
+export type ConversationField =
+  | { readonly field: 'ConversationStateField'; readonly conversationState: 'CLOSE' | 'OPEN' }
+  | { readonly field: 'DialogChange'; readonly type: 'UPDATE' | 'ADD'; readonly dialog: { readonly dialogId?: string; readonly state?: string } }
+  | { readonly field: string; readonly [key: string]: unknown }
+
+/** A user profile (`userprofile.SetUserProfile`); the legacy chat keeps only a visitor name. */
+export interface UserProfile {
+  readonly firstName?: string
+  readonly lastName?: string
+}
+
+interface Conversation {
+  readonly session: ChatSessionPort
+  readonly feed: ChatFeed
+  readonly queue: OutboundQueue
+  readonly subscriptions: Subscription
+}
+
+/**
+ * The reactive face: Messaging-style notifications of legacy chats as RxJS observables, and
+ * Messaging commands as promises. One shared poll loop per conversation, however many
+ * subscribers.
+ *
+ * @example
+ * const connection = new Connection(new LegacyChatClient({ accountRoot, appKey }), { chattingIntervalMs: 500 })
+ * const { conversationId } = await connection.requestConversation({ skillId: 'Sales' })
+ * connection.messagingEvents$(conversationId).subscribe((change) => console.log(change.event))
+ * await connection.publishEvent(conversationId, { type: 'ContentEvent', contentType: 'text/plain', message: 'hi' })
+ * await connection.close()
+ *
+ * It does not authenticate consumers (the legacy side has no JWT) and keeps no state across
+ * processes: resume with {@link resumeConversation} and a `fromSeq`.
+ */
+export class Connection {
+  readonly #client: ChatClientPort
+  readonly #config: ResolvedConnectionConfig
+  readonly #ownsClient: boolean
+  readonly #conversations = new Map<string, Conversation>()
+  readonly #added = new Subject<Conversation>()
+  readonly #current = new BehaviorSubject<Conversation | undefined>(undefined)
+  readonly #errors = new Subject<unknown>()
+  readonly #closed = new BehaviorSubject<boolean>(false)
+  #visitorName: string | undefined
+
+  /**
+   * @param client core's `LegacyChatClient` (or anything with its `startChat`/`attach`/`close`).
+   * @param options `ownsClient` (default false): close the client on {@link close}.
+   */
+  constructor(client: ChatClientPort, config: ConnectionConfig = {}, options: { readonly ownsClient?: boolean } = {}) {
+    this.#client = client
+    this.#config = resolveConnectionConfig(config)
+    this.#ownsClient = options.ownsClient ?? false
+  }
+
+  /** The connection's state (see {@link ConnectionState}), current then changes; follows the latest conversation. */
+  get state$(): Observable<ConnectionState> {
+    return this.#closed.pipe(
+      takeWhile((closed) => !closed, true),
+      switchMap((closed) =>
+        closed
+          ? of<ConnectionState>({ status: 'closed', reason: 'closed-by-user' })
+          : this.#current.pipe(switchMap((conversation) => (conversation === undefined ? of<ConnectionState>({ status: 'live' }) : conversation.feed.state$))),
+      ),
+    )
+  }
+
+  /** Failed polls being retried (e.g. core's `DecodeError`); the cursor is kept, nothing is lost. */
+  get errors$(): Observable<unknown> {
+    return this.#errors.pipe(takeUntil(this.#whenClosed()))
+  }
+
+  /**
+   * Conversation changes of every conversation of this connection: each one's latest, then live
+   * UPSERTs (the first subscriber starts polling). Completes when the connection closes.
+   */
+  conversations$(): Observable<ExConversationChange> {
+    return defer(() => merge(from([...this.#conversations.values()]), this.#added)).pipe(
+      mergeMap((conversation) => conversation.feed.conversationChanges()),
+      takeUntil(this.#whenClosed()),
+    )
+  }
+
+  /**
+   * A dialog's messaging changes from `fromSeq` (default 0: everything), replayed then live, each
+   * once in `sequence` order. An unknown dialog id is resumed (attached) first, so a stored id is
+   * enough after a restart. Completes when the chat has ended or the connection closes; errors
+   * with `AdapterError` `E_POLL_FAILED` when polling stops on a failure that is not retried.
+   */
+  messagingEvents$(dialogId: string, options: { readonly fromSeq?: number } = {}): Observable<MessagingEventChange> {
+    return defer(() => this.#conversationFor(dialogId).feed.messagingEvents(options.fromSeq ?? 0)).pipe(takeUntil(this.#whenClosed()))
+  }
+
+  /** Legacy events of a type chatbridge does not know, from every conversation, live (opt-in). */
+  legacyEvents$(): Observable<LegacyEventRecord> {
+    return defer(() => merge(from([...this.#conversations.values()]), this.#added)).pipe(
+      mergeMap((conversation) => conversation.feed.legacyEvents()),
+      takeUntil(this.#whenClosed()),
+    )
+  }
+
+  /** Requests a new chat (`POST chat/request`); resolves with its id once the server created it. */
+  async requestConversation(request: ConversationRequest = {}): Promise<{ readonly conversationId: string }> {
+    this.#assertOpen()
+    const skill = request.skillId === undefined ? undefined : (this.#config.skillMap[request.skillId] ?? request.skillId)
+    const campaign = request.campaignInfo
+    const context = request.conversationContext
+    let session: ChatSessionPort
+    try {
+      session = await this.#client.startChat({
+        ...(skill === undefined ? {} : { skill }),
+        ...(this.#config.interactionTimeoutS === undefined ? {} : { interactionTimeout: this.#config.interactionTimeoutS }),
+        ...(campaign?.campaignId === undefined ? {} : { campaignId: campaign.campaignId }),
+        ...(campaign?.engagementId === undefined ? {} : { engagementId: campaign.engagementId }),
+        ...(context?.visitorId === undefined ? {} : { LETagVisitorId: context.visitorId }),
+        ...(context?.sessionId === undefined ? {} : { LETagSessionId: context.sessionId }),
+        ...(context?.lang === undefined ? {} : { language: context.lang }),
+      })
+    } catch (error) {
+      throw commandFailed('request a conversation', error)
+    }
+    if (this.#closed.value) throw closedError()
+    const conversation = this.#open(session, skill)
+    if (this.#visitorName !== undefined) await this.#applyName(conversation, this.#visitorName).catch((error: unknown) => this.#errors.next(error))
+    return { conversationId: session.conversationId }
+  }
+
+  /** Resumes a chat by its conversation id (or chat URI) without a request; polling starts with a subscriber. */
+  resumeConversation(conversationId: string): { readonly conversationId: string } {
+    this.#assertOpen()
+    return { conversationId: this.#conversationFor(conversationId).feed.conversationId }
+  }
+
+  /**
+   * Publishes a Messaging event to a dialog:
+   * - `ContentEvent`: a line, queued while the chat waits for an agent; resolves with its sequence;
+   * - `ChatStateEvent`: `COMPOSING` posts typing, any other state not-typing, only on change; sequence 0;
+   * - `AcceptStatusEvent`: no legacy equivalent; nothing is sent; sequence 0.
+   * Rejects with `AdapterError` (`E_BAD_REQUEST` for `RichContentEvent` and non-text content).
+   */
+  async publishEvent(dialogId: string, event: MessagingEvent): Promise<{ readonly sequence: number }> {
+    this.#assertOpen()
+    const conversation = this.#conversationFor(dialogId)
+    switch (event.type) {
+      case 'ContentEvent':
+        if (typeof event.message !== 'string') throw new AdapterError('E_BAD_REQUEST', 'ContentEvent.message must be a string')
+        return { sequence: await conversation.queue.sendLine(event.message) }
+      case 'ChatStateEvent':
+        await conversation.queue.setTyping(event.chatState === 'COMPOSING' ? 'typing' : 'not-typing')
+        return { sequence: 0 }
+      case 'AcceptStatusEvent':
+        return { sequence: 0 }
+      default:
+        throw new AdapterError('E_BAD_REQUEST', `${String((event as { type?: unknown }).type)} has no legacy chat equivalent`)
+    }
+  }
+
+  /** Ends the chat (`ended` state event) after the lines queued before; the close reason becomes `CONSUMER`. */
+  async closeConversation(conversationId: string): Promise<void> {
+    this.#assertOpen()
+    await this.#conversationFor(conversationId).queue.end()
+  }
+
+  /**
+   * Applies `cm.UpdateConversationField` fields: `ConversationStateField` `CLOSE` or a `DialogChange`
+   * closing the dialog end the chat. Rejects with `E_BAD_REQUEST` for fields with no legacy equivalent.
+   */
+  async updateConversationField(conversationId: string, field: ConversationField | readonly ConversationField[]): Promise<void> {
+    const fields: readonly ConversationField[] = Array.isArray(field) ? field : [field as ConversationField]
+    const closes = fields.some(
+      (f) =>
+        (f.field === 'ConversationStateField' && f['conversationState'] === 'CLOSE') ||
+        (f.field === 'DialogChange' && typeof f['dialog'] === 'object' && f['dialog'] !== null && (f['dialog'] as { state?: unknown }).state === 'CLOSE'),
+    )
+    if (!closes) throw new AdapterError('E_BAD_REQUEST', `only closing the conversation is supported on legacy chat; got ${fields.map((f) => f.field).join(', ')}`)
+    await this.closeConversation(conversationId)
+  }
+
+  /** Sets the visitor name (`firstName lastName`) on every open chat and on chats requested later. */
+  async setUserProfile(profile: UserProfile): Promise<void> {
+    this.#assertOpen()
+    const name = [profile.firstName, profile.lastName].filter((part) => part !== undefined && part !== '').join(' ')
+    if (name === '') return
+    this.#visitorName = name
+    const open = [...this.#conversations.values()].filter((c) => c.feed.legacyState !== 'ended')
+    await Promise.all(open.map((conversation) => this.#applyName(conversation, name)))
+  }
+
+  /**
+   * Closes the connection: stops every poll loop, aborts requests in flight, rejects queued
+   * commands with `E_CLOSED`, completes every stream, and closes the client if it owns it. Does
+   * not end the chats (they can be resumed). Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.#closed.value) return
+    this.#closed.next(true)
+    for (const conversation of this.#conversations.values()) {
+      conversation.subscriptions.unsubscribe()
+      conversation.queue.dispose()
+      conversation.feed.dispose()
+    }
+    this.#added.complete()
+    this.#current.complete()
+    this.#errors.complete()
+    if (this.#ownsClient) await this.#client.close()
+  }
+
+  #conversationFor(idOrUri: string): Conversation {
+    this.#assertOpen()
+    const known = this.#conversations.get(idOrUri)
+    if (known !== undefined) return known
+    const session = this.#client.attach(idOrUri)
+    return this.#conversations.get(session.conversationId) ?? this.#open(session, undefined)
+  }
+
+  #open(session: ChatSessionPort, requestedSkill: string | undefined): Conversation {
+    const config = this.#config
+    const feed = new ChatFeed({
+      conversationId: session.conversationId,
+      supplier: sessionSupplier(session),
+      poller: config.poller,
+      graceMs: config.graceMs,
+      consumerId: config.consumerId,
+      requestedSkill,
+      now: config.now,
+    })
+    const queue = new OutboundQueue({
+      conversationId: session.conversationId,
+      session,
+      chatState: () => feed.chatState(),
+      readFrom: () => feed.cursor.from,
+      onEnd: () => feed.markEndedByConsumer(),
+      backoff: config.poller.backoff,
+      random: config.poller.random,
+      scheduler: config.poller.scheduler,
+      maxAttempts: config.maxCommandAttempts,
+    })
+    const subscriptions = new Subscription()
+    subscriptions.add(feed.errors$.subscribe((error) => this.#errors.next(error)))
+    // The keep-alive subscriber: polls until the chat ends even when nobody listens.
+    if (config.keepConversationsAlive) subscriptions.add(feed.chatState().subscribe({ error: () => undefined }))
+    const conversation: Conversation = { session, feed, queue, subscriptions }
+    this.#conversations.set(session.conversationId, conversation)
+    this.#current.next(conversation)
+    this.#added.next(conversation)
+    return conversation
+  }
+
+  async #applyName(conversation: Conversation, name: string): Promise<void> {
+    try {
+      await conversation.session.setVisitorName(name)
+    } catch (error) {
+      throw commandFailed('set the visitor name', error)
+    }
+  }
+
+  #whenClosed(): Observable<unknown> {
+    return this.#closed.pipe(filter((closed) => closed))
+  }
+
+  #assertOpen(): void {
+    if (this.#closed.value) throw closedError()
+  }
+}
+
+function closedError(): AdapterError {
+  return new AdapterError('E_CLOSED', 'the connection is closed')
+}
+
+function commandFailed(what: string, error: unknown): AdapterError {
+  if (error instanceof AdapterError) return error
+  const detail = error instanceof Error ? `: ${error.message}` : ''
+  return new AdapterError('E_COMMAND_FAILED', `could not ${what}${detail}`, { cause: error })
+}

@@ -1,0 +1,121 @@
+import type { StartChatRequest } from '@chatbridge/core'
+
+/**
+ * The part of `@chatbridge/core` the adapter relies on, stated structurally.
+ *
+ * Why not import the types: the adapter is built against the core contract while core is being
+ * implemented; these shapes are the subset of core's `ChatSession`, `ChatSnapshot`, `ChatEvent` and
+ * `ChatInfo` the engine reads, so a core `ChatSession` is assignable to {@link ChatSessionPort} and
+ * tests can inject a fake without patching anything. Errors are told apart by core's stable `code`
+ * (see {@link errorFacts}), never by class identity, for the same reason.
+ */
+
+/** A link lookup by relation, as core's `Links`. */
+export interface LinksPort {
+  get(rel: string): URL | undefined
+}
+
+interface EventBase {
+  /** The event's `@id`: the Messaging `sequence` and the `from` cursor. */
+  readonly id: number
+  /** ISO-8601 with milliseconds and offset, or `''`. */
+  readonly time: string
+  readonly raw: Readonly<Record<string, unknown>>
+}
+
+/** A legacy chat event, discriminated by `type` (core's `ChatEvent`). */
+export type LegacyEvent =
+  | (EventBase & { readonly type: 'state'; readonly state: string })
+  | (EventBase & {
+      readonly type: 'line'
+      readonly text: string
+      readonly textType: string
+      readonly source: string
+      readonly by: string | undefined
+      readonly systemMessageId: number | undefined
+    })
+  | (EventBase & { readonly type: 'url'; readonly url: string })
+  | (EventBase & {
+      readonly type: 'a2a-transfer'
+      readonly domain: string | undefined
+      readonly remoteSiteId: string | undefined
+      readonly skill: string | undefined
+      readonly chatRequestParameters: Readonly<Record<string, unknown>> | undefined
+    })
+  | (EventBase & {
+      readonly type: 'line-status'
+      readonly lineStatus: string
+      readonly refSequenceId: number | undefined
+      readonly source: string | undefined
+    })
+  | (EventBase & { readonly type: 'unknown'; readonly legacyType: string })
+
+/** The `info` section of a chat (core's `ChatInfo`), as far as the adapter reads it. */
+export interface LegacyInfo {
+  readonly state: string
+  readonly skillName: string | undefined
+  readonly skillId: string | undefined
+  readonly agentName: string | undefined
+  readonly agentId: string | undefined
+  readonly startTime: string | undefined
+  /** Seconds without a request after which the server ends the chat. */
+  readonly chatTimeout: number | undefined
+  readonly visitorId: string | undefined
+  readonly agentTyping: string | undefined
+}
+
+/** The whole chat resource from one request (core's `ChatSnapshot`). */
+export interface LegacySnapshot {
+  readonly links: LinksPort
+  readonly events: { readonly events: readonly LegacyEvent[] }
+  readonly info: LegacyInfo | undefined
+}
+
+/** Per-call options (core's `RequestOptions`). */
+export interface CallOptions {
+  readonly signal?: AbortSignal
+}
+
+/** One legacy chat (core's `ChatSession`), as far as the adapter uses it. */
+export interface ChatSessionPort {
+  readonly conversationId: string
+  snapshot(options?: CallOptions & { readonly from?: number }): Promise<LegacySnapshot>
+  follow(next: URL, options?: CallOptions): Promise<LegacySnapshot>
+  addLine(text: string, options?: CallOptions): Promise<number | undefined>
+  end(options?: CallOptions): Promise<void>
+  setVisitorName(name: string, options?: CallOptions): Promise<void>
+  setVisitorTyping(status: 'typing' | 'not-typing', options?: CallOptions): Promise<void>
+}
+
+/** Starting and resuming chats (core's `LegacyChatClient`). */
+export interface ChatClientPort {
+  startChat(request: StartChatRequest, options?: CallOptions): Promise<ChatSessionPort>
+  attach(uriOrConversationId: string | URL): ChatSessionPort
+  close(): Promise<void>
+}
+
+/** What the engine needs to know about a failure, read from core's error fields. */
+export interface ErrorFacts {
+  /** Core's stable `code` (`E_HTTP`, `E_CHAT_GONE`, `E_NETWORK`, `E_TIMEOUT`, `E_DECODE`, …), or `undefined` for foreign errors. */
+  readonly code: string | undefined
+  readonly status: number | undefined
+  readonly internalCode: number | undefined
+  readonly retryAfterMs: number | undefined
+  /** True when a request may have been applied although no answer arrived. */
+  readonly outcomeUnknown: boolean
+}
+
+/** Reads {@link ErrorFacts} from anything thrown; unknown shapes give all-`undefined` facts. */
+export function errorFacts(error: unknown): ErrorFacts {
+  const record = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {}
+  const code = typeof record['code'] === 'string' ? record['code'] : undefined
+  const num = (key: string): number | undefined => (typeof record[key] === 'number' ? record[key] : undefined)
+  return {
+    code,
+    status: num('status'),
+    internalCode: num('internalCode'),
+    retryAfterMs: num('retryAfterMs'),
+    // A timeout after sending is the classic unknown outcome; core marks it, but be safe.
+    outcomeUnknown: record['outcomeUnknown'] === true || code === 'E_TIMEOUT',
+  }
+}

@@ -1,0 +1,297 @@
+import { htmlToPlainText } from './html-to-plain-text.js'
+import type { LegacyEvent, LegacyInfo } from './legacy-contract.js'
+import type {
+  ChangeMetadata,
+  ChatStateValue,
+  CloseReason,
+  ConversationDetails,
+  ExConversationChange,
+  MessagingEventChange,
+  MessagingRole,
+  OriginatorMetadata,
+  Participant,
+} from './messaging-types.js'
+
+/** What one legacy event (or an info change) becomes. */
+export type MappedOutput =
+  | { readonly kind: 'message'; readonly change: MessagingEventChange }
+  | { readonly kind: 'conversation'; readonly change: ExConversationChange }
+  /** An event of unknown type, kept whole; never dropped, never a crash. */
+  | { readonly kind: 'legacy'; readonly conversationId: string; readonly sequence: number; readonly metadata: readonly ChangeMetadata[] }
+
+/**
+ * Everything the mapping remembers about one chat between batches. Plain data: a batch maps to a
+ * new model and outputs, nothing else changes (see {@link mapBatch}).
+ */
+export interface ConversationModel {
+  readonly conversationId: string
+  /** Fixed on the first batch (JWT `sub`, else the chat's `visitorId`, else derived from the id). */
+  readonly consumerId: string | undefined
+  /** The skill asked for, replaced by info's `skillId` (or `skillName`) once reported. */
+  readonly skillId: string | undefined
+  readonly legacyState: string | undefined
+  readonly agent: { readonly id: string; readonly name: string | undefined } | undefined
+  readonly startTs: number | undefined
+  readonly endTs: number | undefined
+  readonly closeReason: CloseReason | undefined
+  /** True once this side sent the `ended` state: the close reason is then `CONSUMER`. */
+  readonly endedByConsumer: boolean
+  /** True once a system line with `systemMessageId` 5 (the agent ended the chat) was seen. */
+  readonly agentEndedLineSeen: boolean
+  readonly agentTyping: string | undefined
+  readonly transfer: ChangeMetadata | undefined
+  /** The last conversation details emitted, to emit an UPSERT only when something changed. */
+  readonly lastDetails: ConversationDetails | undefined
+}
+
+/** A model for a chat nothing has been read of yet. */
+export function initialConversationModel(init: {
+  readonly conversationId: string
+  readonly consumerId?: string | undefined
+  readonly requestedSkill?: string | undefined
+}): ConversationModel {
+  return {
+    conversationId: init.conversationId,
+    consumerId: init.consumerId,
+    skillId: init.requestedSkill,
+    legacyState: undefined,
+    agent: undefined,
+    startTs: undefined,
+    endTs: undefined,
+    closeReason: undefined,
+    endedByConsumer: false,
+    agentEndedLineSeen: false,
+    agentTyping: undefined,
+    transfer: undefined,
+    lastDetails: undefined,
+  }
+}
+
+/** True once the conversation is closed (ended, transferred away or gone). */
+export function isClosed(model: ConversationModel): boolean {
+  return model.closeReason !== undefined
+}
+
+/**
+ * Maps one page of new legacy events (ascending `@id`, none seen before) and the info that came
+ * with it to Messaging outputs, in `@id` order, following messaging-model.md §3. Pure: `now` is
+ * only used for changes that have no event time (info-only changes).
+ *
+ * It does not dedupe or sort: the poller hands it each event once, in order.
+ */
+export function mapBatch(
+  model: ConversationModel,
+  events: readonly LegacyEvent[],
+  info: LegacyInfo | undefined,
+  now: number,
+): { readonly model: ConversationModel; readonly outputs: readonly MappedOutput[] } {
+  let m: ConversationModel = model
+  if (m.consumerId === undefined) m = { ...m, consumerId: info?.visitorId ?? `consumer-${m.conversationId}` }
+  // Static facts from info first, so the events' UPSERTs already carry them.
+  const skillId = info?.skillId ?? info?.skillName ?? m.skillId
+  if (skillId !== m.skillId) m = { ...m, skillId }
+  const outputs: MappedOutput[] = []
+  const upsertIfChanged = (ts: number): void => {
+    const details = conversationDetails(m, ts)
+    if (m.lastDetails !== undefined && sameDetails(m.lastDetails, details)) return
+    m = { ...m, lastDetails: details }
+    outputs.push({ kind: 'conversation', change: { type: 'UPSERT', result: { convId: m.conversationId, conversationDetails: details, lastUpdateTime: ts } } })
+  }
+  // The agent's "ended" line may sit after the state event in the same page.
+  if (events.some((e) => e.type === 'line' && e.source === 'system' && e.systemMessageId === 5)) m = { ...m, agentEndedLineSeen: true }
+
+  for (const event of events) {
+    const ts = epochMs(event.time, now)
+    switch (event.type) {
+      case 'state': {
+        if (m.startTs === undefined) m = { ...m, startTs: ts }
+        if (isClosed(m)) break
+        m = { ...m, legacyState: event.state }
+        if (event.state === 'chatting') m = { ...m, agent: agentFrom(info) ?? m.agent }
+        if (event.state === 'ended') m = close(m, ts)
+        upsertIfChanged(ts)
+        break
+      }
+      case 'line': {
+        if (m.startTs === undefined) m = { ...m, startTs: ts }
+        outputs.push({ kind: 'message', change: lineChange(m, event, ts) })
+        break
+      }
+      case 'url':
+        outputs.push({
+          kind: 'message',
+          change: sequenced(m, event.id, ts, agentOriginator(m, undefined), { type: 'ContentEvent', contentType: 'text/plain', message: event.url }, [
+            { type: 'LegacyUrlPush', url: event.url },
+          ]),
+        })
+        break
+      case 'line-status':
+        outputs.push({
+          kind: 'message',
+          change: sequenced(m, event.id, ts, originatorBySource(m, event.source, undefined), {
+            type: 'AcceptStatusEvent',
+            status: event.lineStatus,
+            sequenceList: event.refSequenceId === undefined ? [] : [event.refSequenceId],
+          }),
+        })
+        break
+      case 'a2a-transfer': {
+        const transfer: ChangeMetadata = {
+          type: 'LegacyA2ATransfer',
+          domain: event.domain,
+          remoteSiteId: event.remoteSiteId,
+          skill: event.skill,
+          chatRequestParameters: event.chatRequestParameters,
+        }
+        m = { ...m, transfer }
+        if (!isClosed(m)) m = { ...close(m, ts), closeReason: 'SYSTEM' }
+        upsertIfChanged(ts)
+        break
+      }
+      case 'unknown':
+        outputs.push({
+          kind: 'legacy',
+          conversationId: m.conversationId,
+          sequence: event.id,
+          metadata: [{ type: 'LegacyEvent', legacyType: event.legacyType, event: event.raw }],
+        })
+        break
+    }
+  }
+
+  if (info !== undefined) {
+    if (m.legacyState === undefined && !isClosed(m)) {
+      m = { ...m, legacyState: info.state }
+      if (info.state === 'chatting') m = { ...m, agent: agentFrom(info) }
+    }
+    // A transfer or reassignment shows as a new agent in info while chatting (systemMessageId 13/15).
+    const agent = agentFrom(info)
+    if (!isClosed(m) && m.legacyState === 'chatting' && agent !== undefined && agent.id !== m.agent?.id) m = { ...m, agent }
+    // The server may end a chat (timeout) without an `ended` event reaching this page.
+    if (info.state === 'ended' && !isClosed(m)) m = close(m, now)
+    if (m.lastDetails !== undefined || m.legacyState !== undefined) upsertIfChanged(events.length > 0 ? epochMs(events.at(-1)?.time ?? '', now) : now)
+    const typing = typingChange(m.agentTyping, info.agentTyping)
+    m = { ...m, agentTyping: info.agentTyping }
+    if (typing !== undefined && !isClosed(m)) {
+      outputs.push({
+        kind: 'message',
+        change: {
+          originatorId: agentOriginator(m, undefined).id,
+          originatorMetadata: agentOriginator(m, undefined),
+          event: { type: 'ChatStateEvent', chatState: typing },
+          conversationId: m.conversationId,
+          dialogId: m.conversationId,
+        },
+      })
+    }
+  }
+  return { model: m, outputs }
+}
+
+/** Closes the conversation because the chat is gone from the server (404, internalCode 12). */
+export function closeAsGone(model: ConversationModel, now: number): { readonly model: ConversationModel; readonly outputs: readonly MappedOutput[] } {
+  if (isClosed(model)) return { model, outputs: [] }
+  const closed = { ...close(model, now), closeReason: 'SYSTEM' as const }
+  const details = conversationDetails(closed, now)
+  return {
+    model: { ...closed, lastDetails: details },
+    outputs: [{ kind: 'conversation', change: { type: 'UPSERT', result: { convId: model.conversationId, conversationDetails: details, lastUpdateTime: now } } }],
+  }
+}
+
+/** The conversation's current details, as a `cqm` UPSERT carries them. */
+export function conversationDetails(m: ConversationModel, ts: number): ConversationDetails {
+  const closed = isClosed(m)
+  const openClose = closed ? 'CLOSE' : 'OPEN'
+  const startTs = m.startTs ?? ts
+  const participants: Participant[] = [{ id: m.consumerId ?? `consumer-${m.conversationId}`, role: 'CONSUMER' }]
+  if (m.agent !== undefined) participants.push({ id: m.agent.id, role: 'ASSIGNED_AGENT' })
+  return {
+    state: openClose,
+    stage: openClose,
+    skillId: m.skillId ?? '',
+    participants,
+    dialogs: [
+      {
+        dialogId: m.conversationId,
+        dialogType: 'MAIN',
+        channelType: 'MESSAGING',
+        state: openClose,
+        creationTs: startTs,
+        ...(m.endTs === undefined ? {} : { endTs: m.endTs }),
+      },
+    ],
+    startTs,
+    ...(m.endTs === undefined ? {} : { endTs: m.endTs }),
+    ...(m.closeReason === undefined ? {} : { closeReason: m.closeReason }),
+    metaDataLastUpdateTs: ts,
+    ...(m.transfer === undefined ? {} : { metadata: [m.transfer] }),
+  }
+}
+
+function close(m: ConversationModel, ts: number): ConversationModel {
+  const closeReason: CloseReason = m.endedByConsumer ? 'CONSUMER' : m.agentEndedLineSeen ? 'AGENT' : 'SYSTEM'
+  return { ...m, legacyState: 'ended', endTs: ts, closeReason }
+}
+
+function lineChange(m: ConversationModel, event: Extract<LegacyEvent, { type: 'line' }>, ts: number): MessagingEventChange {
+  const isHtml = event.textType === 'html'
+  const message = isHtml ? htmlToPlainText(event.text) : event.text
+  const metadata: ChangeMetadata[] = []
+  if (isHtml) metadata.push({ type: 'LegacyHtml', html: event.text })
+  if (event.source === 'system') metadata.push({ type: 'LegacySystemMessage', systemMessageId: event.systemMessageId })
+  return sequenced(m, event.id, ts, originatorBySource(m, event.source, event.by), { type: 'ContentEvent', contentType: 'text/plain', message }, metadata)
+}
+
+function sequenced(
+  m: ConversationModel,
+  sequence: number,
+  ts: number,
+  originator: OriginatorMetadata,
+  event: Extract<MessagingEventChange, { sequence: number }>['event'],
+  metadata: readonly ChangeMetadata[] = [],
+): MessagingEventChange {
+  return {
+    sequence,
+    originatorId: originator.id,
+    originatorMetadata: originator,
+    serverTimestamp: ts,
+    event,
+    conversationId: m.conversationId,
+    dialogId: m.conversationId,
+    ...(metadata.length === 0 ? {} : { metadata }),
+  }
+}
+
+function originatorBySource(m: ConversationModel, source: string | undefined, by: string | undefined): OriginatorMetadata {
+  if (source === 'visitor') return { id: m.consumerId ?? `consumer-${m.conversationId}`, role: 'CONSUMER' }
+  if (source === 'agent') return agentOriginator(m, by)
+  return { id: `system-${m.conversationId}`, role: 'CONTROLLER' satisfies MessagingRole }
+}
+
+function agentOriginator(m: ConversationModel, by: string | undefined): OriginatorMetadata {
+  return { id: m.agent?.id ?? by ?? `agent-${m.conversationId}`, role: 'ASSIGNED_AGENT' }
+}
+
+function agentFrom(info: LegacyInfo | undefined): ConversationModel['agent'] {
+  if (info === undefined) return undefined
+  const id = info.agentId ?? info.agentName
+  return id === undefined ? undefined : { id, name: info.agentName }
+}
+
+function typingChange(before: string | undefined, after: string | undefined): ChatStateValue | undefined {
+  if (after === before) return undefined
+  if (after === 'typing') return 'COMPOSING'
+  if (before === 'typing' && after === 'not-typing') return 'ACTIVE'
+  return undefined
+}
+
+function epochMs(time: string, fallback: number): number {
+  const ms = Date.parse(time)
+  return Number.isNaN(ms) ? fallback : ms
+}
+
+function sameDetails(a: ConversationDetails, b: ConversationDetails): boolean {
+  // metaDataLastUpdateTs moves with every call; only a real change is worth an UPSERT.
+  return JSON.stringify({ ...a, metaDataLastUpdateTs: 0 }) === JSON.stringify({ ...b, metaDataLastUpdateTs: 0 })
+}

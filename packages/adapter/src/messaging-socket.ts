@@ -1,0 +1,368 @@
+import { LegacyChatClient, type LegacyChatClientOptions } from '@chatbridge/core'
+import { EventEmitter } from 'eventemitter3'
+import { Subscription } from 'rxjs'
+import { AdapterError } from './adapter-error.js'
+import { Connection, type ConversationField, type ConversationRequest } from './connection.js'
+import type { ConnectionConfig } from './connection-config.js'
+import { consumerIdFromHeaders } from './consumer-id.js'
+import { errorFacts, type ChatClientPort } from './legacy-contract.js'
+import type { ExConversationChange, MessagingEvent, NotificationFrame, RequestFrame, RequestId, ResponseFrame, ServerFrame } from './messaging-types.js'
+
+/** Options of {@link createMessagingSocket}: where the legacy chat is, plus {@link ConnectionConfig}. */
+export interface MessagingSocketOptions extends ConnectionConfig {
+  /** The account root, `https://{domain}/api/account/{accountId}`. */
+  readonly accountRoot: string | URL
+  /** The app key; sent to the account's origin only, never in a frame or an error. */
+  readonly appKey: string
+  /** Wire format of the legacy API; default `'json'`. */
+  readonly format?: 'json' | 'xml'
+  /** Further options of core's `LegacyChatClient` (dispatcher, timeouts, …). */
+  readonly clientOptions?: Omit<LegacyChatClientOptions, 'accountRoot' | 'appKey' | 'format'>
+  /** Also send `chatbridge.LegacyEventNotification`s for legacy events of unknown type; default false. */
+  readonly emitLegacyEvents?: boolean
+}
+
+/** The `ws`-style events: `'message'` carries one frame as JSON text. */
+export interface MessagingSocketEvents {
+  open: []
+  message: [data: string]
+  error: [error: Error]
+  close: [code: number, reason: string]
+}
+
+/** The browser-style event objects passed to `onopen`, `onmessage`, … and `addEventListener` listeners. */
+export interface SocketEventMap {
+  open: { readonly type: 'open'; readonly target: MessagingSocket }
+  message: { readonly type: 'message'; readonly data: string; readonly target: MessagingSocket }
+  error: { readonly type: 'error'; readonly error: Error; readonly message: string; readonly target: MessagingSocket }
+  close: { readonly type: 'close'; readonly code: number; readonly reason: string; readonly wasClean: boolean; readonly target: MessagingSocket }
+}
+
+type Listener<K extends keyof SocketEventMap> = (event: SocketEventMap[K]) => void
+
+/**
+ * A WebSocket-like Messaging Window API endpoint backed by legacy chat: code written for the
+ * consumer protocol runs on legacy chat by swapping its socket for this one.
+ *
+ * `send(text)` takes one request frame as JSON; every request gets exactly one `resp` whose `reqId`
+ * is the request's `id` unchanged, and notifications follow. Unsupported request types get
+ * `code: 400` with a body that says why. It is both a `ws`-style emitter (`on('open' | 'message' |
+ * 'error' | 'close')`) and a browser `WebSocket` (`onopen`, `onmessage({ data })`, `onclose`,
+ * `onerror`, `addEventListener`).
+ *
+ * It does not speak the WebSocket wire protocol, and it does not verify JWTs (it reads `sub`).
+ */
+export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
+  static readonly CONNECTING = 0
+  static readonly OPEN = 1
+  static readonly CLOSING = 2
+  static readonly CLOSED = 3
+  readonly CONNECTING = 0
+  readonly OPEN = 1
+  readonly CLOSING = 2
+  readonly CLOSED = 3
+
+  /** 0 connecting, 1 open, 2 closing, 3 closed — as `WebSocket.readyState`. */
+  readyState: 0 | 1 | 2 | 3 = 0
+  onopen: Listener<'open'> | null = null
+  onmessage: Listener<'message'> | null = null
+  onerror: Listener<'error'> | null = null
+  onclose: Listener<'close'> | null = null
+
+  readonly #client: ChatClientPort
+  readonly #config: ConnectionConfig
+  readonly #ownsClient: boolean
+  readonly #emitLegacyEvents: boolean
+  readonly #listeners: { [K in keyof SocketEventMap]: Set<Listener<K>> } = { open: new Set(), message: new Set(), error: new Set(), close: new Set() }
+  #connection: Connection | undefined
+  #consumerId: string | undefined
+  readonly #subscriptions = new Subscription()
+  readonly #cqm = new Map<string, Subscription>()
+  readonly #dialogs = new Map<string, Subscription>()
+  #nextSubscription = 1
+
+  /**
+   * @param client core's `LegacyChatClient` (or a compatible one, e.g. a fake in tests).
+   * @param options `ownsClient` (default false) closes the client with the socket.
+   */
+  constructor(
+    client: ChatClientPort,
+    config: ConnectionConfig & { readonly emitLegacyEvents?: boolean } = {},
+    options: { readonly ownsClient?: boolean } = {},
+  ) {
+    super()
+    this.#client = client
+    this.#config = config
+    this.#ownsClient = options.ownsClient ?? false
+    this.#emitLegacyEvents = config.emitLegacyEvents ?? false
+    // Open asynchronously, as a WebSocket does, so listeners attached right after construction hear it.
+    queueMicrotask(() => {
+      if (this.readyState !== 0) return
+      this.readyState = 1
+      this.#dispatch('open', { type: 'open', target: this })
+    })
+  }
+
+  /** Adds a browser-style listener. */
+  addEventListener<K extends keyof SocketEventMap>(type: K, listener: Listener<K>): void {
+    this.#listeners[type].add(listener)
+  }
+
+  /** Removes a browser-style listener. */
+  removeEventListener<K extends keyof SocketEventMap>(type: K, listener: Listener<K>): void {
+    this.#listeners[type].delete(listener)
+  }
+
+  /**
+   * Sends one request frame (JSON text). Throws while connecting, as `WebSocket.send` does; ignored
+   * once closing. Text that is not a request frame is answered with `code: 400` when it has an
+   * `id`, else reported through `'error'`.
+   */
+  send(text: string): void {
+    if (this.readyState === 0) throw new AdapterError('E_BAD_REQUEST', 'send() before the socket is open; wait for the open event')
+    if (this.readyState !== 1) return
+    let frame: unknown
+    try {
+      frame = JSON.parse(text)
+    } catch {
+      this.#error(new AdapterError('E_BAD_REQUEST', 'a frame that is not JSON was sent; no response is possible without an id'))
+      return
+    }
+    const request = asRequest(frame)
+    if (request === undefined) {
+      const id = typeof frame === 'object' && frame !== null ? (frame as { id?: unknown }).id : undefined
+      if (typeof id === 'string' || typeof id === 'number') this.#respond(id, 400, 'GenericResponse', 'not a request frame: expected { kind: "req", id, type, body }')
+      else this.#error(new AdapterError('E_BAD_REQUEST', 'a frame without an id was sent; no response is possible'))
+      return
+    }
+    this.#handle(request).then(
+      ([code, type, body, after]) => {
+        this.#respond(request.id, code, type, body)
+        // Subscriptions start after their response is out, so replayed notifications follow it.
+        after?.()
+      },
+      (error: unknown) => this.#respond(request.id, statusOf(error), 'GenericResponse', messageOf(error)),
+    )
+  }
+
+  /**
+   * Closes the socket: stops every subscription and poll loop, aborts requests in flight (their
+   * responses are not sent), and emits `'close'` once done. Does not end the chats.
+   */
+  close(code = 1000, reason = ''): void {
+    if (this.readyState === 2 || this.readyState === 3) return
+    this.readyState = 2
+    this.#subscriptions.unsubscribe()
+    const connection = this.#connection
+    const closing = connection === undefined ? (this.#ownsClient ? this.#client.close() : Promise.resolve()) : connection.close()
+    closing
+      .catch((error: unknown) => this.#error(error instanceof Error ? error : new Error(String(error))))
+      .finally(() => {
+        this.readyState = 3
+        this.#dispatch('close', { type: 'close', code, reason, wasClean: true, target: this })
+        this.removeAllListeners()
+      })
+      .catch(() => undefined)
+  }
+
+  /** The reactive connection behind the socket (created on first use). */
+  get connection(): Connection {
+    if (this.#connection === undefined) {
+      this.#connection = new Connection(
+        this.#client,
+        { ...this.#config, ...(this.#consumerId === undefined ? {} : { consumerId: this.#consumerId }) },
+        { ownsClient: this.#ownsClient },
+      )
+      this.#subscriptions.add(this.#connection.errors$.subscribe((error) => this.#error(error instanceof Error ? error : new Error(String(error)))))
+      if (this.#emitLegacyEvents) {
+        this.#subscriptions.add(
+          this.#connection.legacyEvents$().subscribe((record) =>
+            this.#notify({ kind: 'notification', type: 'chatbridge.LegacyEventNotification', body: { changes: [record] } }),
+          ),
+        )
+      }
+    }
+    return this.#connection
+  }
+
+  async #handle(request: RequestFrame): Promise<readonly [code: number, type: string, body: unknown, after?: () => void]> {
+    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>
+    switch (request.type) {
+      case 'InitConnection': {
+        const sub = consumerIdFromHeaders(request.headers) ?? consumerIdFromHeaders(body['headers'])
+        if (sub !== undefined && this.#connection === undefined) this.#consumerId = sub
+        return [200, 'GenericResponse', 'OK']
+      }
+      case 'GetClock':
+        return [200, 'GetClockResponse', { currentTime: (this.#config.now ?? Date.now)() }]
+      case 'userprofile.SetUserProfile':
+        await this.connection.setUserProfile({ ...optionalString('firstName', body['firstName']), ...optionalString('lastName', body['lastName']) })
+        return [200, 'GenericResponse', 'OK']
+      case 'cm.ConsumerRequestConversation': {
+        const { conversationId } = await this.connection.requestConversation(conversationRequest(body))
+        return [200, 'cm.RequestConversationResponse', { conversationId }]
+      }
+      case 'cqm.SubscribeExConversations': {
+        const subscriptionId = `chatbridge-sub-${this.#nextSubscription++}`
+        return [200, 'cqm.SubscribeExConversationsResponse', { subscriptionId }, () => this.#subscribeConversations(subscriptionId, body)]
+      }
+      case 'cqm.UnsubscribeExConversations': {
+        const id = String(body['subscriptionId'])
+        this.#cqm.get(id)?.unsubscribe()
+        this.#cqm.delete(id)
+        return [200, 'GenericResponse', 'OK']
+      }
+      case 'ms.SubscribeMessagingEvents': {
+        const dialogId = body['dialogId'] ?? body['conversationId']
+        if (typeof dialogId !== 'string' || dialogId === '') return [400, 'GenericResponse', 'ms.SubscribeMessagingEvents needs body.dialogId']
+        const fromSeq = typeof body['fromSeq'] === 'number' ? body['fromSeq'] : 0
+        return [200, 'GenericSubscribeResponse', 'OK', () => this.#subscribeDialog(dialogId, fromSeq)]
+      }
+      case 'ms.PublishEvent': {
+        const dialogId = body['dialogId'] ?? body['conversationId']
+        if (typeof dialogId !== 'string' || dialogId === '') return [400, 'GenericResponse', 'ms.PublishEvent needs body.dialogId']
+        const event = body['event']
+        if (typeof event !== 'object' || event === null) return [400, 'GenericResponse', 'ms.PublishEvent needs body.event']
+        const { sequence } = await this.connection.publishEvent(dialogId, event as MessagingEvent)
+        return [200, 'ms.PublishEventResponse', { sequence }]
+      }
+      case 'cm.UpdateConversationField': {
+        const conversationId = body['conversationId']
+        if (typeof conversationId !== 'string' || conversationId === '') return [400, 'GenericResponse', 'cm.UpdateConversationField needs body.conversationId']
+        const field = body['conversationField']
+        if (typeof field !== 'object' || field === null) return [400, 'GenericResponse', 'cm.UpdateConversationField needs body.conversationField']
+        await this.connection.updateConversationField(conversationId, field as ConversationField | readonly ConversationField[])
+        return [200, 'GenericResponse', 'OK']
+      }
+      default:
+        return [400, 'GenericResponse', `request type "${request.type}" is not supported by the legacy chat transport`]
+    }
+  }
+
+  #subscribeConversations(subscriptionId: string, body: Record<string, unknown>): void {
+    const states = Array.isArray(body['convState']) ? (body['convState'] as unknown[]) : undefined
+    const minTime = typeof body['minLastUpdatedTime'] === 'number' ? body['minLastUpdatedTime'] : undefined
+    const connection = this.connection
+    {
+      if (this.readyState !== 1) return
+      // The first notification lists the matching existing conversations (possibly none); the
+      // live stream then replays those same latest changes, which are skipped by identity.
+      const existing: ExConversationChange[] = []
+      const subscription = new Subscription()
+      let initial = true
+      subscription.add(
+        connection.conversations$().subscribe((change) => {
+          if (initial) existing.push(change)
+          else this.#notify({ kind: 'notification', type: 'cqm.ExConversationChangeNotification', body: { subscriptionId, changes: [change] } })
+        }),
+      )
+      initial = false
+      const listed = existing.filter(
+        (change) =>
+          (states === undefined || states.includes(change.result.conversationDetails.state)) && (minTime === undefined || change.result.lastUpdateTime >= minTime),
+      )
+      this.#notify({ kind: 'notification', type: 'cqm.ExConversationChangeNotification', body: { subscriptionId, changes: listed } })
+      this.#cqm.set(subscriptionId, subscription)
+      this.#subscriptions.add(subscription)
+    }
+  }
+
+  #subscribeDialog(dialogId: string, fromSeq: number): void {
+    if (this.readyState !== 1) return
+    this.#dialogs.get(dialogId)?.unsubscribe()
+    const subscription = this.connection.messagingEvents$(dialogId, { fromSeq }).subscribe({
+      next: (change) => this.#notify({ kind: 'notification', type: 'ms.MessagingEventNotification', body: { changes: [change] } }),
+      error: (error: unknown) => this.#error(error instanceof Error ? error : new Error(String(error))),
+    })
+    this.#dialogs.set(dialogId, subscription)
+    this.#subscriptions.add(subscription)
+  }
+
+  #respond(reqId: RequestId, code: number, type: string, body: unknown): void {
+    const frame: ResponseFrame = { kind: 'resp', reqId, code, type, body }
+    this.#send(frame)
+  }
+
+  #notify(frame: NotificationFrame): void {
+    this.#send(frame)
+  }
+
+  #send(frame: ServerFrame): void {
+    if (this.readyState !== 1) return
+    const data = JSON.stringify(frame)
+    this.#dispatch('message', { type: 'message', data, target: this })
+  }
+
+  #error(error: Error): void {
+    if (this.readyState === 3) return
+    this.#dispatch('error', { type: 'error', error, message: error.message, target: this })
+  }
+
+  #dispatch<K extends keyof SocketEventMap>(type: K, event: SocketEventMap[K]): void {
+    const handler = this[`on${type}`] as Listener<K> | null
+    handler?.call(this, event)
+    for (const listener of this.#listeners[type]) listener.call(this, event)
+    const emit = this.emit.bind(this) as (name: keyof MessagingSocketEvents, ...args: unknown[]) => boolean
+    if (type === 'message') emit('message', (event as SocketEventMap['message']).data)
+    else if (type === 'error') emit('error', (event as SocketEventMap['error']).error)
+    else if (type === 'close') emit('close', (event as SocketEventMap['close']).code, (event as SocketEventMap['close']).reason)
+    else emit('open')
+  }
+}
+
+/**
+ * Creates a Messaging socket on the legacy chat of `accountRoot`; it owns its `LegacyChatClient`
+ * and closes it on `close()`.
+ *
+ * @example
+ * const socket = createMessagingSocket({ accountRoot: 'https://va.example/api/account/123', appKey, format: 'json' })
+ * socket.on('open', () => socket.send(JSON.stringify({ kind: 'req', id: 1, type: 'GetClock', body: {} })))
+ * socket.on('message', (text) => console.log(JSON.parse(text)))
+ */
+export function createMessagingSocket(options: MessagingSocketOptions): MessagingSocket {
+  const { accountRoot, appKey, format, clientOptions, ...config } = options
+  const client = new LegacyChatClient({ ...clientOptions, accountRoot, appKey, ...(format === undefined ? {} : { format }) })
+  return new MessagingSocket(client, config, { ownsClient: true })
+}
+
+function asRequest(frame: unknown): RequestFrame | undefined {
+  if (typeof frame !== 'object' || frame === null) return undefined
+  const record = frame as Record<string, unknown>
+  const id = record['id']
+  if (record['kind'] !== 'req' || typeof record['type'] !== 'string' || (typeof id !== 'string' && typeof id !== 'number')) return undefined
+  return {
+    kind: 'req',
+    id,
+    type: record['type'],
+    ...(record['body'] === undefined ? {} : { body: record['body'] }),
+    ...(Array.isArray(record['headers']) ? { headers: record['headers'] as unknown[] } : {}),
+  }
+}
+
+function conversationRequest(body: Record<string, unknown>): ConversationRequest {
+  const skillId = body['skillId']
+  const campaign = body['campaignInfo']
+  const context = body['conversationContext']
+  return {
+    ...(typeof skillId === 'string' || typeof skillId === 'number' ? { skillId: String(skillId) } : {}),
+    ...(typeof campaign === 'object' && campaign !== null ? { campaignInfo: campaign } : {}),
+    ...(typeof context === 'object' && context !== null ? { conversationContext: context } : {}),
+  }
+}
+
+function optionalString<K extends string>(key: K, value: unknown): { [P in K]?: string } {
+  return (typeof value === 'string' ? { [key]: value } : {}) as { [P in K]?: string }
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof AdapterError) {
+    if (error.code === 'E_BAD_REQUEST' || error.code === 'E_NOT_SENT' || error.code === 'E_CLOSED') return 400
+    const status = errorFacts(error.cause).status
+    if (status !== undefined && status >= 400 && status < 500) return status
+  }
+  return 500
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : 'internal error'
+}

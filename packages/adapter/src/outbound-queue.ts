@@ -1,0 +1,247 @@
+import { type Observable, type SchedulerLike, Subject, filter, firstValueFrom, map, merge, take, takeUntil, timer } from 'rxjs'
+import { AdapterError } from './adapter-error.js'
+import { type ChatSessionPort, errorFacts } from './legacy-contract.js'
+import { type BackoffConfig, type Random, decideRetry } from './retry-decision.js'
+
+/** Options of an {@link OutboundQueue}. */
+export interface OutboundQueueOptions {
+  readonly conversationId: string
+  readonly session: Pick<ChatSessionPort, 'addLine' | 'end' | 'snapshot' | 'setVisitorTyping'>
+  /** The legacy chat state, current then changes; subscribing must keep the chat polled. */
+  readonly chatState: () => Observable<string | undefined>
+  /** The first event id the poller has not read yet: a line sent now gets an id at or above it. */
+  readonly readFrom: () => number
+  /** Called just before the `ended` state is posted, so the close reason becomes `CONSUMER`. */
+  readonly onEnd: () => void
+  readonly backoff: BackoffConfig
+  readonly random: Random
+  /** Timer of the retry waits; default `asyncScheduler`. */
+  readonly scheduler: SchedulerLike
+  /** Tries per command (sends and event-log checks together); default 5. */
+  readonly maxAttempts: number
+}
+
+type Item =
+  | { readonly kind: 'line'; readonly text: string; readonly resolve: (sequence: number) => void; readonly reject: (error: unknown) => void }
+  | { readonly kind: 'end'; readonly resolve: () => void; readonly reject: (error: unknown) => void }
+
+/**
+ * Sends a chat's lines and its end in order, one POST at a time.
+ *
+ * - Lines wait while the chat is `waiting` (the legacy API refuses them before an agent joins; see
+ *   legacy-chat-api.md §8) and go out, in order, once it is `chatting`. Lines still waiting when
+ *   the chat ends, or when an end is queued behind them, are rejected with `E_NOT_SENT`.
+ * - A POST whose outcome is unknown (timeout, reset after sending, an unreadable answer, a 5xx) is
+ *   never blindly repeated: the event log is read from before the send, and an unclaimed visitor
+ *   line with the same text settles it. Only when it is not there is the line sent again.
+ * - Typing is posted only when it changes.
+ *
+ * Does not poll: it reads the chat state and the event-log position from the feed.
+ */
+export class OutboundQueue {
+  readonly #options: OutboundQueueOptions
+  #items: Item[] = []
+  #draining = false
+  #disposed = false
+  readonly #controller = new AbortController()
+  readonly #disposed$ = new Subject<void>()
+  readonly #endQueued$ = new Subject<void>()
+  /** Event ids already matched to a sent line, so two equal lines never settle on one event. */
+  readonly #claimed = new Set<number>()
+  #typing: 'typing' | 'not-typing' | undefined = 'not-typing'
+  #typingChain: Promise<void> = Promise.resolve()
+
+  constructor(options: OutboundQueueOptions) {
+    this.#options = options
+  }
+
+  /** Queues a line; resolves with its event id (the Messaging `sequence`) once the server has it. */
+  sendLine(text: string): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      if (this.#disposed) return reject(this.#closedError())
+      this.#items.push({ kind: 'line', text, resolve, reject })
+      this.#drain()
+    })
+  }
+
+  /** Queues the end of the chat after the lines before it; resolves once the server took it. */
+  end(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.#disposed) return reject(this.#closedError())
+      this.#items.push({ kind: 'end', resolve, reject })
+      this.#endQueued$.next()
+      this.#drain()
+    })
+  }
+
+  /** Posts the visitor's typing status when it differs from the last one posted. */
+  setTyping(status: 'typing' | 'not-typing'): Promise<void> {
+    if (this.#disposed) return Promise.reject(this.#closedError())
+    if (status === this.#typing) return Promise.resolve()
+    this.#typing = status
+    const sent = this.#typingChain.then(() => this.#options.session.setVisitorTyping(status, { signal: this.#controller.signal }))
+    this.#typingChain = sent.catch(() => undefined)
+    return sent.catch((error: unknown) => {
+      // Unknown now: the next call posts whatever it asks for.
+      this.#typing = undefined
+      throw this.#commandFailed('set typing', error)
+    })
+  }
+
+  /** Aborts the POST in flight and rejects everything queued with `E_CLOSED`; idempotent. */
+  dispose(): void {
+    if (this.#disposed) return
+    this.#disposed = true
+    this.#controller.abort()
+    this.#disposed$.next()
+    this.#disposed$.complete()
+    const items = this.#items
+    this.#items = []
+    for (const item of items) item.reject(this.#closedError())
+  }
+
+  #drain(): void {
+    if (this.#draining) return
+    this.#draining = true
+    void this.#run().finally(() => {
+      this.#draining = false
+    })
+  }
+
+  async #run(): Promise<void> {
+    for (let item = this.#items[0]; item !== undefined && !this.#disposed; item = this.#items[0]) {
+      try {
+        if (item.kind === 'line') item.resolve(await this.#sendLine(item.text))
+        else {
+          await this.#sendEnd()
+          item.resolve()
+        }
+      } catch (error) {
+        item.reject(this.#disposed ? this.#closedError() : error)
+      }
+      const done = item
+      this.#items = this.#items.filter((queued) => queued !== done)
+    }
+  }
+
+  async #sendLine(text: string): Promise<number> {
+    await this.#untilChatting()
+    // Any copy of this line the server applied has an id at or above `mark`.
+    const mark = this.#options.readFrom()
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const id = await this.#options.session.addLine(text, { signal: this.#controller.signal })
+        if (id !== undefined && !this.#claimed.has(id)) {
+          this.#claimed.add(id)
+          return id
+        }
+        // 201 without a usable Location: the line is in the log; find its id there.
+        const found = await this.#reconcile(text, mark)
+        if (found !== undefined) return found
+        throw new AdapterError('E_OUTCOME_UNKNOWN', `line accepted in conversation ${this.#options.conversationId} but not found in its event log`)
+      } catch (error) {
+        if (this.#disposed) throw this.#closedError()
+        if (error instanceof AdapterError) throw error
+        const facts = errorFacts(error)
+        const last = attempt + 1 >= this.#options.maxAttempts
+        if (facts.status === 400 && facts.internalCode === 5) {
+          // "Cannot add line while not in chat": the state we read was stale. Wait for chatting again.
+          if (last) throw this.#commandFailed('send a line', error)
+          await this.#sleep(this.#backoff(error, attempt))
+          await this.#untilChatting()
+          continue
+        }
+        const maybeApplied = facts.outcomeUnknown || facts.code === 'E_DECODE' || (facts.status ?? 0) >= 500
+        if (maybeApplied) {
+          const found = await this.#reconcile(text, mark)
+          if (found !== undefined) return found
+        }
+        const decision = decideRetry(error, attempt, this.#options.backoff, this.#options.random)
+        if (!decision.retry || last) throw this.#commandFailed('send a line', error)
+        await this.#sleep(decision.retryInMs)
+      }
+    }
+  }
+
+  /** The id of an unclaimed visitor line with this text at or after `mark`, read from the event log. */
+  async #reconcile(text: string, mark: number): Promise<number | undefined> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const snapshot = await this.#options.session.snapshot({ from: mark, signal: this.#controller.signal })
+        const match = snapshot.events.events.find(
+          (event) => event.type === 'line' && event.source === 'visitor' && event.text === text && event.id >= mark && !this.#claimed.has(event.id),
+        )
+        if (match === undefined) return undefined
+        this.#claimed.add(match.id)
+        return match.id
+      } catch (error) {
+        if (this.#disposed) throw this.#closedError()
+        const decision = decideRetry(error, attempt, this.#options.backoff, this.#options.random)
+        if (!decision.retry || attempt + 1 >= this.#options.maxAttempts) {
+          throw new AdapterError(
+            'E_OUTCOME_UNKNOWN',
+            `could not tell whether a line reached conversation ${this.#options.conversationId}; it was not sent again`,
+            { cause: error },
+          )
+        }
+        await this.#sleep(decision.retryInMs)
+      }
+    }
+  }
+
+  async #sendEnd(): Promise<void> {
+    this.#options.onEnd()
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.#options.session.end({ signal: this.#controller.signal })
+        return
+      } catch (error) {
+        if (this.#disposed) throw this.#closedError()
+        const decision = decideRetry(error, attempt, this.#options.backoff, this.#options.random)
+        // Ending twice is harmless, so unlike a line an unknown outcome may simply be retried.
+        if (!decision.retry || attempt + 1 >= this.#options.maxAttempts) throw this.#commandFailed('end the chat', error)
+        await this.#sleep(decision.retryInMs)
+      }
+    }
+  }
+
+  /** Resolves once the chat is `chatting`; rejects with `E_NOT_SENT` if it ends or an end is queued first. */
+  async #untilChatting(): Promise<void> {
+    const endQueued = (): boolean => this.#items.some((item) => item.kind === 'end')
+    const outcome = await firstValueFrom(
+      merge(
+        this.#options.chatState().pipe(filter((state) => state === 'chatting' || state === 'ended' || (state !== undefined && endQueued()))),
+        this.#endQueued$.pipe(map(() => 'end-queued')),
+      ).pipe(take(1), takeUntil(this.#disposed$)),
+      { defaultValue: 'closed' },
+    ).catch((error: unknown) => {
+      throw this.#commandFailed('wait for an agent', error)
+    })
+    if (outcome === 'chatting') return
+    if (outcome === 'closed') throw this.#closedError()
+    throw new AdapterError(
+      'E_NOT_SENT',
+      `line not sent: conversation ${this.#options.conversationId} ${outcome === 'ended' ? 'ended' : 'is being closed'} before an agent joined`,
+    )
+  }
+
+  #backoff(error: unknown, attempt: number): number {
+    const decision = decideRetry(error, attempt, this.#options.backoff, this.#options.random)
+    return decision.retry ? decision.retryInMs : this.#options.backoff.baseMs
+  }
+
+  async #sleep(ms: number): Promise<void> {
+    const fired = await firstValueFrom(timer(ms, this.#options.scheduler).pipe(takeUntil(this.#disposed$)), { defaultValue: undefined })
+    if (fired === undefined) throw this.#closedError()
+  }
+
+  #closedError(): AdapterError {
+    return new AdapterError('E_CLOSED', `conversation ${this.#options.conversationId} was closed on this connection`)
+  }
+
+  #commandFailed(what: string, error: unknown): AdapterError {
+    if (error instanceof AdapterError) return error
+    const detail = error instanceof Error ? `: ${error.message}` : ''
+    return new AdapterError('E_COMMAND_FAILED', `could not ${what} in conversation ${this.#options.conversationId}${detail}`, { cause: error })
+  }
+}

@@ -1,0 +1,39 @@
+/** How often the chat resource is polled. Every field is in milliseconds unless it says otherwise. */
+export interface PacingConfig {
+  /** Interval while an agent is in the chat; default 500. */
+  readonly chattingMs: number
+  /** Interval while waiting for an agent (and before the state is known); default 2 000. */
+  readonly waitingMs: number
+  /** Share of `chatTimeout` no wait may exceed, keep-alive included; default 1/3. */
+  readonly keepAliveFraction: number
+  /** The keep-alive cap is never below this; default 1 000. */
+  readonly minKeepAliveMs: number
+  /** `chatTimeout` in seconds assumed until the server reports one; default 40 (the server default). */
+  readonly defaultChatTimeoutS: number
+}
+
+/** What pacing looks at: the chat's state and its `chatTimeout` in seconds, when known. */
+export interface PacingInput {
+  readonly chatState: string | undefined
+  readonly chatTimeoutS: number | undefined
+}
+
+/**
+ * The longest any wait between two polls may be so the server does not end the chat for want of
+ * requests: `keepAliveFraction × chatTimeout`, at least `minKeepAliveMs`.
+ */
+export function keepAliveCapMs(input: PacingInput, config: PacingConfig): number {
+  const timeoutS = input.chatTimeoutS !== undefined && input.chatTimeoutS > 0 ? input.chatTimeoutS : config.defaultChatTimeoutS
+  return Math.max(config.minKeepAliveMs, Math.floor(timeoutS * 1000 * config.keepAliveFraction))
+}
+
+/** The wait before the next poll after a successful one: fast while chatting, slower otherwise, capped. */
+export function pollIntervalMs(input: PacingInput, config: PacingConfig): number {
+  const base = input.chatState === 'chatting' ? config.chattingMs : config.waitingMs
+  return Math.min(base, keepAliveCapMs(input, config))
+}
+
+/** The wait before retrying after a failure: the backoff decision, capped so the chat stays alive. */
+export function backoffWaitMs(retryInMs: number, input: PacingInput, config: PacingConfig): number {
+  return Math.min(retryInMs, keepAliveCapMs(input, config))
+}

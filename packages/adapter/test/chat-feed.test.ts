@@ -1,0 +1,69 @@
+import { map } from 'rxjs'
+import { describe, expect, test } from 'vitest'
+import { ChatFeed } from '../src/chat-feed.js'
+import type { PollCursor } from '../src/chat-poller.js'
+import type { MessagingEventChange } from '../src/messaging-types.js'
+import { info, lineEvent, snapshot, stateEvent } from './support/legacy-builders.js'
+import { marbleConfig, scripted, testScheduler } from './support/marbles.js'
+
+const chatting = info({ state: 'chatting', agentId: 'a-7' })
+const ended = info({ state: 'ended', agentId: 'a-7' })
+const seq = (change: MessagingEventChange): number | string => ('sequence' in change ? change.sequence : change.event.chatState)
+
+describe('ChatFeed (marbles)', () => {
+  test('one shared poll loop for overlapping subscribers; replay from fromSeq; grace then abort; restart resumes the cursor', () => {
+    const scheduler = testScheduler()
+    const cursors: PollCursor[] = []
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const answers = [
+        cold('-(a|)', { a: snapshot([stateEvent(0, 'chatting'), lineEvent(1, 'one')], chatting) }),
+        cold('-(a|)', { a: snapshot([lineEvent(2, 'two')], chatting) }),
+        // Still in flight when the grace after the last subscriber runs out.
+        cold('-----------------(a|)', { a: snapshot([lineEvent(3, 'lost?')], chatting) }),
+        // After a restart: overlaps what was delivered; only event 3 is new.
+        cold('-----(a|)', { a: snapshot([lineEvent(1, 'one'), lineEvent(2, 'two'), lineEvent(3, 'three'), stateEvent(4, 'ended')], ended) }),
+      ]
+      const feed = new ChatFeed({
+        conversationId: 'c1',
+        supplier: scripted(answers, cursors).supplier,
+        poller: marbleConfig(scheduler),
+        graceMs: 10,
+        now: () => 0,
+      })
+      const values = { a: 1, b: 2, c: 3 }
+      expectObservable(feed.messagingEvents(0).pipe(map(seq)), '^ 13ms !').toBe('-a 5ms b', values)
+      expectObservable(feed.messagingEvents(1).pipe(map(seq)), '---^ 12ms !').toBe('---a---b', values)
+      expectObservable(feed.messagingEvents(0).pipe(map(seq)), '40ms ^').toBe('40ms (ab)-(c|)', values)
+      expectSubscriptions(answers[0]!.subscriptions).toBe('^!')
+      expectSubscriptions(answers[1]!.subscriptions).toBe('6ms ^!')
+      // Last subscriber leaves at 16; the loop outlives it by the 10 ms grace, then aborts the request.
+      expectSubscriptions(answers[2]!.subscriptions).toBe('12ms ^ 13ms !')
+      expectSubscriptions(answers[3]!.subscriptions).toBe('40ms ^ 4ms !')
+    })
+    expect(cursors.map((c) => c.from)).toEqual([0, 2, 3, 3])
+  })
+
+  test('a subscriber who comes back within the grace keeps the same loop', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const answers = [cold('-(a|)', { a: snapshot([stateEvent(0, 'chatting'), lineEvent(1, 'one')], chatting) }), cold('30ms (a|)', { a: snapshot([], chatting) })]
+      const feed = new ChatFeed({ conversationId: 'c1', supplier: scripted(answers).supplier, poller: marbleConfig(scheduler), graceMs: 10, now: () => 0 })
+      expectObservable(feed.messagingEvents(0).pipe(map(seq)), '^--!').toBe('-a', { a: 1 })
+      expectObservable(feed.messagingEvents(0).pipe(map(seq)), '8ms ^ 9ms !').toBe('8ms a', { a: 1 })
+      expectSubscriptions(answers[0]!.subscriptions).toBe('^!')
+      // One request, aborted 10 ms after the second subscriber left at 18.
+      expectSubscriptions(answers[1]!.subscriptions).toBe('6ms ^ 21ms !')
+    })
+  })
+
+  test('conversation changes replay the latest to late subscribers, even after the chat ended', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, expectObservable }) => {
+      const answers = [cold('-(a|)', { a: snapshot([stateEvent(0, 'waiting'), stateEvent(1, 'chatting'), stateEvent(2, 'ended')], ended) })]
+      const feed = new ChatFeed({ conversationId: 'c1', supplier: scripted(answers).supplier, poller: marbleConfig(scheduler), graceMs: 10, now: () => 0 })
+      const state = feed.conversationChanges().pipe(map((change) => change.result.conversationDetails.state))
+      expectObservable(state).toBe('-(oox|)', { o: 'OPEN', x: 'CLOSE' })
+      expectObservable(state, '20ms ^').toBe('20ms (x|)', { x: 'CLOSE' })
+    })
+  })
+})

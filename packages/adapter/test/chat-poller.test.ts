@@ -1,0 +1,180 @@
+import { ChatGoneError, DecodeError, HttpError, NetworkError } from '@chatbridge/core'
+import { map } from 'rxjs'
+import { describe, expect, test } from 'vitest'
+import { type PollCursor, pollChat, sessionSupplier } from '../src/chat-poller.js'
+import type { LegacySnapshot } from '../src/legacy-contract.js'
+import { info, lineEvent, snapshot, stateEvent } from './support/legacy-builders.js'
+import { marbleConfig, scripted, summarize, testScheduler } from './support/marbles.js'
+
+const http = (status: number, extra: { internalCode?: number; retryAfterMs?: number } = {}) =>
+  new HttpError({ status, method: 'GET', uri: 'http://chat.test/chat/c1', ...extra })
+
+const waiting = info({ state: 'waiting' })
+const chatting = info({ state: 'chatting', agentId: 'a-7' })
+const ended = info({ state: 'ended', agentId: 'a-7' })
+
+describe('pollChat (marbles)', () => {
+  test('paces by state: 20 ms while waiting, 5 ms while chatting; one request at a time; stops after the end', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const answers = [
+        cold('-(a|)', { a: snapshot([stateEvent(0, 'waiting')], waiting) }),
+        // Overlaps the first page: event 0 must not come again.
+        cold('-(a|)', { a: snapshot([stateEvent(0, 'waiting'), stateEvent(1, 'chatting')], chatting) }),
+        cold('-(a|)', { a: snapshot([lineEvent(2, 'hi', 'agent')], chatting) }),
+        cold('-(a|)', { a: snapshot([stateEvent(3, 'ended')], ended) }),
+      ]
+      const { supplier } = scripted(answers)
+      const out = pollChat(supplier, { from: 0, next: undefined }, marbleConfig(scheduler)).pipe(map(summarize))
+      expectObservable(out).toBe('c(lp) 17ms q 5ms r 5ms (sx|)', {
+        c: 'connecting',
+        l: 'live',
+        p: 'page [0]',
+        q: 'page [1]',
+        r: 'page [2]',
+        s: 'page [3]',
+        x: 'closed ended',
+      })
+      expectSubscriptions(answers[0]!.subscriptions).toBe('^!')
+      expectSubscriptions(answers[1]!.subscriptions).toBe('21ms ^!')
+      expectSubscriptions(answers[2]!.subscriptions).toBe('27ms ^!')
+      expectSubscriptions(answers[3]!.subscriptions).toBe('33ms ^!')
+    })
+  })
+
+  test('backs off with jitter on 5xx and network errors, then recovers', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const answers = [
+        cold<LegacySnapshot>('-#', undefined, http(503)),
+        cold<LegacySnapshot>('-#', undefined, new NetworkError({ method: 'GET', uri: 'u', outcomeUnknown: false })),
+        cold('-(a|)', { a: snapshot([stateEvent(0, 'ended')], ended) }),
+      ]
+      const out = pollChat(scripted(answers).supplier, { from: 0, next: undefined }, marbleConfig(scheduler)).pipe(map(summarize))
+      // Full jitter at 0.5: ceilings 40 then 80 give waits of 20 then 40.
+      expectObservable(out).toBe('c(eb) 17ms (ed) 37ms (lpx|)', {
+        c: 'connecting',
+        e: 'error',
+        b: 'backing-off 20ms #1',
+        d: 'backing-off 40ms #2',
+        l: 'live',
+        p: 'page [0]',
+        x: 'closed ended',
+      })
+      expectSubscriptions(answers[0]!.subscriptions).toBe('^!')
+      expectSubscriptions(answers[1]!.subscriptions).toBe('21ms ^!')
+      expectSubscriptions(answers[2]!.subscriptions).toBe('62ms ^!')
+    })
+  })
+
+  test('honours Retry-After, but never waits past the keep-alive cap (a third of chatTimeout)', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, expectObservable }) => {
+      const answers = [
+        cold<LegacySnapshot>('-#', undefined, http(429, { retryAfterMs: 25 })),
+        cold<LegacySnapshot>('-#', undefined, http(429, { retryAfterMs: 500 })),
+        cold('-(a|)', { a: snapshot([stateEvent(0, 'ended')], ended) }),
+      ]
+      // chatTimeout 0.09 s: the cap is 30 ms.
+      const config = marbleConfig(scheduler, { defaultChatTimeoutS: 0.09 })
+      const out = pollChat(scripted(answers).supplier, { from: 0, next: undefined }, config).pipe(map(summarize))
+      expectObservable(out).toBe('c(eb) 22ms (ed) 27ms (lpx|)', {
+        c: 'connecting',
+        e: 'error',
+        b: 'backing-off 25ms #1',
+        d: 'backing-off 30ms #2',
+        l: 'live',
+        p: 'page [0]',
+        x: 'closed ended',
+      })
+    })
+  })
+
+  test('the keep-alive cap also bounds the waiting interval once chatTimeout is known', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const answers = [
+        cold('-(a|)', { a: snapshot([stateEvent(0, 'waiting')], info({ state: 'waiting', chatTimeout: 0.03 })) }),
+        cold('-(a|)', { a: snapshot([stateEvent(1, 'ended')], ended) }),
+      ]
+      const out = pollChat(scripted(answers).supplier, { from: 0, next: undefined }, marbleConfig(scheduler)).pipe(map(summarize))
+      expectObservable(out).toBe('c(lp) 7ms (qx|)', { c: 'connecting', l: 'live', p: 'page [0]', q: 'page [1]', x: 'closed ended' })
+      expectSubscriptions(answers[1]!.subscriptions).toBe('11ms ^!')
+    })
+  })
+
+  test('4xx are not retried; chat gone closes with its own reason', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, expectObservable }) => {
+      const refused = pollChat(scripted([cold<LegacySnapshot>('-#', undefined, http(401))]).supplier, { from: 0, next: undefined }, marbleConfig(scheduler))
+      expectObservable(refused.pipe(map(summarize))).toBe('c(x|)', { c: 'connecting', x: 'closed refused' })
+      const goneError = new ChatGoneError({ status: 404, internalCode: 12, method: 'GET', uri: 'u' })
+      const gone = pollChat(scripted([cold<LegacySnapshot>('-#', undefined, goneError)]).supplier, { from: 0, next: undefined }, marbleConfig(scheduler))
+      expectObservable(gone.pipe(map(summarize))).toBe('c(x|)', { c: 'connecting', x: 'closed chat-gone' })
+    })
+  })
+
+  test('a decode error surfaces and keeps the cursor; the retry starts where the last page ended', () => {
+    const scheduler = testScheduler()
+    const cursors: PollCursor[] = []
+    scheduler.run(({ cold, expectObservable }) => {
+      const decode = new DecodeError({ path: 'chat.events.event.3.@id', uri: 'u', status: 200, format: 'xml', detail: 'not a number' })
+      const answers = [
+        cold('-(a|)', { a: snapshot([stateEvent(0, 'chatting'), lineEvent(1, 'a'), lineEvent(2, 'b')], chatting) }),
+        cold<LegacySnapshot>('-#', undefined, decode),
+        cold('-(a|)', { a: snapshot([lineEvent(1, 'a'), lineEvent(2, 'b'), lineEvent(3, 'c'), stateEvent(4, 'ended')], ended) }),
+      ]
+      const script = scripted(answers, cursors)
+      const out = pollChat(script.supplier, { from: 0, next: undefined }, marbleConfig(scheduler)).pipe(map(summarize))
+      expectObservable(out).toBe('c(lp) 2ms (eb) 17ms (lqx|)', {
+        c: 'connecting',
+        l: 'live',
+        p: 'page [0,1,2]',
+        e: 'error',
+        b: 'backing-off 20ms #1',
+        q: 'page [3,4]',
+        x: 'closed ended',
+      })
+    })
+    expect(cursors.map((c) => [c.from, c.next?.search])).toEqual([
+        [0, undefined],
+        [3, '?from=3'],
+        [3, '?from=3'],
+    ])
+  })
+
+  test('unsubscribing cancels the request in flight', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const answers = [cold('-----(a|)', { a: snapshot([], waiting) })]
+      const out = pollChat(scripted(answers).supplier, { from: 0, next: undefined }, marbleConfig(scheduler)).pipe(map(summarize))
+      expectObservable(out, '^--!').toBe('c', { c: 'connecting' })
+      expectSubscriptions(answers[0]!.subscriptions).toBe('^--!')
+    })
+  })
+})
+
+describe('sessionSupplier', () => {
+  test('follows the next link when there is one, else reads from the cursor; aborts on unsubscribe', async () => {
+    const calls: string[] = []
+    let signal: AbortSignal | undefined
+    const session = {
+      snapshot: (options?: { from?: number; signal?: AbortSignal }) => {
+        calls.push(`snapshot from=${options?.from}`)
+        return Promise.resolve(snapshot([]))
+      },
+      follow: (next: URL, options?: { signal?: AbortSignal }) => {
+        calls.push(`follow ${next.search}`)
+        signal = options?.signal
+        return new Promise<LegacySnapshot>(() => undefined)
+      },
+    }
+    const supplier = sessionSupplier(session)
+    await new Promise<void>((resolve) => supplier({ from: 4, next: undefined }).subscribe({ complete: resolve }))
+    const subscription = supplier({ from: 4, next: new URL('http://chat.test/chat/c1?from=4') }).subscribe()
+    expect(signal?.aborted).toBe(false)
+    subscription.unsubscribe()
+    expect(signal?.aborted).toBe(true)
+    expect(calls).toEqual(['snapshot from=4', 'follow ?from=4'])
+  })
+})

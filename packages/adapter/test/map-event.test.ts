@@ -1,0 +1,138 @@
+import { describe, expect, test } from 'vitest'
+import type { LegacyEvent } from '../src/legacy-contract.js'
+import { closeAsGone, initialConversationModel, mapBatch } from '../src/map-event.js'
+import { info, lineEvent, stateEvent, timeOf } from './support/legacy-builders.js'
+
+const NOW = Date.parse('2026-01-01T12:00:00.000Z')
+const fresh = () => initialConversationModel({ conversationId: 'c1', requestedSkill: 'Sales' })
+const ms = (id: number): number => Date.parse(timeOf(id))
+
+describe('mapBatch', () => {
+  test('waiting opens the conversation with the consumer only; chatting adds the assigned agent', () => {
+    const first = mapBatch(fresh(), [stateEvent(0, 'waiting')], info(), NOW)
+    expect(first.outputs).toEqual([
+      {
+        kind: 'conversation',
+        change: {
+          type: 'UPSERT',
+          result: {
+            convId: 'c1',
+            lastUpdateTime: ms(0),
+            conversationDetails: {
+              state: 'OPEN',
+              stage: 'OPEN',
+              skillId: '25975313',
+              participants: [{ id: 'visitor-1', role: 'CONSUMER' }],
+              dialogs: [{ dialogId: 'c1', dialogType: 'MAIN', channelType: 'MESSAGING', state: 'OPEN', creationTs: ms(0) }],
+              startTs: ms(0),
+              metaDataLastUpdateTs: ms(0),
+            },
+          },
+        },
+      },
+    ])
+    const second = mapBatch(first.model, [stateEvent(2, 'chatting')], info({ state: 'chatting', agentId: 'a-7', agentName: 'Natalie' }), NOW)
+    expect(second.outputs).toHaveLength(1)
+    const change = second.outputs[0]
+    expect(change?.kind === 'conversation' && change.change.result.conversationDetails.participants).toEqual([
+      { id: 'visitor-1', role: 'CONSUMER' },
+      { id: 'a-7', role: 'ASSIGNED_AGENT' },
+    ])
+  })
+
+  test('lines map by source; agent HTML becomes plain text with the original in metadata', () => {
+    const model = mapBatch(fresh(), [stateEvent(0, 'chatting')], info({ state: 'chatting', agentId: 'a-7' }), NOW).model
+    const events: LegacyEvent[] = [
+      lineEvent(1, 'hi', 'visitor'),
+      lineEvent(2, '<div dir="ltr">Hello <b>there</b><script>x()</script></div>', 'agent', { textType: 'html', by: 'Natalie' }),
+      lineEvent(3, 'Thank you for choosing to chat with us.', 'system', { systemMessageId: 4 }),
+    ]
+    const { outputs } = mapBatch(model, events, info({ state: 'chatting', agentId: 'a-7' }), NOW)
+    expect(outputs.map((o) => o.kind)).toEqual(['message', 'message', 'message'])
+    const [visitor, agent, system] = outputs.map((o) => (o.kind === 'message' ? o.change : undefined))
+    expect(visitor).toEqual({
+      sequence: 1,
+      originatorId: 'visitor-1',
+      originatorMetadata: { id: 'visitor-1', role: 'CONSUMER' },
+      serverTimestamp: ms(1),
+      event: { type: 'ContentEvent', contentType: 'text/plain', message: 'hi' },
+      conversationId: 'c1',
+      dialogId: 'c1',
+    })
+    expect(agent).toMatchObject({
+      sequence: 2,
+      originatorMetadata: { id: 'a-7', role: 'ASSIGNED_AGENT' },
+      event: { message: 'Hello there' },
+      metadata: [{ type: 'LegacyHtml', html: '<div dir="ltr">Hello <b>there</b><script>x()</script></div>' }],
+    })
+    expect(system).toMatchObject({ sequence: 3, originatorMetadata: { role: 'CONTROLLER' }, metadata: [{ type: 'LegacySystemMessage', systemMessageId: 4 }] })
+  })
+
+  test('agent typing changes become chat-state events without sequence', () => {
+    const model = mapBatch(fresh(), [stateEvent(0, 'chatting')], info({ state: 'chatting', agentId: 'a-7' }), NOW).model
+    const typing = mapBatch(model, [], info({ state: 'chatting', agentId: 'a-7', agentTyping: 'typing' }), NOW)
+    expect(typing.outputs).toEqual([
+      {
+        kind: 'message',
+        change: {
+          originatorId: 'a-7',
+          originatorMetadata: { id: 'a-7', role: 'ASSIGNED_AGENT' },
+          event: { type: 'ChatStateEvent', chatState: 'COMPOSING' },
+          conversationId: 'c1',
+          dialogId: 'c1',
+        },
+      },
+    ])
+    expect(mapBatch(typing.model, [], info({ state: 'chatting', agentId: 'a-7', agentTyping: 'typing' }), NOW).outputs).toEqual([])
+    const stopped = mapBatch(typing.model, [], info({ state: 'chatting', agentId: 'a-7', agentTyping: 'not-typing' }), NOW)
+    expect(stopped.outputs[0]?.kind === 'message' && stopped.outputs[0].change.event).toEqual({ type: 'ChatStateEvent', chatState: 'ACTIVE' })
+  })
+
+  test('close reasons: consumer, agent (systemMessageId 5), system', () => {
+    const chatting = mapBatch(fresh(), [stateEvent(0, 'chatting')], info({ state: 'chatting', agentId: 'a-7' }), NOW).model
+    const details = (events: LegacyEvent[], model = chatting) => {
+      const out = mapBatch(model, events, info({ state: 'ended', agentId: 'a-7' }), NOW).outputs.at(-1)
+      return out?.kind === 'conversation' ? out.change.result.conversationDetails : undefined
+    }
+    expect(details([stateEvent(5, 'ended')], { ...chatting, endedByConsumer: true })).toMatchObject({ state: 'CLOSE', stage: 'CLOSE', closeReason: 'CONSUMER', endTs: ms(5) })
+    expect(details([lineEvent(4, 'The agent ended the chat', 'system', { systemMessageId: 5 }), stateEvent(5, 'ended')])).toMatchObject({ closeReason: 'AGENT' })
+    expect(details([stateEvent(5, 'ended')])).toMatchObject({ closeReason: 'SYSTEM', dialogs: [{ state: 'CLOSE', endTs: ms(5) }] })
+    // Info alone (a timeout without an event) still closes.
+    expect(details([])).toMatchObject({ state: 'CLOSE', closeReason: 'SYSTEM', endTs: NOW })
+  })
+
+  test('a new agent while chatting is an UPSERT; url, line-status, a2a and unknown events are kept', () => {
+    const chatting = mapBatch(fresh(), [stateEvent(0, 'chatting')], info({ state: 'chatting', agentId: 'a-7' }), NOW).model
+    const transferred = mapBatch(chatting, [lineEvent(1, 'Transferring', 'system', { systemMessageId: 13 })], info({ state: 'chatting', agentId: 'a-9' }), NOW)
+    expect(transferred.outputs.map((o) => o.kind)).toEqual(['message', 'conversation'])
+    const events: LegacyEvent[] = [
+      { type: 'url', id: 2, time: timeOf(2), raw: {}, url: 'https://example.com' },
+      { type: 'line-status', id: 3, time: timeOf(3), raw: {}, lineStatus: 'ACCEPT', refSequenceId: 1, source: 'agent' },
+      { type: 'unknown', id: 4, time: timeOf(4), raw: { '@type': 'collaboration' }, legacyType: 'collaboration' },
+      { type: 'a2a-transfer', id: 5, time: timeOf(5), raw: {}, domain: 'd', remoteSiteId: '7', skill: 's', chatRequestParameters: { a2aEventId: 1 } },
+    ]
+    const { outputs } = mapBatch(transferred.model, events, info({ state: 'chatting', agentId: 'a-9' }), NOW)
+    expect(outputs[0]).toMatchObject({ kind: 'message', change: { event: { message: 'https://example.com' }, metadata: [{ type: 'LegacyUrlPush' }] } })
+    expect(outputs[1]).toMatchObject({ kind: 'message', change: { sequence: 3, event: { type: 'AcceptStatusEvent', status: 'ACCEPT', sequenceList: [1] } } })
+    expect(outputs[2]).toMatchObject({ kind: 'legacy', sequence: 4, metadata: [{ type: 'LegacyEvent', legacyType: 'collaboration' }] })
+    expect(outputs[3]).toMatchObject({
+      kind: 'conversation',
+      change: { result: { conversationDetails: { state: 'CLOSE', closeReason: 'SYSTEM', metadata: [{ type: 'LegacyA2ATransfer', remoteSiteId: '7' }] } } },
+    })
+  })
+
+  test('the consumer id is fixed once: JWT sub wins, then visitorId, then one derived from the chat', () => {
+    const jwt = mapBatch(initialConversationModel({ conversationId: 'c1', consumerId: 'sub-1' }), [lineEvent(0, 'x')], info(), NOW)
+    expect(jwt.outputs[0]).toMatchObject({ change: { originatorId: 'sub-1' } })
+    const derived = mapBatch(fresh(), [lineEvent(0, 'x')], undefined, NOW)
+    expect(derived.model.consumerId).toBe('consumer-c1')
+    expect(mapBatch(derived.model, [], info({ visitorId: 'later' }), NOW).model.consumerId).toBe('consumer-c1')
+  })
+
+  test('chat gone closes once with SYSTEM', () => {
+    const open = mapBatch(fresh(), [stateEvent(0, 'waiting')], info(), NOW).model
+    const gone = closeAsGone(open, NOW)
+    expect(gone.outputs[0]).toMatchObject({ change: { result: { conversationDetails: { state: 'CLOSE', closeReason: 'SYSTEM', endTs: NOW } } } })
+    expect(closeAsGone(gone.model, NOW).outputs).toEqual([])
+  })
+})
