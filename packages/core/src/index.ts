@@ -3,6 +3,8 @@ export { LegacyChatClient } from './legacy-chat-client.js'
 export { ChatSession, conversationIdOf } from './chat-session.js'
 export type { FromOptions, TranscriptRequest } from './chat-session.js'
 export { findAccountRoot } from './find-account-root.js'
+export { decodeChatResource } from './decode-chat-resource.js'
+export type { DecodeChatResourceOptions } from './decode-chat-resource.js'
 export type { FindAccountRootOptions } from './find-account-root.js'
 export type { AvailabilityQuery, ChatFormat, LegacyChatClientOptions, RequestOptions, StartChatRequest } from './options.js'
 
