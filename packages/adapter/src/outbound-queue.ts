@@ -197,6 +197,9 @@ export class OutboundQueue {
         return
       } catch (error) {
         if (this.#disposed) throw this.#closedError()
+        // A retried end whose first try was applied finds the chat already ended: that is success.
+        const facts = errorFacts(error)
+        if (attempt > 0 && facts.status === 400) return
         const decision = decideRetry(error, attempt, this.#options.backoff, this.#options.random)
         // Ending twice is harmless, so unlike a line an unknown outcome may simply be retried.
         if (!decision.retry || attempt + 1 >= this.#options.maxAttempts) throw this.#commandFailed('end the chat', error)
