@@ -23,3 +23,15 @@ export type { RequestLogEntry, RequestLogView } from './request-log.js'
 
 // XML mapping
 export { fromXml, toXml } from './xml-mapping.js'
+
+// Recorded fixtures and the recorder
+export { loadFixture, readFixture, fixturePath } from './fixtures.js'
+export type { LoadedFixture, LoadFixtureOptions } from './fixtures.js'
+export { fixtureNames, fixtureOrigin, recordFixture } from './fixture-scenarios.js'
+export type { FixtureName } from './fixture-scenarios.js'
+export { recordSession } from './recorder.js'
+export type { RecordedSession, RecordSessionOptions } from './recorder.js'
+export { defaultPersonalFields, scrubRecording } from './scrub.js'
+export type { RecordedInterceptor, ScrubOptions } from './scrub.js'
+export { ScriptedVisitor } from './scripted-visitor.js'
+export type { WireFormat } from './representation.js'

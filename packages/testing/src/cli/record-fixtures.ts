@@ -1,0 +1,15 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { fixtureNames, recordFixture } from '../fixture-scenarios.js'
+import { fixturePath } from '../fixtures.js'
+
+// Regenerates every fixture from the scenarios in fixture-scenarios.ts (`pnpm record-fixtures`).
+for (const format of ['json', 'xml'] as const) {
+  mkdirSync(fileURLToPath(new URL('.', fixturePath('plain-chat', format))), { recursive: true })
+  for (const name of fixtureNames) {
+    const recording = await recordFixture(name, format)
+    const path = fixturePath(name, format)
+    writeFileSync(path, `${JSON.stringify(recording, null, 2)}\n`)
+    console.log(`${fileURLToPath(path)}: ${recording.length} exchanges`)
+  }
+}

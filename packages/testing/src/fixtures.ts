@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs'
+import nock from 'nock'
+import type { FixtureName } from './fixture-scenarios.js'
+import { fixtureOrigin } from './fixture-scenarios.js'
+import type { WireFormat } from './representation.js'
+import type { RecordedInterceptor } from './scrub.js'
+
+/** Options of {@link loadFixture}. */
+export interface LoadFixtureOptions {
+  /** Which recording: JSON (`Accept: application/json`) or XML. Default `'json'`. */
+  readonly format?: WireFormat
+  /** Match request bodies as recorded (`'exact'`) or accept any body (`'any'`). Default `'exact'`. */
+  readonly bodies?: 'exact' | 'any'
+}
+
+/** A fixture whose interceptors are installed in nock. */
+export interface LoadedFixture {
+  readonly name: FixtureName
+  readonly format: WireFormat
+  /** `https://chat.example.test`. */
+  readonly origin: string
+  /** The account root to configure a client with. */
+  readonly accountRoot: string
+  /** The (scrubbed) app key the recording was made with; replay does not check it. */
+  readonly appKey: string
+  /** The chat URI the chat request's `Location` gives. */
+  readonly chatUri: string
+  /** The recording, as defined in nock. */
+  readonly recording: readonly RecordedInterceptor[]
+  /** The nock scopes; `isDone()` tells whether every exchange happened. */
+  readonly scopes: readonly nock.Scope[]
+  /** True when every recorded exchange was replayed. */
+  isDone(): boolean
+  /** The exchanges not replayed yet, as nock describes them. */
+  pendingMocks(): string[]
+}
+
+/** The path of a fixture file in this package. */
+export function fixturePath(name: FixtureName, format: WireFormat): URL {
+  // Both src/ and dist/ sit one level below the package root, next to fixtures/.
+  return new URL(`../fixtures/${format}/${name}.json`, import.meta.url)
+}
+
+/** Reads a recorded fixture without installing it. */
+export function readFixture(name: FixtureName, format: WireFormat = 'json'): RecordedInterceptor[] {
+  return JSON.parse(readFileSync(fixturePath(name, format), 'utf8')) as RecordedInterceptor[]
+}
+
+/**
+ * Installs a recorded chat in nock (activating nock if a recording left it inactive) and returns
+ * what a test needs to drive it. Each exchange answers once, in order; call `nock.cleanAll()` after
+ * the test. Replay ignores request headers, and matches bodies unless `bodies: 'any'`.
+ *
+ * @example
+ * const fixture = loadFixture('plain-chat', { format: 'xml' })
+ * // configure the client with fixture.accountRoot and fixture.appKey, run it, then:
+ * expect(fixture.isDone()).toBe(true)
+ */
+export function loadFixture(name: FixtureName, options: LoadFixtureOptions = {}): LoadedFixture {
+  const format = options.format ?? 'json'
+  const recording = readFixture(name, format)
+  const start = recording.find((interceptor) => typeof interceptor.path === 'string' && /\/chat\/request(\.json|\.xml)?(\?|$)/.test(interceptor.path))
+  if (start === undefined || typeof start.path !== 'string') throw new Error(`Fixture ${name}.${format} has no chat request`)
+  const accountPath = start.path.replace(/\/chat\/request.*$/, '')
+  const location = start.rawHeaders?.['location']
+  const chatUri = Array.isArray(location) ? (location[0] ?? '') : (location ?? '')
+  if (!nock.isActive()) nock.activate()
+  const definitions = options.bodies === 'any' ? recording.map(({ body: _body, ...rest }) => rest) : recording
+  const scopes = nock.define(definitions)
+  return {
+    name,
+    format,
+    origin: fixtureOrigin,
+    accountRoot: `${fixtureOrigin}${accountPath}`,
+    appKey: '0'.repeat(32),
+    chatUri,
+    recording,
+    scopes,
+    isDone: () => scopes.every((scope) => scope.isDone()),
+    pendingMocks: () => scopes.flatMap((scope) => scope.pendingMocks()),
+  }
+}
