@@ -6,11 +6,11 @@ import type { HttpExchange } from './http-call.js'
  * as the limit is passed, so a hostile server cannot make the client buffer more than the limit.
  * Returns the raw bytes; the caller decodes them.
  */
-export async function readBody(exchange: HttpExchange, limitBytes: number, uri: string): Promise<Uint8Array> {
+export async function readBody(exchange: HttpExchange, limitBytes: number, uri: () => string): Promise<Uint8Array> {
   const declared = Number(exchange.header('content-length') ?? Number.NaN)
   if (Number.isFinite(declared) && declared > limitBytes) {
     exchange.discard()
-    throw new BodyTooLargeError({ uri, limitBytes })
+    throw new BodyTooLargeError({ uri: uri(), limitBytes })
   }
   const chunks: Uint8Array[] = []
   let size = 0
@@ -18,7 +18,7 @@ export async function readBody(exchange: HttpExchange, limitBytes: number, uri: 
     size += chunk.byteLength
     if (size > limitBytes) {
       exchange.discard()
-      throw new BodyTooLargeError({ uri, limitBytes })
+      throw new BodyTooLargeError({ uri: uri(), limitBytes })
     }
     chunks.push(chunk)
   }

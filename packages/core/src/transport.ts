@@ -2,6 +2,7 @@ import type * as t from 'io-ts'
 import { Agent } from 'undici'
 import type { Dispatcher } from 'undici'
 import { decodeWith } from './decode.js'
+import type { DocumentOrigin } from './decode.js'
 import { AbortedError, ChatBridgeError, ChatGoneError, DecodeError, HttpError, NetworkError, TimeoutError } from './errors.js'
 import { fetchCall, requestCall } from './http-call.js'
 import type { HttpCall, HttpExchange } from './http-call.js'
@@ -146,30 +147,30 @@ export class Transport {
       request.signal?.removeEventListener('abort', onAbort)
     }
     const method = request.method
-    const shown = redactUri(uri)
     try {
       const exchange = await this.#call({ url: uri, method, headers, body, signal: controller.signal, dispatcher: this.#dispatcher })
       // The timer and abort keep covering the body, which is read later.
-      return wrapBody(exchange, done, (error) => this.#failure(error, controller.signal, method, shown, timeoutMs, true))
+      return wrapBody(exchange, done, (error) => this.#failure(error, controller.signal, method, uri, timeoutMs, true))
     } catch (error) {
       done()
-      throw this.#failure(error, controller.signal, method, shown, timeoutMs, false)
+      throw this.#failure(error, controller.signal, method, uri, timeoutMs, false)
     }
   }
 
   async #complete(request: TransportRequest, uri: URL, exchange: HttpExchange): Promise<TransportResponse> {
-    const shown = redactUri(uri)
+    const shown = (): string => redactUri(uri)
     const bytes = await readBody(exchange, this.#maxBodyBytes, shown)
     const contentType = exchange.header('content-type')
     const format = responseFormat(contentType, this.format)
-    const origin = { uri: shown, status: exchange.status, format: format.name }
+    // Built only on failure: redacting the URI costs a parse, and most responses are fine.
+    const origin = (): DocumentOrigin => ({ uri: shown(), status: exchange.status, format: format.name })
     let text: string
     try {
       text = utf8.decode(bytes)
     } catch (cause) {
-      throw new DecodeError({ ...origin, path: '', detail: 'the body is not valid UTF-8', cause })
+      throw new DecodeError({ ...origin(), path: '', detail: 'the body is not valid UTF-8', cause })
     }
-    if (exchange.status >= 300) throw httpError(exchange, request.method, shown, parseQuietly(format, text))
+    if (exchange.status >= 300) throw httpError(exchange, request.method, shown(), parseQuietly(format, text))
     let document: unknown
     if (text.trim() !== '') {
       try {
@@ -177,7 +178,7 @@ export class Transport {
       } catch (cause) {
         const type = contentType === null ? 'no content type' : `content type ${contentType}`
         const reason = cause instanceof Error ? cause.message : String(cause)
-        throw new DecodeError({ ...origin, path: '', detail: `not well-formed ${format.name.toUpperCase()} (${type}): ${reason}`, cause })
+        throw new DecodeError({ ...origin(), path: '', detail: `not well-formed ${format.name.toUpperCase()} (${type}): ${reason}`, cause })
       }
     }
     const location = exchange.header('location')
@@ -191,8 +192,9 @@ export class Transport {
     }
   }
 
-  #failure(error: unknown, signal: AbortSignal, method: string, uri: string, timeoutMs: number, responded: boolean): ChatBridgeError {
+  #failure(error: unknown, signal: AbortSignal, method: string, target: URL, timeoutMs: number, responded: boolean): ChatBridgeError {
     if (error instanceof ChatBridgeError) return error
+    const uri = redactUri(target)
     if (signal.aborted) {
       if (signal.reason instanceof TimeoutSignal) return new TimeoutError({ method, uri, timeoutMs, cause: error })
       return new AbortedError({ method, uri, cause: error })
