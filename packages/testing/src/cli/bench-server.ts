@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { Agent, request } from 'node:http'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+
+// Measures how many polls per second the standalone server answers (`pnpm bench:server`): the
+// server runs in its own process, this one creates chats and polls them over keep-alive sockets.
+// Loopback only; bounded by --chats, --seconds and --concurrency.
+const { values } = parseArgs({
+  options: {
+    chats: { type: 'string', default: '3000' },
+    seconds: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '64' },
+  },
+})
+const chats = Number(values.chats)
+const seconds = Number(values.seconds)
+const concurrency = Number(values.concurrency)
+const appKey = '0123456789abcdef0123456789abcdef'
+
+const child = spawn(process.execPath, [fileURLToPath(new URL('./serve.js', import.meta.url)), '--app-key', appKey, '--agent', 'auto'], { stdio: ['ignore', 'pipe', 'inherit'] })
+const accountRoot = await new Promise<string>((resolve, reject) => {
+  let out = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString()
+    const match = /account root: (\S+)/.exec(out)
+    if (match?.[1] !== undefined) resolve(match[1])
+  })
+  child.once('exit', () => reject(new Error('server exited')))
+})
+
+/** CPU seconds the server process used so far (Linux /proc; `undefined` elsewhere). */
+function serverCpuSeconds(): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return undefined
+  }
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
+const headers = { authorization: `LivePerson appKey=${appKey}`, accept: 'application/json' }
+
+function call(method: string, url: string, body?: string): Promise<{ status: number; location: string | undefined; ms: number }> {
+  const started = performance.now()
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' } }, (res) => {
+      res.resume()
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, ms: performance.now() - started }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+try {
+  const uris: string[] = []
+  const createStart = performance.now()
+  for (let i = 0; i < chats; i += concurrency) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(concurrency, chats - i) }, () => call('POST', `${accountRoot}/chat/request?v=1&NC=true`, '{"request":{"skill":"Sales","interactionTimeout":600}}')),
+    )
+    for (const created of batch) uris.push(created.location ?? '')
+  }
+  const createMs = performance.now() - createStart
+  // Let the auto agent accept every chat (it accepts 1 s after the request).
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+
+  const latencies: number[] = []
+  let failures = 0
+  let next = 0
+  const deadline = performance.now() + seconds * 1000
+  const worker = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const uri = uris[next++ % uris.length] ?? ''
+      const polled = await call('GET', `${uri}?from=4&v=1&NC=true`)
+      if (polled.status !== 200) failures++
+      latencies.push(polled.ms)
+    }
+  }
+  const pollStart = performance.now()
+  const cpuStart = serverCpuSeconds()
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  const pollSeconds = (performance.now() - pollStart) / 1000
+  const cpuEnd = serverCpuSeconds()
+  latencies.sort((a, b) => a - b)
+  const pct = (p: number): string => (latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0).toFixed(2)
+  console.log(`chats: ${chats} created in ${createMs.toFixed(0)} ms (${((chats / createMs) * 1000).toFixed(0)}/s)`)
+  console.log(`polls: ${latencies.length} in ${pollSeconds.toFixed(1)} s = ${(latencies.length / pollSeconds).toFixed(0)} polls/s with ${concurrency} in flight; failures ${failures}`)
+  if (cpuStart !== undefined && cpuEnd !== undefined) {
+    const cpu = cpuEnd - cpuStart
+    const perPoll = (cpu / latencies.length) * 1e6
+    console.log(`server CPU: ${cpu.toFixed(1)} s over ${pollSeconds.toFixed(1)} s (${((cpu / pollSeconds) * 100).toFixed(0)}% of a core), ${perPoll.toFixed(0)} µs per poll => ~${(1e6 / perPoll).toFixed(0)} polls/s per core`)
+  }
+  console.log(`latency ms: p50 ${pct(0.5)}  p90 ${pct(0.9)}  p99 ${pct(0.99)}  max ${pct(1)}`)
+} finally {
+  agent.destroy()
+  child.kill('SIGTERM')
+}
