@@ -1,6 +1,6 @@
 // The two faces
 export { createMessagingSocket, MessagingSocket } from './messaging-socket.js'
-export type { MessagingSocketEvents, MessagingSocketOptions, SocketEventMap } from './messaging-socket.js'
+export type { MessagingSocketEvents, MessagingSocketOptions, SocketEventMap, SocketListener } from './messaging-socket.js'
 export { Connection } from './connection.js'
 export type { ConnectionState, ConversationField, ConversationRequest, UserProfile } from './connection.js'
 export type { ConnectionConfig } from './connection-config.js'

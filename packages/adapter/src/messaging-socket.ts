@@ -30,15 +30,23 @@ export interface MessagingSocketEvents {
   close: [code: number, reason: string]
 }
 
-/** The browser-style event objects passed to `onopen`, `onmessage`, … and `addEventListener` listeners. */
+/**
+ * The browser-style events passed to `onopen`, `onmessage`, … and `addEventListener` listeners.
+ * Typed as the least a listener may rely on (as the DOM's `Event`, `MessageEvent`, `CloseEvent`
+ * offer it), so this socket fits wherever a `WebSocket`-like object is typed; at run time each
+ * event also carries `target` (the socket), and error events carry `error`.
+ */
 export interface SocketEventMap {
-  open: { readonly type: 'open'; readonly target: MessagingSocket }
-  message: { readonly type: 'message'; readonly data: string; readonly target: MessagingSocket }
-  error: { readonly type: 'error'; readonly error: Error; readonly message: string; readonly target: MessagingSocket }
-  close: { readonly type: 'close'; readonly code: number; readonly reason: string; readonly wasClean: boolean; readonly target: MessagingSocket }
+  open: { readonly type: string }
+  message: { readonly type: string; readonly data: string }
+  error: { readonly type: string; readonly message?: string; readonly error?: unknown }
+  close: { readonly type: string; readonly code: number; readonly reason: string; readonly wasClean: boolean }
 }
 
-type Listener<K extends keyof SocketEventMap> = (event: SocketEventMap[K]) => void
+/** A listener of one event type. */
+export type SocketListener<K extends keyof SocketEventMap> = (event: SocketEventMap[K]) => void
+
+type Listener<K extends keyof SocketEventMap> = SocketListener<K>
 
 /**
  * A WebSocket-like Messaging Window API endpoint backed by legacy chat: code written for the
@@ -99,7 +107,7 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
     queueMicrotask(() => {
       if (this.readyState !== 0) return
       this.readyState = 1
-      this.#dispatch('open', { type: 'open', target: this })
+      this.#dispatch('open', { type: 'open' })
     })
   }
 
@@ -159,7 +167,7 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
       .catch((error: unknown) => this.#error(error instanceof Error ? error : new Error(String(error))))
       .finally(() => {
         this.readyState = 3
-        this.#dispatch('close', { type: 'close', code, reason, wasClean: true, target: this })
+        this.#dispatch('close', { type: 'close', code, reason, wasClean: true })
         this.removeAllListeners()
       })
       .catch(() => undefined)
@@ -290,23 +298,28 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
   #send(frame: ServerFrame): void {
     if (this.readyState !== 1) return
     const data = JSON.stringify(frame)
-    this.#dispatch('message', { type: 'message', data, target: this })
+    this.#dispatch('message', { type: 'message', data })
   }
 
   #error(error: Error): void {
     if (this.readyState === 3) return
-    this.#dispatch('error', { type: 'error', error, message: error.message, target: this })
+    this.#dispatch('error', { type: 'error', error, message: error.message })
   }
 
-  #dispatch<K extends keyof SocketEventMap>(type: K, event: SocketEventMap[K]): void {
-    const handler = this[`on${type}`] as Listener<K> | null
-    handler?.call(this, event)
-    for (const listener of this.#listeners[type]) listener.call(this, event)
-    const emit = this.emit.bind(this) as (name: keyof MessagingSocketEvents, ...args: unknown[]) => boolean
-    if (type === 'message') emit('message', (event as SocketEventMap['message']).data)
-    else if (type === 'error') emit('error', (event as SocketEventMap['error']).error)
-    else if (type === 'close') emit('close', (event as SocketEventMap['close']).code, (event as SocketEventMap['close']).reason)
-    else emit('open')
+  #dispatch(type: 'open', event: SocketEventMap['open']): void
+  #dispatch(type: 'message', event: SocketEventMap['message']): void
+  #dispatch(type: 'error', event: SocketEventMap['error'] & { readonly error: Error }): void
+  #dispatch(type: 'close', event: SocketEventMap['close']): void
+  #dispatch(type: keyof SocketEventMap, event: SocketEventMap[keyof SocketEventMap]): void {
+    // Browser-style listeners get the event with its target, as DOM events have one.
+    const domEvent = { ...event, target: this }
+    const handler = this[`on${type}`] as ((event: unknown) => void) | null
+    handler?.call(this, domEvent)
+    for (const listener of this.#listeners[type] as Set<(event: unknown) => void>) listener.call(this, domEvent)
+    if ('data' in event) this.emit('message', event.data)
+    else if ('code' in event) this.emit('close', event.code, event.reason)
+    else if (type === 'error') this.emit('error', (event as { readonly error: Error }).error)
+    else this.emit('open')
   }
 }
 
