@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
-import nock from 'nock'
+import type { Scope } from 'nock'
 import type { FixtureName } from './fixture-scenarios.js'
 import { fixtureOrigin } from './fixture-scenarios.js'
+import { nock } from './lazy-nock.js'
 import type { WireFormat } from './representation.js'
 import type { RecordedInterceptor } from './scrub.js'
 
@@ -28,7 +29,7 @@ export interface LoadedFixture {
   /** The recording, as defined in nock. */
   readonly recording: readonly RecordedInterceptor[]
   /** The nock scopes; `isDone()` tells whether every exchange happened. */
-  readonly scopes: readonly nock.Scope[]
+  readonly scopes: readonly Scope[]
   /** True when every recorded exchange was replayed. */
   isDone(): boolean
   /** The exchanges not replayed yet, as nock describes them. */
@@ -64,9 +65,9 @@ export function loadFixture(name: FixtureName, options: LoadFixtureOptions = {})
   const accountPath = start.path.replace(/\/chat\/request.*$/, '')
   const location = start.rawHeaders?.['location']
   const chatUri = Array.isArray(location) ? (location[0] ?? '') : (location ?? '')
-  if (!nock.isActive()) nock.activate()
+  if (!nock().isActive()) nock().activate()
   const definitions = options.bodies === 'any' ? recording.map(({ body: _body, ...rest }) => rest) : recording
-  const scopes = nock.define(definitions)
+  const scopes = nock().define(definitions)
   return {
     name,
     format,

@@ -1,6 +1,6 @@
-import nock from 'nock'
 import type { RecordedInterceptor, ScrubOptions } from './scrub.js'
 import { scrubRecording } from './scrub.js'
+import { nock as loadNock } from './lazy-nock.js'
 
 /** What {@link recordSession} returns. */
 export interface RecordedSession<T> {
@@ -26,6 +26,7 @@ export interface RecordSessionOptions extends ScrubOptions {
  * (`nock.restore()`); {@link loadFixture} activates it again.
  */
 export async function recordSession<T>(drive: () => Promise<T>, options: RecordSessionOptions = {}): Promise<RecordedSession<T>> {
+  const nock = loadNock()
   nock.restore()
   nock.recorder.clear()
   nock.recorder.rec({ output_objects: true, dont_print: true, enable_reqheaders_recording: options.requestHeaders ?? true })

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LegacyChatServer } from '../src/index.js'
 import { startLegacyChatServer } from '../src/index.js'
-import { at, formats, list, relOrder, rels, visitor } from './helpers.js'
+import { at, formats, list, relOrder, rels, visitor, xmlBody } from './helpers.js'
 
 let server: LegacyChatServer
 beforeAll(async () => {
@@ -169,6 +169,15 @@ describe.each(formats)('routes in %s', (format) => {
     }
     expect((await v.get(`${server.accountRoot}/chat/availability?agent=a&skill=Sales`)).status).toBe(400)
     expect((await v.get(`${server.accountRoot}/chat/availability?maxWaitTime=90000`)).status).toBe(400)
+  })
+
+  it('takes custom variables (deprecated, but linked)', async () => {
+    const v = client()
+    const uri = await v.startChat()
+    const body = { customVariables: { customVariable: [{ name: 'plan', value: 'gold' }] } }
+    const response = await v.put(`${uri}/customVariables`, format === 'json' ? body : xmlBody(body))
+    expect(response.status).toBe(200)
+    expect((await v.get(`${uri}/customVariables`)).status).toBe(405)
   })
 
   it('serves the account resource with its chat links', async () => {
