@@ -34,7 +34,10 @@ export const redacted = '<redacted>'
 export interface RequestLogView {
   /** The requests so far, oldest first (at most `logLimit` of them). */
   readonly entries: readonly RequestLogEntry[]
-  /** Resolves with the first entry (already logged or later) for which `predicate` is true; re-checked when a request is answered. */
+  /**
+   * Resolves with the first entry (already logged or later) for which `predicate` is true;
+   * re-checked when a request is answered. Rejects when the server closes first.
+   */
   waitFor(predicate: (entry: RequestLogEntry) => boolean): Promise<RequestLogEntry>
   /** Forgets the entries so far. */
   clear(): void
@@ -44,7 +47,12 @@ export interface RequestLogView {
 export class RequestLog implements RequestLogView {
   readonly entries: MutableLogEntry[] = []
   private seq = 0
-  private readonly waiters = new Set<{ predicate: (entry: RequestLogEntry) => boolean; resolve: (entry: RequestLogEntry) => void }>()
+  private readonly waiters = new Set<{
+    predicate: (entry: RequestLogEntry) => boolean
+    resolve: (entry: RequestLogEntry) => void
+    reject: (error: Error) => void
+  }>()
+  private closed = false
 
   constructor(
     private readonly limit: number,
@@ -74,7 +82,15 @@ export class RequestLog implements RequestLogView {
   waitFor(predicate: (entry: RequestLogEntry) => boolean): Promise<RequestLogEntry> {
     const found = this.entries.find(predicate)
     if (found !== undefined) return Promise.resolve(found)
-    return new Promise((resolve) => this.waiters.add({ predicate, resolve }))
+    if (this.closed) return Promise.reject(new Error('The legacy chat server closed'))
+    return new Promise((resolve, reject) => this.waiters.add({ predicate, resolve, reject }))
+  }
+
+  /** Rejects the pending waits: the server closed, no request will come. */
+  close(): void {
+    this.closed = true
+    for (const waiter of this.waiters) waiter.reject(new Error('The legacy chat server closed'))
+    this.waiters.clear()
   }
 
   clear(): void {

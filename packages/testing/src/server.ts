@@ -322,6 +322,7 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         store.close()
+        log.close()
         for (const timer of pendingTimers) timer.cancel()
         pendingTimers.clear()
         http.close(() => resolve())
