@@ -8,7 +8,7 @@ import type { LegacyChat } from './chat-session.js'
 import { ChatStore } from './chat-store.js'
 import type { Clock, ClockTimer } from './clock.js'
 import { systemClock } from './clock.js'
-import type { Fault, FaultControl, FaultPlan } from './faults.js'
+import type { FaultControl, FaultPlan } from './faults.js'
 import { FaultInjector } from './faults.js'
 import type { QuirkSwitches } from './quirks.js'
 import { defaultQuirks } from './quirks.js'
@@ -21,6 +21,8 @@ import type { RouteMatch } from './router.js'
 import { matchRoute } from './router.js'
 import type { Availability, Reply } from './routes.js'
 import { handleRoute } from './routes.js'
+import type { Output, TerminalFault } from './response-writer.js'
+import { writeOutput } from './response-writer.js'
 import { formatWireTime } from './wire-time.js'
 
 /** Options of {@link startLegacyChatServer}; every field is optional. */
@@ -87,13 +89,6 @@ export interface LegacyChatServer {
   drop(chatId: string): void
   /** Stops listening, destroys open sockets, cancels every timer and rejects pending waits. */
   close(): Promise<void>
-}
-
-interface Output {
-  readonly status: number
-  readonly headers: Record<string, string>
-  readonly body: string
-  readonly format: WireFormat
 }
 
 /**
@@ -208,7 +203,7 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
       req.headers,
     )
     const proceed = (): void => {
-      if (plan.fault?.kind === 'reset-before') return reset(res, entry)
+      if (plan.fault?.kind === 'reset-before') return send(res, entry, { status: 0, headers: {}, body: '', format }, plan.fault)
       let output: Output
       if (plan.fault?.kind === 'status') {
         const { status, message, internalCode, retryAfterSeconds } = plan.fault
@@ -235,42 +230,11 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
     }
   }
 
-  const reset = (res: ServerResponse, entry: MutableLogEntry): void => {
-    entry.status = 0
+  const send = (res: ServerResponse, entry: MutableLogEntry, output: Output, fault: TerminalFault | undefined): void => {
+    const reset = fault?.kind === 'reset-before' || fault?.kind === 'reset-after'
+    entry.status = reset ? 0 : output.status
     log.updated(entry)
-    // An RST, not a FIN: clients see ECONNRESET, as with a load balancer dropping the connection.
-    res.socket?.resetAndDestroy()
-  }
-
-  const send = (res: ServerResponse, entry: MutableLogEntry, output: Output, fault: Exclude<Fault, { kind: 'latency' }> | undefined): void => {
-    if (fault?.kind === 'reset-after') return reset(res, entry)
-    entry.status = output.status
-    log.updated(entry)
-    const { headers } = output
-    let body = output.body
-    switch (fault?.kind) {
-      case 'truncate': {
-        const bytes = Buffer.from(body)
-        res.writeHead(output.status, { ...headers, 'content-length': String(Math.max(bytes.length, 2)) })
-        res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy())
-        return
-      }
-      case 'malformed':
-        // Cut inside the last token: an unclosed object in JSON, an unclosed end tag in XML.
-        body = body === '' ? (output.format === 'json' ? '{' : '<') : body.slice(0, output.format === 'json' ? -1 : -2)
-        headers['content-type'] ??= contentTypes[output.format]
-        break
-      case 'content-type':
-        headers['content-type'] = fault.value
-        break
-      case 'oversize':
-        return sendOversize(res, output, fault.bytes)
-      default:
-        break
-    }
-    headers['content-length'] = String(Buffer.byteLength(body))
-    res.writeHead(output.status, headers)
-    res.end(body)
+    writeOutput(res, output, fault)
   }
 
   http.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -284,9 +248,7 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
     })
     req.on('end', () => {
       if (tooLarge) {
-        const output = errorOutput(new ApiError(413, 'Request body too large', 0), 'json')
-        res.writeHead(413, { ...output.headers, 'content-length': String(Buffer.byteLength(output.body)) })
-        res.end(output.body)
+        writeOutput(res, errorOutput(new ApiError(413, 'Request body too large', 0), 'json'), undefined)
         return
       }
       handle(req, res, chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8'))
@@ -329,27 +291,4 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
         http.closeAllConnections()
       })),
   }
-}
-
-const padding = Buffer.alloc(64 * 1024, 0x20)
-
-/** Writes the body, then whitespace up to `bytes`, honouring back-pressure. */
-function sendOversize(res: ServerResponse, output: Output, bytes: number): void {
-  const body = Buffer.from(output.body)
-  const total = Math.max(bytes, body.length)
-  res.writeHead(output.status, { ...output.headers, 'content-length': String(total) })
-  res.write(body)
-  let left = total - body.length
-  const pump = (): void => {
-    while (left > 0) {
-      const chunk = left >= padding.length ? padding : padding.subarray(0, left)
-      left -= chunk.length
-      if (!res.write(chunk)) {
-        res.once('drain', pump)
-        return
-      }
-    }
-    res.end()
-  }
-  pump()
 }

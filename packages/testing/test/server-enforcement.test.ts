@@ -131,6 +131,14 @@ describe.each(formats)('enforcement in %s', (format) => {
     expectError(await v.put(`${uri}/transcriptRequest`, v.field('email', 'a@b.c')), 404, 12)
   })
 
+  it('answers 413 to a request body over maxRequestBytes', async () => {
+    const s = await start({ maxRequestBytes: 256 })
+    const v = visitor(s, format)
+    const response = await v.post(`${s.accountRoot}/chat/request`, { request: { skill: 'x'.repeat(300) } })
+    expect(response.status).toBe(413)
+    expect(s.chats()).toHaveLength(0)
+  })
+
   it('drops a chat on demand', async () => {
     const s = await start()
     const v = visitor(s, format)
