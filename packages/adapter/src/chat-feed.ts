@@ -207,7 +207,7 @@ export class ChatFeed {
         this.#latestConversation = output.change
         this.#conversation.next(output.change)
       } else {
-        this.#legacy.next(output)
+        this.#legacy.next({ conversationId: output.conversationId, sequence: output.sequence, metadata: output.metadata })
       }
     }
     const state = this.#model.closeReason !== undefined ? 'ended' : (this.#model.legacyState ?? info?.state)

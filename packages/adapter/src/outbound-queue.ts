@@ -103,24 +103,28 @@ export class OutboundQueue {
   #drain(): void {
     if (this.#draining) return
     this.#draining = true
-    void this.#run().finally(() => {
-      this.#draining = false
-    })
+    void this.#run()
   }
 
   async #run(): Promise<void> {
-    for (let item = this.#items[0]; item !== undefined && !this.#disposed; item = this.#items[0]) {
-      try {
-        if (item.kind === 'line') item.resolve(await this.#sendLine(item.text))
-        else {
-          await this.#sendEnd()
-          item.resolve()
+    // The flag is cleared in the same tick as the last look at the queue (no await between them),
+    // so an item pushed by code resumed from an earlier item's promise is never left behind.
+    try {
+      for (let item = this.#items[0]; item !== undefined && !this.#disposed; item = this.#items[0]) {
+        try {
+          if (item.kind === 'line') item.resolve(await this.#sendLine(item.text))
+          else {
+            await this.#sendEnd()
+            item.resolve()
+          }
+        } catch (error) {
+          item.reject(this.#disposed ? this.#closedError() : error)
         }
-      } catch (error) {
-        item.reject(this.#disposed ? this.#closedError() : error)
+        const done = item
+        this.#items = this.#items.filter((queued) => queued !== done)
       }
-      const done = item
-      this.#items = this.#items.filter((queued) => queued !== done)
+    } finally {
+      this.#draining = false
     }
   }
 

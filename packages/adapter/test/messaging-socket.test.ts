@@ -1,0 +1,61 @@
+import { describe, expect, test } from 'vitest'
+import { MessagingSocket } from '../src/messaging-socket.js'
+import { FakeClient } from './support/fake-chat.js'
+import { fastConfig } from './support/fast-config.js'
+import { stateEvent, timeOf } from './support/legacy-builders.js'
+import { MessagingClient } from './support/messaging-client.js'
+
+describe('MessagingSocket on a fake legacy client', () => {
+  test('unknown legacy events reach clients that opt in; commands without a legacy equivalent get 400 saying why', async () => {
+    const fake = new FakeClient()
+    const socket = new MessagingSocket(fake, { ...fastConfig, emitLegacyEvents: true }, { ownsClient: true })
+    const client = new MessagingClient(socket)
+    await client.opened
+    const { body } = await client.request(1, 'cm.ConsumerRequestConversation', { skillId: 'Sales' })
+    const conversationId = body.conversationId!
+    const chat = fake.chats.get(conversationId)!
+    chat.push(stateEvent(0, 'waiting'))
+    chat.push({ type: 'unknown', id: 1, time: timeOf(1), raw: { '@id': '1', '@type': 'collaboration', channelID: 'x' }, legacyType: 'collaboration' })
+    await client.request(2, 'ms.SubscribeMessagingEvents', { dialogId: conversationId, fromSeq: 0 })
+    const legacy = await client.next((f) => f.type === 'chatbridge.LegacyEventNotification')
+    expect(legacy.body.changes).toEqual([
+      { conversationId, sequence: 1, metadata: [{ type: 'LegacyEvent', legacyType: 'collaboration', event: { '@id': '1', '@type': 'collaboration', channelID: 'x' } }] },
+    ])
+
+    const rich = await client.request(3, 'ms.PublishEvent', { dialogId: conversationId, event: { type: 'RichContentEvent', content: {} } })
+    expect(rich).toMatchObject({ code: 400, reqId: 3 })
+    expect(JSON.stringify(rich.body)).toMatch(/RichContentEvent has no legacy chat equivalent/)
+    const csat = await client.request(4, 'cm.UpdateConversationField', { conversationId, conversationField: { field: 'CSATRate', csatRate: 5 } })
+    expect(csat).toMatchObject({ code: 400 })
+    expect(JSON.stringify(csat.body)).toMatch(/only closing/)
+
+    // a2a transfer: the chat ends on this account; the conversation closes with the transfer in metadata.
+    const subscribed = await client.request(5, 'cqm.SubscribeExConversations', { convState: ['OPEN', 'CLOSE'] })
+    chat.push({ type: 'a2a-transfer', id: 2, time: timeOf(2), raw: {}, domain: 'other.example', remoteSiteId: '99', skill: 'Sales', chatRequestParameters: { a2aEventId: 467 } })
+    const closed = await client.conversationNotification((c) => c.result.conversationDetails.state === 'CLOSE')
+    expect(closed.body.subscriptionId).toBe(subscribed.body.subscriptionId)
+    expect(closed.body.changes?.[0]).toMatchObject({ result: { conversationDetails: { closeReason: 'SYSTEM', metadata: [{ type: 'LegacyA2ATransfer', remoteSiteId: '99' }] } } })
+
+    client.close()
+    await client.closed
+    expect(fake.closed).toBe(true)
+  })
+
+  test('a new socket resumes a dialog by id from a sequence, with no conversation request', async () => {
+    const fake = new FakeClient()
+    const chat = fake.attach('known-chat')
+    const known = fake.chats.get('known-chat')!
+    known.info = { ...known.info, state: 'chatting', agentId: 'a-7' }
+    known.push(stateEvent(0, 'chatting'))
+    for (let id = 1; id <= 4; id++) {
+      known.push({ type: 'line', id, time: timeOf(id), raw: {}, text: `line ${id}`, textType: 'plain', source: 'agent', by: 'Natalie', systemMessageId: undefined })
+    }
+    const client = new MessagingClient(new MessagingSocket(fake, fastConfig))
+    await client.opened
+    await client.request('m', 'ms.SubscribeMessagingEvents', { dialogId: chat.conversationId, fromSeq: 3 })
+    await client.change((c) => c.sequence === 4)
+    expect(client.messagingChanges().map((c) => c.sequence)).toEqual([3, 4])
+    client.close()
+    await client.closed
+  })
+})

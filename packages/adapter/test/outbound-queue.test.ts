@@ -1,0 +1,142 @@
+import { HttpError, NetworkError, TimeoutError } from '@chatbridge/core'
+import { BehaviorSubject, asyncScheduler } from 'rxjs'
+import { describe, expect, test } from 'vitest'
+import type { LegacyEvent, LegacySnapshot } from '../src/legacy-contract.js'
+import { OutboundQueue } from '../src/outbound-queue.js'
+import { lineEvent, snapshot } from './support/legacy-builders.js'
+
+/** A fake chat session: an event log, and scripted failures for the next POSTs. */
+class FakeSession {
+  readonly log: LegacyEvent[] = []
+  readonly calls: string[] = []
+  readonly postFailures: { error: Error; applied: boolean }[] = []
+  snapshotFailures = 0
+  locationMissing = false
+
+  addLine(text: string): Promise<number | undefined> {
+    this.calls.push(`addLine ${text}`)
+    const failure = this.postFailures.shift()
+    if (failure?.applied === false) return Promise.reject(failure.error)
+    const id = this.log.length
+    this.log.push(lineEvent(id, text, 'visitor'))
+    if (failure !== undefined) return Promise.reject(failure.error)
+    return Promise.resolve(this.locationMissing ? undefined : id)
+  }
+  end(): Promise<void> {
+    this.calls.push('end')
+    return Promise.resolve()
+  }
+  snapshot(options?: { from?: number }): Promise<LegacySnapshot> {
+    this.calls.push(`snapshot from=${options?.from}`)
+    if (this.snapshotFailures-- > 0) return Promise.reject(new NetworkError({ method: 'GET', uri: 'u', outcomeUnknown: false }))
+    return Promise.resolve(snapshot(this.log.filter((e) => e.id >= (options?.from ?? 0))))
+  }
+  setVisitorTyping(status: string): Promise<void> {
+    this.calls.push(`typing ${status}`)
+    return Promise.resolve()
+  }
+}
+
+function queueFor(session: FakeSession, state: BehaviorSubject<string | undefined>, onEnd: () => void = () => undefined): OutboundQueue {
+  return new OutboundQueue({
+    conversationId: 'c1',
+    session,
+    chatState: () => state,
+    readFrom: () => 0,
+    onEnd,
+    backoff: { baseMs: 2, factor: 2, maxMs: 10 },
+    random: () => 0.5,
+    scheduler: asyncScheduler,
+    maxAttempts: 4,
+  })
+}
+
+const timeout = () => new TimeoutError({ method: 'POST', uri: 'u', timeoutMs: 1 })
+
+describe('OutboundQueue', () => {
+  test('lines wait while the chat waits, then go out in order', async () => {
+    const session = new FakeSession()
+    const state = new BehaviorSubject<string | undefined>('waiting')
+    const queue = queueFor(session, state)
+    const sent = [queue.sendLine('a'), queue.sendLine('b'), queue.sendLine('c')]
+    await Promise.resolve()
+    expect(session.calls).toEqual([])
+    state.next('chatting')
+    expect(await Promise.all(sent)).toEqual([0, 1, 2])
+    expect(session.calls).toEqual(['addLine a', 'addLine b', 'addLine c'])
+  })
+
+  test('an unknown outcome is settled from the event log: applied lines are never sent again', async () => {
+    const session = new FakeSession()
+    const queue = queueFor(session, new BehaviorSubject<string | undefined>('chatting'))
+    session.postFailures.push({ error: timeout(), applied: true })
+    expect(await queue.sendLine('hello')).toBe(0)
+    expect(session.calls).toEqual(['addLine hello', 'snapshot from=0'])
+    expect(session.log).toHaveLength(1)
+  })
+
+  test('an unknown outcome that was not applied is sent again, once', async () => {
+    const session = new FakeSession()
+    const queue = queueFor(session, new BehaviorSubject<string | undefined>('chatting'))
+    session.postFailures.push({ error: timeout(), applied: false })
+    expect(await queue.sendLine('hello')).toBe(0)
+    expect(session.calls).toEqual(['addLine hello', 'snapshot from=0', 'addLine hello'])
+  })
+
+  test('two equal lines settle on two different events', async () => {
+    const session = new FakeSession()
+    const queue = queueFor(session, new BehaviorSubject<string | undefined>('chatting'))
+    expect(await queue.sendLine('ok')).toBe(0)
+    session.locationMissing = true
+    expect(await queue.sendLine('ok')).toBe(1)
+  })
+
+  test('when the log cannot be read, the line fails as outcome-unknown and is not resent', async () => {
+    const session = new FakeSession()
+    const queue = queueFor(session, new BehaviorSubject<string | undefined>('chatting'))
+    session.postFailures.push({ error: timeout(), applied: true })
+    session.snapshotFailures = 10
+    await expect(queue.sendLine('hello')).rejects.toMatchObject({ code: 'E_OUTCOME_UNKNOWN' })
+    expect(session.calls.filter((c) => c.startsWith('addLine'))).toHaveLength(1)
+  })
+
+  test('"not in chat" (400, internalCode 5) waits for chatting again; other 4xx fail at once', async () => {
+    const session = new FakeSession()
+    const queue = queueFor(session, new BehaviorSubject<string | undefined>('chatting'))
+    session.postFailures.push({ error: new HttpError({ status: 400, internalCode: 5, method: 'POST', uri: 'u' }), applied: false })
+    expect(await queue.sendLine('retry me')).toBe(0)
+    session.postFailures.push({ error: new HttpError({ status: 403, method: 'POST', uri: 'u' }), applied: false })
+    await expect(queue.sendLine('refused')).rejects.toMatchObject({ code: 'E_COMMAND_FAILED', cause: { status: 403 } })
+  })
+
+  test('an end queued behind waiting lines rejects them as not sent, and ends', async () => {
+    const session = new FakeSession()
+    let ended = false
+    const queue = queueFor(session, new BehaviorSubject<string | undefined>('waiting'), () => (ended = true))
+    const line = queue.sendLine('too early')
+    const end = queue.end()
+    await expect(line).rejects.toMatchObject({ code: 'E_NOT_SENT' })
+    await end
+    expect(ended).toBe(true)
+    expect(session.calls).toEqual(['end'])
+  })
+
+  test('typing is posted only when it changes', async () => {
+    const session = new FakeSession()
+    const queue = queueFor(session, new BehaviorSubject<string | undefined>('chatting'))
+    await queue.setTyping('not-typing')
+    await queue.setTyping('typing')
+    await queue.setTyping('typing')
+    await queue.setTyping('not-typing')
+    expect(session.calls).toEqual(['typing typing', 'typing not-typing'])
+  })
+
+  test('dispose rejects what is queued with E_CLOSED', async () => {
+    const session = new FakeSession()
+    const queue = queueFor(session, new BehaviorSubject<string | undefined>('waiting'))
+    const line = queue.sendLine('never')
+    queue.dispose()
+    await expect(line).rejects.toMatchObject({ code: 'E_CLOSED' })
+    await expect(queue.sendLine('after')).rejects.toMatchObject({ code: 'E_CLOSED' })
+  })
+})
