@@ -29,7 +29,10 @@ export interface ConnectionConfig {
   readonly maxCommandAttempts?: number
   /**
    * Keep every conversation this connection requested or resumed polled until it ends or the
-   * connection closes, even with no subscriber, so the server does not time it out; default true.
+   * connection closes, even with no subscriber, so the server does not time it out. Default
+   * `false` for a `Connection` (polling runs while someone subscribes, and stops shortly after
+   * the last one leaves) and `true` for the Messaging socket (where, as in Messaging, a
+   * conversation lives while the socket is open, subscribed or not).
    */
   readonly keepConversationsAlive?: boolean
   /** `interactionTimeout` (seconds) sent with chat requests; default: the server's (40). */
@@ -86,7 +89,7 @@ export function resolveConnectionConfig(config: ConnectionConfig = {}): Resolved
     },
     graceMs: config.lastSubscriberGraceMs ?? 100,
     maxCommandAttempts: positive('maxCommandAttempts', config.maxCommandAttempts, 5),
-    keepConversationsAlive: config.keepConversationsAlive ?? true,
+    keepConversationsAlive: config.keepConversationsAlive ?? false,
     interactionTimeoutS: config.interactionTimeoutS,
     skillMap: config.skillMap ?? {},
     consumerId: config.consumerId,

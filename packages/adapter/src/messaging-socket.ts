@@ -100,7 +100,7 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
   ) {
     super()
     this.#client = client
-    this.#config = config
+    this.#config = { keepConversationsAlive: true, ...config }
     this.#ownsClient = options.ownsClient ?? false
     this.#emitLegacyEvents = config.emitLegacyEvents ?? false
     // Open asynchronously, as a WebSocket does, so listeners attached right after construction hear it.

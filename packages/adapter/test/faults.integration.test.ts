@@ -112,6 +112,18 @@ describe.each(['json', 'xml'] as const)('failures and resumes (%s)', (format) =>
     await second.close()
   })
 
+  test('other 4xx are not retried: polling stops with a typed error after one refused request', async () => {
+    const connection = connect(format)
+    const { conversationId } = await connection.requestConversation({ skillId: 'Sales' })
+    expect((await server.nextChat()).id).toBe(conversationId)
+    fault({ route: 'chat', method: 'GET', when: (r) => r.chatId === conversationId, fault: { kind: 'status', status: 403, message: 'Forbidden' } })
+    const events = new Recorder(connection.messagingEvents$(conversationId))
+    await expect(events.done()).rejects.toMatchObject({ code: 'E_POLL_FAILED', cause: { status: 403 } })
+    const refused = server.requests.entries.filter((e) => e.chatId === conversationId && e.route === 'chat' && e.status === 403)
+    expect(refused).toHaveLength(1)
+    await connection.close()
+  })
+
   test('a chat that is gone closes the conversation with a clear reason', async () => {
     const connection = connect(format)
     const { conversationId } = await connection.requestConversation({ skillId: 'Sales' })
@@ -152,7 +164,8 @@ describe('liveness', () => {
   })
 
   test('the poller keeps a waiting chat alive even when configured slower than chatTimeout allows', async () => {
-    const connection = connect('json', { ...fastConfig, waitingIntervalMs: 60_000, minKeepAliveMs: 50, interactionTimeoutS: 1 })
+    // Nobody subscribes: keepConversationsAlive alone keeps it polled.
+    const connection = connect('json', { ...fastConfig, waitingIntervalMs: 60_000, minKeepAliveMs: 50, interactionTimeoutS: 1, keepConversationsAlive: true })
     await connection.requestConversation({ skillId: 'Sales' })
     const chat = await server.nextChat()
     expect(chat.chatTimeoutSeconds).toBe(1)
