@@ -46,27 +46,28 @@ export interface RouteRequest {
 
 const ok = (body?: Record<string, unknown>): Reply => (body === undefined ? { status: 200 } : { status: 200, body })
 
+function allow(request: RouteRequest, ...methods: string[]): void {
+  if (!methods.includes(request.method)) throw apiErrors.methodNotAllowed(request.method)
+}
+
 /** Applies a request to the server state; throws {@link ApiError} for the service's error answers. */
 export function handleRoute(state: RouteState, request: RouteRequest): Reply {
-  const { match, method } = request
-  const allow = (...methods: string[]): void => {
-    if (!methods.includes(method)) throw apiErrors.methodNotAllowed(method)
-  }
+  const { match } = request
   switch (match.route) {
     case 'account':
-      allow('GET')
+      allow(request, 'GET')
       return ok({ account: accountBody(state.accountRoot) })
     case 'chat-request':
-      allow('POST')
+      allow(request, 'POST')
       return startChat(state, request.body)
     case 'availability':
-      allow('GET')
+      allow(request, 'GET')
       return ok({ availability: availability(state.availability(), request.query) })
     case 'estimated-wait-time':
-      allow('GET')
+      allow(request, 'GET')
       return ok({ estimatedWaitTime: state.availability().estimatedWaitTime })
     case 'available-slots':
-      allow('GET')
+      allow(request, 'GET')
       return ok({ availableSlots: state.availability().availableSlots })
     case 'unknown':
       throw apiErrors.unknownUri(request.uri)
@@ -86,40 +87,37 @@ function reachChat(state: RouteState, chatId: string): ChatSession {
 
 function handleChatRoute(state: RouteState, request: RouteRequest, chat: ChatSession): Reply {
   const { match, method, body } = request
-  const allow = (...methods: string[]): void => {
-    if (!methods.includes(method)) throw apiErrors.methodNotAllowed(method)
-  }
   switch (match.route) {
     case 'chat': {
-      allow('GET')
+      allow(request, 'GET')
       const reply = ok({ chat: chatBody(chat, fromParameter(request.query), state.clock.now(), state.quirks()) })
       chat.recordPoll()
       return reply
     }
     case 'events': {
-      allow('GET', 'POST')
+      allow(request, 'GET', 'POST')
       if (method === 'POST') return addEvent(chat, body)
       const reply = ok({ events: eventsBody(chat, fromParameter(request.query)) })
       chat.recordPoll()
       return reply
     }
     case 'event': {
-      allow('GET')
+      allow(request, 'GET')
       const event = chat.events[Number(match.eventId)]
       if (event === undefined) throw apiErrors.unknownUri(request.uri)
       return ok({ event })
     }
     case 'info':
-      allow('GET')
+      allow(request, 'GET')
       return ok({ info: infoBody(chat, state.clock.now(), state.quirks()) })
     case 'visitor-name':
-      allow('GET', 'PUT')
+      allow(request, 'GET', 'PUT')
       if (method === 'GET') return ok({ visitorName: chat.visitorName })
       chat.visitorName = requiredString(body, 'visitorName')
       // The reference documents 201 for this PUT (and 200 for the typing one).
       return { status: 201 }
     case 'visitor-typing': {
-      allow('GET', 'PUT')
+      allow(request, 'GET', 'PUT')
       if (method === 'GET') return ok({ visitorTyping: chat.visitorTyping })
       const value = requiredString(body, 'visitorTyping')
       if (value !== 'typing' && value !== 'not-typing') throw apiErrors.badParameter('visitorTyping must be typing or not-typing')
@@ -128,24 +126,24 @@ function handleChatRoute(state: RouteState, request: RouteRequest, chat: ChatSes
       return ok()
     }
     case 'agent-typing':
-      allow('GET')
+      allow(request, 'GET')
       return ok({ agentTyping: chat.agentTyping })
     case 'transcript-request':
     case 'transcript-with-subject-request': {
-      allow('PUT')
+      allow(request, 'PUT')
       const email = requiredString(body, 'email')
       if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw apiErrors.badParameter('email is not an email address')
       chat.transcriptRequests.push(isRecord(body) && 'email' in body ? body : fields(body))
       return ok()
     }
     case 'exit-survey':
-      allow('GET', 'PUT')
+      allow(request, 'GET', 'PUT')
       if (method === 'GET') return ok({ survey: exitSurveyBody })
       if (!isRecord(body) || !isRecord(body['survey'])) throw apiErrors.badParameter('body must be {"survey":{...}}')
       chat.surveyAnswers.push(body['survey'])
       return ok()
     case 'custom-variables':
-      allow('PUT')
+      allow(request, 'PUT')
       chat.customVariables.push(body)
       return ok()
     default:

@@ -12,16 +12,19 @@ const { values } = parseArgs({
     chats: { type: 'string', default: '3000' },
     seconds: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '64' },
+    // paced: every chat polls once a second, like a fleet of visitors; saturate: polls back to back.
+    mode: { type: 'string', default: 'saturate' },
   },
 })
+const paced = values.mode === 'paced'
 const chats = Number(values.chats)
 const seconds = Number(values.seconds)
 const concurrency = Number(values.concurrency)
 const appKey = '0123456789abcdef0123456789abcdef'
 
-const child = spawn(process.execPath, [fileURLToPath(new URL('./serve.js', import.meta.url)), '--app-key', appKey, '--agent', 'auto'], { stdio: ['ignore', 'pipe', 'inherit'] })
+const child = spawn(process.execPath, [fileURLToPath(new URL('./serve.js', import.meta.url)), '--app-key', appKey, '--agent', 'auto', '--stats'], { stdio: ['ignore', 'pipe', 'inherit'] })
+let out = ''
 const accountRoot = await new Promise<string>((resolve, reject) => {
-  let out = ''
   child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString()
     const match = /account root: (\S+)/.exec(out)
@@ -72,23 +75,30 @@ try {
   let failures = 0
   let next = 0
   const deadline = performance.now() + seconds * 1000
+  const poll = async (uri: string): Promise<void> => {
+    const polled = await call('GET', `${uri}?from=4&v=1&NC=true`)
+    if (polled.status !== 200) failures++
+    latencies.push(polled.ms)
+  }
   const worker = async (): Promise<void> => {
-    while (performance.now() < deadline) {
-      const uri = uris[next++ % uris.length] ?? ''
-      const polled = await call('GET', `${uri}?from=4&v=1&NC=true`)
-      if (polled.status !== 200) failures++
-      latencies.push(polled.ms)
+    while (performance.now() < deadline) await poll(uris[next++ % uris.length] ?? '')
+  }
+  const visitor = async (uri: string, offsetMs: number): Promise<void> => {
+    await new Promise((resolve) => setTimeout(resolve, offsetMs))
+    for (let due = performance.now(); due < deadline; due += 1000) {
+      await poll(uri)
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due + 1000 - performance.now())))
     }
   }
   const pollStart = performance.now()
   const cpuStart = serverCpuSeconds()
-  await Promise.all(Array.from({ length: concurrency }, worker))
+  await Promise.all(paced ? uris.map((uri, i) => visitor(uri, (i * 1000) / uris.length)) : Array.from({ length: concurrency }, worker))
   const pollSeconds = (performance.now() - pollStart) / 1000
   const cpuEnd = serverCpuSeconds()
   latencies.sort((a, b) => a - b)
   const pct = (p: number): string => (latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0).toFixed(2)
   console.log(`chats: ${chats} created in ${createMs.toFixed(0)} ms (${((chats / createMs) * 1000).toFixed(0)}/s)`)
-  console.log(`polls: ${latencies.length} in ${pollSeconds.toFixed(1)} s = ${(latencies.length / pollSeconds).toFixed(0)} polls/s with ${concurrency} in flight; failures ${failures}`)
+  console.log(`polls: ${latencies.length} in ${pollSeconds.toFixed(1)} s = ${(latencies.length / pollSeconds).toFixed(0)} polls/s ${paced ? '(each chat once a second)' : `with ${concurrency} in flight`}; failures ${failures}`)
   if (cpuStart !== undefined && cpuEnd !== undefined) {
     const cpu = cpuEnd - cpuStart
     const perPoll = (cpu / latencies.length) * 1e6
@@ -97,5 +107,9 @@ try {
   console.log(`latency ms: p50 ${pct(0.5)}  p90 ${pct(0.9)}  p99 ${pct(0.99)}  max ${pct(1)}`)
 } finally {
   agent.destroy()
+  const exited = new Promise((resolve) => child.once('exit', resolve))
   child.kill('SIGTERM')
+  await exited
+  const stats = /event loop delay.*/.exec(out)?.[0]
+  if (stats !== undefined) console.log(`server ${stats}`)
 }

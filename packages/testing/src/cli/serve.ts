@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseServeArguments, serve } from './serve-command.js'
 
 // The `chatbridge-legacy-server` command: prints the account root and app key, stops on SIGINT/SIGTERM.
@@ -10,7 +11,13 @@ try {
   process.exit(2)
 }
 const server = await serve(args, (line) => console.log(line))
+const delay = monitorEventLoopDelay({ resolution: 5 })
+if (args.stats) delay.enable()
 const stop = (): void => {
+  if (args.stats) {
+    const ms = (ns: number): string => (ns / 1e6).toFixed(1)
+    console.log(`event loop delay ms: p50 ${ms(delay.percentile(50))}  p99 ${ms(delay.percentile(99))}  max ${ms(delay.max)}`)
+  }
   void server.close().then(() => process.exit(0))
 }
 process.once('SIGINT', stop)
