@@ -5,6 +5,7 @@ import { fixtureOrigin } from './fixture-scenarios.js'
 import { nock } from './lazy-nock.js'
 import type { WireFormat } from './representation.js'
 import type { RecordedInterceptor } from './scrub.js'
+import { fromXml } from './xml-mapping.js'
 
 /** Options of {@link loadFixture}. */
 export interface LoadFixtureOptions {
@@ -36,6 +37,30 @@ export interface LoadedFixture {
   pendingMocks(): string[]
 }
 
+/**
+ * Matches an XML request body by its content (the §14 mapping), so a client that serialises the
+ * same document differently — a declaration, another attribute order — still matches. nock
+ * already compares JSON bodies by content.
+ */
+function sameXml(recorded: string): (body: unknown) => boolean {
+  const expected = JSON.stringify(canonical(fromXml(recorded)))
+  return (body) => {
+    if (typeof body !== 'string') return false
+    try {
+      return JSON.stringify(canonical(fromXml(body))) === expected
+    } catch {
+      return false
+    }
+  }
+}
+
+/** A value with object keys sorted, for comparison. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical)
+  if (typeof value !== 'object' || value === null) return value
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonical(v)]))
+}
+
 /** The path of a fixture file in this package. */
 export function fixturePath(name: FixtureName, format: WireFormat): URL {
   // Both src/ and dist/ sit one level below the package root, next to fixtures/.
@@ -50,7 +75,8 @@ export function readFixture(name: FixtureName, format: WireFormat = 'json'): Rec
 /**
  * Installs a recorded chat in nock (activating nock if a recording left it inactive) and returns
  * what a test needs to drive it. Each exchange answers once, in order; call `nock.cleanAll()` after
- * the test. Replay ignores request headers, and matches bodies unless `bodies: 'any'`.
+ * the test. Replay ignores request headers, and matches bodies by content (JSON and XML alike)
+ * unless `bodies: 'any'`.
  *
  * @example
  * const fixture = loadFixture('plain-chat', { format: 'xml' })
@@ -66,7 +92,10 @@ export function loadFixture(name: FixtureName, options: LoadFixtureOptions = {})
   const location = start.rawHeaders?.['location']
   const chatUri = Array.isArray(location) ? (location[0] ?? '') : (location ?? '')
   if (!nock().isActive()) nock().activate()
-  const definitions = options.bodies === 'any' ? recording.map(({ body: _body, ...rest }) => rest) : recording
+  const definitions = recording.map(({ body, ...rest }) => {
+    if (options.bodies === 'any' || body === undefined) return rest
+    return { ...rest, body: typeof body === 'string' && body.trim().startsWith('<') ? sameXml(body) : body }
+  })
   const scopes = nock().define(definitions)
   return {
     name,

@@ -65,6 +65,19 @@ describe('recorded fixtures', () => {
     expect(visitorEnds.some((exchange) => String(exchange.path).includes('/transcriptRequest'))).toBe(true)
   })
 
+  it('matches XML request bodies by content, not by spelling', async () => {
+    const fixture = loadFixture('plain-chat', { format: 'xml' })
+    const start = fixture.recording[0]
+    const url = `${String(start?.scope)}${String(start?.path)}`
+    const recordedBody = start?.body as string
+    const respelled = `<?xml version="1.0" encoding="UTF-8"?>\n${recordedBody.replace('<request>', '<request >')}`
+    expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: respelled })).status).toBe(201)
+    nock.cleanAll()
+    loadFixture('plain-chat', { format: 'xml' })
+    const other = recordedBody.replace('Sales', 'Support')
+    await expect(fetch(url, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: other })).rejects.toThrow()
+  })
+
   it('matches request bodies unless told to accept any', async () => {
     const fixture = loadFixture('plain-chat', { bodies: 'any' })
     const start = fixture.recording[0]
