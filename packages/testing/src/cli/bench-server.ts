@@ -22,7 +22,7 @@ const seconds = Number(values.seconds)
 const concurrency = Number(values.concurrency)
 const appKey = '0123456789abcdef0123456789abcdef'
 
-const child = spawn(process.execPath, [fileURLToPath(new URL('./serve.js', import.meta.url)), '--app-key', appKey, '--agent', 'auto', '--stats'], { stdio: ['ignore', 'pipe', 'inherit'] })
+const child = spawn(process.execPath, [...(process.env['BENCH_SERVER_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []), fileURLToPath(new URL('./serve.js', import.meta.url)), '--app-key', appKey, '--agent', 'auto', '--stats'], { stdio: ['ignore', 'pipe', 'inherit'] })
 let out = ''
 const accountRoot = await new Promise<string>((resolve, reject) => {
   child.stdout.on('data', (chunk: Buffer) => {
