@@ -1,4 +1,4 @@
-import { BehaviorSubject, type Observable, Subject, Subscription, defer, filter, from, merge, mergeMap, of, switchMap, takeUntil, takeWhile } from 'rxjs'
+import { BehaviorSubject, EMPTY, type Observable, Subject, Subscription, catchError, defer, filter, from, merge, mergeMap, of, switchMap, takeUntil, takeWhile } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import { ChatFeed, type LegacyEventRecord } from './chat-feed.js'
 import { type PollerState, sessionSupplier } from './chat-poller.js'
@@ -104,7 +104,9 @@ export class Connection {
    */
   conversations$(): Observable<ExConversationChange> {
     return defer(() => merge(from([...this.#conversations.values()]), this.#added)).pipe(
-      mergeMap((conversation) => conversation.feed.conversationChanges()),
+      // One conversation whose polling failed for good must not end the others' stream; its
+      // failure shows in `state$` and in its `messagingEvents$`.
+      mergeMap((conversation) => conversation.feed.conversationChanges().pipe(catchError(() => EMPTY))),
       takeUntil(this.#whenClosed()),
     )
   }
@@ -122,7 +124,7 @@ export class Connection {
   /** Legacy events of a type chatbridge does not know, from every conversation, live (opt-in). */
   legacyEvents$(): Observable<LegacyEventRecord> {
     return defer(() => merge(from([...this.#conversations.values()]), this.#added)).pipe(
-      mergeMap((conversation) => conversation.feed.legacyEvents()),
+      mergeMap((conversation) => conversation.feed.legacyEvents().pipe(catchError(() => EMPTY))),
       takeUntil(this.#whenClosed()),
     )
   }

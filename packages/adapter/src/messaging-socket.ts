@@ -173,15 +173,19 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
       .catch(() => undefined)
   }
 
-  /** The reactive connection behind the socket (created on first use). */
+  /**
+   * The reactive connection behind the socket (created on first use), e.g. for `state$` and
+   * `errors$`: polls that failed and are retried are reported there, not as socket `'error'`s,
+   * since WebSocket code often treats an error as fatal. Throws `E_CLOSED` once the socket closes.
+   */
   get connection(): Connection {
     if (this.#connection === undefined) {
+      if (this.readyState > 1) throw new AdapterError('E_CLOSED', 'the socket is closed')
       this.#connection = new Connection(
         this.#client,
         { ...this.#config, ...(this.#consumerId === undefined ? {} : { consumerId: this.#consumerId }) },
         { ownsClient: this.#ownsClient },
       )
-      this.#subscriptions.add(this.#connection.errors$.subscribe((error) => this.#error(error instanceof Error ? error : new Error(String(error)))))
       if (this.#emitLegacyEvents) {
         this.#subscriptions.add(
           this.#connection.legacyEvents$().subscribe((record) =>
@@ -250,29 +254,28 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
   #subscribeConversations(subscriptionId: string, body: Record<string, unknown>): void {
     const states = Array.isArray(body['convState']) ? (body['convState'] as unknown[]) : undefined
     const minTime = typeof body['minLastUpdatedTime'] === 'number' ? body['minLastUpdatedTime'] : undefined
+    if (this.readyState !== 1) return
     const connection = this.connection
-    {
-      if (this.readyState !== 1) return
-      // The first notification lists the matching existing conversations (possibly none); the
-      // live stream then replays those same latest changes, which are skipped by identity.
-      const existing: ExConversationChange[] = []
-      const subscription = new Subscription()
-      let initial = true
-      subscription.add(
-        connection.conversations$().subscribe((change) => {
-          if (initial) existing.push(change)
-          else this.#notify({ kind: 'notification', type: 'cqm.ExConversationChangeNotification', body: { subscriptionId, changes: [change] } })
-        }),
-      )
-      initial = false
-      const listed = existing.filter(
-        (change) =>
-          (states === undefined || states.includes(change.result.conversationDetails.state)) && (minTime === undefined || change.result.lastUpdateTime >= minTime),
-      )
-      this.#notify({ kind: 'notification', type: 'cqm.ExConversationChangeNotification', body: { subscriptionId, changes: listed } })
-      this.#cqm.set(subscriptionId, subscription)
-      this.#subscriptions.add(subscription)
-    }
+    // What the stream replays while subscribing is the existing conversations: they make the first
+    // notification (filtered by convState; possibly empty). Later changes go out as they come,
+    // unfiltered, so a client watching OPEN conversations still hears them close.
+    const existing: ExConversationChange[] = []
+    const subscription = new Subscription()
+    let initial = true
+    subscription.add(
+      connection.conversations$().subscribe((change) => {
+        if (initial) existing.push(change)
+        else this.#notify({ kind: 'notification', type: 'cqm.ExConversationChangeNotification', body: { subscriptionId, changes: [change] } })
+      }),
+    )
+    initial = false
+    const listed = existing.filter(
+      (change) =>
+        (states === undefined || states.includes(change.result.conversationDetails.state)) && (minTime === undefined || change.result.lastUpdateTime >= minTime),
+    )
+    this.#notify({ kind: 'notification', type: 'cqm.ExConversationChangeNotification', body: { subscriptionId, changes: listed } })
+    this.#cqm.set(subscriptionId, subscription)
+    this.#subscriptions.add(subscription)
   }
 
   #subscribeDialog(dialogId: string, fromSeq: number): void {

@@ -142,11 +142,11 @@ describe.each(['json', 'xml'] as const)('failures and resumes (%s)', (format) =>
 })
 
 describe('liveness', () => {
-  test('a chat that times out on the server closes the conversation (SYSTEM)', async () => {
+  test.each(['json', 'xml'] as const)('a chat that times out on the server closes the conversation (SYSTEM) (%s)', async (format) => {
     const clock = createManualClock()
     const manual = await startLegacyChatServer({ clock, dropEndedChatsAfterMs: null })
     try {
-      const connection = connect('json', fastConfig, manual)
+      const connection = connect(format, fastConfig, manual)
       const { conversationId } = await connection.requestConversation({ skillId: 'Sales' })
       const chat = await manual.nextChat()
       const conversations = new Recorder(connection.conversations$())
