@@ -1,5 +1,5 @@
 import type { Clock, ClockTimer } from './clock.js'
-import type { AgentIdentity, LegacyChat } from './chat-session.js'
+import type { AgentIdentity, LegacyChat } from './legacy-chat.js'
 import type { LineMatcher } from './line-matcher.js'
 import { matchesLine } from './line-matcher.js'
 

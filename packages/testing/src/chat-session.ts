@@ -3,30 +3,9 @@ import { runAgentScript } from './agent-script.js'
 import type { Clock } from './clock.js'
 import type { LineMatcher } from './line-matcher.js'
 import { matchesLine } from './line-matcher.js'
+import type { AgentIdentity, ChatSignal, ChatState, EndReason, LegacyChat, WireEvent } from './legacy-chat.js'
 import type { QuirkSwitches } from './quirks.js'
 import { formatWireTime } from './wire-time.js'
-
-/** The states the service reports for a chat. */
-export type ChatState = 'waiting' | 'chatting' | 'ended'
-
-/** Why a chat ended. */
-export type EndReason = 'visitor' | 'agent' | 'timeout'
-
-/** An agent as the visitor sees it: display name and numeric id. */
-export interface AgentIdentity {
-  readonly name: string
-  readonly id: number
-}
-
-/** One event of a chat as it goes on the wire (`@id`, `@type`, `time`, then the type's fields). */
-export type WireEvent = Readonly<Record<string, unknown>> & {
-  readonly '@id': string
-  readonly '@type': string
-  readonly time: string
-}
-
-/** What a chat emits for its listeners. */
-export type ChatSignal = 'event' | 'poll' | 'closed'
 
 /** What a chat needs from its server. */
 export interface ChatEnvironment {
@@ -42,52 +21,6 @@ export interface ChatIds {
   readonly visitorId: number
   readonly rtSessionId: number
   readonly skillId: number
-}
-
-/**
- * A chat as a test sees and drives it: the agent's side (`accept`, `say`, …), what the visitor did,
- * and promises that settle on what happens next. Agent methods throw when the chat is not in a
- * state where the action makes sense (e.g. `say` before `accept`).
- */
-export interface LegacyChat {
-  /** The chat id (last segment of the chat URI). */
-  readonly id: string
-  /** The chat URI the visitor got in `Location`. */
-  readonly uri: string
-  readonly state: ChatState
-  readonly events: readonly WireEvent[]
-  readonly agent: AgentIdentity | undefined
-  readonly agentTyping: 'typing' | 'not-typing'
-  readonly visitorTyping: 'typing' | 'not-typing'
-  readonly visitorName: string
-  readonly endReason: EndReason | undefined
-  /** GETs of the chat resource or its events so far. */
-  readonly polls: number
-  /** Epoch ms of the last request that reached the chat. */
-  readonly lastUpdate: number
-  readonly chatTimeoutSeconds: number
-  readonly dropped: boolean
-  /** The body of the chat request (the content of its `request` key). */
-  readonly request: Readonly<Record<string, unknown>>
-  /** Bodies of transcript requests (with and without subject). */
-  readonly transcriptRequests: readonly Record<string, unknown>[]
-  /** `survey` objects the visitor submitted to the exit survey. */
-  readonly surveyAnswers: readonly unknown[]
-  accept(agent: AgentIdentity): void
-  typing(on: boolean): void
-  say(text: string, options?: { readonly html?: boolean }): WireEvent
-  pushUrl(url: string): WireEvent
-  transfer(to: AgentIdentity): void
-  end(): void
-  drop(): void
-  runScript(steps: readonly AgentStep[]): AgentScriptRun
-  /** The visitor's lines so far. */
-  visitorLines(): WireEvent[]
-  waitForVisitorLine(matcher: LineMatcher): Promise<WireEvent>
-  waitForEvent(predicate: (event: WireEvent) => boolean): Promise<WireEvent>
-  waitForState(state: ChatState): Promise<void>
-  waitForPolls(count: number): Promise<void>
-  on(signal: ChatSignal, listener: () => void): () => void
 }
 
 interface Waiter {

@@ -1,4 +1,5 @@
-import type { ChatSession, WireEvent } from './chat-session.js'
+import type { ChatSession } from './chat-session.js'
+import type { WireEvent } from './legacy-chat.js'
 import type { QuirkSwitches } from './quirks.js'
 import { malformHref } from './quirks.js'
 

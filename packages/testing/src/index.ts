@@ -1,7 +1,7 @@
 // Server
 export { startLegacyChatServer } from './server.js'
 export type { LegacyChatServer, LegacyChatServerOptions } from './server.js'
-export type { AgentIdentity, ChatSignal, ChatState, EndReason, LegacyChat, WireEvent } from './chat-session.js'
+export type { AgentIdentity, ChatSignal, ChatState, EndReason, LegacyChat, WireEvent } from './legacy-chat.js'
 export type { LineMatcher } from './line-matcher.js'
 export type { Availability } from './routes.js'
 export type { RouteName } from './router.js'
