@@ -74,12 +74,19 @@ describe.each(['json', 'xml'] as const)('Connection against the legacy chat serv
     await connection.close()
   })
 
-  test('the agent ends the chat; the close reason is AGENT and polling stops', async () => {
+  test('a transfer assigns the new agent; the agent ends the chat; the close reason is AGENT and polling stops', async () => {
     const connection = connect(format)
     const { conversationId } = await connection.requestConversation({ skillId: 'Sales' })
     const chat = await server.nextChat()
     const conversations = new Recorder(connection.conversations$())
     chat.accept({ name: 'Natalie', id: 7 })
+    await conversations.next((c) => c.result.conversationDetails.participants.some((p) => p.id === '7'))
+    chat.transfer({ name: 'Bob', id: 9 })
+    const transferred = await conversations.next((c) => c.result.conversationDetails.participants.some((p) => p.id === '9'))
+    expect(transferred.result.conversationDetails.participants).toEqual([
+      { id: expect.any(String) as string, role: 'CONSUMER' },
+      { id: '9', role: 'ASSIGNED_AGENT' },
+    ])
     chat.say('bye')
     chat.end()
     const closed = await conversations.next((c) => c.result.conversationDetails.state === 'CLOSE')
