@@ -66,7 +66,7 @@ export class ChatSession implements LegacyChat {
     this.startTime = env.clock.now()
     this.lastUpdate = this.startTime
     this.append('state', { state: 'waiting' })
-    this.systemLine(4, 'Thank you for choosing to chat with us.')
+    this.autoSystemLine(4, 'Thank you for choosing to chat with us.')
   }
 
   /** The wire form of an epoch-ms time, in the server's offset. */
@@ -83,7 +83,7 @@ export class ChatSession implements LegacyChat {
     this.state = 'chatting'
     this.chattingSince = this.env.clock.now()
     this.append('state', { state: 'chatting' })
-    this.systemLine(3, `You are now chatting with ${agent.name}.`)
+    this.autoSystemLine(3, `You are now chatting with ${agent.name}.`)
   }
 
   /** Sets the agent's typing status shown in `info.agentTyping`. Throws when the chat has ended. */
@@ -117,13 +117,13 @@ export class ChatSession implements LegacyChat {
     this.requireAgent('transfer')
     this.agent = to
     this.agentTyping = 'not-typing'
-    this.systemLine(13, `You have been transferred to ${to.name}.`)
+    this.autoSystemLine(13, `You have been transferred to ${to.name}.`)
   }
 
   /** The agent ends the chat: system line 5, then `state ended`. Throws unless chatting. */
   end(): void {
     const agent = this.requireAgent('end the chat')
-    this.systemLine(5, `${agent.name} has ended the chat.`)
+    this.autoSystemLine(5, `${agent.name} has ended the chat.`)
     this.finish('agent')
   }
 
@@ -233,9 +233,19 @@ export class ChatSession implements LegacyChat {
     return event
   }
 
-  private systemLine(systemMessageId: number, text: string): void {
-    if (!this.env.quirks().systemLines) return
-    this.append('line', { textType: 'plain', text, by: 'info', source: 'system', systemMessageId, subType: 'REGULAR' })
+  /** Adds a system line whatever the `systemLines` quirk says. */
+  systemLine(systemMessageId: number, text: string): WireEvent {
+    return this.append('line', { textType: 'plain', text, by: 'info', source: 'system', systemMessageId, subType: 'REGULAR' })
+  }
+
+  /** Adds an event of any type; the id, type and time come first. */
+  addRawEvent(type: string, fields: Readonly<Record<string, unknown>>): WireEvent {
+    return this.append(type, { ...fields })
+  }
+
+  /** The automatic system lines, which the `systemLines` quirk switches off. */
+  private autoSystemLine(systemMessageId: number, text: string): void {
+    if (this.env.quirks().systemLines) this.systemLine(systemMessageId, text)
   }
 
   private notify(signal: ChatSignal): void {

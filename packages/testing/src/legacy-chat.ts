@@ -64,6 +64,15 @@ export interface LegacyChat {
   transfer(to: AgentIdentity): void
   /** The agent ends the chat: system line 5, then `state ended`. */
   end(): void
+  /** Adds a system line (`source system`, `by info`) with any `systemMessageId`, e.g. 2 (agents busy) or 23 (requeued). */
+  systemLine(systemMessageId: number, text: string): WireEvent
+  /**
+   * Adds an event of any `@type` with any fields (after `@id`, `@type`, `time`), for what the
+   * reference leaves open: `a2a-transfer`, `collaboration`, or a type no one knows yet. `fields`
+   * may override `@id` or `time` too, to test a client's strictness; the event still takes the
+   * next position, which is what `from` counts.
+   */
+  addRawEvent(type: string, fields: Readonly<Record<string, unknown>>): WireEvent
   /** Drops the chat now: every route answers 404 internalCode 12. */
   drop(): void
   /** Runs an agent timeline on the server's clock. */

@@ -50,6 +50,23 @@ describe('imperative agent', () => {
     expect(() => chat.say('after the end')).toThrow()
   })
 
+  it('adds any system line and raw events of any type, in JSON and XML', async () => {
+    const s = await start()
+    const uri = await visitor(s).startChat()
+    const chat = await s.nextChat()
+    chat.systemLine(23, 'Your chat was requeued.')
+    chat.addRawEvent('a2a-transfer', { chatRequestParameters: { a2aEventId: 467, skill: 'test' }, domain: 'base.liveperson.net', remoteSiteId: 70648893 })
+    chat.addRawEvent('line', { '@id': 'not-a-number', text: 'broken' })
+    for (const format of ['json', 'xml'] as const) {
+      const events = list(at((await visitor(s, format).get(`${uri}/events?from=2`)).doc, 'events.event'))
+      expect(events[0]).toMatchObject({ '@type': 'line', source: 'system', text: 'Your chat was requeued.' })
+      expect(String(events[0]?.['systemMessageId'])).toBe('23')
+      expect(events[1]).toMatchObject({ '@id': '3', '@type': 'a2a-transfer', domain: 'base.liveperson.net' })
+      expect(String(at(events[1], 'chatRequestParameters.a2aEventId'))).toBe('467')
+      expect(events[2]).toMatchObject({ '@id': 'not-a-number', text: 'broken' })
+    }
+  })
+
   it('nextChat hands out chats in order, waiting for the next request when none is pending', async () => {
     const s = await start()
     const v = visitor(s)
