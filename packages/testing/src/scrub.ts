@@ -1,5 +1,5 @@
 import type { Definition } from 'nock'
-import { fromXml } from './xml-mapping.js'
+import { fromXml, toXml } from './xml-mapping.js'
 
 /** A recorded interceptor: nock's recording format (`nock.recorder.play()` with `output_objects`). */
 export type RecordedInterceptor = Definition & { readonly responseIsBinary?: boolean }
@@ -54,10 +54,11 @@ export function scrubRecording(recording: readonly RecordedInterceptor[], option
   return recording.map((interceptor) => scrubInterceptor(interceptor, fields, keyPlaceholder, replaceText))
 }
 
-/** The forms a value takes in a recording: raw, XML-escaped, URL-encoded. */
+/** The forms a value takes in a recording: raw, escaped in XML text and attributes (by the XML mapping's builder), URL-encoded. */
 function variants(value: string): string[] {
-  const xml = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')
-  return [...new Set([value, xml, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)])]
+  const text = toXml({ v: value }, { declaration: false }).slice('<v>'.length, -'</v>'.length)
+  const attribute = toXml({ v: { '@a': value } }, { declaration: false }).slice('<v a="'.length, -'"/>'.length)
+  return [...new Set([value, text, attribute, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)])]
 }
 
 function collect(interceptor: RecordedInterceptor, fields: Readonly<Record<string, string>>, keyPlaceholder: string, into: Map<string, string>): void {

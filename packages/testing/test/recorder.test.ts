@@ -9,7 +9,7 @@ afterEach(() => {
 
 const appKey = '9f8e7d6c5b4a39281706f5e4d3c2b1a0'
 const personal = {
-  visitorName: 'Eleanor Rigby',
+  visitorName: "Eleanor O'Rigby & <Sons>",
   email: 'eleanor.rigby@liverpool.example',
   visitorIp: '198.51.100.23',
   userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Safari/605.1.15 EleanorBrowser',
@@ -42,7 +42,7 @@ describe('recordSession', () => {
       })
       // The values were really on the wire...
       expect(result.jsonChat).toContain(personal.visitorName)
-      expect(result.xmlChat).toContain(personal.visitorName)
+      expect(result.xmlChat).toContain('Eleanor O&apos;Rigby &amp; &lt;Sons&gt;')
       expect(recording.length).toBe(8)
       // ...and no trace of them is left in the recording.
       const text = JSON.stringify(recording)
