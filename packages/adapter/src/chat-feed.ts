@@ -18,7 +18,8 @@ import {
 import { AdapterError } from './adapter-error.js'
 import { type ChatPollerConfig, type PollCursor, type PollSupplier, type PollerOutput, type PollerState, pollChat } from './chat-poller.js'
 import type { LegacyInfo } from './legacy-contract.js'
-import { type ConversationModel, type MappedOutput, closeAsGone, initialConversationModel, mapBatch } from './map-event.js'
+import { type ConversationModel, initialConversationModel } from './conversation-model.js'
+import { type MappedOutput, closeAsGone, mapBatch } from './map-event.js'
 import type { ChangeMetadata, ExConversationChange, MessagingEventChange } from './messaging-types.js'
 
 /** Options of one {@link ChatFeed}. */

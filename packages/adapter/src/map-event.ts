@@ -1,16 +1,7 @@
 import { htmlToPlainText } from './html-to-plain-text.js'
 import type { LegacyEvent, LegacyInfo } from './legacy-contract.js'
-import type {
-  ChangeMetadata,
-  ChatStateValue,
-  CloseReason,
-  ConversationDetails,
-  ExConversationChange,
-  MessagingEventChange,
-  MessagingRole,
-  OriginatorMetadata,
-  Participant,
-} from './messaging-types.js'
+import { type ConversationModel, closeConversation, conversationDetails, isClosed, sameDetails } from './conversation-model.js'
+import type { ChangeMetadata, ChatStateValue, ExConversationChange, MessagingEventChange, MessagingRole, OriginatorMetadata } from './messaging-types.js'
 
 /** What one legacy event (or an info change) becomes. */
 export type MappedOutput =
@@ -18,59 +9,6 @@ export type MappedOutput =
   | { readonly kind: 'conversation'; readonly change: ExConversationChange }
   /** An event of unknown type, kept whole; never dropped, never a crash. */
   | { readonly kind: 'legacy'; readonly conversationId: string; readonly sequence: number; readonly metadata: readonly ChangeMetadata[] }
-
-/**
- * Everything the mapping remembers about one chat between batches. Plain data: a batch maps to a
- * new model and outputs, nothing else changes (see {@link mapBatch}).
- */
-export interface ConversationModel {
-  readonly conversationId: string
-  /** Fixed on the first batch (JWT `sub`, else the chat's `visitorId`, else derived from the id). */
-  readonly consumerId: string | undefined
-  /** The skill asked for, replaced by info's `skillId` (or `skillName`) once reported. */
-  readonly skillId: string | undefined
-  readonly legacyState: string | undefined
-  readonly agent: { readonly id: string; readonly name: string | undefined } | undefined
-  readonly startTs: number | undefined
-  readonly endTs: number | undefined
-  readonly closeReason: CloseReason | undefined
-  /** True once this side sent the `ended` state: the close reason is then `CONSUMER`. */
-  readonly endedByConsumer: boolean
-  /** True once a system line with `systemMessageId` 5 (the agent ended the chat) was seen. */
-  readonly agentEndedLineSeen: boolean
-  readonly agentTyping: string | undefined
-  readonly transfer: ChangeMetadata | undefined
-  /** The last conversation details emitted, to emit an UPSERT only when something changed. */
-  readonly lastDetails: ConversationDetails | undefined
-}
-
-/** A model for a chat nothing has been read of yet. */
-export function initialConversationModel(init: {
-  readonly conversationId: string
-  readonly consumerId?: string | undefined
-  readonly requestedSkill?: string | undefined
-}): ConversationModel {
-  return {
-    conversationId: init.conversationId,
-    consumerId: init.consumerId,
-    skillId: init.requestedSkill,
-    legacyState: undefined,
-    agent: undefined,
-    startTs: undefined,
-    endTs: undefined,
-    closeReason: undefined,
-    endedByConsumer: false,
-    agentEndedLineSeen: false,
-    agentTyping: undefined,
-    transfer: undefined,
-    lastDetails: undefined,
-  }
-}
-
-/** True once the conversation is closed (ended, transferred away or gone). */
-export function isClosed(model: ConversationModel): boolean {
-  return model.closeReason !== undefined
-}
 
 /**
  * Maps one page of new legacy events (ascending `@id`, none seen before) and the info that came
@@ -108,7 +46,7 @@ export function mapBatch(
         if (isClosed(m)) break
         m = { ...m, legacyState: event.state }
         if (event.state === 'chatting') m = { ...m, agent: agentFrom(info) ?? m.agent }
-        if (event.state === 'ended') m = close(m, ts)
+        if (event.state === 'ended') m = closeConversation(m, ts)
         upsertIfChanged(ts)
         break
       }
@@ -144,7 +82,7 @@ export function mapBatch(
           chatRequestParameters: event.chatRequestParameters,
         }
         m = { ...m, transfer }
-        if (!isClosed(m)) m = { ...close(m, ts), closeReason: 'SYSTEM' }
+        if (!isClosed(m)) m = { ...closeConversation(m, ts), closeReason: 'SYSTEM' }
         upsertIfChanged(ts)
         break
       }
@@ -168,7 +106,7 @@ export function mapBatch(
     const agent = agentFrom(info)
     if (!isClosed(m) && m.legacyState === 'chatting' && agent !== undefined && agent.id !== m.agent?.id) m = { ...m, agent }
     // The server may end a chat (timeout) without an `ended` event reaching this page.
-    if (info.state === 'ended' && !isClosed(m)) m = close(m, now)
+    if (info.state === 'ended' && !isClosed(m)) m = closeConversation(m, now)
     if (m.lastDetails !== undefined || m.legacyState !== undefined) upsertIfChanged(events.length > 0 ? epochMs(events.at(-1)?.time ?? '', now) : now)
     const typing = typingChange(m.agentTyping, info.agentTyping)
     m = { ...m, agentTyping: info.agentTyping }
@@ -191,47 +129,12 @@ export function mapBatch(
 /** Closes the conversation because the chat is gone from the server (404, internalCode 12). */
 export function closeAsGone(model: ConversationModel, now: number): { readonly model: ConversationModel; readonly outputs: readonly MappedOutput[] } {
   if (isClosed(model)) return { model, outputs: [] }
-  const closed = { ...close(model, now), closeReason: 'SYSTEM' as const }
+  const closed = { ...closeConversation(model, now), closeReason: 'SYSTEM' as const }
   const details = conversationDetails(closed, now)
   return {
     model: { ...closed, lastDetails: details },
     outputs: [{ kind: 'conversation', change: { type: 'UPSERT', result: { convId: model.conversationId, conversationDetails: details, lastUpdateTime: now } } }],
   }
-}
-
-/** The conversation's current details, as a `cqm` UPSERT carries them. */
-export function conversationDetails(m: ConversationModel, ts: number): ConversationDetails {
-  const closed = isClosed(m)
-  const openClose = closed ? 'CLOSE' : 'OPEN'
-  const startTs = m.startTs ?? ts
-  const participants: Participant[] = [{ id: m.consumerId ?? `consumer-${m.conversationId}`, role: 'CONSUMER' }]
-  if (m.agent !== undefined) participants.push({ id: m.agent.id, role: 'ASSIGNED_AGENT' })
-  return {
-    state: openClose,
-    stage: openClose,
-    skillId: m.skillId ?? '',
-    participants,
-    dialogs: [
-      {
-        dialogId: m.conversationId,
-        dialogType: 'MAIN',
-        channelType: 'MESSAGING',
-        state: openClose,
-        creationTs: startTs,
-        ...(m.endTs === undefined ? {} : { endTs: m.endTs }),
-      },
-    ],
-    startTs,
-    ...(m.endTs === undefined ? {} : { endTs: m.endTs }),
-    ...(m.closeReason === undefined ? {} : { closeReason: m.closeReason }),
-    metaDataLastUpdateTs: ts,
-    ...(m.transfer === undefined ? {} : { metadata: [m.transfer] }),
-  }
-}
-
-function close(m: ConversationModel, ts: number): ConversationModel {
-  const closeReason: CloseReason = m.endedByConsumer ? 'CONSUMER' : m.agentEndedLineSeen ? 'AGENT' : 'SYSTEM'
-  return { ...m, legacyState: 'ended', endTs: ts, closeReason }
 }
 
 function lineChange(m: ConversationModel, event: Extract<LegacyEvent, { type: 'line' }>, ts: number): MessagingEventChange {
@@ -289,9 +192,4 @@ function typingChange(before: string | undefined, after: string | undefined): Ch
 function epochMs(time: string, fallback: number): number {
   const ms = Date.parse(time)
   return Number.isNaN(ms) ? fallback : ms
-}
-
-function sameDetails(a: ConversationDetails, b: ConversationDetails): boolean {
-  // metaDataLastUpdateTs moves with every call; only a real change is worth an UPSERT.
-  return JSON.stringify({ ...a, metaDataLastUpdateTs: 0 }) === JSON.stringify({ ...b, metaDataLastUpdateTs: 0 })
 }

@@ -2,10 +2,11 @@ import { LegacyChatClient, type LegacyChatClientOptions } from '@chatbridge/core
 import { EventEmitter } from 'eventemitter3'
 import { Subscription } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
-import { Connection, type ConversationField, type ConversationRequest } from './connection.js'
+import { Connection, type ConversationField } from './connection.js'
 import type { ConnectionConfig } from './connection-config.js'
 import { consumerIdFromHeaders } from './consumer-id.js'
-import { errorFacts, type ChatClientPort } from './legacy-contract.js'
+import { asRequest, conversationRequest, messageOf, optionalString, statusOf } from './socket-frames.js'
+import type { ChatClientPort } from './legacy-contract.js'
 import type { ExConversationChange, MessagingEvent, NotificationFrame, RequestFrame, RequestId, ResponseFrame, ServerFrame } from './messaging-types.js'
 
 /** Options of {@link createMessagingSocket}: where the legacy chat is, plus {@link ConnectionConfig}. */
@@ -339,46 +340,4 @@ export function createMessagingSocket(options: MessagingSocketOptions): Messagin
   const { accountRoot, appKey, format, clientOptions, ...config } = options
   const client = new LegacyChatClient({ ...clientOptions, accountRoot, appKey, ...(format === undefined ? {} : { format }) })
   return new MessagingSocket(client, config, { ownsClient: true })
-}
-
-function asRequest(frame: unknown): RequestFrame | undefined {
-  if (typeof frame !== 'object' || frame === null) return undefined
-  const record = frame as Record<string, unknown>
-  const id = record['id']
-  if (record['kind'] !== 'req' || typeof record['type'] !== 'string' || (typeof id !== 'string' && typeof id !== 'number')) return undefined
-  return {
-    kind: 'req',
-    id,
-    type: record['type'],
-    ...(record['body'] === undefined ? {} : { body: record['body'] }),
-    ...(Array.isArray(record['headers']) ? { headers: record['headers'] as unknown[] } : {}),
-  }
-}
-
-function conversationRequest(body: Record<string, unknown>): ConversationRequest {
-  const skillId = body['skillId']
-  const campaign = body['campaignInfo']
-  const context = body['conversationContext']
-  return {
-    ...(typeof skillId === 'string' || typeof skillId === 'number' ? { skillId: String(skillId) } : {}),
-    ...(typeof campaign === 'object' && campaign !== null ? { campaignInfo: campaign } : {}),
-    ...(typeof context === 'object' && context !== null ? { conversationContext: context } : {}),
-  }
-}
-
-function optionalString<K extends string>(key: K, value: unknown): { [P in K]?: string } {
-  return (typeof value === 'string' ? { [key]: value } : {}) as { [P in K]?: string }
-}
-
-function statusOf(error: unknown): number {
-  if (error instanceof AdapterError) {
-    if (error.code === 'E_BAD_REQUEST' || error.code === 'E_NOT_SENT' || error.code === 'E_CLOSED') return 400
-    const status = errorFacts(error.cause).status
-    if (status !== undefined && status >= 400 && status < 500) return status
-  }
-  return 500
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : 'internal error'
 }

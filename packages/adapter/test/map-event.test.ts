@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import type { LegacyEvent } from '../src/legacy-contract.js'
-import { closeAsGone, initialConversationModel, mapBatch } from '../src/map-event.js'
+import { initialConversationModel } from '../src/conversation-model.js'
+import { closeAsGone, mapBatch } from '../src/map-event.js'
 import { info, lineEvent, stateEvent, timeOf } from './support/legacy-builders.js'
 
 const NOW = Date.parse('2026-01-01T12:00:00.000Z')
