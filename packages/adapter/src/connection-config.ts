@@ -28,6 +28,11 @@ export interface ConnectionConfig {
   /** Tries per command (a line, an end) before it fails; default 5. */
   readonly maxCommandAttempts?: number
   /**
+   * After a line's POST had an unknown outcome and the event log does not show it, wait this long
+   * and look again before sending it again (a slow server may still apply it); default 2 000.
+   */
+  readonly reconcileWindowMs?: number
+  /**
    * Keep every conversation this connection requested or resumed polled until it ends or the
    * connection closes, even with no subscriber, so the server does not time it out. Default
    * `false` for a `Connection` (polling runs while someone subscribes, and stops shortly after
@@ -54,6 +59,7 @@ export interface ResolvedConnectionConfig {
   readonly poller: ChatPollerConfig
   readonly graceMs: number
   readonly maxCommandAttempts: number
+  readonly reconcileWindowMs: number
   readonly keepConversationsAlive: boolean
   readonly interactionTimeoutS: number | undefined
   readonly skillMap: Readonly<Record<string, string>>
@@ -66,6 +72,11 @@ export function resolveConnectionConfig(config: ConnectionConfig = {}): Resolved
   const positive = (name: keyof ConnectionConfig, value: number | undefined, fallback: number): number => {
     if (value === undefined) return fallback
     if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number, e.g. { ${name}: ${fallback} }; got ${String(value)}`)
+    return value
+  }
+  const nonNegative = (name: keyof ConnectionConfig, value: number | undefined, fallback: number): number => {
+    if (value === undefined) return fallback
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be 0 or more, e.g. { ${name}: ${fallback} }; got ${String(value)}`)
     return value
   }
   const fraction = positive('keepAliveFraction', config.keepAliveFraction, 1 / 3)
@@ -87,8 +98,9 @@ export function resolveConnectionConfig(config: ConnectionConfig = {}): Resolved
       random: config.random ?? Math.random,
       scheduler: config.scheduler ?? asyncScheduler,
     },
-    graceMs: config.lastSubscriberGraceMs ?? 100,
+    graceMs: nonNegative('lastSubscriberGraceMs', config.lastSubscriberGraceMs, 100),
     maxCommandAttempts: positive('maxCommandAttempts', config.maxCommandAttempts, 5),
+    reconcileWindowMs: nonNegative('reconcileWindowMs', config.reconcileWindowMs, 2000),
     keepConversationsAlive: config.keepConversationsAlive ?? false,
     interactionTimeoutS: config.interactionTimeoutS,
     skillMap: config.skillMap ?? {},

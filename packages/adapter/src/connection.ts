@@ -264,6 +264,7 @@ export class Connection {
       random: config.poller.random,
       scheduler: config.poller.scheduler,
       maxAttempts: config.maxCommandAttempts,
+      reconcileWindowMs: config.reconcileWindowMs,
     })
     const subscriptions = new Subscription()
     subscriptions.add(feed.errors$.subscribe((error) => this.#errors.next(error)))

@@ -19,6 +19,11 @@ export interface OutboundQueueOptions {
   readonly scheduler: SchedulerLike
   /** Tries per command (sends and event-log checks together); default 5. */
   readonly maxAttempts: number
+  /**
+   * After an unknown outcome, how long to wait before a second look at the event log, in
+   * milliseconds, since a server may apply a request after the client gave up on it; default 2 000.
+   */
+  readonly reconcileWindowMs: number
 }
 
 type Item =
@@ -33,7 +38,8 @@ type Item =
  *   the chat ends, or when an end is queued behind them, are rejected with `E_NOT_SENT`.
  * - A POST whose outcome is unknown (timeout, reset after sending, an unreadable answer, a 5xx) is
  *   never blindly repeated: the event log is read from before the send, and an unclaimed visitor
- *   line with the same text settles it. Only when it is not there is the line sent again.
+ *   line with the same text settles it. Only when it is not there, now and again after
+ *   `reconcileWindowMs`, is the line sent again.
  * - Typing is posted only when it changes.
  *
  * Does not poll: it reads the chat state and the event-log position from the feed.
@@ -159,6 +165,10 @@ export class OutboundQueue {
         if (maybeApplied) {
           const found = await this.#reconcile(text, mark)
           if (found !== undefined) return found
+          // A slow server may still apply the timed-out POST: look again before sending again.
+          await this.#sleep(this.#options.reconcileWindowMs)
+          const late = await this.#reconcile(text, mark)
+          if (late !== undefined) return late
         }
         const decision = decideRetry(error, attempt, this.#options.backoff, this.#options.random)
         if (!decision.retry || last) throw this.#commandFailed('send a line', error)

@@ -9,14 +9,16 @@ import { lineEvent, snapshot } from './support/legacy-builders.js'
 class FakeSession {
   readonly log: LegacyEvent[] = []
   readonly calls: string[] = []
-  readonly postFailures: { error: Error; applied: boolean }[] = []
+  readonly postFailures: { error: Error; applied: boolean | 'late' }[] = []
+  #lateLine: string | undefined
   snapshotFailures = 0
   locationMissing = false
 
   addLine(text: string): Promise<number | undefined> {
     this.calls.push(`addLine ${text}`)
     const failure = this.postFailures.shift()
-    if (failure?.applied === false) return Promise.reject(failure.error)
+    if (failure?.applied === 'late') this.#lateLine = text
+    if (failure?.applied === false || failure?.applied === 'late') return Promise.reject(failure.error)
     const id = this.log.length
     this.log.push(lineEvent(id, text, 'visitor'))
     if (failure !== undefined) return Promise.reject(failure.error)
@@ -29,7 +31,13 @@ class FakeSession {
   snapshot(options?: { from?: number }): Promise<LegacySnapshot> {
     this.calls.push(`snapshot from=${options?.from}`)
     if (this.snapshotFailures-- > 0) return Promise.reject(new NetworkError({ method: 'GET', uri: 'u', outcomeUnknown: false }))
-    return Promise.resolve(snapshot(this.log.filter((e) => e.id >= (options?.from ?? 0))))
+    const result = snapshot(this.log.filter((e) => e.id >= (options?.from ?? 0)))
+    // A slow server: the timed-out POST is applied only after the first look at the log.
+    if (this.#lateLine !== undefined) {
+      this.log.push(lineEvent(this.log.length, this.#lateLine, 'visitor'))
+      this.#lateLine = undefined
+    }
+    return Promise.resolve(result)
   }
   setVisitorTyping(status: string): Promise<void> {
     this.calls.push(`typing ${status}`)
@@ -48,6 +56,7 @@ function queueFor(session: FakeSession, state: BehaviorSubject<string | undefine
     random: () => 0.5,
     scheduler: asyncScheduler,
     maxAttempts: 4,
+    reconcileWindowMs: 5,
   })
 }
 
@@ -80,7 +89,17 @@ describe('OutboundQueue', () => {
     const queue = queueFor(session, new BehaviorSubject<string | undefined>('chatting'))
     session.postFailures.push({ error: timeout(), applied: false })
     expect(await queue.sendLine('hello')).toBe(0)
-    expect(session.calls).toEqual(['addLine hello', 'snapshot from=0', 'addLine hello'])
+    // Looked twice (now and after the reconcile window) before sending again.
+    expect(session.calls).toEqual(['addLine hello', 'snapshot from=0', 'snapshot from=0', 'addLine hello'])
+  })
+
+  test('a POST applied after the client gave up is found on the second look, after the reconcile window', async () => {
+    const session = new FakeSession()
+    const queue = queueFor(session, new BehaviorSubject<string | undefined>('chatting'))
+    session.postFailures.push({ error: timeout(), applied: 'late' })
+    expect(await queue.sendLine('slow')).toBe(0)
+    expect(session.calls).toEqual(['addLine slow', 'snapshot from=0', 'snapshot from=0'])
+    expect(session.log).toHaveLength(1)
   })
 
   test('two equal lines settle on two different events', async () => {

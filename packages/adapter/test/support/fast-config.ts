@@ -8,4 +8,5 @@ export const fastConfig: ConnectionConfig = {
   backoffMaxMs: 40,
   minKeepAliveMs: 20,
   lastSubscriberGraceMs: 5,
+  reconcileWindowMs: 20,
 }
