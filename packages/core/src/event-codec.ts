@@ -1,6 +1,6 @@
 import * as t from 'io-ts'
 import type { ChatEvent } from './model.js'
-import { EventId, LenientNumber, LenientString, isRecord } from './lenient-codecs.js'
+import { EventId, LenientNumber, LenientString, eventIdOf, isRecord, lenientNumber, lenientString } from './lenient-codecs.js'
 
 type Fields = Record<string, unknown>
 
@@ -22,26 +22,24 @@ class FieldFailure extends Error {
 function text(input: Fields, key: string): string | undefined {
   const value = input[key]
   if (value === undefined || value === null) return undefined
-  if (typeof value === 'string') return value
-  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return String(value)
-  throw new FieldFailure(key, value, LenientString, 'expected a string')
+  const read = lenientString(value)
+  if (read === undefined) throw new FieldFailure(key, value, LenientString, 'expected a string')
+  return read
 }
-
-const NUMERIC = /^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/
 
 function number(input: Fields, key: string): number | undefined {
   const value = input[key]
   if (value === undefined || value === null) return undefined
-  if (typeof value === 'number' && Number.isFinite(value)) return value
-  if (typeof value === 'string' && NUMERIC.test(value)) return Number(value)
-  throw new FieldFailure(key, value, LenientNumber, 'expected a number')
+  const read = lenientNumber(value)
+  if (read === undefined) throw new FieldFailure(key, value, LenientNumber, 'expected a number')
+  return read
 }
 
 function eventId(input: Fields): number {
   const value = input['@id'] ?? input['id']
-  const id = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value
-  if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) return id
-  throw new FieldFailure('@id', value, EventId, 'expected a non-negative integer')
+  const id = eventIdOf(value)
+  if (id === undefined) throw new FieldFailure('@id', value, EventId, 'expected a non-negative integer')
+  return id
 }
 
 function build(input: Fields): ChatEvent {

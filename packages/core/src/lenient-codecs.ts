@@ -22,58 +22,63 @@ export const LenientRecord = new t.Type<Record<string, unknown>, Record<string, 
   t.identity,
 )
 
-/** A string, or a number or boolean sent where a string was documented. */
-export const LenientString = new t.Type<string, string, unknown>(
-  'string',
-  (input): input is string => typeof input === 'string',
-  (input, context) => {
-    if (typeof input === 'string') return t.success(input)
-    if (typeof input === 'number' && Number.isFinite(input)) return t.success(String(input))
-    if (typeof input === 'boolean') return t.success(String(input))
-    return t.failure(input, context, 'expected a string')
-  },
-  t.identity,
-)
+/** The string form of a value documented as a string, or `undefined` when it has none. */
+export function lenientString(input: unknown): string | undefined {
+  if (typeof input === 'string') return input
+  if ((typeof input === 'number' && Number.isFinite(input)) || typeof input === 'boolean') return String(input)
+  return undefined
+}
 
 const NUMERIC = /^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/
 
+/** The number a value documented as a number stands for (`40` or `"40"`), or `undefined`. */
+export function lenientNumber(input: unknown): number | undefined {
+  if (typeof input === 'number') return Number.isFinite(input) ? input : undefined
+  if (typeof input === 'string' && NUMERIC.test(input)) return Number(input)
+  return undefined
+}
+
+/** The event id a value stands for: a non-negative safe integer (`4` or `"4"`), or `undefined`. */
+export function eventIdOf(input: unknown): number | undefined {
+  const value = typeof input === 'string' && /^\s*\d+\s*$/.test(input) ? Number(input) : input
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined
+}
+
+function lenient<A>(name: string, is: (input: unknown) => input is A, read: (input: unknown) => A | undefined, expected: string): t.Type<A, A, unknown> {
+  return new t.Type<A, A, unknown>(
+    name,
+    is,
+    (input, context) => {
+      const value = read(input)
+      return value === undefined ? t.failure(input, context, expected) : t.success(value)
+    },
+    t.identity,
+  )
+}
+
+/** A string, or a number or boolean sent where a string was documented. */
+export const LenientString = lenient('string', (input): input is string => typeof input === 'string', lenientString, 'expected a string')
+
 /** A finite number, or a string holding one (`"40"`, as the service sometimes sends). */
-export const LenientNumber = new t.Type<number, number, unknown>(
-  'number',
-  (input): input is number => typeof input === 'number',
-  (input, context) => {
-    if (typeof input === 'number' && Number.isFinite(input)) return t.success(input)
-    if (typeof input === 'string' && NUMERIC.test(input)) return t.success(Number(input))
-    return t.failure(input, context, 'expected a number')
-  },
-  t.identity,
-)
+export const LenientNumber = lenient('number', (input): input is number => typeof input === 'number', lenientNumber, 'expected a number')
 
 /** A boolean, or `"true"`/`"false"`. */
-export const LenientBoolean = new t.Type<boolean, boolean, unknown>(
+export const LenientBoolean = lenient(
   'boolean',
   (input): input is boolean => typeof input === 'boolean',
-  (input, context) => {
-    if (typeof input === 'boolean') return t.success(input)
-    if (input === 'true' || input === 'false') return t.success(input === 'true')
-    return t.failure(input, context, 'expected a boolean')
-  },
-  t.identity,
+  (input) => (typeof input === 'boolean' ? input : input === 'true' || input === 'false' ? input === 'true' : undefined),
+  'expected a boolean',
 )
 
 /**
  * An event `@id`: a non-negative safe integer, as a number or a digit string. Anything else is a
  * decode error, since the id is the cursor and a wrong one would lose or repeat messages.
  */
-export const EventId = new t.Type<number, number, unknown>(
+export const EventId = lenient(
   'event id (non-negative integer)',
-  (input): input is number => typeof input === 'number' && Number.isSafeInteger(input) && input >= 0,
-  (input, context) => {
-    const value = typeof input === 'string' && /^\s*\d+\s*$/.test(input) ? Number(input) : input
-    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return t.success(value)
-    return t.failure(input, context, 'expected a non-negative integer')
-  },
-  t.identity,
+  (input): input is number => eventIdOf(input) === input,
+  eventIdOf,
+  'expected a non-negative integer',
 )
 
 /** A list that may come as a bare object when it has one element, or be missing when empty. */
