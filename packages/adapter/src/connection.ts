@@ -20,7 +20,7 @@ export type ConnectionState = PollerState | { readonly status: 'closed'; readonl
 
 /** A conversation request (`cm.ConsumerRequestConversation`), in Messaging terms. */
 export interface ConversationRequest {
-  /** Sent as the legacy skill **name**, through `skillMap` when it has an entry. */
+  /** Sent as the legacy skill **name**, through `skillMap` when it has an entry; `-1` (any skill) sends none. */
   readonly skillId?: string
   readonly campaignInfo?: { readonly campaignId?: string | number; readonly engagementId?: string | number }
   readonly conversationContext?: { readonly visitorId?: string; readonly sessionId?: string; readonly lang?: string }
@@ -132,7 +132,9 @@ export class Connection {
   /** Requests a new chat (`POST chat/request`); resolves with its id once the server created it. */
   async requestConversation(request: ConversationRequest = {}): Promise<{ readonly conversationId: string }> {
     this.#assertOpen()
-    const skill = request.skillId === undefined ? undefined : (this.#config.skillMap[request.skillId] ?? request.skillId)
+    // Messaging's skillId -1 means "any skill": the legacy request then names none.
+    const skillId = request.skillId === '-1' ? undefined : request.skillId
+    const skill = skillId === undefined ? undefined : (this.#config.skillMap[skillId] ?? skillId)
     const campaign = request.campaignInfo
     const context = request.conversationContext
     let session: ChatSessionPort

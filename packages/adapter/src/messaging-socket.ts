@@ -60,6 +60,8 @@ type Listener<K extends keyof SocketEventMap> = SocketListener<K>
  * `onerror`, `addEventListener`).
  *
  * It does not speak the WebSocket wire protocol, and it does not verify JWTs (it reads `sub`).
+ * Send `InitConnection` first, as Messaging clients do: its JWT names the consumer of the
+ * conversations that follow.
  */
 export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
   static readonly CONNECTING = 0
@@ -228,7 +230,8 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
       case 'ms.SubscribeMessagingEvents': {
         const dialogId = body['dialogId'] ?? body['conversationId']
         if (typeof dialogId !== 'string' || dialogId === '') return [400, 'GenericResponse', 'ms.SubscribeMessagingEvents needs body.dialogId']
-        const fromSeq = typeof body['fromSeq'] === 'number' ? body['fromSeq'] : 0
+        const fromSeq = Number(body['fromSeq'] ?? 0)
+        if (!Number.isInteger(fromSeq) || fromSeq < 0) return [400, 'GenericResponse', 'ms.SubscribeMessagingEvents fromSeq must be a non-negative integer']
         return [200, 'GenericSubscribeResponse', 'OK', () => this.#subscribeDialog(dialogId, fromSeq)]
       }
       case 'ms.PublishEvent': {

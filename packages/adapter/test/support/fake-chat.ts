@@ -1,3 +1,4 @@
+import type { StartChatRequest } from '@chatbridge/core'
 import type { ChatClientPort, ChatSessionPort, LegacyEvent, LegacyInfo, LegacySnapshot } from '../../src/legacy-contract.js'
 import { info, snapshot } from './legacy-builders.js'
 
@@ -40,9 +41,11 @@ export class FakeChat implements ChatSessionPort {
 /** A client whose chats are {@link FakeChat}s. */
 export class FakeClient implements ChatClientPort {
   readonly chats = new Map<string, FakeChat>()
+  readonly requests: StartChatRequest[] = []
   closed = false
 
-  startChat(): Promise<ChatSessionPort> {
+  startChat(request: StartChatRequest = {}): Promise<ChatSessionPort> {
+    this.requests.push(request)
     const chat = new FakeChat(`fake-${this.chats.size + 1}`)
     this.chats.set(chat.conversationId, chat)
     return Promise.resolve(chat)
