@@ -39,13 +39,10 @@ export type {
   ServerFrame,
 } from './messaging-types.js'
 
-// Building blocks, for custom loops and tests
+// Building blocks, for custom poll loops
 export { pollChat, sessionSupplier } from './chat-poller.js'
 export type { ChatPollerConfig, PollCursor, PollSupplier, PollerOutput, PollerState } from './chat-poller.js'
 export { decideRetry } from './retry-decision.js'
 export type { BackoffConfig, Random, RetryDecision } from './retry-decision.js'
-export { backoffWaitMs, keepAliveCapMs, pollIntervalMs } from './pacing.js'
-export type { PacingConfig, PacingInput } from './pacing.js'
-export { htmlToPlainText } from './html-to-plain-text.js'
-export { jwtSubject } from './consumer-id.js'
+export type { PacingConfig } from './pacing.js'
 export type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
