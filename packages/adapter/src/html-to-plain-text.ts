@@ -1,11 +1,13 @@
 import { convert, type HtmlToTextOptions } from 'html-to-text'
 
-// Links print as their text only: hrefs could be `javascript:` and a bracketed URL in the message
-// is noise; the original HTML (with hrefs) stays in the change's metadata for those who need it.
+// An agent's link keeps its target when it is a web address (`text [https://…]`, or just the
+// URL when that is the text), since "click here" alone loses it. Any other scheme — `javascript:`,
+// `data:`, relative paths — is dropped and only the link text remains. The original HTML stays
+// in the change's metadata.
 const OPTIONS: HtmlToTextOptions = {
   wordwrap: false,
   selectors: [
-    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true, noAnchorUrl: true, pathRewrite: (href) => (/^https?:\/\//i.test(href.trim()) ? href : '') } },
     { selector: 'img', format: 'skip' },
     { selector: 'script', format: 'skip' },
     { selector: 'style', format: 'skip' },
@@ -16,7 +18,8 @@ const OPTIONS: HtmlToTextOptions = {
 
 /**
  * Converts an agent's HTML line to plain text: tags dropped, entities decoded, `<script>`,
- * `<style>`, images and frames left out, link hrefs left out (only the link text remains).
+ * `<style>`, images and frames left out; links keep their text, plus their target in brackets
+ * when it is an `http(s)` URL other than the text (other schemes, `javascript:` included, are dropped).
  *
  * The result is text, not markup: an agent who typed `&lt;b&gt;` gets a literal `<b>` back, so
  * display it as text. Uses `html-to-text` (a real HTML parser), never a regex.

@@ -12,8 +12,10 @@ describe('htmlToPlainText', () => {
     expect(text).not.toMatch(/alert|onerror|color/)
   })
 
-  test('links keep their text and drop their href, javascript: included', () => {
-    expect(htmlToPlainText('<a href="javascript:alert(1)">click</a> or <a href="https://example.com/help">help</a>')).toBe('click or help')
+  test('links keep their text; web targets are kept, javascript: and data: ones dropped', () => {
+    expect(htmlToPlainText('<a href="javascript:alert(1)">click</a> or <a href="https://example.com/help">help</a>')).toBe('click or help [https://example.com/help]')
+    expect(htmlToPlainText('<a href=" JavaScript:alert(1)">a</a> <a href="data:text/html,x">b</a> <a href="#top">c</a>')).toBe('a b c')
+    expect(htmlToPlainText('see <a href="https://example.com/order">https://example.com/order</a>')).toBe('see https://example.com/order')
   })
 
   test('escaped markup stays text: the result is plain text, not HTML', () => {
