@@ -46,6 +46,8 @@ export function mapBatch(
         if (isClosed(m)) break
         m = { ...m, legacyState: event.state }
         if (event.state === 'chatting') m = { ...m, agent: agentFrom(info) ?? m.agent }
+        // Back to waiting (requeued, systemMessageId 23): no agent is assigned any more.
+        if (event.state === 'waiting') m = { ...m, agent: undefined }
         if (event.state === 'ended') m = closeConversation(m, ts)
         upsertIfChanged(ts)
         break

@@ -41,6 +41,13 @@ describe('mapBatch', () => {
     ])
   })
 
+  test('a requeue (back to waiting) drops the assigned agent', () => {
+    const chatting = mapBatch(fresh(), [stateEvent(0, 'waiting'), stateEvent(1, 'chatting')], info({ state: 'chatting', agentId: 'a-7' }), NOW)
+    const requeued = mapBatch(chatting.model, [stateEvent(2, 'waiting')], info({ state: 'waiting' }), NOW)
+    const last = requeued.outputs.at(-1)
+    expect(last?.kind === 'conversation' && last.change.result.conversationDetails.participants).toEqual([{ id: 'visitor-1', role: 'CONSUMER' }])
+  })
+
   test('lines map by source; agent HTML becomes plain text with the original in metadata', () => {
     const model = mapBatch(fresh(), [stateEvent(0, 'chatting')], info({ state: 'chatting', agentId: 'a-7' }), NOW).model
     const events: LegacyEvent[] = [
