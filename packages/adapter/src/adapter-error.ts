@@ -1,3 +1,5 @@
+import { ChatBridgeError } from '@chatbridge/core'
+
 /** Stable codes of {@link AdapterError}. */
 export type AdapterErrorCode =
   /** The connection or conversation was closed before the command could complete. */
@@ -17,15 +19,12 @@ export type AdapterErrorCode =
 
 /**
  * A failure of the adapter itself, with a stable `code` and the underlying core error as `cause`.
+ * Like every chatbridge error it is a `ChatBridgeError`, so one `instanceof` check catches all.
  * Messages are built from core messages, which never contain the app key; adapter messages add
  * only conversation ids and states.
  */
-export class AdapterError extends Error {
-  readonly code: AdapterErrorCode
-
+export class AdapterError extends ChatBridgeError<AdapterErrorCode> {
   constructor(code: AdapterErrorCode, message: string, options?: { readonly cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
-    this.name = 'AdapterError'
-    this.code = code
+    super(code, message, options)
   }
 }

@@ -14,11 +14,14 @@ export type ChatBridgeErrorCode =
   | 'E_FOREIGN_ORIGIN'
   | 'E_INVALID_ARGUMENT'
 
-/** The base class of every chatbridge error; `code` is stable across releases. */
-export class ChatBridgeError extends Error {
-  readonly code: ChatBridgeErrorCode
+/**
+ * The base class of every chatbridge error, in every package; `code` is stable across releases.
+ * Other packages extend it with codes of their own (the adapter's `AdapterError`).
+ */
+export class ChatBridgeError<Code extends string = ChatBridgeErrorCode> extends Error {
+  readonly code: Code
 
-  constructor(code: ChatBridgeErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = new.target.name
     this.code = code
