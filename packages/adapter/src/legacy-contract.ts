@@ -1,13 +1,13 @@
-import type { StartChatRequest } from '@chatbridge/core'
+import type { ChatEvent, StartChatRequest } from '@chatbridge/core'
 
 /**
- * The part of `@chatbridge/core` the adapter relies on, stated structurally.
+ * The part of `@chatbridge/core` the adapter relies on, stated as ports.
  *
- * Why not import the types: the adapter is built against the core contract while core is being
- * implemented; these shapes are the subset of core's `ChatSession`, `ChatSnapshot`, `ChatEvent` and
- * `ChatInfo` the engine reads, so a core `ChatSession` is assignable to {@link ChatSessionPort} and
- * tests can inject a fake without patching anything. Errors are told apart by core's stable `code`
- * (see {@link errorFacts}), never by class identity, for the same reason.
+ * Events are core's own `ChatEvent`; sessions, snapshots and info are the subsets the engine reads,
+ * so a core `ChatSession` is assignable to {@link ChatSessionPort} and tests inject a fake without
+ * patching anything (core's classes have private fields no fake could copy). Errors are told apart
+ * by core's stable `code` (see {@link errorFacts}), never by class identity, so two copies of core
+ * in one install still work together.
  */
 
 /** A link lookup by relation, as core's `Links`. */
@@ -15,40 +15,8 @@ export interface LinksPort {
   get(rel: string): URL | undefined
 }
 
-interface EventBase {
-  /** The event's `@id`: the Messaging `sequence` and the `from` cursor. */
-  readonly id: number
-  /** ISO-8601 with milliseconds and offset, or `''`. */
-  readonly time: string
-  readonly raw: Readonly<Record<string, unknown>>
-}
-
-/** A legacy chat event, discriminated by `type` (core's `ChatEvent`). */
-export type LegacyEvent =
-  | (EventBase & { readonly type: 'state'; readonly state: string })
-  | (EventBase & {
-      readonly type: 'line'
-      readonly text: string
-      readonly textType: string
-      readonly source: string
-      readonly by: string | undefined
-      readonly systemMessageId: number | undefined
-    })
-  | (EventBase & { readonly type: 'url'; readonly url: string })
-  | (EventBase & {
-      readonly type: 'a2a-transfer'
-      readonly domain: string | undefined
-      readonly remoteSiteId: string | undefined
-      readonly skill: string | undefined
-      readonly chatRequestParameters: Readonly<Record<string, unknown>> | undefined
-    })
-  | (EventBase & {
-      readonly type: 'line-status'
-      readonly lineStatus: string
-      readonly refSequenceId: number | undefined
-      readonly source: string | undefined
-    })
-  | (EventBase & { readonly type: 'unknown'; readonly legacyType: string })
+/** A legacy chat event, discriminated by `type`: core's `ChatEvent`. */
+export type LegacyEvent = ChatEvent
 
 /** The `info` section of a chat (core's `ChatInfo`), as far as the adapter reads it. */
 export interface LegacyInfo {

@@ -48,7 +48,7 @@ describe('MessagingSocket on a fake legacy client', () => {
     known.info = { ...known.info, state: 'chatting', agentId: 'a-7' }
     known.push(stateEvent(0, 'chatting'))
     for (let id = 1; id <= 4; id++) {
-      known.push({ type: 'line', id, time: timeOf(id), raw: {}, text: `line ${id}`, textType: 'plain', source: 'agent', by: 'Natalie', systemMessageId: undefined })
+      known.push({ type: 'line', id, time: timeOf(id), raw: {}, text: `line ${id}`, textType: 'plain', source: 'agent', by: 'Natalie', systemMessageId: undefined, subType: 'REGULAR' })
     }
     const client = new MessagingClient(new MessagingSocket(fake, fastConfig))
     await client.opened

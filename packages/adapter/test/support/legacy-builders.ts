@@ -27,6 +27,7 @@ export function lineEvent(
     source,
     by: extra.by ?? (source === 'system' ? 'info' : source),
     systemMessageId: extra.systemMessageId,
+    subType: 'REGULAR',
   }
 }
 
