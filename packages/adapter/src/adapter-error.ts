@@ -23,7 +23,9 @@ export type AdapterErrorCode =
  * Messages are built from core messages, which never contain the app key; adapter messages add
  * only conversation ids and states.
  */
-export class AdapterError extends ChatBridgeError<AdapterErrorCode> {
+export class AdapterError extends ChatBridgeError {
+  declare readonly code: AdapterErrorCode
+
   constructor(code: AdapterErrorCode, message: string, options?: { readonly cause?: unknown }) {
     super(code, message, options)
   }

@@ -15,13 +15,15 @@ export type ChatBridgeErrorCode =
   | 'E_INVALID_ARGUMENT'
 
 /**
- * The base class of every chatbridge error, in every package; `code` is stable across releases.
- * Other packages extend it with codes of their own (the adapter's `AdapterError`).
+ * The base class of every chatbridge error, in every package: switch on `code`, which is stable
+ * across releases. Core's errors use {@link ChatBridgeErrorCode}; other packages extend it with
+ * codes of their own (the adapter's `AdapterError`).
  */
-export class ChatBridgeError<Code extends string = ChatBridgeErrorCode> extends Error {
-  readonly code: Code
+export class ChatBridgeError extends Error {
+  /** Stable across releases; each subclass narrows it to its own codes. */
+  readonly code: ChatBridgeErrorCode | (string & {})
 
-  constructor(code: Code, message: string, options?: { cause?: unknown }) {
+  constructor(code: ChatBridgeErrorCode | (string & {}), message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = new.target.name
     this.code = code
@@ -40,6 +42,8 @@ export class ChatBridgeError<Code extends string = ChatBridgeErrorCode> extends 
 
 /** The legacy server answered with a non-success status. */
 export class HttpError extends ChatBridgeError {
+  declare readonly code: 'E_HTTP' | 'E_CHAT_GONE'
+
   /** HTTP status code. */
   readonly status: number
   /** The legacy `internalCode` from an `{"error":{…}}` body, when there was one. */
@@ -81,6 +85,8 @@ export class HttpError extends ChatBridgeError {
  * or timed out. Its history must come from elsewhere; retrying cannot help.
  */
 export class ChatGoneError extends HttpError {
+  declare readonly code: 'E_CHAT_GONE'
+
   constructor(init: ConstructorParameters<typeof HttpError>[0]) {
     super(init, 'E_CHAT_GONE')
   }
@@ -92,6 +98,8 @@ export class ChatGoneError extends HttpError {
  * connection failed): a POST in that state must be reconciled, not blindly repeated.
  */
 export class NetworkError extends ChatBridgeError {
+  declare readonly code: 'E_NETWORK' | 'E_TIMEOUT'
+
   readonly method: string
   readonly uri: string
   readonly outcomeUnknown: boolean
@@ -109,6 +117,8 @@ export class NetworkError extends ChatBridgeError {
 
 /** The request took longer than its timeout; the outcome of a POST is unknown. */
 export class TimeoutError extends NetworkError {
+  declare readonly code: 'E_TIMEOUT'
+
   readonly timeoutMs: number
 
   constructor(init: { method: string; uri: string; timeoutMs: number; cause?: unknown }) {
@@ -119,6 +129,8 @@ export class TimeoutError extends NetworkError {
 
 /** The caller aborted the request through its `AbortSignal`. */
 export class AbortedError extends ChatBridgeError {
+  declare readonly code: 'E_ABORTED'
+
   readonly method: string
   readonly uri: string
 
@@ -131,6 +143,8 @@ export class AbortedError extends ChatBridgeError {
 
 /** The response arrived but is not a document chatbridge understands: bad syntax or a wrong shape. */
 export class DecodeError extends ChatBridgeError {
+  declare readonly code: 'E_DECODE'
+
   /** Where in the document decoding failed, e.g. `chat.events.event.2.@id`; empty for syntax errors. */
   readonly path: string
   readonly uri: string
@@ -151,6 +165,8 @@ export class DecodeError extends ChatBridgeError {
 
 /** The response body is larger than the configured limit; it was not read further. */
 export class BodyTooLargeError extends ChatBridgeError {
+  declare readonly code: 'E_BODY_TOO_LARGE'
+
   readonly uri: string
   readonly limitBytes: number
 
@@ -163,6 +179,8 @@ export class BodyTooLargeError extends ChatBridgeError {
 
 /** A link relation the client needs is not among the resource's links. */
 export class RelationMissingError extends ChatBridgeError {
+  declare readonly code: 'E_RELATION_MISSING'
+
   readonly rel: string
   /** The URI of the resource whose links were searched. */
   readonly resource: string
@@ -180,6 +198,8 @@ export class RelationMissingError extends ChatBridgeError {
  * origin was allowed in the client options.
  */
 export class ForeignOriginError extends ChatBridgeError {
+  declare readonly code: 'E_FOREIGN_ORIGIN'
+
   readonly href: string
   readonly resource: string
 
@@ -192,6 +212,8 @@ export class ForeignOriginError extends ChatBridgeError {
 
 /** An argument or option is wrong; the message shows what a correct call looks like. */
 export class InvalidArgumentError extends ChatBridgeError {
+  declare readonly code: 'E_INVALID_ARGUMENT'
+
   constructor(message: string) {
     super('E_INVALID_ARGUMENT', message)
   }
