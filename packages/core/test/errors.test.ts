@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import {
   AbortedError,
   BodyTooLargeError,
-  ChatBridgeError,
   ChatGoneError,
   DecodeError,
   ForeignOriginError,
@@ -13,45 +12,21 @@ import {
   RelationMissingError,
   TimeoutError,
 } from '@chatbridge/core'
-import type { LegacyChatClientOptions } from '@chatbridge/core'
-import { startLoopback } from './loopback.js'
-import type { Loopback } from './loopback.js'
-import { APP_KEY, leakedKey } from './support.js'
+import { startLoopback, useLoopbackClients } from './loopback.js'
+import type { LoopbackHandler } from './loopback.js'
+import { APP_KEY, leakedKey, typedFailure } from './support.js'
 
 const CHAT = '/api/account/1/chat/H1-abcK2'
-let server: Loopback | undefined
-let client: LegacyChatClient | undefined
-
-afterEach(async () => {
-  await client?.close()
-  await server?.close()
-  client = undefined
-  server = undefined
-})
-
 let transport: 'fetch' | 'request' = 'request'
+const loopback = useLoopbackClients(APP_KEY, () => ({ transport }))
+const serve = loopback.serve
+const failure = typedFailure
 
-async function serve(handler: Parameters<typeof startLoopback>[0], options: Partial<LegacyChatClientOptions> = {}): Promise<LegacyChatClient> {
-  server = await startLoopback(handler)
-  client = new LegacyChatClient({ accountRoot: `${server.origin}/api/account/1`, appKey: APP_KEY, transport, ...options })
-  return client
-}
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Parameters<typeof startLoopback>[0] {
+function json(status: number, body: unknown, headers: Record<string, string> = {}): LoopbackHandler {
   return (_req, res) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers })
     res.end(typeof body === 'string' ? body : JSON.stringify(body))
   }
-}
-
-async function failure(promise: Promise<unknown>): Promise<ChatBridgeError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  )
-  expect(error).toBeInstanceOf(ChatBridgeError)
-  expect(leakedKey(error)).toBe(false)
-  return error as ChatBridgeError
 }
 
 describe.each(['request', 'fetch'] as const)('typed errors over %s, by where they fail, with no app key in them', (path) => {
@@ -61,7 +36,7 @@ describe.each(['request', 'fetch'] as const)('typed errors over %s, by where the
 
   it('HttpError carries the status, internalCode and server message', async () => {
     const c = await serve(json(400, { error: { time: '2017-12-06T16:29:45.438-05:00', message: 'Cannot add line while not in chat', internalCode: 5 } }))
-    const chat = c.attach(`${server?.origin}${CHAT}`)
+    const chat = c.attach(`${loopback.server?.origin}${CHAT}`)
     // The events link is learnt from the chat resource first; this server refuses everything.
     const error = await failure(chat.snapshot())
     expect(error).toBeInstanceOf(HttpError)
@@ -83,11 +58,9 @@ describe.each(['request', 'fetch'] as const)('typed errors over %s, by where the
   })
 
   it('NetworkError when nothing listens, with the outcome known (not sent)', async () => {
-    const probe = await startLoopback(() => undefined)
-    const origin = probe.origin
-    await probe.close()
-    client = new LegacyChatClient({ accountRoot: `${origin}/api/account/1`, appKey: APP_KEY, transport })
-    const error = await failure(client.attach('H1-abcK2').snapshot())
+    const c = await serve(() => undefined)
+    await loopback.server?.close()
+    const error = await failure(c.attach('H1-abcK2').snapshot())
     expect(error).toBeInstanceOf(NetworkError)
     expect(error).toMatchObject({ code: 'E_NETWORK', outcomeUnknown: false })
   })
@@ -199,7 +172,7 @@ describe.each(['request', 'fetch'] as const)('typed errors over %s, by where the
       expect(await c.attach('H1-abcK2').addLine('hi')).toBe(9)
       expect(foreign.requests).toHaveLength(1)
       expect(foreign.requests[0]?.headers.authorization).toBeUndefined()
-      expect(server?.requests[0]?.headers.authorization).toBe(`LivePerson appKey=${APP_KEY}`)
+      expect(loopback.server?.requests[0]?.headers.authorization).toBe(`LivePerson appKey=${APP_KEY}`)
     } finally {
       await foreign.close()
     }
@@ -209,7 +182,7 @@ describe.each(['request', 'fetch'] as const)('typed errors over %s, by where the
     const c = await serve(json(200, { chat: { link: [{ '@href': '../../../../admin/events', '@rel': 'events' }] } }))
     const error = await failure(c.attach('H1-abcK2').addLine('x'))
     expect(error).toMatchObject({ code: 'E_FOREIGN_ORIGIN' })
-    expect(server?.requests.map((request) => request.url.split('?')[0])).toEqual([CHAT])
+    expect(loopback.server?.requests.map((request) => request.url.split('?')[0])).toEqual([CHAT])
   })
 
   it('links to non-HTTP schemes are refused', async () => {

@@ -1,45 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { ChatBridgeError, LegacyChatClient } from '@chatbridge/core'
+import { describe, expect, it } from 'vitest'
 import type { ChatFormat, ChatSnapshot } from '@chatbridge/core'
-import { startLoopback } from './loopback.js'
-import type { Loopback } from './loopback.js'
-import { APP_KEY, leakedKey } from './support.js'
+import { useLoopbackClients } from './loopback.js'
+import { APP_KEY, typedFailure } from './support.js'
 
-let server: Loopback | undefined
-let client: LegacyChatClient | undefined
-
-afterEach(async () => {
-  await client?.close()
-  await server?.close()
-  client = undefined
-  server = undefined
-})
+const loopback = useLoopbackClients(APP_KEY)
+const rejection = typedFailure
 
 async function answer(body: string | Buffer, contentType: string | undefined, format: ChatFormat, options: { maxBodyBytes?: number; contentLength?: number } = {}): Promise<ChatSnapshot> {
-  server = await startLoopback((_req, res) => {
-    const headers: Record<string, string> = {}
-    if (contentType !== undefined) headers['content-type'] = contentType
-    if (options.contentLength !== undefined) headers['content-length'] = String(options.contentLength)
-    res.writeHead(200, headers)
-    res.end(body)
-  })
-  client = new LegacyChatClient({
-    accountRoot: `${server.origin}/api/account/1`,
-    appKey: APP_KEY,
-    format,
-    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
-  })
-  return client.attach('H1-aK2').snapshot()
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ChatBridgeError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
+  const client = await loopback.serve(
+    (_req, res) => {
+      const headers: Record<string, string> = {}
+      if (contentType !== undefined) headers['content-type'] = contentType
+      if (options.contentLength !== undefined) headers['content-length'] = String(options.contentLength)
+      res.writeHead(200, headers)
+      res.end(body)
+    },
+    { format, ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }) },
   )
-  expect(error).toBeInstanceOf(ChatBridgeError)
-  expect(leakedKey(error)).toBe(false)
-  return error as ChatBridgeError
+  return client.attach('H1-aK2').snapshot()
 }
 
 const xml = 'application/xml'
@@ -94,11 +72,10 @@ describe('hostile JSON', () => {
   })
 
   it('a body cut short of its Content-Length is a network error with the outcome unknown', async () => {
-    server = await startLoopback((_req, res, socket) => {
+    const client = await loopback.serve((_req, res, socket) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' })
       res.write('{"chat":{}', () => socket.destroy())
     })
-    client = new LegacyChatClient({ accountRoot: `${server.origin}/api/account/1`, appKey: APP_KEY })
     const error = await rejection(client.attach('H1-aK2').snapshot())
     expect(error).toMatchObject({ code: 'E_NETWORK', outcomeUnknown: true })
   })
@@ -121,10 +98,7 @@ describe('hostile JSON', () => {
       const body = JSON.stringify({ chat: { events: { event: [{ '@id': id, '@type': 'line' }] } } })
       const error = await rejection(answer(body, 'application/json', 'json'))
       expect(error).toMatchObject({ code: 'E_DECODE', path: `chat.events.event.${index}.@id` })
-      await client?.close()
-      await server?.close()
-      client = undefined
-      server = undefined
+      await loopback.reset()
     }
   })
 

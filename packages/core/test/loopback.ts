@@ -1,4 +1,7 @@
 import { createServer } from 'node:http'
+import { afterEach } from 'vitest'
+import { LegacyChatClient } from '@chatbridge/core'
+import type { LegacyChatClientOptions } from '@chatbridge/core'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
@@ -42,6 +45,43 @@ export async function startLoopback(handler: (req: SeenRequest, res: ServerRespo
     close: async () => {
       for (const socket of sockets) socket.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+/** A handler of {@link startLoopback}. */
+export type LoopbackHandler = Parameters<typeof startLoopback>[0]
+
+/** A loopback server and a client of it, made per test and torn down after each. */
+export interface LoopbackClients {
+  /** Starts a server with `handler` and a client configured for it (app key: the tests' key). */
+  serve(handler: LoopbackHandler, options?: Partial<LegacyChatClientOptions>): Promise<LegacyChatClient>
+  /** Closes the current client and server now (for tests that serve several times). */
+  reset(): Promise<void>
+  /** The current server. */
+  readonly server: Loopback | undefined
+}
+
+export function useLoopbackClients(appKey: string, defaults: () => Partial<LegacyChatClientOptions> = () => ({})): LoopbackClients {
+  let server: Loopback | undefined
+  let client: LegacyChatClient | undefined
+  const reset = async (): Promise<void> => {
+    await client?.close()
+    await server?.close()
+    client = undefined
+    server = undefined
+  }
+  afterEach(reset)
+  return {
+    serve: async (handler, options = {}) => {
+      await reset()
+      server = await startLoopback(handler)
+      client = new LegacyChatClient({ accountRoot: `${server.origin}/api/account/1`, appKey, ...defaults(), ...options })
+      return client
+    },
+    reset,
+    get server() {
+      return server
     },
   }
 }

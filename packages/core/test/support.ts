@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import nock from 'nock'
-import { afterEach, beforeAll, afterAll } from 'vitest'
+import { afterEach, beforeAll, afterAll, expect } from 'vitest'
+import { ChatBridgeError } from '@chatbridge/core'
 
 /** The origin the seed fixtures use; nock answers for it, nothing goes on the wire. */
 export const ORIGIN = 'https://va.chat.example'
@@ -39,4 +40,15 @@ export function leakedKey(error: unknown, key = APP_KEY): boolean {
     parts.push(cause.message, cause.stack ?? '')
   }
   return parts.some((part) => part.includes(key))
+}
+
+/** Awaits a promise that must reject with a ChatBridgeError free of the app key, and returns it. */
+export async function typedFailure(promise: Promise<unknown>): Promise<ChatBridgeError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  )
+  expect(error).toBeInstanceOf(ChatBridgeError)
+  expect(leakedKey(error)).toBe(false)
+  return error as ChatBridgeError
 }
