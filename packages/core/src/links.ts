@@ -10,30 +10,35 @@ export interface Link {
 /**
  * The links of one resource, looked up by relation. Lookups never guess a URI: a relation that is
  * not there is a {@link RelationMissingError} naming the relation and the resource.
+ *
+ * Hrefs are resolved against the resource on first use: a poll reads a dozen links and follows
+ * one, so parsing the others would be wasted work on the hottest path.
  */
 export class Links {
   /** The URI of the document these links came in. */
   readonly resource: URL
-  readonly #byRel: ReadonlyMap<string, URL>
-  readonly #all: readonly Link[]
+  readonly #hrefs: ReadonlyMap<string, string>
+  readonly #order: readonly { readonly rel: string; readonly href: string }[]
+  readonly #resolved = new Map<string, URL | undefined>()
 
-  constructor(resource: URL, links: readonly Link[]) {
+  /** Links as they arrived (`href` as sent, possibly relative or malformed) in a document at `resource`. */
+  constructor(resource: URL, links: readonly { readonly rel: string; readonly href: string }[]) {
     this.resource = resource
-    this.#all = links
-    const byRel = new Map<string, URL>()
+    this.#order = links
+    const hrefs = new Map<string, string>()
     // The first link of a relation wins, as clients that index by position would see it.
-    for (const link of links) if (!byRel.has(link.rel)) byRel.set(link.rel, link.href)
-    this.#byRel = byRel
+    for (const link of links) if (!hrefs.has(link.rel) && link.href.trim() !== '') hrefs.set(link.rel, link.href)
+    this.#hrefs = hrefs
   }
 
-  /** True when the relation is present. */
+  /** True when the relation is present with a usable href. */
   has(rel: string): boolean {
-    return this.#byRel.has(rel)
+    return this.#resolve(rel) !== undefined
   }
 
   /** The relation's URI, or `undefined` when absent. */
   get(rel: string): URL | undefined {
-    const href = this.#byRel.get(rel)
+    const href = this.#resolve(rel)
     return href === undefined ? undefined : new URL(href)
   }
 
@@ -44,14 +49,27 @@ export class Links {
     return href
   }
 
-  /** Every link, in document order. */
+  /** Every usable link, in document order. */
   all(): readonly Link[] {
-    return this.#all
+    const out: Link[] = []
+    for (const { rel, href } of this.#order) {
+      const resolved = resolveHref(href, this.resource)
+      if (resolved !== undefined) out.push({ rel, href: resolved })
+    }
+    return out
   }
 
-  /** The relation names present, in document order. */
+  /** The relation names present with a usable href, in document order. */
   rels(): string[] {
-    return [...this.#byRel.keys()]
+    return [...this.#hrefs.keys()].filter((rel) => this.has(rel))
+  }
+
+  #resolve(rel: string): URL | undefined {
+    if (this.#resolved.has(rel)) return this.#resolved.get(rel)
+    const href = this.#hrefs.get(rel)
+    const resolved = href === undefined ? undefined : resolveHref(href, this.resource)
+    this.#resolved.set(rel, resolved)
+    return resolved
   }
 }
 

@@ -1,20 +1,15 @@
 import type * as t from 'io-ts'
 import type { RawLink } from './lenient-codecs.js'
 import { isRecord } from './lenient-codecs.js'
-import { Links, resolveHref } from './links.js'
+import { Links } from './links.js'
 import type { ChatInfo, ChatSnapshot, EventsPage, Survey, SurveyEntry, SurveyQuestion, TypingStatus } from './model.js'
 import type { ChatDocument, EventsSection, InfoSection, SurveyDocument } from './document-codecs.js'
 
 /** Builds the typed model from decoded documents; hrefs resolve against the document's own URI. */
 
-/** Links of a section; an href nothing sensible can be made of is left out. */
+/** Links of a section; hrefs resolve against the document's URI when used. */
 export function toLinks(raw: readonly RawLink[] | undefined, documentUri: URL): Links {
-  const links = []
-  for (const { rel, href } of raw ?? []) {
-    const resolved = resolveHref(href, documentUri)
-    if (resolved !== undefined) links.push({ rel, href: resolved })
-  }
-  return new Links(documentUri, links)
+  return new Links(documentUri, raw ?? [])
 }
 
 /** The events section as a page, events sorted by id (servers should, but need not, send them sorted). */
