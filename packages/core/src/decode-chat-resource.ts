@@ -23,12 +23,12 @@ export interface DecodeChatResourceOptions {
 export function decodeChatResource(text: string, options: DecodeChatResourceOptions): ChatSnapshot {
   const format = wireFormat(options.format ?? 'json')
   const uri = new URL(options.uri)
-  const origin = { uri: redactUri(uri), status: 200, format: format.name }
+  const origin = (): { uri: string; status: number; format: ChatFormat } => ({ uri: redactUri(uri), status: 200, format: format.name })
   let document: unknown
   try {
     document = format.parse(text)
   } catch (cause) {
-    throw new DecodeError({ ...origin, path: '', detail: `not well-formed ${format.name.toUpperCase()}`, cause })
+    throw new DecodeError({ ...origin(), path: '', detail: `not well-formed ${format.name.toUpperCase()}`, cause })
   }
   return toSnapshot(decodeWith(ChatDocument, document, origin), uri)
 }

@@ -12,15 +12,16 @@ export interface DocumentOrigin {
 
 /**
  * Runs a codec over a parsed document; a failure becomes a {@link DecodeError} naming the first
- * wrong path (`chat.events.event.2.@id`), what was expected and what arrived.
+ * wrong path (`chat.events.event.2.@id`), what was expected and what arrived. `origin` is only
+ * asked for on failure (it redacts a URI, which costs a parse per response otherwise).
  */
-export function decodeWith<A>(codec: t.Decoder<unknown, A>, document: unknown, origin: DocumentOrigin): A {
+export function decodeWith<A>(codec: t.Decoder<unknown, A>, document: unknown, origin: () => DocumentOrigin): A {
   const result = codec.decode(document)
   if (!isLeft(result)) return result.right
   const first = result.left[0]
   const path = first === undefined ? '' : pathOf(first.context)
   const detail = first === undefined ? 'unexpected shape' : describe(first)
-  throw new DecodeError({ ...origin, path, detail })
+  throw new DecodeError({ ...origin(), path, detail })
 }
 
 function pathOf(context: t.Context): string {

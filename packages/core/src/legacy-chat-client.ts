@@ -35,6 +35,15 @@ export class LegacyChatClient {
     if (options.format !== undefined && options.format !== 'json' && options.format !== 'xml') {
       throw new InvalidArgumentError(`format must be 'json' or 'xml', got ${JSON.stringify(options.format)}`)
     }
+    for (const name of ['connections', 'requestTimeoutMs', 'connectTimeoutMs', 'maxBodyBytes'] as const) {
+      const value = options[name]
+      if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+        throw new InvalidArgumentError(`${name} must be a positive integer, e.g. new LegacyChatClient({ accountRoot, appKey, ${name}: ${DEFAULT_EXAMPLES[name]} }); got ${String(value)}`)
+      }
+    }
+    if (options.transport !== undefined && options.transport !== 'request' && options.transport !== 'fetch') {
+      throw new InvalidArgumentError(`transport must be 'request' or 'fetch', got ${JSON.stringify(options.transport)}`)
+    }
     this.format = options.format ?? 'json'
     this.#transport = new Transport(this.accountRoot, options)
   }
@@ -100,6 +109,8 @@ export class LegacyChatClient {
     return uri
   }
 }
+
+const DEFAULT_EXAMPLES = { connections: 16, requestTimeoutMs: 10_000, connectTimeoutMs: 5_000, maxBodyBytes: 1_048_576 } as const
 
 function parseRoot(root: string | URL): URL {
   let url: URL

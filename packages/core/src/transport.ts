@@ -100,7 +100,7 @@ export class Transport {
   /** Decodes a response's document with a codec; failures are scrubbed like every other error. */
   decode<A>(codec: t.Decoder<unknown, A>, response: TransportResponse): A {
     try {
-      return decodeWith(codec, response.document, { uri: redactUri(response.uri), status: response.status, format: response.format })
+      return decodeWith(codec, response.document, () => ({ uri: redactUri(response.uri), status: response.status, format: response.format }))
     } catch (error) {
       throw this.#scrub(error)
     }

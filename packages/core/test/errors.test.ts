@@ -195,6 +195,8 @@ describe.each(['request', 'fetch'] as const)('typed errors over %s, by where the
   it('InvalidArgumentError shows a correct call', () => {
     expect(() => new LegacyChatClient({ accountRoot: 'not a uri', appKey: APP_KEY })).toThrow(InvalidArgumentError)
     expect(() => new LegacyChatClient({ accountRoot: 'https://x/api/account/1', appKey: '' })).toThrow(/appKey is required/)
+    expect(() => new LegacyChatClient({ accountRoot: 'https://x/api/account/1', appKey: APP_KEY, requestTimeoutMs: -5 })).toThrow(/requestTimeoutMs must be a positive integer, e.g./)
+    expect(() => new LegacyChatClient({ accountRoot: 'https://x/api/account/1', appKey: APP_KEY, maxBodyBytes: Number.NaN })).toThrow(InvalidArgumentError)
     try {
       new LegacyChatClient({ accountRoot: 'ftp://x', appKey: APP_KEY })
     } catch (error) {
