@@ -1,27 +1,61 @@
 import { writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { cpus, totalmem } from 'node:os'
 import { decodeRows, runDecodeBench } from './decode-bench.js'
+import { runScaleBench, scaleCpuRows, scaleMemoryRows } from './scale-bench.js'
 import { printTable } from './table.js'
 import { runTransportBench, transportRows } from './transport-bench.js'
+import { runWireBench, wireRows } from './wire-bench.js'
 
 /**
  * `pnpm bench [--quick]`: every figure beside its baseline measured in the same run, as tables,
- * and as `bench/results.json`.
+ * and as `bench/results.json`. `--only=decode,scale,wire,transport` runs some sections (for
+ * profiling); the results file is written only by a run of every section.
  */
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick')
-  const machine = { node: process.version, cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', quick, date: new Date().toISOString() }
-  console.log(`chatbridge benchmarks — Node ${machine.node}, ${machine.cores} cores (${machine.cpu})${quick ? ', quick mode' : ''}`)
+  const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',')
+  const wanted = (section: string): boolean => only === undefined || only.includes(section)
+  const started = performance.now()
+  const machine = {
+    node: process.version,
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    quick,
+    date: new Date().toISOString(),
+  }
+  console.log(`chatbridge benchmarks — Node ${machine.node}, ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB${quick ? ', quick mode' : ''}`)
 
-  const decode = runDecodeBench(quick ? [10, 1000, 100_000] : [10, 1000, 100_000], quick ? 3 : 7, quick ? 100 : 300)
-  printTable('1. Decode: events/s through chatbridge vs just parsing the same bytes (median of runs)', decodeRows(decode))
+  // Quick: no 100,000-event documents (through the engine they take ~10 s each, see the README).
+  const both = ['json', 'xml'] as const
+  const decodeCases = quick
+    ? [10, 1000].map((events) => ({ events, formats: both, html: true }))
+    : [...[10, 1000, 100_000].map((events) => ({ events, formats: both, html: true })), { events: 1000, formats: ['json'] as const, html: false }]
+  const decode = wanted('decode')
+    ? await runDecodeBench(decodeCases, (events) => (events >= 100_000 ? 2 : quick ? 2 : 5), quick ? 50 : 200, (events) => !quick && events <= 1000, quick)
+    : []
+  if (wanted('decode')) printTable('1. Decode and map: events per CPU-second, chatbridge vs just parsing the same bytes (median of runs)', decodeRows(decode))
 
-  const transport = await runTransportBench(quick ? 2000 : 10_000, quick ? 3 : 5)
-  printTable('4. Transport: client CPU per poll of the chat resource, server in another process', transportRows(transport))
+  const scaleJob = { intervalMs: 1000, lineEveryMs: 5000, idleMs: 2000, windows: quick ? 2 : 3, windowMs: quick ? 2000 : 3000, connections: 32 }
+  const scale = wanted('scale') ? await runScaleBench(quick ? [1000] : [100, 1000, 5000, 10_000], scaleJob) : []
+  if (wanted('scale')) {
+    printTable('2a. Scale: N chats chatting, each polled at 1 Hz, server in another process — client CPU and polls (median of windows)', scaleCpuRows(scale))
+    printTable('2b. Scale: heap and RSS per idle chat, delivery latency of agent lines (server append → emission)', scaleMemoryRows(scale, scaleJob.intervalMs))
+  }
 
-  const results = { machine, decode, transport }
-  writeFileSync(new URL('../results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`)
-  console.log('\nwritten: bench/results.json')
+  const wire = wanted('wire') ? await runWireBench(quick ? 5 : 10) : []
+  if (wanted('wire')) printTable('3. Cost on the wire: requests per chat-minute and per delivered message (engine on a virtual clock)', wireRows(wire))
+
+  const transport = wanted('transport') ? await runTransportBench(quick ? 2000 : 10_000, quick ? 3 : 5) : []
+  if (wanted('transport')) printTable('4. Transport: client CPU per poll of the chat resource, 32 in flight, server in another process', transportRows(transport))
+
+  const seconds = (performance.now() - started) / 1000
+  console.log(`\ntook ${seconds.toFixed(0)} s`)
+  if (only === undefined) {
+    const results = { machine: { ...machine, seconds }, scaleConfig: scaleJob, decode, scale, wire, transport }
+    writeFileSync(new URL('../results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`)
+    console.log('written: bench/results.json')
+  }
 }
 
 main().catch((error: unknown) => {

@@ -48,3 +48,25 @@ export function ratio(value: number): string {
 export function pct(value: number): string {
   return `±${(value * 50).toFixed(1)}%`
 }
+
+/** Formats a share as a percentage: `99.2%`. */
+export function percent(value: number, digits = 1): string {
+  return `${(value * 100).toFixed(digits)}%`
+}
+
+/**
+ * Runs `fn` repeatedly for at least `minMs` of wall time (and at least once) and returns the mean
+ * CPU time of one call in microseconds, as `process.cpuUsage` counts it (this process, every
+ * thread: the garbage collector's helpers included).
+ */
+export function cpuPerCall(fn: () => void, minMs: number): number {
+  let calls = 0
+  const start = performance.now()
+  const cpu = process.cpuUsage()
+  do {
+    fn()
+    calls += 1
+  } while (performance.now() - start < minMs)
+  const used = process.cpuUsage(cpu)
+  return (used.user + used.system) / calls
+}

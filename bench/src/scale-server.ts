@@ -1,0 +1,78 @@
+import { startLegacyChatServer } from '@chatbridge/testing'
+import type { ChatAgent, LegacyChat } from '@chatbridge/testing'
+
+// Child-process entry of the scale benchmark: the testing server with an agent that accepts every
+// chat at once (so every chat is `chatting`) and, once told, says a line every `LINE_EVERY_MS`
+// in each chat, at a random phase. Each line's text carries the server's append time
+// (`bench-line <epoch ms>`): both processes share the machine's clock, so the client can measure
+// append → emission. It also counts the polls that reach it and how far apart they came, per
+// measurement window, and reports its own CPU. Exits when its parent goes.
+
+const LINE_EVERY_MS = Number(process.argv[2] ?? '5000')
+const INTERVAL_MS = Number(process.argv[3] ?? '1000')
+/** A poll is on time when it came at most this long after the previous one of its chat. */
+const ON_TIME_SLACK_MS = 50
+
+interface Window {
+  polls: number
+  onTime: number
+  lines: number
+  cpu: NodeJS.CpuUsage
+  startedAt: number
+}
+
+let linesOn = false
+let window: Window | undefined
+const starters: Array<() => void> = []
+
+const agent: ChatAgent = (chat: LegacyChat) => {
+  chat.accept({ name: 'Bench', id: 7 })
+  let last: number | undefined
+  const offPoll = chat.on('poll', () => {
+    const now = performance.now()
+    if (window !== undefined && last !== undefined) {
+      window.polls += 1
+      if (now - last <= INTERVAL_MS + ON_TIME_SLACK_MS) window.onTime += 1
+    } else if (window !== undefined) window.polls += 1
+    last = now
+  })
+  let timer: NodeJS.Timeout | undefined
+  const say = (): void => {
+    if (chat.state !== 'chatting' || chat.dropped) return
+    chat.say(`bench-line ${Date.now()}`)
+    if (window !== undefined) window.lines += 1
+    timer = setTimeout(say, LINE_EVERY_MS)
+  }
+  const start = (): void => {
+    timer = setTimeout(say, Math.random() * LINE_EVERY_MS)
+  }
+  if (linesOn) start()
+  else starters.push(start)
+  return () => {
+    offPoll()
+    clearTimeout(timer)
+  }
+}
+
+const server = await startLegacyChatServer({ agent, appKey: 'bench-app-key-0123456789abcdef', chatTimeoutSeconds: 60, logLimit: 1 })
+
+process.on('message', (message: unknown) => {
+  const kind = typeof message === 'object' && message !== null && 'kind' in message ? message.kind : undefined
+  if (kind === 'lines-on') {
+    linesOn = true
+    for (const start of starters.splice(0)) start()
+    process.send?.({ kind: 'lines-on' })
+  } else if (kind === 'window-start') {
+    window = { polls: 0, onTime: 0, lines: 0, cpu: process.cpuUsage(), startedAt: performance.now() }
+    process.send?.({ kind: 'window-start' })
+  } else if (kind === 'window-end' && window !== undefined) {
+    const cpu = process.cpuUsage(window.cpu)
+    const seconds = (performance.now() - window.startedAt) / 1000
+    process.send?.({ kind: 'window-end', polls: window.polls, onTime: window.onTime, lines: window.lines, cpuMicros: cpu.user + cpu.system, seconds })
+    window = undefined
+  }
+})
+process.on('disconnect', () => {
+  void server.close().then(() => process.exit(0))
+})
+process.send?.({ port: server.port, appKey: server.appKey })
