@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     ? [10, 1000].map((events) => ({ events, formats: both, html: true }))
     : [...[10, 1000, 100_000].map((events) => ({ events, formats: both, html: true })), { events: 1000, formats: ['json'] as const, html: false }]
   const decode = wanted('decode')
-    ? await runDecodeBench(decodeCases, (events) => (events >= 100_000 ? 2 : quick ? 2 : 5), quick ? 50 : 200, (events) => !quick && events <= 1000, quick)
+    ? await runDecodeBench(decodeCases, (events) => (events >= 100_000 ? 2 : 3), quick ? 50 : 150, (events) => !quick && events <= 1000, quick)
     : []
   if (wanted('decode')) printTable('1. Decode and map: events per CPU-second, chatbridge vs just parsing the same bytes (median of runs)', decodeRows(decode))
 
