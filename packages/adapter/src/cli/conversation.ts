@@ -1,0 +1,71 @@
+import { createInterface } from 'node:readline'
+import type { MessagingSession } from './messaging-session.js'
+
+/**
+ * The opening every Messaging consumer does: `InitConnection`, a conversation subscription, then
+ * either a new conversation (`skill` given or not) or an existing one (`resume`), and a messaging
+ * subscription from `fromSeq`. Resolves with the conversation id.
+ */
+export async function openConversation(
+  session: MessagingSession,
+  what: { readonly skill?: string | undefined } | { readonly resume: string; readonly fromSeq: number },
+): Promise<string> {
+  await session.open()
+  await session.require('InitConnection', {}, [{ type: '.ams.headers.ClientProperties', deviceFamily: 'DESKTOP', os: 'OTHER' }])
+  await session.require('cqm.SubscribeExConversations', { convState: ['OPEN', 'CLOSE'] })
+  if ('resume' in what) {
+    // A chat URI or an id: the socket attaches to it; notifications carry the conversation id.
+    await session.require('ms.SubscribeMessagingEvents', { dialogId: what.resume, fromSeq: what.fromSeq })
+    return conversationIdOf(what.resume)
+  }
+  const response = await session.require('cm.ConsumerRequestConversation', what.skill === undefined ? {} : { skillId: what.skill })
+  const conversationId = String((response.body as { conversationId?: unknown }).conversationId)
+  await session.require('ms.SubscribeMessagingEvents', { dialogId: conversationId, conversationId, fromSeq: 0 })
+  return conversationId
+}
+
+/** Publishes a visitor line; a refusal shows in the transcript as the response. */
+export async function publishLine(session: MessagingSession, conversationId: string, message: string): Promise<void> {
+  await session.request('ms.PublishEvent', { dialogId: conversationId, conversationId, event: { type: 'ContentEvent', contentType: 'text/plain', message } })
+}
+
+/** Closes the conversation as the consumer does (`cm.UpdateConversationField`, state `CLOSE`). */
+export async function closeConversation(session: MessagingSession, conversationId: string): Promise<void> {
+  await session.request('cm.UpdateConversationField', { conversationId, conversationField: [{ field: 'ConversationStateField', conversationState: 'CLOSE' }] })
+}
+
+/**
+ * Sends each line read from `input` as a visitor line; at the end of input (Ctrl-D) or on a line
+ * `/close`, closes the conversation. Returns a function that stops reading.
+ */
+export function sendTypedLines(input: NodeJS.ReadableStream, session: MessagingSession, conversationId: string): () => void {
+  const lines = createInterface({ input, terminal: false })
+  let closing = false
+  const close = (): void => {
+    if (closing) return
+    closing = true
+    void closeConversation(session, conversationId)
+  }
+  // One at a time, in order; the adapter queues them while the chat waits for an agent.
+  let sending = Promise.resolve()
+  lines.on('line', (line) => {
+    if (closing) return
+    if (line.trim() === '/close') {
+      sending = sending.then(close)
+      return
+    }
+    if (line.trim() === '') return
+    sending = sending.then(() => publishLine(session, conversationId, line))
+  })
+  lines.on('close', () => void sending.then(close))
+  return () => {
+    closing = true
+    lines.close()
+  }
+}
+
+function conversationIdOf(idOrUri: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(idOrUri)) return idOrUri
+  const path = new URL(idOrUri).pathname.split('/').filter((segment) => segment !== '')
+  return (path.at(-1) ?? idOrUri).replace(/\.(json|xml)$/, '')
+}
