@@ -15,7 +15,11 @@ export interface ConnectionConfig {
   readonly keepAliveFraction?: number
   /** Floor of that keep-alive cap; default 1 000. */
   readonly minKeepAliveMs?: number
-  /** `chatTimeout` in seconds assumed until the server reports one; default 40. */
+  /**
+   * `chatTimeout` in seconds assumed until the server reports one; default `interactionTimeoutS`
+   * when set (the timeout this connection asks for), else 40 (the server's default). It caps the
+   * backoff of the first polls, so a chat whose first reads fail is not timed out meanwhile.
+   */
   readonly defaultChatTimeoutS?: number
   /** First backoff ceiling after a failed poll; default 500. Full jitter: the wait is random below it. */
   readonly backoffBaseMs?: number
@@ -79,6 +83,7 @@ export function resolveConnectionConfig(config: ConnectionConfig = {}): Resolved
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be 0 or more, e.g. { ${name}: ${fallback} }; got ${String(value)}`)
     return value
   }
+  const requestedTimeoutS = config.interactionTimeoutS !== undefined && config.interactionTimeoutS > 0 ? config.interactionTimeoutS : undefined
   const fraction = positive('keepAliveFraction', config.keepAliveFraction, 1 / 3)
   if (fraction >= 1) throw new RangeError(`keepAliveFraction must be below 1, e.g. { keepAliveFraction: 1 / 3 }; got ${fraction}`)
   return {
@@ -88,7 +93,7 @@ export function resolveConnectionConfig(config: ConnectionConfig = {}): Resolved
         waitingMs: positive('waitingIntervalMs', config.waitingIntervalMs, 2000),
         keepAliveFraction: fraction,
         minKeepAliveMs: positive('minKeepAliveMs', config.minKeepAliveMs, 1000),
-        defaultChatTimeoutS: positive('defaultChatTimeoutS', config.defaultChatTimeoutS, 40),
+        defaultChatTimeoutS: positive('defaultChatTimeoutS', config.defaultChatTimeoutS, requestedTimeoutS ?? 40),
       },
       backoff: {
         baseMs: positive('backoffBaseMs', config.backoffBaseMs, 500),
