@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError, parsing, resolveTarget, targetOptions } from './arguments.js'
-import { type CliIo, connect, untilDoneOrInterrupted } from './cli-io.js'
+import type { CliIo } from './cli-io.js'
 import { openConversation, sendTypedLines } from './conversation.js'
 
 /** `chatbridge chat --help`. */
@@ -28,6 +28,8 @@ export async function chatCommand(argv: readonly string[], io: CliIo): Promise<n
   }
   if (positionals.length > 0) throw new UsageError(`chat: unexpected argument ${JSON.stringify(positionals[0])}`)
   const target = resolveTarget('chat', values, io.env)
+  // Loaded only now, so --help and flag errors answer without loading the engine.
+  const { connect, untilDoneOrInterrupted } = await import('./cli-io.js')
   const { session, transcript } = connect(target, io, values.json === true)
   transcript.note(`requesting a chat${values.skill === undefined ? '' : ` for skill ${values.skill}`}; type a line and press Enter to send it, Ctrl-D to close`)
   transcript.heading()

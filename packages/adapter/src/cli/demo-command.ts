@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import type { ConnectionConfig, MessagingEventChange } from '../index.js'
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError, parseFormat, parsing } from './arguments.js'
-import { type CliIo, connect, untilDoneOrInterrupted } from './cli-io.js'
+import type { CliIo } from './cli-io.js'
 import { closeConversation, openConversation, publishLine, sendTypedLines } from './conversation.js'
 import { demoAgent, demoAgentScript, demoVisitorLines, interactiveAgent } from './demo-script.js'
 import { loadTesting } from './load-testing.js'
@@ -48,6 +48,8 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
   const server = await testing.startLegacyChatServer({ agent: interactive ? interactiveAgent(testing) : demoAgentScript })
   let stopReading: (() => void) | undefined
   try {
+    // Loaded only now, so --help and flag errors answer without loading the engine.
+    const { connect, untilDoneOrInterrupted } = await import('./cli-io.js')
     const { session, transcript } = connect({ accountRoot: server.accountRoot, appKey: server.appKey, format }, io, json, demoPacing)
     transcript.note(`embedded legacy chat server at ${server.accountRoot} (${format}); agent ${demoAgent.name}, ${interactive ? 'answering you' : 'scripted'}`)
     transcript.heading()

@@ -83,7 +83,8 @@ export class MessagingSession {
           else if (state.attempt >= this.#maxFailedPolls) reject(new CliFailure(`polling failed ${state.attempt} times in a row: ${messageOf(state.error)}`))
           else this.#transcript.note(`poll failed (${messageOf(state.error)}); retrying in ${(state.retryInMs / 1000).toFixed(1)} s`)
         } else if (state.status === 'closed' && (state.reason === 'refused' || state.reason === 'unexpected')) {
-          reject(new CliFailure(`polling chat ${conversationId} stopped: ${messageOf(state.error)}`))
+          const what = this.#tap.reads(conversationId) === 0 ? 'cannot read chat' : 'polling stopped for chat'
+          reject(new CliFailure(`${what} ${conversationId}: ${messageOf(state.error)}`))
         }
       })
     })

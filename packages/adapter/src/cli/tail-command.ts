@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError, accountRootOf, parseNonNegativeInteger, parsing, resolveTarget, targetOptions } from './arguments.js'
-import { type CliIo, connect, untilDoneOrInterrupted } from './cli-io.js'
+import type { CliIo } from './cli-io.js'
 import { openConversation } from './conversation.js'
 
 /** `chatbridge tail --help`. */
@@ -33,6 +33,8 @@ export async function tailCommand(argv: readonly string[], io: CliIo): Promise<n
   const fromSeq = parseNonNegativeInteger('tail', '--from', values.from, 0)
   const target = resolveTarget('tail', values, io.env, accountRootOf(chat))
   const json = values.json === true
+  // Loaded only now, so --help and flag errors answer without loading the engine.
+  const { connect, untilDoneOrInterrupted } = await import('./cli-io.js')
   const { session, transcript } = connect(target, io, json)
   transcript.note(`following ${chat} from sequence ${fromSeq} (Ctrl-C stops)`)
   transcript.heading()
