@@ -23,6 +23,7 @@ export class ChatBridgeError extends Error {
   /** Stable across releases; each subclass narrows it to its own codes. */
   readonly code: ChatBridgeErrorCode | (string & {})
 
+  /** @param message what failed and where; never a secret. @param options `cause`: the underlying failure. */
   constructor(code: ChatBridgeErrorCode | (string & {}), message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = new.target.name
@@ -57,6 +58,7 @@ export class HttpError extends ChatBridgeError {
   /** `Retry-After` in milliseconds, when the server sent one. */
   readonly retryAfterMs: number | undefined
 
+  /** Made by the client from a non-success answer; `code` is `E_CHAT_GONE` for 404 internalCode 12. */
   constructor(
     init: {
       status: number
@@ -87,6 +89,7 @@ export class HttpError extends ChatBridgeError {
 export class ChatGoneError extends HttpError {
   declare readonly code: 'E_CHAT_GONE'
 
+  /** Made by the client from a 404 answer with internalCode 12. */
   constructor(init: ConstructorParameters<typeof HttpError>[0]) {
     super(init, 'E_CHAT_GONE')
   }
@@ -100,10 +103,14 @@ export class ChatGoneError extends HttpError {
 export class NetworkError extends ChatBridgeError {
   declare readonly code: 'E_NETWORK' | 'E_TIMEOUT'
 
+  /** The request method (`POST` for PUT-over-POST calls). */
   readonly method: string
+  /** The URI that was requested, without credentials. */
   readonly uri: string
+  /** True when the server may have applied the request although no answer arrived. */
   readonly outcomeUnknown: boolean
 
+  /** Made by the client when a request fails below HTTP; `reason` ends the message. */
   constructor(
     init: { method: string; uri: string; outcomeUnknown: boolean; cause?: unknown; reason?: string },
     code: 'E_NETWORK' | 'E_TIMEOUT' = 'E_NETWORK',
@@ -119,8 +126,10 @@ export class NetworkError extends ChatBridgeError {
 export class TimeoutError extends NetworkError {
   declare readonly code: 'E_TIMEOUT'
 
+  /** The timeout that passed, in milliseconds. */
   readonly timeoutMs: number
 
+  /** Made by the client when `timeoutMs` passed before the whole response arrived. */
   constructor(init: { method: string; uri: string; timeoutMs: number; cause?: unknown }) {
     super({ ...init, outcomeUnknown: true, reason: `no complete response within ${init.timeoutMs} ms` }, 'E_TIMEOUT')
     this.timeoutMs = init.timeoutMs
@@ -131,9 +140,12 @@ export class TimeoutError extends NetworkError {
 export class AbortedError extends ChatBridgeError {
   declare readonly code: 'E_ABORTED'
 
+  /** The request method. */
   readonly method: string
+  /** The URI that was requested, without credentials. */
   readonly uri: string
 
+  /** Made by the client when the caller's `AbortSignal` fired; `cause` is the signal's reason. */
   constructor(init: { method: string; uri: string; cause?: unknown }) {
     super('E_ABORTED', `${init.method} ${init.uri} was aborted`, { cause: init.cause })
     this.method = init.method
@@ -147,10 +159,14 @@ export class DecodeError extends ChatBridgeError {
 
   /** Where in the document decoding failed, e.g. `chat.events.event.2.@id`; empty for syntax errors. */
   readonly path: string
+  /** The URI of the response, without credentials. */
   readonly uri: string
+  /** The response's HTTP status. */
   readonly status: number
+  /** The wire format the response was read as. */
   readonly format: 'json' | 'xml'
 
+  /** Made by the client when a response does not decode; `detail` says what was expected. */
   constructor(init: { path: string; uri: string; status: number; format: 'json' | 'xml'; detail: string; cause?: unknown }) {
     const where = init.path === '' ? '' : ` at ${init.path}`
     super('E_DECODE', `${init.format.toUpperCase()} response of ${init.uri} (status ${init.status}) did not decode${where}: ${init.detail}`, {
@@ -167,9 +183,12 @@ export class DecodeError extends ChatBridgeError {
 export class BodyTooLargeError extends ChatBridgeError {
   declare readonly code: 'E_BODY_TOO_LARGE'
 
+  /** The URI of the response, without credentials. */
   readonly uri: string
+  /** The limit that was exceeded (`maxBodyBytes`), in bytes. */
   readonly limitBytes: number
 
+  /** Made by the client as soon as a body grows past the limit. */
   constructor(init: { uri: string; limitBytes: number }) {
     super('E_BODY_TOO_LARGE', `response of ${init.uri} exceeds the ${init.limitBytes}-byte limit`)
     this.uri = init.uri
@@ -181,10 +200,12 @@ export class BodyTooLargeError extends ChatBridgeError {
 export class RelationMissingError extends ChatBridgeError {
   declare readonly code: 'E_RELATION_MISSING'
 
+  /** The relation that was looked for, e.g. `next`. */
   readonly rel: string
   /** The URI of the resource whose links were searched. */
   readonly resource: string
 
+  /** Made when a relation is required but absent. */
   constructor(init: { rel: string; resource: string }) {
     super('E_RELATION_MISSING', `relation "${init.rel}" is missing from ${init.resource}`)
     this.rel = init.rel
@@ -200,9 +221,12 @@ export class RelationMissingError extends ChatBridgeError {
 export class ForeignOriginError extends ChatBridgeError {
   declare readonly code: 'E_FOREIGN_ORIGIN'
 
+  /** The refused link target. */
   readonly href: string
+  /** The URI of the resource the link was found in. */
   readonly resource: string
 
+  /** Made when a link leads outside the account and its origin is not allowed. */
   constructor(init: { href: string; resource: string }) {
     super('E_FOREIGN_ORIGIN', `refusing to follow ${init.href} found in ${init.resource}: it is outside the account`)
     this.href = init.href
@@ -214,6 +238,7 @@ export class ForeignOriginError extends ChatBridgeError {
 export class InvalidArgumentError extends ChatBridgeError {
   declare readonly code: 'E_INVALID_ARGUMENT'
 
+  /** @param message what is wrong, with an example of a correct call. */
   constructor(message: string) {
     super('E_INVALID_ARGUMENT', message)
   }

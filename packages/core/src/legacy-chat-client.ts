@@ -27,6 +27,10 @@ export class LegacyChatClient {
   readonly format: ChatFormat
   readonly #transport: Transport
 
+  /**
+   * Checks the options, failing fast with an `InvalidArgumentError` that shows a correct call, and
+   * prepares the transport. Sends nothing.
+   */
   constructor(options: LegacyChatClientOptions) {
     this.accountRoot = parseRoot(options.accountRoot)
     if (typeof options.appKey !== 'string' || options.appKey === '') {
