@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { decodeRows, runDecodeBench } from './decode-bench.js'
 import { runScaleBench, scaleCpuRows, scaleMemoryRows } from './scale-bench.js'
 import { printTable } from './table.js'
@@ -21,10 +21,18 @@ async function main(): Promise<void> {
     cores: cpus().length,
     cpu: cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(totalmem() / 2 ** 30),
+    loadAtStart: loadavg()[0] ?? 0,
     quick,
     date: new Date().toISOString(),
   }
-  console.log(`chatbridge benchmarks — Node ${machine.node}, ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB${quick ? ', quick mode' : ''}`)
+  console.log(`chatbridge benchmarks — Node ${machine.node}, ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, load ${machine.loadAtStart.toFixed(1)}${quick ? ', quick mode' : ''}`)
+  const sections: Record<string, number> = {}
+  let mark = performance.now()
+  const lap = (section: string): void => {
+    const now = performance.now()
+    sections[section] = Math.round((now - mark) / 1000)
+    mark = now
+  }
 
   // Quick: no 100,000-event documents (through the engine they take ~10 s each, see the README).
   const both = ['json', 'xml'] as const
@@ -34,25 +42,29 @@ async function main(): Promise<void> {
   const decode = wanted('decode')
     ? await runDecodeBench(decodeCases, (events) => (events >= 100_000 ? 2 : 3), quick ? 50 : 150, (events) => !quick && events <= 1000, quick)
     : []
+  lap('decode')
   if (wanted('decode')) printTable('1. Decode and map: events per CPU-second, chatbridge vs just parsing the same bytes (median of runs)', decodeRows(decode))
 
   const scaleJob = { intervalMs: 1000, lineEveryMs: 5000, idleMs: 2000, windows: quick ? 2 : 3, windowMs: quick ? 2000 : 3000, connections: 32 }
   const scale = wanted('scale') ? await runScaleBench(quick ? [1000] : [100, 1000, 5000, 10_000], scaleJob) : []
+  lap('scale')
   if (wanted('scale')) {
     printTable('2a. Scale: N chats chatting, each polled at 1 Hz, server in another process — client CPU and polls (median of windows)', scaleCpuRows(scale))
     printTable('2b. Scale: heap and RSS per idle chat, delivery latency of agent lines (server append → emission)', scaleMemoryRows(scale, scaleJob.intervalMs))
   }
 
   const wire = wanted('wire') ? await runWireBench(quick ? 5 : 10) : []
+  lap('wire')
   if (wanted('wire')) printTable('3. Cost on the wire: requests per chat-minute and per delivered message (engine on a virtual clock)', wireRows(wire))
 
   const transport = wanted('transport') ? await runTransportBench(quick ? 2000 : 10_000, quick ? 3 : 5) : []
+  lap('transport')
   if (wanted('transport')) printTable('4. Transport: client CPU per poll of the chat resource, 32 in flight, server in another process', transportRows(transport))
 
   const seconds = (performance.now() - started) / 1000
-  console.log(`\ntook ${seconds.toFixed(0)} s`)
+  console.log(`\ntook ${seconds.toFixed(0)} s (${Object.entries(sections).map(([name, s]) => `${name} ${s} s`).join(', ')}); load at the end ${(loadavg()[0] ?? 0).toFixed(1)}`)
   if (only === undefined) {
-    const results = { machine: { ...machine, seconds }, scaleConfig: scaleJob, decode, scale, wire, transport }
+    const results = { machine: { ...machine, seconds, sections }, scaleConfig: scaleJob, decode, scale, wire, transport }
     writeFileSync(new URL('../results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`)
     console.log('written: bench/results.json')
   }

@@ -16,6 +16,8 @@ export interface ScaleResult {
   /** Share of polls that came at most interval + 50 ms after the previous poll of their chat. */
   readonly onTime: Summary
   readonly loopDelayP99Ms: Summary
+  /** The machine's 1-minute load average during the windows (both processes of the run included). */
+  readonly load: Summary
   readonly heapPerChatBytes: number
   readonly rssPerChatBytes: number
   readonly latencyP50Ms: number | undefined
@@ -68,6 +70,7 @@ export async function runScaleBench(
         achieved: summarise(w.map((x) => x.polls / x.due)),
         onTime: summarise(w.map((x) => x.onTime / Math.max(1, x.polls))),
         loopDelayP99Ms: summarise(w.map((x) => x.loopDelayP99Ms)),
+        load: summarise(w.map((x) => x.load)),
         heapPerChatBytes: run.heapPerChatBytes,
         rssPerChatBytes: run.rssPerChatBytes,
         latencyP50Ms: percentile(run.latenciesMs, 0.5),
@@ -101,6 +104,7 @@ export function scaleCpuRows(results: readonly ScaleResult[]): Array<Record<stri
       'on time (≥99%)': percent(r.onTime.median),
       'loop p99 ms': fmt(r.loopDelayP99Ms.median, 0),
       'server CPU': fmt(r.serverCores.median, 2),
+      load: fmt(r.load.median, 1),
       noise: `±${((Math.max(r.cpuMicrosPerPoll.spread, r.achieved.spread) * 100) / 2).toFixed(1)}%`,
     }
   })

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, request } from 'undici'
@@ -35,6 +36,8 @@ export interface ScaleWindow {
   readonly linesSaid: number
   readonly linesDelivered: number
   readonly loopDelayP99Ms: number
+  /** The machine's 1-minute load average at the window's end (2 cores: above ~2 means others queue for CPU). */
+  readonly load: number
 }
 
 /** What the child reports. */
@@ -240,6 +243,7 @@ async function run(job: ScaleJob): Promise<ScaleRun> {
         linesSaid: Number(end['lines']),
         linesDelivered: sink.delivered,
         loopDelayP99Ms: delay.percentile(99) / 1e6,
+        load: loadavg()[0] ?? 0,
       })
     }
     sink.measuring = false
