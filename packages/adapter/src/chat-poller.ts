@@ -110,7 +110,8 @@ export function pollChat(supplier: PollSupplier, initial: PollCursor, config: Ch
     const onPage = (snapshot: LegacySnapshot): Step => {
       const events = freshEvents(snapshot.events.events, cursor.from)
       const last = events.at(-1)
-      const next: PollCursor = { from: last === undefined ? cursor.from : last.id + 1, next: snapshot.links.get('next') }
+      const nextFrom = last === undefined ? cursor.from : last.id + 1
+      const next: PollCursor = { from: nextFrom, next: trustedNext(snapshot.links.get('next'), snapshot.links.get('self'), nextFrom) }
       const lastState = [...events].reverse().find((e) => e.type === 'state')
       pacing = {
         chatState: snapshot.info?.state ?? (lastState?.type === 'state' ? lastState.state : pacing.chatState),
@@ -163,6 +164,18 @@ export function pollChat(supplier: PollSupplier, initial: PollCursor, config: Ch
       concatMap((step) => from(step.outputs)),
     )
   })
+}
+
+/**
+ * The `next` link when following it cannot lose or mix up events: it reads this chat (the path of
+ * the page's `self`, when there is one) from exactly the cursor. A link that skips ahead
+ * (`?from=` past the cursor) would lose the events in between, and one to another chat of the
+ * account would deliver that chat's events as this one's; then the cursor's `from` is read instead.
+ */
+function trustedNext(next: URL | undefined, self: URL | undefined, from: number): URL | undefined {
+  if (next === undefined || next.searchParams.get('from') !== String(from)) return undefined
+  if (self !== undefined && (self.origin !== next.origin || self.pathname !== next.pathname)) return undefined
+  return next
 }
 
 /** Events at or after `from`, ascending, each id once: pages may overlap or repeat. */
