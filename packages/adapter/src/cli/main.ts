@@ -48,7 +48,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
     const command = Object.hasOwn(commands, name) ? commands[name] : undefined
     if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}; the commands are ${Object.keys(commands).join(', ')}`)
-    return await command.run(rest, io)
+    // `pnpm demo -- --json` passes the `--` on; no argument of ours needs it.
+    return await command.run(rest.filter((arg) => arg !== '--'), io)
   } catch (error) {
     const secrets = [io.env['CHATBRIDGE_APP_KEY'], valueOf(argv, '--app-key')].filter((s): s is string => s !== undefined && s.length >= 4)
     const scrub = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text)

@@ -1,0 +1,53 @@
+// The code examples of the root README and docs/migration.md, type-checked with the tests
+// (`pnpm typecheck`). Keep them in step: each function is one example, verbatim.
+import { LegacyChatClient } from '@chatbridge/core'
+import { AdapterError, Connection, createMessagingSocket } from '@chatbridge/adapter'
+import type { ExConversationChange, MessagingEventChange, ServerFrame } from '@chatbridge/adapter'
+
+declare const process: { env: Record<string, string | undefined> }
+
+export async function reactiveExample(): Promise<void> {
+  const client = new LegacyChatClient({ accountRoot: process.env['CHATBRIDGE_ACCOUNT_ROOT']!, appKey: process.env['CHATBRIDGE_APP_KEY']! })
+  const connection = new Connection(client, {}, { ownsClient: true }) // one shared poll loop per chat
+
+  const { conversationId } = await connection.requestConversation({ skillId: 'Sales' })
+  connection.state$.subscribe((state) => console.log('poller', state.status)) // connecting | live | backing-off | closed
+  connection.conversations$().subscribe(({ result }) => console.log('conversation', result.conversationDetails.state))
+
+  connection.messagingEvents$(conversationId, { fromSeq: 0 }).subscribe({
+    next: (change: MessagingEventChange) => {
+      if (change.event.type === 'ContentEvent') console.log(`${change.originatorMetadata.role}: ${change.event.message}`)
+      if (change.event.type === 'ChatStateEvent') console.log(`${change.originatorMetadata.role} is ${change.event.chatState}`)
+    },
+    error: (error: unknown) => console.error(error instanceof AdapterError ? error.code : error), // e.g. E_POLL_FAILED
+    complete: () => void connection.close(), // the chat ended
+  })
+
+  // Queued while the chat waits for an agent; resolves with the line's sequence once it is sent.
+  const { sequence } = await connection.publishEvent(conversationId, { type: 'ContentEvent', contentType: 'text/plain', message: 'Hello!' })
+  console.log('sent as', sequence)
+}
+
+export function socketExample(): void {
+  // Was: new WebSocket(`wss://${domain}/ws_api/account/${accountId}/messaging/consumer?v=3`)
+  const socket = createMessagingSocket({ accountRoot: process.env['CHATBRIDGE_ACCOUNT_ROOT']!, appKey: process.env['CHATBRIDGE_APP_KEY']! })
+  let id = 0
+  const send = (type: string, body: object = {}): void => socket.send(JSON.stringify({ kind: 'req', id: String(++id), type, body }))
+
+  socket.onopen = () => {
+    send('cqm.SubscribeExConversations', { convState: ['OPEN'] })
+    send('cm.ConsumerRequestConversation', { skillId: 'Sales' })
+  }
+  socket.onmessage = ({ data }) => {
+    const frame = JSON.parse(data) as ServerFrame
+    if (frame.kind === 'resp' && frame.type === 'cm.RequestConversationResponse') {
+      const { conversationId } = frame.body as { conversationId: string }
+      send('ms.SubscribeMessagingEvents', { dialogId: conversationId, fromSeq: 0 })
+      send('ms.PublishEvent', { dialogId: conversationId, event: { type: 'ContentEvent', contentType: 'text/plain', message: 'Hello!' } })
+    } else if (frame.kind === 'notification' && frame.type === 'ms.MessagingEventNotification') {
+      for (const change of frame.body.changes) if (change.event.type === 'ContentEvent') console.log(change.originatorMetadata.role, change.event.message)
+    } else if (frame.kind === 'notification' && frame.type === 'cqm.ExConversationChangeNotification') {
+      if (frame.body.changes.some((change: ExConversationChange) => change.result.conversationDetails.state === 'CLOSE')) socket.close()
+    }
+  }
+}
