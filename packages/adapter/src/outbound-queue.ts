@@ -36,7 +36,7 @@ type Item =
  * - Lines wait while the chat is `waiting` (the legacy API refuses them before an agent joins; see
  *   legacy-chat-api.md §8) and go out, in order, once it is `chatting`. Lines still waiting when
  *   the chat ends, or when an end is queued behind them, are rejected with `E_NOT_SENT`.
- * - A POST whose outcome is unknown (timeout, reset after sending, an unreadable answer, a 5xx) is
+ * - A POST whose outcome is unknown (timeout, reset after sending, an unreadable or oversized answer, a 5xx) is
  *   never blindly repeated: the event log is read from before the send, and an unclaimed visitor
  *   line with the same text settles it. Only when it is not there, now and again after
  *   `reconcileWindowMs`, is the line sent again.
@@ -161,8 +161,12 @@ export class OutboundQueue {
           await this.#untilChatting()
           continue
         }
-        const maybeApplied = facts.outcomeUnknown || facts.code === 'E_DECODE' || (facts.status ?? 0) >= 500
-        if (maybeApplied) {
+        // Only a refusal (4xx) or a request that never left proves the line was not applied; any
+        // other failure after sending (timeout, reset, 5xx, an answer too large, cut or unreadable)
+        // may hide an applied line.
+        const status = facts.status ?? 0
+        const notApplied = (status >= 400 && status < 500) || (facts.code === 'E_NETWORK' && !facts.outcomeUnknown)
+        if (!notApplied) {
           const found = await this.#reconcile(text, mark)
           if (found !== undefined) return found
           // A slow server may still apply the timed-out POST: look again before sending again.

@@ -37,6 +37,10 @@ interface Schedule {
   readonly beforeAccept: readonly Step[]
   readonly steps: readonly Step[]
   readonly ending: 'agent' | 'visitor'
+  /** End without waiting for the lines in flight: each must then land once, or be rejected (E_NOT_SENT: not in the log). */
+  readonly endRacesLines: boolean
+  /** A second subscriber, joining before step `at` from `fromSeq`: it gets exactly the log from there. */
+  readonly late: { readonly at: number; readonly fromSeq: number } | undefined
   readonly faults: readonly Omit<FaultRule, 'when'>[]
 }
 
@@ -57,7 +61,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 // Every kind the issue lists. `latency` above the client's timeout is a timeout whose request the
 // server still applies afterwards; `status` answers are never applied.
-const fault = (method: 'GET' | 'POST'): fc.Arbitrary<Fault> =>
+const fault = (method: 'GET' | 'POST' | 'PUT'): fc.Arbitrary<Fault> =>
   fc.oneof(
     fc.record({ kind: fc.constant('status' as const), status: fc.constantFrom(500, 502, 503) }),
     fc.record({
@@ -72,10 +76,18 @@ const fault = (method: 'GET' | 'POST'): fc.Arbitrary<Fault> =>
     fc.constant({ kind: 'reset-after' as const }),
     fc.constant({ kind: 'truncate' as const }),
     fc.constant({ kind: 'malformed' as const }),
+    fc.constant({ kind: 'content-type' as const, value: 'text/html' }),
+    fc.constant({ kind: 'oversize' as const, bytes: 1_100_000 }),
   )
 
 const rule: fc.Arbitrary<Omit<FaultRule, 'when'>> = fc
-  .constantFrom<{ route: 'chat' | 'events'; method: 'GET' | 'POST' }>({ route: 'chat', method: 'GET' }, { route: 'events', method: 'POST' })
+  .constantFrom<{ route: 'chat' | 'events' | 'visitor-typing'; method: 'GET' | 'POST' | 'PUT' }>(
+    { route: 'chat', method: 'GET' },
+    { route: 'chat', method: 'GET' },
+    { route: 'events', method: 'POST' },
+    { route: 'events', method: 'POST' },
+    { route: 'visitor-typing', method: 'PUT' },
+  )
   .chain(({ route, method }) =>
     fc.record({
       route: fc.constant(route),
@@ -94,11 +106,13 @@ const schedule: fc.Arbitrary<Schedule> = fc.record({
   ),
   steps: fc.array(step, { maxLength: soak ? 14 : 9 }),
   ending: fc.constantFrom('agent' as const, 'visitor' as const),
+  endRacesLines: fc.boolean(),
+  late: fc.option(fc.record({ at: fc.integer({ min: 0, max: 9 }), fromSeq: fc.integer({ min: 0, max: 12 }) }), { nil: undefined }),
   faults: fc.array(rule, { minLength: 1, maxLength: 5 }),
 })
 
 /** Totals over every schedule of this file, for the report. */
-const totals = { schedules: 0, faultsInjected: 0, messagesChecked: 0, visitorLines: 0, lost: 0, duplicated: 0 }
+const totals = { schedules: 0, faultsInjected: 0, messagesChecked: 0, visitorLines: 0, rejectedAtEnd: 0, lost: 0, duplicated: 0 }
 
 let server: LegacyChatServer
 beforeAll(async () => {
@@ -125,7 +139,6 @@ async function requestWithRetry(connection: Connection): Promise<{ readonly conv
 async function runSchedule(s: Schedule): Promise<void> {
   const client = new LegacyChatClient({ accountRoot: server.accountRoot, appKey: server.appKey, format: s.format, requestTimeoutMs })
   const connection = new Connection(client, reliabilityConfig, { ownsClient: true })
-  const unhandled: unknown[] = []
   let removeFaults = (): void => undefined
   try {
     const { conversationId } = await requestWithRetry(connection)
@@ -174,33 +187,58 @@ async function runSchedule(s: Schedule): Promise<void> {
       }
     }
 
+    let late: Recorder<MessagingEventChange> | undefined
+    const joinLate = (): void => {
+      if (s.late !== undefined && late === undefined) late = new Recorder(connection.messagingEvents$(conversationId, { fromSeq: s.late.fromSeq }))
+    }
     for (const st of s.beforeAccept) await run(st)
     chat.accept({ name: 'Natalie', id: 7 })
-    for (const st of s.steps) await run(st)
-    // Every line must be in before the chat ends (lines still queued at the end are E_NOT_SENT by design).
-    const sent = await within(Promise.allSettled(published.map((p) => p.sent)), 10_000, 'visitor lines settling')
+    for (const [i, st] of s.steps.entries()) {
+      if (i === s.late?.at) joinLate()
+      await run(st)
+    }
+    joinLate()
+    const settled = Promise.allSettled(published.map((p) => p.sent))
+    // Unless the end races them, every line is in before the chat ends.
+    if (!s.endRacesLines) await within(settled, 10_000, 'visitor lines settling')
     if (s.ending === 'agent') chat.end()
     else await within(connection.closeConversation(conversationId), 10_000, 'closing the conversation')
+    const sent = await within(settled, 10_000, 'visitor lines settling')
     await within(events.done(), 10_000, 'the stream completing after the end')
+    if (late !== undefined) await within(late.done(), 10_000, 'the late stream completing')
     await Promise.all(typing)
 
     const log = loggedMessages(chat)
     const { problems, lost, duplicated } = compareWithLog(sequenced(events.values), log)
-    // Visitor lines: each publish resolved, at a distinct sequence that is its text, and nothing else in the log.
+    if (late !== undefined && s.late !== undefined) {
+      const from = s.late.fromSeq
+      const lateCheck = compareWithLog(sequenced(late.values), log.filter((e) => Number(e['@id']) >= from))
+      problems.push(...lateCheck.problems.map((p) => `late subscriber from ${from}: ${p}`))
+    }
+    // Visitor lines: each resolved publish is in the log once, at its own sequence, with its text.
+    // Only when the end raced them may a line be rejected: E_NOT_SENT means it is not in the log;
+    // another rejection (unknown outcome) allows at most one copy.
     const visitorLines = chat.visitorLines()
-    const sequences = new Set<number>()
+    const unclaimed = new Map(visitorLines.map((e) => [Number(e['@id']), String(e['text'])]))
+    const mayHaveLanded: string[] = []
     sent.forEach((outcome, i) => {
       const line = published[i]
       if (line === undefined) return
-      if (outcome.status === 'rejected') return problems.push(`line ${i} (${line.text}) rejected: ${String(outcome.reason)}`)
+      if (outcome.status === 'rejected') {
+        const code = (outcome.reason as { code?: string }).code
+        if (!s.endRacesLines) problems.push(`line ${i} (${line.text}) rejected: ${String(outcome.reason)}`)
+        else if (code !== 'E_NOT_SENT') mayHaveLanded.push(line.text)
+        return
+      }
       const sequence = outcome.value.sequence
-      if (sequences.has(sequence)) problems.push(`line ${i} resolved with sequence ${sequence} twice`)
-      sequences.add(sequence)
-      const event = visitorLines.find((e) => Number(e['@id']) === sequence)
-      if (event?.['text'] !== line.text) problems.push(`line ${i} (${line.text}) resolved with ${sequence}, which is ${JSON.stringify(event?.['text'])}`)
+      const text = unclaimed.get(sequence)
+      if (text !== line.text) problems.push(`line ${i} (${line.text}) resolved with ${sequence}, which is ${JSON.stringify(text)} (or claimed twice)`)
+      unclaimed.delete(sequence)
     })
-    if (visitorLines.length !== published.length) {
-      problems.push(`${published.length} lines published, ${visitorLines.length} in the log: ${visitorLines.map((l) => String(l['text'])).join(' | ')}`)
+    for (const text of unclaimed.values()) {
+      const at = mayHaveLanded.indexOf(text)
+      if (at < 0) problems.push(`visitor line ${JSON.stringify(text)} in the log was not published, or is a second copy`)
+      else mayHaveLanded.splice(at, 1)
     }
     if (chat.endReason !== s.ending) problems.push(`chat ended by ${String(chat.endReason)}, want ${s.ending}`)
     totals.schedules += 1
@@ -209,7 +247,7 @@ async function runSchedule(s: Schedule): Promise<void> {
     totals.visitorLines += published.length
     totals.lost += lost
     totals.duplicated += duplicated + Math.max(0, visitorLines.length - published.length)
-    if (unhandled.length > 0) problems.push(`unhandled: ${unhandled.map(String).join('; ')}`)
+    totals.rejectedAtEnd += sent.filter((o) => o.status === 'rejected').length
     if (problems.length > 0) throw new Error(`conversation ${conversationId}:\n  ${problems.join('\n  ')}`)
   } finally {
     removeFaults()
