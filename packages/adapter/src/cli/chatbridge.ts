@@ -12,6 +12,14 @@ const interrupted = new Promise<void>((resolve) => {
   process.once('SIGTERM', stop)
 })
 
+// A reader that stops early (`chatbridge tail … | head`) is not a failure of ours: exit quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0)
+    throw error
+  })
+}
+
 const code = await run(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),

@@ -1,7 +1,7 @@
 import { LegacyChatClient } from '@chatbridge/core'
 import { MessagingSocket } from '../index.js'
 import type { ConnectionConfig } from '../index.js'
-import { CliFailure, type LegacyTarget } from './arguments.js'
+import { type LegacyTarget, UsageError } from './arguments.js'
 import { LegacyTap } from './legacy-tap.js'
 import { MessagingSession } from './messaging-session.js'
 import { Transcript, colourFor } from './transcript.js'
@@ -37,7 +37,8 @@ export function connect(target: LegacyTarget, io: CliIo, json: boolean, config: 
   try {
     client = new LegacyChatClient({ accountRoot: target.accountRoot, appKey: target.appKey, format: target.format })
   } catch (error) {
-    throw new CliFailure(error instanceof Error ? error.message : String(error))
+    // Core checks the options (an absolute account root, …): a usage mistake, shown as one.
+    throw new UsageError(error instanceof Error ? error.message : String(error))
   }
   // The tap reports writes to the transcript, which reads the tap: tie the knot through a holder.
   const holder: { transcript?: Transcript } = {}

@@ -33,6 +33,7 @@ describe.concurrent('--help and bad flags', () => {
     [['tail', 'abc', '--from', 'soon', '--app-key', 'k', '--account-root', 'http://127.0.0.1:9/api/account/1'], 'chatbridge: tail: --from must be a non-negative integer, got "soon" (see chatbridge tail --help)'],
     [['chat', '--format', 'yaml', '--app-key', 'k', '--account-root', 'http://127.0.0.1:9/api/account/1'], 'chatbridge: chat: --format must be json or xml, got "yaml" (see chatbridge chat --help)'],
     [['serve', '--port', '70000'], 'chatbridge: serve: --port must be 0-65535, got 70000 (see chatbridge serve --help)'],
+    [['tail', 'abc', '--app-key', 'k', '--account-root', 'http://exa mple/api'], 'chatbridge: accountRoot must be an absolute URI such as https://{domain}/api/account/{accountId}, got "http://exa mple/api" (see chatbridge tail --help)'],
     [['tail', 'abc'], 'chatbridge: tail: give the account root with --account-root https://{domain}/api/account/{accountId} or CHATBRIDGE_ACCOUNT_ROOT (see chatbridge tail --help)'],
     [['frobnicate'], 'chatbridge: unknown command "frobnicate"; the commands are demo, tail, chat, serve (see chatbridge --help)'],
   ])('chatbridge %j fails with one line and exit code 2', async (args, message) => {
@@ -98,6 +99,15 @@ describe.concurrent('against the testing server', () => {
     expect(tail.stdout()).not.toContain('before the tail started')
     expect(tail.stdout()).toMatch(/● conversation CLOSE closeReason AGENT/)
     expect(tail.stdout() + tail.stderr()).not.toContain(server.appKey)
+  })
+
+  test('tail stops on Ctrl-C with exit code 130, leaving the chat open', async () => {
+    const { session, chat } = await newChat()
+    const tail = startCli(['tail', session.uri.href, '--app-key', server.appKey])
+    await tail.line(/● conversation OPEN participants CONSUMER/)
+    tail.child.kill('SIGINT')
+    expect(await tail.exit()).toBe(130)
+    expect(chat.state).toBe('waiting')
   })
 
   test('tail with a wrong app key fails with one line and exit code 1, never echoing the key', async () => {

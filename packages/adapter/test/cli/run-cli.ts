@@ -35,7 +35,8 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
     for (const waiter of waiters) waiter()
   })
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  // 'close', not 'exit': it comes after standard output and error were read to their end.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
   const bounded = <T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
