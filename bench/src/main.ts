@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { decodeRows, runDecodeBench } from './decode-bench.js'
 import { runScaleBench, scaleCpuRows, scaleMemoryRows } from './scale-bench.js'
@@ -9,7 +9,8 @@ import { runWireBench, wireRows } from './wire-bench.js'
 /**
  * `pnpm bench [--quick]`: every figure beside its baseline measured in the same run, as tables,
  * and as `bench/results.json`. `--only=decode,scale,wire,transport` runs some sections (for
- * profiling); the results file is written only by a run of every section.
+ * profiling); the results file is written by a run of every section, or updated section by
+ * section with `--only=… --merge`.
  */
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick')
@@ -63,10 +64,24 @@ async function main(): Promise<void> {
 
   const seconds = (performance.now() - started) / 1000
   console.log(`\ntook ${seconds.toFixed(0)} s (${Object.entries(sections).map(([name, s]) => `${name} ${s} s`).join(', ')}); load at the end ${(loadavg()[0] ?? 0).toFixed(1)}`)
+  const file = new URL('../results.json', import.meta.url)
   if (only === undefined) {
     const results = { machine: { ...machine, seconds, sections }, scaleConfig: scaleJob, decode, scale, wire, transport }
-    writeFileSync(new URL('../results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`)
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)
     console.log('written: bench/results.json')
+  } else if (process.argv.includes('--merge')) {
+    // A section run again (e.g. when others loaded the machine during the full run) replaces its
+    // figures in the results file; `rerun` says when and on what load. Baselines stay in the same run.
+    const previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+    const ran: Record<string, unknown> = { decode, scale, wire, transport }
+    const rerun = { ...(previous['rerun'] as Record<string, unknown> | undefined) }
+    for (const section of only) {
+      if (!(section in ran)) continue
+      previous[section] = ran[section]
+      rerun[section] = { ...machine, seconds: sections[section] }
+    }
+    writeFileSync(file, `${JSON.stringify({ ...previous, rerun }, null, 2)}\n`)
+    console.log(`merged into bench/results.json: ${only.join(', ')}`)
   }
 }
 
