@@ -20,6 +20,17 @@ for (const stream of [process.stdout, process.stderr]) {
   })
 }
 
+// A bug of ours must not print a stack either (CHATBRIDGE_DEBUG=1 shows it), nor the app key.
+const lastResort = (error: unknown): void => {
+  const secret = process.env['CHATBRIDGE_APP_KEY']
+  const text = error instanceof Error ? (process.env['CHATBRIDGE_DEBUG'] === '1' ? (error.stack ?? error.message) : error.message) : String(error)
+  const shown = secret === undefined || secret.length < 4 ? text : text.split(secret).join('[REDACTED]')
+  process.stderr.write(`chatbridge: unexpected error: ${process.env['CHATBRIDGE_DEBUG'] === '1' ? shown : shown.replace(/\s*\n\s*/g, ' ')}\n`)
+  process.exit(1)
+}
+process.on('uncaughtException', lastResort)
+process.on('unhandledRejection', lastResort)
+
 const code = await run(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),

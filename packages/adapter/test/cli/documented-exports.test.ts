@@ -1,3 +1,4 @@
+import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { expect, test } from 'vitest'
@@ -23,22 +24,22 @@ function isPublicMember(member: ts.ClassElement): boolean {
 }
 
 /** Every export of each package's `src/index.ts` (and every public member of an exported class) without a doc comment. */
-function undocumented(): string[] {
-  const program = ts.createProgram(
-    packages.map(entry),
-    {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      customConditions: ['@chatbridge/source'],
-      strict: true,
-      skipLibCheck: true,
-      noEmit: true,
-      types: ['node'],
-    },
-  )
+function undocumented(): { readonly examined: number; readonly missing: string[] } {
+  // Only the packages' own sources, without lib or dependency types: enough to follow re-exports
+  // and read comments, and several times faster than a full program.
+  const sources = packages.flatMap((name) => ts.sys.readDirectory(dirname(entry(name)), ['.ts'], undefined, ['**/*.ts']))
+  const program = ts.createProgram(sources, {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    noLib: true,
+    noResolve: true,
+    types: [],
+    noEmit: true,
+  })
   const checker = program.getTypeChecker()
   const missing: string[] = []
+  let examined = 0
   for (const name of packages) {
     const source = program.getSourceFile(entry(name))
     const moduleSymbol = source === undefined ? undefined : checker.getSymbolAtLocation(source)
@@ -47,6 +48,7 @@ function undocumented(): string[] {
       const symbol = (exported.flags & ts.SymbolFlags.Alias) !== 0 ? checker.getAliasedSymbol(exported) : exported
       const declarations = symbol.declarations ?? []
       const where = `@chatbridge/${name}: ${exported.name}`
+      examined++
       if (!declarations.some(hasDoc)) missing.push(where)
       for (const declaration of declarations) {
         if (!ts.isClassDeclaration(declaration)) continue
@@ -58,7 +60,7 @@ function undocumented(): string[] {
       }
     }
   }
-  return [...new Set(missing)].sort()
+  return { examined, missing: [...new Set(missing)].sort() }
 }
 
 /**
@@ -78,7 +80,8 @@ const knownGaps = [
 ]
 
 test('every export of core, adapter and testing (and every public class member) has a doc comment', () => {
-  const gaps = undocumented()
+  const { examined, missing: gaps } = undocumented()
+  expect(examined, 'exports examined').toBeGreaterThan(100)
   expect(gaps.filter((gap) => !knownGaps.includes(gap)), 'exports without a doc comment').toEqual([])
   expect(knownGaps.filter((gap) => !gaps.includes(gap)), 'documented now: remove from knownGaps').toEqual([])
 }, 30_000)
