@@ -22,9 +22,11 @@ for (const stream of [process.stdout, process.stderr]) {
 
 // A bug of ours must not print a stack either (CHATBRIDGE_DEBUG=1 shows it), nor the app key.
 const lastResort = (error: unknown): void => {
-  const secret = process.env['CHATBRIDGE_APP_KEY']
+  const flag = process.argv.findIndex((arg) => arg === '--app-key' || arg.startsWith('--app-key='))
+  const given = flag < 0 ? undefined : (process.argv[flag]?.split('=')[1] ?? process.argv[flag + 1])
+  const secrets = [process.env['CHATBRIDGE_APP_KEY'], given].filter((secret): secret is string => secret !== undefined && secret.length >= 4)
   const text = error instanceof Error ? (process.env['CHATBRIDGE_DEBUG'] === '1' ? (error.stack ?? error.message) : error.message) : String(error)
-  const shown = secret === undefined || secret.length < 4 ? text : text.split(secret).join('[REDACTED]')
+  const shown = secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text)
   process.stderr.write(`chatbridge: unexpected error: ${process.env['CHATBRIDGE_DEBUG'] === '1' ? shown : shown.replace(/\s*\n\s*/g, ' ')}\n`)
   process.exit(1)
 }
