@@ -23,7 +23,8 @@ for (const stream of [process.stdout, process.stderr]) {
 // A bug of ours must not print a stack either (CHATBRIDGE_DEBUG=1 shows it), nor the app key.
 const lastResort = (error: unknown): void => {
   const flag = process.argv.findIndex((arg) => arg === '--app-key' || arg.startsWith('--app-key='))
-  const given = flag < 0 ? undefined : (process.argv[flag]?.split('=')[1] ?? process.argv[flag + 1])
+  const arg = flag < 0 ? undefined : process.argv[flag]
+  const given = arg === undefined ? undefined : arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : process.argv[flag + 1]
   const secrets = [process.env['CHATBRIDGE_APP_KEY'], given].filter((secret): secret is string => secret !== undefined && secret.length >= 4)
   const text = error instanceof Error ? (process.env['CHATBRIDGE_DEBUG'] === '1' ? (error.stack ?? error.message) : error.message) : String(error)
   const shown = secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text)
