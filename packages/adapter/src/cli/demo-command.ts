@@ -65,6 +65,11 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
           playVisitor(session, conversationId)
         }
         await session.watch(conversationId)
+        transcript.note(
+          interactive
+            ? 'the conversation closed'
+            : 'the conversation closed. Left: what Messaging code receives; right: the legacy calls behind it. Try --json or --interactive.',
+        )
         return EXIT_OK
       },
       EXIT_INTERRUPTED,
