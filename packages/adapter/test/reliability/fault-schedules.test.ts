@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Connection } from '../../src/connection.js'
 import type { MessagingEventChange } from '../../src/messaging-types.js'
 import { Recorder } from '../support/recorder.js'
-import { compareWithLog, installFaults, loggedMessages, reliabilityConfig, requestTimeoutMs, sequenced, soak, within } from './support.js'
+import { compareWithLog, installFaults, requestWithRetry, loggedMessages, reliabilityConfig, requestTimeoutMs, sequenced, soak, within } from './support.js'
 
 /*
  * Property: for any schedule of agent actions, visitor lines and server faults, the Messaging
@@ -125,17 +125,6 @@ afterAll(async () => {
 
 const message = (m: string) => ({ type: 'ContentEvent', contentType: 'text/plain', message: m }) as const
 
-/** Setup, not under test (no faults yet): a slow start on a busy machine is tried again. */
-async function requestWithRetry(connection: Connection): Promise<{ readonly conversationId: string }> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await within(connection.requestConversation({ skillId: 'Sales' }), 5000, 'request a conversation')
-    } catch (error) {
-      if (attempt >= 3) throw error
-    }
-  }
-}
-
 async function runSchedule(s: Schedule): Promise<void> {
   const client = new LegacyChatClient({ accountRoot: server.accountRoot, appKey: server.appKey, format: s.format, requestTimeoutMs })
   const connection = new Connection(client, reliabilityConfig, { ownsClient: true })
@@ -156,7 +145,7 @@ async function runSchedule(s: Schedule): Promise<void> {
       const id = Number(last['@id'])
       await within(
         events.next((c) => 'sequence' in c && c.sequence >= id),
-        5000,
+        20_000,
         `subscriber reaching event ${id}`,
       )
     }
@@ -200,12 +189,12 @@ async function runSchedule(s: Schedule): Promise<void> {
     joinLate()
     const settled = Promise.allSettled(published.map((p) => p.sent))
     // Unless the end races them, every line is in before the chat ends.
-    if (!s.endRacesLines) await within(settled, 10_000, 'visitor lines settling')
+    if (!s.endRacesLines) await within(settled, 30_000, 'visitor lines settling')
     if (s.ending === 'agent') chat.end()
-    else await within(connection.closeConversation(conversationId), 10_000, 'closing the conversation')
-    const sent = await within(settled, 10_000, 'visitor lines settling')
-    await within(events.done(), 10_000, 'the stream completing after the end')
-    if (late !== undefined) await within(late.done(), 10_000, 'the late stream completing')
+    else await within(connection.closeConversation(conversationId), 30_000, 'closing the conversation')
+    const sent = await within(settled, 30_000, 'visitor lines settling')
+    await within(events.done(), 30_000, 'the stream completing after the end')
+    if (late !== undefined) await within(late.done(), 30_000, 'the late stream completing')
     await Promise.all(typing)
 
     const log = loggedMessages(chat)

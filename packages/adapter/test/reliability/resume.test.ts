@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Connection } from '../../src/connection.js'
 import type { MessagingEventChange } from '../../src/messaging-types.js'
 import { Recorder } from '../support/recorder.js'
-import { compareWithLog, installFaults, loggedMessages, reliabilityConfig, requestTimeoutMs, sequenced, soak, within } from './support.js'
+import { compareWithLog, installFaults, requestWithRetry, loggedMessages, reliabilityConfig, requestTimeoutMs, sequenced, soak, within } from './support.js'
 
 /*
  * Property: a process that dies mid-conversation (its sockets destroyed, no close, a line maybe
@@ -73,7 +73,7 @@ async function runScenario(s: Scenario): Promise<void> {
     { ownsClient: true },
   )
   try {
-    const { conversationId } = await within(first.requestConversation({ skillId: 'Sales' }), 5000, 'request a conversation')
+    const { conversationId } = await requestWithRetry(first)
     const chat = server.chat(conversationId)
     if (chat === undefined) throw new Error(`no chat ${conversationId}`)
     chat.accept({ name: 'Natalie', id: 7 })
@@ -103,7 +103,7 @@ async function runScenario(s: Scenario): Promise<void> {
     }
     const caughtUp = async (recorder: Recorder<MessagingEventChange>, deliveredBefore = -1): Promise<void> => {
       const last = loggedMessages(chat).at(-1)
-      if (last !== undefined && Number(last['@id']) > deliveredBefore) await within(recorder.next((c) => 'sequence' in c && c.sequence >= Number(last['@id'])), 5000, 'catching up')
+      if (last !== undefined && Number(last['@id']) > deliveredBefore) await within(recorder.next((c) => 'sequence' in c && c.sequence >= Number(last['@id'])), 20_000, 'catching up')
     }
 
     for (const st of s.before) {
@@ -125,9 +125,9 @@ async function runScenario(s: Scenario): Promise<void> {
       else if (st.kind === 'visitor') publish(second, st.text)
       else await caughtUp(after, lastSeq)
     }
-    await within(Promise.all(lines.filter((line) => !line.onFirst).map((line) => line.done)), 15_000, 'lines settling')
+    await within(Promise.all(lines.filter((line) => !line.onFirst).map((line) => line.done)), 30_000, 'lines settling')
     chat.end()
-    await within(after.done(), 10_000, 'the resumed stream completing')
+    await within(after.done(), 30_000, 'the resumed stream completing')
 
     const log = loggedMessages(chat)
     const { problems, lost, duplicated } = compareWithLog([...delivered, ...sequenced(after.values)], log)

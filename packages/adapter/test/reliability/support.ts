@@ -1,4 +1,5 @@
 import type { FaultHandle, FaultRule, LegacyChat, LegacyChatServer, WireEvent } from '@chatbridge/testing'
+import type { Connection } from '../../src/connection.js'
 import type { ConnectionConfig } from '../../src/connection-config.js'
 import { htmlToPlainText } from '../../src/html-to-plain-text.js'
 import type { MessagingEventChange, SequencedEventChange } from '../../src/messaging-types.js'
@@ -93,4 +94,15 @@ function expectedContent(event: WireEvent): { readonly message: string; readonly
 /** Installs fault rules for one chat only. */
 export function installFaults(server: LegacyChatServer, chatId: string, rules: readonly Omit<FaultRule, 'when'>[]): FaultHandle[] {
   return rules.map((rule) => server.faults.add({ ...rule, when: (request) => request.chatId === chatId }))
+}
+
+/** Setup, not under test (no faults yet): a chat request that timed out on a busy machine is tried again. */
+export async function requestWithRetry(connection: Connection): Promise<{ readonly conversationId: string }> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await within(connection.requestConversation({ skillId: 'Sales' }), 5000, 'request a conversation')
+    } catch (error) {
+      if (attempt >= 10) throw error
+    }
+  }
 }
