@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import type { Socket } from 'node:net'
 import { LegacyChatClient, type LegacyChatClientOptions } from '@chatbridge/core'
-import { startLegacyChatServer } from '@chatbridge/testing'
+import { startLegacyChatServer, toXml } from '@chatbridge/testing'
 import { afterEach, describe, expect, test } from 'vitest'
 import { Connection, type ConnectionState } from '../../src/connection.js'
 import type { MessagingEventChange } from '../../src/messaging-types.js'
@@ -33,7 +33,7 @@ interface Hostile {
 }
 
 /** A loopback server answering the chat request, then every GET of the chat with `page(from, n)`. */
-async function serve(page: (from: number, poll: number, origin: string) => { status?: number; body: string; type?: string }): Promise<Hostile> {
+async function serve(page: (from: number, poll: number, origin: string) => { status?: number; body: string | Buffer; type?: string | null }): Promise<Hostile> {
   const seen: Seen[] = []
   const sockets = new Set<Socket>()
   let polls = 0
@@ -49,7 +49,7 @@ async function serve(page: (from: number, poll: number, origin: string) => { sta
       }
       if (req.method === 'GET' && url.pathname === CHAT) {
         const answer = page(Number(url.searchParams.get('from') ?? 0), polls++, origin)
-        res.writeHead(answer.status ?? 200, { 'content-type': answer.type ?? 'application/json' }).end(answer.body)
+        res.writeHead(answer.status ?? 200, answer.type === null ? {} : { 'content-type': answer.type ?? 'application/json' }).end(answer.body)
         return
       }
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found","internalCode":28}}')
@@ -313,5 +313,63 @@ describe('bodies', () => {
     expect(errors.values[0]).toMatchObject({ code: 'E_BODY_TOO_LARGE' })
     expect(events.values).toEqual([])
     expect(events.error).toBeUndefined()
+  })
+})
+
+describe('hostile documents: a typed error, then the stream continues', () => {
+  const entities = ['<!ENTITY l0 "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`)].join('')
+  const cases: readonly [string, 'json' | 'xml', string | Buffer, string | null, string][] = [
+    ['XML with a DOCTYPE and an external entity', 'xml', '<?xml version="1.0"?><!DOCTYPE chat [<!ENTITY x SYSTEM "file:///etc/passwd">]><chat><info><state>&x;</state></info></chat>', 'application/xml', 'E_DECODE'],
+    ['XML billion laughs', 'xml', `<?xml version="1.0"?><!DOCTYPE chat [${entities}]><chat><info><state>&l9;</state></info></chat>`, 'application/xml', 'E_DECODE'],
+    ['XML nested 200 deep', 'xml', `<chat><info>${'<a>'.repeat(200)}x${'</a>'.repeat(200)}</info></chat>`, 'application/xml', 'E_DECODE'],
+    ['XML with __proto__ element names', 'xml', '<chat><info><state>chatting</state><__proto__><polluted>yes</polluted></__proto__></info></chat>', 'application/xml', 'E_DECODE'],
+    ['JSON with invalid UTF-8', 'json', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), 'application/json', 'E_DECODE'],
+    ['JSON cut short', 'json', '{"chat":{"events":{"event":[{"@id":"0",', 'application/json', 'E_DECODE'],
+    ['HTML where JSON belongs', 'json', '<html><body>502 Bad Gateway</body></html>', 'text/html', 'E_DECODE'],
+  ]
+
+  test.each(cases)('%s', async (_, format, hostile, type, code) => {
+    const honest = [state(0, 'chatting'), line(1, 'after the storm'), state(2, 'ended')]
+    const render = (origin: string, f: number): string => {
+      const doc = chatDoc(origin, from(honest, f))
+      return format === 'json' ? doc : toXml(JSON.parse(doc) as Record<string, unknown>)
+    }
+    const server = await serve((f, poll, origin) =>
+      poll < 2 ? { body: hostile, type } : { body: render(origin, f), type: format === 'json' ? 'application/json' : 'application/xml' },
+    )
+    const connection = connect(server.origin, { format })
+    const { conversationId } = await connection.requestConversation()
+    const errors = new Recorder<unknown>(connection.errors$)
+    const events = new Recorder<MessagingEventChange>(connection.messagingEvents$(conversationId))
+    await within(events.done(), 5000, 'the stream completing')
+    expect(errors.values.slice(0, 2).map((e) => (e as { code?: string }).code)).toEqual([code, code])
+    expect(sequenced(events.values).map((c) => (c.event.type === 'ContentEvent' ? c.event.message : ''))).toEqual(['after the storm'])
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
+  })
+
+  test('JSON with __proto__ and constructor keys is read as data: nothing polluted, the events delivered', async () => {
+    const server = await serve((f, __, origin) => {
+      const doc = JSON.parse(chatDoc(origin, from([state(0, 'chatting'), line(1, 'safe'), state(2, 'ended')], f))) as { chat: Record<string, unknown> }
+      const text = JSON.stringify(doc).replace('{"chat":{', '{"chat":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},')
+      return { body: text.replace('"text":"safe"', '"text":"safe","__proto__":{"isAdmin":true}') }
+    })
+    const connection = connect(server.origin)
+    const { conversationId } = await connection.requestConversation()
+    const events = new Recorder<MessagingEventChange>(connection.messagingEvents$(conversationId))
+    await within(events.done(), 5000, 'the stream completing')
+    const [change] = sequenced(events.values)
+    expect(change?.event).toEqual({ type: 'ContentEvent', contentType: 'text/plain', message: 'safe' })
+    expect((change as unknown as Record<string, unknown>)['isAdmin']).toBeUndefined()
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
+    expect(({} as Record<string, unknown>)['isAdmin']).toBeUndefined()
+  })
+
+  test('a page with no content type is read in the requested format', async () => {
+    const server = await serve((f, __, origin) => ({ body: chatDoc(origin, from([state(0, 'chatting'), line(1, 'typeless'), state(2, 'ended')], f)), type: null }))
+    const connection = connect(server.origin)
+    const { conversationId } = await connection.requestConversation()
+    const events = new Recorder<MessagingEventChange>(connection.messagingEvents$(conversationId))
+    await within(events.done(), 5000, 'the stream completing')
+    expect(sequenced(events.values).map((c) => c.sequence)).toEqual([1])
   })
 })
