@@ -136,7 +136,7 @@ export class TimeoutError extends NetworkError {
   }
 }
 
-/** The caller aborted the request through its `AbortSignal`. */
+/** The caller aborted the request through its `AbortSignal`, or closed the client it went through. */
 export class AbortedError extends ChatBridgeError {
   declare readonly code: 'E_ABORTED'
 

@@ -50,6 +50,9 @@ const MAX_REDIRECTS = 5
 // Failures that prove the request never reached the server; anything else may have been applied.
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
 
+// The dispatcher was closed or destroyed (`client.close()`, or a dispatcher closed by its owner).
+const CLIENT_CLOSED = new Set(['UND_ERR_DESTROYED', 'UND_ERR_CLOSED'])
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 
 /**
@@ -200,6 +203,8 @@ export class Transport {
       return new AbortedError({ method, uri, cause: error })
     }
     const code = errorCode(error)
+    // A closed client is the caller's doing, not a flaky network: retrying it would never end.
+    if (code !== undefined && CLIENT_CLOSED.has(code)) return new AbortedError({ method, uri, cause: error })
     const outcomeUnknown = responded || code === undefined || !NOT_SENT.has(code)
     return new NetworkError({ method, uri, outcomeUnknown, cause: error, reason: code ?? messageOf(error) })
   }

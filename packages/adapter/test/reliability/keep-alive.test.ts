@@ -123,4 +123,22 @@ describe('keep-alive under stress', () => {
     },
     20_000,
   )
+
+  test('a client closed under a running connection ends its streams with a typed error instead of backing off forever', async () => {
+    const server = await startLegacyChatServer({ dropEndedChatsAfterMs: null })
+    try {
+      const client = new LegacyChatClient({ accountRoot: server.accountRoot, appKey: server.appKey })
+      const connection = new Connection(client, { chattingIntervalMs: 5, waitingIntervalMs: 5, backoffBaseMs: 5, backoffMaxMs: 20 })
+      const { conversationId } = await connection.requestConversation()
+      const states = new Recorder<ConnectionState>(connection.state$)
+      const events = new Recorder(connection.messagingEvents$(conversationId))
+      await within(states.next((s) => s.status === 'live'), 5000, 'live')
+      await client.close()
+      await expect(within(events.done(), 5000, 'the stream ending')).rejects.toMatchObject({ code: 'E_POLL_FAILED', cause: { code: 'E_ABORTED' } })
+      expect(states.values.at(-1)).toMatchObject({ status: 'closed', reason: 'aborted' })
+      await connection.close()
+    } finally {
+      await server.close()
+    }
+  })
 })

@@ -113,9 +113,9 @@ async function runScenario(s: Scenario): Promise<void> {
     }
     // Death: the sockets go (a request may be in flight), the subscriber stops; no close(). Lines
     // it had not settled are abandoned: they may or may not have reached the server.
+    const unsettledAtDeath = lines.filter((line) => line.outcome === undefined)
     before.stop()
     await dispatcher.destroy()
-    const unsettledAtDeath = lines.filter((line) => line.outcome === undefined)
     const delivered = sequenced(before.values)
     const lastSeq = delivered.at(-1)?.sequence ?? -1
 
