@@ -50,7 +50,9 @@ export function connect(target: LegacyTarget, io: CliIo, json: boolean, config: 
     write: io.out,
     status: io.err,
   }))
-  const socket = new MessagingSocket(tap, config, { ownsClient: true })
+  // The readable transcript also shows legacy events of unknown type (never dropped silently);
+  // --json sticks to frames a Messaging client knows.
+  const socket = new MessagingSocket(tap, { ...config, emitLegacyEvents: !json }, { ownsClient: true })
   return { tap, transcript, session: new MessagingSession(socket, tap, transcript) }
 }
 

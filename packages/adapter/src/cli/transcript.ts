@@ -85,7 +85,13 @@ export class Transcript {
       case 'notification':
         if (frame.type === 'ms.MessagingEventNotification') for (const change of frame.body.changes) this.#messaging(change)
         else if (frame.type === 'cqm.ExConversationChangeNotification') for (const change of frame.body.changes) this.#conversation(change)
-        else for (const change of frame.body.changes) this.#row([['chatbridge legacy event', 'yellow']], [[`#${change.sequence} ${JSON.stringify(change.metadata)}`, 'dim']])
+        else {
+          for (const change of frame.body.changes) {
+            const legacy = this.#tap.event(change.conversationId, change.sequence)
+            const right = legacy === undefined ? `#${change.sequence} ${JSON.stringify(change.metadata)}` : `${describeEvent(legacy)} ${JSON.stringify(legacy.raw)}`
+            this.#row([[`#${String(change.sequence).padEnd(3)}`, 'dim'], ['chatbridge.LegacyEventNotification', 'yellow']], [[right, 'dim']])
+          }
+        }
     }
   }
 
