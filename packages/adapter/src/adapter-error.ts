@@ -26,6 +26,7 @@ export type AdapterErrorCode =
 export class AdapterError extends ChatBridgeError {
   declare readonly code: AdapterErrorCode
 
+  /** Makes an error with `code`, a message that names the conversation, and the failure behind it as `cause`. */
   constructor(code: AdapterErrorCode, message: string, options?: { readonly cause?: unknown }) {
     super(code, message, options)
   }

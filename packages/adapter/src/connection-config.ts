@@ -4,7 +4,7 @@ import type { Random } from './retry-decision.js'
 
 /**
  * Options of a connection (both faces). Every field is optional; times are in milliseconds unless
- * the name says otherwise. Defaults are resolved once by {@link resolveConnectionConfig}.
+ * the name says otherwise. Defaults are resolved once, when the connection is made.
  */
 export interface ConnectionConfig {
   /** Poll interval while an agent is in the chat; default 500. */

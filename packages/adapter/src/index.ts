@@ -45,4 +45,4 @@ export type { ChatPollerConfig, PollCursor, PollSupplier, PollerOutput, PollerSt
 export { decideRetry } from './retry-decision.js'
 export type { BackoffConfig, Random, RetryDecision } from './retry-decision.js'
 export type { PacingConfig } from './pacing.js'
-export type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
+export type { CallOptions, ChatClientPort, ChatSessionPort, LegacyEvent, LegacyInfo, LegacySnapshot, LinksPort } from './legacy-contract.js'

@@ -12,6 +12,7 @@ import type { ChatEvent, StartChatRequest } from '@chatbridge/core'
 
 /** A link lookup by relation, as core's `Links`. */
 export interface LinksPort {
+  /** The relation's URI, or `undefined` when the resource has no such link. */
   get(rel: string): URL | undefined
 }
 
@@ -41,24 +42,35 @@ export interface LegacySnapshot {
 
 /** Per-call options (core's `RequestOptions`). */
 export interface CallOptions {
+  /** Aborts the call; the engine aborts polls and sends it no longer needs. */
   readonly signal?: AbortSignal
 }
 
 /** One legacy chat (core's `ChatSession`), as far as the adapter uses it. */
 export interface ChatSessionPort {
+  /** The chat id: Messaging's `conversationId` and `dialogId`. */
   readonly conversationId: string
+  /** Reads the chat resource (events from `from`, info, links) in one request. */
   snapshot(options?: CallOptions & { readonly from?: number }): Promise<LegacySnapshot>
+  /** Follows the chat resource's `next` link: the poll. */
   follow(next: URL, options?: CallOptions): Promise<LegacySnapshot>
+  /** Posts a visitor line; resolves to its event id when the server's `Location` gives one. */
   addLine(text: string, options?: CallOptions): Promise<number | undefined>
+  /** Posts the `ended` state. */
   end(options?: CallOptions): Promise<void>
+  /** Sets the visitor's name. */
   setVisitorName(name: string, options?: CallOptions): Promise<void>
+  /** Sets the visitor's typing status. */
   setVisitorTyping(status: 'typing' | 'not-typing', options?: CallOptions): Promise<void>
 }
 
 /** Starting and resuming chats (core's `LegacyChatClient`). */
 export interface ChatClientPort {
+  /** Requests a chat; resolves once the server gave its URI. */
   startChat(request: StartChatRequest, options?: CallOptions): Promise<ChatSessionPort>
+  /** A session for an existing chat, by URI or conversation id, without a request. */
   attach(uriOrConversationId: string | URL): ChatSessionPort
+  /** Frees the client's connections. */
   close(): Promise<void>
 }
 

@@ -47,7 +47,6 @@ export interface SocketEventMap {
 /** A listener of one event type. */
 export type SocketListener<K extends keyof SocketEventMap> = (event: SocketEventMap[K]) => void
 
-type Listener<K extends keyof SocketEventMap> = SocketListener<K>
 
 /**
  * A WebSocket-like Messaging Window API endpoint backed by legacy chat: code written for the
@@ -64,27 +63,39 @@ type Listener<K extends keyof SocketEventMap> = SocketListener<K>
  * conversations that follow.
  */
 export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
+  /** `readyState` before `'open'`, as `WebSocket.CONNECTING`. */
   static readonly CONNECTING = 0
+  /** `readyState` while requests are taken, as `WebSocket.OPEN`. */
   static readonly OPEN = 1
+  /** `readyState` while closing, as `WebSocket.CLOSING`. */
   static readonly CLOSING = 2
+  /** `readyState` once closed, as `WebSocket.CLOSED`. */
   static readonly CLOSED = 3
+  /** `readyState` before `'open'`, on instances as browsers have it. */
   readonly CONNECTING = 0
+  /** `readyState` while requests are taken, on instances as browsers have it. */
   readonly OPEN = 1
+  /** `readyState` while closing, on instances as browsers have it. */
   readonly CLOSING = 2
+  /** `readyState` once closed, on instances as browsers have it. */
   readonly CLOSED = 3
 
   /** 0 connecting, 1 open, 2 closing, 3 closed — as `WebSocket.readyState`. */
   readyState: 0 | 1 | 2 | 3 = 0
-  onopen: Listener<'open'> | null = null
-  onmessage: Listener<'message'> | null = null
-  onerror: Listener<'error'> | null = null
-  onclose: Listener<'close'> | null = null
+  /** Called once the socket is open, as `WebSocket.onopen`; `null` for none. */
+  onopen: SocketListener<'open'> | null = null
+  /** Called with `{ data }` for each frame (JSON text), as `WebSocket.onmessage`. */
+  onmessage: SocketListener<'message'> | null = null
+  /** Called for a failure that ended polling for good, as `WebSocket.onerror`. */
+  onerror: SocketListener<'error'> | null = null
+  /** Called once with `{ code, reason }` when the socket closed, as `WebSocket.onclose`. */
+  onclose: SocketListener<'close'> | null = null
 
   readonly #client: ChatClientPort
   readonly #config: ConnectionConfig
   readonly #ownsClient: boolean
   readonly #emitLegacyEvents: boolean
-  readonly #listeners: { [K in keyof SocketEventMap]: Set<Listener<K>> } = { open: new Set(), message: new Set(), error: new Set(), close: new Set() }
+  readonly #listeners: { [K in keyof SocketEventMap]: Set<SocketListener<K>> } = { open: new Set(), message: new Set(), error: new Set(), close: new Set() }
   #connection: Connection | undefined
   #consumerId: string | undefined
   readonly #subscriptions = new Subscription()
@@ -115,12 +126,12 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
   }
 
   /** Adds a browser-style listener. */
-  addEventListener<K extends keyof SocketEventMap>(type: K, listener: Listener<K>): void {
+  addEventListener<K extends keyof SocketEventMap>(type: K, listener: SocketListener<K>): void {
     this.#listeners[type].add(listener)
   }
 
   /** Removes a browser-style listener. */
-  removeEventListener<K extends keyof SocketEventMap>(type: K, listener: Listener<K>): void {
+  removeEventListener<K extends keyof SocketEventMap>(type: K, listener: SocketListener<K>): void {
     this.#listeners[type].delete(listener)
   }
 
