@@ -13,7 +13,7 @@ export interface ConnectionConfig {
   readonly waitingIntervalMs?: number
   /** No wait between polls (backoff included) exceeds this share of `chatTimeout`; default 1/3. */
   readonly keepAliveFraction?: number
-  /** Floor of that keep-alive cap; default 1 000. */
+  /** Floor of that keep-alive cap (which never exceeds half of `chatTimeout`); default 1 000. */
   readonly minKeepAliveMs?: number
   /**
    * `chatTimeout` in seconds assumed until the server reports one; default `interactionTimeoutS`

@@ -6,7 +6,7 @@ export interface PacingConfig {
   readonly waitingMs: number
   /** Share of `chatTimeout` no wait may exceed, keep-alive included; default 1/3. */
   readonly keepAliveFraction: number
-  /** The keep-alive cap is never below this; default 1 000. */
+  /** The keep-alive cap is never below this (unless that is over half of `chatTimeout`); default 1 000. */
   readonly minKeepAliveMs: number
   /** `chatTimeout` in seconds assumed until the server reports one; default 40 (the server default). */
   readonly defaultChatTimeoutS: number
@@ -20,11 +20,13 @@ export interface PacingInput {
 
 /**
  * The longest any wait between two polls may be so the server does not end the chat for want of
- * requests: `keepAliveFraction × chatTimeout`, at least `minKeepAliveMs`.
+ * requests: `keepAliveFraction × chatTimeout`, at least `minKeepAliveMs` — but never more than half
+ * of `chatTimeout`, so the floor cannot let a short-lived chat (e.g. 1 s) time out between polls.
  */
 export function keepAliveCapMs(input: PacingInput, config: PacingConfig): number {
   const timeoutS = input.chatTimeoutS !== undefined && input.chatTimeoutS > 0 ? input.chatTimeoutS : config.defaultChatTimeoutS
-  return Math.max(config.minKeepAliveMs, Math.floor(timeoutS * 1000 * config.keepAliveFraction))
+  const timeoutMs = timeoutS * 1000
+  return Math.min(Math.max(config.minKeepAliveMs, Math.floor(timeoutMs * config.keepAliveFraction)), Math.floor(timeoutMs / 2))
 }
 
 /** The wait before the next poll after a successful one: fast while chatting, slower otherwise, capped. */

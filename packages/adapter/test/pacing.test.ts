@@ -13,7 +13,8 @@ describe('pacing', () => {
   test('never slower than a third of chatTimeout, with a floor', () => {
     expect(keepAliveCapMs({ chatState: 'waiting', chatTimeoutS: 3 }, config)).toBe(1000)
     expect(pollIntervalMs({ chatState: 'waiting', chatTimeoutS: 3 }, config)).toBe(1000)
-    expect(keepAliveCapMs({ chatState: 'waiting', chatTimeoutS: 1 }, config)).toBe(1000)
+    // The floor never reaches half the timeout: a 1 s chat is polled at least every 500 ms.
+    expect(keepAliveCapMs({ chatState: 'waiting', chatTimeoutS: 1 }, config)).toBe(500)
     expect(keepAliveCapMs({ chatState: 'waiting', chatTimeoutS: undefined }, config)).toBe(13_333)
   })
 

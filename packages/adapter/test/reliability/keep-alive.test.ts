@@ -141,4 +141,27 @@ describe('keep-alive under stress', () => {
       await server.close()
     }
   })
+
+  test('with default pacing, a chat whose timeout is 1 s stays alive (the keep-alive floor never reaches the timeout)', async () => {
+    const server = await startLegacyChatServer({ dropEndedChatsAfterMs: null })
+    try {
+      const connection = connect(server, { interactionTimeoutS: 1, keepConversationsAlive: true })
+      const { conversationId } = await connection.requestConversation()
+      const chat = server.chat(conversationId)
+      if (chat === undefined) throw new Error('no chat')
+      const from = server.clock.now()
+      await within(
+        server.requests.waitFor((e) => e.chatId === conversationId && e.time - from >= 3000),
+        10_000,
+        'three seconds of polls',
+      )
+      expect(chat.endReason).toBeUndefined()
+      const polls = server.requests.entries.filter((e) => e.chatId === conversationId && e.route === 'chat').map((e) => e.time)
+      const gaps = polls.slice(1).map((t, i) => t - (polls[i] ?? t))
+      expect(Math.max(...gaps)).toBeLessThan(1000)
+      await connection.close()
+    } finally {
+      await server.close()
+    }
+  }, 20_000)
 })
