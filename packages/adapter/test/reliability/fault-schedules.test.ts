@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Connection } from '../../src/connection.js'
 import type { MessagingEventChange } from '../../src/messaging-types.js'
 import { Recorder } from '../support/recorder.js'
-import { compareWithLog, installFaults, requestWithRetry, loggedMessages, reliabilityConfig, requestTimeoutMs, sequenced, soak, within } from './support.js'
+import { compareWithLog, installFaults, requestWithRetry, loggedMessages, reliabilityConfig, requestTimeoutMs, sequenced, soak, within, assertProperty, replaying } from './support.js'
 
 /*
  * Property: for any schedule of agent actions, visitor lines and server faults, the Messaging
@@ -244,20 +244,11 @@ async function runSchedule(s: Schedule): Promise<void> {
   }
 }
 
-const replay: { seed?: number; path?: string } = {
-  ...(process.env['CHATBRIDGE_SEED'] === undefined ? {} : { seed: Number(process.env['CHATBRIDGE_SEED']) }),
-  ...(process.env['CHATBRIDGE_PATH'] === undefined ? {} : { path: process.env['CHATBRIDGE_PATH'] }),
-}
-
 describe.concurrent('fault schedules', () => {
-  test.each(Array.from({ length: replay.seed === undefined ? PARTS : 1 }, (_, i) => i))(
+  test.each(Array.from({ length: replaying ? 1 : PARTS }, (_, i) => i))(
     'notifications equal the server log and lines land once (part %i)',
     async () => {
-      await fc.assert(
-        fc.asyncProperty(schedule, runSchedule),
-        // Shrinking replays real conversations; ask for it with CHATBRIDGE_SHRINK=1.
-        { numRuns: RUNS, endOnFailure: process.env['CHATBRIDGE_SHRINK'] !== '1', ...replay },
-      )
+      await assertProperty(fc.asyncProperty(schedule, runSchedule), RUNS, 'fault-schedules')
       expect(totals.lost + totals.duplicated).toBe(0)
     },
     soak ? 3_600_000 : 120_000,

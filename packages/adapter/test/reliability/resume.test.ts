@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Connection } from '../../src/connection.js'
 import type { MessagingEventChange } from '../../src/messaging-types.js'
 import { Recorder } from '../support/recorder.js'
-import { compareWithLog, installFaults, requestWithRetry, loggedMessages, reliabilityConfig, requestTimeoutMs, sequenced, soak, within } from './support.js'
+import { compareWithLog, installFaults, requestWithRetry, loggedMessages, reliabilityConfig, requestTimeoutMs, sequenced, soak, within, assertProperty } from './support.js'
 
 /*
  * Property: a process that dies mid-conversation (its sockets destroyed, no close, a line maybe
@@ -159,16 +159,11 @@ async function runScenario(s: Scenario): Promise<void> {
   }
 }
 
-const replay: { seed?: number; path?: string } = {
-  ...(process.env['CHATBRIDGE_SEED'] === undefined ? {} : { seed: Number(process.env['CHATBRIDGE_SEED']) }),
-  ...(process.env['CHATBRIDGE_PATH'] === undefined ? {} : { path: process.env['CHATBRIDGE_PATH'] }),
-}
-
 describe('resume after the process dies', () => {
   test(
     'a new connection from the last delivered sequence + 1 loses and repeats nothing',
     async () => {
-      await fc.assert(fc.asyncProperty(scenario, runScenario), { numRuns: RUNS, endOnFailure: process.env['CHATBRIDGE_SHRINK'] !== '1', ...replay })
+      await assertProperty(fc.asyncProperty(scenario, runScenario), RUNS, 'resume')
       expect(totals.lost + totals.duplicated).toBe(0)
     },
     soak ? 3_600_000 : 120_000,

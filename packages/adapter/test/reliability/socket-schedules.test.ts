@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createMessagingSocket } from '../../src/messaging-socket.js'
 import type { MessagingEventChange, ServerFrame } from '../../src/messaging-types.js'
-import { compareWithLog, installFaults, loggedMessages, reliabilityConfig, requestTimeoutMs, sequenced, soak, within } from './support.js'
+import { compareWithLog, installFaults, loggedMessages, reliabilityConfig, requestTimeoutMs, sequenced, soak, within, assertProperty } from './support.js'
 
 /*
  * The same promise through the Messaging socket, as a Messaging client sees it: every request
@@ -143,16 +143,11 @@ async function run(s: Schedule): Promise<void> {
   }
 }
 
-const replay: { seed?: number; path?: string } = {
-  ...(process.env['CHATBRIDGE_SEED'] === undefined ? {} : { seed: Number(process.env['CHATBRIDGE_SEED']) }),
-  ...(process.env['CHATBRIDGE_PATH'] === undefined ? {} : { path: process.env['CHATBRIDGE_PATH'] }),
-}
-
 describe('fault schedules through the Messaging socket', () => {
   test(
     'one resp per request, notifications equal the log, each published line once',
     async () => {
-      await fc.assert(fc.asyncProperty(schedule, run), { numRuns: RUNS, endOnFailure: process.env['CHATBRIDGE_SHRINK'] !== '1', ...replay })
+      await assertProperty(fc.asyncProperty(schedule, run), RUNS, 'socket-schedules')
       expect(totals.lost + totals.duplicated).toBe(0)
     },
     soak ? 3_600_000 : 120_000,

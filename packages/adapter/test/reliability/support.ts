@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import type { FaultHandle, FaultRule, LegacyChat, LegacyChatServer, WireEvent } from '@chatbridge/testing'
 import type { Connection } from '../../src/connection.js'
 import type { ConnectionConfig } from '../../src/connection-config.js'
@@ -105,4 +106,28 @@ export async function requestWithRetry(connection: Connection): Promise<{ readon
       if (attempt >= 10) throw error
     }
   }
+}
+
+/** `CHATBRIDGE_SEED` / `CHATBRIDGE_PATH`: replay one printed failure. */
+const replay: { seed?: number; path?: string } = {
+  ...(process.env['CHATBRIDGE_SEED'] === undefined ? {} : { seed: Number(process.env['CHATBRIDGE_SEED']) }),
+  ...(process.env['CHATBRIDGE_PATH'] === undefined ? {} : { path: process.env['CHATBRIDGE_PATH'] }),
+}
+
+/** True when one failure is being replayed. */
+export const replaying = replay.seed !== undefined
+
+/**
+ * Runs an async property `numRuns` times; on failure throws fast-check's report followed by the
+ * command that replays it. Shrinking replays real conversations, so it is off unless
+ * `CHATBRIDGE_SHRINK=1`.
+ */
+export async function assertProperty<T>(property: fc.IAsyncProperty<[T]>, numRuns: number, file: string): Promise<void> {
+  const details = await fc.check(property, { numRuns, endOnFailure: process.env['CHATBRIDGE_SHRINK'] !== '1', ...replay })
+  if (!details.failed) return
+  const report = (await fc.asyncDefaultReportMessage(details)) ?? 'property failed'
+  throw new Error(
+    `${report}\n\nReplay: CHATBRIDGE_SEED=${details.seed} CHATBRIDGE_PATH=${details.counterexamplePath ?? ''} pnpm exec vitest run --project adapter test/reliability/${file}`,
+    { cause: details.errorInstance },
+  )
 }
