@@ -84,11 +84,13 @@ export function conversationDetails(m: ConversationModel, ts: number): Conversat
 }
 
 /**
- * The model closed at `ts`: `CONSUMER` if this side ended the chat, `AGENT` after the agent's
- * "ended" line (systemMessageId 5), otherwise `SYSTEM`.
+ * The model closed at `ts`: `AGENT` after the agent's "ended" line (systemMessageId 5), else
+ * `CONSUMER` if this side ended the chat, otherwise `SYSTEM`. The agent's line goes first: it is in
+ * the log only if the agent ended the chat before this side's end (which the server then refused),
+ * even when this side sent its end before reading the agent's.
  */
 export function closeConversation(m: ConversationModel, ts: number): ConversationModel {
-  const closeReason: CloseReason = m.endedByConsumer ? 'CONSUMER' : m.agentEndedLineSeen ? 'AGENT' : 'SYSTEM'
+  const closeReason: CloseReason = m.agentEndedLineSeen ? 'AGENT' : m.endedByConsumer ? 'CONSUMER' : 'SYSTEM'
   return { ...m, legacyState: 'ended', endTs: ts, closeReason }
 }
 
