@@ -189,5 +189,22 @@ describe('the app key appears nowhere', () => {
     expect(runs[0]?.stdout).toMatch(/"kind":"notification"/)
     expect(runs.some((r) => r.code !== 0)).toBe(true)
     expect(leaks(runs.flatMap((r) => [r.stdout, r.stderr]))).toEqual([])
+
+    // chat, as frames and as a transcript, with a refused line among them.
+    const own = await startLegacyChatServer({ appKey: KEY, dropEndedChatsAfterMs: null })
+    try {
+      for (const args of [['chat', '--json'], ['chat']]) {
+        const next = own.nextChat()
+        const run = runCli([...args, '--account-root', own.accountRoot], { env: { CHATBRIDGE_APP_KEY: KEY }, input: 'first line\nsecond line\n' })
+        const chat = await next
+        own.faults.add({ route: 'events', method: 'POST', times: 1, when: (r) => r.chatId === chat.id, fault: { kind: 'status', status: 401, internalCode: 10, message: 'Bad captcha' } })
+        chat.accept({ name: 'Natalie', id: 7 })
+        const { stdout, stderr } = await run
+        expect(stdout.length).toBeGreaterThan(0)
+        expect(leaks([stdout, stderr])).toEqual([])
+      }
+    } finally {
+      await own.close()
+    }
   }, 60_000)
 })
