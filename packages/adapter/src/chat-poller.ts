@@ -22,24 +22,33 @@ export type PollSupplier = (cursor: PollCursor) => Observable<LegacySnapshot>
 
 /**
  * The supplier for a core chat session: `follow(cursor.next)` when there is a `next` link, else
- * `snapshot({ from })`. Each request has its own `AbortController`, aborted on unsubscribe.
+ * `snapshot({ from })`. Each request has its own `AbortController`, aborted when an unsubscribe
+ * finds it still in flight.
  */
 export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'follow'>): PollSupplier {
   return (cursor) =>
     new Observable<LegacySnapshot>((subscriber) => {
       const controller = new AbortController()
+      let settled = false
       const request =
         cursor.next === undefined
           ? session.snapshot({ from: cursor.from, signal: controller.signal })
           : session.follow(cursor.next, { signal: controller.signal })
       request.then(
         (snapshot) => {
+          settled = true
           subscriber.next(snapshot)
           subscriber.complete()
         },
-        (error: unknown) => subscriber.error(error),
+        (error: unknown) => {
+          settled = true
+          subscriber.error(error)
+        },
       )
-      return () => controller.abort()
+      // Aborting builds a DOMException with a stack: only worth it for a request still in flight.
+      return () => {
+        if (!settled) controller.abort()
+      }
     })
 }
 

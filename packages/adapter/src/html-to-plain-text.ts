@@ -1,4 +1,4 @@
-import { convert, type HtmlToTextOptions } from 'html-to-text'
+import { compile, type HtmlToTextOptions } from 'html-to-text'
 
 // An agent's link keeps its target when it is a web address (`text [https://…]`, or just the
 // URL when that is the text), since "click here" alone loses it. Any other scheme — `javascript:`,
@@ -25,5 +25,9 @@ const OPTIONS: HtmlToTextOptions = {
  * display it as text. Uses `html-to-text` (a real HTML parser), never a regex.
  */
 export function htmlToPlainText(html: string): string {
-  return convert(html, OPTIONS).trim()
+  return toText(html).trim()
 }
+
+// Compiled once: `convert` compiles the options on every call, which cost ~330 µs a line against
+// ~8 µs with them compiled (bench/README.md, decode section).
+const toText = compile(OPTIONS)
