@@ -27,8 +27,8 @@ export interface LegacyChatClientOptions {
   /** Other origins (e.g. `https://lo.convep.liveperson.net`) links may point to; default none. */
   readonly allowedOrigins?: readonly string[]
   /**
-   * How requests go out: `'request'` (`undici.request`, the default: measured at about 1.6× the
-   * requests per second of fetch at 60% of its CPU per request) or `'fetch'` (global `fetch` with
+   * How requests go out: `'request'` (`undici.request`, the default: in `pnpm bench` it serves
+   * 2–3× the polls per second of fetch at about 40% of its CPU per poll) or `'fetch'` (global `fetch` with
    * the same dispatcher — the path nock and other global-fetch interceptors can see; use it for
    * recorded fixtures). Both share every other layer, decoding included.
    */
