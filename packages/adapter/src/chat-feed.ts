@@ -152,9 +152,9 @@ export class ChatFeed {
     return this.#model.consumerId
   }
 
-  /** Records that this side ends the chat, so the close reason becomes `CONSUMER`. */
-  markEndedByConsumer(): void {
-    this.#model = { ...this.#model, endedByConsumer: true }
+  /** Records that this side ends the chat (or, with `false`, that its end was refused), for the close reason. */
+  markEndedByConsumer(ended = true): void {
+    this.#model = { ...this.#model, endedByConsumer: ended }
   }
 
   /** Stops polling for good and completes every stream; idempotent. */

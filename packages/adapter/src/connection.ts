@@ -261,7 +261,7 @@ export class Connection {
       session,
       chatState: () => feed.chatState(),
       readFrom: () => feed.cursor.from,
-      onEnd: () => feed.markEndedByConsumer(),
+      onEnd: (ended) => feed.markEndedByConsumer(ended),
       backoff: config.poller.backoff,
       random: config.poller.random,
       scheduler: config.poller.scheduler,

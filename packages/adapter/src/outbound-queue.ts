@@ -11,8 +11,11 @@ export interface OutboundQueueOptions {
   readonly chatState: () => Observable<string | undefined>
   /** The first event id the poller has not read yet: a line sent now gets an id at or above it. */
   readonly readFrom: () => number
-  /** Called just before the `ended` state is posted, so the close reason becomes `CONSUMER`. */
-  readonly onEnd: () => void
+  /**
+   * Called with `true` just before the `ended` state is posted, so the close reason becomes
+   * `CONSUMER`, and with `false` when the server refused it (the chat was already over).
+   */
+  readonly onEnd: (endedByConsumer: boolean) => void
   readonly backoff: BackoffConfig
   readonly random: Random
   /** Timer of the retry waits; default `asyncScheduler`. */
@@ -208,7 +211,7 @@ export class OutboundQueue {
   }
 
   async #sendEnd(): Promise<void> {
-    this.#options.onEnd()
+    this.#options.onEnd(true)
     for (let attempt = 0; ; attempt += 1) {
       try {
         await this.#options.session.end({ signal: this.#controller.signal })
@@ -220,7 +223,11 @@ export class OutboundQueue {
         if (attempt > 0 && facts.status === 400) return
         const decision = decideRetry(error, attempt, this.#options.backoff, this.#options.random)
         // Ending twice is harmless, so unlike a line an unknown outcome may simply be retried.
-        if (!decision.retry || attempt + 1 >= this.#options.maxAttempts) throw this.#commandFailed('end the chat', error)
+        if (!decision.retry || attempt + 1 >= this.#options.maxAttempts) {
+          // Refused (4xx) at the first try: this side did not end the chat, whoever did.
+          if (attempt === 0 && (facts.status ?? 0) >= 400 && (facts.status ?? 0) < 500) this.#options.onEnd(false)
+          throw this.#commandFailed('end the chat', error)
+        }
         await this.#sleep(decision.retryInMs)
       }
     }

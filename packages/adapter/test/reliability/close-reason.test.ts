@@ -1,5 +1,5 @@
 import { LegacyChatClient } from '@chatbridge/core'
-import { type LegacyChatServer, startLegacyChatServer } from '@chatbridge/testing'
+import { type LegacyChatServer, createManualClock, startLegacyChatServer } from '@chatbridge/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Connection } from '../../src/connection.js'
 import type { ExConversationChange } from '../../src/messaging-types.js'
@@ -55,6 +55,28 @@ describe('close reason when both sides end the chat', () => {
       expect(closed.result.conversationDetails.closeReason).toBe('CONSUMER')
     } finally {
       await connection.close()
+    }
+  })
+
+  test('the server timed the chat out first: the consumer\'s refused close leaves the reason SYSTEM', async () => {
+    const clock = createManualClock()
+    const manual = await startLegacyChatServer({ clock, dropEndedChatsAfterMs: null })
+    const connection = new Connection(new LegacyChatClient({ accountRoot: manual.accountRoot, appKey: manual.appKey }), reliabilityConfig, { ownsClient: true })
+    try {
+      const { conversationId } = await connection.requestConversation()
+      const chat = manual.chat(conversationId)
+      if (chat === undefined) throw new Error('no chat')
+      chat.accept({ name: 'Natalie', id: 7 })
+      // Nobody subscribes, so nothing polls: the chat times out before the close reaches it.
+      clock.advance(chat.chatTimeoutSeconds * 1000 + 1)
+      await expect(connection.closeConversation(conversationId)).rejects.toMatchObject({ code: 'E_COMMAND_FAILED', cause: { status: 400 } })
+      expect(chat.endReason).toBe('timeout')
+      const conversations = new Recorder<ExConversationChange>(connection.conversations$())
+      const closed = await within(conversations.next((c) => c.result.conversationDetails.state === 'CLOSE'), 5000, 'the close')
+      expect(closed.result.conversationDetails.closeReason).toBe('SYSTEM')
+    } finally {
+      await connection.close()
+      await manual.close()
     }
   })
 })
