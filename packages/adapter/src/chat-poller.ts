@@ -1,7 +1,8 @@
 import { type SchedulerLike, EMPTY, Observable, concatMap, defer, expand, from, map, of, take, throwIfEmpty, timer, catchError } from 'rxjs'
-import type { ChatSessionPort, LegacyEvent, LegacyInfo, LegacySnapshot } from './legacy-contract.js'
 import { type PacingConfig, type PacingInput, backoffWaitMs, pollIntervalMs } from './pacing.js'
 import { type BackoffConfig, type Random, decideRetry } from './retry-decision.js'
+import { AdapterError } from './adapter-error.js'
+import { type ChatSessionPort, type LegacyEvent, type LegacyInfo, type LegacySnapshot, errorFacts } from './legacy-contract.js'
 
 /**
  * Where the next poll starts: the first event id not yet delivered, and the chat resource's `next`
@@ -115,6 +116,9 @@ export function pollChat(supplier: PollSupplier, initial: PollCursor, config: Ch
     let failures = 0
     let live = false
     let pacing: PacingInput = { chatState: undefined, chatTimeoutS: undefined }
+    // When the server last answered anything (a page or an HTTP error): a chat whose server did not
+    // answer for longer than its chatTimeout has been ended by that server, so waiting on is futile.
+    let lastAnswerAt = config.scheduler.now()
 
     const onPage = (snapshot: LegacySnapshot): Step => {
       const events = freshEvents(snapshot.events.events, cursor.from)
@@ -132,6 +136,7 @@ export function pollChat(supplier: PollSupplier, initial: PollCursor, config: Ch
       if (!live) outputs.push({ kind: 'state', state: { status: 'live' } })
       live = true
       failures = 0
+      lastAnswerAt = config.scheduler.now()
       outputs.push({ kind: 'page', events, info: snapshot.info, cursor: next })
       if (ended) outputs.push({ kind: 'state', state: { status: 'closed', reason: 'ended' } })
       return { outputs, commit: next, waitMs: ended ? undefined : pollIntervalMs(pacing, config.pacing) }
@@ -141,6 +146,18 @@ export function pollChat(supplier: PollSupplier, initial: PollCursor, config: Ch
       live = false
       const decision = decideRetry(error, failures, config.backoff, config.random)
       if (!decision.retry) return { outputs: [{ kind: 'state', state: { status: 'closed', reason: decision.reason, error } }], commit: undefined, waitMs: undefined }
+      const facts = errorFacts(error)
+      if (facts.status !== undefined) lastAnswerAt = config.scheduler.now()
+      const silentMs = config.scheduler.now() - lastAnswerAt
+      const timeoutMs = (pacing.chatTimeoutS ?? config.pacing.defaultChatTimeoutS) * 1000
+      if (silentMs > timeoutMs) {
+        const gone = new AdapterError(
+          'E_POLL_FAILED',
+          `the legacy server did not answer for ${Math.round(silentMs / 1000)} s, longer than the chat's ${timeoutMs / 1000} s timeout: the server has ended the chat`,
+          { cause: error },
+        )
+        return { outputs: [{ kind: 'state', state: { status: 'closed', reason: 'chat-gone', error: gone } }], commit: undefined, waitMs: undefined }
+      }
       failures += 1
       const retryInMs = backoffWaitMs(decision.retryInMs, pacing, config.pacing)
       return {
