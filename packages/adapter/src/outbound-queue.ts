@@ -1,4 +1,5 @@
 import { type Observable, type SchedulerLike, Subject, filter, firstValueFrom, map, merge, take, takeUntil, timer } from 'rxjs'
+import { LegacyInternalCode } from '@chatbridge/core'
 import { AdapterError } from './adapter-error.js'
 import { type ChatSessionPort, errorFacts } from './legacy-contract.js'
 import { type BackoffConfig, type Random, decideRetry } from './retry-decision.js'
@@ -157,7 +158,7 @@ export class OutboundQueue {
         if (error instanceof AdapterError) throw error
         const facts = errorFacts(error)
         const last = attempt + 1 >= this.#options.maxAttempts
-        if (facts.status === 400 && facts.internalCode === 5) {
+        if (facts.status === 400 && facts.internalCode === LegacyInternalCode.NotInChat) {
           // "Cannot add line while not in chat": the state we read was stale. Wait for chatting again.
           if (last) throw this.#commandFailed('send a line', error)
           await this.#sleep(this.#backoff(error, attempt))

@@ -1,3 +1,4 @@
+import { LegacyInternalCode } from '@chatbridge/core'
 import { errorFacts } from './legacy-contract.js'
 
 /** How failed polls back off. */
@@ -45,7 +46,7 @@ export function decideRetry(error: unknown, attempt: number, config: BackoffConf
     case 'E_HTTP': {
       const status = facts.status ?? 0
       // 404 with internalCode 12 is "chat gone" even if it arrives as a plain HTTP error.
-      if (status === 404 && facts.internalCode === 12) return { retry: false, reason: 'chat-gone' }
+      if (status === 404 && facts.internalCode === LegacyInternalCode.ChatNotFound) return { retry: false, reason: 'chat-gone' }
       if (status === 429 || status >= 500) return { retry: true, retryInMs: jittered(attempt, config, random, facts.retryAfterMs) }
       return { retry: false, reason: 'refused' }
     }

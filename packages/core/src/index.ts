@@ -47,6 +47,7 @@ export {
   TimeoutError,
 } from './errors.js'
 export type { ChatBridgeErrorCode } from './errors.js'
+export { LegacyInternalCode } from './legacy-internal-code.js'
 
 // Safe display of URIs, for code that logs them
 export { redactUri } from './redact.js'

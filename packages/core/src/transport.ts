@@ -13,6 +13,7 @@ import { readBody } from './read-body.js'
 import { redactUri, scrubSecret } from './redact.js'
 import { responseFormat, wireFormat } from './wire-format.js'
 import type { WireFormat } from './wire-format.js'
+import { LegacyInternalCode } from './legacy-internal-code.js'
 
 /** A request as the client describes it; the transport adds auth, `v=1`, format and limits. */
 export interface TransportRequest extends RequestOptions {
@@ -263,7 +264,7 @@ function httpError(exchange: HttpExchange, method: string, uri: string, document
     uri,
     retryAfterMs: retryAfter(exchange.header('retry-after')),
   }
-  return init.status === 404 && init.internalCode === 12 ? new ChatGoneError(init) : new HttpError(init)
+  return init.status === 404 && init.internalCode === LegacyInternalCode.ChatNotFound ? new ChatGoneError(init) : new HttpError(init)
 }
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date. */
