@@ -2,6 +2,71 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
+// The layering: which @chatbridge packages each package's sources may import. Arrows run one way
+// (core ← adapter ← redis ← gateway ← cli); testing stands apart and depends on none of them.
+// Nothing imports the CLI. Packages not yet written have their rules ready.
+/** @type {Record<string, string[]>} */
+const MAY_IMPORT = {
+  core: [],
+  testing: [],
+  adapter: ['core'],
+  redis: ['core', 'adapter'],
+  gateway: ['core', 'adapter', 'redis'],
+  cli: ['core', 'adapter', 'testing', 'gateway', 'redis'],
+}
+const PACKAGES = Object.keys(MAY_IMPORT)
+// Tests and scripts may also use the loopback server and fixtures, and core (testing's tests prove
+// its XML mapping agrees with core's).
+const TESTS_MAY_ALSO_IMPORT = ['core', 'testing']
+
+/** Another package's `src/` or `dist/`, by package path or by relative path: go through its `exports`. */
+const DEEP_IMPORTS = [
+  {
+    regex: '^@chatbridge/[^/]+/(src|dist)(/|$)',
+    message: "Import the package's entry point (or a subpath it exports), not its src/ or dist/.",
+  },
+  {
+    regex: '^(\\.\\./)+(packages/)?[^./][^/]*/(src|dist)(/|$)',
+    message: "Another package's src/ or dist/ by relative path: import it by name, through its exports.",
+  },
+]
+
+/**
+ * `@typescript-eslint/no-restricted-imports` for one glob: the deep imports, and every @chatbridge
+ * package its files may not import. (A rule's options replace, not merge, so each glob carries
+ * the whole list.)
+ * @param {string} who the files, as the message names them
+ * @param {string} self the package the files belong to ('' outside the packages)
+ * @param {string[]} allowed the other packages they may import
+ */
+function layering(who, self, allowed) {
+  const forbidden = PACKAGES.filter((other) => other !== self && !allowed.includes(other))
+  const patterns = [...DEEP_IMPORTS]
+  if (forbidden.length > 0) {
+    const may = allowed.length === 0 ? 'no other @chatbridge package' : allowed.map((p) => `@chatbridge/${p}`).join(', ')
+    patterns.push({
+      regex: `^@chatbridge/(${forbidden.join('|')})(/|$)`,
+      message: `The layering: ${who} may import ${may} (core ← adapter ← redis ← gateway ← cli; testing stands apart).`,
+    })
+  }
+  return { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] }
+}
+
+const layeringConfigs = [
+  // Everything else (bench, configs): deep imports only.
+  { files: ['**/*.ts'], rules: layering('anything outside the packages', '', PACKAGES) },
+  ...PACKAGES.flatMap((name) => {
+    const sources = MAY_IMPORT[name] ?? []
+    const tests = [...new Set([...sources, ...TESTS_MAY_ALSO_IMPORT])]
+    return [
+      { files: [`packages/${name}/**/*.ts`], rules: layering(`${name}'s tests and scripts`, name, tests) },
+      { files: [`packages/${name}/src/**/*.ts`], rules: layering(`${name}'s sources`, name, sources) },
+    ]
+  }),
+  // The CLI still lives in the adapter until packages/cli exists: it runs the demo on testing's server.
+  { files: ['packages/adapter/src/cli/**/*.ts'], rules: layering("the adapter's CLI", 'adapter', ['core', 'testing']) },
+]
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', 'eslint.config.js', 'bench/.tmp/**', '**/fixtures/**/*.js'] },
   js.configs.recommended,
@@ -22,6 +87,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  ...layeringConfigs,
   {
     // Tests may poke at loosely typed values; they still may not float promises.
     files: ['packages/*/test/**/*.ts'],

@@ -2,10 +2,9 @@ import { XMLParser } from 'fast-xml-parser'
 import { decodeChatResource } from '@chatbridge/core'
 import { Connection } from '@chatbridge/adapter'
 import type { ChatClientPort, ChatSessionPort } from '@chatbridge/adapter'
-// The mapping step alone is internal to the adapter; the benchmark imports its built module by
-// path for the breakdown column only. The headline figure goes through the public `Connection`.
-import { mapBatch } from '../../packages/adapter/dist/map-event.js'
-import { initialConversationModel } from '../../packages/adapter/dist/conversation-model.js'
+// The mapping step alone is below the adapter's public surface: its unstable `internals` entry point
+// serves the breakdown column only. The headline figure goes through the public `Connection`.
+import { initialConversationModel, mapBatch } from '@chatbridge/adapter/internals'
 import { BENCH_CHAT_URI, chatDocument, lineCount } from './documents.js'
 import { cpuPerCall, fmt, pct, ratio, summarise } from './measure.js'
 import type { Summary } from './measure.js'
