@@ -1,5 +1,5 @@
 import type { ChatEvent, ChatInfo, ChatSession, ChatSnapshot, LegacyChatClient, RequestOptions, StartChatRequest } from '@chatbridge/core'
-import type { ChatClientPort, ChatSessionPort } from '../index.js'
+import type { ChatClientPort, ChatSessionPort } from '@chatbridge/adapter'
 
 /** A write the adapter made on the legacy side (a chat request, a line, typing, the end). */
 export interface LegacyWrite {

@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs'
-import type { ExConversationChange, MessagingEventChange, MessagingSocket, RequestFrame, ResponseFrame, ServerFrame } from '../index.js'
+import type { ExConversationChange, MessagingEventChange, MessagingSocket, RequestFrame, ResponseFrame, ServerFrame } from '@chatbridge/adapter'
 import { CliFailure } from './arguments.js'
 import type { LegacyTap } from './legacy-tap.js'
 import type { Transcript } from './transcript.js'

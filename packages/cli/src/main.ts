@@ -80,7 +80,7 @@ function oneLine(text: string): string {
 
 function version(): string {
   try {
-    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }
     return manifest.version ?? 'unknown'
   } catch {
     return 'unknown'

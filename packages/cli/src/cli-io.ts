@@ -1,6 +1,6 @@
 import { LegacyChatClient } from '@chatbridge/core'
-import { MessagingSocket } from '../index.js'
-import type { ConnectionConfig } from '../index.js'
+import { MessagingSocket } from '@chatbridge/adapter'
+import type { ConnectionConfig } from '@chatbridge/adapter'
 import { type LegacyTarget, UsageError } from './arguments.js'
 import { LegacyTap } from './legacy-tap.js'
 import { MessagingSession } from './messaging-session.js'

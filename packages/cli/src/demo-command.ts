@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import type { ConnectionConfig, MessagingEventChange } from '../index.js'
+import type { ConnectionConfig, MessagingEventChange } from '@chatbridge/adapter'
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError, parseFormat, parsing } from './arguments.js'
 import type { CliIo } from './cli-io.js'
 import { closeConversation, openConversation, publishLine, sendTypedLines } from './conversation.js'
