@@ -1,10 +1,8 @@
-import { parseArgs } from 'node:util'
-import { EXIT_INTERRUPTED, EXIT_OK, UsageError, parsing, resolveTarget, targetOptions } from './arguments.js'
-import type { CliIo } from './cli-io.js'
-import { openConversation, sendTypedLines } from './conversation.js'
+// `chatbridge chat`: a visitor's chat on a legacy account, from the terminal.
+import { EXIT_INTERRUPTED, EXIT_OK, resolveTarget, targetOptions } from './arguments.js'
+import { defineCommand } from './define-command.js'
 
-/** `chatbridge chat --help`. */
-export const chatUsage = `Usage: chatbridge chat [options]
+const chatUsage = `Usage: chatbridge chat [options]
 
 Starts a chat on a legacy account as a visitor and sends each line you type (or pipe in).
 Ctrl-D or a line /close closes the conversation; the command exits 0 once it is closed.
@@ -17,36 +15,34 @@ Options:
   --json                print the Messaging frames as NDJSON
   -h, --help            this help`
 
-/** Runs `chatbridge chat`. */
-export async function chatCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parsing('chat', () =>
-    parseArgs({ args: [...argv], options: { ...targetOptions, skill: { type: 'string' } }, strict: true, allowPositionals: true }),
-  )
-  if (values.help === true) {
-    io.out(chatUsage)
-    return EXIT_OK
-  }
-  if (positionals.length > 0) throw new UsageError(`chat: unexpected argument ${JSON.stringify(positionals[0])}`)
-  const target = resolveTarget('chat', values, io.env)
-  // Loaded only now, so --help and flag errors answer without loading the engine.
-  const { connect, untilDoneOrInterrupted } = await import('./cli-io.js')
-  const { session, transcript } = connect(target, io, values.json === true)
-  transcript.note(`requesting a chat${values.skill === undefined ? '' : ` for skill ${values.skill}`}; type a line and press Enter to send it, Ctrl-D to close`)
-  transcript.heading()
-  let stopReading: (() => void) | undefined
-  try {
-    return await untilDoneOrInterrupted(
-      io,
-      session,
-      async () => {
-        const conversationId = await openConversation(session, { skill: values.skill })
-        stopReading = sendTypedLines(io.stdin, session, conversationId)
-        await session.watch(conversationId)
-        return EXIT_OK
-      },
-      EXIT_INTERRUPTED,
-    )
-  } finally {
-    stopReading?.()
-  }
-}
+/** `chatbridge chat`. */
+export const chatCommand = defineCommand({
+  name: 'chat',
+  usage: chatUsage,
+  options: { ...targetOptions, skill: { type: 'string' } },
+  run: async ({ values }, io) => {
+    const target = resolveTarget('chat', values, io.env)
+    // Loaded only now, so --help and flag errors answer without loading the engine.
+    const { connect, untilDoneOrInterrupted } = await import('./cli-io.js')
+    const { openConversation, sendTypedLines } = await import('./conversation.js')
+    const { session, transcript } = connect(target, io, values.json === true)
+    transcript.note(`requesting a chat${values.skill === undefined ? '' : ` for skill ${values.skill}`}; type a line and press Enter to send it, Ctrl-D to close`)
+    transcript.heading()
+    let stopReading: (() => void) | undefined
+    try {
+      return await untilDoneOrInterrupted(
+        io,
+        session,
+        async () => {
+          const conversationId = await openConversation(session, { skill: values.skill })
+          stopReading = sendTypedLines(io.stdin, session, conversationId)
+          await session.watch(conversationId)
+          return EXIT_OK
+        },
+        EXIT_INTERRUPTED,
+      )
+    } finally {
+      stopReading?.()
+    }
+  },
+})

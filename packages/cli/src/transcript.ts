@@ -1,3 +1,4 @@
+// The live transcript: each Messaging frame next to the legacy event it came from, or NDJSON.
 import { styleText } from 'node:util'
 import type { ChatEvent } from '@chatbridge/core'
 import type { ExConversationChange, MessagingEventChange, MessagingRole, RequestFrame, ResponseFrame, ServerFrame } from '@chatbridge/adapter'
