@@ -7,6 +7,10 @@ export type { Availability } from './routes.js'
 export type { RouteName } from './router.js'
 export { routeNames } from './router.js'
 
+// The standalone server (`chatbridge serve`, `chatbridge-legacy-server`)
+export { serveArgumentsOf, serveFlags, startServeServer } from './cli/serve-command.js'
+export type { ServeArguments, ServeFlagValues } from './cli/serve-command.js'
+
 // Agents
 export { autoAgent } from './agent-script.js'
 export type { AgentAction, AgentScriptOutcome, AgentScriptRun, AgentStep, AgentTrigger, AutoAgentOptions, ChatAgent } from './agent-script.js'

@@ -6,7 +6,7 @@ import { parseServeArguments, serve } from '../src/cli/serve-command.js'
 
 describe('chatbridge-legacy-server', () => {
   it('parses its options, with defaults', () => {
-    expect(parseServeArguments([])).toEqual({ port: 0, host: '127.0.0.1', appKey: undefined, accountId: '12345678', agent: 'none', stats: false })
+    expect(parseServeArguments([])).toEqual({ port: 0, host: '127.0.0.1', appKey: undefined, accountId: '12345678', agent: 'auto', stats: false })
     expect(parseServeArguments(['--port', '8080', '--app-key', 'abc', '--account-id', '42', '--agent', 'auto'])).toEqual({
       port: 8080,
       host: '127.0.0.1',

@@ -1,4 +1,7 @@
+// The CLI's vocabulary of outcomes (its errors and exit codes) and the flags, checks and legacy
+// target the commands share.
 import type { ParseArgsConfig } from 'node:util'
+import { firstLine, messageOf } from './error-text.js'
 
 /**
  * A mistake on the command line (unknown flag, missing value, bad value). The CLI prints its
@@ -55,7 +58,7 @@ export function parsing<T>(command: string, parse: () => T): T {
     return parse()
   } catch (error) {
     // parseArgs adds advice about positionals starting with '-' that does not apply here.
-    const message = error instanceof Error ? (error.message.split('\n')[0] ?? error.message).replace(/\. To specify a positional argument.*$/, '.') : String(error)
+    const message = error instanceof Error ? firstLine(error.message).replace(/\. To specify a positional argument.*$/, '.') : messageOf(error)
     throw new UsageError(`${command}: ${message}`)
   }
 }

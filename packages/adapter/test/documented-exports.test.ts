@@ -4,7 +4,7 @@ import ts from 'typescript'
 import { expect, test } from 'vitest'
 
 const packages = ['core', 'adapter', 'testing'] as const
-const entry = (name: string): string => fileURLToPath(new URL(`../../../${name}/src/index.ts`, import.meta.url))
+const entry = (name: string): string => fileURLToPath(new URL(`../../${name}/src/index.ts`, import.meta.url))
 
 /** A declaration carries a JSDoc comment with text (or at least a tag such as `@internal`). */
 function hasDoc(declaration: ts.Declaration): boolean {

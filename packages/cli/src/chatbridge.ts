@@ -1,8 +1,10 @@
 #!/usr/bin/env node
+// The `chatbridge` executable: wires the process (signals, standard streams, last-resort errors)
+// to `run`. Ctrl-C (or SIGTERM) asks the running command to stop and clean up;
+// a second one exits at once.
+import { appKeysOf, messageOf, oneLine, scrubSecrets } from './error-text.js'
 import { run } from './main.js'
 
-// The `chatbridge` command. Ctrl-C (or SIGTERM) asks the running command to stop and clean up;
-// a second one exits at once.
 const interrupted = new Promise<void>((resolve) => {
   const stop = (): void => {
     resolve()
@@ -22,13 +24,10 @@ for (const stream of [process.stdout, process.stderr]) {
 
 // A bug of ours must not print a stack either (CHATBRIDGE_DEBUG=1 shows it), nor the app key.
 const lastResort = (error: unknown): void => {
-  const flag = process.argv.findIndex((arg) => arg === '--app-key' || arg.startsWith('--app-key='))
-  const arg = flag < 0 ? undefined : process.argv[flag]
-  const given = arg === undefined ? undefined : arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : process.argv[flag + 1]
-  const secrets = [process.env['CHATBRIDGE_APP_KEY'], given].filter((secret): secret is string => secret !== undefined && secret.length >= 4)
-  const text = error instanceof Error ? (process.env['CHATBRIDGE_DEBUG'] === '1' ? (error.stack ?? error.message) : error.message) : String(error)
-  const shown = secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text)
-  process.stderr.write(`chatbridge: unexpected error: ${process.env['CHATBRIDGE_DEBUG'] === '1' ? shown : shown.replace(/\s*\n\s*/g, ' ')}\n`)
+  const debug = process.env['CHATBRIDGE_DEBUG'] === '1'
+  const text = error instanceof Error && debug ? (error.stack ?? error.message) : messageOf(error)
+  const shown = scrubSecrets(text, appKeysOf(process.argv.slice(2), process.env))
+  process.stderr.write(`chatbridge: unexpected error: ${debug ? shown : oneLine(shown)}\n`)
   process.exit(1)
 }
 process.on('uncaughtException', lastResort)

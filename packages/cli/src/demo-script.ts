@@ -1,4 +1,5 @@
-import type { AgentIdentity, AgentStep, ChatAgent } from '@chatbridge/testing'
+// The demo's cast: its agent, its visitor's lines, and the scripts that play them.
+import type { AgentIdentity, AgentStep, ChatAgent, autoAgent } from '@chatbridge/testing'
 
 /** The demo's agent. */
 export const demoAgent: AgentIdentity = { name: 'Natalie', id: 7 }
@@ -27,12 +28,12 @@ export const demoAgentScript: readonly AgentStep[] = [
 ]
 
 /**
- * The agent of `demo --interactive` and `serve --agent auto`: joins after a moment, greets in
+ * The agent of `demo --interactive`: joins after a moment, greets in
  * HTML, then answers each visitor line (typing first) and ends the chat when the visitor says
- * "bye".
+ * "bye". `echoAgent` is testing's `autoAgent`, passed in so the demo loads testing only when it runs.
  */
-export function interactiveAgent(testing: { readonly autoAgent: (options: { agent: AgentIdentity; acceptAfterMs: number; replyAfterMs: number }) => ChatAgent }): ChatAgent {
-  const echo = testing.autoAgent({ agent: demoAgent, acceptAfterMs: 60_000, replyAfterMs: 600 })
+export function interactiveAgent(echoAgent: typeof autoAgent): ChatAgent {
+  const echo = echoAgent({ agent: demoAgent, acceptAfterMs: 60_000, replyAfterMs: 600 })
   return (chat, clock) => {
     const greeting = chat.runScript([
       { after: { ms: 800 }, do: 'accept', agent: demoAgent },

@@ -1,7 +1,7 @@
 import { LegacyChatClient } from '@chatbridge/core'
 import { type LegacyChatServer, startLegacyChatServer } from '@chatbridge/testing'
 import { afterAll, beforeAll, describe, expect, onTestFinished, test, vi } from 'vitest'
-import type { ServerFrame } from '../../src/index.js'
+import type { ServerFrame } from '@chatbridge/adapter'
 import { frames, runCli, startCli } from './run-cli.js'
 
 // Each test runs the built command as a process; several run at once.

@@ -1,6 +1,7 @@
+// The live transcript: each Messaging frame next to the legacy event it came from, or NDJSON.
 import { styleText } from 'node:util'
 import type { ChatEvent } from '@chatbridge/core'
-import type { ExConversationChange, MessagingEventChange, MessagingRole, RequestFrame, ResponseFrame, ServerFrame } from '../index.js'
+import type { ExConversationChange, MessagingEventChange, MessagingRole, RequestFrame, ResponseFrame, ServerFrame } from '@chatbridge/adapter'
 import { type LegacyTap, type LegacyWrite, quote } from './legacy-tap.js'
 
 type Style = Parameters<typeof styleText>[0]

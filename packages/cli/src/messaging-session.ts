@@ -1,6 +1,9 @@
+// The CLI's Messaging client of chatbridge's socket: requests paired with responses, and when a
+// conversation closed or polling gave up.
 import type { Subscription } from 'rxjs'
-import type { ExConversationChange, MessagingEventChange, MessagingSocket, RequestFrame, ResponseFrame, ServerFrame } from '../index.js'
+import type { ExConversationChange, MessagingEventChange, MessagingSocket, RequestFrame, ResponseFrame, ServerFrame } from '@chatbridge/adapter'
 import { CliFailure } from './arguments.js'
+import { firstLine, messageOf } from './error-text.js'
 import type { LegacyTap } from './legacy-tap.js'
 import type { Transcript } from './transcript.js'
 
@@ -79,12 +82,12 @@ export class MessagingSession {
       this.#conversationListeners.add(listener)
       this.#watch = this.#socket.connection.state$.subscribe((state) => {
         if (state.status === 'backing-off') {
-          if (this.#tap.reads(conversationId) === 0) reject(new CliFailure(`cannot read chat ${conversationId}: ${messageOf(state.error)}`))
-          else if (state.attempt >= this.#maxFailedPolls) reject(new CliFailure(`polling failed ${state.attempt} times in a row: ${messageOf(state.error)}`))
-          else this.#transcript.note(`poll failed (${messageOf(state.error)}); retrying in ${(state.retryInMs / 1000).toFixed(1)} s`)
+          if (this.#tap.reads(conversationId) === 0) reject(new CliFailure(`cannot read chat ${conversationId}: ${lineOf(state.error)}`))
+          else if (state.attempt >= this.#maxFailedPolls) reject(new CliFailure(`polling failed ${state.attempt} times in a row: ${lineOf(state.error)}`))
+          else this.#transcript.note(`poll failed (${lineOf(state.error)}); retrying in ${(state.retryInMs / 1000).toFixed(1)} s`)
         } else if (state.status === 'closed' && (state.reason === 'refused' || state.reason === 'unexpected')) {
           const what = this.#tap.reads(conversationId) === 0 ? 'cannot read chat' : 'polling stopped for chat'
-          reject(new CliFailure(`${what} ${conversationId}: ${messageOf(state.error)}`))
+          reject(new CliFailure(`${what} ${conversationId}: ${lineOf(state.error)}`))
         }
       })
     })
@@ -114,7 +117,6 @@ export class MessagingSession {
 }
 
 /** A failure's message on one line (core's and the adapter's never contain the app key). */
-export function messageOf(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error)
-  return text.split('\n')[0] ?? text
+function lineOf(error: unknown): string {
+  return firstLine(messageOf(error))
 }

@@ -1,7 +1,10 @@
+// What a command may touch of its process, and the chain every command runs on: core's client,
+// the tap, the Messaging socket, the CLI's Messaging client and its transcript.
 import { LegacyChatClient } from '@chatbridge/core'
-import { MessagingSocket } from '../index.js'
-import type { ConnectionConfig } from '../index.js'
+import { MessagingSocket } from '@chatbridge/adapter'
+import type { ConnectionConfig } from '@chatbridge/adapter'
 import { type LegacyTarget, UsageError } from './arguments.js'
+import { messageOf } from './error-text.js'
 import { LegacyTap } from './legacy-tap.js'
 import { MessagingSession } from './messaging-session.js'
 import { Transcript, colourFor } from './transcript.js'
@@ -38,7 +41,7 @@ export function connect(target: LegacyTarget, io: CliIo, json: boolean, config: 
     client = new LegacyChatClient({ accountRoot: target.accountRoot, appKey: target.appKey, format: target.format })
   } catch (error) {
     // Core checks the options (an absolute account root, …): a usage mistake, shown as one.
-    throw new UsageError(error instanceof Error ? error.message : String(error))
+    throw new UsageError(messageOf(error))
   }
   // The tap reports writes to the transcript, which reads the tap: tie the knot through a holder.
   const holder: { transcript?: Transcript } = {}

@@ -1,6 +1,6 @@
 import type { ChatEvent } from '@chatbridge/core'
 import { expect, test } from 'vitest'
-import { describeEvent } from '../../src/cli/transcript.js'
+import { describeEvent } from '../src/transcript.js'
 
 const base = { time: '2026-01-01T10:00:00.000-05:00', raw: {} }
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { UsageError, accountRootOf, parseNonNegativeInteger, resolveTarget } from '../../src/cli/arguments.js'
-import { colourFor } from '../../src/cli/transcript.js'
+import { UsageError, accountRootOf, parseNonNegativeInteger, resolveTarget } from '../src/arguments.js'
+import { colourFor } from '../src/transcript.js'
 
 describe('the legacy target', () => {
   const root = 'https://va.example.net/api/account/123'

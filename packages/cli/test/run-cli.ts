@@ -1,10 +1,10 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { ServerFrame } from '../../src/index.js'
+import type { ServerFrame } from '@chatbridge/adapter'
 
 /** The built command; process tests run what users run. CI builds before it tests. */
-export const cliPath = fileURLToPath(new URL('../../dist/cli/chatbridge.js', import.meta.url))
+export const cliPath = fileURLToPath(new URL('../dist/chatbridge.js', import.meta.url))
 
 /** Fails (never skips) when the command has not been built. */
 export function requireBuiltCli(): void {

@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest'
-import type { ExConversationChange, MessagingEventChange, SequencedEventChange, ServerFrame } from '../../src/index.js'
-import { demoGreeting, demoVisitorLines } from '../../src/cli/demo-script.js'
+import type { ExConversationChange, MessagingEventChange, SequencedEventChange, ServerFrame } from '@chatbridge/adapter'
+import { demoGreeting, demoVisitorLines } from '../src/demo-script.js'
 import { frames, runCli } from './run-cli.js'
 
 // Each test runs the built command as a process; several run at once.

@@ -1,10 +1,10 @@
+// The `chatbridge` command line as a function: picks the command, runs it, and turns every
+// failure into one scrubbed line and an exit code.
 import { readFileSync } from 'node:fs'
 import { CliFailure, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './arguments.js'
-import { chatCommand, chatUsage } from './chat-command.js'
 import type { CliIo } from './cli-io.js'
-import { demoCommand, demoUsage } from './demo-command.js'
-import { serveCommand, serveUsage } from './serve-command.js'
-import { tailCommand, tailUsage } from './tail-command.js'
+import type { Command } from './define-command.js'
+import { appKeysOf, errorCodeOf, messageOf, oneLine, scrubSecrets } from './error-text.js'
 
 /** `chatbridge --help`. */
 export const usage = `Usage: chatbridge <command> [options]
@@ -23,11 +23,12 @@ Run chatbridge <command> --help for each command's options.
 
 Exit codes: 0 done, 1 failure (unreachable or refusing server, …), 2 bad usage, 130 interrupted.`
 
-const commands: Record<string, { readonly run: (argv: readonly string[], io: CliIo) => Promise<number>; readonly usage: string }> = {
-  demo: { run: demoCommand, usage: demoUsage },
-  tail: { run: tailCommand, usage: tailUsage },
-  chat: { run: chatCommand, usage: chatUsage },
-  serve: { run: serveCommand, usage: serveUsage },
+// Each loaded when run: `tail` and `chat` never load the testing server that `demo` and `serve` run.
+const commands: Record<string, () => Promise<Command>> = {
+  demo: async () => (await import('./demo-command.js')).demoCommand,
+  tail: async () => (await import('./tail-command.js')).tailCommand,
+  chat: async () => (await import('./chat-command.js')).chatCommand,
+  serve: async () => (await import('./serve-command.js')).serveCommand,
 }
 
 /**
@@ -49,38 +50,25 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const command = Object.hasOwn(commands, name) ? commands[name] : undefined
     if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}; the commands are ${Object.keys(commands).join(', ')}`)
     // `pnpm demo -- --json` passes the `--` on; no argument of ours needs it.
-    return await command.run(rest.filter((arg) => arg !== '--'), io)
+    return await (await command()).run(rest.filter((arg) => arg !== '--'), io)
   } catch (error) {
-    const secrets = [io.env['CHATBRIDGE_APP_KEY'], valueOf(argv, '--app-key')].filter((s): s is string => s !== undefined && s.length >= 4)
-    const scrub = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text)
+    const secrets = appKeysOf(argv, io.env)
+    const scrub = (text: string): string => scrubSecrets(text, secrets)
     if (error instanceof UsageError) {
       const help = name !== undefined && Object.hasOwn(commands, name) ? `chatbridge ${name} --help` : 'chatbridge --help'
       io.err(scrub(`chatbridge: ${error.message} (see ${help})`))
       return EXIT_USAGE
     }
-    const message = error instanceof Error ? error.message : String(error)
-    const known = error instanceof CliFailure || (typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string')
-    io.err(scrub(`chatbridge: ${known ? '' : 'unexpected error: '}${oneLine(message)}`))
+    const known = error instanceof CliFailure || errorCodeOf(error) !== undefined
+    io.err(scrub(`chatbridge: ${known ? '' : 'unexpected error: '}${oneLine(messageOf(error)).trim()}`))
     if (io.env['CHATBRIDGE_DEBUG'] === '1' && error instanceof Error && error.stack !== undefined) io.err(scrub(error.stack))
     return EXIT_FAILURE
   }
 }
 
-function valueOf(argv: readonly string[], flag: string): string | undefined {
-  for (const [index, arg] of argv.entries()) {
-    if (arg === flag) return argv[index + 1]
-    if (arg.startsWith(`${flag}=`)) return arg.slice(flag.length + 1)
-  }
-  return undefined
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim()
-}
-
 function version(): string {
   try {
-    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }
     return manifest.version ?? 'unknown'
   } catch {
     return 'unknown'

@@ -1,5 +1,7 @@
+// Core's legacy client seen through a tap, for the transcript's right-hand side.
 import type { ChatEvent, ChatInfo, ChatSession, ChatSnapshot, LegacyChatClient, RequestOptions, StartChatRequest } from '@chatbridge/core'
-import type { ChatClientPort, ChatSessionPort } from '../index.js'
+import type { ChatClientPort, ChatSessionPort } from '@chatbridge/adapter'
+import { errorCodeOf, statusOf } from './error-text.js'
 
 /** A write the adapter made on the legacy side (a chat request, a line, typing, the end). */
 export interface LegacyWrite {
@@ -122,11 +124,9 @@ export function quote(text: string, max: number): string {
   return JSON.stringify(flat.length > max ? `${flat.slice(0, max - 1)}…` : flat)
 }
 
+/** `E_HTTP 401`, `ECONNREFUSED`: a failed write in a few characters. */
 function codeOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null) {
-    const { code, status } = error as { code?: unknown; status?: unknown }
-    if (typeof status === 'number') return `${String(code)} ${status}`
-    if (typeof code === 'string') return code
-  }
-  return 'error'
+  const status = statusOf(error)
+  const code = errorCodeOf(error)
+  return status === undefined ? (code ?? 'error') : `${code ?? 'error'} ${status}`
 }

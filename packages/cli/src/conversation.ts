@@ -1,4 +1,7 @@
+// The Messaging requests a consumer sends, as the CLI's commands send them: open or resume a
+// conversation, publish a line, ask to close, send what is typed.
 import { createInterface } from 'node:readline'
+import { conversationIdOf } from '@chatbridge/core'
 import type { MessagingSession } from './messaging-session.js'
 
 /**
@@ -16,7 +19,7 @@ export async function openConversation(
   if ('resume' in what) {
     // A chat URI or an id: the socket attaches to it; notifications carry the conversation id.
     await session.require('ms.SubscribeMessagingEvents', { dialogId: what.resume, fromSeq: what.fromSeq })
-    return conversationIdOf(what.resume)
+    return isUri(what.resume) ? conversationIdOf(new URL(what.resume)) : what.resume
   }
   const response = await session.require('cm.ConsumerRequestConversation', what.skill === undefined ? {} : { skillId: what.skill })
   const conversationId = String((response.body as { conversationId?: unknown }).conversationId)
@@ -29,8 +32,12 @@ export async function publishLine(session: MessagingSession, conversationId: str
   await session.request('ms.PublishEvent', { dialogId: conversationId, conversationId, event: { type: 'ContentEvent', contentType: 'text/plain', message } })
 }
 
-/** Closes the conversation as the consumer does (`cm.UpdateConversationField`, state `CLOSE`). */
-export async function closeConversation(session: MessagingSession, conversationId: string): Promise<void> {
+/**
+ * Sends the consumer's request to close the conversation (`cm.UpdateConversationField`, state
+ * `CLOSE`); a refusal shows in the transcript as the response. The close itself arrives later, as
+ * a `CLOSE` UPSERT.
+ */
+export async function sendCloseRequest(session: MessagingSession, conversationId: string): Promise<void> {
   await session.request('cm.UpdateConversationField', { conversationId, conversationField: [{ field: 'ConversationStateField', conversationState: 'CLOSE' }] })
 }
 
@@ -44,7 +51,7 @@ export function sendTypedLines(input: NodeJS.ReadableStream, session: MessagingS
   const close = (): void => {
     if (closing) return
     closing = true
-    void closeConversation(session, conversationId)
+    void sendCloseRequest(session, conversationId)
   }
   // One at a time, in order; the adapter queues them while the chat waits for an agent.
   let sending = Promise.resolve()
@@ -64,8 +71,6 @@ export function sendTypedLines(input: NodeJS.ReadableStream, session: MessagingS
   }
 }
 
-function conversationIdOf(idOrUri: string): string {
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(idOrUri)) return idOrUri
-  const path = new URL(idOrUri).pathname.split('/').filter((segment) => segment !== '')
-  return (path.at(-1) ?? idOrUri).replace(/\.(json|xml)$/, '')
+function isUri(idOrUri: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(idOrUri)
 }
