@@ -5,9 +5,9 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 export type RefusalReason = 'not-found' | 'bad-version' | 'origin' | 'token' | 'consumer-limit' | 'address-limit' | 'draining'
 
 /**
- * The gateway's metrics. The socket and frame metrics are fed by the gateway; the chat metrics
- * (`chatsPolled`, `polls`, `pollFailures`, `notificationsOut`, `deliveryDelay`) are for the engine
- * behind the sessions to update.
+ * The gateway's metrics. The socket, frame and notification metrics are fed by the gateway; the
+ * chat metrics (`chatsPolled`, `polls`, `pollFailures`, `deliveryDelay`) are for the engine behind
+ * the sessions to update.
  */
 export interface GatewayMetrics {
   /** The registry `/metrics` renders. */
@@ -30,7 +30,7 @@ export interface GatewayMetrics {
   readonly polls: Counter
   /** Legacy polls failed, by `code` (the chatbridge error code or HTTP status). */
   readonly pollFailures: Counter<'code'>
-  /** Notifications sent to consumers. */
+  /** Notifications sent to consumers (frames of kind `notification`). */
   readonly notificationsOut: Counter
   /** Seconds from a legacy event's server time to its notification leaving the gateway. */
   readonly deliveryDelay: Histogram

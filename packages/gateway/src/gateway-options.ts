@@ -105,8 +105,10 @@ function invalid(what: string): never {
 }
 
 function positive(options: GatewayOptions, key: keyof GatewayOptions, fallback: number): number {
-  const value = options[key] ?? fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) invalid(`${key} must be a positive number, got ${String(value)}`)
+  const value: unknown = options[key] ?? fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    invalid(`${key} must be a positive number, got ${typeof value === 'number' ? value : typeof value}`)
+  }
   return value
 }
 

@@ -38,6 +38,8 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
             ws.close(closeCode(verdict.expired), verdict.expired.message)
           })
         }
+        // Verification was asynchronous: the drain may have begun meanwhile, and it only closes sockets it can see.
+        if (deps.draining()) return refuse(deps, socket, 503, 'draining', 'the gateway is shutting down')
         const limit = limitRefusal(deps, address, verdict.identity)
         if (limit !== undefined) return refuse(deps, socket, 429, limit, 'too many sockets')
         deps.wss.handleUpgrade(req, socket, head, (ws) => void new ConsumerSocket(ws, address, verdict.identity, deps))

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Gateway } from '../src/index.js'
 import { accountId, testGateway } from './support/gateway-client.js'
@@ -34,7 +35,7 @@ describe('the domain lookup (CSDS)', () => {
     const script = await res.text()
     let seen: unknown
     const lpTag = { taglets: { cb_1: (value: unknown) => (seen = value) } }
-    new Function('lpTag', script)(lpTag)
+    runInNewContext(script, { lpTag })
     expect(seen).toEqual({ ResultSet: { lpData: [{ lpServer: 'chat.example:8443' }] } })
   })
 
@@ -69,10 +70,20 @@ describe('signup', () => {
     for (let i = 0; i < 2; i++) {
       const res = await get(`/api/account/${accountId}/signup.jsonp?callback=done`)
       expect(res.headers.get('content-type')).toMatch(/^application\/javascript/)
-      new Function('done', await res.text())((value: { jwt: string }) => tokens.push(value.jwt))
+      runInNewContext(await res.text(), { done: (value: { jwt: string }) => tokens.push(value.jwt) })
     }
     const subs = tokens.map((jwt) => (JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as { sub: string }).sub)
     expect(new Set(subs).size).toBe(2)
+  })
+
+  test('browsers on an allowed origin may call it (CORS); others get no allow header', async () => {
+    const allowed = await get(`/api/account/${accountId}/signup`, { method: 'POST', headers: { origin: 'http://localhost:3000' } })
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:3000')
+    const foreign = await get(`/api/account/${accountId}/signup`, { method: 'POST', headers: { origin: 'https://evil.example' } })
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull()
+    const preflight = await get(`/api/account/${accountId}/authenticate`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:5173' } })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('POST')
   })
 
   test('a hostile callback is 400', async () => {

@@ -2,7 +2,6 @@ import { SignJWT, importJWK } from 'jose'
 import type { JWK } from 'jose'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { CloseCode } from '../src/index.js'
-import type { Gateway } from '../src/index.js'
 import { accountId, authHeaders, connect, refusalStatus, signup, testGateway, testSigningKey } from './support/gateway-client.js'
 
 let signingKey: JWK

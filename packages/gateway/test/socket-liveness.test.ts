@@ -109,6 +109,7 @@ describe('socket limits', () => {
       await expect.poll(() => gateway.metrics.registry.getSingleMetricAsString('chatbridge_gateway_sockets_closed_total')).toContain('code="1013"} 1')
       const framesOut = (await gateway.metrics.framesOut.get()).values[0]?.value ?? 0
       expect(framesOut).toBeLessThan(2000)
+      expect((await gateway.metrics.notificationsOut.get()).values[0]?.value).toBe(framesOut)
       client.ws.resume()
       expect((await client.closed).code).toBe(CloseCode.tryAgainLater)
     } finally {
