@@ -151,3 +151,18 @@ describe('limits', () => {
     await bystander.closed
   })
 })
+
+test('with a configured signingKey, tokens outlive a restart of the gateway', async () => {
+  const first = await testGateway({ signingKey })
+  const jwt = await signup(first)
+  await first.close()
+  const second = await testGateway({ signingKey })
+  try {
+    const client = await connect(second.wsUrl, bearer(jwt))
+    expect(await client.request(1, 'GetClock')).toMatchObject({ code: 200 })
+    client.ws.close()
+    await client.closed
+  } finally {
+    await second.close()
+  }
+})
