@@ -51,6 +51,7 @@ export class ConsumerSocket {
   readonly #session: GatewaySession
   #identity: ConsumerIdentity | undefined
   #alive = true
+  #ended = false
   #idle: NodeJS.Timeout
   #auth: NodeJS.Timeout | undefined
   #expiry: NodeJS.Timeout | undefined
@@ -103,7 +104,7 @@ export class ConsumerSocket {
     const { options, verify } = this.#deps
     try {
       return options.sessions.open(
-        { send: (frame) => this.#send(frame), error: (error) => this.shutdown(closeCodeOf(error), error.message) },
+        { send: (frame) => this.#send(frame), error: (error) => this.#failed(error) },
         { consumer: identity, verify, onAuthenticated: (next) => this.#authenticated(next) },
       )
     } catch (error) {
@@ -111,6 +112,13 @@ export class ConsumerSocket {
       this.shutdown(CloseCode.internalError, 'internal error')
       return { receive: () => undefined, close: () => undefined }
     }
+  }
+
+  #failed(error: Error): void {
+    // Only the gateway's own messages are safe to show the peer; anything else is logged, not reflected.
+    if (error instanceof GatewayError) return this.shutdown(closeCodeOf(error), error.message)
+    this.#deps.options.onError(error)
+    this.shutdown(CloseCode.internalError, 'internal error')
   }
 
   #message(data: RawData, isBinary: boolean): void {
@@ -139,6 +147,8 @@ export class ConsumerSocket {
   }
 
   #authenticated(identity: ConsumerIdentity): void {
+    // A verification that finished after the close must not count a socket that is gone.
+    if (this.#ended) return
     clearTimeout(this.#auth)
     this.#auth = undefined
     const { registry, options } = this.#deps
@@ -163,6 +173,7 @@ export class ConsumerSocket {
   }
 
   #closed(): void {
+    this.#ended = true
     clearTimeout(this.#idle)
     clearTimeout(this.#auth)
     clearTimeout(this.#expiry)

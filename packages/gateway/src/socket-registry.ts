@@ -43,8 +43,9 @@ export class SocketRegistry<S extends object> {
     this.#metrics.socketsOpen.set(this.#address.size)
   }
 
-  /** Counts `socket` as `consumerId`'s (moving it from the consumer it had, if any). */
+  /** Counts `socket` as `consumerId`'s (moving it from the consumer it had, if any); a socket not open is ignored. */
   bindConsumer(socket: S, consumerId: string): void {
+    if (!this.#address.has(socket)) return
     this.#unbind(socket)
     this.#consumer.set(socket, consumerId)
     const set = this.#perConsumer.get(consumerId) ?? new Set<S>()
