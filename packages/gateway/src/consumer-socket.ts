@@ -1,0 +1,187 @@
+// One consumer's WebSocket: limits, timers and the session behind it, torn down together.
+import type { RawData, WebSocket } from 'ws'
+import { CloseCode } from './close-codes.js'
+import { GatewayError } from './gateway-error.js'
+import type { GatewayMetrics } from './gateway-metrics.js'
+import type { ResolvedGatewayOptions } from './gateway-options.js'
+import type { SocketRegistry } from './socket-registry.js'
+import type { ConsumerIdentity, GatewaySession } from './session-port.js'
+import { TokenBucket } from './token-bucket.js'
+
+/** What a consumer socket needs from the gateway. */
+export interface ConsumerSocketDeps {
+  readonly options: ResolvedGatewayOptions
+  readonly metrics: GatewayMetrics
+  readonly registry: SocketRegistry<ConsumerSocket>
+  readonly verify: (jwt: string) => Promise<ConsumerIdentity>
+}
+
+// setTimeout's longest delay; a later expiry is re-armed when it fires.
+const maxDelayMs = 2 ** 31 - 1
+
+/** The close code for a session's error: token refusals pick theirs, anything else is a server error. */
+export function closeCodeOf(error: Error): number {
+  if (!(error instanceof GatewayError)) return CloseCode.internalError
+  if (error.code === 'E_TOKEN_EXPIRED') return CloseCode.tokenExpired
+  if (error.code === 'E_IDENTITY_EXPIRED') return CloseCode.identityExpired
+  return CloseCode.policyViolation
+}
+
+/** The request id of a frame, read for the 429 answer only; `null` when there is none. */
+function requestIdOf(text: string): string | number | null {
+  try {
+    const frame: unknown = JSON.parse(text)
+    const id = typeof frame === 'object' && frame !== null ? (frame as Record<string, unknown>)['id'] : undefined
+    return typeof id === 'string' || typeof id === 'number' ? id : null
+  } catch {
+    return null
+  }
+}
+
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8')
+}
+
+/** A consumer's open socket, from the upgrade to the close; `heartbeat()` is called by the gateway's ping sweep. */
+export class ConsumerSocket {
+  readonly #ws: WebSocket
+  readonly #deps: ConsumerSocketDeps
+  readonly #bucket: TokenBucket
+  readonly #session: GatewaySession
+  #identity: ConsumerIdentity | undefined
+  #alive = true
+  #ended = false
+  #idle: NodeJS.Timeout
+  #auth: NodeJS.Timeout | undefined
+  #expiry: NodeJS.Timeout | undefined
+
+  /** Wires `ws` (already open) to a new session; `identity` is the one verified on the upgrade, if any. */
+  constructor(ws: WebSocket, address: string, identity: ConsumerIdentity | undefined, deps: ConsumerSocketDeps) {
+    const { options } = deps
+    this.#ws = ws
+    this.#deps = deps
+    this.#bucket = new TokenBucket(options.requestsPerSecond, options.requestBurst, options.now)
+    deps.registry.add(this, address)
+    this.#idle = setTimeout(() => this.shutdown(CloseCode.idle, 'idle'), options.idleTimeoutMs)
+    ws.on('error', (error) => options.onError(error))
+    ws.on('close', () => this.#closed())
+    ws.on('ping', () => this.#idle.refresh())
+    ws.on('pong', () => void (this.#alive = true))
+    ws.on('message', (data, isBinary) => this.#message(data, isBinary))
+    if (identity === undefined) {
+      this.#auth = setTimeout(() => this.shutdown(CloseCode.policyViolation, 'not authenticated in time'), options.authTimeoutMs)
+    } else {
+      this.#authenticated(identity)
+    }
+    this.#session = this.#open(identity)
+  }
+
+  /** Drops the socket if it did not answer the last ping, else pings it again. */
+  heartbeat(): void {
+    if (this.#ws.readyState !== this.#ws.OPEN) return
+    if (!this.#alive) {
+      this.#deps.metrics.socketsClosed.inc({ code: 'dead' })
+      return void this.#ws.terminate()
+    }
+    this.#alive = false
+    this.#ws.ping()
+  }
+
+  /** Closes the socket with `code`; `reason` is cut to what a close frame can hold. */
+  shutdown(code: number, reason: string): void {
+    if (this.#ws.readyState !== this.#ws.OPEN && this.#ws.readyState !== this.#ws.CONNECTING) return
+    this.#deps.metrics.socketsClosed.inc({ code: String(code) })
+    this.#ws.close(code, Buffer.from(reason).subarray(0, 123).toString('utf8').replace(/\uFFFD$/, ''))
+  }
+
+  /** Ends the socket at once, without a closing handshake (the drain's last resort). */
+  terminate(): void {
+    this.#ws.terminate()
+  }
+
+  #open(identity: ConsumerIdentity | undefined): GatewaySession {
+    const { options, verify } = this.#deps
+    try {
+      return options.sessions.open(
+        { send: (frame) => this.#send(frame), error: (error) => this.#failed(error) },
+        { consumer: identity, verify, onAuthenticated: (next) => this.#authenticated(next) },
+      )
+    } catch (error) {
+      options.onError(error instanceof Error ? error : new Error(String(error)))
+      this.shutdown(CloseCode.internalError, 'internal error')
+      return { receive: () => undefined, close: () => undefined }
+    }
+  }
+
+  #failed(error: Error): void {
+    // Only the gateway's own messages are safe to show the peer; anything else is logged, not reflected.
+    if (error instanceof GatewayError) return this.shutdown(closeCodeOf(error), error.message)
+    this.#deps.options.onError(error)
+    this.shutdown(CloseCode.internalError, 'internal error')
+  }
+
+  #message(data: RawData, isBinary: boolean): void {
+    this.#idle.refresh()
+    if (isBinary) return this.shutdown(CloseCode.unsupportedData, 'Messaging frames are text')
+    const text = textOf(data)
+    this.#deps.metrics.framesIn.inc()
+    if (!this.#bucket.take()) {
+      return this.#send({ kind: 'resp', reqId: requestIdOf(text), code: 429, type: 'GenericResponse', body: 'too many requests: wait at least 1 s' })
+    }
+    try {
+      this.#session.receive(text)
+    } catch (error) {
+      this.#deps.options.onError(error instanceof Error ? error : new Error(String(error)))
+      this.shutdown(CloseCode.internalError, 'internal error')
+    }
+  }
+
+  #send(frame: object): void {
+    if (this.#ws.readyState !== this.#ws.OPEN) return
+    this.#ws.send(JSON.stringify(frame))
+    this.#deps.metrics.framesOut.inc()
+    if ((frame as { kind?: unknown }).kind === 'notification') this.#deps.metrics.notificationsOut.inc()
+    // Past the bound the consumer is not reading: close rather than buffer without limit.
+    if (this.#ws.bufferedAmount > this.#deps.options.maxBufferedBytes) this.shutdown(CloseCode.tryAgainLater, 'reading too slowly')
+  }
+
+  #authenticated(identity: ConsumerIdentity): void {
+    // A verification that finished after the close must not count a socket that is gone.
+    if (this.#ended) return
+    clearTimeout(this.#auth)
+    this.#auth = undefined
+    const { registry, options } = this.#deps
+    if (this.#identity?.consumerId !== identity.consumerId) {
+      if (registry.countConsumer(identity.consumerId) >= options.maxSocketsPerConsumer) {
+        return this.shutdown(CloseCode.policyViolation, 'too many sockets for this consumer')
+      }
+      registry.bindConsumer(this, identity.consumerId)
+    }
+    this.#identity = identity
+    this.#armExpiry(identity)
+  }
+
+  #armExpiry(identity: ConsumerIdentity): void {
+    clearTimeout(this.#expiry)
+    const delay = identity.expiresAt - this.#deps.options.now()
+    const code = identity.authenticated ? CloseCode.tokenExpired : CloseCode.identityExpired
+    this.#expiry = setTimeout(
+      () => (delay > maxDelayMs ? this.#armExpiry(identity) : this.shutdown(code, 'the token expired')),
+      Math.max(0, Math.min(delay, maxDelayMs)),
+    )
+  }
+
+  #closed(): void {
+    this.#ended = true
+    clearTimeout(this.#idle)
+    clearTimeout(this.#auth)
+    clearTimeout(this.#expiry)
+    this.#deps.registry.remove(this)
+    try {
+      this.#session.close()
+    } catch (error) {
+      this.#deps.options.onError(error instanceof Error ? error : new Error(String(error)))
+    }
+  }
+}

@@ -1,0 +1,173 @@
+// The options of startGateway, resolved and validated once, before anything listens.
+import type { JWK } from 'jose'
+import type { BrandKey } from './brand-verifier.js'
+import { GatewayError } from './gateway-error.js'
+import type { SessionFactory } from './session-port.js'
+
+/** Options of `startGateway`. Durations are milliseconds, sizes bytes. */
+export interface GatewayOptions {
+  /** The legacy account this gateway serves; other account ids in paths get 404. */
+  readonly accountId: string
+  /** Makes the Messaging session of each socket. */
+  readonly sessions: SessionFactory
+  /** Interface to listen on; default `127.0.0.1`. */
+  readonly host?: string
+  /** Port; `0` (the default) takes a free one. */
+  readonly port?: number
+  /** `host[:port]` told to clients by the domain lookup (behind a proxy); default the listening host and port. */
+  readonly publicHost?: string
+  /** TLS certificate and key (PEM); serves `https:`/`wss:`. */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer }
+  /** Serves TLS with a certificate generated at start for `host` (local use only). */
+  readonly selfSigned?: boolean
+  /** Private EC P-256 JWK that signs consumer tokens; default a key generated at start. */
+  readonly signingKey?: JWK
+  /** `iss` of consumer tokens; default `chatbridge-gateway:{accountId}`. */
+  readonly issuer?: string
+  /** Lifetime of unauthenticated (`signup`) tokens; default 24 h. */
+  readonly identityTtlMs?: number
+  /** Longest lifetime of authenticated tokens; default 1 h (shorter if the brand token expires sooner). */
+  readonly authenticatedTtlMs?: number
+  /** The brand's public key that `authenticate` verifies brand JWTs with. */
+  readonly brandKey?: BrandKey
+  /** The brand's JWKS URL, instead of `brandKey`. */
+  readonly brandJwks?: string | URL
+  /** `iss` that brand tokens must carry. */
+  readonly brandIssuer?: string
+  /** `aud` that brand tokens must carry. */
+  readonly brandAudience?: string
+  /** Origins (e.g. `https://shop.example`) that may open sockets, besides the gateway's own; default loopback origins. */
+  readonly allowedOrigins?: readonly string[]
+  /** Largest frame a consumer may send; over it the socket closes with 1009. Default 64 KiB. */
+  readonly maxFrameBytes?: number
+  /** Largest outgoing buffer of a socket; past it the socket closes with 1013. Default 1 MiB. */
+  readonly maxBufferedBytes?: number
+  /** Sustained requests per second per socket; past the burst, requests get 429. Default 20. */
+  readonly requestsPerSecond?: number
+  /** Requests a socket may send at once before the rate applies. Default 40. */
+  readonly requestBurst?: number
+  /** Open sockets one consumer may hold. Default 10. */
+  readonly maxSocketsPerConsumer?: number
+  /** Open sockets one remote address may hold. Default 1000. */
+  readonly maxSocketsPerAddress?: number
+  /** A socket with no frame (not even `GetClock` or a ping) for this long closes with 4000. Default 120 s. */
+  readonly idleTimeoutMs?: number
+  /** Interval of the gateway's pings; a socket that did not answer the previous one is dropped. Default 30 s. */
+  readonly pingIntervalMs?: number
+  /** A socket not authenticated (upgrade header or `InitConnection`) within this closes with 1008. Default 10 s. */
+  readonly authTimeoutMs?: number
+  /** How long `close()` waits for sockets to finish their closing handshake. Default 5 s. */
+  readonly drainTimeoutMs?: number
+  /** Extra readiness check for `/readyz` (e.g. a Redis ping). */
+  readonly ready?: () => boolean | Promise<boolean>
+  /** Told of failures the gateway absorbed (a session that threw, a socket error); never given a token. */
+  readonly onError?: (error: Error) => void
+  /** Epoch milliseconds now; for tests. */
+  readonly now?: () => number
+}
+
+/** The options with every default applied; made once by {@link resolveGatewayOptions}. */
+export interface ResolvedGatewayOptions {
+  readonly accountId: string
+  readonly sessions: SessionFactory
+  readonly host: string
+  readonly port: number
+  readonly publicHost: string | undefined
+  readonly tls: { readonly cert: string | Buffer; readonly key: string | Buffer } | 'self-signed' | undefined
+  readonly signingKey: JWK | undefined
+  readonly issuer: string
+  readonly identityTtlMs: number
+  readonly authenticatedTtlMs: number
+  readonly brandKey: BrandKey | undefined
+  readonly brandJwks: URL | undefined
+  readonly brandIssuer: string | undefined
+  readonly brandAudience: string | undefined
+  readonly allowedOrigins: readonly string[] | undefined
+  readonly maxFrameBytes: number
+  readonly maxBufferedBytes: number
+  readonly requestsPerSecond: number
+  readonly requestBurst: number
+  readonly maxSocketsPerConsumer: number
+  readonly maxSocketsPerAddress: number
+  readonly idleTimeoutMs: number
+  readonly pingIntervalMs: number
+  readonly authTimeoutMs: number
+  readonly drainTimeoutMs: number
+  readonly ready: () => boolean | Promise<boolean>
+  readonly onError: (error: Error) => void
+  readonly now: () => number
+}
+
+const example = "startGateway({ accountId: '12345678', sessions })"
+
+function invalid(what: string): never {
+  throw new GatewayError('E_GATEWAY_OPTIONS', `${what}; e.g. ${example}`)
+}
+
+function positive(options: GatewayOptions, key: keyof GatewayOptions, fallback: number): number {
+  const value: unknown = options[key] ?? fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    invalid(`${key} must be a positive number, got ${typeof value === 'number' ? value : typeof value}`)
+  }
+  return value
+}
+
+/** Applies the defaults and validates `options`; throws `E_GATEWAY_OPTIONS` with a correct call in the message. */
+export function resolveGatewayOptions(options: GatewayOptions): ResolvedGatewayOptions {
+  if (typeof options !== 'object' || options === null) invalid('startGateway needs an options object')
+  const { accountId, sessions } = options
+  if (typeof accountId !== 'string' || !/^[\w-]{1,64}$/.test(accountId)) invalid('accountId must be the account id (letters, digits, _ or -)')
+  if (typeof sessions?.open !== 'function') invalid('sessions must be a SessionFactory with open(sink, context)')
+  const port = options.port ?? 0
+  if (!Number.isInteger(port) || port < 0 || port > 65535) invalid(`port must be an integer 0-65535, got ${String(port)}`)
+  const host = options.host ?? '127.0.0.1'
+  if (typeof host !== 'string' || host === '') invalid('host must be a host name or address')
+  if (options.publicHost !== undefined && !/^[\w.-]+(:\d{1,5})?$|^\[[\da-fA-F:.]+\](:\d{1,5})?$/.test(options.publicHost)) {
+    invalid(`publicHost must be host[:port] without a scheme, got "${options.publicHost}"`)
+  }
+  if (options.tls !== undefined && options.selfSigned === true) invalid('give tls or selfSigned, not both')
+  if (options.tls !== undefined && (options.tls.cert === undefined || options.tls.key === undefined)) invalid('tls needs both cert and key (PEM)')
+  const key = options.signingKey
+  if (key !== undefined && (key.kty !== 'EC' || key.crv !== 'P-256' || typeof key.d !== 'string')) {
+    invalid('signingKey must be a private EC P-256 JWK (kty "EC", crv "P-256", with d)')
+  }
+  if (options.brandKey !== undefined && options.brandJwks !== undefined) invalid('give brandKey or brandJwks, not both')
+  let brandJwks: URL | undefined
+  if (options.brandJwks !== undefined) {
+    brandJwks = URL.canParse(String(options.brandJwks)) ? new URL(String(options.brandJwks)) : invalid('brandJwks must be an http(s) URL')
+    if (brandJwks.protocol !== 'https:' && brandJwks.protocol !== 'http:') invalid('brandJwks must be an http(s) URL')
+  }
+  for (const origin of options.allowedOrigins ?? []) {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) invalid(`allowedOrigins entries must be origins like "https://shop.example", got "${origin}"`)
+  }
+  return {
+    accountId,
+    sessions,
+    host,
+    port,
+    publicHost: options.publicHost,
+    tls: options.selfSigned === true ? 'self-signed' : options.tls,
+    signingKey: key,
+    issuer: options.issuer ?? `chatbridge-gateway:${accountId}`,
+    identityTtlMs: positive(options, 'identityTtlMs', 24 * 3600_000),
+    authenticatedTtlMs: positive(options, 'authenticatedTtlMs', 3600_000),
+    brandKey: options.brandKey,
+    brandJwks,
+    brandIssuer: options.brandIssuer,
+    brandAudience: options.brandAudience,
+    allowedOrigins: options.allowedOrigins,
+    maxFrameBytes: positive(options, 'maxFrameBytes', 64 * 1024),
+    maxBufferedBytes: positive(options, 'maxBufferedBytes', 1024 * 1024),
+    requestsPerSecond: positive(options, 'requestsPerSecond', 20),
+    requestBurst: positive(options, 'requestBurst', 40),
+    maxSocketsPerConsumer: positive(options, 'maxSocketsPerConsumer', 10),
+    maxSocketsPerAddress: positive(options, 'maxSocketsPerAddress', 1000),
+    idleTimeoutMs: positive(options, 'idleTimeoutMs', 120_000),
+    pingIntervalMs: positive(options, 'pingIntervalMs', 30_000),
+    authTimeoutMs: positive(options, 'authTimeoutMs', 10_000),
+    drainTimeoutMs: positive(options, 'drainTimeoutMs', 5000),
+    ready: options.ready ?? (() => true),
+    onError: options.onError ?? (() => undefined),
+    now: options.now ?? Date.now,
+  }
+}

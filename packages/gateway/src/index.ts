@@ -1,0 +1,11 @@
+// The public surface of @chatbridge/gateway.
+export { startGateway } from './start-gateway.js'
+export type { Gateway } from './start-gateway.js'
+export type { GatewayOptions } from './gateway-options.js'
+export type { ConsumerIdentity, GatewaySession, SessionContext, SessionFactory, SessionSink } from './session-port.js'
+export { GatewayError } from './gateway-error.js'
+export type { GatewayErrorCode } from './gateway-error.js'
+export { CloseCode } from './close-codes.js'
+export type { CloseCodeValue } from './close-codes.js'
+export type { GatewayMetrics, RefusalReason } from './gateway-metrics.js'
+export type { BrandKey } from './brand-verifier.js'

@@ -1,0 +1,150 @@
+// startGateway: one HTTP(S) server for the boot calls and the consumer WebSocket, and its drain.
+import { createServer as createHttpServer } from 'node:http'
+import type { Server } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { WebSocketServer } from 'ws'
+import { createBrandVerifier } from './brand-verifier.js'
+import type { BrandVerifier } from './brand-verifier.js'
+import { CloseCode } from './close-codes.js'
+import type { ConsumerSocket } from './consumer-socket.js'
+import { GatewayError } from './gateway-error.js'
+import { createGatewayMetrics } from './gateway-metrics.js'
+import type { GatewayMetrics } from './gateway-metrics.js'
+import { resolveGatewayOptions } from './gateway-options.js'
+import type { GatewayOptions, ResolvedGatewayOptions } from './gateway-options.js'
+import { createHttpHandler } from './http-handler.js'
+import { isOriginAllowed } from './origin-policy.js'
+import { SocketRegistry } from './socket-registry.js'
+import { selfSignedCredentials } from './tls-credentials.js'
+import { createTokenService } from './token-service.js'
+import type { TokenService } from './token-service.js'
+import { createUpgradeHandler } from './upgrade-handler.js'
+
+/** A running gateway. */
+export interface Gateway {
+  /** The listening origin, e.g. `http://127.0.0.1:40123` (`https:` with TLS). */
+  readonly url: string
+  /** The consumer socket's URL, e.g. `ws://127.0.0.1:40123/ws_api/account/123/messaging/consumer?v=3`. */
+  readonly wsUrl: string
+  /** The `host[:port]` the domain lookup tells clients. */
+  readonly publicHost: string
+  /** The gateway's metrics, for the engine behind the sessions to feed. */
+  readonly metrics: GatewayMetrics
+  /** Drains: refuses new work, closes every socket with 1001, stops the server; resolves when all is closed. */
+  close(): Promise<void>
+}
+
+/**
+ * Starts the gateway: validates `options` (throwing `E_GATEWAY_OPTIONS`), prepares the signing key
+ * and TLS, and listens. Resolves once the server accepts connections.
+ *
+ * @example
+ * ```ts
+ * const gateway = await startGateway({ accountId: '12345678', sessions, port: 8080 })
+ * // clients: CSDS at gateway.url, the socket at gateway.wsUrl
+ * await gateway.close()
+ * ```
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const resolved = resolveGatewayOptions(options)
+  const tokens = await prepare('signingKey', () =>
+    createTokenService({
+      accountId: resolved.accountId,
+      issuer: resolved.issuer,
+      signingKey: resolved.signingKey,
+      identityTtlMs: resolved.identityTtlMs,
+      authenticatedTtlMs: resolved.authenticatedTtlMs,
+      now: resolved.now,
+    }),
+  )
+  const brand = await prepare('brandKey', () => Promise.resolve(createBrandVerifier(resolved)))
+  const credentials = resolved.tls === 'self-signed' ? await selfSignedCredentials(resolved.host) : resolved.tls
+  const server = credentials === undefined ? createHttpServer() : createHttpsServer({ cert: credentials.cert, key: credentials.key })
+  return serve(server, resolved, tokens, brand, credentials === undefined ? 'http' : 'https')
+}
+
+async function prepare<T>(option: string, make: () => Promise<T>): Promise<T> {
+  try {
+    return await make()
+  } catch (error) {
+    if (error instanceof GatewayError) throw error
+    throw new GatewayError('E_GATEWAY_OPTIONS', `${option} could not be used; e.g. startGateway({ accountId: '12345678', sessions })`, {
+      cause: error,
+    })
+  }
+}
+
+async function serve(
+  server: Server,
+  options: ResolvedGatewayOptions,
+  tokens: TokenService,
+  brand: BrandVerifier | undefined,
+  scheme: 'http' | 'https',
+): Promise<Gateway> {
+  const metrics = createGatewayMetrics()
+  const registry = new SocketRegistry<ConsumerSocket>(metrics)
+  const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: options.maxFrameBytes })
+  let draining = false
+  let own: readonly string[] = []
+  let publicHost = ''
+  const originAllowed = (origin: string | undefined): boolean => isOriginAllowed(origin, own, options.allowedOrigins)
+  const verify = (jwt: string): ReturnType<TokenService['verify']> => tokens.verify(jwt)
+
+  server.on('request', createHttpHandler({
+    accountId: options.accountId,
+    publicHost: () => publicHost,
+    tokens,
+    brand,
+    metrics,
+    ready: options.ready,
+    draining: () => draining,
+    originAllowed,
+    onError: options.onError,
+  }))
+  server.on('upgrade', createUpgradeHandler({ options, metrics, registry, verify, wss, originAllowed, draining: () => draining }))
+
+  await listen(server, options)
+  const address = server.address() as AddressInfo
+  const listenHost = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+  publicHost = options.publicHost ?? listenHost
+  own = [new URL(`${scheme}://${publicHost}`).origin, new URL(`${scheme}://${listenHost}`).origin]
+  const sweep = setInterval(() => {
+    for (const socket of registry.sockets()) socket.heartbeat()
+  }, options.pingIntervalMs)
+
+  let closing: Promise<void> | undefined
+  const drain = async (): Promise<void> => {
+    draining = true
+    clearInterval(sweep)
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+    server.closeIdleConnections()
+    for (const socket of registry.sockets()) socket.shutdown(CloseCode.goingAway, 'the gateway is shutting down')
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([registry.whenEmpty(), new Promise((resolve) => (timer = setTimeout(resolve, options.drainTimeoutMs)))])
+    clearTimeout(timer)
+    for (const socket of registry.sockets()) socket.terminate()
+    server.closeAllConnections()
+    wss.close()
+    await stopped
+  }
+  return {
+    url: `${scheme}://${listenHost}`,
+    wsUrl: `${scheme === 'https' ? 'wss' : 'ws'}://${listenHost}/ws_api/account/${options.accountId}/messaging/consumer?v=3`,
+    publicHost,
+    metrics,
+    close: () => (closing ??= drain()),
+  }
+}
+
+function listen(server: Server, options: ResolvedGatewayOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void =>
+      reject(new GatewayError('E_LISTEN', `cannot listen on ${options.host}:${options.port}: ${error.message}`, { cause: error }))
+    server.once('error', onError)
+    server.listen(options.port, options.host, () => {
+      server.off('error', onError)
+      resolve()
+    })
+  })
+}
