@@ -15,7 +15,7 @@ const view = new ChatView(document)
 const storage = window.localStorage
 const accountId = accountIdOf(location, document)
 
-/** The conversation shown: `{ id, dialogId, transcript, closed, subscribed }`, or undefined. */
+/** The conversation shown: `{ id, dialogId, transcript, closed, closedText, subscribed }`, or undefined. */
 let conversation
 /** The cqm subscription of the current socket, and whether its first listing has arrived. */
 let subscriptionId
@@ -76,12 +76,11 @@ function onNotification(notification) {
 function onListing(changes) {
   const open = changes.find((change) => change.type === 'UPSERT' && change.result?.conversationDetails?.state === 'OPEN')
   if (open !== undefined) return adopt(open.result)
-  if (conversation !== undefined && !conversation.closed) {
-    // It closed while this window was away.
-    return closed(undefined)
-  }
+  // An open one closed while this window was away.
+  if (conversation !== undefined && !conversation.closed) return closed(undefined)
   view.setMode('idle')
   if (conversation === undefined) view.setStatus('idle', 'Start a chat whenever you are ready.')
+  else view.setStatus('closed', conversation.closedText)
 }
 
 function onConversationChange(change) {
@@ -101,6 +100,7 @@ function adopt(result) {
       dialogId: dialog?.dialogId ?? result.convId,
       transcript: new Transcript(storage, accountId, result.convId),
       closed: false,
+      closedText: '',
       subscribed: false,
     }
     view.clearLines()
@@ -132,7 +132,8 @@ function closed(closeReason) {
   conversation.transcript.forget()
   typing.reset()
   view.setMode('idle')
-  view.setStatus('closed', `The chat has ended${closeReason in CLOSE_REASONS ? `: ${CLOSE_REASONS[closeReason]}` : ''}.`)
+  conversation.closedText = `The chat has ended${closeReason in CLOSE_REASONS ? `: ${CLOSE_REASONS[closeReason]}` : ''}.`
+  view.setStatus('closed', conversation.closedText)
   view.startButton.textContent = 'Start a new chat'
 }
 
