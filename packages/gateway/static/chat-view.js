@@ -8,15 +8,16 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute:
 export class ChatView {
   /** @param {Document} document */
   constructor(document) {
+    /** @type {(testId: string) => HTMLElement} */
     const find = (testId) => document.querySelector(`[data-testid="${testId}"]`)
     this.document = document
     this.status = find('status')
     this.lines = find('lines')
     this.typing = find('typing')
-    this.startButton = find('start')
-    this.endButton = find('end')
-    this.compose = find('compose')
-    this.input = find('input')
+    this.startButton = /** @type {HTMLButtonElement} */ (find('start'))
+    this.endButton = /** @type {HTMLButtonElement} */ (find('end'))
+    this.compose = /** @type {HTMLFormElement} */ (find('compose'))
+    this.input = /** @type {HTMLInputElement} */ (find('input'))
   }
 
   /** @param {string} text */
@@ -78,7 +79,7 @@ export class ChatView {
       item.append(time)
     }
     // Replays and live lines may interleave: keep the list in sequence order.
-    const after = [...this.lines.children].find((other) => Number(other.dataset.sequence) > line.sequence)
+    const after = [...this.lines.children].find((other) => Number(other.getAttribute('data-sequence')) > line.sequence)
     this.lines.insertBefore(item, after ?? null)
     item.scrollIntoView({ block: 'nearest' })
   }

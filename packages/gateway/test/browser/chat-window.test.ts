@@ -37,13 +37,13 @@ describe.skipIf(missing !== undefined)(`the chat window in chromium${missing ===
     })
     browser = await chromium.launch({ executablePath })
     page = await browser.newPage({ viewport: { width: 520, height: 760 } })
-  })
+  }, 60_000)
 
   afterAll(async () => {
     await browser?.close()
     await gateway?.close()
     await legacy?.close()
-  })
+  }, 30_000)
 
   const status = (): ReturnType<Page['getByTestId']> => page.getByTestId('status')
   const rendered = async (): Promise<{ sequence: number; role: string; text: string }[]> =>
@@ -53,13 +53,19 @@ describe.skipIf(missing !== undefined)(`the chat window in chromium${missing ===
   /** The legacy chat's lines, as the server logged them: the sequence of each is its event id. */
   const logged = (chat: LegacyChat): { sequence: number; text: string }[] =>
     chat.events.filter((event) => event['@type'] === 'line').map((event) => ({ sequence: Number(event['@id']), text: String(event['text']) }))
+  /** The consumer JWT the window keeps (this test's tsconfig has no DOM types, hence the cast). */
+  const storedJwt = (): Promise<string | null> =>
+    page.evaluate(
+      (key) => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem(key),
+      `chatbridge:${gateway.accountId}:jwt`,
+    )
   const send = async (text: string): Promise<void> => {
     await page.getByTestId('input').pressSequentially(text)
     await page.getByTestId('send').click()
   }
   const agentLine = (text: string): ReturnType<Page['locator']> => page.locator(`[data-testid="line"][data-role="ASSIGNED_AGENT"]`, { hasText: text })
 
-  it('holds a whole conversation, continues it across a reload with every line once, and ends it', async () => {
+  it('holds a whole conversation, continues it across a reload with every line once, and ends it', { timeout: 60_000 }, async () => {
     await page.goto(`${gateway.url}/?account=${gateway.accountId}`)
     await page.getByTestId('start').click()
     const chat = await legacy.nextChat()
@@ -122,15 +128,15 @@ describe.skipIf(missing !== undefined)(`the chat window in chromium${missing ===
     expect(gateway.frames[0]?.headers).toContainEqual({ type: '.ams.headers.ConsumerAuthentication', jwt: expect.any(String) })
   })
 
-  it('on close code 4401 drops its identity, signs up again and reconnects', async () => {
-    const jwt = await page.evaluate((account) => localStorage.getItem(`chatbridge:${account}:jwt`), gateway.accountId)
+  it('on close code 4401 drops its identity, signs up again and reconnects', { timeout: 30_000 }, async () => {
+    const jwt = await storedJwt()
     gateway.closeSockets(4401, 'token expired')
     await expect.poll(() => gateway.signups.length, eventually).toBe(2)
     // Connected again with the new identity: the ended chat stays on screen, a new one can start.
     await expect.poll(() => gateway.frames.filter((frame) => frame.connection === 3).map((frame) => frame.type), eventually).toEqual(['InitConnection', 'cqm.SubscribeExConversations'])
     await expect.poll(() => page.getByTestId('status').getAttribute('data-state'), eventually).toBe('closed')
     await page.getByTestId('start').waitFor()
-    const renewed = await page.evaluate((account) => localStorage.getItem(`chatbridge:${account}:jwt`), gateway.accountId)
+    const renewed = await storedJwt()
     expect(renewed).not.toBeNull()
     expect(renewed).not.toBe(jwt)
     const init = gateway.frames.find((frame) => frame.connection === 3)
