@@ -24,6 +24,8 @@ describe.skipIf(missing !== undefined)(`the chat window in chromium${missing ===
   let gateway: TestGateway
   let browser: Browser
   let page: Page
+  /** Uncaught errors and console errors of the window: there must be none. */
+  const pageErrors: string[] = []
 
   beforeAll(async () => {
     // The agent joins after a moment and answers each line ("You said: …"), typing for a second first.
@@ -37,6 +39,10 @@ describe.skipIf(missing !== undefined)(`the chat window in chromium${missing ===
     })
     browser = await chromium.launch({ executablePath })
     page = await browser.newPage({ viewport: { width: 520, height: 760 } })
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text())
+    })
   }, 60_000)
 
   afterAll(async () => {
@@ -125,21 +131,43 @@ describe.skipIf(missing !== undefined)(`the chat window in chromium${missing ===
     // The first connection's frames, in order: what any Messaging consumer sends.
     const first = gateway.frames.filter((frame) => frame.connection === 1).map((frame) => frame.type)
     expect(first.slice(0, 2)).toEqual(['InitConnection', 'cqm.SubscribeExConversations'])
+    expect(pageErrors).toEqual([])
     expect(gateway.frames[0]?.headers).toContainEqual({ type: '.ams.headers.ConsumerAuthentication', jwt: expect.any(String) })
+  })
+
+  it('sends GetClock every 30 s as keep-alive', { timeout: 30_000 }, async () => {
+    // A fresh consumer in its own context, on the page's fake clock (only timers in the page move).
+    const context = await browser.newContext()
+    try {
+      const idle = await context.newPage()
+      await idle.clock.install()
+      await idle.goto(`${gateway.url}/?account=${gateway.accountId}`)
+      await idle.getByTestId('start').waitFor()
+      const connection = Math.max(...gateway.frames.map((frame) => frame.connection))
+      const clocks = (): number => gateway.frames.filter((frame) => frame.connection === connection && frame.type === 'GetClock').length
+      expect(clocks()).toBe(0)
+      await idle.clock.runFor(30_000)
+      await expect.poll(clocks, eventually).toBe(1)
+      await idle.clock.runFor(30_000)
+      await expect.poll(clocks, eventually).toBe(2)
+    } finally {
+      await context.close()
+    }
   })
 
   it('on close code 4401 drops its identity, signs up again and reconnects', { timeout: 30_000 }, async () => {
     const jwt = await storedJwt()
+    const before = Math.max(...gateway.frames.map((frame) => frame.connection))
     gateway.closeSockets(4401, 'token expired')
     await expect.poll(() => gateway.signups.length, eventually).toBe(2)
     // Connected again with the new identity: the ended chat stays on screen, a new one can start.
-    await expect.poll(() => gateway.frames.filter((frame) => frame.connection === 3).map((frame) => frame.type), eventually).toEqual(['InitConnection', 'cqm.SubscribeExConversations'])
+    await expect.poll(() => gateway.frames.filter((frame) => frame.connection > before).map((frame) => frame.type), eventually).toEqual(['InitConnection', 'cqm.SubscribeExConversations'])
     await expect.poll(() => page.getByTestId('status').getAttribute('data-state'), eventually).toBe('closed')
     await page.getByTestId('start').waitFor()
     const renewed = await storedJwt()
     expect(renewed).not.toBeNull()
     expect(renewed).not.toBe(jwt)
-    const init = gateway.frames.find((frame) => frame.connection === 3)
+    const init = gateway.frames.find((frame) => frame.connection > before)
     expect(init?.headers).toContainEqual({ type: '.ams.headers.ConsumerAuthentication', jwt: renewed })
   })
 })

@@ -43,6 +43,7 @@ const STATIC_FILES: Readonly<Record<string, string>> = {
   'transcript.js': 'text/javascript; charset=utf-8',
   'typing-signal.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
+  'favicon.svg': 'image/svg+xml',
 }
 
 /** The policy the window must run under: its own scripts and styles, sockets to its own host. */
