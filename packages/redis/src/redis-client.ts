@@ -1,0 +1,50 @@
+/** The node-redis client the store runs on, with chatbridge's Lua scripts registered (EVALSHA, EVAL on NOSCRIPT). */
+import { createClient } from '@redis/client'
+import { ACQUIRE_LEASE, RELEASE_LEASE, RENEW_LEASES } from './lease-scripts.js'
+import { RedisStoreError, redactRedisUrl } from './redis-error.js'
+
+const scripts = { acquireLease: ACQUIRE_LEASE, renewLeases: RENEW_LEASES, releaseLease: RELEASE_LEASE }
+
+function makeClient(url: string, connectTimeoutMs: number) {
+  return createClient({
+    url,
+    scripts,
+    socket: {
+      connectTimeout: connectTimeoutMs,
+      // At start a refused connection is final: the caller hears of it now, not after endless retries.
+      reconnectStrategy: false,
+    },
+  })
+}
+
+/** A client made by {@link createStoreClient}. @internal */
+export type StoreClient = ReturnType<typeof makeClient>
+
+/** The part of the client leases use. @internal */
+export type ChatLeaseClient = Pick<StoreClient, 'acquireLease' | 'renewLeases' | 'releaseLease'>
+
+/**
+ * Creates and connects a client on `url` (`redis://[user:password@]host:port[/db]`). Rejects with
+ * `E_REDIS_UNAVAILABLE`, naming the URL without credentials, when Redis cannot be reached within
+ * `connectTimeoutMs` (default 5 000).
+ *
+ * @internal
+ */
+export async function createStoreClient(url: string, options: { readonly connectTimeoutMs?: number } = {}): Promise<StoreClient> {
+  const client = makeClient(url, options.connectTimeoutMs ?? 5_000)
+  let firstError: unknown
+  client.on('error', (error: unknown) => {
+    firstError ??= error
+  })
+  try {
+    await client.connect()
+  } catch (error) {
+    throw new RedisStoreError('E_REDIS_UNAVAILABLE', `Redis at ${redactRedisUrl(url)} cannot be reached: ${describe(firstError ?? error)}`, { cause: error })
+  }
+  return client
+}
+
+function describe(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code
+  return error instanceof Error ? error.message : 'unknown error'
+}
