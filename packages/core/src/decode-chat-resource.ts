@@ -2,7 +2,6 @@
 import { ChatDocument } from './document-codecs.js'
 import { decodeError, decodeWith } from './decode.js'
 import type { DocumentOrigin } from './decode.js'
-import type { DecodeError } from './errors.js'
 import type { ChatSnapshot } from './model.js'
 import type { ChatFormat } from './options.js'
 import { redactUri } from './redact.js'

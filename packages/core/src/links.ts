@@ -1,3 +1,4 @@
+/** Link relations of a resource (`Links`) and the resolution of the malformed hrefs the legacy API hands out. */
 import { RelationMissingError } from './errors.js'
 import { redactUri } from './redact.js'
 
