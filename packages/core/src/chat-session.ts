@@ -48,11 +48,17 @@ export class ChatSession {
   #chatLinks: Links | undefined
   #infoLinks: Links | undefined
 
-  /** @internal Sessions come from `LegacyChatClient.startChat` or `attach`. */
-  constructor(transport: Transport, uri: URL) {
+  // Private, so the published types offer no constructor at all (a stripped internal one
+  // would read as a public `new ChatSession()`); the client makes sessions through `open`.
+  private constructor(transport: Transport, uri: URL) {
     this.#transport = transport
     this.uri = uri
     this.conversationId = conversationIdOf(uri)
+  }
+
+  /** @internal Sessions come from `LegacyChatClient.startChat` or `attach`. */
+  static open(transport: Transport, uri: URL): ChatSession {
+    return new ChatSession(transport, uri)
   }
 
   /** The chat resource's links as last read, or `undefined` before the first read. */

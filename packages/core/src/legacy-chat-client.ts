@@ -56,7 +56,7 @@ export class LegacyChatClient {
     }
     // The version layer already took `v`/`NC` off the Location; the origin policy is the transport's.
     this.#transport.assertAllowed(response.location, uri)
-    return new ChatSession(this.#transport, response.location)
+    return ChatSession.open(this.#transport, response.location)
   }
 
   /**
@@ -68,7 +68,7 @@ export class LegacyChatClient {
     if (text === '') throw new InvalidArgumentError('attach needs a chat URI or a conversation id')
     const uri = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? new URL(text) : this.#entry(`chat/${encodeURIComponent(text)}`)
     this.#transport.assertAllowed(uri, this.accountRoot)
-    return new ChatSession(this.#transport, uri)
+    return ChatSession.open(this.#transport, uri)
   }
 
   /** Whether a chat can be had (`GET {root}/chat/availability`). */
