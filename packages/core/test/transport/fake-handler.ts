@@ -33,12 +33,17 @@ export function responseOf(url: URL, answer: FakeAnswer, onDiscard: () => void =
     url,
     header: (name) => headers.get(name.toLowerCase()) ?? null,
     discard: onDiscard,
-    body: {
-      async *[Symbol.asyncIterator]() {
-        for (const chunk of chunks) yield new TextEncoder().encode(chunk)
-      },
-    },
+    body: bodyOf(chunks.map((chunk) => new TextEncoder().encode(chunk))),
   }
+}
+
+/** A body of `parts`, failing with `failure` after them when given. */
+export async function* bodyOf(parts: readonly Uint8Array[], failure?: Error): AsyncIterable<Uint8Array> {
+  for (const part of parts) {
+    await Promise.resolve()
+    yield part
+  }
+  if (failure !== undefined) throw failure
 }
 
 /** A GET of `url` as the layers see it. */

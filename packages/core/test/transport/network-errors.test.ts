@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AbortedError, HttpError, NetworkError } from '@chatbridge/core'
 import { networkErrors, networkFailure } from '../../src/transport/network-errors.js'
-import { get } from './fake-handler.js'
+import { bodyOf, get } from './fake-handler.js'
 
 const withCode = (code: string): Error => Object.assign(new Error(`failed: ${code}`), { code })
 
@@ -23,18 +23,9 @@ describe('networkErrors', () => {
   })
 
   it('maps a failure while the body streams as responded', async () => {
-    const response = await networkErrors()(async (request) => ({
-      status: 200,
-      url: request.url,
-      header: () => null,
-      discard: () => undefined,
-      body: {
-        // eslint-disable-next-line require-yield -- a body that fails at once
-        async *[Symbol.asyncIterator]() {
-          throw withCode('ECONNREFUSED')
-        },
-      },
-    }))(get('https://x/a'))
+    const response = await networkErrors()((request) =>
+      Promise.resolve({ status: 200, url: request.url, header: () => null, discard: () => undefined, body: bodyOf([], withCode('ECONNREFUSED')) }),
+    )(get('https://x/a'))
     const error = await (async () => {
       for await (const _ of response.body) void _
     })().catch((e: unknown) => e)

@@ -35,15 +35,16 @@ describe('requestTimeout', () => {
   })
 
   it('keeps covering the body, and stops the timer once the body was read', async () => {
-    const stalled: Handler = async (request) => ({
-      ...responseOf(request.url, {}),
-      body: {
-        async *[Symbol.asyncIterator]() {
-          yield new Uint8Array([1])
-          await new Promise((_, reject) => request.signal?.addEventListener('abort', () => reject(new Error('cut')), { once: true }))
+    const stalled: Handler = (request) =>
+      Promise.resolve({
+        ...responseOf(request.url, {}),
+        body: {
+          async *[Symbol.asyncIterator]() {
+            yield new Uint8Array([1])
+            await new Promise((_, reject) => request.signal?.addEventListener('abort', () => reject(new Error('cut')), { once: true }))
+          },
         },
-      },
-    })
+      })
     const response = await requestTimeout(100)(stalled)(get('https://x/a'))
     const read = (async () => {
       for await (const _ of response.body) void _
@@ -51,7 +52,7 @@ describe('requestTimeout', () => {
     await vi.advanceTimersByTimeAsync(100)
     expect(await read).toBeInstanceOf(TimeoutError)
 
-    const quick = await requestTimeout(100)(async (request) => responseOf(request.url, { body: 'ok' }))(get('https://x/a'))
+    const quick = await requestTimeout(100)((request) => Promise.resolve(responseOf(request.url, { body: 'ok' })))(get('https://x/a'))
     for await (const _ of quick.body) void _
     expect(vi.getTimerCount()).toBe(0)
   })
