@@ -1,3 +1,4 @@
+/** One legacy chat as a session: reads, posts and link navigation by relation. */
 import type * as t from 'io-ts'
 import {
   AgentTypingDocument,
@@ -47,11 +48,17 @@ export class ChatSession {
   #chatLinks: Links | undefined
   #infoLinks: Links | undefined
 
-  /** @internal Sessions come from `LegacyChatClient.startChat` or `attach`. */
-  constructor(transport: Transport, uri: URL) {
+  // Private, so the published types offer no constructor at all (a stripped internal one
+  // would read as a public `new ChatSession()`); the client makes sessions through `open`.
+  private constructor(transport: Transport, uri: URL) {
     this.#transport = transport
     this.uri = uri
     this.conversationId = conversationIdOf(uri)
+  }
+
+  /** @internal Sessions come from `LegacyChatClient.startChat` or `attach`. */
+  static open(transport: Transport, uri: URL): ChatSession {
+    return new ChatSession(transport, uri)
   }
 
   /** The chat resource's links as last read, or `undefined` before the first read. */
@@ -68,10 +75,16 @@ export class ChatSession {
 
   /**
    * Follows a `next` link of the chat resource: the events after the last read, with info and
-   * links, in one request. This is the poll.
+   * links, in one request. This is the poll. Check the link with {@link trustedNextLink} first;
+   * the origin policy applies to it like to every URI.
    */
-  async follow(next: URL, options: RequestOptions = {}): Promise<ChatSnapshot> {
+  async followNext(next: URL, options: RequestOptions = {}): Promise<ChatSnapshot> {
     return this.#readChat(next, options, this.#chatLinks?.resource ?? this.uri)
+  }
+
+  /** @deprecated Renamed {@link ChatSession.followNext}, after what it follows. */
+  async follow(next: URL, options: RequestOptions = {}): Promise<ChatSnapshot> {
+    return this.followNext(next, options)
   }
 
   /** Reads the events section alone (`events` relation), from `from`. */

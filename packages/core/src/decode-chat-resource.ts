@@ -1,6 +1,7 @@
+/** Decoding a chat resource document given as text, without HTTP. */
 import { ChatDocument } from './document-codecs.js'
-import { decodeWith } from './decode.js'
-import { DecodeError } from './errors.js'
+import { decodeError, decodeWith } from './decode.js'
+import type { DocumentOrigin } from './decode.js'
 import type { ChatSnapshot } from './model.js'
 import type { ChatFormat } from './options.js'
 import { redactUri } from './redact.js'
@@ -23,12 +24,12 @@ export interface DecodeChatResourceOptions {
 export function decodeChatResource(text: string, options: DecodeChatResourceOptions): ChatSnapshot {
   const format = wireFormat(options.format ?? 'json')
   const uri = new URL(options.uri)
-  const origin = (): { uri: string; status: number; format: ChatFormat } => ({ uri: redactUri(uri), status: 200, format: format.name })
+  const origin = (): DocumentOrigin => ({ uri: redactUri(uri), status: 200, format: format.name })
   let document: unknown
   try {
     document = format.parse(text)
   } catch (cause) {
-    throw new DecodeError({ ...origin(), path: '', detail: `not well-formed ${format.name.toUpperCase()}`, cause })
+    throw decodeError(origin(), `not well-formed ${format.name.toUpperCase()}`, { cause })
   }
   return toSnapshot(decodeWith(ChatDocument, document, origin), uri)
 }

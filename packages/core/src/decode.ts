@@ -1,3 +1,7 @@
+/**
+ * Decoding a parsed document with an io-ts codec, and the one helper that builds every
+ * `DecodeError` (bad bytes, bad syntax, a wrong shape, a missing header).
+ */
 import * as t from 'io-ts'
 import { isLeft } from 'fp-ts/lib/Either.js'
 import { DecodeError } from './errors.js'
@@ -8,6 +12,11 @@ export interface DocumentOrigin {
   readonly uri: string
   readonly status: number
   readonly format: ChatFormat
+}
+
+/** The {@link DecodeError} for a document from `origin`; `path` is empty for syntax errors. */
+export function decodeError(origin: DocumentOrigin, detail: string, options: { readonly path?: string; readonly cause?: unknown } = {}): DecodeError {
+  return new DecodeError({ uri: origin.uri, status: origin.status, format: origin.format, path: options.path ?? '', detail, cause: options.cause })
 }
 
 /**
@@ -21,7 +30,7 @@ export function decodeWith<A>(codec: t.Decoder<unknown, A>, document: unknown, o
   const first = result.left[0]
   const path = first === undefined ? '' : pathOf(first.context)
   const detail = first === undefined ? 'unexpected shape' : describe(first)
-  throw new DecodeError({ ...origin(), path, detail })
+  throw decodeError(origin(), detail, { path })
 }
 
 function pathOf(context: t.Context): string {

@@ -1,3 +1,4 @@
+/** The io-ts codecs of the legacy documents (chat, events, info, survey, scalars), in their JSON shape. */
 import * as t from 'io-ts'
 import { isLeft } from 'fp-ts/lib/Either.js'
 import { ChatEventCodec } from './event-codec.js'

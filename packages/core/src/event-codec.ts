@@ -1,18 +1,20 @@
+/** The io-ts codec of one legacy chat event, lenient in every field but `@id` and `@type`. */
 import * as t from 'io-ts'
+import { ChatBridgeError } from './errors.js'
 import type { ChatEvent } from './model.js'
 import { EventId, LenientNumber, LenientString, eventIdOf, isRecord, lenientNumber, lenientString } from './lenient-codecs.js'
 
 type Fields = Record<string, unknown>
 
 /** A field that is present but unreadable; caught once per event to build the io-ts failure. */
-class FieldFailure extends Error {
+class FieldFailure extends ChatBridgeError {
   constructor(
     readonly key: string,
     readonly value: unknown,
     readonly codec: t.Decoder<unknown, unknown> & { readonly name: string },
     message: string,
   ) {
-    super(message)
+    super('E_DECODE', message)
   }
 }
 

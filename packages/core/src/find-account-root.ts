@@ -1,8 +1,10 @@
+/** Finding an account's root URI through LivePerson's Domain API. */
 import type { Dispatcher } from 'undici'
 import { BaseUriDocument } from './document-codecs.js'
 import { InvalidArgumentError } from './errors.js'
 import type { RequestOptions } from './options.js'
 import { Transport } from './transport.js'
+import { resolveTransportOptions } from './transport-options.js'
 
 /** Where and how to ask LivePerson's Domain API. */
 export interface FindAccountRootOptions extends RequestOptions {
@@ -28,14 +30,17 @@ export async function findAccountRoot(options: FindAccountRootOptions): Promise<
   }
   const service = options.service ?? 'conversationVep'
   const home = new URL(options.domainApi ?? 'https://api.liveperson.net')
-  const transport = new Transport(home, {
-    accountRoot: home,
-    appKey: '',
-    format: 'json',
-    ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
-    ...(options.timeoutMs === undefined ? {} : { requestTimeoutMs: options.timeoutMs }),
-    ...(options.transport === undefined ? {} : { transport: options.transport }),
-  })
+  // The Domain API needs no key; the call's timeout bounds the owned dispatcher too.
+  const resolved = resolveTransportOptions(
+    {
+      format: 'json',
+      ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+      ...(options.timeoutMs === undefined ? {} : { requestTimeoutMs: options.timeoutMs }),
+      ...(options.transport === undefined ? {} : { transport: options.transport }),
+    },
+    (field) => `findAccountRoot({ accountId, ${field.replace('requestTimeoutMs', 'timeoutMs')} })`,
+  )
+  const transport = new Transport({ home, appKey: '' }, resolved)
   try {
     const uri = new URL(`/api/account/${options.accountId}/service/${encodeURIComponent(service)}/baseURI.json?version=1.0`, home)
     const response = await transport.send({ method: 'GET', uri, ...(options.signal === undefined ? {} : { signal: options.signal }) })

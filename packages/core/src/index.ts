@@ -1,3 +1,4 @@
+/** The whole public surface of @chatbridge/core. */
 // The client
 export { LegacyChatClient } from './legacy-chat-client.js'
 export { ChatSession, conversationIdOf } from './chat-session.js'
@@ -6,11 +7,12 @@ export { findAccountRoot } from './find-account-root.js'
 export { decodeChatResource } from './decode-chat-resource.js'
 export type { DecodeChatResourceOptions } from './decode-chat-resource.js'
 export type { FindAccountRootOptions } from './find-account-root.js'
-export type { AvailabilityQuery, ChatFormat, LegacyChatClientOptions, RequestOptions, StartChatRequest } from './options.js'
+export type { AvailabilityQuery, ChatFormat, LegacyChatClientOptions, RequestOptions, StartChatRequest, TransportOptions } from './options.js'
 
 // The model
 export { Links } from './links.js'
 export type { Link } from './links.js'
+export { trustedNextLink } from './trusted-next-link.js'
 export type {
   A2ATransferEvent,
   ChatEvent,

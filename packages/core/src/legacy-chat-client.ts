@@ -1,10 +1,12 @@
+/** The legacy chat client: the account's entry points (chat request, availability) and `attach`. */
 import { ChatSession } from './chat-session.js'
+import { decodeError } from './decode.js'
 import { AvailabilityDocument, AvailableSlotsDocument, EstimatedWaitTimeDocument } from './document-codecs.js'
-import { DecodeError, InvalidArgumentError } from './errors.js'
-import { assertAllowedOrigin } from './links.js'
+import { InvalidArgumentError } from './errors.js'
 import type { AvailabilityQuery, ChatFormat, LegacyChatClientOptions, RequestOptions, StartChatRequest } from './options.js'
 import { redactUri } from './redact.js'
 import { Transport } from './transport.js'
+import { resolveTransportOptions } from './transport-options.js'
 
 /**
  * A client of the legacy visitor Chat REST API for one account.
@@ -36,20 +38,9 @@ export class LegacyChatClient {
     if (typeof options.appKey !== 'string' || options.appKey === '') {
       throw new InvalidArgumentError("appKey is required, e.g. new LegacyChatClient({ accountRoot, appKey: '…' })")
     }
-    if (options.format !== undefined && options.format !== 'json' && options.format !== 'xml') {
-      throw new InvalidArgumentError(`format must be 'json' or 'xml', got ${JSON.stringify(options.format)}`)
-    }
-    for (const name of ['connections', 'requestTimeoutMs', 'connectTimeoutMs', 'maxBodyBytes'] as const) {
-      const value = options[name]
-      if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
-        throw new InvalidArgumentError(`${name} must be a positive integer, e.g. new LegacyChatClient({ accountRoot, appKey, ${name}: ${DEFAULT_EXAMPLES[name]} }); got ${String(value)}`)
-      }
-    }
-    if (options.transport !== undefined && options.transport !== 'request' && options.transport !== 'fetch') {
-      throw new InvalidArgumentError(`transport must be 'request' or 'fetch', got ${JSON.stringify(options.transport)}`)
-    }
-    this.format = options.format ?? 'json'
-    this.#transport = new Transport(this.accountRoot, options)
+    const resolved = resolveTransportOptions(options, (field) => `new LegacyChatClient({ accountRoot, appKey, ${field} })`)
+    this.format = resolved.format
+    this.#transport = new Transport({ home: this.accountRoot, appKey: options.appKey }, resolved)
   }
 
   /**
@@ -60,16 +51,12 @@ export class LegacyChatClient {
     const uri = this.#entry('chat/request')
     const response = await this.#transport.send({ ...options, method: 'POST', uri, body: { request: chatRequestBody(request) } })
     if (response.location === undefined) {
-      throw new DecodeError({
-        path: 'Location',
-        uri: redactUri(uri),
-        status: response.status,
-        format: response.format,
-        detail: 'expected a Location header with the chat URI',
-      })
+      const origin = { uri: redactUri(uri), status: response.status, format: response.format }
+      throw decodeError(origin, 'expected a Location header with the chat URI', { path: 'Location' })
     }
-    assertAllowedOrigin(response.location, this.accountRoot, new Set(), uri)
-    return new ChatSession(this.#transport, stripQuery(response.location))
+    // The version layer already took `v`/`NC` off the Location; the origin policy is the transport's.
+    this.#transport.assertAllowed(response.location, uri)
+    return ChatSession.open(this.#transport, response.location)
   }
 
   /**
@@ -80,8 +67,8 @@ export class LegacyChatClient {
     const text = String(chat)
     if (text === '') throw new InvalidArgumentError('attach needs a chat URI or a conversation id')
     const uri = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? new URL(text) : this.#entry(`chat/${encodeURIComponent(text)}`)
-    assertAllowedOrigin(uri, this.accountRoot, new Set(), this.accountRoot)
-    return new ChatSession(this.#transport, uri)
+    this.#transport.assertAllowed(uri, this.accountRoot)
+    return ChatSession.open(this.#transport, uri)
   }
 
   /** Whether a chat can be had (`GET {root}/chat/availability`). */
@@ -114,8 +101,6 @@ export class LegacyChatClient {
   }
 }
 
-const DEFAULT_EXAMPLES = { connections: 16, requestTimeoutMs: 10_000, connectTimeoutMs: 5_000, maxBodyBytes: 1_048_576 } as const
-
 function parseRoot(root: string | URL): URL {
   let url: URL
   try {
@@ -129,13 +114,6 @@ function parseRoot(root: string | URL): URL {
   url.search = ''
   url.hash = ''
   url.pathname = url.pathname.replace(/\/+$/, '')
-  return url
-}
-
-function stripQuery(uri: URL): URL {
-  const url = new URL(uri)
-  url.searchParams.delete('v')
-  url.searchParams.delete('NC')
   return url
 }
 

@@ -1,3 +1,4 @@
+/** Lenient io-ts codecs and readers for the legacy server's loosely typed values (numbers as strings, single items for lists). */
 import * as t from 'io-ts'
 
 /**

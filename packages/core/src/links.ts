@@ -1,4 +1,5 @@
-import { ForeignOriginError, RelationMissingError } from './errors.js'
+/** Link relations of a resource (`Links`) and the resolution of the malformed hrefs the legacy API hands out. */
+import { RelationMissingError } from './errors.js'
 import { redactUri } from './redact.js'
 
 /** One link relation as it arrived, its href resolved against the document it came in. */
@@ -100,23 +101,4 @@ function parse(href: string, base?: URL): URL | undefined {
   } catch {
     return undefined
   }
-}
-
-/**
- * Throws {@link ForeignOriginError} unless `target` is under the account root on its origin, or on
- * an allowed origin, so the app key is only ever sent home.
- */
-export function assertAllowedOrigin(target: URL, home: URL, allowedOrigins: ReadonlySet<string>, resource: URL): void {
-  const scheme = target.protocol
-  if (scheme === 'http:' || scheme === 'https:') {
-    if (allowedOrigins.has(target.origin)) return
-    // On the home origin, a link must stay under the account root: `../../admin` is not the chat's.
-    if (target.origin === home.origin && isUnder(target.pathname, home.pathname)) return
-  }
-  throw new ForeignOriginError({ href: redactUri(target), resource: redactUri(resource) })
-}
-
-function isUnder(path: string, root: string): boolean {
-  const base = root.endsWith('/') ? root : `${root}/`
-  return path === root || path.startsWith(base) || base === '/'
 }

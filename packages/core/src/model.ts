@@ -1,3 +1,4 @@
+/** The typed model of a legacy chat: events, info, snapshots, pages and surveys. */
 import type { Links } from './links.js'
 
 /** The chat states the legacy server reports. */

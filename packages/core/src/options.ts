@@ -1,14 +1,14 @@
+/** The option bags and request shapes of the public API. */
 import type { Dispatcher } from 'undici'
 
 /** The wire format chatbridge asks the legacy server for. */
 export type ChatFormat = 'json' | 'xml'
 
-/** Options of {@link LegacyChatClient}; every field but the first two has a default. */
-export interface LegacyChatClientOptions {
-  /** The account root URI, `https://{domain}/api/account/{accountId}` (see {@link findAccountRoot}). */
-  readonly accountRoot: string | URL
-  /** The app key, sent as `Authorization: LivePerson appKey=…` to the account's origin only. */
-  readonly appKey: string
+/**
+ * How the transport sends requests: one bag, its defaults in one table (`TRANSPORT_DEFAULTS`),
+ * resolved once when a client is made. Every field is optional.
+ */
+export interface TransportOptions {
   /** Wire format; default `'json'`. Both decode into the same model. */
   readonly format?: ChatFormat
   /**
@@ -18,13 +18,21 @@ export interface LegacyChatClientOptions {
   readonly dispatcher?: Dispatcher
   /** Sockets per origin for the owned dispatcher; default 16. */
   readonly connections?: number
-  /** Whole-request timeout in milliseconds (headers and body); default 10 000. */
+  /** Whole-request timeout in milliseconds (headers and body), per redirect hop; default 10 000. */
   readonly requestTimeoutMs?: number
   /** Connect timeout in milliseconds for the owned dispatcher; default 5 000. */
   readonly connectTimeoutMs?: number
   /** Largest response body accepted, in bytes; default 1 MiB (1 048 576). */
   readonly maxBodyBytes?: number
-  /** Other origins (e.g. `https://lo.convep.liveperson.net`) links may point to; default none. */
+  /**
+   * Other origins (e.g. `https://lo.convep.liveperson.net`) the client may reach; default none.
+   *
+   * One policy covers every URI the client is handed or follows — a chat's `Location`, a URI given
+   * to `attach`, a link relation, a redirect: it must be under the account root on the account's
+   * origin, or anywhere on one of these origins; anything else (another origin, a path outside the
+   * account, a non-HTTP scheme) is refused with `ForeignOriginError` before a byte is sent.
+   * Requests to an allowed foreign origin never carry the app key.
+   */
   readonly allowedOrigins?: readonly string[]
   /**
    * How requests go out: `'request'` (`undici.request`, the default: in `pnpm bench` it serves
@@ -33,6 +41,14 @@ export interface LegacyChatClientOptions {
    * recorded fixtures). Both share every other layer, decoding included.
    */
   readonly transport?: 'fetch' | 'request'
+}
+
+/** Options of {@link LegacyChatClient}: where, with which key, and how ({@link TransportOptions}). */
+export interface LegacyChatClientOptions extends TransportOptions {
+  /** The account root URI, `https://{domain}/api/account/{accountId}` (see {@link findAccountRoot}). */
+  readonly accountRoot: string | URL
+  /** The app key, sent as `Authorization: LivePerson appKey=…` to the account's origin only. */
+  readonly appKey: string
 }
 
 /** Per-call options. */

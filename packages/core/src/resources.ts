@@ -1,3 +1,4 @@
+/** Building the typed model from decoded documents; hrefs resolve against the document's own URI. */
 import type * as t from 'io-ts'
 import type { RawLink } from './lenient-codecs.js'
 import { isRecord } from './lenient-codecs.js'
@@ -5,7 +6,7 @@ import { Links } from './links.js'
 import type { ChatInfo, ChatSnapshot, EventsPage, Survey, SurveyEntry, SurveyQuestion, TypingStatus } from './model.js'
 import type { ChatDocument, EventsSection, InfoSection, SurveyDocument } from './document-codecs.js'
 
-/** Builds the typed model from decoded documents; hrefs resolve against the document's own URI. */
+
 
 /** Links of a section; hrefs resolve against the document's URI when used. */
 export function toLinks(raw: readonly RawLink[] | undefined, documentUri: URL): Links {

@@ -1,3 +1,4 @@
+/** The wire formats (JSON, XML) as strategies: media type, parser, serialiser. */
 import type { ChatFormat } from './options.js'
 import { parseXml, toXml } from './xml-mapping.js'
 

@@ -1,4 +1,6 @@
+/** The XML mapping of the legacy documents onto their JSON shape. */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
+import { ChatBridgeError } from './errors.js'
 
 /**
  * The XML mapping chatbridge assumes for the legacy API (no public XML example exists; see the
@@ -9,8 +11,13 @@ import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
  * - every value is text, decoded exactly like its JSON string form.
  */
 
-/** Thrown for XML that is not well-formed or not allowed; the caller wraps it as a decode error. */
-export class XmlSyntaxError extends Error {}
+/** Thrown for XML that is not well-formed or not allowed; the caller wraps it as a decode error's `cause`. */
+export class XmlSyntaxError extends ChatBridgeError {
+  /** @param message what is wrong with the XML, with its line and column when known. */
+  constructor(message: string) {
+    super('E_DECODE', message)
+  }
+}
 
 const parser = new XMLParser({
   ignoreAttributes: false,

@@ -77,6 +77,6 @@ describe.each(['json', 'xml'] as const)('a whole chat against the legacy chat se
   })
 })
 
-async function follow(chat: { follow(next: URL): Promise<ChatSnapshot> }, from: ChatSnapshot): Promise<ChatSnapshot> {
-  return chat.follow(from.links.require('next'))
+async function follow(chat: { followNext(next: URL): Promise<ChatSnapshot> }, from: ChatSnapshot): Promise<ChatSnapshot> {
+  return chat.followNext(from.links.require('next'))
 }

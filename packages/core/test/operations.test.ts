@@ -84,7 +84,7 @@ describe('every documented operation, as it goes on the wire', () => {
       .get(chatPath)
       .query({ from: '4', v: '1', NC: 'true' })
       .reply(200, { chat: { link: [{ '@href': `${CHAT_URI}?from=5`, '@rel': 'next' }], events: { event: { '@id': '4', '@type': 'line', text: 'hi', source: 'agent' } } } }, json)
-    const snap = await chat.follow(next ?? new URL(CHAT_URI))
+    const snap = await chat.followNext(next ?? new URL(CHAT_URI))
     expect(snap.events.events.map((event) => event.id)).toEqual([4])
     expect(snap.links.require('next').search).toBe('?from=5')
     await c.close()

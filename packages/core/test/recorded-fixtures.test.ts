@@ -50,7 +50,7 @@ async function replay(name: (typeof fixtureNames)[number], format: Format): Prom
           chat = await client.startChat(bodyOf(interceptor, format)['request'] as StartChatRequest)
         } else if (interceptor.method === 'GET' && route === '') {
           const last = snapshots.at(-1)
-          snapshots.push(url.searchParams.has('from') && last !== undefined ? await session().follow(last.links.require('next')) : await session().snapshot())
+          snapshots.push(url.searchParams.has('from') && last !== undefined ? await session().followNext(last.links.require('next')) : await session().snapshot())
         } else if (interceptor.method === 'GET' && route === '/info') {
           await session().info()
         } else if (interceptor.method === 'GET' && route === '/info/agentTyping') {

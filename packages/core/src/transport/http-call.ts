@@ -1,47 +1,38 @@
+/**
+ * The innermost handler of the transport: one HTTP exchange on the wire, through `undici.request`
+ * or global `fetch`, with an undici dispatcher. Redirects are not followed here (a layer does that).
+ */
 import { request as undiciRequest } from 'undici'
 import type { Dispatcher } from 'undici'
+import type { Handler } from './handler.js'
 
-/** One HTTP exchange as the transport needs it, whichever client carried it. */
-export interface HttpExchange {
-  readonly status: number
-  header(name: string): string | null
-  /** The body, chunk by chunk; stops early when the consumer stops. */
-  readonly body: AsyncIterable<Uint8Array>
-  /** Drops the rest of the body and frees the connection. */
-  discard(): void
+/** How requests go out: `undici.request` or global `fetch`. */
+export type HttpCallKind = 'fetch' | 'request'
+
+/** The handler that sends requests through `dispatcher` on the `kind` path. */
+export function httpCall(kind: HttpCallKind, dispatcher: Dispatcher): Handler {
+  return kind === 'request' ? (request) => requestCall(request, dispatcher) : (request) => fetchCall(request, dispatcher)
 }
-
-/** What goes on the wire. */
-export interface HttpCallInit {
-  readonly url: URL
-  readonly method: 'GET' | 'POST'
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string | undefined
-  readonly signal: AbortSignal
-  readonly dispatcher: Dispatcher
-}
-
-/** Sends one request and resolves when the response head arrived. Redirects are not followed. */
-export type HttpCall = (init: HttpCallInit) => Promise<HttpExchange>
 
 /**
  * Global `fetch` with an undici dispatcher. nock sees this path (it patches the global), so
  * recorded fixtures exercise exactly the decoding code that real traffic does.
  */
-export const fetchCall: HttpCall = async (init) => {
+const fetchCall = async (init: Parameters<Handler>[0], dispatcher: Dispatcher): ReturnType<Handler> => {
   // Looked up per call, not at import, so an interceptor installed later is honoured.
   const response = await globalThis.fetch(init.url, {
     method: init.method,
     headers: init.headers,
     body: init.body ?? null,
-    signal: init.signal,
+    signal: init.signal ?? null,
     redirect: 'manual',
     // Node's fetch accepts an undici 7 dispatcher; its own typings name an older undici.
-    ...({ dispatcher: init.dispatcher } as object),
+    ...({ dispatcher } as object),
   })
   const stream = response.body
   return {
     status: response.status,
+    url: init.url,
     header: (name) => response.headers.get(name),
     body: stream ?? emptyBody(),
     discard: () => {
@@ -51,16 +42,17 @@ export const fetchCall: HttpCall = async (init) => {
 }
 
 /** `undici.request`: fewer layers per call than fetch, invisible to nock. */
-export const requestCall: HttpCall = async (init) => {
+const requestCall = async (init: Parameters<Handler>[0], dispatcher: Dispatcher): ReturnType<Handler> => {
   const response = await undiciRequest(init.url, {
     method: init.method,
     headers: init.headers,
     body: init.body ?? null,
     signal: init.signal,
-    dispatcher: init.dispatcher,
+    dispatcher,
   })
   return {
     status: response.statusCode,
+    url: init.url,
     header: (name) => {
       const value = response.headers[name.toLowerCase()]
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value

@@ -1,0 +1,49 @@
+/**
+ * The version layer: the legacy API wants `v=1` (the API version) and `NC=true` (no cache) on
+ * every request. This layer adds them going out and removes them from the `Location` it hands
+ * back, so no URI above the transport ever carries them.
+ */
+import { withResponse } from './handler.js'
+import type { Layer } from './handler.js'
+
+const PARAMETERS = [
+  ['v', '1'],
+  ['NC', 'true'],
+] as const
+
+/** Adds `v=1` and `NC=true` unless the URI already carries them; its own query is kept. */
+export function withVersion(uri: URL): URL {
+  const url = new URL(uri)
+  for (const [name, value] of PARAMETERS) if (!url.searchParams.has(name)) url.searchParams.set(name, value)
+  return url
+}
+
+/** A URI without the version parameters, as the server may echo them in a `Location`. */
+export function withoutVersion(uri: URL): URL {
+  const url = new URL(uri)
+  for (const [name] of PARAMETERS) url.searchParams.delete(name)
+  return url
+}
+
+/** Sends every request with the version parameters; a `Location` comes back (absolute) without them. */
+export function versionParameters(): Layer {
+  return (next) => async (request) => {
+    const response = await next({ ...request, url: withVersion(request.url) })
+    return withResponse(response, {
+      header: (name) => {
+        const value = response.header(name)
+        if (value === null || name.toLowerCase() !== 'location') return value
+        const location = parseUrl(value, response.url)
+        return location === undefined ? value : withoutVersion(location).href
+      },
+    })
+  }
+}
+
+function parseUrl(href: string, base: URL): URL | undefined {
+  try {
+    return new URL(href, base)
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { Links, RelationMissingError } from '@chatbridge/core'
+import { resolveHref } from '../src/links.js'
+
+const base = new URL('https://va.example/api/account/1/chat/H1')
+
+describe('Links', () => {
+  const links = new Links(base, [
+    { rel: 'self', href: 'https://va.example/api/account/1/chat/H1' },
+    { rel: 'events', href: 'H1/events' },
+    { rel: 'events', href: 'https://va.example/second' },
+    { rel: 'blank', href: '  ' },
+    { rel: 'broken', href: 'http://[bad' },
+  ])
+
+  it('answers by relation, the first link of a relation winning; hrefs resolve against the resource', () => {
+    expect(links.get('events')?.href).toBe('https://va.example/api/account/1/chat/H1/events')
+    expect(links.has('self')).toBe(true)
+    expect(links.has('blank')).toBe(false)
+    expect(links.has('broken')).toBe(false)
+    expect(links.rels()).toEqual(['self', 'events'])
+    expect(links.all().map((link) => link.rel)).toEqual(['self', 'events', 'events'])
+  })
+
+  it('a missing relation is a RelationMissingError naming the relation and the resource', () => {
+    expect(() => links.require('next')).toThrow(RelationMissingError)
+    expect(() => links.require('next')).toThrow(/"next" is missing from https:\/\/va.example\/api\/account\/1\/chat\/H1/)
+  })
+
+  it('get hands out a copy: changing it does not change the links', () => {
+    const events = links.require('events')
+    events.searchParams.set('from', '3')
+    expect(links.require('events').search).toBe('')
+  })
+})
+
+describe('resolveHref mends the malformed forms the legacy docs show', () => {
+  it.each([
+    ['https:/va.example/x', 'https://va.example/x'],
+    ['va.example/api/x', 'https://va.example/api/x'],
+    ['va.example:8443/x', 'https://va.example:8443/x'],
+    ['/api/account/1/other', 'https://va.example/api/account/1/other'],
+    ['?from=4', 'https://va.example/api/account/1/chat/H1?from=4'],
+    ['events', 'https://va.example/api/account/1/chat/events'],
+    ['javascript:alert(1)', 'javascript:alert(1)'],
+  ])('%s → %s', (href, resolved) => {
+    expect(resolveHref(href, base)?.href).toBe(resolved)
+  })
+
+  it('gives up on nothing usable', () => {
+    expect(resolveHref('', base)).toBeUndefined()
+    expect(resolveHref('https://[', base)).toBeUndefined()
+  })
+})
