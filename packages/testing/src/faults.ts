@@ -98,37 +98,37 @@ interface InstalledRule {
 
 /** The fault rules of one server. */
 export class FaultInjector implements FaultControl {
-  private rules: InstalledRule[] = []
+  #rules: InstalledRule[] = []
 
   add(rule: FaultRule): FaultHandle {
     if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) {
       throw new RangeError(`probability must be between 0 and 1, got ${rule.probability}`)
     }
     const installed: InstalledRule = { rule, random: seededRandom(rule.seed ?? randomSeed()), seen: 0, hits: 0 }
-    this.rules.push(installed)
+    this.#rules.push(installed)
     return {
       get hits() {
         return installed.hits
       },
       remove: () => {
-        this.rules = this.rules.filter((r) => r !== installed)
+        this.#rules = this.#rules.filter((r) => r !== installed)
       },
     }
   }
 
   clear(): void {
-    this.rules = []
+    this.#rules = []
   }
 
   /** Decides the faults of `request`, counting the rules' hits. */
   plan(request: FaultRequest): FaultPlan {
     let latencyMs = 0
     let fault: FaultPlan['fault']
-    if (this.rules.length === 0) return { latencyMs, fault }
-    for (const installed of this.rules) {
+    if (this.#rules.length === 0) return { latencyMs, fault }
+    for (const installed of this.#rules) {
       const isLatency = installed.rule.fault.kind === 'latency'
       if (isLatency ? latencyMs > 0 : fault !== undefined) continue
-      if (!this.applies(installed, request)) continue
+      if (!this.#applies(installed, request)) continue
       const chosen = installed.rule.fault
       if (chosen.kind === 'latency') latencyMs = chosen.ms
       else fault = chosen
@@ -136,7 +136,7 @@ export class FaultInjector implements FaultControl {
     return { latencyMs, fault }
   }
 
-  private applies(installed: InstalledRule, request: FaultRequest): boolean {
+  #applies(installed: InstalledRule, request: FaultRequest): boolean {
     const { rule } = installed
     if (rule.route !== undefined && !(typeof rule.route === 'string' ? rule.route === request.route : rule.route.includes(request.route))) return false
     if (rule.method !== undefined && rule.method.toUpperCase() !== request.method) return false

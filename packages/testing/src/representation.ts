@@ -3,11 +3,11 @@ import type { QuirkSwitches } from './quirks.js'
 import { applyRepresentationQuirks } from './quirks.js'
 import { fromXml, toXml } from './xml-mapping.js'
 
-/** A wire format of the API. */
-export type WireFormat = 'json' | 'xml'
+/** The name of one of the API's two wire formats (what `Accept`, a path suffix or a fixture asks for). */
+export type WireFormatName = 'json' | 'xml'
 
 /** The `Content-Type` the server sends for each format. */
-export const contentTypes: Readonly<Record<WireFormat, string>> = {
+export const contentTypes: Readonly<Record<WireFormatName, string>> = {
   json: 'application/json; charset=utf-8',
   xml: 'application/xml; charset=utf-8',
 }
@@ -16,7 +16,7 @@ export const contentTypes: Readonly<Record<WireFormat, string>> = {
  * The response format: a `.json`/`.xml` path suffix wins; otherwise XML when `Accept` names an
  * XML type before any JSON type; otherwise JSON.
  */
-export function negotiateFormat(accept: string | undefined, suffix: WireFormat | undefined): WireFormat {
+export function negotiateFormat(accept: string | undefined, suffix: WireFormatName | undefined): WireFormatName {
   if (suffix !== undefined) return suffix
   if (accept === undefined) return 'json'
   for (const part of accept.split(',')) {
@@ -28,7 +28,7 @@ export function negotiateFormat(accept: string | undefined, suffix: WireFormat |
 }
 
 /** Serialises a response document in `format`, after the representation quirks. */
-export function serialize(document: Record<string, unknown>, format: WireFormat, quirks: QuirkSwitches): string {
+export function serialize(document: Record<string, unknown>, format: WireFormatName, quirks: QuirkSwitches): string {
   const shaped = applyRepresentationQuirks(document, quirks)
   return format === 'json' ? JSON.stringify(shaped) : toXml(shaped, { declaration: quirks.xmlDeclaration })
 }

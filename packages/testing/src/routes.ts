@@ -1,5 +1,5 @@
 import { apiErrors } from './api-error.js'
-import type { ChatSession } from './chat-session.js'
+import type { ServedChat } from './served-chat.js'
 import type { ChatStore } from './chat-store.js'
 import type { Clock } from './clock.js'
 import { accountBody, chatBody, eventsBody, exitSurveyBody, infoBody } from './documents.js'
@@ -77,7 +77,7 @@ export function handleRoute(state: RouteState, request: RouteRequest): Reply {
 }
 
 /** Finds the chat, applies an overdue timeout, and records that a request reached it. */
-function reachChat(state: RouteState, chatId: string): ChatSession {
+function reachChat(state: RouteState, chatId: string): ServedChat {
   const chat = state.store.get(chatId)
   if (chat === undefined) throw apiErrors.chatNotFound()
   state.store.expireIfIdle(chat)
@@ -85,7 +85,7 @@ function reachChat(state: RouteState, chatId: string): ChatSession {
   return chat
 }
 
-function handleChatRoute(state: RouteState, request: RouteRequest, chat: ChatSession): Reply {
+function handleChatRoute(state: RouteState, request: RouteRequest, chat: ServedChat): Reply {
   const { match, method, body } = request
   switch (match.route) {
     case 'chat': {
@@ -164,7 +164,7 @@ function startChat(state: RouteState, body: unknown): Reply {
   return { status: 201, headers: { location: chat.uri } }
 }
 
-function addEvent(chat: ChatSession, body: unknown): Reply {
+function addEvent(chat: ServedChat, body: unknown): Reply {
   // Several events come as an `event` array, or (the only way in XML, which has one root) in an `events` wrapper.
   const holder = isRecord(body) && isRecord(body['events']) ? body['events'] : body
   if (!isRecord(holder) || !('event' in holder)) throw apiErrors.badEvent('body must be {"event":{...}}')
@@ -186,7 +186,7 @@ function addEvent(chat: ChatSession, body: unknown): Reply {
   throw apiErrors.badEvent(`unsupported event type ${JSON.stringify(type)}`)
 }
 
-const created = (chat: ChatSession, eventId: string): Reply => ({ status: 201, headers: { location: `${chat.uri}/events/${eventId}` } })
+const created = (chat: ServedChat, eventId: string): Reply => ({ status: 201, headers: { location: `${chat.uri}/events/${eventId}` } })
 
 function availability(settings: Availability, query: URLSearchParams): boolean {
   const agent = query.get('agent')

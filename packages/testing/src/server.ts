@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { AgentStep, ChatAgent } from './agent-script.js'
+import type { ChatAgent } from './agent-script.js'
+import type { AgentStep } from './agent-step.js'
 import { ApiError, apiErrors } from './api-error.js'
 import type { LegacyChat } from './legacy-chat.js'
 import { ChatStore } from './chat-store.js'
@@ -13,7 +14,7 @@ import { FaultInjector } from './faults.js'
 import type { QuirkSwitches } from './quirks.js'
 import { defaultQuirks } from './quirks.js'
 import { randomSeed, seededRandom } from './random.js'
-import type { WireFormat } from './representation.js'
+import type { WireFormatName } from './representation.js'
 import { contentTypes, negotiateFormat, parseRequestBody, serialize } from './representation.js'
 import type { MutableLogEntry, RequestLogView } from './request-log.js'
 import { RequestLog } from './request-log.js'
@@ -150,7 +151,7 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
     error: { time: formatWireTime(clock.now(), utcOffsetMinutes), message, internalCode },
   })
 
-  const toOutput = (reply: Reply, format: WireFormat): Output => {
+  const toOutput = (reply: Reply, format: WireFormatName): Output => {
     const headers: Record<string, string> = { ...reply.headers }
     let body = ''
     if (reply.body !== undefined) {
@@ -160,7 +161,7 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
     return { status: reply.status, headers, body, format }
   }
 
-  const errorOutput = (error: ApiError, format: WireFormat): Output =>
+  const errorOutput = (error: ApiError, format: WireFormatName): Output =>
     toOutput({ status: error.status, headers: error.headers, body: errorBody(error.message, error.internalCode) }, format)
 
   const authorized = (req: IncomingMessage, query: URLSearchParams): boolean => {
