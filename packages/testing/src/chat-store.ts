@@ -52,15 +52,15 @@ export class ChatStore {
   }
 
   /** Starts a chat for a visitor's chat request. */
-  create(request: Readonly<Record<string, unknown>>, chatTimeoutSeconds: number, skillId: number): ServedChat {
+  create(request: Readonly<Record<string, unknown>>, chatTimeoutS: number, skillId: number): ServedChat {
     const { random } = this.#options
     const id = newChatId(random)
     const ids = { visitorId: Number(randomDigits(random, 16)), rtSessionId: Number(randomDigits(random, 10)), skillId }
-    const chat = new ServedChat(id, `${this.#options.accountRoot}/chat/${id}`, request, chatTimeoutSeconds, ids, this.#env)
+    const chat = new ServedChat(id, `${this.#options.accountRoot}/chat/${id}`, request, chatTimeoutS, ids, this.#env)
     this.#chats.set(id, chat)
     const timers: ChatTimers = { timeout: undefined, drop: undefined, stopAgent: undefined }
     this.#timers.set(chat, timers)
-    this.#armTimeout(chat, timers, chatTimeoutSeconds * 1000)
+    this.#armTimeout(chat, timers, chatTimeoutS * 1000)
     chat.on('event', () => {
       if (chat.state === 'ended' && timers.drop === undefined) this.#onEnded(chat, timers)
     })
@@ -94,7 +94,7 @@ export class ChatStore {
    * request is applied, so the outcome does not depend on whether the timer already fired.
    */
   expireIfIdle(chat: ServedChat): void {
-    if (chat.state !== 'ended' && this.#options.clock.now() - chat.lastUpdate >= chat.chatTimeoutSeconds * 1000) {
+    if (chat.state !== 'ended' && this.#options.clock.now() - chat.lastUpdate >= chat.chatTimeoutS * 1000) {
       chat.finish('timeout')
     }
   }
@@ -121,7 +121,7 @@ export class ChatStore {
     timers.timeout = this.#options.clock.setTimer(() => {
       timers.timeout = undefined
       if (chat.state === 'ended' || chat.dropped) return
-      const remaining = chat.lastUpdate + chat.chatTimeoutSeconds * 1000 - this.#options.clock.now()
+      const remaining = chat.lastUpdate + chat.chatTimeoutS * 1000 - this.#options.clock.now()
       if (remaining > 0) this.#armTimeout(chat, timers, remaining)
       else chat.finish('timeout')
     }, ms)

@@ -51,7 +51,7 @@ export function infoBody(chat: ServedChat, now: number, quirks: QuirkSwitches): 
   body['startTime'] = chat.wireTime(chat.startTime)
   body['duration'] = chat.chattingSince === undefined ? 0 : Math.floor((now - chat.chattingSince) / 1000)
   body['lastUpdate'] = chat.wireTime(chat.lastUpdate)
-  body['chatTimeout'] = chat.chatTimeoutSeconds
+  body['chatTimeout'] = chat.chatTimeoutS
   body['visitorId'] = chat.ids.visitorId
   body['agentTyping'] = chat.agentTyping
   body['visitorTyping'] = chat.visitorTyping

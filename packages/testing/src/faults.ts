@@ -5,13 +5,16 @@ import type { RouteName } from './router.js'
 
 /** A failure the server can inject instead of (or on top of) the normal answer. */
 export type Fault =
-  /** Answers `status` with the service's error body; nothing is applied. `retryAfterSeconds` adds `Retry-After`. */
+  /** Answers `status` with the service's error body; nothing is applied. `retryAfterS` adds `Retry-After`. */
   | {
       readonly kind: 'status'
       readonly status: number
       readonly message?: string
       /** Default 0. */
       readonly internalCode?: number
+      /** `Retry-After` in seconds. Default: no header. */
+      readonly retryAfterS?: number
+      /** @deprecated Use `retryAfterS`; read only when `retryAfterS` is not given. */
       readonly retryAfterSeconds?: number
     }
   /** Delays the request by `ms` on the server's clock, then handles it normally (combines with one other fault). */

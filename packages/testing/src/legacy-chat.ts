@@ -39,6 +39,9 @@ export interface LegacyChat {
   readonly polls: number
   /** Epoch ms of the last request that reached the chat. */
   readonly lastUpdate: number
+  /** `chatTimeout`: seconds without a request after which the chat ends by timeout. */
+  readonly chatTimeoutS: number
+  /** @deprecated Use {@link LegacyChat.chatTimeoutS} (the same value). */
   readonly chatTimeoutSeconds: number
   readonly dropped: boolean
   /** The body of the chat request (the content of its `request` key). */

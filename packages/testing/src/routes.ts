@@ -31,7 +31,7 @@ export interface RouteState {
   readonly quirks: () => QuirkSwitches
   readonly availability: () => Availability
   /** `chatTimeout` in seconds for a chat request without `interactionTimeout`. */
-  readonly defaultChatTimeoutSeconds: number
+  readonly defaultChatTimeoutS: number
 }
 
 /** A request as the routes see it: effective method (after `X-HTTP-Method-Override`), route, query and parsed body. */
@@ -153,7 +153,7 @@ function handleChatRoute(state: RouteState, request: RouteRequest, chat: ServedC
 
 function startChat(state: RouteState, body: unknown): Reply {
   const request = isRecord(body) && isRecord(body['request']) ? body['request'] : isRecord(body) ? body : {}
-  let timeout = state.defaultChatTimeoutSeconds
+  let timeout = state.defaultChatTimeoutS
   const requested = request['interactionTimeout']
   if (requested !== undefined) {
     timeout = Number(requested)

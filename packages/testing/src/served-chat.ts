@@ -56,7 +56,7 @@ export class ServedChat implements LegacyChat {
     readonly id: string,
     readonly uri: string,
     readonly request: Readonly<Record<string, unknown>>,
-    readonly chatTimeoutSeconds: number,
+    readonly chatTimeoutS: number,
     readonly ids: ChatIds,
     env: ChatEnvironment,
   ) {
@@ -70,6 +70,11 @@ export class ServedChat implements LegacyChat {
   /** The wire form of an epoch-ms time, in the server's offset. */
   wireTime(ms: number): string {
     return formatWireTime(ms, this.#env.utcOffsetMinutes)
+  }
+
+  /** @deprecated The old name of {@link ServedChat.chatTimeoutS}. */
+  get chatTimeoutSeconds(): number {
+    return this.chatTimeoutS
   }
 
   // ---- agent side -------------------------------------------------------------------------

@@ -43,6 +43,8 @@ export interface LegacyChatServerOptions {
   /** Quirk switches; unspecified ones keep their defaults ({@link defaultQuirks}). */
   readonly quirks?: Partial<QuirkSwitches>
   /** `chatTimeout` of chats whose request has no `interactionTimeout`, in seconds. Default 40. */
+  readonly chatTimeoutS?: number
+  /** @deprecated Use `chatTimeoutS`; read only when `chatTimeoutS` is not given. */
   readonly chatTimeoutSeconds?: number
   /** Ms after which an ended chat is dropped (404 internalCode 12). Default 60 000; `null` keeps ended chats. */
   readonly dropEndedChatsAfterMs?: number | null
@@ -144,7 +146,7 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
     accountRoot,
     quirks: () => quirks,
     availability: () => availability,
-    defaultChatTimeoutSeconds: options.chatTimeoutSeconds ?? 40,
+    defaultChatTimeoutS: options.chatTimeoutS ?? options.chatTimeoutSeconds ?? 40,
   }
 
   const errorBody = (message: string, internalCode: number): Record<string, unknown> => ({
@@ -207,8 +209,9 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
       if (plan.fault?.kind === 'reset-before') return send(res, entry, { status: 0, headers: {}, body: '', format }, plan.fault)
       let output: Output
       if (plan.fault?.kind === 'status') {
-        const { status, message, internalCode, retryAfterSeconds } = plan.fault
-        const headers: Record<string, string> = retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) }
+        const { status, message, internalCode } = plan.fault
+        const retryAfterS = plan.fault.retryAfterS ?? plan.fault.retryAfterSeconds
+        const headers: Record<string, string> = retryAfterS === undefined ? {} : { 'retry-after': String(retryAfterS) }
         output = toOutput({ status, headers, body: errorBody(message ?? `Injected failure (${status})`, internalCode ?? 0) }, format)
       } else {
         try {
