@@ -3,8 +3,8 @@ import type { ChatAgent } from './agent-script.js'
 import type { AgentScriptRun, AgentStep } from './agent-step.js'
 import type { Clock, ClockTimer } from './clock.js'
 import type { QuirkSwitches } from './quirks.js'
-import type { Random } from './random.js'
-import { newChatId, randomDigits } from './random.js'
+import type { RandomSource } from './random.js'
+import { drawChatIds, newChatId } from './random.js'
 import type { ChatEnvironment } from './served-chat.js'
 import { ServedChat } from './served-chat.js'
 import { serverClosedError } from './server-closed.js'
@@ -12,7 +12,7 @@ import { serverClosedError } from './server-closed.js'
 /** What the store needs from the server. */
 export interface ChatStoreOptions {
   readonly clock: Clock
-  readonly random: Random
+  readonly random: RandomSource
   readonly accountRoot: string
   readonly quirks: () => QuirkSwitches
   readonly utcOffsetMinutes: number
@@ -55,7 +55,7 @@ export class ChatStore {
   create(request: Readonly<Record<string, unknown>>, chatTimeoutS: number, skillId: number): ServedChat {
     const { random } = this.#options
     const id = newChatId(random)
-    const ids = { visitorId: Number(randomDigits(random, 16)), rtSessionId: Number(randomDigits(random, 10)), skillId }
+    const ids = drawChatIds(random, skillId)
     const chat = new ServedChat(id, `${this.#options.accountRoot}/chat/${id}`, request, chatTimeoutS, ids, this.#env)
     this.#chats.set(id, chat)
     const timers: ChatTimers = { timeout: undefined, drop: undefined, stopAgent: undefined }

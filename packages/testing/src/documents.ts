@@ -1,3 +1,4 @@
+// The documents the server answers with (account, chat, events, info, exit survey), built from a served chat.
 import type { ServedChat } from './served-chat.js'
 import type { WireEvent } from './legacy-chat.js'
 import type { QuirkSwitches } from './quirks.js'

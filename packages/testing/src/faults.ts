@@ -1,5 +1,6 @@
+// Injected failures (Fault, FaultRule) and the per-server injector that picks the faults of each request.
 import type { IncomingHttpHeaders } from 'node:http'
-import type { Random } from './random.js'
+import type { RandomSource } from './random.js'
 import { randomSeed, seededRandom } from './random.js'
 import type { RouteName } from './router.js'
 
@@ -94,7 +95,7 @@ export interface FaultControl {
 
 interface InstalledRule {
   readonly rule: FaultRule
-  readonly random: Random
+  readonly random: RandomSource
   seen: number
   hits: number
 }

@@ -1,3 +1,4 @@
+// The scenarios behind the recorded fixtures, and recordFixture, which replays one against a fresh server.
 import type { ManualClock } from './clock.js'
 import { createManualClock } from './clock.js'
 import type { RecordedInterceptor } from './scrub.js'

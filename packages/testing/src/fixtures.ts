@@ -1,3 +1,4 @@
+// Recorded fixtures on disk: readFixture reads one, loadFixture installs one in nock for replay.
 import { readFileSync } from 'node:fs'
 import type { Scope } from 'nock'
 import type { FixtureName } from './fixture-scenarios.js'

@@ -1,3 +1,4 @@
+// The server's wire formats: their names and content types, negotiation, and (de)serialising bodies.
 import { apiErrors } from './api-error.js'
 import type { QuirkSwitches } from './quirks.js'
 import { applyRepresentationQuirks } from './quirks.js'
@@ -6,10 +7,18 @@ import { fromXml, toXml } from './xml-mapping.js'
 /** The name of one of the API's two wire formats (what `Accept`, a path suffix or a fixture asks for). */
 export type WireFormatName = 'json' | 'xml'
 
+/** The media type of each format, as `Accept` and a request's `Content-Type` name it. */
+export const mediaTypes: Readonly<Record<WireFormatName, string>> = { json: 'application/json', xml: 'application/xml' }
+
 /** The `Content-Type` the server sends for each format. */
 export const contentTypes: Readonly<Record<WireFormatName, string>> = {
-  json: 'application/json; charset=utf-8',
-  xml: 'application/xml; charset=utf-8',
+  json: `${mediaTypes.json}; charset=utf-8`,
+  xml: `${mediaTypes.xml}; charset=utf-8`,
+}
+
+/** Parses a document in `format` into its JSON shape (XML by the mapping); throws when it does not parse. */
+export function parseDocument(text: string, format: WireFormatName): unknown {
+  return format === 'xml' ? fromXml(text) : (JSON.parse(text) as unknown)
 }
 
 /**
@@ -39,9 +48,9 @@ export function serialize(document: Record<string, unknown>, format: WireFormatN
  */
 export function parseRequestBody(raw: string, contentType: string | undefined): unknown {
   if (raw.trim() === '') return undefined
-  const xml = contentType !== undefined && /xml/i.test(contentType)
+  const format = contentType !== undefined && /xml/i.test(contentType) ? 'xml' : 'json'
   try {
-    return xml ? fromXml(raw) : (JSON.parse(raw) as unknown)
+    return parseDocument(raw, format)
   } catch (error) {
     throw apiErrors.malformedBody(error instanceof Error ? error.message : 'unparseable')
   }

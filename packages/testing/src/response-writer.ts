@@ -1,3 +1,4 @@
+// Writes a serialised answer to the socket, disfigured by a fault when one applies.
 import type { ServerResponse } from 'node:http'
 import type { Fault } from './faults.js'
 import type { WireFormatName } from './representation.js'

@@ -1,3 +1,4 @@
+// The routes' behaviour (handleRoute): what each request does to the server's state, and the reply.
 import { apiErrors } from './api-error.js'
 import type { ServedChat } from './served-chat.js'
 import type { ChatStore } from './chat-store.js'

@@ -1,6 +1,7 @@
+// A raw-fetch visitor (ScriptedVisitor) that drives the fixture recordings.
 import type { WireFormatName } from './representation.js'
-import { contentTypes } from './representation.js'
-import { fromXml, toXml } from './xml-mapping.js'
+import { mediaTypes, parseDocument } from './representation.js'
+import { toXml } from './xml-mapping.js'
 
 /**
  * A minimal visitor over raw `fetch`, sending what chatbridge's client sends (app key header,
@@ -74,11 +75,11 @@ export class ScriptedVisitor {
   }
 
   async #send(method: 'GET' | 'POST' | 'PUT', uri: string, body?: Readonly<Record<string, unknown>>): Promise<Response> {
-    const headers: Record<string, string> = { authorization: `LivePerson appKey=${this.#appKey}`, accept: contentTypes[this.#format].split(';')[0] ?? '' }
+    const headers: Record<string, string> = { authorization: `LivePerson appKey=${this.#appKey}`, accept: mediaTypes[this.#format] }
     const init: RequestInit = { method: method === 'PUT' ? 'POST' : method, headers }
     if (method === 'PUT') headers['x-http-method-override'] = 'PUT'
     if (body !== undefined) {
-      headers['content-type'] = contentTypes[this.#format].split(';')[0] ?? ''
+      headers['content-type'] = mediaTypes[this.#format]
       init.body = this.#format === 'json' ? JSON.stringify(body) : toXml(body, { declaration: false })
     }
     const separator = uri.includes('?') ? '&' : '?'
@@ -88,6 +89,6 @@ export class ScriptedVisitor {
   async #read(response: Response): Promise<Record<string, unknown> | undefined> {
     const text = await response.text()
     if (text === '') return undefined
-    return this.#format === 'json' ? (JSON.parse(text) as Record<string, unknown>) : fromXml(text)
+    return parseDocument(text, this.#format) as Record<string, unknown>
   }
 }

@@ -2,12 +2,13 @@
 import { runAgentScript } from './agent-script.js'
 import type { AgentIdentity, AgentScriptRun, AgentStep } from './agent-step.js'
 import { ChatSignals } from './chat-signals.js'
-import { serverClosedError } from './server-closed.js'
 import type { Clock } from './clock.js'
 import type { ChatSignal, ChatState, EndReason, LegacyChat, WireEvent } from './legacy-chat.js'
 import type { LineMatcher } from './line-matcher.js'
 import { matchesLine } from './line-matcher.js'
 import type { QuirkSwitches } from './quirks.js'
+import type { ChatIds } from './random.js'
+import { serverClosedError } from './server-closed.js'
 import { formatWireTime } from './wire-time.js'
 
 /** What a chat needs from its server. */
@@ -17,13 +18,6 @@ export interface ChatEnvironment {
   readonly utcOffsetMinutes: number
   /** Removes the chat from the server (404 from then on). */
   readonly drop: (chat: ServedChat) => void
-}
-
-/** Fixed ids the chat reports in `info`, drawn when the chat starts. */
-export interface ChatIds {
-  readonly visitorId: number
-  readonly rtSessionId: number
-  readonly skillId: number
 }
 
 /**

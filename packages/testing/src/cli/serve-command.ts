@@ -1,3 +1,4 @@
+// The `chatbridge-legacy-server` command's parsing and start-up, apart from the process wiring in serve.ts.
 import { parseArgs } from 'node:util'
 import { autoAgent } from '../agent-script.js'
 import type { LegacyChatServer } from '../server.js'
