@@ -1,39 +1,8 @@
+// Agent timelines run on a chat (runAgentScript), and the ready-made demo agent (autoAgent).
+import type { AgentAction, AgentIdentity, AgentScriptOutcome, AgentScriptRun, AgentStep } from './agent-step.js'
 import type { Clock, ClockTimer } from './clock.js'
-import type { AgentIdentity, LegacyChat } from './legacy-chat.js'
-import type { LineMatcher } from './line-matcher.js'
+import type { LegacyChat } from './legacy-chat.js'
 import { matchesLine } from './line-matcher.js'
-
-/** When a step runs, counted from the moment the previous step ran (or the script started). */
-export type AgentTrigger =
-  /** After the visitor has polled (GET chat or events) this many more times. */
-  | { readonly polls: number }
-  /** After this many milliseconds on the server's clock. */
-  | { readonly ms: number }
-  /** When the visitor sends a matching line. */
-  | { readonly visitorSays: LineMatcher }
-
-/** What an agent does in one step of a timeline. */
-export type AgentAction =
-  | { readonly do: 'accept'; readonly agent: AgentIdentity }
-  | { readonly do: 'typing'; readonly on: boolean }
-  | { readonly do: 'say'; readonly text: string; readonly html?: boolean }
-  | { readonly do: 'push-url'; readonly url: string }
-  | { readonly do: 'transfer'; readonly agent: AgentIdentity }
-  | { readonly do: 'end' }
-
-/** One step of an agent timeline: an action, and optionally the trigger it waits for (none: right away). */
-export type AgentStep = AgentAction & { readonly after?: AgentTrigger }
-
-/** How a timeline finished: all steps ran, or it stopped (cancelled, chat ended or dropped, an action failed). */
-export type AgentScriptOutcome = { readonly completed: true } | { readonly completed: false; readonly reason: string }
-
-/** A running timeline. */
-export interface AgentScriptRun {
-  /** Resolves (never rejects) when the timeline completes or stops. */
-  readonly done: Promise<AgentScriptOutcome>
-  /** Stops the timeline; steps not yet run never run. */
-  cancel(): void
-}
 
 /**
  * Something that drives the agent side of every new chat, e.g. {@link autoAgent}. It returns a

@@ -1,4 +1,5 @@
-import type { ChatSession } from './chat-session.js'
+// The documents the server answers with (account, chat, events, info, exit survey), built from a served chat.
+import type { ServedChat } from './served-chat.js'
 import type { WireEvent } from './legacy-chat.js'
 import type { QuirkSwitches } from './quirks.js'
 import { malformHref } from './quirks.js'
@@ -12,12 +13,12 @@ export interface WireLink {
 const link = (href: string, rel: string): WireLink => ({ '@href': href, '@rel': rel })
 
 /** The cursor a `next` link carries: one past the last event, and never behind `from`. */
-function nextFrom(chat: ChatSession, from: number): number {
+function nextFrom(chat: ServedChat, from: number): number {
   return Math.max(from, chat.events.length)
 }
 
 /** The body of `events` (links, then the events with id ≥ `from`, the key left out when there are none). */
-export function eventsBody(chat: ChatSession, from: number): Record<string, unknown> {
+export function eventsBody(chat: ServedChat, from: number): Record<string, unknown> {
   const links = [link(`${chat.uri}/events`, 'self'), link(`${chat.uri}/events?from=${nextFrom(chat, from)}`, 'next')]
   // Ids are positions, so the events from `from` on are a slice; none at all leaves `event` out (reference §12).
   const events: WireEvent[] = from < chat.events.length ? chat.events.slice(from) : []
@@ -25,7 +26,7 @@ export function eventsBody(chat: ChatSession, from: number): Record<string, unkn
 }
 
 /** The body of `info`: its links, then the fields in the order of the reference's example. */
-export function infoBody(chat: ChatSession, now: number, quirks: QuirkSwitches): Record<string, unknown> {
+export function infoBody(chat: ServedChat, now: number, quirks: QuirkSwitches): Record<string, unknown> {
   const request = chat.request
   const str = (key: string): unknown => request[key]
   const visitorName = `${chat.uri}/info/visitorName`
@@ -51,7 +52,7 @@ export function infoBody(chat: ChatSession, now: number, quirks: QuirkSwitches):
   body['startTime'] = chat.wireTime(chat.startTime)
   body['duration'] = chat.chattingSince === undefined ? 0 : Math.floor((now - chat.chattingSince) / 1000)
   body['lastUpdate'] = chat.wireTime(chat.lastUpdate)
-  body['chatTimeout'] = chat.chatTimeoutSeconds
+  body['chatTimeout'] = chat.chatTimeoutS
   body['visitorId'] = chat.ids.visitorId
   body['agentTyping'] = chat.agentTyping
   body['visitorTyping'] = chat.visitorTyping
@@ -73,7 +74,7 @@ export function infoBody(chat: ChatSession, now: number, quirks: QuirkSwitches):
 }
 
 /** The whole chat resource: links (the order clients index by), events from `from`, and info. */
-export function chatBody(chat: ChatSession, from: number, now: number, quirks: QuirkSwitches): Record<string, unknown> {
+export function chatBody(chat: ServedChat, from: number, now: number, quirks: QuirkSwitches): Record<string, unknown> {
   const uri = chat.uri
   return {
     link: [

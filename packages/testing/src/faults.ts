@@ -1,17 +1,21 @@
+// Injected failures (Fault, FaultRule) and the per-server injector that picks the faults of each request.
 import type { IncomingHttpHeaders } from 'node:http'
-import type { Random } from './random.js'
+import type { RandomSource } from './random.js'
 import { randomSeed, seededRandom } from './random.js'
 import type { RouteName } from './router.js'
 
 /** A failure the server can inject instead of (or on top of) the normal answer. */
 export type Fault =
-  /** Answers `status` with the service's error body; nothing is applied. `retryAfterSeconds` adds `Retry-After`. */
+  /** Answers `status` with the service's error body; nothing is applied. `retryAfterS` adds `Retry-After`. */
   | {
       readonly kind: 'status'
       readonly status: number
       readonly message?: string
       /** Default 0. */
       readonly internalCode?: number
+      /** `Retry-After` in seconds. Default: no header. */
+      readonly retryAfterS?: number
+      /** @deprecated Use `retryAfterS`; read only when `retryAfterS` is not given. */
       readonly retryAfterSeconds?: number
     }
   /** Delays the request by `ms` on the server's clock, then handles it normally (combines with one other fault). */
@@ -91,44 +95,44 @@ export interface FaultControl {
 
 interface InstalledRule {
   readonly rule: FaultRule
-  readonly random: Random
+  readonly random: RandomSource
   seen: number
   hits: number
 }
 
 /** The fault rules of one server. */
 export class FaultInjector implements FaultControl {
-  private rules: InstalledRule[] = []
+  #rules: InstalledRule[] = []
 
   add(rule: FaultRule): FaultHandle {
     if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) {
       throw new RangeError(`probability must be between 0 and 1, got ${rule.probability}`)
     }
     const installed: InstalledRule = { rule, random: seededRandom(rule.seed ?? randomSeed()), seen: 0, hits: 0 }
-    this.rules.push(installed)
+    this.#rules.push(installed)
     return {
       get hits() {
         return installed.hits
       },
       remove: () => {
-        this.rules = this.rules.filter((r) => r !== installed)
+        this.#rules = this.#rules.filter((r) => r !== installed)
       },
     }
   }
 
   clear(): void {
-    this.rules = []
+    this.#rules = []
   }
 
   /** Decides the faults of `request`, counting the rules' hits. */
   plan(request: FaultRequest): FaultPlan {
     let latencyMs = 0
     let fault: FaultPlan['fault']
-    if (this.rules.length === 0) return { latencyMs, fault }
-    for (const installed of this.rules) {
+    if (this.#rules.length === 0) return { latencyMs, fault }
+    for (const installed of this.#rules) {
       const isLatency = installed.rule.fault.kind === 'latency'
       if (isLatency ? latencyMs > 0 : fault !== undefined) continue
-      if (!this.applies(installed, request)) continue
+      if (!this.#applies(installed, request)) continue
       const chosen = installed.rule.fault
       if (chosen.kind === 'latency') latencyMs = chosen.ms
       else fault = chosen
@@ -136,7 +140,7 @@ export class FaultInjector implements FaultControl {
     return { latencyMs, fault }
   }
 
-  private applies(installed: InstalledRule, request: FaultRequest): boolean {
+  #applies(installed: InstalledRule, request: FaultRequest): boolean {
     const { rule } = installed
     if (rule.route !== undefined && !(typeof rule.route === 'string' ? rule.route === request.route : rule.route.includes(request.route))) return false
     if (rule.method !== undefined && rule.method.toUpperCase() !== request.method) return false

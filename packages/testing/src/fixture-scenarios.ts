@@ -1,8 +1,9 @@
+// The scenarios behind the recorded fixtures, and recordFixture, which replays one against a fresh server.
 import type { ManualClock } from './clock.js'
 import { createManualClock } from './clock.js'
 import type { RecordedInterceptor } from './scrub.js'
 import { recordSession } from './recorder.js'
-import type { WireFormat } from './representation.js'
+import type { WireFormatName } from './representation.js'
 import { ScriptedVisitor } from './scripted-visitor.js'
 import type { LegacyChatServer } from './server.js'
 import { startLegacyChatServer } from './server.js'
@@ -138,7 +139,7 @@ function only(stage: Stage) {
  * with the loopback origin rewritten to {@link fixtureOrigin} and the headers that vary between
  * runs removed: the same code gives the same fixture, byte for byte.
  */
-export async function recordFixture(name: FixtureName, format: WireFormat): Promise<RecordedInterceptor[]> {
+export async function recordFixture(name: FixtureName, format: WireFormatName): Promise<RecordedInterceptor[]> {
   const clock = createManualClock()
   const server = await startLegacyChatServer({ clock, seed: 20170227, appKey: 'f0e1d2c3b4a5968778695a4b3c2d1e0f', dropEndedChatsAfterMs: 60_000 })
   try {

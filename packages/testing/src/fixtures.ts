@@ -1,16 +1,17 @@
+// Recorded fixtures on disk: readFixture reads one, loadFixture installs one in nock for replay.
 import { readFileSync } from 'node:fs'
 import type { Scope } from 'nock'
 import type { FixtureName } from './fixture-scenarios.js'
 import { fixtureOrigin } from './fixture-scenarios.js'
 import { nock } from './lazy-nock.js'
-import type { WireFormat } from './representation.js'
+import type { WireFormatName } from './representation.js'
 import type { RecordedInterceptor } from './scrub.js'
 import { fromXml } from './xml-mapping.js'
 
 /** Options of {@link loadFixture}. */
 export interface LoadFixtureOptions {
   /** Which recording: JSON (`Accept: application/json`) or XML. Default `'json'`. */
-  readonly format?: WireFormat
+  readonly format?: WireFormatName
   /** Match request bodies as recorded (`'exact'`) or accept any body (`'any'`). Default `'exact'`. */
   readonly bodies?: 'exact' | 'any'
 }
@@ -18,7 +19,7 @@ export interface LoadFixtureOptions {
 /** A fixture whose interceptors are installed in nock. */
 export interface LoadedFixture {
   readonly name: FixtureName
-  readonly format: WireFormat
+  readonly format: WireFormatName
   /** `https://chat.example.test`. */
   readonly origin: string
   /** The account root to configure a client with. */
@@ -62,13 +63,13 @@ function canonical(value: unknown): unknown {
 }
 
 /** The path of a fixture file in this package. */
-export function fixturePath(name: FixtureName, format: WireFormat): URL {
+export function fixturePath(name: FixtureName, format: WireFormatName): URL {
   // Both src/ and dist/ sit one level below the package root, next to fixtures/.
   return new URL(`../fixtures/${format}/${name}.json`, import.meta.url)
 }
 
 /** Reads a recorded fixture without installing it. */
-export function readFixture(name: FixtureName, format: WireFormat = 'json'): RecordedInterceptor[] {
+export function readFixture(name: FixtureName, format: WireFormatName = 'json'): RecordedInterceptor[] {
   return JSON.parse(readFileSync(fixturePath(name, format), 'utf8')) as RecordedInterceptor[]
 }
 

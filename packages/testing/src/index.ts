@@ -1,7 +1,8 @@
+// The public surface of @chatbridge/testing: every name other packages may import, grouped by tier.
 // Server
 export { startLegacyChatServer } from './server.js'
 export type { LegacyChatServer, LegacyChatServerOptions } from './server.js'
-export type { AgentIdentity, ChatSignal, ChatState, EndReason, LegacyChat, WireEvent } from './legacy-chat.js'
+export type { ChatSignal, ChatState, EndReason, LegacyChat, WireEvent } from './legacy-chat.js'
 export type { LineMatcher } from './line-matcher.js'
 export type { Availability } from './routes.js'
 export type { RouteName } from './router.js'
@@ -13,7 +14,8 @@ export type { ServeArguments, ServeFlagValues } from './cli/serve-command.js'
 
 // Agents
 export { autoAgent } from './agent-script.js'
-export type { AgentAction, AgentScriptOutcome, AgentScriptRun, AgentStep, AgentTrigger, AutoAgentOptions, ChatAgent } from './agent-script.js'
+export type { AutoAgentOptions, ChatAgent } from './agent-script.js'
+export type { AgentAction, AgentIdentity, AgentScriptOutcome, AgentScriptRun, AgentStep, AgentTrigger } from './agent-step.js'
 
 // Time
 export { createManualClock, systemClock } from './clock.js'
@@ -37,4 +39,4 @@ export { recordSession } from './recorder.js'
 export type { RecordedSession, RecordSessionOptions } from './recorder.js'
 export { defaultPersonalFields, scrubRecording } from './scrub.js'
 export type { RecordedInterceptor, ScrubOptions } from './scrub.js'
-export type { WireFormat } from './representation.js'
+export type { WireFormatName } from './representation.js'

@@ -1,3 +1,4 @@
+// nock, loaded on first use only, so importing this package patches nothing.
 import { createRequire } from 'node:module'
 import type nockModule from 'nock'
 

@@ -1,4 +1,5 @@
-import type { AgentScriptRun, AgentStep } from './agent-script.js'
+// The chat as a test sees and drives it (LegacyChat), and the values it is made of.
+import type { AgentIdentity, AgentScriptRun, AgentStep } from './agent-step.js'
 import type { LineMatcher } from './line-matcher.js'
 
 /** The states the service reports for a chat. */
@@ -6,12 +7,6 @@ export type ChatState = 'waiting' | 'chatting' | 'ended'
 
 /** Why a chat ended. */
 export type EndReason = 'visitor' | 'agent' | 'timeout'
-
-/** An agent as the visitor sees it: display name and numeric id. */
-export interface AgentIdentity {
-  readonly name: string
-  readonly id: number
-}
 
 /** One event of a chat as it goes on the wire (`@id`, `@type`, `time`, then the type's fields). */
 export type WireEvent = Readonly<Record<string, unknown>> & {
@@ -44,6 +39,9 @@ export interface LegacyChat {
   readonly polls: number
   /** Epoch ms of the last request that reached the chat. */
   readonly lastUpdate: number
+  /** `chatTimeout`: seconds without a request after which the chat ends by timeout. */
+  readonly chatTimeoutS: number
+  /** @deprecated Use {@link LegacyChat.chatTimeoutS} (the same value). */
   readonly chatTimeoutSeconds: number
   readonly dropped: boolean
   /** The body of the chat request (the content of its `request` key). */

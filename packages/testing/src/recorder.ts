@@ -1,3 +1,4 @@
+// recordSession: records the HTTP exchanges of any driving function with nock's recorder, scrubbed.
 import type { RecordedInterceptor, ScrubOptions } from './scrub.js'
 import { scrubRecording } from './scrub.js'
 import { nock as loadNock } from './lazy-nock.js'

@@ -1,5 +1,7 @@
+// The request log of a server (RequestLog): what arrived, answered how, the app key redacted.
 import type { FaultKind } from './faults.js'
 import type { RouteName } from './router.js'
+import { serverClosedError } from './server-closed.js'
 
 /** One request the server received. */
 export interface RequestLogEntry {
@@ -46,34 +48,36 @@ export interface RequestLogView {
 /** The request log of one server, bounded to `limit` entries. */
 export class RequestLog implements RequestLogView {
   readonly entries: MutableLogEntry[] = []
-  private seq = 0
-  private readonly waiters = new Set<{
+  #seq = 0
+  readonly #waiters = new Set<{
     predicate: (entry: RequestLogEntry) => boolean
     resolve: (entry: RequestLogEntry) => void
     reject: (error: Error) => void
   }>()
-  private closed = false
+  #closed = false
+  readonly #limit: number
+  readonly #appKey: string
 
-  constructor(
-    private readonly limit: number,
-    private readonly appKey: string,
-  ) {}
+  constructor(limit: number, appKey: string) {
+    this.#limit = limit
+    this.#appKey = appKey
+  }
 
   /** Logs an arriving request; the caller sets its status later and calls {@link RequestLog.updated}. */
   add(entry: Omit<MutableLogEntry, 'seq' | 'query' | 'headers'>, query: URLSearchParams, headers: Readonly<Record<string, string | string[] | undefined>>): MutableLogEntry {
-    const logged: MutableLogEntry = { seq: this.seq++, ...entry, query: this.redactQuery(query), headers: this.redactHeaders(headers) }
+    const logged: MutableLogEntry = { seq: this.#seq++, ...entry, query: this.#redactQuery(query), headers: this.#redactHeaders(headers) }
     this.entries.push(logged)
     // Trim in batches so a long benchmark run does not pay an O(n) shift per request.
-    if (this.entries.length > this.limit + Math.max(16, this.limit >> 3)) this.entries.splice(0, this.entries.length - this.limit)
+    if (this.entries.length > this.#limit + Math.max(16, this.#limit >> 3)) this.entries.splice(0, this.entries.length - this.#limit)
     this.updated(logged)
     return logged
   }
 
   /** Wakes the waiters whose predicate an entry now satisfies. */
   updated(entry: RequestLogEntry): void {
-    for (const waiter of this.waiters) {
+    for (const waiter of this.#waiters) {
       if (waiter.predicate(entry)) {
-        this.waiters.delete(waiter)
+        this.#waiters.delete(waiter)
         waiter.resolve(entry)
       }
     }
@@ -82,39 +86,39 @@ export class RequestLog implements RequestLogView {
   waitFor(predicate: (entry: RequestLogEntry) => boolean): Promise<RequestLogEntry> {
     const found = this.entries.find(predicate)
     if (found !== undefined) return Promise.resolve(found)
-    if (this.closed) return Promise.reject(new Error('The legacy chat server closed'))
-    return new Promise((resolve, reject) => this.waiters.add({ predicate, resolve, reject }))
+    if (this.#closed) return Promise.reject(serverClosedError())
+    return new Promise((resolve, reject) => this.#waiters.add({ predicate, resolve, reject }))
   }
 
   /** Rejects the pending waits: the server closed, no request will come. */
   close(): void {
-    this.closed = true
-    for (const waiter of this.waiters) waiter.reject(new Error('The legacy chat server closed'))
-    this.waiters.clear()
+    this.#closed = true
+    for (const waiter of this.#waiters) waiter.reject(serverClosedError())
+    this.#waiters.clear()
   }
 
   clear(): void {
     this.entries.length = 0
   }
 
-  private redactQuery(query: URLSearchParams): Record<string, string> {
+  #redactQuery(query: URLSearchParams): Record<string, string> {
     const out: Record<string, string> = {}
-    for (const [key, value] of query) out[key] = key.toLowerCase() === 'appkey' ? redacted : this.redactText(value)
+    for (const [key, value] of query) out[key] = key.toLowerCase() === 'appkey' ? redacted : this.#redactText(value)
     return out
   }
 
-  private redactHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
+  #redactHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
     const out: Record<string, string> = {}
     for (const [key, value] of Object.entries(headers)) {
       if (value === undefined) continue
       const text = Array.isArray(value) ? value.join(', ') : value
-      out[key] = key === 'authorization' ? text.replace(/appKey=[^,\s]*/gi, `appKey=${redacted}`) : this.redactText(text)
+      out[key] = key === 'authorization' ? text.replace(/appKey=[^,\s]*/gi, `appKey=${redacted}`) : this.#redactText(text)
     }
     return out
   }
 
-  private redactText(text: string): string {
+  #redactText(text: string): string {
     // A very short key would match inside ordinary words; real keys are 32 hex digits.
-    return this.appKey.length >= 8 && text.includes(this.appKey) ? text.split(this.appKey).join(redacted) : text
+    return this.#appKey.length >= 8 && text.includes(this.#appKey) ? text.split(this.#appKey).join(redacted) : text
   }
 }

@@ -1,6 +1,7 @@
+// Writes a serialised answer to the socket, disfigured by a fault when one applies.
 import type { ServerResponse } from 'node:http'
 import type { Fault } from './faults.js'
-import type { WireFormat } from './representation.js'
+import type { WireFormatName } from './representation.js'
 import { contentTypes } from './representation.js'
 
 /** A serialised answer, ready to write. */
@@ -8,7 +9,7 @@ export interface Output {
   readonly status: number
   readonly headers: Record<string, string>
   readonly body: string
-  readonly format: WireFormat
+  readonly format: WireFormatName
 }
 
 /** A fault that changes how (or whether) an answer is written. */

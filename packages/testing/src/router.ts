@@ -1,3 +1,6 @@
+// Request paths resolved to the server's routes (matchRoute), and the route names.
+import type { WireFormatName } from './representation.js'
+
 /** The resources the server knows, named after their link relations. */
 export type RouteName =
   | 'account'
@@ -31,7 +34,7 @@ export interface RouteMatch {
   readonly chatId?: string
   readonly eventId?: string
   /** The format asked for by a `.json`/`.xml` suffix on the path, if any. */
-  readonly suffixFormat?: 'json' | 'xml'
+  readonly suffixFormat?: WireFormatName
 }
 
 const accountRoutes: ReadonlyMap<string, RouteName> = new Map(Object.entries({
@@ -59,7 +62,7 @@ const infoRoutes: ReadonlyMap<string, RouteName> = new Map(Object.entries({
 /** Resolves `pathname` (no query) under `/api/account/{accountId}`; anything else is `unknown`. */
 export function matchRoute(pathname: string, accountId: string): RouteMatch {
   let path = pathname
-  let suffixFormat: 'json' | 'xml' | undefined
+  let suffixFormat: WireFormatName | undefined
   if (path.endsWith('.json')) {
     suffixFormat = 'json'
     path = path.slice(0, -5)

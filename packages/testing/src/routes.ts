@@ -1,5 +1,6 @@
+// The routes' behaviour (handleRoute): what each request does to the server's state, and the reply.
 import { apiErrors } from './api-error.js'
-import type { ChatSession } from './chat-session.js'
+import type { ServedChat } from './served-chat.js'
 import type { ChatStore } from './chat-store.js'
 import type { Clock } from './clock.js'
 import { accountBody, chatBody, eventsBody, exitSurveyBody, infoBody } from './documents.js'
@@ -31,7 +32,7 @@ export interface RouteState {
   readonly quirks: () => QuirkSwitches
   readonly availability: () => Availability
   /** `chatTimeout` in seconds for a chat request without `interactionTimeout`. */
-  readonly defaultChatTimeoutSeconds: number
+  readonly defaultChatTimeoutS: number
 }
 
 /** A request as the routes see it: effective method (after `X-HTTP-Method-Override`), route, query and parsed body. */
@@ -77,7 +78,7 @@ export function handleRoute(state: RouteState, request: RouteRequest): Reply {
 }
 
 /** Finds the chat, applies an overdue timeout, and records that a request reached it. */
-function reachChat(state: RouteState, chatId: string): ChatSession {
+function reachChat(state: RouteState, chatId: string): ServedChat {
   const chat = state.store.get(chatId)
   if (chat === undefined) throw apiErrors.chatNotFound()
   state.store.expireIfIdle(chat)
@@ -85,7 +86,7 @@ function reachChat(state: RouteState, chatId: string): ChatSession {
   return chat
 }
 
-function handleChatRoute(state: RouteState, request: RouteRequest, chat: ChatSession): Reply {
+function handleChatRoute(state: RouteState, request: RouteRequest, chat: ServedChat): Reply {
   const { match, method, body } = request
   switch (match.route) {
     case 'chat': {
@@ -153,7 +154,7 @@ function handleChatRoute(state: RouteState, request: RouteRequest, chat: ChatSes
 
 function startChat(state: RouteState, body: unknown): Reply {
   const request = isRecord(body) && isRecord(body['request']) ? body['request'] : isRecord(body) ? body : {}
-  let timeout = state.defaultChatTimeoutSeconds
+  let timeout = state.defaultChatTimeoutS
   const requested = request['interactionTimeout']
   if (requested !== undefined) {
     timeout = Number(requested)
@@ -164,7 +165,7 @@ function startChat(state: RouteState, body: unknown): Reply {
   return { status: 201, headers: { location: chat.uri } }
 }
 
-function addEvent(chat: ChatSession, body: unknown): Reply {
+function addEvent(chat: ServedChat, body: unknown): Reply {
   // Several events come as an `event` array, or (the only way in XML, which has one root) in an `events` wrapper.
   const holder = isRecord(body) && isRecord(body['events']) ? body['events'] : body
   if (!isRecord(holder) || !('event' in holder)) throw apiErrors.badEvent('body must be {"event":{...}}')
@@ -186,7 +187,7 @@ function addEvent(chat: ChatSession, body: unknown): Reply {
   throw apiErrors.badEvent(`unsupported event type ${JSON.stringify(type)}`)
 }
 
-const created = (chat: ChatSession, eventId: string): Reply => ({ status: 201, headers: { location: `${chat.uri}/events/${eventId}` } })
+const created = (chat: ServedChat, eventId: string): Reply => ({ status: 201, headers: { location: `${chat.uri}/events/${eventId}` } })
 
 function availability(settings: Availability, query: URLSearchParams): boolean {
   const agent = query.get('agent')

@@ -1,5 +1,7 @@
+// scrubRecording: removes app keys and personal fields from a recording, in JSON and XML alike.
 import type { Definition } from 'nock'
-import { fromXml, toXml } from './xml-mapping.js'
+import { parseDocument } from './representation.js'
+import { toXml } from './xml-mapping.js'
 
 /** A recorded interceptor: nock's recording format (`nock.recorder.play()` with `output_objects`). */
 export type RecordedInterceptor = Definition & { readonly responseIsBinary?: boolean }
@@ -87,8 +89,8 @@ function asDocument(body: unknown): unknown {
   if (typeof body !== 'string') return body
   const text = body.trim()
   try {
-    if (text.startsWith('{') || text.startsWith('[')) return JSON.parse(text) as unknown
-    if (text.startsWith('<')) return fromXml(text)
+    if (text.startsWith('{') || text.startsWith('[')) return parseDocument(text, 'json')
+    if (text.startsWith('<')) return parseDocument(text, 'xml')
   } catch {
     // A malformed body has no fields to find; the values found elsewhere are still replaced in it.
   }

@@ -1,29 +1,23 @@
+// The legacy chat server (startLegacyChatServer): its options, its control API, and how it starts and closes.
 import { randomBytes } from 'node:crypto'
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { Server } from 'node:http'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { AgentStep, ChatAgent } from './agent-script.js'
-import { ApiError, apiErrors } from './api-error.js'
-import type { LegacyChat } from './legacy-chat.js'
+import type { ChatAgent } from './agent-script.js'
+import type { AgentStep } from './agent-step.js'
 import { ChatStore } from './chat-store.js'
 import type { Clock, ClockTimer } from './clock.js'
 import { systemClock } from './clock.js'
-import type { FaultControl, FaultPlan } from './faults.js'
+import type { FaultControl } from './faults.js'
 import { FaultInjector } from './faults.js'
+import type { LegacyChat } from './legacy-chat.js'
 import type { QuirkSwitches } from './quirks.js'
 import { defaultQuirks } from './quirks.js'
 import { randomSeed, seededRandom } from './random.js'
-import type { WireFormat } from './representation.js'
-import { contentTypes, negotiateFormat, parseRequestBody, serialize } from './representation.js'
-import type { MutableLogEntry, RequestLogView } from './request-log.js'
+import { createRequestHandler } from './request-handler.js'
+import type { RequestLogView } from './request-log.js'
 import { RequestLog } from './request-log.js'
-import type { RouteMatch } from './router.js'
-import { matchRoute } from './router.js'
-import type { Availability, Reply } from './routes.js'
-import { handleRoute } from './routes.js'
-import type { Output, TerminalFault } from './response-writer.js'
-import { writeOutput } from './response-writer.js'
-import { formatWireTime } from './wire-time.js'
+import type { Availability, RouteState } from './routes.js'
 
 /** Options of {@link startLegacyChatServer}; every field is optional. */
 export interface LegacyChatServerOptions {
@@ -42,6 +36,8 @@ export interface LegacyChatServerOptions {
   /** Quirk switches; unspecified ones keep their defaults ({@link defaultQuirks}). */
   readonly quirks?: Partial<QuirkSwitches>
   /** `chatTimeout` of chats whose request has no `interactionTimeout`, in seconds. Default 40. */
+  readonly chatTimeoutS?: number
+  /** @deprecated Use `chatTimeoutS`; read only when `chatTimeoutS` is not given. */
   readonly chatTimeoutSeconds?: number
   /** Ms after which an ended chat is dropped (404 internalCode 12). Default 60 000; `null` keeps ended chats. */
   readonly dropEndedChatsAfterMs?: number | null
@@ -137,123 +133,16 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
     dropEndedAfterMs: dropAfter ?? undefined,
     agent: options.agent,
   })
-  const routeState = {
+  const routeState: RouteState = {
     store,
     clock,
     accountRoot,
     quirks: () => quirks,
     availability: () => availability,
-    defaultChatTimeoutSeconds: options.chatTimeoutSeconds ?? 40,
+    defaultChatTimeoutS: options.chatTimeoutS ?? options.chatTimeoutSeconds ?? 40,
   }
 
-  const errorBody = (message: string, internalCode: number): Record<string, unknown> => ({
-    error: { time: formatWireTime(clock.now(), utcOffsetMinutes), message, internalCode },
-  })
-
-  const toOutput = (reply: Reply, format: WireFormat): Output => {
-    const headers: Record<string, string> = { ...reply.headers }
-    let body = ''
-    if (reply.body !== undefined) {
-      body = serialize(reply.body, format, quirks)
-      headers['content-type'] = contentTypes[format]
-    }
-    return { status: reply.status, headers, body, format }
-  }
-
-  const errorOutput = (error: ApiError, format: WireFormat): Output =>
-    toOutput({ status: error.status, headers: error.headers, body: errorBody(error.message, error.internalCode) }, format)
-
-  const authorized = (req: IncomingMessage, query: URLSearchParams): boolean => {
-    const header = req.headers.authorization
-    if (header !== undefined) {
-      const match = /^LivePerson\s+appKey=(\S+)\s*$/i.exec(header)
-      if (match?.[1] === appKey) return true
-    }
-    return query.get('appKey') === appKey
-  }
-
-  const apply = (req: IncomingMessage, method: string, uri: string, match: RouteMatch, query: URLSearchParams, body: unknown, bodyError: ApiError | undefined): Reply => {
-    if (!authorized(req, query)) throw apiErrors.badAppKey()
-    if (query.get('v') !== '1') throw apiErrors.badVersion()
-    if (bodyError !== undefined) throw bodyError
-    return handleRoute(routeState, { method, uri, match, query, body })
-  }
-
-  const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
-    const url = req.url ?? '/'
-    const q = url.indexOf('?')
-    const pathname = q < 0 ? url : url.slice(0, q)
-    const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1))
-    const override = req.headers['x-http-method-override']
-    const method = req.method === 'POST' && typeof override === 'string' ? override.toUpperCase() : (req.method ?? 'GET')
-    const match = matchRoute(pathname, accountId)
-    const format = negotiateFormat(req.headers.accept, match.suffixFormat)
-    let body: unknown
-    let bodyError: ApiError | undefined
-    try {
-      body = parseRequestBody(raw, req.headers['content-type'])
-    } catch (error) {
-      bodyError = error instanceof ApiError ? error : apiErrors.malformedBody('unparseable')
-    }
-    const plan: FaultPlan = faults.plan({ method, route: match.route, chatId: match.chatId, path: pathname, query, headers: req.headers, body })
-    const fault = plan.fault?.kind ?? (plan.latencyMs > 0 ? 'latency' : undefined)
-    const entry = log.add(
-      { time: clock.now(), method: req.method ?? 'GET', effectiveMethod: method, path: pathname, route: match.route, chatId: match.chatId, status: undefined, fault },
-      query,
-      req.headers,
-    )
-    const proceed = (): void => {
-      if (plan.fault?.kind === 'reset-before') return send(res, entry, { status: 0, headers: {}, body: '', format }, plan.fault)
-      let output: Output
-      if (plan.fault?.kind === 'status') {
-        const { status, message, internalCode, retryAfterSeconds } = plan.fault
-        const headers: Record<string, string> = retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) }
-        output = toOutput({ status, headers, body: errorBody(message ?? `Injected failure (${status})`, internalCode ?? 0) }, format)
-      } else {
-        try {
-          output = toOutput(apply(req, method, `${pathname}${q < 0 ? '' : url.slice(q)}`, match, query, body, bodyError), format)
-        } catch (error) {
-          output = errorOutput(error instanceof ApiError ? error : new ApiError(500, 'Internal server error', 0), format)
-          if (!(error instanceof ApiError)) console.error('legacy chat server: unexpected error', error)
-        }
-      }
-      send(res, entry, output, plan.fault)
-    }
-    if (plan.latencyMs > 0) {
-      const timer = clock.setTimer(() => {
-        pendingTimers.delete(timer)
-        proceed()
-      }, plan.latencyMs)
-      pendingTimers.add(timer)
-    } else {
-      proceed()
-    }
-  }
-
-  const send = (res: ServerResponse, entry: MutableLogEntry, output: Output, fault: TerminalFault | undefined): void => {
-    const reset = fault?.kind === 'reset-before' || fault?.kind === 'reset-after'
-    entry.status = reset ? 0 : output.status
-    log.updated(entry)
-    writeOutput(res, output, fault)
-  }
-
-  http.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    let tooLarge = false
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > maxRequestBytes) tooLarge = true
-      else chunks.push(chunk)
-    })
-    req.on('end', () => {
-      if (tooLarge) {
-        writeOutput(res, errorOutput(new ApiError(413, 'Request body too large', 0), 'json'), undefined)
-        return
-      }
-      handle(req, res, chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8'))
-    })
-  })
+  http.on('request', createRequestHandler({ clock, appKey, accountId, maxRequestBytes, utcOffsetMinutes, quirks: () => quirks, faults, log, routes: routeState, pendingTimers }))
 
   let closing: Promise<void> | undefined
   return {

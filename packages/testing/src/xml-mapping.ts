@@ -1,10 +1,10 @@
+// The testing server's own XML mapping (reference §14), in one place so it can change: a JSON key
+// starting with `@` is an attribute without the `@`, other keys are child elements, an array repeats
+// its element, and the document's single top-level key is the root element. Core has its own on
+// purpose (one shared mapping would let one bug hide on both sides); core's xml-agreement test
+// proves the two agree on every recorded document.
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
 
-/**
- * The project's XML mapping (reference §14), in one place so it can change: a JSON key starting with
- * `@` is an attribute without the `@`, other keys are child elements, an array repeats its element,
- * and the document's single top-level key is the root element.
- */
 const shared = { ignoreAttributes: false, attributeNamePrefix: '@' } as const
 
 const builder = new XMLBuilder({ ...shared, suppressEmptyNode: true })

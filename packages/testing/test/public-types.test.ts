@@ -8,7 +8,7 @@ describe('public types', () => {
     // @ts-expect-error a say step needs its text
     const missingText: AgentStep = { do: 'say' }
     expectTypeOf(missingText).toEqualTypeOf<AgentStep>()
-    expectTypeOf<{ kind: 'status'; status: 503; retryAfterSeconds: 2 }>().toExtend<Fault>()
+    expectTypeOf<{ kind: 'status'; status: 503; retryAfterS: 2 }>().toExtend<Fault>()
     // @ts-expect-error latency needs its duration
     const noMs: Fault = { kind: 'latency' }
     expectTypeOf(noMs).toEqualTypeOf<Fault>()

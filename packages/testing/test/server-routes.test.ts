@@ -22,7 +22,7 @@ describe.each(formats)('routes in %s', (format) => {
     expect(location.startsWith(`${server.accountRoot}/chat/`)).toBe(true)
     expect(location.split('/').at(-1)).toMatch(chatIdPattern)
     const chat = server.chat(location.split('/').at(-1) ?? '')
-    expect(chat?.chatTimeoutSeconds).toBe(120)
+    expect(chat?.chatTimeoutS).toBe(120)
   })
 
   it('takes an XML chat request body', async () => {
@@ -30,7 +30,7 @@ describe.each(formats)('routes in %s', (format) => {
     expect(response.status).toBe(201)
     const chat = server.chat(response.headers.get('location')?.split('/').at(-1) ?? '')
     expect(chat?.request['skill']).toBe('Support')
-    expect(chat?.chatTimeoutSeconds).toBe(90)
+    expect(chat?.chatTimeoutS).toBe(90)
   })
 
   it('serves the chat resource with the reference links, events from `from`, and info', async () => {

@@ -1,9 +1,9 @@
+// `pnpm record-fixtures`: regenerates every fixture file from the scenarios in fixture-scenarios.ts.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { fixtureNames, recordFixture } from '../fixture-scenarios.js'
 import { fixturePath } from '../fixtures.js'
 
-// Regenerates every fixture from the scenarios in fixture-scenarios.ts (`pnpm record-fixtures`).
 for (const format of ['json', 'xml'] as const) {
   mkdirSync(fileURLToPath(new URL('.', fixturePath('plain-chat', format))), { recursive: true })
   for (const name of fixtureNames) {

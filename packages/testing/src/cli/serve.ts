@@ -1,8 +1,8 @@
 #!/usr/bin/env node
+// The `chatbridge-legacy-server` command: prints the account root and app key, stops on SIGINT/SIGTERM.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseServeArguments, serve } from './serve-command.js'
 
-// The `chatbridge-legacy-server` command: prints the account root and app key, stops on SIGINT/SIGTERM.
 let args
 try {
   args = parseServeArguments(process.argv.slice(2))

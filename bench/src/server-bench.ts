@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
-import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 
-// Measures how many polls per second the standalone server answers (`pnpm bench:server`): the
-// server runs in its own process, this one creates chats and polls them over keep-alive sockets.
-// Loopback only; bounded by --chats, --seconds and --concurrency.
+// Measures how many polls per second the testing package's standalone server answers
+// (`pnpm exec tsc -b && node bench/dist/server-bench.js`): the server runs in its own process
+// (the `chatbridge-legacy-server` command), this one creates chats and polls them over keep-alive
+// sockets. Loopback only; bounded by --chats, --seconds and --concurrency.
 const { values } = parseArgs({
   options: {
     chats: { type: 'string', default: '3000' },
@@ -22,7 +24,16 @@ const seconds = Number(values.seconds)
 const concurrency = Number(values.concurrency)
 const appKey = '0123456789abcdef0123456789abcdef'
 
-const child = spawn(process.execPath, [...(process.env['BENCH_SERVER_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []), fileURLToPath(new URL('./serve.js', import.meta.url)), '--app-key', appKey, '--agent', 'auto', '--stats'], { stdio: ['ignore', 'pipe', 'inherit'] })
+/** The built `chatbridge-legacy-server` command, found through the testing package's `bin`. */
+function legacyServerCommand(): string {
+  const manifest = createRequire(import.meta.url).resolve('@chatbridge/testing/package.json')
+  const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> }
+  const command = bin['chatbridge-legacy-server']
+  if (command === undefined) throw new Error(`${manifest} has no chatbridge-legacy-server command`)
+  return join(dirname(manifest), command)
+}
+
+const child = spawn(process.execPath, [...(process.env['BENCH_SERVER_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []), legacyServerCommand(), '--app-key', appKey, '--agent', 'auto', '--stats'], { stdio: ['ignore', 'pipe', 'inherit'] })
 let out = ''
 const accountRoot = await new Promise<string>((resolve, reject) => {
   child.stdout.on('data', (chunk: Buffer) => {

@@ -1,10 +1,14 @@
-import type { AgentScriptRun, AgentStep } from './agent-script.js'
+// One chat as the server holds it (ServedChat): its events and info, the agent's side, and its waits.
 import { runAgentScript } from './agent-script.js'
+import type { AgentIdentity, AgentScriptRun, AgentStep } from './agent-step.js'
+import { ChatSignals } from './chat-signals.js'
 import type { Clock } from './clock.js'
+import type { ChatSignal, ChatState, EndReason, LegacyChat, WireEvent } from './legacy-chat.js'
 import type { LineMatcher } from './line-matcher.js'
 import { matchesLine } from './line-matcher.js'
-import type { AgentIdentity, ChatSignal, ChatState, EndReason, LegacyChat, WireEvent } from './legacy-chat.js'
 import type { QuirkSwitches } from './quirks.js'
+import type { ChatIds } from './random.js'
+import { serverClosedError } from './server-closed.js'
 import { formatWireTime } from './wire-time.js'
 
 /** What a chat needs from its server. */
@@ -13,20 +17,7 @@ export interface ChatEnvironment {
   readonly quirks: () => QuirkSwitches
   readonly utcOffsetMinutes: number
   /** Removes the chat from the server (404 from then on). */
-  readonly drop: (chat: ChatSession) => void
-}
-
-/** Fixed ids the chat reports in `info`, drawn when the chat starts. */
-export interface ChatIds {
-  readonly visitorId: number
-  readonly rtSessionId: number
-  readonly skillId: number
-}
-
-interface Waiter {
-  readonly check: () => boolean
-  readonly resolve: () => void
-  readonly reject: (error: Error) => void
+  readonly drop: (chat: ServedChat) => void
 }
 
 /**
@@ -34,7 +25,7 @@ interface Waiter {
  * through the router; tests change it through the agent methods and await it through the `waitFor…`
  * methods. Agent methods throw when the chat is not in a state where the action makes sense.
  */
-export class ChatSession implements LegacyChat {
+export class ServedChat implements LegacyChat {
   readonly events: WireEvent[] = []
   state: ChatState = 'waiting'
   agent: AgentIdentity | undefined
@@ -52,50 +43,56 @@ export class ChatSession implements LegacyChat {
   readonly transcriptRequests: Record<string, unknown>[] = []
   readonly surveyAnswers: unknown[] = []
   readonly customVariables: unknown[] = []
-  private readonly listeners = new Map<ChatSignal, Set<() => void>>()
-  private readonly waiters = new Set<Waiter>()
+  readonly #signals = new ChatSignals()
+  readonly #env: ChatEnvironment
 
   constructor(
     readonly id: string,
     readonly uri: string,
     readonly request: Readonly<Record<string, unknown>>,
-    readonly chatTimeoutSeconds: number,
+    readonly chatTimeoutS: number,
     readonly ids: ChatIds,
-    private readonly env: ChatEnvironment,
+    env: ChatEnvironment,
   ) {
+    this.#env = env
     this.startTime = env.clock.now()
     this.lastUpdate = this.startTime
     this.append('state', { state: 'waiting' })
-    this.autoSystemLine(4, 'Thank you for choosing to chat with us.')
+    this.#autoSystemLine(4, 'Thank you for choosing to chat with us.')
   }
 
   /** The wire form of an epoch-ms time, in the server's offset. */
   wireTime(ms: number): string {
-    return formatWireTime(ms, this.env.utcOffsetMinutes)
+    return formatWireTime(ms, this.#env.utcOffsetMinutes)
+  }
+
+  /** @deprecated The old name of {@link ServedChat.chatTimeoutS}. */
+  get chatTimeoutSeconds(): number {
+    return this.chatTimeoutS
   }
 
   // ---- agent side -------------------------------------------------------------------------
 
   /** The agent accepts the waiting chat: a `state chatting` event and system line 3. Throws unless waiting. */
   accept(agent: AgentIdentity): void {
-    this.require('waiting', 'accept')
+    this.#require('waiting', 'accept')
     this.agent = agent
     this.state = 'chatting'
-    this.chattingSince = this.env.clock.now()
+    this.chattingSince = this.#env.clock.now()
     this.append('state', { state: 'chatting' })
-    this.autoSystemLine(3, `You are now chatting with ${agent.name}.`)
+    this.#autoSystemLine(3, `You are now chatting with ${agent.name}.`)
   }
 
   /** Sets the agent's typing status shown in `info.agentTyping`. Throws when the chat has ended. */
   typing(on: boolean): void {
-    this.requireNotEnded('set typing')
+    this.#requireNotEnded('set typing')
     this.agentTyping = on ? 'typing' : 'not-typing'
-    this.notify('event')
+    this.#signals.notify('event')
   }
 
   /** The agent sends a line (`textType html` when `html` is true) and stops typing. Throws unless chatting. */
   say(text: string, options: { readonly html?: boolean } = {}): WireEvent {
-    const agent = this.requireAgent('say')
+    const agent = this.#requireAgent('say')
     this.agentTyping = 'not-typing'
     return this.append('line', {
       textType: options.html === true ? 'html' : 'plain',
@@ -108,22 +105,22 @@ export class ChatSession implements LegacyChat {
 
   /** The agent pushes a URL to the visitor (a `url` event). Throws unless chatting. */
   pushUrl(url: string): WireEvent {
-    const agent = this.requireAgent('push a URL')
+    const agent = this.#requireAgent('push a URL')
     return this.append('url', { url, by: agent.name, source: 'agent' })
   }
 
   /** Transfers the chat to another agent: system line 13, and `info` names the new agent. Throws unless chatting. */
   transfer(to: AgentIdentity): void {
-    this.requireAgent('transfer')
+    this.#requireAgent('transfer')
     this.agent = to
     this.agentTyping = 'not-typing'
-    this.autoSystemLine(13, `You have been transferred to ${to.name}.`)
+    this.#autoSystemLine(13, `You have been transferred to ${to.name}.`)
   }
 
   /** The agent ends the chat: system line 5, then `state ended`. Throws unless chatting. */
   end(): void {
-    const agent = this.requireAgent('end the chat')
-    this.autoSystemLine(5, `${agent.name} has ended the chat.`)
+    const agent = this.#requireAgent('end the chat')
+    this.#autoSystemLine(5, `${agent.name} has ended the chat.`)
     this.finish('agent')
   }
 
@@ -132,7 +129,7 @@ export class ChatSession implements LegacyChat {
   /** Records a visitor line; the caller has checked the state. Returns the line event. */
   visitorLine(text: string): WireEvent {
     const line = this.append('line', { textType: 'plain', text, by: this.visitorName, source: 'visitor', subType: 'REGULAR' })
-    if (this.env.quirks().lineStatus) {
+    if (this.#env.quirks().lineStatus) {
       this.append('line-status', { lineStatus: 'ACCEPT', refSequenceId: line['@id'], metadata: [], source: 'visitor' })
     }
     return line
@@ -150,38 +147,32 @@ export class ChatSession implements LegacyChat {
   /** Counts a poll (a GET of the chat or its events). */
   recordPoll(): void {
     this.polls++
-    this.notify('poll')
+    this.#signals.notify('poll')
   }
 
   /** Marks the chat as gone: every later request gets 404, and pending waits reject. */
   markDropped(): void {
     this.dropped = true
-    this.notify('closed')
-    this.rejectWaiters(new Error(`Chat ${this.id} was dropped`))
+    this.#signals.notify('closed')
+    this.#signals.rejectAll(new Error(`Chat ${this.id} was dropped`))
   }
 
   /** Rejects pending waits because the server closed. */
   close(): void {
-    this.notify('closed')
-    this.rejectWaiters(new Error('The legacy chat server closed'))
+    this.#signals.notify('closed')
+    this.#signals.rejectAll(serverClosedError())
   }
 
   // ---- observation --------------------------------------------------------------------------
 
   /** Subscribes to a signal; returns the unsubscribe function. */
   on(signal: ChatSignal, listener: () => void): () => void {
-    let set = this.listeners.get(signal)
-    if (set === undefined) this.listeners.set(signal, (set = new Set()))
-    set.add(listener)
-    return () => set.delete(listener)
+    return this.#signals.on(signal, listener)
   }
 
   /** Resolves when `check()` is true (now or after a later change); rejects when the chat is dropped or the server closes. */
   waitUntil(check: () => boolean): Promise<void> {
-    if (check()) return Promise.resolve()
-    return new Promise<void>((resolve, reject) => {
-      this.waiters.add({ check, resolve, reject })
-    })
+    return this.#signals.waitUntil(check)
   }
 
   /** Resolves with the first visitor line matching `matcher`, among the lines already received or later ones. */
@@ -210,12 +201,12 @@ export class ChatSession implements LegacyChat {
 
   /** Runs an agent timeline on this chat, on the server's clock (see {@link AgentStep}). */
   runScript(steps: readonly AgentStep[]): AgentScriptRun {
-    return runAgentScript(this, steps, this.env.clock)
+    return runAgentScript(this, steps, this.#env.clock)
   }
 
   /** Drops the chat now, as the service does some time after a chat ended: every route answers 404 internalCode 12. */
   drop(): void {
-    this.env.drop(this)
+    this.#env.drop(this)
   }
 
   /** The visitor lines so far. */
@@ -227,9 +218,9 @@ export class ChatSession implements LegacyChat {
 
   /** Appends an event with the next id and the current time; notifies listeners. */
   append(type: string, fields: Record<string, unknown>): WireEvent {
-    const event: WireEvent = { '@id': String(this.events.length), '@type': type, time: this.wireTime(this.env.clock.now()), ...fields }
+    const event: WireEvent = { '@id': String(this.events.length), '@type': type, time: this.wireTime(this.#env.clock.now()), ...fields }
     this.events.push(event)
-    this.notify('event')
+    this.#signals.notify('event')
     return event
   }
 
@@ -244,36 +235,20 @@ export class ChatSession implements LegacyChat {
   }
 
   /** The automatic system lines, which the `systemLines` quirk switches off. */
-  private autoSystemLine(systemMessageId: number, text: string): void {
-    if (this.env.quirks().systemLines) this.systemLine(systemMessageId, text)
+  #autoSystemLine(systemMessageId: number, text: string): void {
+    if (this.#env.quirks().systemLines) this.systemLine(systemMessageId, text)
   }
 
-  private notify(signal: ChatSignal): void {
-    const set = this.listeners.get(signal)
-    if (set !== undefined) for (const listener of [...set]) listener()
-    for (const waiter of [...this.waiters]) {
-      if (waiter.check()) {
-        this.waiters.delete(waiter)
-        waiter.resolve()
-      }
-    }
-  }
-
-  private rejectWaiters(error: Error): void {
-    for (const waiter of this.waiters) waiter.reject(error)
-    this.waiters.clear()
-  }
-
-  private require(state: ChatState, action: string): void {
+  #require(state: ChatState, action: string): void {
     if (this.state !== state) throw new Error(`Cannot ${action}: chat ${this.id} is ${this.state}, not ${state}`)
   }
 
-  private requireNotEnded(action: string): void {
+  #requireNotEnded(action: string): void {
     if (this.state === 'ended' || this.dropped) throw new Error(`Cannot ${action}: chat ${this.id} has ended`)
   }
 
-  private requireAgent(action: string): AgentIdentity {
-    this.require('chatting', action)
+  #requireAgent(action: string): AgentIdentity {
+    this.#require('chatting', action)
     if (this.agent === undefined) throw new Error(`Cannot ${action}: no agent on chat ${this.id}`)
     return this.agent
   }
