@@ -31,9 +31,9 @@ describe('ChatFeed (marbles)', () => {
         now: () => 0,
       })
       const values = { a: 1, b: 2, c: 3 }
-      expectObservable(feed.messagingEvents(0).pipe(map(seq)), '^ 13ms !').toBe('-a 5ms b', values)
-      expectObservable(feed.messagingEvents(1).pipe(map(seq)), '---^ 12ms !').toBe('---a---b', values)
-      expectObservable(feed.messagingEvents(0).pipe(map(seq)), '40ms ^').toBe('40ms (ab)-(c|)', values)
+      expectObservable(feed.messagingEvents$(0).pipe(map(seq)), '^ 13ms !').toBe('-a 5ms b', values)
+      expectObservable(feed.messagingEvents$(1).pipe(map(seq)), '---^ 12ms !').toBe('---a---b', values)
+      expectObservable(feed.messagingEvents$(0).pipe(map(seq)), '40ms ^').toBe('40ms (ab)-(c|)', values)
       expectSubscriptions(answers[0]!.subscriptions).toBe('^!')
       expectSubscriptions(answers[1]!.subscriptions).toBe('6ms ^!')
       // Last subscriber leaves at 16; the loop outlives it by the 10 ms grace, then aborts the request.
@@ -48,8 +48,8 @@ describe('ChatFeed (marbles)', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const answers = [cold('-(a|)', { a: snapshot([stateEvent(0, 'chatting'), lineEvent(1, 'one')], chatting) }), cold('30ms (a|)', { a: snapshot([], chatting) })]
       const feed = new ChatFeed({ conversationId: 'c1', supplier: scripted(answers).supplier, poller: marbleConfig(scheduler), graceMs: 10, now: () => 0 })
-      expectObservable(feed.messagingEvents(0).pipe(map(seq)), '^--!').toBe('-a', { a: 1 })
-      expectObservable(feed.messagingEvents(0).pipe(map(seq)), '8ms ^ 9ms !').toBe('8ms a', { a: 1 })
+      expectObservable(feed.messagingEvents$(0).pipe(map(seq)), '^--!').toBe('-a', { a: 1 })
+      expectObservable(feed.messagingEvents$(0).pipe(map(seq)), '8ms ^ 9ms !').toBe('8ms a', { a: 1 })
       expectSubscriptions(answers[0]!.subscriptions).toBe('^!')
       // One request, aborted 10 ms after the second subscriber left at 18.
       expectSubscriptions(answers[1]!.subscriptions).toBe('6ms ^ 21ms !')
@@ -61,7 +61,7 @@ describe('ChatFeed (marbles)', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const answers = [cold('-(a|)', { a: snapshot([stateEvent(0, 'waiting'), stateEvent(1, 'chatting'), stateEvent(2, 'ended')], ended) })]
       const feed = new ChatFeed({ conversationId: 'c1', supplier: scripted(answers).supplier, poller: marbleConfig(scheduler), graceMs: 10, now: () => 0 })
-      const state = feed.conversationChanges().pipe(map((change) => change.result.conversationDetails.state))
+      const state = feed.conversationChanges$().pipe(map((change) => change.result.conversationDetails.state))
       expectObservable(state).toBe('-(oox|)', { o: 'OPEN', x: 'CLOSE' })
       expectObservable(state, '20ms ^').toBe('20ms (x|)', { x: 'CLOSE' })
     })

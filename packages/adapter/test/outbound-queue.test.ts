@@ -3,6 +3,7 @@ import { BehaviorSubject, asyncScheduler } from 'rxjs'
 import { describe, expect, test } from 'vitest'
 import type { LegacyEvent, LegacySnapshot } from '../src/legacy-contract.js'
 import { OutboundQueue } from '../src/outbound-queue.js'
+import { cursorHolder } from '../src/poll-cursor.js'
 import { lineEvent, snapshot } from './support/legacy-builders.js'
 
 /** A fake chat session: an event log, and scripted failures for the next POSTs. */
@@ -49,8 +50,8 @@ function queueFor(session: FakeSession, state: BehaviorSubject<string | undefine
   return new OutboundQueue({
     conversationId: 'c1',
     session,
-    chatState: () => state,
-    readFrom: () => 0,
+    chatState$: () => state,
+    cursor: cursorHolder(),
     onEnd,
     backoff: { baseMs: 2, factor: 2, maxMs: 10 },
     random: () => 0.5,
