@@ -1,44 +1,11 @@
 // The outbound queue: a chat's lines, end and typing, sent in order, one POST at a time.
-import { type Observable, type SchedulerLike, Subject, filter, firstValueFrom, map, merge, take, takeUntil, timer } from 'rxjs'
+import { type Observable, Subject, filter, firstValueFrom, map, merge, take, takeUntil, timer } from 'rxjs'
 import { AdapterError, commandFailed } from './adapter-error.js'
-import type { ChatSessionPort } from './legacy-contract.js'
 import { type CommandFailureFacts, decideEndFailure, decideLineFailure, decideLookFailure } from './outbound-failure-decision.js'
-import { EMPTY_OUTBOUND, type OutboundLineStatus, type OutboundRecord, dropLine, isClaimed, queueLine, setLineStatus } from './outbound-record.js'
-import type { PollCursor } from './poll-cursor.js'
-import type { BackoffConfig, Random } from './retry-decision.js'
-import { StateHolder } from './state-holder.js'
+import type { OutboundQueueOptions } from './outbound-queue-options.js'
+import { OutboundLedger, type OutboundRecord } from './outbound-record.js'
 
-/**
- * Options of an {@link OutboundQueue}.
- *
- * @internal
- */
-export interface OutboundQueueOptions {
-  readonly conversationId: string
-  readonly session: Pick<ChatSessionPort, 'addLine' | 'end' | 'snapshot' | 'setVisitorTyping'>
-  /** The legacy chat state, current then changes; subscribing must keep the chat polled. */
-  readonly chatState$: () => Observable<string | undefined>
-  /** The chat's poll cursor (read only): a line sent now gets an event id at or above its `from`. */
-  readonly cursor: { readonly value: PollCursor }
-  /** Holds the queue's lines and typing state (e.g. one loaded from a store); default a fresh one. */
-  readonly record?: StateHolder<OutboundRecord> | undefined
-  /**
-   * Called with `true` just before the `ended` state is posted, so the close reason becomes
-   * `CONSUMER`, and with `false` when the server refused it (the chat was already over).
-   */
-  readonly onEnd: (endedByConsumer: boolean) => void
-  readonly backoff: BackoffConfig
-  readonly random: Random
-  /** Timer of the retry waits; default `asyncScheduler`. */
-  readonly scheduler: SchedulerLike
-  /** Tries per command (sends and event-log checks together); default 5. */
-  readonly maxAttempts: number
-  /**
-   * After an unknown outcome, how long to wait before a second look at the event log, in
-   * milliseconds, since a server may apply a request after the client gave up on it; default 2 000.
-   */
-  readonly reconcileWindowMs: number
-}
+export type { OutboundQueueOptions } from './outbound-queue-options.js'
 
 type Item =
   | { readonly kind: 'line'; readonly id: number; readonly text: string; readonly resolve: (sequence: number) => void; readonly reject: (error: unknown) => void }
@@ -64,7 +31,7 @@ type Item =
  */
 export class OutboundQueue {
   readonly #options: OutboundQueueOptions
-  readonly #record: StateHolder<OutboundRecord>
+  readonly #ledger: OutboundLedger
   #items: Item[] = []
   #draining = false
   #disposed = false
@@ -76,20 +43,19 @@ export class OutboundQueue {
   /** Makes a queue for one chat; nothing is sent until a command is queued. */
   constructor(options: OutboundQueueOptions) {
     this.#options = options
-    this.#record = options.record ?? new StateHolder(EMPTY_OUTBOUND)
+    this.#ledger = options.ledger ?? new OutboundLedger()
   }
 
   /** The queue's lines and typing state, current then changes: plain data, for a store to save. */
   get record$(): Observable<OutboundRecord> {
-    return this.#record.changes$
+    return this.#ledger.changes$
   }
 
   /** Queues a line; resolves with its event id (the Messaging `sequence`) once the server has it. */
   sendLine(text: string): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       if (this.#disposed) return reject(this.#closedError())
-      const id = this.#record.value.nextLineId
-      this.#record.set(queueLine(this.#record.value, text))
+      const id = this.#ledger.queue(text)
       this.#items.push({ kind: 'line', id, text, resolve, reject })
       this.#drain()
     })
@@ -108,13 +74,13 @@ export class OutboundQueue {
   /** Posts the visitor's typing status when it differs from the last one posted. */
   setTyping(status: 'typing' | 'not-typing'): Promise<void> {
     if (this.#disposed) return Promise.reject(this.#closedError())
-    if (status === this.#record.value.typing) return Promise.resolve()
-    this.#setTyping(status)
+    if (status === this.#ledger.value.typing) return Promise.resolve()
+    this.#ledger.setTyping(status)
     const sent = this.#typingChain.then(() => this.#options.session.setVisitorTyping(status, { signal: this.#controller.signal }))
     this.#typingChain = sent.catch(() => undefined)
     return sent.catch((error: unknown) => {
       // Unknown now: the next call posts whatever it asks for.
-      this.#setTyping(undefined)
+      this.#ledger.setTyping(undefined)
       throw this.#commandFailed('set typing', error)
     })
   }
@@ -162,13 +128,13 @@ export class OutboundQueue {
 
   async #sendLine(id: number, text: string): Promise<number> {
     await this.#untilChatting()
-    this.#setLine(id, { status: 'sending' })
+    this.#ledger.mark(id, { status: 'sending' })
     // Any copy of this line the server applied has an id at or above `mark`.
     const mark = this.#options.cursor.value.from
     for (let attempt = 0; ; attempt += 1) {
       try {
         const sequence = await this.#options.session.addLine(text, { signal: this.#controller.signal })
-        if (sequence !== undefined && !isClaimed(this.#record.value, sequence)) return this.#claim(id, sequence)
+        if (sequence !== undefined && !this.#ledger.isClaimed(sequence)) return this.#ledger.claim(id, sequence)
         // 201 without a usable Location: the line is in the log; find its id there.
         const found = await this.#reconcile(id, text, mark)
         if (found !== undefined) return found
@@ -203,9 +169,9 @@ export class OutboundQueue {
       try {
         const snapshot = await this.#options.session.snapshot({ from: mark, signal: this.#controller.signal })
         const match = snapshot.events.events.find(
-          (event) => event.type === 'line' && event.source === 'visitor' && event.text === text && event.id >= mark && !isClaimed(this.#record.value, event.id),
+          (event) => event.type === 'line' && event.source === 'visitor' && event.text === text && event.id >= mark && !this.#ledger.isClaimed(event.id),
         )
-        return match === undefined ? undefined : this.#claim(id, match.id)
+        return match === undefined ? undefined : this.#ledger.claim(id, match.id)
       } catch (error) {
         if (this.#disposed) throw this.#closedError()
         const decision = decideLookFailure(error, this.#facts(attempt))
@@ -264,23 +230,10 @@ export class OutboundQueue {
     return { attempt, maxAttempts: this.#options.maxAttempts, backoff: this.#options.backoff, random: this.#options.random }
   }
 
-  #claim(id: number, sequence: number): number {
-    this.#setLine(id, { status: 'applied', sequence })
-    return sequence
-  }
-
   /** A failed line leaves the record, unless its outcome is unknown: then it may be in the log. */
   #settleFailed(id: number, error: unknown): void {
-    if (error instanceof AdapterError && error.code === 'E_OUTCOME_UNKNOWN') this.#setLine(id, { status: 'outcome-unknown' })
-    else this.#record.set(dropLine(this.#record.value, id))
-  }
-
-  #setLine(id: number, status: OutboundLineStatus): void {
-    this.#record.set(setLineStatus(this.#record.value, id, status))
-  }
-
-  #setTyping(typing: OutboundRecord['typing']): void {
-    this.#record.set({ ...this.#record.value, typing })
+    if (error instanceof AdapterError && error.code === 'E_OUTCOME_UNKNOWN') this.#ledger.mark(id, { status: 'outcome-unknown' })
+    else this.#ledger.drop(id)
   }
 
   async #sleep(ms: number): Promise<void> {

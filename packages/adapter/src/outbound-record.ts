@@ -1,4 +1,6 @@
-// The outbound queue's state as plain data: each line's status and the last typing state sent.
+// The outbound queue's state as plain data (each line's status, the last typing state sent), and its holder.
+import type { Observable } from 'rxjs'
+import { StateHolder } from './state-holder.js'
 
 /**
  * Where one line stands: `queued` (waiting for its turn or for an agent), `sending` (a POST may
@@ -47,4 +49,62 @@ export function dropLine(record: OutboundRecord, id: number): OutboundRecord {
 /** True when event `sequence` is already some line's: two equal lines never settle on one event. */
 export function isClaimed(record: OutboundRecord, sequence: number): boolean {
   return record.lines.some((line) => line.status === 'applied' && line.sequence === sequence)
+}
+
+/**
+ * The one holder of a queue's {@link OutboundRecord}: the queue writes through these transitions,
+ * a store may watch `changes$` and seed it with a loaded record.
+ *
+ * @internal
+ */
+export class OutboundLedger {
+  readonly #holder: StateHolder<OutboundRecord>
+
+  /** Makes a ledger starting at `initial` (a stored record, or an empty one). */
+  constructor(initial: OutboundRecord = EMPTY_OUTBOUND) {
+    this.#holder = new StateHolder(initial)
+  }
+
+  /** The record now. */
+  get value(): OutboundRecord {
+    return this.#holder.value
+  }
+
+  /** The record, then each change. */
+  get changes$(): Observable<OutboundRecord> {
+    return this.#holder.changes$
+  }
+
+  /** Records a new queued line; returns its id. */
+  queue(text: string): number {
+    const id = this.value.nextLineId
+    this.#holder.set(queueLine(this.value, text))
+    return id
+  }
+
+  /** Puts line `id` in a new status. */
+  mark(id: number, status: OutboundLineStatus): void {
+    this.#holder.set(setLineStatus(this.value, id, status))
+  }
+
+  /** Marks line `id` applied as event `sequence`; returns the sequence. */
+  claim(id: number, sequence: number): number {
+    this.mark(id, { status: 'applied', sequence })
+    return sequence
+  }
+
+  /** Forgets line `id`: it failed and nothing of it is in the log. */
+  drop(id: number): void {
+    this.#holder.set(dropLine(this.value, id))
+  }
+
+  /** True when event `sequence` is already some line's. */
+  isClaimed(sequence: number): boolean {
+    return isClaimed(this.value, sequence)
+  }
+
+  /** Records the typing state posted (`undefined`: unknown after a failed post). */
+  setTyping(typing: OutboundRecord['typing']): void {
+    this.#holder.set({ ...this.value, typing })
+  }
 }
