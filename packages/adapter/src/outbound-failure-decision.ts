@@ -3,7 +3,11 @@ import { LegacyInternalCode } from '@chatbridge/core'
 import { errorFacts } from './legacy-contract.js'
 import { type BackoffConfig, type Random, decideRetry } from './retry-decision.js'
 
-/** What the queue knows about a failed command besides the error. */
+/**
+ * What the queue knows about a failed command besides the error.
+ *
+ * @internal
+ */
 export interface CommandFailureFacts {
   /** Tries of this command before this one, from 0 (sends and event-log reads counted together). */
   readonly attempt: number
@@ -21,6 +25,8 @@ export interface CommandFailureFacts {
  * - `give-up`: fail the line.
  * `lookFirst` (on `resend` and `give-up`): the line may have been applied although the POST failed,
  * so the event log must be read (now and after the reconcile window) before sending again or failing.
+ *
+ * @internal
  */
 export type LineFailureDecision =
   | { readonly action: 'await-agent'; readonly retryInMs: number }
@@ -31,6 +37,8 @@ export type LineFailureDecision =
  * True when a failure proves the request was not applied: a refusal (4xx) or a request that never
  * left. Any other failure after sending (timeout, reset, 5xx, an answer too large, cut or
  * unreadable) may hide an applied request.
+ *
+ * @internal
  */
 export function provenNotApplied(error: unknown): boolean {
   const facts = errorFacts(error)
@@ -38,7 +46,11 @@ export function provenNotApplied(error: unknown): boolean {
   return (status >= 400 && status < 500) || (facts.code === 'E_NETWORK' && !facts.outcomeUnknown)
 }
 
-/** Decides, purely, what a failed POST of a line leads to (see {@link LineFailureDecision}). */
+/**
+ * Decides, purely, what a failed POST of a line leads to (see {@link LineFailureDecision}).
+ *
+ * @internal
+ */
 export function decideLineFailure(error: unknown, facts: CommandFailureFacts): LineFailureDecision {
   const { status, internalCode } = errorFacts(error)
   const last = facts.attempt + 1 >= facts.maxAttempts
@@ -55,13 +67,19 @@ export function decideLineFailure(error: unknown, facts: CommandFailureFacts): L
  * ended, 400: its first try was applied), `retry` after `retryInMs` (ending twice is harmless, so
  * unlike a line an unknown outcome is simply retried), or `give-up`; `refused` says the first try
  * was refused (4xx), so this side did not end the chat, whoever did.
+ *
+ * @internal
  */
 export type EndFailureDecision =
   | { readonly action: 'done' }
   | { readonly action: 'retry'; readonly retryInMs: number }
   | { readonly action: 'give-up'; readonly refused: boolean }
 
-/** Decides, purely, what a failed POST of the chat's end leads to (see {@link EndFailureDecision}). */
+/**
+ * Decides, purely, what a failed POST of the chat's end leads to (see {@link EndFailureDecision}).
+ *
+ * @internal
+ */
 export function decideEndFailure(error: unknown, facts: CommandFailureFacts): EndFailureDecision {
   const status = errorFacts(error).status ?? 0
   if (facts.attempt > 0 && status === 400) return { action: 'done' }
@@ -73,6 +91,8 @@ export function decideEndFailure(error: unknown, facts: CommandFailureFacts): En
 /**
  * Decides, purely, whether a failed read of the event log (looking for a line whose outcome is
  * unknown) is tried again after `retryInMs`, or given up (the line's outcome stays unknown).
+ *
+ * @internal
  */
 export function decideLookFailure(error: unknown, facts: CommandFailureFacts): { readonly retry: true; readonly retryInMs: number } | { readonly retry: false } {
   const retry = decideRetry(error, facts.attempt, facts.backoff, facts.random)

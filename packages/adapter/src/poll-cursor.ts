@@ -24,7 +24,11 @@ export interface PollCursorHolder {
   set(cursor: PollCursor): void
 }
 
-/** The cursor of a chat nothing has been read of yet. */
+/**
+ * The cursor of a chat nothing has been read of yet.
+ *
+ * @internal
+ */
 export const START_CURSOR: PollCursor = { from: 0, next: undefined }
 
 /**

@@ -11,7 +11,11 @@ import { type BackoffConfig, type Random, type RetryGiveUpReason, decideRetry } 
  */
 export type PollStopReason = 'ended' | 'server-silent' | RetryGiveUpReason
 
-/** What the poll loop knows when a poll fails, besides the error. */
+/**
+ * What the poll loop knows when a poll fails, besides the error.
+ *
+ * @internal
+ */
 export interface PollFailureFacts {
   /** Consecutive failed polls before this one, from 0. */
   readonly attempt: number
@@ -21,12 +25,20 @@ export interface PollFailureFacts {
   readonly chatTimeoutMs: number
 }
 
-/** The decision for one failed poll: back off and poll again, or stop with a reason and the error to report. */
+/**
+ * The decision for one failed poll: back off and poll again, or stop with a reason and the error to report.
+ *
+ * @internal
+ */
 export type PollFailureDecision =
   | { readonly retry: true; readonly retryInMs: number }
   | { readonly retry: false; readonly reason: Exclude<PollStopReason, 'ended'>; readonly error: unknown }
 
-/** True when the failure is an answer of the server (it carries an HTTP status): a server that answers keeps the chat alive. */
+/**
+ * True when the failure is an answer of the server (it carries an HTTP status): a server that answers keeps the chat alive.
+ *
+ * @internal
+ */
 export function serverAnswered(error: unknown): boolean {
   return errorFacts(error).status !== undefined
 }
@@ -37,6 +49,8 @@ export function serverAnswered(error: unknown): boolean {
  * - else, a server silent for longer than `chatTimeout` has ended the chat: stop with `server-silent`
  *   and an {@link AdapterError} `E_POLL_FAILED` saying so (the failure as its `cause`);
  * - else retry after the backoff (which pacing then caps at the keep-alive limit).
+ *
+ * @internal
  */
 export function decidePollFailure(error: unknown, facts: PollFailureFacts, backoff: BackoffConfig, random: Random): PollFailureDecision {
   const retry = decideRetry(error, facts.attempt, backoff, random)
@@ -56,6 +70,8 @@ export function decidePollFailure(error: unknown, facts: PollFailureFacts, backo
  * What a stop means for the conversation: `complete` (the chat ended and its last events are out),
  * `close` (the chat is over on the server without an `ended` event: close the conversation, then
  * complete), or `fail` (polling failed for good: the streams error).
+ *
+ * @internal
  */
 export function conversationOnStop(reason: PollStopReason): 'complete' | 'close' | 'fail' {
   if (reason === 'ended') return 'complete'

@@ -2,6 +2,7 @@ import { map } from 'rxjs'
 import { describe, expect, test } from 'vitest'
 import { ChatFeed } from '../src/chat-feed.js'
 import type { PollCursor } from '../src/chat-poller.js'
+import { cursorHolder } from '../src/poll-cursor.js'
 import type { MessagingEventChange } from '../src/messaging-types.js'
 import { info, lineEvent, snapshot, stateEvent } from './support/legacy-builders.js'
 import { marbleConfig, scripted, testScheduler } from './support/marbles.js'
@@ -41,6 +42,23 @@ describe('ChatFeed (marbles)', () => {
       expectSubscriptions(answers[3]!.subscriptions).toBe('40ms ^ 4ms !')
     })
     expect(cursors.map((c) => c.from)).toEqual([0, 2, 3, 3])
+  })
+
+  test("the chat's one cursor lives in the holder it is given: the loop commits each page's cursor there", () => {
+    const scheduler = testScheduler()
+    const cursor = cursorHolder()
+    const committed: PollCursor[] = []
+    cursor.changes$.subscribe((value) => committed.push(value))
+    scheduler.run(({ cold, expectObservable }) => {
+      const answers = [
+        cold('-(a|)', { a: snapshot([stateEvent(0, 'chatting'), lineEvent(1, 'one')], chatting) }),
+        cold('-(a|)', { a: snapshot([lineEvent(2, 'two'), stateEvent(3, 'ended')], ended) }),
+      ]
+      const feed = new ChatFeed({ conversationId: 'c1', supplier: scripted(answers).supplier, poller: marbleConfig(scheduler), graceMs: 10, cursor, now: () => 0 })
+      expectObservable(feed.messagingEvents$(0).pipe(map(seq))).toBe('-a 5ms (b|)', { a: 1, b: 2 })
+    })
+    expect(committed.map((c) => c.from)).toEqual([0, 2, 4])
+    expect(JSON.parse(JSON.stringify(cursor.value))).toEqual({ from: 4, next: 'http://chat.test/chat/c1?from=4' })
   })
 
   test('a subscriber who comes back within the grace keeps the same loop', () => {
