@@ -1,3 +1,4 @@
+// The adapter's error: one class with stable codes, and the helpers that build the common ones.
 import { ChatBridgeError } from '@chatbridge/core'
 
 /** Stable codes of {@link AdapterError}. */
@@ -16,6 +17,8 @@ export type AdapterErrorCode =
   | 'E_POLL_FAILED'
   /** A request was malformed. */
   | 'E_BAD_REQUEST'
+  /** A connection option is invalid; the message shows a correct call. Thrown when the connection is made. */
+  | 'E_INVALID_CONFIG'
 
 /**
  * A failure of the adapter itself, with a stable `code` and the underlying core error as `cause`.
@@ -30,4 +33,17 @@ export class AdapterError extends ChatBridgeError {
   constructor(code: AdapterErrorCode, message: string, options?: { readonly cause?: unknown }) {
     super(code, message, options)
   }
+}
+
+/**
+ * The error a failed command rejects with: `error` itself when it is already an
+ * {@link AdapterError}, else `E_COMMAND_FAILED` saying `could not <what>` (e.g. `send a line in
+ * conversation c1`), with core's message and the error as `cause`.
+ *
+ * @internal
+ */
+export function commandFailed(what: string, error: unknown): AdapterError {
+  if (error instanceof AdapterError) return error
+  const detail = error instanceof Error ? `: ${error.message}` : ''
+  return new AdapterError('E_COMMAND_FAILED', `could not ${what}${detail}`, { cause: error })
 }

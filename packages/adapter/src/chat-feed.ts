@@ -1,3 +1,4 @@
+// One chat's shared feed: a single poll loop, the log of its messaging changes, its latest state.
 import {
   BehaviorSubject,
   type Observable,
@@ -16,16 +17,27 @@ import {
   timer,
 } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
-import { type ChatPollerConfig, type PollCursor, type PollSupplier, type PollerOutput, type PollerState, pollChat } from './chat-poller.js'
+import { type ChatPollerConfig, type PollSupplier, type PollerOutput, type PollerState, pollChat } from './chat-poller.js'
 import type { LegacyInfo } from './legacy-contract.js'
-import { type ConversationModel, initialConversationModel } from './conversation-model.js'
+import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
 import { type MappedOutput, closeAsGone, mapBatch } from './map-event.js'
+import { type PollCursorHolder, cursorHolder } from './poll-cursor.js'
+import { conversationOnStop } from './poll-stop-decision.js'
 import type { ChangeMetadata, ExConversationChange, MessagingEventChange } from './messaging-types.js'
 
-/** Options of one {@link ChatFeed}. */
+/**
+ * Options of one {@link ChatFeed}.
+ *
+ * @internal
+ */
 export interface ChatFeedOptions {
   readonly conversationId: string
   readonly supplier: PollSupplier
+  /**
+   * The chat's cursor, which the poll loop reads and commits to (and others may read); default a
+   * fresh one from event 0. It must start at 0: the feed rebuilds the conversation from the whole log.
+   */
+  readonly cursor?: PollCursorHolder | undefined
   readonly poller: ChatPollerConfig
   /** How long the poll loop outlives its last subscriber, in milliseconds; default 100. */
   readonly graceMs: number
@@ -56,14 +68,17 @@ interface LogEntry {
  * state.
  *
  * The loop always reads the chat from event 0: the whole log is needed to rebuild the conversation
- * and to serve any later `fromSeq`; subscribers filter by sequence. Each legacy event is mapped
- * once and logged once, so overlapping subscribers and restarts of the loop never see it twice.
+ * and to serve any later `fromSeq`; subscribers filter by sequence. The cursor is not the feed's:
+ * it lives in `options.cursor`, which the loop alone advances, so each legacy event is mapped once
+ * and logged once, and overlapping subscribers and restarts of the loop never see it twice.
+ *
+ * @internal
  */
 export class ChatFeed {
+  /** The chat id. */
   readonly conversationId: string
   readonly #options: ChatFeedOptions
   #model: ConversationModel
-  #cursor: PollCursor = { from: 0, next: undefined }
   readonly #log: LogEntry[] = []
   readonly #messages = new Subject<LogEntry>()
   // ReplaySubjects, not BehaviorSubjects: a late subscriber still gets the last value after completion.
@@ -83,7 +98,8 @@ export class ChatFeed {
     this.conversationId = options.conversationId
     this.#model = initialConversationModel(options)
     this.#chatState.next(undefined)
-    this.#running = defer(() => pollChat(options.supplier, this.#cursor, options.poller)).pipe(
+    const cursor = options.cursor ?? cursorHolder()
+    this.#running = defer(() => pollChat(options.supplier, cursor, options.poller)).pipe(
       tap((output) => this.#apply(output)),
       ignoreElements(),
       takeUntil(this.#disposed),
@@ -97,7 +113,7 @@ export class ChatFeed {
    * when the chat has ended (after its last events), errors with {@link AdapterError}
    * `E_POLL_FAILED` when polling stopped on a failure that is not retried.
    */
-  messagingEvents(fromSeq = 0): Observable<MessagingEventChange> {
+  messagingEvents$(fromSeq = 0): Observable<MessagingEventChange> {
     const replayThenLive = defer(() => {
       const replayed = this.#log.filter((entry) => 'sequence' in entry.change && entry.change.sequence >= fromSeq)
       const high = this.#log.at(-1)?.index ?? -1
@@ -108,17 +124,17 @@ export class ChatFeed {
   }
 
   /** The conversation's latest change (when there is one), then each new one; keeps the chat polled. */
-  conversationChanges(): Observable<ExConversationChange> {
+  conversationChanges$(): Observable<ExConversationChange> {
     return merge(this.#conversation, this.#running)
   }
 
   /** Legacy events of unknown type, live; keeps the chat polled. */
-  legacyEvents(): Observable<LegacyEventRecord> {
+  legacyEvents$(): Observable<LegacyEventRecord> {
     return merge(this.#legacy, this.#running)
   }
 
   /** The legacy chat state (`waiting`, `chatting`, `ended`, …), current then changes; keeps the chat polled. */
-  chatState(): Observable<string | undefined> {
+  chatState$(): Observable<string | undefined> {
     return merge(this.#chatState, this.#running)
   }
 
@@ -142,11 +158,6 @@ export class ChatFeed {
     return this.#legacyState
   }
 
-  /** The first event id not read yet: every event below it is in the log. */
-  get cursor(): PollCursor {
-    return this.#cursor
-  }
-
   /** The consumer's participant id as the mapping settled it. */
   get consumerId(): string | undefined {
     return this.#model.consumerId
@@ -154,7 +165,7 @@ export class ChatFeed {
 
   /** Records that this side ends the chat (or, with `false`, that its end was refused), for the close reason. */
   markEndedByConsumer(ended = true): void {
-    this.#model = { ...this.#model, endedByConsumer: ended }
+    this.#model = withEndedByConsumer(this.#model, ended)
   }
 
   /** Stops polling for good and completes every stream; idempotent. */
@@ -168,30 +179,23 @@ export class ChatFeed {
   #apply(output: PollerOutput): void {
     const now = this.#options.now()
     switch (output.kind) {
-      case 'page': {
-        // Defensive: the loop already filters, but a restarted loop must never re-deliver.
-        const events = output.events.filter((event) => event.id >= this.#cursor.from)
-        this.#emit(mapBatch(this.#model, events, output.info, now), output.info)
-        this.#cursor = output.cursor
+      case 'page':
+        this.#emit(mapBatch(this.#model, output.events, output.info, now), output.info)
         break
-      }
       case 'error':
         this.#errors.next(output.error)
         break
       case 'state': {
         const state = output.state
-        if (state.status === 'closed' && state.reason === 'chat-gone') this.#emit(closeAsGone(this.#model, now), undefined)
-        this.#state.next(state)
-        if (state.status === 'closed') {
-          if (state.reason === 'ended' || state.reason === 'chat-gone') this.#completeAll()
-          else {
-            const error = new AdapterError('E_POLL_FAILED', `polling conversation ${this.conversationId} stopped (${state.reason})`, { cause: state.error })
-            this.#messages.error(error)
-            this.#legacy.error(error)
-            this.#chatState.error(error)
-            this.#conversation.error(error)
-          }
+        if (state.status !== 'closed') {
+          this.#state.next(state)
+          break
         }
+        const outcome = conversationOnStop(state.reason)
+        if (outcome === 'close') this.#emit(closeAsGone(this.#model, now), undefined)
+        this.#state.next(state)
+        if (outcome !== 'fail') this.#completeAll()
+        else this.#failAll(new AdapterError('E_POLL_FAILED', `polling conversation ${this.conversationId} stopped (${state.reason})`, { cause: state.error }))
         break
       }
     }
@@ -211,11 +215,18 @@ export class ChatFeed {
         this.#legacy.next({ conversationId: output.conversationId, sequence: output.sequence, metadata: output.metadata })
       }
     }
-    const state = this.#model.closeReason !== undefined ? 'ended' : (this.#model.legacyState ?? info?.state)
+    const state = chatStateOf(this.#model, info)
     if (state !== this.#legacyState) {
       this.#legacyState = state
       this.#chatState.next(state)
     }
+  }
+
+  #failAll(error: AdapterError): void {
+    this.#messages.error(error)
+    this.#legacy.error(error)
+    this.#chatState.error(error)
+    this.#conversation.error(error)
   }
 
   #completeAll(): void {

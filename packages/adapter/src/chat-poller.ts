@@ -1,19 +1,15 @@
+// The poll loop (the "source") and the supplier that fetches one page of a chat for it.
 import { type SchedulerLike, EMPTY, Observable, concatMap, defer, expand, from, map, of, take, throwIfEmpty, timer, catchError } from 'rxjs'
-import { type PacingConfig, type PacingInput, backoffWaitMs, pollIntervalMs } from './pacing.js'
-import { type BackoffConfig, type Random, decideRetry } from './retry-decision.js'
 import { AdapterError } from './adapter-error.js'
-import { type ChatSessionPort, type LegacyEvent, type LegacyInfo, type LegacySnapshot, errorFacts } from './legacy-contract.js'
+import { isChatOver } from './chat-over.js'
+import type { ChatSessionPort, LegacyEvent, LegacyInfo, LegacySnapshot } from './legacy-contract.js'
+import { type PacingConfig, type PacingInput, backoffWaitMs, pollIntervalMs } from './pacing.js'
+import { type PollCursor, type PollCursorHolder, cursorHolder } from './poll-cursor.js'
+import { type PollStopReason, decidePollFailure, serverAnswered } from './poll-stop-decision.js'
+import type { BackoffConfig, Random } from './retry-decision.js'
 
-/**
- * Where the next poll starts: the first event id not yet delivered, and the chat resource's `next`
- * link when the last page had one. Plain data, so it can be stored and resumed.
- */
-export interface PollCursor {
-  /** The `@id` of the first event not yet delivered; events below it are never emitted again. */
-  readonly from: number
-  /** The `next` link of the last page (`{chatUri}?from=N`), or `undefined` to read with `from`. */
-  readonly next: URL | undefined
-}
+export type { PollCursor, PollCursorHolder } from './poll-cursor.js'
+export type { PollStopReason } from './poll-stop-decision.js'
 
 /**
  * Fetches the chat resource once from a cursor (the "supplier"). It must emit one snapshot and
@@ -34,7 +30,7 @@ export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'fol
       const request =
         cursor.next === undefined
           ? session.snapshot({ from: cursor.from, signal: controller.signal })
-          : session.follow(cursor.next, { signal: controller.signal })
+          : session.follow(new URL(cursor.next), { signal: controller.signal })
       request.then(
         (snapshot) => {
           settled = true
@@ -59,18 +55,15 @@ export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'fol
  * - `connecting`: no poll has succeeded yet;
  * - `live`: the last poll succeeded;
  * - `backing-off`: the last poll failed and another follows in `retryInMs` (attempt counts from 1);
- * - `closed`: polling stopped for good — the chat `ended`, is `chat-gone`, the server `refused`,
- *   the failure was `unexpected` (a bug), or the request was `aborted` by someone else.
+ * - `closed`: polling stopped for good, with a {@link PollStopReason} — the chat `ended`, is
+ *   `chat-gone`, the server was `server-silent` past `chatTimeout`, the server `refused`, the
+ *   failure was `unexpected` (a bug), or the request was `aborted` by someone else.
  */
 export type PollerState =
   | { readonly status: 'connecting' }
   | { readonly status: 'live' }
   | { readonly status: 'backing-off'; readonly retryInMs: number; readonly attempt: number; readonly error: unknown }
-  | {
-      readonly status: 'closed'
-      readonly reason: 'ended' | 'chat-gone' | 'refused' | 'unexpected' | 'aborted'
-      readonly error?: unknown
-    }
+  | { readonly status: 'closed'; readonly reason: PollStopReason; readonly error?: unknown }
 
 /** One value of the poll loop. */
 export type PollerOutput =
@@ -99,20 +92,24 @@ interface Step {
 }
 
 /**
- * The poll loop (the "source"): reads the chat resource through `supplier` from `initial`, emits
+ * The poll loop (the "source"): reads the chat resource through `supplier` from `cursor`, emits
  * each event once in `@id` order, waits as pacing says, backs off on failure, and completes once
- * the chat has ended (after emitting its last page) or a failure is not retried.
+ * the chat is over (after emitting its last page) or a failure is not retried. What counts as over
+ * is `isChatOver`; when to give up is `decidePollFailure`: this loop only paces and carries out.
  *
  * - One request at a time: the next poll starts only after the previous one settled and its wait
  *   passed; a slow server never causes a backlog.
  * - The cursor advances only after a page was emitted, and events below it are filtered out, so
  *   overlapping pages and retries never emit an event twice.
+ * - `cursor` is either where to start (each subscription then keeps its own) or a
+ *   {@link PollCursorHolder}, the one place the chat's cursor lives: the loop reads it before each
+ *   poll and commits to it after each page, so a restarted loop resumes where the last one stopped.
  * - Unsubscribing cancels the wait or the request in flight. Cold: each subscription runs its own
  *   loop; share it (see `ChatFeed`) for one loop per chat.
  */
-export function pollChat(supplier: PollSupplier, initial: PollCursor, config: ChatPollerConfig): Observable<PollerOutput> {
+export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursorHolder, config: ChatPollerConfig): Observable<PollerOutput> {
   return defer(() => {
-    let cursor = initial
+    const holder = isHolder(cursor) ? cursor : cursorHolder(cursor)
     let failures = 0
     let live = false
     let pacing: PacingInput = { chatState: undefined, chatTimeoutS: undefined }
@@ -121,42 +118,35 @@ export function pollChat(supplier: PollSupplier, initial: PollCursor, config: Ch
     let lastAnswerAt = config.scheduler.now()
 
     const onPage = (snapshot: LegacySnapshot): Step => {
-      const events = freshEvents(snapshot.events.events, cursor.from)
+      const fromId = holder.value.from
+      const events = freshEvents(snapshot.events.events, fromId)
       const last = events.at(-1)
-      const nextFrom = last === undefined ? cursor.from : last.id + 1
-      const next: PollCursor = { from: nextFrom, next: trustedNext(snapshot.links.get('next'), snapshot.links.get('self'), nextFrom) }
+      const nextFrom = last === undefined ? fromId : last.id + 1
+      const next: PollCursor = { from: nextFrom, next: trustedNext(snapshot.links.get('next'), snapshot.links.get('self'), nextFrom)?.href }
       const lastState = [...events].reverse().find((e) => e.type === 'state')
       pacing = {
         chatState: snapshot.info?.state ?? (lastState?.type === 'state' ? lastState.state : pacing.chatState),
         chatTimeoutS: snapshot.info?.chatTimeout ?? pacing.chatTimeoutS,
       }
-      const ended =
-        snapshot.info?.state === 'ended' || events.some((e) => (e.type === 'state' && e.state === 'ended') || e.type === 'a2a-transfer')
+      const over = isChatOver({ events, info: snapshot.info })
       const outputs: PollerOutput[] = []
       if (!live) outputs.push({ kind: 'state', state: { status: 'live' } })
       live = true
       failures = 0
       lastAnswerAt = config.scheduler.now()
       outputs.push({ kind: 'page', events, info: snapshot.info, cursor: next })
-      if (ended) outputs.push({ kind: 'state', state: { status: 'closed', reason: 'ended' } })
-      return { outputs, commit: next, waitMs: ended ? undefined : pollIntervalMs(pacing, config.pacing) }
+      if (over) outputs.push({ kind: 'state', state: { status: 'closed', reason: 'ended' } })
+      return { outputs, commit: next, waitMs: over ? undefined : pollIntervalMs(pacing, config.pacing) }
     }
 
     const onFailure = (error: unknown): Step => {
       live = false
-      const decision = decideRetry(error, failures, config.backoff, config.random)
-      if (!decision.retry) return { outputs: [{ kind: 'state', state: { status: 'closed', reason: decision.reason, error } }], commit: undefined, waitMs: undefined }
-      const facts = errorFacts(error)
-      if (facts.status !== undefined) lastAnswerAt = config.scheduler.now()
-      const silentMs = config.scheduler.now() - lastAnswerAt
-      const timeoutMs = (pacing.chatTimeoutS ?? config.pacing.defaultChatTimeoutS) * 1000
-      if (silentMs > timeoutMs) {
-        const gone = new AdapterError(
-          'E_POLL_FAILED',
-          `the legacy server did not answer for ${Math.round(silentMs / 1000)} s, longer than the chat's ${timeoutMs / 1000} s timeout: the server has ended the chat`,
-          { cause: error },
-        )
-        return { outputs: [{ kind: 'state', state: { status: 'closed', reason: 'chat-gone', error: gone } }], commit: undefined, waitMs: undefined }
+      const now = config.scheduler.now()
+      if (serverAnswered(error)) lastAnswerAt = now
+      const chatTimeoutMs = (pacing.chatTimeoutS ?? config.pacing.defaultChatTimeoutS) * 1000
+      const decision = decidePollFailure(error, { attempt: failures, silentMs: now - lastAnswerAt, chatTimeoutMs }, config.backoff, config.random)
+      if (!decision.retry) {
+        return { outputs: [{ kind: 'state', state: { status: 'closed', reason: decision.reason, error: decision.error } }], commit: undefined, waitMs: undefined }
       }
       failures += 1
       const retryInMs = backoffWaitMs(decision.retryInMs, pacing, config.pacing)
@@ -171,9 +161,9 @@ export function pollChat(supplier: PollSupplier, initial: PollCursor, config: Ch
     }
 
     const poll = (): Observable<Step> =>
-      defer(() => supplier(cursor)).pipe(
+      defer(() => supplier(holder.value)).pipe(
         take(1),
-        throwIfEmpty(() => new Error('the poll supplier completed without a snapshot')),
+        throwIfEmpty(() => new AdapterError('E_POLL_FAILED', 'the poll supplier completed without a snapshot')),
         map(onPage),
         catchError((error: unknown) => of(onFailure(error))),
       )
@@ -183,13 +173,17 @@ export function pollChat(supplier: PollSupplier, initial: PollCursor, config: Ch
       // expand emits a step downstream before projecting it, so the commit below happens only
       // after the step's outputs were delivered: the cursor advances after emission.
       expand((step) => {
-        if (step.commit !== undefined) cursor = step.commit
+        if (step.commit !== undefined) holder.set(step.commit)
         if (step.waitMs === undefined) return EMPTY
         return step.waitMs <= 0 ? poll() : timer(step.waitMs, config.scheduler).pipe(concatMap(poll))
       }),
       concatMap((step) => from(step.outputs)),
     )
   })
+}
+
+function isHolder(cursor: PollCursor | PollCursorHolder): cursor is PollCursorHolder {
+  return typeof (cursor as Partial<PollCursorHolder>).set === 'function'
 }
 
 /**

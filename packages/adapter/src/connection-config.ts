@@ -1,4 +1,6 @@
+// The connection's options: one bag, its defaults, and their resolution (once, failing fast).
 import { type SchedulerLike, asyncScheduler } from 'rxjs'
+import { AdapterError } from './adapter-error.js'
 import type { ChatPollerConfig } from './chat-poller.js'
 import type { Random } from './retry-decision.js'
 
@@ -58,7 +60,11 @@ export interface ConnectionConfig {
   readonly now?: () => number
 }
 
-/** {@link ConnectionConfig} with every default applied. */
+/**
+ * {@link ConnectionConfig} with every default applied.
+ *
+ * @internal
+ */
 export interface ResolvedConnectionConfig {
   readonly poller: ChatPollerConfig
   readonly graceMs: number
@@ -71,21 +77,26 @@ export interface ResolvedConnectionConfig {
   readonly now: () => number
 }
 
-/** Applies the defaults of {@link ConnectionConfig} once; throws a `RangeError` showing a correct value. */
+/**
+ * Applies the defaults of {@link ConnectionConfig} once; throws an {@link AdapterError}
+ * `E_INVALID_CONFIG` whose message shows a correct call.
+ *
+ * @internal
+ */
 export function resolveConnectionConfig(config: ConnectionConfig = {}): ResolvedConnectionConfig {
   const positive = (name: keyof ConnectionConfig, value: number | undefined, fallback: number): number => {
     if (value === undefined) return fallback
-    if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number, e.g. { ${name}: ${fallback} }; got ${String(value)}`)
+    if (!Number.isFinite(value) || value <= 0) throw invalid(name, 'a positive number', value, String(fallback))
     return value
   }
   const nonNegative = (name: keyof ConnectionConfig, value: number | undefined, fallback: number): number => {
     if (value === undefined) return fallback
-    if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be 0 or more, e.g. { ${name}: ${fallback} }; got ${String(value)}`)
+    if (!Number.isFinite(value) || value < 0) throw invalid(name, '0 or more', value, String(fallback))
     return value
   }
   const requestedTimeoutS = config.interactionTimeoutS !== undefined && config.interactionTimeoutS > 0 ? config.interactionTimeoutS : undefined
   const fraction = positive('keepAliveFraction', config.keepAliveFraction, 1 / 3)
-  if (fraction >= 1) throw new RangeError(`keepAliveFraction must be below 1, e.g. { keepAliveFraction: 1 / 3 }; got ${fraction}`)
+  if (fraction >= 1) throw invalid('keepAliveFraction', 'below 1', fraction, '1 / 3')
   return {
     poller: {
       pacing: {
@@ -112,4 +123,8 @@ export function resolveConnectionConfig(config: ConnectionConfig = {}): Resolved
     consumerId: config.consumerId,
     now: config.now ?? Date.now,
   }
+}
+
+function invalid(name: keyof ConnectionConfig, rule: string, value: unknown, example: string): AdapterError {
+  return new AdapterError('E_INVALID_CONFIG', `${name} must be ${rule}, e.g. new Connection(client, { ${name}: ${example} }); got ${String(value)}`)
 }

@@ -2,6 +2,8 @@ import { BehaviorSubject, EMPTY, type Observable, Subject, Subscription, catchEr
 import { AdapterError } from './adapter-error.js'
 import { ChatFeed, type LegacyEventRecord } from './chat-feed.js'
 import { type PollerState, sessionSupplier } from './chat-poller.js'
+import { cursorHolder } from './poll-cursor.js'
+import type { PollStopReason } from './poll-stop-decision.js'
 import { type ConnectionConfig, type ResolvedConnectionConfig, resolveConnectionConfig } from './connection-config.js'
 import type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
 import type { ExConversationChange, MessagingEvent, MessagingEventChange } from './messaging-types.js'
@@ -13,10 +15,14 @@ import { OutboundQueue } from './outbound-queue.js'
  * - `live`: the last poll succeeded (also the state of a connection with no conversation yet, since
  *   the legacy side needs no handshake);
  * - `backing-off`: the last poll failed; the next follows in `retryInMs` (`error` says why);
- * - `closed`: the conversation's chat `ended`, is `chat-gone`, polling failed for good
- *   (`refused`, `unexpected`, `aborted`), or the connection was `closed-by-user`.
+ * - `closed`, with a {@link ConnectionCloseReason}: the conversation's chat `ended`, is `chat-gone`
+ *   (404, internalCode 12), its server was `server-silent` for longer than `chatTimeout`, polling
+ *   failed for good (`refused`, `unexpected`, `aborted`), or the connection was `closed-by-user`.
  */
-export type ConnectionState = PollerState | { readonly status: 'closed'; readonly reason: 'closed-by-user' }
+export type ConnectionState = Exclude<PollerState, { readonly status: 'closed' }> | { readonly status: 'closed'; readonly reason: ConnectionCloseReason; readonly error?: unknown }
+
+/** Why a connection's state is `closed`: its poll loop stopped ({@link PollStopReason}), or the connection was `closed-by-user`. */
+export type ConnectionCloseReason = PollStopReason | 'closed-by-user'
 
 /** A conversation request (`cm.ConsumerRequestConversation`), in Messaging terms. */
 export interface ConversationRequest {
@@ -106,7 +112,7 @@ export class Connection {
     return defer(() => merge(from([...this.#conversations.values()]), this.#added)).pipe(
       // One conversation whose polling failed for good must not end the others' stream; its
       // failure shows in `state$` and in its `messagingEvents$`.
-      mergeMap((conversation) => conversation.feed.conversationChanges().pipe(catchError(() => EMPTY))),
+      mergeMap((conversation) => conversation.feed.conversationChanges$().pipe(catchError(() => EMPTY))),
       takeUntil(this.#whenClosed()),
     )
   }
@@ -118,13 +124,13 @@ export class Connection {
    * with `AdapterError` `E_POLL_FAILED` when polling stops on a failure that is not retried.
    */
   messagingEvents$(dialogId: string, options: { readonly fromSeq?: number } = {}): Observable<MessagingEventChange> {
-    return defer(() => this.#conversationFor(dialogId).feed.messagingEvents(options.fromSeq ?? 0)).pipe(takeUntil(this.#whenClosed()))
+    return defer(() => this.#conversationFor(dialogId).feed.messagingEvents$(options.fromSeq ?? 0)).pipe(takeUntil(this.#whenClosed()))
   }
 
   /** Legacy events of a type chatbridge does not know, from every conversation, live (opt-in). */
   legacyEvents$(): Observable<LegacyEventRecord> {
     return defer(() => merge(from([...this.#conversations.values()]), this.#added)).pipe(
-      mergeMap((conversation) => conversation.feed.legacyEvents().pipe(catchError(() => EMPTY))),
+      mergeMap((conversation) => conversation.feed.legacyEvents$().pipe(catchError(() => EMPTY))),
       takeUntil(this.#whenClosed()),
     )
   }
@@ -247,9 +253,12 @@ export class Connection {
 
   #open(session: ChatSessionPort, requestedSkill: string | undefined): Conversation {
     const config = this.#config
+    // The chat's one cursor: the feed's poll loop advances it, the queue reads where new lines land.
+    const cursor = cursorHolder()
     const feed = new ChatFeed({
       conversationId: session.conversationId,
       supplier: sessionSupplier(session),
+      cursor,
       poller: config.poller,
       graceMs: config.graceMs,
       consumerId: config.consumerId,
@@ -259,8 +268,8 @@ export class Connection {
     const queue = new OutboundQueue({
       conversationId: session.conversationId,
       session,
-      chatState: () => feed.chatState(),
-      readFrom: () => feed.cursor.from,
+      chatState$: () => feed.chatState$(),
+      cursor,
       onEnd: (ended) => feed.markEndedByConsumer(ended),
       backoff: config.poller.backoff,
       random: config.poller.random,
@@ -271,7 +280,7 @@ export class Connection {
     const subscriptions = new Subscription()
     subscriptions.add(feed.errors$.subscribe((error) => this.#errors.next(error)))
     // The keep-alive subscriber: polls until the chat ends even when nobody listens.
-    if (config.keepConversationsAlive) subscriptions.add(feed.chatState().subscribe({ error: () => undefined }))
+    if (config.keepConversationsAlive) subscriptions.add(feed.chatState$().subscribe({ error: () => undefined }))
     const conversation: Conversation = { session, feed, queue, subscriptions }
     this.#conversations.set(session.conversationId, conversation)
     this.#current.next(conversation)

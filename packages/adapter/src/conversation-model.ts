@@ -1,8 +1,13 @@
+// The conversation model: what the mapping remembers about one chat, and every transition of it.
+import type { LegacyInfo } from './legacy-contract.js'
 import type { ChangeMetadata, CloseReason, ConversationDetails, Participant } from './messaging-types.js'
 
 /**
  * Everything the mapping remembers about one chat between batches. Plain data: a batch maps to a
- * new model and outputs, nothing else changes (see `mapBatch`).
+ * new model and outputs, nothing else changes (see `mapBatch`). The functions below are its only
+ * transitions.
+ *
+ * @internal
  */
 export interface ConversationModel {
   readonly conversationId: string
@@ -25,7 +30,11 @@ export interface ConversationModel {
   readonly lastDetails: ConversationDetails | undefined
 }
 
-/** A model for a chat nothing has been read of yet. */
+/**
+ * A model for a chat nothing has been read of yet.
+ *
+ * @internal
+ */
 export function initialConversationModel(init: {
   readonly conversationId: string
   readonly consumerId?: string | undefined
@@ -48,17 +57,25 @@ export function initialConversationModel(init: {
   }
 }
 
-/** True once the conversation is closed (ended, transferred away or gone). */
+/**
+ * True once the conversation is closed (ended, transferred away or gone).
+ *
+ * @internal
+ */
 export function isClosed(model: ConversationModel): boolean {
   return model.closeReason !== undefined
 }
 
-/** The conversation's current details, as a `cqm` UPSERT carries them. */
+/**
+ * The conversation's current details, as a `cqm` UPSERT carries them.
+ *
+ * @internal
+ */
 export function conversationDetails(m: ConversationModel, ts: number): ConversationDetails {
   const closed = isClosed(m)
   const openClose = closed ? 'CLOSE' : 'OPEN'
   const startTs = m.startTs ?? ts
-  const participants: Participant[] = [{ id: m.consumerId ?? `consumer-${m.conversationId}`, role: 'CONSUMER' }]
+  const participants: Participant[] = [{ id: consumerIdOf(m), role: 'CONSUMER' }]
   if (m.agent !== undefined) participants.push({ id: m.agent.id, role: 'ASSIGNED_AGENT' })
   return {
     state: openClose,
@@ -88,13 +105,90 @@ export function conversationDetails(m: ConversationModel, ts: number): Conversat
  * `CONSUMER` if this side ended the chat, otherwise `SYSTEM`. The agent's line goes first: it is in
  * the log only if the agent ended the chat before this side's end (which the server then refused),
  * even when this side sent its end before reading the agent's.
+ *
+ * @internal
  */
-export function closeConversation(m: ConversationModel, ts: number): ConversationModel {
+export function closeModel(m: ConversationModel, ts: number): ConversationModel {
   const closeReason: CloseReason = m.agentEndedLineSeen ? 'AGENT' : m.endedByConsumer ? 'CONSUMER' : 'SYSTEM'
   return { ...m, legacyState: 'ended', endTs: ts, closeReason }
 }
 
-/** True when two details differ only in `metaDataLastUpdateTs`: no UPSERT is due. */
+/**
+ * The model closed at `ts` by the system: the chat is over on the server without an `ended` event (gone, silent, transferred away).
+ *
+ * @internal
+ */
+export function closeModelBySystem(m: ConversationModel, ts: number): ConversationModel {
+  return { ...closeModel(m, ts), closeReason: 'SYSTEM' }
+}
+
+/**
+ * The model after a legacy `state` event at `ts`: `chatting` assigns `agent` (or keeps the known
+ * one), `waiting` (requeued, systemMessageId 23) drops the agent, `ended` closes. A closed model
+ * does not change.
+ *
+ * @internal
+ */
+export function enterState(m: ConversationModel, state: string, agent: ConversationModel['agent'], ts: number): ConversationModel {
+  if (isClosed(m)) return m
+  let next: ConversationModel = { ...m, legacyState: state }
+  if (state === 'chatting') next = { ...next, agent: agent ?? m.agent }
+  if (state === 'waiting') next = { ...next, agent: undefined }
+  if (state === 'ended') next = closeModel(next, ts)
+  return next
+}
+
+/**
+ * Records that this side ends the chat (or, with `false`, that its end was refused), for the close reason.
+ *
+ * @internal
+ */
+export function withEndedByConsumer(m: ConversationModel, ended: boolean): ConversationModel {
+  return { ...m, endedByConsumer: ended }
+}
+
+/**
+ * The consumer's participant id when neither a JWT `sub` nor the chat's `visitorId` names it:
+ * stable, derived from the chat id (messaging-model.md §2).
+ *
+ * @internal
+ */
+export function derivedConsumerId(conversationId: string): string {
+  return `consumer-${conversationId}`
+}
+
+/**
+ * The model with its consumer id fixed (once, on the first batch): the JWT `sub` given up front, else info's `visitorId`, else derived.
+ *
+ * @internal
+ */
+export function withConsumerId(m: ConversationModel, info: LegacyInfo | undefined): ConversationModel {
+  return m.consumerId !== undefined ? m : { ...m, consumerId: info?.visitorId ?? derivedConsumerId(m.conversationId) }
+}
+
+/**
+ * The consumer's participant id: as fixed by {@link withConsumerId}, or the derived one before that.
+ *
+ * @internal
+ */
+export function consumerIdOf(m: ConversationModel): string {
+  return m.consumerId ?? derivedConsumerId(m.conversationId)
+}
+
+/**
+ * The legacy chat state to report: `ended` once the conversation is closed, else the last state read (or info's).
+ *
+ * @internal
+ */
+export function chatStateOf(m: ConversationModel, info: LegacyInfo | undefined): string | undefined {
+  return isClosed(m) ? 'ended' : (m.legacyState ?? info?.state)
+}
+
+/**
+ * True when two details differ only in `metaDataLastUpdateTs`: no UPSERT is due.
+ *
+ * @internal
+ */
 export function sameDetails(a: ConversationDetails, b: ConversationDetails): boolean {
   // metaDataLastUpdateTs moves with every call; only a real change is worth an UPSERT.
   return JSON.stringify({ ...a, metaDataLastUpdateTs: 0 }) === JSON.stringify({ ...b, metaDataLastUpdateTs: 0 })

@@ -1,3 +1,4 @@
+// An agent's HTML line as safe plain text, through a real HTML parser.
 import { compile, type HtmlToTextOptions } from 'html-to-text'
 
 // An agent's link keeps its target when it is a web address (`text [https://…]`, or just the
@@ -23,6 +24,8 @@ const OPTIONS: HtmlToTextOptions = {
  *
  * The result is text, not markup: an agent who typed `&lt;b&gt;` gets a literal `<b>` back, so
  * display it as text. Uses `html-to-text` (a real HTML parser), never a regex.
+ *
+ * @internal
  */
 export function htmlToPlainText(html: string): string {
   return toText(html).trim()

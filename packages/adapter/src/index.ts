@@ -2,7 +2,7 @@
 export { createMessagingSocket, MessagingSocket } from './messaging-socket.js'
 export type { MessagingSocketEvents, MessagingSocketOptions, SocketEventMap, SocketListener } from './messaging-socket.js'
 export { Connection } from './connection.js'
-export type { ConnectionState, ConversationField, ConversationRequest, UserProfile } from './connection.js'
+export type { ConnectionCloseReason, ConnectionState, ConversationField, ConversationRequest, UserProfile } from './connection.js'
 export type { ConnectionConfig } from './connection-config.js'
 export { AdapterError } from './adapter-error.js'
 export type { AdapterErrorCode } from './adapter-error.js'
@@ -41,8 +41,8 @@ export type {
 
 // Building blocks, for custom poll loops
 export { pollChat, sessionSupplier } from './chat-poller.js'
-export type { ChatPollerConfig, PollCursor, PollSupplier, PollerOutput, PollerState } from './chat-poller.js'
+export type { ChatPollerConfig, PollCursor, PollCursorHolder, PollStopReason, PollSupplier, PollerOutput, PollerState } from './chat-poller.js'
 export { decideRetry } from './retry-decision.js'
-export type { BackoffConfig, Random, RetryDecision } from './retry-decision.js'
+export type { BackoffConfig, Random, RetryDecision, RetryGiveUpReason } from './retry-decision.js'
 export type { PacingConfig } from './pacing.js'
 export type { CallOptions, ChatClientPort, ChatSessionPort, LegacyEvent, LegacyInfo, LegacySnapshot, LinksPort } from './legacy-contract.js'

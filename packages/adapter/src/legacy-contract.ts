@@ -1,3 +1,4 @@
+// The ports the adapter is built on: the parts of `@chatbridge/core` it uses, and how it reads core's errors.
 import type { ChatEvent, StartChatRequest } from '@chatbridge/core'
 
 /**
@@ -74,7 +75,11 @@ export interface ChatClientPort {
   close(): Promise<void>
 }
 
-/** What the engine needs to know about a failure, read from core's error fields. */
+/**
+ * What the engine needs to know about a failure, read from core's error fields.
+ *
+ * @internal
+ */
 export interface ErrorFacts {
   /** Core's stable `code` (`E_HTTP`, `E_CHAT_GONE`, `E_NETWORK`, `E_TIMEOUT`, `E_DECODE`, …), or `undefined` for foreign errors. */
   readonly code: string | undefined
@@ -85,7 +90,11 @@ export interface ErrorFacts {
   readonly outcomeUnknown: boolean
 }
 
-/** Reads {@link ErrorFacts} from anything thrown; unknown shapes give all-`undefined` facts. */
+/**
+ * Reads {@link ErrorFacts} from anything thrown; unknown shapes give all-`undefined` facts.
+ *
+ * @internal
+ */
 export function errorFacts(error: unknown): ErrorFacts {
   const record = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {}
   const code = typeof record['code'] === 'string' ? record['code'] : undefined

@@ -1,9 +1,25 @@
+// The mapping: legacy events and info in, Messaging changes out (messaging-model.md §3); it only computes.
+import { endsChat, isChatOver } from './chat-over.js'
+import {
+  type ConversationModel,
+  closeModel,
+  closeModelBySystem,
+  consumerIdOf,
+  conversationDetails,
+  enterState,
+  isClosed,
+  sameDetails,
+  withConsumerId,
+} from './conversation-model.js'
 import { htmlToPlainText } from './html-to-plain-text.js'
 import type { LegacyEvent, LegacyInfo } from './legacy-contract.js'
-import { type ConversationModel, closeConversation, conversationDetails, isClosed, sameDetails } from './conversation-model.js'
 import type { ChangeMetadata, ChatStateValue, ExConversationChange, MessagingEventChange, MessagingRole, OriginatorMetadata } from './messaging-types.js'
 
-/** What one legacy event (or an info change) becomes. */
+/**
+ * What one legacy event (or an info change) becomes.
+ *
+ * @internal
+ */
 export type MappedOutput =
   | { readonly kind: 'message'; readonly change: MessagingEventChange }
   | { readonly kind: 'conversation'; readonly change: ExConversationChange }
@@ -15,7 +31,10 @@ export type MappedOutput =
  * with it to Messaging outputs, in `@id` order, following messaging-model.md §3. Pure: `now` is
  * only used for changes that have no event time (info-only changes).
  *
- * It does not dedupe or sort: the poller hands it each event once, in order.
+ * It does not dedupe or sort: the poller hands it each event once, in order. The model's
+ * transitions are `conversation-model.ts`'s; "is the chat over?" is `chat-over.ts`'s.
+ *
+ * @internal
  */
 export function mapBatch(
   model: ConversationModel,
@@ -23,8 +42,7 @@ export function mapBatch(
   info: LegacyInfo | undefined,
   now: number,
 ): { readonly model: ConversationModel; readonly outputs: readonly MappedOutput[] } {
-  let m: ConversationModel = model
-  if (m.consumerId === undefined) m = { ...m, consumerId: info?.visitorId ?? `consumer-${m.conversationId}` }
+  let m: ConversationModel = withConsumerId(model, info)
   // Static facts from info first, so the events' UPSERTs already carry them.
   const skillId = info?.skillId ?? info?.skillName ?? m.skillId
   if (skillId !== m.skillId) m = { ...m, skillId }
@@ -44,11 +62,7 @@ export function mapBatch(
       case 'state': {
         if (m.startTs === undefined) m = { ...m, startTs: ts }
         if (isClosed(m)) break
-        m = { ...m, legacyState: event.state }
-        if (event.state === 'chatting') m = { ...m, agent: agentFrom(info) ?? m.agent }
-        // Back to waiting (requeued, systemMessageId 23): no agent is assigned any more.
-        if (event.state === 'waiting') m = { ...m, agent: undefined }
-        if (event.state === 'ended') m = closeConversation(m, ts)
+        m = enterState(m, event.state, agentFrom(info), ts)
         upsertIfChanged(ts)
         break
       }
@@ -84,7 +98,7 @@ export function mapBatch(
           chatRequestParameters: event.chatRequestParameters,
         }
         m = { ...m, transfer }
-        if (!isClosed(m)) m = { ...closeConversation(m, ts), closeReason: 'SYSTEM' }
+        if (endsChat(event) && !isClosed(m)) m = closeModelBySystem(m, ts)
         upsertIfChanged(ts)
         break
       }
@@ -108,7 +122,7 @@ export function mapBatch(
     const agent = agentFrom(info)
     if (!isClosed(m) && m.legacyState === 'chatting' && agent !== undefined && agent.id !== m.agent?.id) m = { ...m, agent }
     // The server may end a chat (timeout) without an `ended` event reaching this page.
-    if (info.state === 'ended' && !isClosed(m)) m = closeConversation(m, now)
+    if (isChatOver({ events, info }) && !isClosed(m)) m = closeModel(m, now)
     if (m.lastDetails !== undefined || m.legacyState !== undefined) upsertIfChanged(events.length > 0 ? epochMs(events.at(-1)?.time ?? '', now) : now)
     const typing = typingChange(m.agentTyping, info.agentTyping)
     m = { ...m, agentTyping: info.agentTyping }
@@ -128,10 +142,15 @@ export function mapBatch(
   return { model: m, outputs }
 }
 
-/** Closes the conversation because the chat is gone from the server (404, internalCode 12). */
+/**
+ * Closes the conversation because the chat is over on the server without an `ended` event: gone
+ * (404, internalCode 12) or ended for want of answers (`server-silent`).
+ *
+ * @internal
+ */
 export function closeAsGone(model: ConversationModel, now: number): { readonly model: ConversationModel; readonly outputs: readonly MappedOutput[] } {
   if (isClosed(model)) return { model, outputs: [] }
-  const closed = { ...closeConversation(model, now), closeReason: 'SYSTEM' as const }
+  const closed = closeModelBySystem(model, now)
   const details = conversationDetails(closed, now)
   return {
     model: { ...closed, lastDetails: details },
@@ -169,7 +188,7 @@ function sequenced(
 }
 
 function originatorBySource(m: ConversationModel, source: string | undefined, by: string | undefined): OriginatorMetadata {
-  if (source === 'visitor') return { id: m.consumerId ?? `consumer-${m.conversationId}`, role: 'CONSUMER' }
+  if (source === 'visitor') return { id: consumerIdOf(m), role: 'CONSUMER' }
   if (source === 'agent') return agentOriginator(m, by)
   return { id: `system-${m.conversationId}`, role: 'CONTROLLER' satisfies MessagingRole }
 }

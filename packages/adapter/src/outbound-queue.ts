@@ -1,37 +1,14 @@
-import { type Observable, type SchedulerLike, Subject, filter, firstValueFrom, map, merge, take, takeUntil, timer } from 'rxjs'
-import { LegacyInternalCode } from '@chatbridge/core'
-import { AdapterError } from './adapter-error.js'
-import { type ChatSessionPort, errorFacts } from './legacy-contract.js'
-import { type BackoffConfig, type Random, decideRetry } from './retry-decision.js'
+// The outbound queue: a chat's lines, end and typing, sent in order, one POST at a time.
+import { type Observable, Subject, filter, firstValueFrom, map, merge, take, takeUntil, timer } from 'rxjs'
+import { AdapterError, commandFailed } from './adapter-error.js'
+import { type CommandFailureFacts, decideEndFailure, decideLineFailure, decideLookFailure } from './outbound-failure-decision.js'
+import type { OutboundQueueOptions } from './outbound-queue-options.js'
+import { OutboundLedger, type OutboundRecord } from './outbound-record.js'
 
-/** Options of an {@link OutboundQueue}. */
-export interface OutboundQueueOptions {
-  readonly conversationId: string
-  readonly session: Pick<ChatSessionPort, 'addLine' | 'end' | 'snapshot' | 'setVisitorTyping'>
-  /** The legacy chat state, current then changes; subscribing must keep the chat polled. */
-  readonly chatState: () => Observable<string | undefined>
-  /** The first event id the poller has not read yet: a line sent now gets an id at or above it. */
-  readonly readFrom: () => number
-  /**
-   * Called with `true` just before the `ended` state is posted, so the close reason becomes
-   * `CONSUMER`, and with `false` when the server refused it (the chat was already over).
-   */
-  readonly onEnd: (endedByConsumer: boolean) => void
-  readonly backoff: BackoffConfig
-  readonly random: Random
-  /** Timer of the retry waits; default `asyncScheduler`. */
-  readonly scheduler: SchedulerLike
-  /** Tries per command (sends and event-log checks together); default 5. */
-  readonly maxAttempts: number
-  /**
-   * After an unknown outcome, how long to wait before a second look at the event log, in
-   * milliseconds, since a server may apply a request after the client gave up on it; default 2 000.
-   */
-  readonly reconcileWindowMs: number
-}
+export type { OutboundQueueOptions } from './outbound-queue-options.js'
 
 type Item =
-  | { readonly kind: 'line'; readonly text: string; readonly resolve: (sequence: number) => void; readonly reject: (error: unknown) => void }
+  | { readonly kind: 'line'; readonly id: number; readonly text: string; readonly resolve: (sequence: number) => void; readonly reject: (error: unknown) => void }
   | { readonly kind: 'end'; readonly resolve: () => void; readonly reject: (error: unknown) => void }
 
 /**
@@ -46,30 +23,40 @@ type Item =
  *   `reconcileWindowMs`, is the line sent again.
  * - Typing is posted only when it changes.
  *
- * Does not poll: it reads the chat state and the event-log position from the feed.
+ * Does not poll: it reads the chat state from the feed and the event-log position from the chat's
+ * cursor. When to give up is decided in `outbound-failure-decision.ts`; this class only paces and
+ * carries out. Its state (each line's status, the typing state sent) is plain data in `record`.
+ *
+ * @internal
  */
 export class OutboundQueue {
   readonly #options: OutboundQueueOptions
+  readonly #ledger: OutboundLedger
   #items: Item[] = []
   #draining = false
   #disposed = false
   readonly #controller = new AbortController()
   readonly #disposed$ = new Subject<void>()
   readonly #endQueued$ = new Subject<void>()
-  /** Event ids already matched to a sent line, so two equal lines never settle on one event. */
-  readonly #claimed = new Set<number>()
-  #typing: 'typing' | 'not-typing' | undefined = 'not-typing'
   #typingChain: Promise<void> = Promise.resolve()
 
+  /** Makes a queue for one chat; nothing is sent until a command is queued. */
   constructor(options: OutboundQueueOptions) {
     this.#options = options
+    this.#ledger = options.ledger ?? new OutboundLedger()
+  }
+
+  /** The queue's lines and typing state, current then changes: plain data, for a store to save. */
+  get record$(): Observable<OutboundRecord> {
+    return this.#ledger.changes$
   }
 
   /** Queues a line; resolves with its event id (the Messaging `sequence`) once the server has it. */
   sendLine(text: string): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       if (this.#disposed) return reject(this.#closedError())
-      this.#items.push({ kind: 'line', text, resolve, reject })
+      const id = this.#ledger.queue(text)
+      this.#items.push({ kind: 'line', id, text, resolve, reject })
       this.#drain()
     })
   }
@@ -87,13 +74,13 @@ export class OutboundQueue {
   /** Posts the visitor's typing status when it differs from the last one posted. */
   setTyping(status: 'typing' | 'not-typing'): Promise<void> {
     if (this.#disposed) return Promise.reject(this.#closedError())
-    if (status === this.#typing) return Promise.resolve()
-    this.#typing = status
+    if (status === this.#ledger.value.typing) return Promise.resolve()
+    this.#ledger.setTyping(status)
     const sent = this.#typingChain.then(() => this.#options.session.setVisitorTyping(status, { signal: this.#controller.signal }))
     this.#typingChain = sent.catch(() => undefined)
     return sent.catch((error: unknown) => {
       // Unknown now: the next call posts whatever it asks for.
-      this.#typing = undefined
+      this.#ledger.setTyping(undefined)
       throw this.#commandFailed('set typing', error)
     })
   }
@@ -122,12 +109,13 @@ export class OutboundQueue {
     try {
       for (let item = this.#items[0]; item !== undefined && !this.#disposed; item = this.#items[0]) {
         try {
-          if (item.kind === 'line') item.resolve(await this.#sendLine(item.text))
+          if (item.kind === 'line') item.resolve(await this.#sendLine(item.id, item.text))
           else {
             await this.#sendEnd()
             item.resolve()
           }
         } catch (error) {
+          if (item.kind === 'line' && !this.#disposed) this.#settleFailed(item.id, error)
           item.reject(this.#disposed ? this.#closedError() : error)
         }
         const done = item
@@ -138,68 +126,56 @@ export class OutboundQueue {
     }
   }
 
-  async #sendLine(text: string): Promise<number> {
+  async #sendLine(id: number, text: string): Promise<number> {
     await this.#untilChatting()
+    this.#ledger.mark(id, { status: 'sending' })
     // Any copy of this line the server applied has an id at or above `mark`.
-    const mark = this.#options.readFrom()
+    const mark = this.#options.cursor.value.from
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const id = await this.#options.session.addLine(text, { signal: this.#controller.signal })
-        if (id !== undefined && !this.#claimed.has(id)) {
-          this.#claimed.add(id)
-          return id
-        }
+        const sequence = await this.#options.session.addLine(text, { signal: this.#controller.signal })
+        if (sequence !== undefined && !this.#ledger.isClaimed(sequence)) return this.#ledger.claim(id, sequence)
         // 201 without a usable Location: the line is in the log; find its id there.
-        const found = await this.#reconcile(text, mark)
+        const found = await this.#reconcile(id, text, mark)
         if (found !== undefined) return found
         throw new AdapterError('E_OUTCOME_UNKNOWN', `line accepted in conversation ${this.#options.conversationId} but not found in its event log`)
       } catch (error) {
         if (this.#disposed) throw this.#closedError()
         if (error instanceof AdapterError) throw error
-        const facts = errorFacts(error)
-        const last = attempt + 1 >= this.#options.maxAttempts
-        if (facts.status === 400 && facts.internalCode === LegacyInternalCode.NotInChat) {
+        const decision = decideLineFailure(error, this.#facts(attempt))
+        if (decision.action === 'await-agent') {
           // "Cannot add line while not in chat": the state we read was stale. Wait for chatting again.
-          if (last) throw this.#commandFailed('send a line', error)
-          await this.#sleep(this.#backoff(error, attempt))
+          await this.#sleep(decision.retryInMs)
           await this.#untilChatting()
           continue
         }
-        // Only a refusal (4xx) or a request that never left proves the line was not applied; any
-        // other failure after sending (timeout, reset, 5xx, an answer too large, cut or unreadable)
-        // may hide an applied line.
-        const status = facts.status ?? 0
-        const notApplied = (status >= 400 && status < 500) || (facts.code === 'E_NETWORK' && !facts.outcomeUnknown)
-        if (!notApplied) {
-          const found = await this.#reconcile(text, mark)
+        if (decision.lookFirst) {
+          const found = await this.#reconcile(id, text, mark)
           if (found !== undefined) return found
           // A slow server may still apply the timed-out POST: look again before sending again.
           await this.#sleep(this.#options.reconcileWindowMs)
-          const late = await this.#reconcile(text, mark)
+          const late = await this.#reconcile(id, text, mark)
           if (late !== undefined) return late
         }
-        const decision = decideRetry(error, attempt, this.#options.backoff, this.#options.random)
-        if (!decision.retry || last) throw this.#commandFailed('send a line', error)
+        if (decision.action === 'give-up') throw this.#commandFailed('send a line', error)
         await this.#sleep(decision.retryInMs)
       }
     }
   }
 
-  /** The id of an unclaimed visitor line with this text at or after `mark`, read from the event log. */
-  async #reconcile(text: string, mark: number): Promise<number | undefined> {
+  /** The id of an unclaimed visitor line with this text at or after `mark`, read from the event log (and claimed for line `id`). */
+  async #reconcile(id: number, text: string, mark: number): Promise<number | undefined> {
     for (let attempt = 0; ; attempt += 1) {
       try {
         const snapshot = await this.#options.session.snapshot({ from: mark, signal: this.#controller.signal })
         const match = snapshot.events.events.find(
-          (event) => event.type === 'line' && event.source === 'visitor' && event.text === text && event.id >= mark && !this.#claimed.has(event.id),
+          (event) => event.type === 'line' && event.source === 'visitor' && event.text === text && event.id >= mark && !this.#ledger.isClaimed(event.id),
         )
-        if (match === undefined) return undefined
-        this.#claimed.add(match.id)
-        return match.id
+        return match === undefined ? undefined : this.#ledger.claim(id, match.id)
       } catch (error) {
         if (this.#disposed) throw this.#closedError()
-        const decision = decideRetry(error, attempt, this.#options.backoff, this.#options.random)
-        if (!decision.retry || attempt + 1 >= this.#options.maxAttempts) {
+        const decision = decideLookFailure(error, this.#facts(attempt))
+        if (!decision.retry) {
           throw new AdapterError(
             'E_OUTCOME_UNKNOWN',
             `could not tell whether a line reached conversation ${this.#options.conversationId}; it was not sent again`,
@@ -219,14 +195,10 @@ export class OutboundQueue {
         return
       } catch (error) {
         if (this.#disposed) throw this.#closedError()
-        // A retried end whose first try was applied finds the chat already ended: that is success.
-        const facts = errorFacts(error)
-        if (attempt > 0 && facts.status === 400) return
-        const decision = decideRetry(error, attempt, this.#options.backoff, this.#options.random)
-        // Ending twice is harmless, so unlike a line an unknown outcome may simply be retried.
-        if (!decision.retry || attempt + 1 >= this.#options.maxAttempts) {
-          // Refused (4xx) at the first try: this side did not end the chat, whoever did.
-          if (attempt === 0 && (facts.status ?? 0) >= 400 && (facts.status ?? 0) < 500) this.#options.onEnd(false)
+        const decision = decideEndFailure(error, this.#facts(attempt))
+        if (decision.action === 'done') return
+        if (decision.action === 'give-up') {
+          if (decision.refused) this.#options.onEnd(false)
           throw this.#commandFailed('end the chat', error)
         }
         await this.#sleep(decision.retryInMs)
@@ -239,7 +211,7 @@ export class OutboundQueue {
     const endQueued = (): boolean => this.#items.some((item) => item.kind === 'end')
     const outcome = await firstValueFrom(
       merge(
-        this.#options.chatState().pipe(filter((state) => state === 'chatting' || state === 'ended' || (state !== undefined && endQueued()))),
+        this.#options.chatState$().pipe(filter((state) => state === 'chatting' || state === 'ended' || (state !== undefined && endQueued()))),
         this.#endQueued$.pipe(map(() => 'end-queued')),
       ).pipe(take(1), takeUntil(this.#disposed$)),
       { defaultValue: 'closed' },
@@ -254,9 +226,14 @@ export class OutboundQueue {
     )
   }
 
-  #backoff(error: unknown, attempt: number): number {
-    const decision = decideRetry(error, attempt, this.#options.backoff, this.#options.random)
-    return decision.retry ? decision.retryInMs : this.#options.backoff.baseMs
+  #facts(attempt: number): CommandFailureFacts {
+    return { attempt, maxAttempts: this.#options.maxAttempts, backoff: this.#options.backoff, random: this.#options.random }
+  }
+
+  /** A failed line leaves the record, unless its outcome is unknown: then it may be in the log. */
+  #settleFailed(id: number, error: unknown): void {
+    if (error instanceof AdapterError && error.code === 'E_OUTCOME_UNKNOWN') this.#ledger.mark(id, { status: 'outcome-unknown' })
+    else this.#ledger.drop(id)
   }
 
   async #sleep(ms: number): Promise<void> {
@@ -269,8 +246,6 @@ export class OutboundQueue {
   }
 
   #commandFailed(what: string, error: unknown): AdapterError {
-    if (error instanceof AdapterError) return error
-    const detail = error instanceof Error ? `: ${error.message}` : ''
-    return new AdapterError('E_COMMAND_FAILED', `could not ${what} in conversation ${this.#options.conversationId}${detail}`, { cause: error })
+    return commandFailed(`${what} in conversation ${this.#options.conversationId}`, error)
   }
 }

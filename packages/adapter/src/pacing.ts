@@ -1,3 +1,4 @@
+// Pacing: how long the poll loop waits between polls, capped so the server never times the chat out.
 /** How often the chat resource is polled. Every field is in milliseconds unless it says otherwise. */
 export interface PacingConfig {
   /** Interval while an agent is in the chat; default 500. */
@@ -12,7 +13,11 @@ export interface PacingConfig {
   readonly defaultChatTimeoutS: number
 }
 
-/** What pacing looks at: the chat's state and its `chatTimeout` in seconds, when known. */
+/**
+ * What pacing looks at: the chat's state and its `chatTimeout` in seconds, when known.
+ *
+ * @internal
+ */
 export interface PacingInput {
   readonly chatState: string | undefined
   readonly chatTimeoutS: number | undefined
@@ -22,6 +27,8 @@ export interface PacingInput {
  * The longest any wait between two polls may be so the server does not end the chat for want of
  * requests: `keepAliveFraction × chatTimeout`, at least `minKeepAliveMs` — but never more than half
  * of `chatTimeout`, so the floor cannot let a short-lived chat (e.g. 1 s) time out between polls.
+ *
+ * @internal
  */
 export function keepAliveCapMs(input: PacingInput, config: PacingConfig): number {
   const timeoutS = input.chatTimeoutS !== undefined && input.chatTimeoutS > 0 ? input.chatTimeoutS : config.defaultChatTimeoutS
@@ -29,13 +36,21 @@ export function keepAliveCapMs(input: PacingInput, config: PacingConfig): number
   return Math.min(Math.max(config.minKeepAliveMs, Math.floor(timeoutMs * config.keepAliveFraction)), Math.floor(timeoutMs / 2))
 }
 
-/** The wait before the next poll after a successful one: fast while chatting, slower otherwise, capped. */
+/**
+ * The wait before the next poll after a successful one: fast while chatting, slower otherwise, capped.
+ *
+ * @internal
+ */
 export function pollIntervalMs(input: PacingInput, config: PacingConfig): number {
   const base = input.chatState === 'chatting' ? config.chattingMs : config.waitingMs
   return Math.min(base, keepAliveCapMs(input, config))
 }
 
-/** The wait before retrying after a failure: the backoff decision, capped so the chat stays alive. */
+/**
+ * The wait before retrying after a failure: the backoff decision, capped so the chat stays alive.
+ *
+ * @internal
+ */
 export function backoffWaitMs(retryInMs: number, input: PacingInput, config: PacingConfig): number {
   return Math.min(retryInMs, keepAliveCapMs(input, config))
 }

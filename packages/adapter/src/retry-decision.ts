@@ -1,3 +1,4 @@
+// The retry decision: one failed request in, "retry after N ms" or "give up, and why" out.
 import { LegacyInternalCode } from '@chatbridge/core'
 import { errorFacts } from './legacy-contract.js'
 
@@ -11,10 +12,14 @@ export interface BackoffConfig {
   readonly maxMs: number
 }
 
+/**
+ * Why a failed request is not retried: the chat is `chat-gone` (404, internalCode 12), the server
+ * `refused` it (another 4xx), it was `aborted`, or the failure is `unexpected` (a bug, not the net).
+ */
+export type RetryGiveUpReason = 'chat-gone' | 'refused' | 'aborted' | 'unexpected'
+
 /** The decision for one failure: wait and retry, or give up (with why). */
-export type RetryDecision =
-  | { readonly retry: true; readonly retryInMs: number }
-  | { readonly retry: false; readonly reason: 'chat-gone' | 'refused' | 'aborted' | 'unexpected' }
+export type RetryDecision = { readonly retry: true; readonly retryInMs: number } | { readonly retry: false; readonly reason: RetryGiveUpReason }
 
 /** A random number in [0, 1); injectable so tests are deterministic. Default `Math.random`. */
 export type Random = () => number

@@ -2,6 +2,7 @@ import { map } from 'rxjs'
 import { describe, expect, test } from 'vitest'
 import { ChatFeed } from '../src/chat-feed.js'
 import type { PollCursor } from '../src/chat-poller.js'
+import { cursorHolder } from '../src/poll-cursor.js'
 import type { MessagingEventChange } from '../src/messaging-types.js'
 import { info, lineEvent, snapshot, stateEvent } from './support/legacy-builders.js'
 import { marbleConfig, scripted, testScheduler } from './support/marbles.js'
@@ -31,9 +32,9 @@ describe('ChatFeed (marbles)', () => {
         now: () => 0,
       })
       const values = { a: 1, b: 2, c: 3 }
-      expectObservable(feed.messagingEvents(0).pipe(map(seq)), '^ 13ms !').toBe('-a 5ms b', values)
-      expectObservable(feed.messagingEvents(1).pipe(map(seq)), '---^ 12ms !').toBe('---a---b', values)
-      expectObservable(feed.messagingEvents(0).pipe(map(seq)), '40ms ^').toBe('40ms (ab)-(c|)', values)
+      expectObservable(feed.messagingEvents$(0).pipe(map(seq)), '^ 13ms !').toBe('-a 5ms b', values)
+      expectObservable(feed.messagingEvents$(1).pipe(map(seq)), '---^ 12ms !').toBe('---a---b', values)
+      expectObservable(feed.messagingEvents$(0).pipe(map(seq)), '40ms ^').toBe('40ms (ab)-(c|)', values)
       expectSubscriptions(answers[0]!.subscriptions).toBe('^!')
       expectSubscriptions(answers[1]!.subscriptions).toBe('6ms ^!')
       // Last subscriber leaves at 16; the loop outlives it by the 10 ms grace, then aborts the request.
@@ -43,13 +44,30 @@ describe('ChatFeed (marbles)', () => {
     expect(cursors.map((c) => c.from)).toEqual([0, 2, 3, 3])
   })
 
+  test("the chat's one cursor lives in the holder it is given: the loop commits each page's cursor there", () => {
+    const scheduler = testScheduler()
+    const cursor = cursorHolder()
+    const committed: PollCursor[] = []
+    cursor.changes$.subscribe((value) => committed.push(value))
+    scheduler.run(({ cold, expectObservable }) => {
+      const answers = [
+        cold('-(a|)', { a: snapshot([stateEvent(0, 'chatting'), lineEvent(1, 'one')], chatting) }),
+        cold('-(a|)', { a: snapshot([lineEvent(2, 'two'), stateEvent(3, 'ended')], ended) }),
+      ]
+      const feed = new ChatFeed({ conversationId: 'c1', supplier: scripted(answers).supplier, poller: marbleConfig(scheduler), graceMs: 10, cursor, now: () => 0 })
+      expectObservable(feed.messagingEvents$(0).pipe(map(seq))).toBe('-a 5ms (b|)', { a: 1, b: 2 })
+    })
+    expect(committed.map((c) => c.from)).toEqual([0, 2, 4])
+    expect(JSON.parse(JSON.stringify(cursor.value))).toEqual({ from: 4, next: 'http://chat.test/chat/c1?from=4' })
+  })
+
   test('a subscriber who comes back within the grace keeps the same loop', () => {
     const scheduler = testScheduler()
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const answers = [cold('-(a|)', { a: snapshot([stateEvent(0, 'chatting'), lineEvent(1, 'one')], chatting) }), cold('30ms (a|)', { a: snapshot([], chatting) })]
       const feed = new ChatFeed({ conversationId: 'c1', supplier: scripted(answers).supplier, poller: marbleConfig(scheduler), graceMs: 10, now: () => 0 })
-      expectObservable(feed.messagingEvents(0).pipe(map(seq)), '^--!').toBe('-a', { a: 1 })
-      expectObservable(feed.messagingEvents(0).pipe(map(seq)), '8ms ^ 9ms !').toBe('8ms a', { a: 1 })
+      expectObservable(feed.messagingEvents$(0).pipe(map(seq)), '^--!').toBe('-a', { a: 1 })
+      expectObservable(feed.messagingEvents$(0).pipe(map(seq)), '8ms ^ 9ms !').toBe('8ms a', { a: 1 })
       expectSubscriptions(answers[0]!.subscriptions).toBe('^!')
       // One request, aborted 10 ms after the second subscriber left at 18.
       expectSubscriptions(answers[1]!.subscriptions).toBe('6ms ^ 21ms !')
@@ -61,7 +79,7 @@ describe('ChatFeed (marbles)', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const answers = [cold('-(a|)', { a: snapshot([stateEvent(0, 'waiting'), stateEvent(1, 'chatting'), stateEvent(2, 'ended')], ended) })]
       const feed = new ChatFeed({ conversationId: 'c1', supplier: scripted(answers).supplier, poller: marbleConfig(scheduler), graceMs: 10, now: () => 0 })
-      const state = feed.conversationChanges().pipe(map((change) => change.result.conversationDetails.state))
+      const state = feed.conversationChanges$().pipe(map((change) => change.result.conversationDetails.state))
       expectObservable(state).toBe('-(oox|)', { o: 'OPEN', x: 'CLOSE' })
       expectObservable(state, '20ms ^').toBe('20ms (x|)', { x: 'CLOSE' })
     })

@@ -10,7 +10,7 @@ const TIMEOUT = { defaultChatTimeoutS: 0.09 }
 const start = { from: 0, next: undefined }
 
 describe('pollChat when the server stops answering (marbles)', () => {
-  test('closes as gone once nothing has answered for longer than chatTimeout: the server has ended the chat', () => {
+  test('closes as server-silent once nothing has answered for longer than chatTimeout: the server has ended the chat', () => {
     const scheduler = testScheduler()
     scheduler.run(({ cold, expectObservable }) => {
       const unreachable = () => cold<LegacySnapshot>('-#', undefined, new NetworkError({ method: 'GET', uri: 'u', outcomeUnknown: false }))
@@ -20,7 +20,7 @@ describe('pollChat when the server stops answering (marbles)', () => {
         filter((step) => step.startsWith('closed')),
       )
       // The first poll fails at 1 ms; retries come at most 30 ms apart; the first failure past 90 ms closes.
-      expectObservable(out).toBe('115ms (x|)', { x: 'closed chat-gone' })
+      expectObservable(out).toBe('115ms (x|)', { x: 'closed server-silent' })
     })
   })
 

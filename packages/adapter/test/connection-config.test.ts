@@ -13,8 +13,12 @@ describe('resolveConnectionConfig', () => {
     expect(config.maxCommandAttempts).toBe(5)
   })
 
-  test('fails fast with a message that shows a correct value', () => {
-    expect(() => resolveConnectionConfig({ chattingIntervalMs: -1 })).toThrow('chattingIntervalMs must be a positive number, e.g. { chattingIntervalMs: 500 }; got -1')
-    expect(() => resolveConnectionConfig({ keepAliveFraction: 1.5 })).toThrow(/keepAliveFraction must be below 1/)
+  test('fails fast with an E_INVALID_CONFIG whose message shows a correct call', () => {
+    expect(() => resolveConnectionConfig({ chattingIntervalMs: -1 })).toThrow(
+      'chattingIntervalMs must be a positive number, e.g. new Connection(client, { chattingIntervalMs: 500 }); got -1',
+    )
+    expect(() => resolveConnectionConfig({ lastSubscriberGraceMs: -1 })).toThrow('lastSubscriberGraceMs must be 0 or more, e.g. new Connection(client, { lastSubscriberGraceMs: 100 }); got -1')
+    expect(() => resolveConnectionConfig({ keepAliveFraction: 1.5 })).toThrow('keepAliveFraction must be below 1, e.g. new Connection(client, { keepAliveFraction: 1 / 3 }); got 1.5')
+    expect(() => resolveConnectionConfig({ backoffFactor: Number.NaN })).toThrow(expect.objectContaining({ name: 'AdapterError', code: 'E_INVALID_CONFIG' }))
   })
 })

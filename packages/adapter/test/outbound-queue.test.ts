@@ -3,6 +3,8 @@ import { BehaviorSubject, asyncScheduler } from 'rxjs'
 import { describe, expect, test } from 'vitest'
 import type { LegacyEvent, LegacySnapshot } from '../src/legacy-contract.js'
 import { OutboundQueue } from '../src/outbound-queue.js'
+import { OutboundLedger, type OutboundRecord } from '../src/outbound-record.js'
+import { cursorHolder } from '../src/poll-cursor.js'
 import { lineEvent, snapshot } from './support/legacy-builders.js'
 
 /** A fake chat session: an event log, and scripted failures for the next POSTs. */
@@ -45,12 +47,18 @@ class FakeSession {
   }
 }
 
-function queueFor(session: FakeSession, state: BehaviorSubject<string | undefined>, onEnd: () => void = () => undefined): OutboundQueue {
+function queueFor(
+  session: FakeSession,
+  state: BehaviorSubject<string | undefined>,
+  onEnd: () => void = () => undefined,
+  ledger: OutboundLedger = new OutboundLedger(),
+): OutboundQueue {
   return new OutboundQueue({
+    ledger,
     conversationId: 'c1',
     session,
-    chatState: () => state,
-    readFrom: () => 0,
+    chatState$: () => state,
+    cursor: cursorHolder(),
     onEnd,
     backoff: { baseMs: 2, factor: 2, maxMs: 10 },
     random: () => 0.5,
@@ -73,6 +81,23 @@ describe('OutboundQueue', () => {
     state.next('chatting')
     expect(await Promise.all(sent)).toEqual([0, 1, 2])
     expect(session.calls).toEqual(['addLine a', 'addLine b', 'addLine c'])
+  })
+
+  test("the queue's state is plain data in its ledger: each line queued, sending, then applied with its sequence", async () => {
+    const session = new FakeSession()
+    const state = new BehaviorSubject<string | undefined>('waiting')
+    const ledger = new OutboundLedger()
+    const records: OutboundRecord[] = []
+    ledger.changes$.subscribe((record) => records.push(record))
+    const queue = queueFor(session, state, undefined, ledger)
+    const sent = queue.sendLine('a')
+    await Promise.resolve()
+    expect(ledger.value.lines).toEqual([{ id: 0, text: 'a', status: 'queued' }])
+    state.next('chatting')
+    expect(await sent).toBe(0)
+    await queue.setTyping('typing')
+    expect(records.map((r) => r.lines.map((l) => l.status).join())).toEqual(['', 'queued', 'sending', 'applied', 'applied'])
+    expect(JSON.parse(JSON.stringify(ledger.value))).toEqual({ lines: [{ id: 0, text: 'a', status: 'applied', sequence: 0 }], typing: 'typing', nextLineId: 1 })
   })
 
   test('an unknown outcome is settled from the event log: applied lines are never sent again', async () => {

@@ -1,0 +1,100 @@
+// The outbound queue's give-up rules, as pure decisions: a failed POST and its facts in, what to do out.
+import { LegacyInternalCode } from '@chatbridge/core'
+import { errorFacts } from './legacy-contract.js'
+import { type BackoffConfig, type Random, decideRetry } from './retry-decision.js'
+
+/**
+ * What the queue knows about a failed command besides the error.
+ *
+ * @internal
+ */
+export interface CommandFailureFacts {
+  /** Tries of this command before this one, from 0 (sends and event-log reads counted together). */
+  readonly attempt: number
+  /** Tries allowed per command. */
+  readonly maxAttempts: number
+  readonly backoff: BackoffConfig
+  readonly random: Random
+}
+
+/**
+ * What to do after a line's POST failed:
+ * - `await-agent`: the server said "not in chat" (400, internalCode 5): the chat state we read was
+ *   stale; wait `retryInMs`, then for `chatting` again, then send again;
+ * - `resend`: send again after `retryInMs`;
+ * - `give-up`: fail the line.
+ * `lookFirst` (on `resend` and `give-up`): the line may have been applied although the POST failed,
+ * so the event log must be read (now and after the reconcile window) before sending again or failing.
+ *
+ * @internal
+ */
+export type LineFailureDecision =
+  | { readonly action: 'await-agent'; readonly retryInMs: number }
+  | { readonly action: 'resend'; readonly lookFirst: boolean; readonly retryInMs: number }
+  | { readonly action: 'give-up'; readonly lookFirst: boolean }
+
+/**
+ * True when a failure proves the request was not applied: a refusal (4xx) or a request that never
+ * left. Any other failure after sending (timeout, reset, 5xx, an answer too large, cut or
+ * unreadable) may hide an applied request.
+ *
+ * @internal
+ */
+export function provenNotApplied(error: unknown): boolean {
+  const facts = errorFacts(error)
+  const status = facts.status ?? 0
+  return (status >= 400 && status < 500) || (facts.code === 'E_NETWORK' && !facts.outcomeUnknown)
+}
+
+/**
+ * Decides, purely, what a failed POST of a line leads to (see {@link LineFailureDecision}).
+ *
+ * @internal
+ */
+export function decideLineFailure(error: unknown, facts: CommandFailureFacts): LineFailureDecision {
+  const { status, internalCode } = errorFacts(error)
+  const last = facts.attempt + 1 >= facts.maxAttempts
+  const retry = decideRetry(error, facts.attempt, facts.backoff, facts.random)
+  if (status === 400 && internalCode === LegacyInternalCode.NotInChat) {
+    return last ? { action: 'give-up', lookFirst: false } : { action: 'await-agent', retryInMs: retry.retry ? retry.retryInMs : facts.backoff.baseMs }
+  }
+  const lookFirst = !provenNotApplied(error)
+  return !retry.retry || last ? { action: 'give-up', lookFirst } : { action: 'resend', lookFirst, retryInMs: retry.retryInMs }
+}
+
+/**
+ * What to do after the POST of the chat's end failed: `done` (a retried end finds the chat already
+ * ended, 400: its first try was applied), `retry` after `retryInMs` (ending twice is harmless, so
+ * unlike a line an unknown outcome is simply retried), or `give-up`; `refused` says the first try
+ * was refused (4xx), so this side did not end the chat, whoever did.
+ *
+ * @internal
+ */
+export type EndFailureDecision =
+  | { readonly action: 'done' }
+  | { readonly action: 'retry'; readonly retryInMs: number }
+  | { readonly action: 'give-up'; readonly refused: boolean }
+
+/**
+ * Decides, purely, what a failed POST of the chat's end leads to (see {@link EndFailureDecision}).
+ *
+ * @internal
+ */
+export function decideEndFailure(error: unknown, facts: CommandFailureFacts): EndFailureDecision {
+  const status = errorFacts(error).status ?? 0
+  if (facts.attempt > 0 && status === 400) return { action: 'done' }
+  const retry = decideRetry(error, facts.attempt, facts.backoff, facts.random)
+  if (retry.retry && facts.attempt + 1 < facts.maxAttempts) return { action: 'retry', retryInMs: retry.retryInMs }
+  return { action: 'give-up', refused: facts.attempt === 0 && status >= 400 && status < 500 }
+}
+
+/**
+ * Decides, purely, whether a failed read of the event log (looking for a line whose outcome is
+ * unknown) is tried again after `retryInMs`, or given up (the line's outcome stays unknown).
+ *
+ * @internal
+ */
+export function decideLookFailure(error: unknown, facts: CommandFailureFacts): { readonly retry: true; readonly retryInMs: number } | { readonly retry: false } {
+  const retry = decideRetry(error, facts.attempt, facts.backoff, facts.random)
+  return retry.retry && facts.attempt + 1 < facts.maxAttempts ? retry : { retry: false }
+}

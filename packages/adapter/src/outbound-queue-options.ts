@@ -1,0 +1,38 @@
+// The options of an outbound queue: the chat it sends to, where it reads state from, its timing.
+import type { Observable, SchedulerLike } from 'rxjs'
+import type { ChatSessionPort } from './legacy-contract.js'
+import type { OutboundLedger } from './outbound-record.js'
+import type { PollCursor } from './poll-cursor.js'
+import type { BackoffConfig, Random } from './retry-decision.js'
+
+/**
+ * Options of an `OutboundQueue`.
+ *
+ * @internal
+ */
+export interface OutboundQueueOptions {
+  readonly conversationId: string
+  readonly session: Pick<ChatSessionPort, 'addLine' | 'end' | 'snapshot' | 'setVisitorTyping'>
+  /** The legacy chat state, current then changes; subscribing must keep the chat polled. */
+  readonly chatState$: () => Observable<string | undefined>
+  /** The chat's poll cursor (read only): a line sent now gets an event id at or above its `from`. */
+  readonly cursor: { readonly value: PollCursor }
+  /** Holds the queue's lines and typing state (e.g. one loaded from a store); default an empty one. */
+  readonly ledger?: OutboundLedger | undefined
+  /**
+   * Called with `true` just before the `ended` state is posted, so the close reason becomes
+   * `CONSUMER`, and with `false` when the server refused it (the chat was already over).
+   */
+  readonly onEnd: (endedByConsumer: boolean) => void
+  readonly backoff: BackoffConfig
+  readonly random: Random
+  /** Timer of the retry waits; default `asyncScheduler`. */
+  readonly scheduler: SchedulerLike
+  /** Tries per command (sends and event-log checks together); default 5. */
+  readonly maxAttempts: number
+  /**
+   * After an unknown outcome, how long to wait before a second look at the event log, in
+   * milliseconds, since a server may apply a request after the client gave up on it; default 2 000.
+   */
+  readonly reconcileWindowMs: number
+}
