@@ -51,7 +51,6 @@ export interface SocketEventMap {
 /** A listener of one event type. */
 export type SocketListener<K extends keyof SocketEventMap> = (event: SocketEventMap[K]) => void
 
-
 /**
  * A WebSocket-like Messaging Window API endpoint backed by legacy chat: code written for the
  * consumer protocol runs on legacy chat by swapping its socket for this one.
@@ -63,6 +62,8 @@ export type SocketListener<K extends keyof SocketEventMap> = (event: SocketEvent
  * `onerror`, `addEventListener`).
  *
  * It does not speak the WebSocket wire protocol, and it does not verify JWTs (it reads `sub`).
+ * Requests are answered by a {@link SocketSession} on a `Connection` of the socket's own; a server
+ * carrying frames over a real WebSocket uses the same session.
  * Send `InitConnection` first, as Messaging clients do: its JWT names the consumer of the
  * conversations that follow.
  */
