@@ -6,8 +6,9 @@ import { cursorHolder } from './poll-cursor.js'
 import type { PollStopReason } from './poll-stop-decision.js'
 import { type ConnectionConfig, type ResolvedConnectionConfig, resolveConnectionConfig } from './connection-config.js'
 import type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
-import type { ExConversationChange, MessagingEvent, MessagingEventChange } from './messaging-types.js'
+import type { ConversationField, ConversationRequest, ExConversationChange, MessagingEvent, MessagingEventChange, UserProfile } from './messaging-types.js'
 import { OutboundQueue } from './outbound-queue.js'
+import { conversationFieldUpdate, legacyChatRequest } from './requests/legacy-chat-request.js'
 
 /**
  * What a connection is doing, as a documented union:
@@ -23,26 +24,6 @@ export type ConnectionState = Exclude<PollerState, { readonly status: 'closed' }
 
 /** Why a connection's state is `closed`: its poll loop stopped ({@link PollStopReason}), or the connection was `closed-by-user`. */
 export type ConnectionCloseReason = PollStopReason | 'closed-by-user'
-
-/** A conversation request (`cm.ConsumerRequestConversation`), in Messaging terms. */
-export interface ConversationRequest {
-  /** Sent as the legacy skill **name**, through `skillMap` when it has an entry; `-1` (any skill) sends none. */
-  readonly skillId?: string
-  readonly campaignInfo?: { readonly campaignId?: string | number; readonly engagementId?: string | number }
-  readonly conversationContext?: { readonly visitorId?: string; readonly sessionId?: string; readonly lang?: string }
-}
-
-/** A `cm.UpdateConversationField` field; only closing has a legacy equivalent. */
-export type ConversationField =
-  | { readonly field: 'ConversationStateField'; readonly conversationState: 'CLOSE' | 'OPEN' }
-  | { readonly field: 'DialogChange'; readonly type: 'UPDATE' | 'ADD'; readonly dialog: { readonly dialogId?: string; readonly state?: string } }
-  | { readonly field: string; readonly [key: string]: unknown }
-
-/** A user profile (`userprofile.SetUserProfile`); the legacy chat keeps only a visitor name. */
-export interface UserProfile {
-  readonly firstName?: string
-  readonly lastName?: string
-}
 
 interface Conversation {
   readonly session: ChatSessionPort
@@ -138,22 +119,10 @@ export class Connection {
   /** Requests a new chat (`POST chat/request`); resolves with its id once the server created it. */
   async requestConversation(request: ConversationRequest = {}): Promise<{ readonly conversationId: string }> {
     this.#assertOpen()
-    // Messaging's skillId -1 means "any skill": the legacy request then names none.
-    const skillId = request.skillId === '-1' ? undefined : request.skillId
-    const skill = skillId === undefined ? undefined : (this.#config.skillMap[skillId] ?? skillId)
-    const campaign = request.campaignInfo
-    const context = request.conversationContext
+    const { skill, startChat } = legacyChatRequest(request, this.#config)
     let session: ChatSessionPort
     try {
-      session = await this.#client.startChat({
-        ...(skill === undefined ? {} : { skill }),
-        ...(this.#config.interactionTimeoutS === undefined ? {} : { interactionTimeout: this.#config.interactionTimeoutS }),
-        ...(campaign?.campaignId === undefined ? {} : { campaignId: campaign.campaignId }),
-        ...(campaign?.engagementId === undefined ? {} : { engagementId: campaign.engagementId }),
-        ...(context?.visitorId === undefined ? {} : { LETagVisitorId: context.visitorId }),
-        ...(context?.sessionId === undefined ? {} : { LETagSessionId: context.sessionId }),
-        ...(context?.lang === undefined ? {} : { language: context.lang }),
-      })
+      session = await this.#client.startChat(startChat)
     } catch (error) {
       throw commandFailed('request a conversation', error)
     }
@@ -204,13 +173,8 @@ export class Connection {
    * closing the dialog end the chat. Rejects with `E_BAD_REQUEST` for fields with no legacy equivalent.
    */
   async updateConversationField(conversationId: string, field: ConversationField | readonly ConversationField[]): Promise<void> {
-    const fields: readonly ConversationField[] = Array.isArray(field) ? field : [field as ConversationField]
-    const closes = fields.some(
-      (f) =>
-        (f.field === 'ConversationStateField' && f['conversationState'] === 'CLOSE') ||
-        (f.field === 'DialogChange' && typeof f['dialog'] === 'object' && f['dialog'] !== null && (f['dialog'] as { state?: unknown }).state === 'CLOSE'),
-    )
-    if (!closes) throw new AdapterError('E_BAD_REQUEST', `only closing the conversation is supported on legacy chat; got ${fields.map((f) => f.field).join(', ')}`)
+    const update = conversationFieldUpdate(field)
+    if (update.action === 'unsupported') throw new AdapterError('E_BAD_REQUEST', `only closing the conversation is supported on legacy chat; got ${update.fields.join(', ')}`)
     await this.closeConversation(conversationId)
   }
 

@@ -1,12 +1,19 @@
+/** The public surface of `@chatbridge/adapter`: every name a user may import, grouped by tier. */
+
 // The two faces
 export { createMessagingSocket, MessagingSocket } from './messaging-socket.js'
 export type { MessagingSocketEvents, MessagingSocketOptions, SocketEventMap, SocketListener } from './messaging-socket.js'
 export { Connection } from './connection.js'
-export type { ConnectionCloseReason, ConnectionState, ConversationField, ConversationRequest, UserProfile } from './connection.js'
+export type { ConnectionCloseReason, ConnectionState } from './connection.js'
 export type { ConnectionConfig } from './connection-config.js'
 export { AdapterError } from './adapter-error.js'
 export type { AdapterErrorCode } from './adapter-error.js'
 export type { LegacyEventRecord } from './chat-feed.js'
+
+// The request side, for hosts that carry Messaging frames themselves (e.g. a WebSocket server)
+export { SocketSession } from './requests/socket-session.js'
+export type { SessionSink, SocketSessionConfig } from './requests/socket-session.js'
+export { RequestRefusedError } from './requests/request-refused-error.js'
 
 // The Messaging shapes
 export type {
@@ -19,6 +26,8 @@ export type {
   CloseReason,
   ContentEvent,
   ConversationDetails,
+  ConversationField,
+  ConversationRequest,
   Dialog,
   ExConversationChange,
   ExConversationChangeNotification,
@@ -37,6 +46,7 @@ export type {
   RichContentEvent,
   SequencedEventChange,
   ServerFrame,
+  UserProfile,
 } from './messaging-types.js'
 
 // Building blocks, for custom poll loops

@@ -1,13 +1,17 @@
+/**
+ * The in-process Messaging socket: a WebSocket-like shell (ready state, `on*`, listeners, dispatch)
+ * over a {@link SocketSession}, which answers the requests, and a private `Connection`.
+ */
 import { LegacyChatClient, type LegacyChatClientOptions } from '@chatbridge/core'
 import { EventEmitter } from 'eventemitter3'
-import { Subscription } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
-import { Connection, type ConversationField } from './connection.js'
-import type { ConnectionConfig } from './connection-config.js'
-import { consumerIdFromHeaders } from './consumer-id.js'
-import { asRequest, conversationRequest, messageOf, optionalString, statusOf } from './socket-frames.js'
+import type { Connection } from './connection.js'
+import { type ConnectionConfig, resolveConnectionConfig } from './connection-config.js'
 import type { ChatClientPort } from './legacy-contract.js'
-import type { ExConversationChange, MessagingEvent, NotificationFrame, RequestFrame, RequestId, ResponseFrame, ServerFrame } from './messaging-types.js'
+import type { ServerFrame } from './messaging-types.js'
+import { PrivateConnection } from './requests/private-connection.js'
+import { asError } from './requests/request-failure.js'
+import { SocketSession } from './requests/socket-session.js'
 
 /** Options of {@link createMessagingSocket}: where the legacy chat is, plus {@link ConnectionConfig}. */
 export interface MessagingSocketOptions extends ConnectionConfig {
@@ -47,7 +51,6 @@ export interface SocketEventMap {
 /** A listener of one event type. */
 export type SocketListener<K extends keyof SocketEventMap> = (event: SocketEventMap[K]) => void
 
-
 /**
  * A WebSocket-like Messaging Window API endpoint backed by legacy chat: code written for the
  * consumer protocol runs on legacy chat by swapping its socket for this one.
@@ -59,6 +62,8 @@ export type SocketListener<K extends keyof SocketEventMap> = (event: SocketEvent
  * `onerror`, `addEventListener`).
  *
  * It does not speak the WebSocket wire protocol, and it does not verify JWTs (it reads `sub`).
+ * Requests are answered by a {@link SocketSession} on a `Connection` of the socket's own; a server
+ * carrying frames over a real WebSocket uses the same session.
  * Send `InitConnection` first, as Messaging clients do: its JWT names the consumer of the
  * conversations that follow.
  */
@@ -91,19 +96,12 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
   /** Called once with `{ code, reason }` when the socket closed, as `WebSocket.onclose`. */
   onclose: SocketListener<'close'> | null = null
 
-  readonly #client: ChatClientPort
-  readonly #config: ConnectionConfig
-  readonly #ownsClient: boolean
-  readonly #emitLegacyEvents: boolean
   readonly #listeners: { [K in keyof SocketEventMap]: Set<SocketListener<K>> } = { open: new Set(), message: new Set(), error: new Set(), close: new Set() }
-  #connection: Connection | undefined
-  #consumerId: string | undefined
-  readonly #subscriptions = new Subscription()
-  readonly #cqm = new Map<string, Subscription>()
-  readonly #dialogs = new Map<string, Subscription>()
-  #nextSubscription = 1
+  readonly #connections: PrivateConnection
+  readonly #session: SocketSession
 
   /**
+   * Throws at once when `config` is invalid (the message shows a correct value), not at the first request.
    * @param client core's `LegacyChatClient` (or a compatible one, e.g. a fake in tests).
    * @param options `ownsClient` (default false) closes the client with the socket.
    */
@@ -113,10 +111,18 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
     options: { readonly ownsClient?: boolean } = {},
   ) {
     super()
-    this.#client = client
-    this.#config = { keepConversationsAlive: true, ...config }
-    this.#ownsClient = options.ownsClient ?? false
-    this.#emitLegacyEvents = config.emitLegacyEvents ?? false
+    const { emitLegacyEvents, ...connectionConfig } = config
+    const resolved: ConnectionConfig = { keepConversationsAlive: true, ...connectionConfig }
+    resolveConnectionConfig(resolved)
+    this.#connections = new PrivateConnection(client, resolved, options.ownsClient ?? false)
+    this.#session = new SocketSession(
+      {
+        connectionFor: (consumerId) => this.#connections.connectionFor(consumerId),
+        ...(emitLegacyEvents === undefined ? {} : { emitLegacyEvents }),
+        ...(config.now === undefined ? {} : { now: config.now }),
+      },
+      { frame: (frame) => this.#send(frame), error: (error) => this.#error(error) },
+    )
     // Open asynchronously, as a WebSocket does, so listeners attached right after construction hear it.
     queueMicrotask(() => {
       if (this.readyState !== 0) return
@@ -143,28 +149,7 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
   send(text: string): void {
     if (this.readyState === 0) throw new AdapterError('E_BAD_REQUEST', 'send() before the socket is open; wait for the open event')
     if (this.readyState !== 1) return
-    let frame: unknown
-    try {
-      frame = JSON.parse(text)
-    } catch {
-      this.#error(new AdapterError('E_BAD_REQUEST', 'a frame that is not JSON was sent; no response is possible without an id'))
-      return
-    }
-    const request = asRequest(frame)
-    if (request === undefined) {
-      const id = typeof frame === 'object' && frame !== null ? (frame as { id?: unknown }).id : undefined
-      if (typeof id === 'string' || typeof id === 'number') this.#respond(id, 400, 'GenericResponse', 'not a request frame: expected { kind: "req", id, type, body }')
-      else this.#error(new AdapterError('E_BAD_REQUEST', 'a frame without an id was sent; no response is possible'))
-      return
-    }
-    this.#handle(request).then(
-      ([code, type, body, after]) => {
-        this.#respond(request.id, code, type, body)
-        // Subscriptions start after their response is out, so replayed notifications follow it.
-        after?.()
-      },
-      (error: unknown) => this.#respond(request.id, statusOf(error), 'GenericResponse', messageOf(error)),
-    )
+    this.#session.receive(text)
   }
 
   /**
@@ -174,11 +159,10 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
   close(code = 1000, reason = ''): void {
     if (this.readyState === 2 || this.readyState === 3) return
     this.readyState = 2
-    this.#subscriptions.unsubscribe()
-    const connection = this.#connection
-    const closing = connection === undefined ? (this.#ownsClient ? this.#client.close() : Promise.resolve()) : connection.close()
-    closing
-      .catch((error: unknown) => this.#error(error instanceof Error ? error : new Error(String(error))))
+    this.#session.close()
+    this.#connections
+      .close()
+      .catch((error: unknown) => this.#error(asError(error, 'E_COMMAND_FAILED', 'closing the legacy client failed')))
       .finally(() => {
         this.readyState = 3
         this.#dispatch('close', { type: 'close', code, reason, wasClean: true })
@@ -193,130 +177,12 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
    * since WebSocket code often treats an error as fatal. Throws `E_CLOSED` once the socket closes.
    */
   get connection(): Connection {
-    if (this.#connection === undefined) {
-      if (this.readyState > 1) throw new AdapterError('E_CLOSED', 'the socket is closed')
-      this.#connection = new Connection(
-        this.#client,
-        { ...this.#config, ...(this.#consumerId === undefined ? {} : { consumerId: this.#consumerId }) },
-        { ownsClient: this.#ownsClient },
-      )
-      if (this.#emitLegacyEvents) {
-        this.#subscriptions.add(
-          this.#connection.legacyEvents$().subscribe((record) =>
-            this.#notify({ kind: 'notification', type: 'chatbridge.LegacyEventNotification', body: { changes: [record] } }),
-          ),
-        )
-      }
-    }
-    return this.#connection
-  }
-
-  async #handle(request: RequestFrame): Promise<readonly [code: number, type: string, body: unknown, after?: () => void]> {
-    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>
-    switch (request.type) {
-      case 'InitConnection': {
-        const sub = consumerIdFromHeaders(request.headers) ?? consumerIdFromHeaders(body['headers'])
-        if (sub !== undefined && this.#connection === undefined) this.#consumerId = sub
-        return [200, 'GenericResponse', 'OK']
-      }
-      case 'GetClock':
-        return [200, 'GetClockResponse', { currentTime: (this.#config.now ?? Date.now)() }]
-      case 'userprofile.SetUserProfile':
-        await this.connection.setUserProfile({ ...optionalString('firstName', body['firstName']), ...optionalString('lastName', body['lastName']) })
-        return [200, 'GenericResponse', 'OK']
-      case 'cm.ConsumerRequestConversation': {
-        const { conversationId } = await this.connection.requestConversation(conversationRequest(body))
-        return [200, 'cm.RequestConversationResponse', { conversationId }]
-      }
-      case 'cqm.SubscribeExConversations': {
-        const subscriptionId = `chatbridge-sub-${this.#nextSubscription++}`
-        return [200, 'cqm.SubscribeExConversationsResponse', { subscriptionId }, () => this.#subscribeConversations(subscriptionId, body)]
-      }
-      case 'cqm.UnsubscribeExConversations': {
-        const id = String(body['subscriptionId'])
-        this.#cqm.get(id)?.unsubscribe()
-        this.#cqm.delete(id)
-        return [200, 'GenericResponse', 'OK']
-      }
-      case 'ms.SubscribeMessagingEvents': {
-        const dialogId = body['dialogId'] ?? body['conversationId']
-        if (typeof dialogId !== 'string' || dialogId === '') return [400, 'GenericResponse', 'ms.SubscribeMessagingEvents needs body.dialogId']
-        const fromSeq = Number(body['fromSeq'] ?? 0)
-        if (!Number.isInteger(fromSeq) || fromSeq < 0) return [400, 'GenericResponse', 'ms.SubscribeMessagingEvents fromSeq must be a non-negative integer']
-        return [200, 'GenericSubscribeResponse', 'OK', () => this.#subscribeDialog(dialogId, fromSeq)]
-      }
-      case 'ms.PublishEvent': {
-        const dialogId = body['dialogId'] ?? body['conversationId']
-        if (typeof dialogId !== 'string' || dialogId === '') return [400, 'GenericResponse', 'ms.PublishEvent needs body.dialogId']
-        const event = body['event']
-        if (typeof event !== 'object' || event === null) return [400, 'GenericResponse', 'ms.PublishEvent needs body.event']
-        const { sequence } = await this.connection.publishEvent(dialogId, event as MessagingEvent)
-        return [200, 'ms.PublishEventResponse', { sequence }]
-      }
-      case 'cm.UpdateConversationField': {
-        const conversationId = body['conversationId']
-        if (typeof conversationId !== 'string' || conversationId === '') return [400, 'GenericResponse', 'cm.UpdateConversationField needs body.conversationId']
-        const field = body['conversationField']
-        if (typeof field !== 'object' || field === null) return [400, 'GenericResponse', 'cm.UpdateConversationField needs body.conversationField']
-        await this.connection.updateConversationField(conversationId, field as ConversationField | readonly ConversationField[])
-        return [200, 'GenericResponse', 'OK']
-      }
-      default:
-        return [400, 'GenericResponse', `request type "${request.type}" is not supported by the legacy chat transport`]
-    }
-  }
-
-  #subscribeConversations(subscriptionId: string, body: Record<string, unknown>): void {
-    const states = Array.isArray(body['convState']) ? (body['convState'] as unknown[]) : undefined
-    const minTime = typeof body['minLastUpdatedTime'] === 'number' ? body['minLastUpdatedTime'] : undefined
-    if (this.readyState !== 1) return
-    const connection = this.connection
-    // What the stream replays while subscribing is the existing conversations: they make the first
-    // notification (filtered by convState; possibly empty). Later changes go out as they come,
-    // unfiltered, so a client watching OPEN conversations still hears them close.
-    const existing: ExConversationChange[] = []
-    const subscription = new Subscription()
-    let initial = true
-    subscription.add(
-      connection.conversations$().subscribe((change) => {
-        if (initial) existing.push(change)
-        else this.#notify({ kind: 'notification', type: 'cqm.ExConversationChangeNotification', body: { subscriptionId, changes: [change] } })
-      }),
-    )
-    initial = false
-    const listed = existing.filter(
-      (change) =>
-        (states === undefined || states.includes(change.result.conversationDetails.state)) && (minTime === undefined || change.result.lastUpdateTime >= minTime),
-    )
-    this.#notify({ kind: 'notification', type: 'cqm.ExConversationChangeNotification', body: { subscriptionId, changes: listed } })
-    this.#cqm.set(subscriptionId, subscription)
-    this.#subscriptions.add(subscription)
-  }
-
-  #subscribeDialog(dialogId: string, fromSeq: number): void {
-    if (this.readyState !== 1) return
-    this.#dialogs.get(dialogId)?.unsubscribe()
-    const subscription = this.connection.messagingEvents$(dialogId, { fromSeq }).subscribe({
-      next: (change) => this.#notify({ kind: 'notification', type: 'ms.MessagingEventNotification', body: { changes: [change] } }),
-      error: (error: unknown) => this.#error(error instanceof Error ? error : new Error(String(error))),
-    })
-    this.#dialogs.set(dialogId, subscription)
-    this.#subscriptions.add(subscription)
-  }
-
-  #respond(reqId: RequestId, code: number, type: string, body: unknown): void {
-    const frame: ResponseFrame = { kind: 'resp', reqId, code, type, body }
-    this.#send(frame)
-  }
-
-  #notify(frame: NotificationFrame): void {
-    this.#send(frame)
+    return this.#session.connection
   }
 
   #send(frame: ServerFrame): void {
     if (this.readyState !== 1) return
-    const data = JSON.stringify(frame)
-    this.#dispatch('message', { type: 'message', data })
+    this.#dispatch('message', { type: 'message', data: JSON.stringify(frame) })
   }
 
   #error(error: Error): void {
@@ -353,5 +219,11 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
 export function createMessagingSocket(options: MessagingSocketOptions): MessagingSocket {
   const { accountRoot, appKey, format, clientOptions, ...config } = options
   const client = new LegacyChatClient({ ...clientOptions, accountRoot, appKey, ...(format === undefined ? {} : { format }) })
-  return new MessagingSocket(client, config, { ownsClient: true })
+  try {
+    return new MessagingSocket(client, config, { ownsClient: true })
+  } catch (error) {
+    // A config mistake: free the client made for the socket before reporting it.
+    client.close().catch(() => undefined)
+    throw error
+  }
 }

@@ -145,6 +145,26 @@ export interface ExConversationChange {
   }
 }
 
+/** A conversation request (`cm.ConsumerRequestConversation`), in Messaging terms. */
+export interface ConversationRequest {
+  /** Sent as the legacy skill **name**, through `skillMap` when it has an entry; `-1` (any skill) sends none. */
+  readonly skillId?: string
+  readonly campaignInfo?: { readonly campaignId?: string | number; readonly engagementId?: string | number }
+  readonly conversationContext?: { readonly visitorId?: string; readonly sessionId?: string; readonly lang?: string }
+}
+
+/** A `cm.UpdateConversationField` field; only closing has a legacy equivalent. */
+export type ConversationField =
+  | { readonly field: 'ConversationStateField'; readonly conversationState: 'CLOSE' | 'OPEN' }
+  | { readonly field: 'DialogChange'; readonly type: 'UPDATE' | 'ADD'; readonly dialog: { readonly dialogId?: string; readonly state?: string } }
+  | { readonly field: string; readonly [key: string]: unknown }
+
+/** A user profile (`userprofile.SetUserProfile`); the legacy chat keeps only a visitor name. */
+export interface UserProfile {
+  readonly firstName?: string
+  readonly lastName?: string
+}
+
 /** A request frame, client → server. `body` and `headers` are as the client sent them. */
 export interface RequestFrame {
   readonly kind: 'req'

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { MessagingSocket } from '../src/messaging-socket.js'
+import { AdapterError } from '../src/adapter-error.js'
+import { MessagingSocket, createMessagingSocket } from '../src/messaging-socket.js'
 import { FakeClient } from './support/fake-chat.js'
 import { fastConfig } from './support/fast-config.js'
 import { stateEvent, timeOf } from './support/legacy-builders.js'
@@ -55,6 +56,44 @@ describe('MessagingSocket on a fake legacy client', () => {
     await client.request('m', 'ms.SubscribeMessagingEvents', { dialogId: chat.conversationId, fromSeq: 3 })
     await client.change((c) => c.sequence === 4)
     expect(client.messagingChanges().map((c) => c.sequence)).toEqual([3, 4])
+    client.close()
+    await client.closed
+  })
+
+  test('a bad config fails at construction, showing a correct value, instead of as a 500 response later', () => {
+    expect(() => new MessagingSocket(new FakeClient(), { chattingIntervalMs: 0 })).toThrow(/chattingIntervalMs must be a positive number, e\.g\. \{ chattingIntervalMs: 500 \}/)
+    expect(() => createMessagingSocket({ accountRoot: 'https://va.example/api/account/1', appKey: 'k', keepAliveFraction: 2 })).toThrow(/keepAliveFraction must be below 1/)
+  })
+
+  test('a client that fails to close with a non-Error is reported as an AdapterError', async () => {
+    const fake = new FakeClient()
+    // A foreign client may reject with anything; the socket still reports an Error with a code.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    fake.close = () => Promise.reject('socket hang-up')
+    const socket = new MessagingSocket(fake, fastConfig, { ownsClient: true })
+    const client = new MessagingClient(socket)
+    await client.opened
+    const errors: Error[] = []
+    socket.on('error', (error) => errors.push(error))
+    client.close()
+    await client.closed
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toBeInstanceOf(AdapterError)
+    expect(errors[0]).toMatchObject({ code: 'E_COMMAND_FAILED', message: 'closing the legacy client failed: socket hang-up' })
+  })
+
+  test('frames are the JSON text of { kind, reqId, code, type, body }, key order included', async () => {
+    const socket = new MessagingSocket(new FakeClient(), { ...fastConfig, now: () => 1234 })
+    const texts: string[] = []
+    socket.on('message', (text) => texts.push(text))
+    const client = new MessagingClient(socket)
+    await client.opened
+    await client.request(1, 'GetClock')
+    await client.request('x', 'ms.SubscribeMessagingEvents', {})
+    expect(texts).toEqual([
+      '{"kind":"resp","reqId":1,"code":200,"type":"GetClockResponse","body":{"currentTime":1234}}',
+      '{"kind":"resp","reqId":"x","code":400,"type":"GenericResponse","body":"ms.SubscribeMessagingEvents needs body.dialogId"}',
+    ])
     client.close()
     await client.closed
   })

@@ -10,6 +10,8 @@ describe('the public surface', () => {
         'AdapterError',
         'Connection',
         'MessagingSocket',
+        'RequestRefusedError',
+        'SocketSession',
         'createMessagingSocket',
         'decideRetry',
         'pollChat',

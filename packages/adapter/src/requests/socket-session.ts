@@ -1,0 +1,238 @@
+/**
+ * The server side of one Messaging socket, whatever carries its frames: text in, server frames out
+ * to a sink. It owns the consumer's identity on this socket and the socket's subscriptions; the
+ * request router answers each request. No WebSocket concept lives here.
+ */
+import { InvalidArgumentError } from '@chatbridge/core'
+import { Subscription } from 'rxjs'
+import { AdapterError } from '../adapter-error.js'
+import type { Connection } from '../connection.js'
+import { unverifiedConsumerId } from '../consumer-id.js'
+import type { ConversationRequest, RequestFrame, RequestId, ServerFrame } from '../messaging-types.js'
+import { asError, bodyOf, statusOf } from './request-failure.js'
+import { parseFrame } from './request-frame.js'
+import type { RequestContext, RequestOutcome } from './request-handler.js'
+import { RequestRefusedError } from './request-refused-error.js'
+import { routeRequest } from './request-router.js'
+
+/** Where a {@link SocketSession} sends what it has to say. */
+export interface SessionSink {
+  /** Called with each frame to send, in order: one response per request, and notifications. */
+  readonly frame: (frame: ServerFrame) => void
+  /** Called with a failure no response can carry: a frame without an id, a notification stream that failed. */
+  readonly error: (error: Error) => void
+}
+
+/**
+ * What a {@link SocketSession} works on, and the host's policy hooks. Only `connectionFor` is
+ * required; the defaults are the in-process socket's behaviour. A hook refuses a request by
+ * throwing a {@link RequestRefusedError}: the response carries its status and body.
+ */
+export interface SocketSessionConfig {
+  /**
+   * The `Connection` of a consumer, keyed by its id (`undefined` while none is known). Called once,
+   * when the session first needs a connection; the session never closes it. A host may create
+   * one per socket, or share one per consumer across its sockets.
+   */
+  readonly connectionFor: (consumerId: string | undefined) => Connection
+  /** The consumer's id when the host knows it already (e.g. from the upgrade's `Authorization: jwt …`). */
+  readonly consumerId?: string
+  /**
+   * The consumer id behind `InitConnection`'s `.ams.headers.ConsumerAuthentication` JWTs (all of
+   * them, in order; maybe none); `undefined` keeps the session's identity. May be async; throw a
+   * {@link RequestRefusedError} (e.g. 401) to refuse. Default: the first `sub` claim, decoded and
+   * **not verified**. Once the session has its `Connection`, its identity no longer changes.
+   */
+  readonly authenticate?: (tokens: readonly string[], session: SocketSession) => string | undefined | Promise<string | undefined>
+  /** Refuse with 401 every request but `InitConnection` and `GetClock` until the consumer is known; default false. */
+  readonly requireAuthentication?: boolean
+  /**
+   * Whether the consumer may reach a conversation named in a request (`ms.SubscribeMessagingEvents`,
+   * `ms.PublishEvent`, `cm.UpdateConversationField`). Every `false` gets one answer, 404
+   * `E_UNKNOWN_CONVERSATION`, so another consumer's id cannot be told from an unknown one.
+   * Default: all (an unknown id is resumed, as after a restart).
+   */
+  readonly canReach?: (conversationId: string, session: SocketSession) => boolean | Promise<boolean>
+  /**
+   * Wraps every `cm.ConsumerRequestConversation`: call `next` to request the chat, or throw a
+   * {@link RequestRefusedError} (e.g. 409 naming the open conversation). Default: `next(request)`.
+   */
+  readonly requestConversation?: (
+    request: ConversationRequest,
+    session: SocketSession,
+    next: (request: ConversationRequest) => Promise<{ readonly conversationId: string }>,
+  ) => Promise<{ readonly conversationId: string }>
+  /** Called before each request is routed, e.g. to rate-limit; throw a {@link RequestRefusedError} (429) to refuse. */
+  readonly beforeRequest?: (request: RequestFrame, session: SocketSession) => void
+  /** Also send `chatbridge.LegacyEventNotification`s for legacy events of unknown type; default false. */
+  readonly emitLegacyEvents?: boolean
+  /** The clock `GetClock` answers, epoch milliseconds; default `Date.now`. */
+  readonly now?: () => number
+}
+
+/** Requests answered before the consumer is known, when authentication is required. */
+const BEFORE_AUTHENTICATION: ReadonlySet<string> = new Set(['InitConnection', 'GetClock'])
+
+/**
+ * One Messaging socket's requests and subscriptions, on any transport: hand it each text frame
+ * with {@link receive}; it answers every request with exactly one `resp` (whose `reqId` is the
+ * request's `id` unchanged) and sends notifications, through the sink. Text that is not a request
+ * is answered with 400 when it has an `id`, else reported to `sink.error`. {@link close} ends every
+ * subscription; nothing is sent after it.
+ *
+ * @example
+ * const session = new SocketSession({ connectionFor: (consumerId) => connections.of(consumerId) }, {
+ *   frame: (frame) => ws.send(JSON.stringify(frame)),
+ *   error: (error) => log.warn(error.message),
+ * })
+ * ws.on('message', (data) => session.receive(String(data)))
+ * ws.on('close', () => session.close())
+ */
+export class SocketSession {
+  readonly #config: SocketSessionConfig
+  readonly #sink: SessionSink
+  readonly #now: () => number
+  readonly #subscriptions = new Subscription()
+  readonly #keyed = new Map<string, Subscription>()
+  readonly #context: RequestContext
+  #consumerId: string | undefined
+  #connection: Connection | undefined
+  #closed = false
+  #nextSubscription = 1
+
+  /** Throws core's `InvalidArgumentError` at once, with a correct call, when `config` or `sink` is malformed. */
+  constructor(config: SocketSessionConfig, sink: SessionSink) {
+    checkConfig(config, sink)
+    this.#config = config
+    this.#sink = sink
+    this.#now = config.now ?? Date.now
+    this.#consumerId = config.consumerId
+    this.#context = this.#makeContext()
+  }
+
+  /** The consumer's id: from the host, or named by `InitConnection`; `undefined` until then. */
+  get consumerId(): string | undefined {
+    return this.#consumerId
+  }
+
+  /** Whether {@link close} was called. */
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /**
+   * The connection this session works on, from `connectionFor` on first use (which fixes the
+   * session's identity). Throws `AdapterError` `E_CLOSED` when first asked for after {@link close}.
+   */
+  get connection(): Connection {
+    if (this.#connection === undefined) {
+      if (this.#closed) throw new AdapterError('E_CLOSED', 'the socket is closed')
+      const connection = this.#config.connectionFor(this.#consumerId)
+      this.#connection = connection
+      if (this.#config.emitLegacyEvents === true) {
+        this.#subscriptions.add(
+          connection.legacyEvents$().subscribe((record) => this.#send({ kind: 'notification', type: 'chatbridge.LegacyEventNotification', body: { changes: [record] } })),
+        )
+      }
+    }
+    return this.#connection
+  }
+
+  /** Takes one text frame from the client. Ignored once closed. */
+  receive(text: string): void {
+    if (this.#closed) return
+    const parsed = parseFrame(text)
+    if (parsed.kind === 'unanswerable') this.#sink.error(parsed.error)
+    else if (parsed.kind === 'answerable') this.#respond(parsed.id, 400, 'GenericResponse', parsed.message)
+    else this.#handle(parsed.request)
+  }
+
+  /** Ends every subscription of this session; responses still pending are not sent. Idempotent; does not close the connection. */
+  close(): void {
+    this.#closed = true
+    this.#subscriptions.unsubscribe()
+    this.#keyed.clear()
+  }
+
+  #handle(request: RequestFrame): void {
+    let outcome: Promise<RequestOutcome>
+    try {
+      this.#config.beforeRequest?.(request, this)
+      if (this.#config.requireAuthentication === true && this.#consumerId === undefined && !BEFORE_AUTHENTICATION.has(request.type)) {
+        throw new RequestRefusedError(401, `${request.type} before InitConnection authenticated the consumer`)
+      }
+      outcome = routeRequest(request, this.#context)
+    } catch (error) {
+      // Answered as a handler's rejection is, a tick later.
+      outcome = Promise.reject(asError(error, 'E_BAD_REQUEST', 'the request was refused'))
+    }
+    outcome.then(
+      (answer) => {
+        this.#respond(request.id, answer.code, answer.type, answer.body)
+        // Subscriptions start after their response is out, so replayed notifications follow it.
+        if (answer.notifications$ !== undefined) this.#follow(answer)
+      },
+      (error: unknown) => this.#respond(request.id, statusOf(error), 'GenericResponse', bodyOf(error)),
+    )
+  }
+
+  #follow({ notifications$, key }: RequestOutcome): void {
+    if (this.#closed || notifications$ === undefined) return
+    if (key !== undefined) this.#keyed.get(key)?.unsubscribe()
+    const subscription = notifications$.subscribe({
+      next: (frame) => this.#send(frame),
+      error: (error: unknown) => this.#sink.error(asError(error, 'E_POLL_FAILED', 'a notification stream failed')),
+    })
+    if (key !== undefined) this.#keyed.set(key, subscription)
+    this.#subscriptions.add(subscription)
+  }
+
+  #respond(reqId: RequestId, code: number, type: string, body: unknown): void {
+    this.#send({ kind: 'resp', reqId, code, type, body })
+  }
+
+  #send(frame: ServerFrame): void {
+    if (!this.#closed) this.#sink.frame(frame)
+  }
+
+  #makeContext(): RequestContext {
+    const config = this.#config
+    const connection = (): Connection => this.connection
+    return {
+      get connection() {
+        return connection()
+      },
+      now: this.#now,
+      authenticate: (tokens) => (config.authenticate === undefined ? unverifiedConsumerId(tokens) : config.authenticate(tokens, this)),
+      identify: (consumerId) => {
+        if (this.#connection === undefined) this.#consumerId = consumerId
+      },
+      nextSubscriptionId: () => `chatbridge-sub-${this.#nextSubscription++}`,
+      unsubscribe: (key) => {
+        this.#keyed.get(key)?.unsubscribe()
+        this.#keyed.delete(key)
+      },
+      canReach: (conversationId) => config.canReach?.(conversationId, this) ?? true,
+      requestConversation: (request) => {
+        const next = (r: ConversationRequest): Promise<{ readonly conversationId: string }> => this.connection.requestConversation(r)
+        return config.requestConversation === undefined ? next(request) : config.requestConversation(request, this, next)
+      },
+    }
+  }
+}
+
+function checkConfig(config: SocketSessionConfig, sink: SessionSink): void {
+  const example = 'new SocketSession({ connectionFor: (consumerId) => connection }, { frame: (frame) => …, error: (error) => … })'
+  if (typeof config !== 'object' || config === null || typeof config.connectionFor !== 'function') {
+    throw new InvalidArgumentError(`connectionFor must be a function giving the consumer's Connection, e.g. ${example}`)
+  }
+  if (typeof sink !== 'object' || sink === null || typeof sink.frame !== 'function' || typeof sink.error !== 'function') {
+    throw new InvalidArgumentError(`the sink needs frame and error functions, e.g. ${example}`)
+  }
+  for (const hook of ['authenticate', 'canReach', 'requestConversation', 'beforeRequest', 'now'] as const) {
+    if (config[hook] !== undefined && typeof config[hook] !== 'function') throw new InvalidArgumentError(`${hook} must be a function when given; got ${typeof config[hook]}`)
+  }
+  if (config.consumerId !== undefined && (typeof config.consumerId !== 'string' || config.consumerId === '')) {
+    throw new InvalidArgumentError(`consumerId must be a non-empty string when given, e.g. { consumerId: 'consumer-42' }`)
+  }
+}

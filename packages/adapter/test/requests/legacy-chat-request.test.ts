@@ -1,0 +1,26 @@
+import { describe, expect, test } from 'vitest'
+import { conversationFieldUpdate, legacyChatRequest } from '../../src/requests/legacy-chat-request.js'
+
+describe('Messaging requests in legacy terms', () => {
+  test('a conversation request becomes the chat/request body, skill through the skill map, -1 as any skill', () => {
+    const config = { skillMap: { '17': 'Sales' }, interactionTimeoutS: 60 }
+    expect(
+      legacyChatRequest(
+        { skillId: '17', campaignInfo: { campaignId: 5, engagementId: '6' }, conversationContext: { visitorId: 'v', sessionId: 's', lang: 'en-US' } },
+        config,
+      ),
+    ).toEqual({
+      skill: 'Sales',
+      startChat: { skill: 'Sales', interactionTimeout: 60, campaignId: 5, engagementId: '6', LETagVisitorId: 'v', LETagSessionId: 's', language: 'en-US' },
+    })
+    expect(legacyChatRequest({ skillId: 'Support' }, { skillMap: {}, interactionTimeoutS: undefined })).toEqual({ skill: 'Support', startChat: { skill: 'Support' } })
+    expect(legacyChatRequest({ skillId: '-1' }, config)).toEqual({ skill: undefined, startChat: { interactionTimeout: 60 } })
+  })
+
+  test('only closing the conversation or its main dialog has a legacy equivalent', () => {
+    expect(conversationFieldUpdate({ field: 'ConversationStateField', conversationState: 'CLOSE' })).toEqual({ action: 'close' })
+    expect(conversationFieldUpdate([{ field: 'CSATRate', csatRate: 5 }, { field: 'DialogChange', type: 'UPDATE', dialog: { state: 'CLOSE' } }])).toEqual({ action: 'close' })
+    expect(conversationFieldUpdate({ field: 'ConversationStateField', conversationState: 'OPEN' })).toEqual({ action: 'unsupported', fields: ['ConversationStateField'] })
+    expect(conversationFieldUpdate([{ field: 'CSATRate' }, { field: 'DialogChange', dialog: null }])).toEqual({ action: 'unsupported', fields: ['CSATRate', 'DialogChange'] })
+  })
+})
