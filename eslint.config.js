@@ -63,8 +63,6 @@ const layeringConfigs = [
       { files: [`packages/${name}/src/**/*.ts`], rules: layering(`${name}'s sources`, name, sources) },
     ]
   }),
-  // The CLI still lives in the adapter until packages/cli exists: it runs the demo on testing's server.
-  { files: ['packages/adapter/src/cli/**/*.ts'], rules: layering("the adapter's CLI", 'adapter', ['core', 'testing']) },
 ]
 
 export default tseslint.config(

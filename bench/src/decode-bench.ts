@@ -52,7 +52,7 @@ async function engineCpuMicros(pages: readonly string[], format: 'json' | 'xml',
   const session: ChatSessionPort = {
     conversationId: CONVERSATION,
     snapshot: read,
-    follow: read,
+    followNext: read,
     addLine: refuse,
     end: refuse,
     setVisitorName: refuse,

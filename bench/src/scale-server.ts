@@ -54,7 +54,7 @@ const agent: ChatAgent = (chat: LegacyChat) => {
   }
 }
 
-const server = await startLegacyChatServer({ agent, appKey: 'bench-app-key-0123456789abcdef', chatTimeoutSeconds: 60, logLimit: 1 })
+const server = await startLegacyChatServer({ agent, appKey: 'bench-app-key-0123456789abcdef', chatTimeoutS: 60, logLimit: 1 })
 
 process.on('message', (message: unknown) => {
   const kind = typeof message === 'object' && message !== null && 'kind' in message ? message.kind : undefined

@@ -1,6 +1,6 @@
 import { decodeChatResource } from '@chatbridge/core'
 import { Connection } from '@chatbridge/adapter'
-import type { ChatClientPort, ChatSessionPort, ConnectionConfig } from '@chatbridge/adapter'
+import type { ChatClientPort, ChatSessionPort, ConnectionOptions } from '@chatbridge/adapter'
 import { fmt, ratio } from './measure.js'
 
 // Section 3: requests on the wire. The adapter's real engine (a `Connection`) runs on a virtual
@@ -8,7 +8,7 @@ import { fmt, ratio } from './measure.js'
 // chat timeline through core's decoder. No real time passes, so ten minutes of a chat take
 // milliseconds, and the figures are exact counts, not noisy samples.
 
-type Scheduler = NonNullable<ConnectionConfig['scheduler']>
+type Scheduler = NonNullable<ConnectionOptions['scheduler']>
 
 interface Task {
   readonly at: number
@@ -115,7 +115,7 @@ function document(scenario: Scenario, from: number, now: number): string {
 }
 
 /** Runs one chat through a `Connection` on the virtual clock for `minutes`; counts requests and latency. */
-async function runEngine(scenario: Scenario, config: ConnectionConfig, minutes: number): Promise<{ requests: number; latencies: number[] }> {
+async function runEngine(scenario: Scenario, config: ConnectionOptions, minutes: number): Promise<{ requests: number; latencies: number[] }> {
   const clock = new VirtualClock()
   let requests = 0
   const read = (from: number): ReturnType<ChatSessionPort['snapshot']> => {
@@ -126,7 +126,7 @@ async function runEngine(scenario: Scenario, config: ConnectionConfig, minutes: 
   const session: ChatSessionPort = {
     conversationId: CONVERSATION,
     snapshot: (options) => read(options?.from ?? 0),
-    follow: (next) => read(Number(next.searchParams.get('from') ?? '0')),
+    followNext: (next) => read(Number(next.searchParams.get('from') ?? '0')),
     addLine: refuse,
     end: refuse,
     setVisitorName: refuse,

@@ -17,7 +17,7 @@ import {
   timer,
 } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
-import { type ChatPollerConfig, type PollSupplier, type PollerOutput, type PollerState, pollChat } from './chat-poller.js'
+import { type ChatPollerOptions, type PollSupplier, type PollerOutput, type PollerState, pollChat } from './chat-poller.js'
 import type { LegacyInfo } from './legacy-contract.js'
 import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
 import { type MappedOutput, closeAsGone, mapBatch } from './map-event.js'
@@ -38,7 +38,7 @@ export interface ChatFeedOptions {
    * fresh one from event 0. It must start at 0: the feed rebuilds the conversation from the whole log.
    */
   readonly cursor?: PollCursorHolder | undefined
-  readonly poller: ChatPollerConfig
+  readonly poller: ChatPollerOptions
   /** How long the poll loop outlives its last subscriber, in milliseconds; default 100. */
   readonly graceMs: number
   /** The consumer's participant id when known up front (JWT `sub`). */

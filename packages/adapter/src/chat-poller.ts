@@ -1,12 +1,13 @@
 // The poll loop (the "source") and the supplier that fetches one page of a chat for it.
 import { type SchedulerLike, EMPTY, Observable, concatMap, defer, expand, from, map, of, take, throwIfEmpty, timer, catchError } from 'rxjs'
+import { trustedNextLink } from '@chatbridge/core'
 import { AdapterError } from './adapter-error.js'
 import { isChatOver } from './chat-over.js'
 import type { ChatSessionPort, LegacyEvent, LegacyInfo, LegacySnapshot } from './legacy-contract.js'
-import { type PacingConfig, type PacingInput, backoffWaitMs, pollIntervalMs } from './pacing.js'
+import { type PacingOptions, type PacingInput, backoffWaitMs, pollIntervalMs } from './pacing.js'
 import { type PollCursor, type PollCursorHolder, cursorHolder } from './poll-cursor.js'
 import { type PollStopReason, decidePollFailure, serverAnswered } from './poll-stop-decision.js'
-import type { BackoffConfig, Random } from './retry-decision.js'
+import type { BackoffOptions, RandomSource } from './retry-decision.js'
 
 export type { PollCursor, PollCursorHolder } from './poll-cursor.js'
 export type { PollStopReason } from './poll-stop-decision.js'
@@ -18,11 +19,11 @@ export type { PollStopReason } from './poll-stop-decision.js'
 export type PollSupplier = (cursor: PollCursor) => Observable<LegacySnapshot>
 
 /**
- * The supplier for a core chat session: `follow(cursor.next)` when there is a `next` link, else
+ * The supplier for a core chat session: `followNext(cursor.next)` when there is a `next` link, else
  * `snapshot({ from })`. Each request has its own `AbortController`, aborted when an unsubscribe
  * finds it still in flight.
  */
-export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'follow'>): PollSupplier {
+export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'followNext'>): PollSupplier {
   return (cursor) =>
     new Observable<LegacySnapshot>((subscriber) => {
       const controller = new AbortController()
@@ -30,7 +31,7 @@ export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'fol
       const request =
         cursor.next === undefined
           ? session.snapshot({ from: cursor.from, signal: controller.signal })
-          : session.follow(new URL(cursor.next), { signal: controller.signal })
+          : session.followNext(new URL(cursor.next), { signal: controller.signal })
       request.then(
         (snapshot) => {
           settled = true
@@ -74,11 +75,11 @@ export type PollerOutput =
   | { readonly kind: 'error'; readonly error: unknown }
 
 /** Timing of the poll loop. */
-export interface ChatPollerConfig {
-  readonly pacing: PacingConfig
-  readonly backoff: BackoffConfig
+export interface ChatPollerOptions {
+  readonly pacing: PacingOptions
+  readonly backoff: BackoffOptions
   /** Jitter source; default `Math.random`. */
-  readonly random: Random
+  readonly random: RandomSource
   /** Every wait goes through it, so `TestScheduler` can drive the loop; default `asyncScheduler`. */
   readonly scheduler: SchedulerLike
 }
@@ -107,7 +108,7 @@ interface Step {
  * - Unsubscribing cancels the wait or the request in flight. Cold: each subscription runs its own
  *   loop; share it (see `ChatFeed`) for one loop per chat.
  */
-export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursorHolder, config: ChatPollerConfig): Observable<PollerOutput> {
+export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursorHolder, config: ChatPollerOptions): Observable<PollerOutput> {
   return defer(() => {
     const holder = isHolder(cursor) ? cursor : cursorHolder(cursor)
     let failures = 0
@@ -122,7 +123,7 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
       const events = freshEvents(snapshot.events.events, fromId)
       const last = events.at(-1)
       const nextFrom = last === undefined ? fromId : last.id + 1
-      const next: PollCursor = { from: nextFrom, next: trustedNext(snapshot.links.get('next'), snapshot.links.get('self'), nextFrom)?.href }
+      const next: PollCursor = { from: nextFrom, next: trustedNextLink(snapshot.links, nextFrom)?.href }
       const lastState = [...events].reverse().find((e) => e.type === 'state')
       pacing = {
         chatState: snapshot.info?.state ?? (lastState?.type === 'state' ? lastState.state : pacing.chatState),
@@ -184,18 +185,6 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
 
 function isHolder(cursor: PollCursor | PollCursorHolder): cursor is PollCursorHolder {
   return typeof (cursor as Partial<PollCursorHolder>).set === 'function'
-}
-
-/**
- * The `next` link when following it cannot lose or mix up events: it reads this chat (the path of
- * the page's `self`, when there is one) from exactly the cursor. A link that skips ahead
- * (`?from=` past the cursor) would lose the events in between, and one to another chat of the
- * account would deliver that chat's events as this one's; then the cursor's `from` is read instead.
- */
-function trustedNext(next: URL | undefined, self: URL | undefined, from: number): URL | undefined {
-  if (next === undefined || next.searchParams.get('from') !== String(from)) return undefined
-  if (self !== undefined && (self.origin !== next.origin || self.pathname !== next.pathname)) return undefined
-  return next
 }
 
 /** Events at or after `from`, ascending, each id once: pages may overlap or repeat. */

@@ -1,36 +1,13 @@
-import { BehaviorSubject, EMPTY, type Observable, Subject, Subscription, catchError, defer, filter, from, merge, mergeMap, of, switchMap, takeUntil, takeWhile } from 'rxjs'
-import { AdapterError } from './adapter-error.js'
-import { ChatFeed, type LegacyEventRecord } from './chat-feed.js'
-import { type PollerState, sessionSupplier } from './chat-poller.js'
-import { cursorHolder } from './poll-cursor.js'
-import type { PollStopReason } from './poll-stop-decision.js'
-import { type ConnectionConfig, type ResolvedConnectionConfig, resolveConnectionConfig } from './connection-config.js'
+// The reactive face (Connection): a consumer's conversations as RxJS streams and Messaging commands as promises.
+import { BehaviorSubject, EMPTY, type Observable, Subject, catchError, defer, filter, from, merge, mergeMap, of, switchMap, takeUntil, takeWhile } from 'rxjs'
+import { AdapterError, commandFailed } from './adapter-error.js'
+import type { LegacyEventRecord } from './chat-feed.js'
+import type { ConnectionState } from './connection-state.js'
+import { type ConnectionOptions, type ResolvedConnectionOptions, resolveConnectionOptions } from './connection-options.js'
 import type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
 import type { ConversationField, ConversationRequest, ExConversationChange, MessagingEvent, MessagingEventChange, UserProfile } from './messaging-types.js'
-import { OutboundQueue } from './outbound-queue.js'
+import { type Conversation, openConversation } from './open-conversation.js'
 import { conversationFieldUpdate, legacyChatRequest } from './requests/legacy-chat-request.js'
-
-/**
- * What a connection is doing, as a documented union:
- * - `connecting`: the current conversation has not been read yet;
- * - `live`: the last poll succeeded (also the state of a connection with no conversation yet, since
- *   the legacy side needs no handshake);
- * - `backing-off`: the last poll failed; the next follows in `retryInMs` (`error` says why);
- * - `closed`, with a {@link ConnectionCloseReason}: the conversation's chat `ended`, is `chat-gone`
- *   (404, internalCode 12), its server was `server-silent` for longer than `chatTimeout`, polling
- *   failed for good (`refused`, `unexpected`, `aborted`), or the connection was `closed-by-user`.
- */
-export type ConnectionState = Exclude<PollerState, { readonly status: 'closed' }> | { readonly status: 'closed'; readonly reason: ConnectionCloseReason; readonly error?: unknown }
-
-/** Why a connection's state is `closed`: its poll loop stopped ({@link PollStopReason}), or the connection was `closed-by-user`. */
-export type ConnectionCloseReason = PollStopReason | 'closed-by-user'
-
-interface Conversation {
-  readonly session: ChatSessionPort
-  readonly feed: ChatFeed
-  readonly queue: OutboundQueue
-  readonly subscriptions: Subscription
-}
 
 /**
  * The reactive face: Messaging-style notifications of legacy chats as RxJS observables, and
@@ -49,7 +26,7 @@ interface Conversation {
  */
 export class Connection {
   readonly #client: ChatClientPort
-  readonly #config: ResolvedConnectionConfig
+  readonly #config: ResolvedConnectionOptions
   readonly #ownsClient: boolean
   readonly #conversations = new Map<string, Conversation>()
   readonly #added = new Subject<Conversation>()
@@ -62,9 +39,9 @@ export class Connection {
    * @param client core's `LegacyChatClient` (or anything with its `startChat`/`attach`/`close`).
    * @param options `ownsClient` (default false): close the client on {@link close}.
    */
-  constructor(client: ChatClientPort, config: ConnectionConfig = {}, options: { readonly ownsClient?: boolean } = {}) {
+  constructor(client: ChatClientPort, config: ConnectionOptions = {}, options: { readonly ownsClient?: boolean } = {}) {
     this.#client = client
-    this.#config = resolveConnectionConfig(config)
+    this.#config = resolveConnectionOptions(config)
     this.#ownsClient = options.ownsClient ?? false
   }
 
@@ -216,36 +193,7 @@ export class Connection {
   }
 
   #open(session: ChatSessionPort, requestedSkill: string | undefined): Conversation {
-    const config = this.#config
-    // The chat's one cursor: the feed's poll loop advances it, the queue reads where new lines land.
-    const cursor = cursorHolder()
-    const feed = new ChatFeed({
-      conversationId: session.conversationId,
-      supplier: sessionSupplier(session),
-      cursor,
-      poller: config.poller,
-      graceMs: config.graceMs,
-      consumerId: config.consumerId,
-      requestedSkill,
-      now: config.now,
-    })
-    const queue = new OutboundQueue({
-      conversationId: session.conversationId,
-      session,
-      chatState$: () => feed.chatState$(),
-      cursor,
-      onEnd: (ended) => feed.markEndedByConsumer(ended),
-      backoff: config.poller.backoff,
-      random: config.poller.random,
-      scheduler: config.poller.scheduler,
-      maxAttempts: config.maxCommandAttempts,
-      reconcileWindowMs: config.reconcileWindowMs,
-    })
-    const subscriptions = new Subscription()
-    subscriptions.add(feed.errors$.subscribe((error) => this.#errors.next(error)))
-    // The keep-alive subscriber: polls until the chat ends even when nobody listens.
-    if (config.keepConversationsAlive) subscriptions.add(feed.chatState$().subscribe({ error: () => undefined }))
-    const conversation: Conversation = { session, feed, queue, subscriptions }
+    const conversation = openConversation(session, this.#config, requestedSkill, (error) => this.#errors.next(error))
     this.#conversations.set(session.conversationId, conversation)
     this.#current.next(conversation)
     this.#added.next(conversation)
@@ -273,8 +221,3 @@ function closedError(): AdapterError {
   return new AdapterError('E_CLOSED', 'the connection is closed')
 }
 
-function commandFailed(what: string, error: unknown): AdapterError {
-  if (error instanceof AdapterError) return error
-  const detail = error instanceof Error ? `: ${error.message}` : ''
-  return new AdapterError('E_COMMAND_FAILED', `could not ${what}${detail}`, { cause: error })
-}

@@ -4,15 +4,15 @@
 export { createMessagingSocket, MessagingSocket } from './messaging-socket.js'
 export type { MessagingSocketEvents, MessagingSocketOptions, SocketEventMap, SocketListener } from './messaging-socket.js'
 export { Connection } from './connection.js'
-export type { ConnectionCloseReason, ConnectionState } from './connection.js'
-export type { ConnectionConfig } from './connection-config.js'
+export type { ConnectionCloseReason, ConnectionState } from './connection-state.js'
+export type { ConnectionConfig, ConnectionOptions } from './connection-options.js'
 export { AdapterError } from './adapter-error.js'
 export type { AdapterErrorCode } from './adapter-error.js'
 export type { LegacyEventRecord } from './chat-feed.js'
 
 // The request side, for hosts that carry Messaging frames themselves (e.g. a WebSocket server)
 export { SocketSession } from './requests/socket-session.js'
-export type { SessionSink, SocketSessionConfig } from './requests/socket-session.js'
+export type { SessionSink, SocketSessionOptions } from './requests/socket-session.js'
 export { RequestRefusedError } from './requests/request-refused-error.js'
 
 // The Messaging shapes
@@ -49,10 +49,8 @@ export type {
   UserProfile,
 } from './messaging-types.js'
 
-// Building blocks, for custom poll loops
-export { pollChat, sessionSupplier } from './chat-poller.js'
-export type { ChatPollerConfig, PollCursor, PollCursorHolder, PollStopReason, PollSupplier, PollerOutput, PollerState } from './chat-poller.js'
-export { decideRetry } from './retry-decision.js'
-export type { BackoffConfig, Random, RetryDecision, RetryGiveUpReason } from './retry-decision.js'
-export type { PacingConfig } from './pacing.js'
+// What connection states and options are made of (the poll loop itself is in `@chatbridge/adapter/internals`)
+export type { PollCursor, PollStopReason, PollerState } from './chat-poller.js'
+export type { RandomSource, RetryGiveUpReason } from './retry-decision.js'
+export type { PacingOptions } from './pacing.js'
 export type { CallOptions, ChatClientPort, ChatSessionPort, LegacyEvent, LegacyInfo, LegacySnapshot, LinksPort } from './legacy-contract.js'

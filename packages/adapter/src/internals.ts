@@ -9,3 +9,9 @@ export type { MappedOutput } from './map-event.js'
 // What the mapping remembers about one chat between batches.
 export { initialConversationModel } from './conversation-model.js'
 export type { ConversationModel } from './conversation-model.js'
+// The poll loop: a supplier ("read once from the cursor") and the loop that paces, backs off and stops.
+export { pollChat, sessionSupplier } from './chat-poller.js'
+export type { ChatPollerOptions, PollCursorHolder, PollSupplier, PollerOutput } from './chat-poller.js'
+// The retry decision: an error and the attempt in, "retry after N ms" or "give up" out.
+export { decideRetry } from './retry-decision.js'
+export type { BackoffOptions, RetryDecision } from './retry-decision.js'

@@ -54,7 +54,7 @@ export interface ChatSessionPort {
   /** Reads the chat resource (events from `from`, info, links) in one request. */
   snapshot(options?: CallOptions & { readonly from?: number }): Promise<LegacySnapshot>
   /** Follows the chat resource's `next` link: the poll. */
-  follow(next: URL, options?: CallOptions): Promise<LegacySnapshot>
+  followNext(next: URL, options?: CallOptions): Promise<LegacySnapshot>
   /** Posts a visitor line; resolves to its event id when the server's `Location` gives one. */
   addLine(text: string, options?: CallOptions): Promise<number | undefined>
   /** Posts the `ended` state. */

@@ -6,15 +6,15 @@ import { LegacyChatClient, type LegacyChatClientOptions } from '@chatbridge/core
 import { EventEmitter } from 'eventemitter3'
 import { AdapterError } from './adapter-error.js'
 import type { Connection } from './connection.js'
-import { type ConnectionConfig, resolveConnectionConfig } from './connection-config.js'
+import { type ConnectionOptions, resolveConnectionOptions } from './connection-options.js'
 import type { ChatClientPort } from './legacy-contract.js'
 import type { ServerFrame } from './messaging-types.js'
 import { PrivateConnection } from './requests/private-connection.js'
 import { asError } from './requests/request-failure.js'
 import { SocketSession } from './requests/socket-session.js'
 
-/** Options of {@link createMessagingSocket}: where the legacy chat is, plus {@link ConnectionConfig}. */
-export interface MessagingSocketOptions extends ConnectionConfig {
+/** Options of {@link createMessagingSocket}: where the legacy chat is, plus {@link ConnectionOptions}. */
+export interface MessagingSocketOptions extends ConnectionOptions {
   /** The account root, `https://{domain}/api/account/{accountId}`. */
   readonly accountRoot: string | URL
   /** The app key; sent to the account's origin only, never in a frame or an error. */
@@ -107,13 +107,13 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
    */
   constructor(
     client: ChatClientPort,
-    config: ConnectionConfig & { readonly emitLegacyEvents?: boolean } = {},
+    config: ConnectionOptions & { readonly emitLegacyEvents?: boolean } = {},
     options: { readonly ownsClient?: boolean } = {},
   ) {
     super()
     const { emitLegacyEvents, ...connectionConfig } = config
-    const resolved: ConnectionConfig = { keepConversationsAlive: true, ...connectionConfig }
-    resolveConnectionConfig(resolved)
+    const resolved: ConnectionOptions = { keepConversationsAlive: true, ...connectionConfig }
+    resolveConnectionOptions(resolved)
     this.#connections = new PrivateConnection(client, resolved, options.ownsClient ?? false)
     this.#session = new SocketSession(
       {

@@ -1,7 +1,7 @@
 // The outbound queue's give-up rules, as pure decisions: a failed POST and its facts in, what to do out.
 import { LegacyInternalCode } from '@chatbridge/core'
 import { errorFacts } from './legacy-contract.js'
-import { type BackoffConfig, type Random, decideRetry } from './retry-decision.js'
+import { type BackoffOptions, type RandomSource, decideRetry } from './retry-decision.js'
 
 /**
  * What the queue knows about a failed command besides the error.
@@ -13,8 +13,8 @@ export interface CommandFailureFacts {
   readonly attempt: number
   /** Tries allowed per command. */
   readonly maxAttempts: number
-  readonly backoff: BackoffConfig
-  readonly random: Random
+  readonly backoff: BackoffOptions
+  readonly random: RandomSource
 }
 
 /**

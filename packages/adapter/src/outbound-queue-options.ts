@@ -3,7 +3,7 @@ import type { Observable, SchedulerLike } from 'rxjs'
 import type { ChatSessionPort } from './legacy-contract.js'
 import type { OutboundLedger } from './outbound-record.js'
 import type { PollCursor } from './poll-cursor.js'
-import type { BackoffConfig, Random } from './retry-decision.js'
+import type { BackoffOptions, RandomSource } from './retry-decision.js'
 
 /**
  * Options of an `OutboundQueue`.
@@ -24,8 +24,8 @@ export interface OutboundQueueOptions {
    * `CONSUMER`, and with `false` when the server refused it (the chat was already over).
    */
   readonly onEnd: (endedByConsumer: boolean) => void
-  readonly backoff: BackoffConfig
-  readonly random: Random
+  readonly backoff: BackoffOptions
+  readonly random: RandomSource
   /** Timer of the retry waits; default `asyncScheduler`. */
   readonly scheduler: SchedulerLike
   /** Tries per command (sends and event-log checks together); default 5. */

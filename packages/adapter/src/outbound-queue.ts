@@ -5,8 +5,6 @@ import { type CommandFailureFacts, decideEndFailure, decideLineFailure, decideLo
 import type { OutboundQueueOptions } from './outbound-queue-options.js'
 import { OutboundLedger, type OutboundRecord } from './outbound-record.js'
 
-export type { OutboundQueueOptions } from './outbound-queue-options.js'
-
 type Item =
   | { readonly kind: 'line'; readonly id: number; readonly text: string; readonly resolve: (sequence: number) => void; readonly reject: (error: unknown) => void }
   | { readonly kind: 'end'; readonly resolve: () => void; readonly reject: (error: unknown) => void }

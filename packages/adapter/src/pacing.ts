@@ -1,6 +1,7 @@
 // Pacing: how long the poll loop waits between polls, capped so the server never times the chat out.
+
 /** How often the chat resource is polled. Every field is in milliseconds unless it says otherwise. */
-export interface PacingConfig {
+export interface PacingOptions {
   /** Interval while an agent is in the chat; default 500. */
   readonly chattingMs: number
   /** Interval while waiting for an agent (and before the state is known); default 2 000. */
@@ -30,7 +31,7 @@ export interface PacingInput {
  *
  * @internal
  */
-export function keepAliveCapMs(input: PacingInput, config: PacingConfig): number {
+export function keepAliveCapMs(input: PacingInput, config: PacingOptions): number {
   const timeoutS = input.chatTimeoutS !== undefined && input.chatTimeoutS > 0 ? input.chatTimeoutS : config.defaultChatTimeoutS
   const timeoutMs = timeoutS * 1000
   return Math.min(Math.max(config.minKeepAliveMs, Math.floor(timeoutMs * config.keepAliveFraction)), Math.floor(timeoutMs / 2))
@@ -41,7 +42,7 @@ export function keepAliveCapMs(input: PacingInput, config: PacingConfig): number
  *
  * @internal
  */
-export function pollIntervalMs(input: PacingInput, config: PacingConfig): number {
+export function pollIntervalMs(input: PacingInput, config: PacingOptions): number {
   const base = input.chatState === 'chatting' ? config.chattingMs : config.waitingMs
   return Math.min(base, keepAliveCapMs(input, config))
 }
@@ -51,6 +52,6 @@ export function pollIntervalMs(input: PacingInput, config: PacingConfig): number
  *
  * @internal
  */
-export function backoffWaitMs(retryInMs: number, input: PacingInput, config: PacingConfig): number {
+export function backoffWaitMs(retryInMs: number, input: PacingInput, config: PacingOptions): number {
   return Math.min(retryInMs, keepAliveCapMs(input, config))
 }

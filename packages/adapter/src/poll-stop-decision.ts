@@ -1,7 +1,7 @@
 // The poll loop's give-up rules, as pure decisions: a failed poll and its facts in, retry or stop out.
 import { AdapterError } from './adapter-error.js'
 import { errorFacts } from './legacy-contract.js'
-import { type BackoffConfig, type Random, type RetryGiveUpReason, decideRetry } from './retry-decision.js'
+import { type BackoffOptions, type RandomSource, type RetryGiveUpReason, decideRetry } from './retry-decision.js'
 
 /**
  * Why a poll loop stopped for good: the chat `ended` (or was transferred away), it is `chat-gone`
@@ -52,7 +52,7 @@ export function serverAnswered(error: unknown): boolean {
  *
  * @internal
  */
-export function decidePollFailure(error: unknown, facts: PollFailureFacts, backoff: BackoffConfig, random: Random): PollFailureDecision {
+export function decidePollFailure(error: unknown, facts: PollFailureFacts, backoff: BackoffOptions, random: RandomSource): PollFailureDecision {
   const retry = decideRetry(error, facts.attempt, backoff, random)
   if (!retry.retry) return { retry: false, reason: retry.reason, error }
   if (facts.silentMs > facts.chatTimeoutMs) {

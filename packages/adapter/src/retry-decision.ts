@@ -3,7 +3,7 @@ import { LegacyInternalCode } from '@chatbridge/core'
 import { errorFacts } from './legacy-contract.js'
 
 /** How failed polls back off. */
-export interface BackoffConfig {
+export interface BackoffOptions {
   /** First backoff ceiling in milliseconds; default 500. */
   readonly baseMs: number
   /** Growth per consecutive failure; default 2. */
@@ -22,7 +22,7 @@ export type RetryGiveUpReason = 'chat-gone' | 'refused' | 'aborted' | 'unexpecte
 export type RetryDecision = { readonly retry: true; readonly retryInMs: number } | { readonly retry: false; readonly reason: RetryGiveUpReason }
 
 /** A random number in [0, 1); injectable so tests are deterministic. Default `Math.random`. */
-export type Random = () => number
+export type RandomSource = () => number
 
 /**
  * Decides, purely, whether a failed read of the chat resource is retried and after how long.
@@ -36,7 +36,7 @@ export type Random = () => number
  * `attempt` counts consecutive failures from 0. It does not cap the delay at the keep-alive limit:
  * that is pacing's job (see `keepAliveCapMs`).
  */
-export function decideRetry(error: unknown, attempt: number, config: BackoffConfig, random: Random): RetryDecision {
+export function decideRetry(error: unknown, attempt: number, config: BackoffOptions, random: RandomSource): RetryDecision {
   const facts = errorFacts(error)
   switch (facts.code) {
     case 'E_CHAT_GONE':
@@ -60,7 +60,7 @@ export function decideRetry(error: unknown, attempt: number, config: BackoffConf
   }
 }
 
-function jittered(attempt: number, config: BackoffConfig, random: Random, retryAfterMs: number | undefined): number {
+function jittered(attempt: number, config: BackoffOptions, random: RandomSource, retryAfterMs: number | undefined): number {
   const ceiling = Math.min(config.maxMs, config.baseMs * config.factor ** Math.max(0, attempt))
   const delay = Math.floor(random() * ceiling)
   return retryAfterMs === undefined ? delay : Math.max(delay, retryAfterMs)

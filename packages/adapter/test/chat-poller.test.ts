@@ -163,7 +163,7 @@ describe('sessionSupplier', () => {
         calls.push(`snapshot from=${options?.from}`)
         return Promise.resolve(snapshot([]))
       },
-      follow: (next: URL, options?: { signal?: AbortSignal }) => {
+      followNext: (next: URL, options?: { signal?: AbortSignal }) => {
         calls.push(`follow ${next.search}`)
         signal = options?.signal
         return new Promise<LegacySnapshot>(() => undefined)

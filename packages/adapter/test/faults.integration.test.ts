@@ -2,7 +2,7 @@ import { LegacyChatClient } from '@chatbridge/core'
 import { type LegacyChatServer, createManualClock, startLegacyChatServer } from '@chatbridge/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { Connection } from '../src/connection.js'
-import type { ConnectionConfig } from '../src/connection-config.js'
+import type { ConnectionOptions } from '../src/connection-options.js'
 import type { MessagingEventChange, SequencedEventChange } from '../src/messaging-types.js'
 import { fastConfig } from './support/fast-config.js'
 import { Recorder } from './support/recorder.js'
@@ -27,7 +27,7 @@ const text = (message: string) => ({ type: 'ContentEvent', contentType: 'text/pl
 const sequences = (changes: readonly MessagingEventChange[]): number[] =>
   changes.filter((c): c is SequencedEventChange => 'sequence' in c).map((c) => c.sequence)
 
-function connect(format: 'json' | 'xml', config: ConnectionConfig = fastConfig, target: LegacyChatServer = server): Connection {
+function connect(format: 'json' | 'xml', config: ConnectionOptions = fastConfig, target: LegacyChatServer = server): Connection {
   const client = new LegacyChatClient({ accountRoot: target.accountRoot, appKey: target.appKey, format, requestTimeoutMs: 2000 })
   return new Connection(client, config, { ownsClient: true })
 }
@@ -43,7 +43,7 @@ describe.each(['json', 'xml'] as const)('failures and resumes (%s)', (format) =>
     const events = new Recorder(connection.messagingEvents$(conversationId))
     await events.next((c) => c.event.type === 'ContentEvent' && c.event.message.startsWith('You are now chatting'))
 
-    fault({ route: 'chat', method: 'GET', when: (r) => r.chatId === conversationId, times: 1, fault: { kind: 'status', status: 503, retryAfterSeconds: 0 } })
+    fault({ route: 'chat', method: 'GET', when: (r) => r.chatId === conversationId, times: 1, fault: { kind: 'status', status: 503, retryAfterS: 0 } })
     fault({ route: 'chat', method: 'GET', when: (r) => r.chatId === conversationId, skip: 1, times: 1, fault: { kind: 'reset-before' } })
     fault({ route: 'chat', method: 'GET', when: (r) => r.chatId === conversationId, skip: 2, times: 1, fault: { kind: 'malformed' } })
     // Said while the next three polls fail: it must arrive once, after them.
@@ -152,7 +152,7 @@ describe('liveness', () => {
       const conversations = new Recorder(connection.conversations$())
       await conversations.next((c) => c.result.conversationDetails.state === 'OPEN')
       // Past chatTimeout on the server's clock: the next poll finds the chat ended by timeout.
-      clock.advance(chat.chatTimeoutSeconds * 1000 + 1)
+      clock.advance(chat.chatTimeoutS * 1000 + 1)
       const closed = await conversations.next((c) => c.result.conversationDetails.state === 'CLOSE')
       expect(closed.result.conversationDetails.closeReason).toBe('SYSTEM')
       expect(chat.endReason).toBe('timeout')
@@ -168,7 +168,7 @@ describe('liveness', () => {
     const connection = connect('json', { ...fastConfig, waitingIntervalMs: 60_000, minKeepAliveMs: 50, interactionTimeoutS: 1, keepConversationsAlive: true })
     await connection.requestConversation({ skillId: 'Sales' })
     const chat = await server.nextChat()
-    expect(chat.chatTimeoutSeconds).toBe(1)
+    expect(chat.chatTimeoutS).toBe(1)
     // Polls at most every 333 ms (a third of 1 s): 5 polls span more than the timeout.
     await chat.waitForPolls(5)
     expect(chat.state).toBe('waiting')

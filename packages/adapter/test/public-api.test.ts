@@ -13,9 +13,6 @@ describe('the public surface', () => {
         'RequestRefusedError',
         'SocketSession',
         'createMessagingSocket',
-        'decideRetry',
-        'pollChat',
-        'sessionSupplier',
       ].sort(),
     )
   })

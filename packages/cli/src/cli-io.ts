@@ -2,7 +2,7 @@
 // the tap, the Messaging socket, the CLI's Messaging client and its transcript.
 import { LegacyChatClient } from '@chatbridge/core'
 import { MessagingSocket } from '@chatbridge/adapter'
-import type { ConnectionConfig } from '@chatbridge/adapter'
+import type { ConnectionOptions } from '@chatbridge/adapter'
 import { type LegacyTarget, UsageError } from './arguments.js'
 import { messageOf } from './error-text.js'
 import { LegacyTap } from './legacy-tap.js'
@@ -35,7 +35,7 @@ export interface Connected {
  * Builds the chain every command runs on: core's client → the tap → the Messaging socket → a
  * Messaging client printing the transcript.
  */
-export function connect(target: LegacyTarget, io: CliIo, json: boolean, config: ConnectionConfig = {}): Connected {
+export function connect(target: LegacyTarget, io: CliIo, json: boolean, config: ConnectionOptions = {}): Connected {
   let client: LegacyChatClient
   try {
     client = new LegacyChatClient({ accountRoot: target.accountRoot, appKey: target.appKey, format: target.format })

@@ -1,5 +1,5 @@
 // `chatbridge demo`: a whole conversation on an embedded legacy chat server, no account needed.
-import type { ConnectionConfig, MessagingEventChange } from '@chatbridge/adapter'
+import type { ConnectionOptions, MessagingEventChange } from '@chatbridge/adapter'
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError, parseFormat } from './arguments.js'
 import type * as Conversation from './conversation.js'
 import type { MessagingSession } from './messaging-session.js'
@@ -21,7 +21,7 @@ Options:
   -h, --help        this help`
 
 /** Fast pacing: the embedded server is on loopback, and the demo should take seconds. */
-const demoPacing: ConnectionConfig = { chattingIntervalMs: 150, waitingIntervalMs: 200, backoffBaseMs: 100 }
+const demoPacing: ConnectionOptions = { chattingIntervalMs: 150, waitingIntervalMs: 200, backoffBaseMs: 100 }
 
 /** `chatbridge demo`. */
 export const demoCommand = defineCommand({

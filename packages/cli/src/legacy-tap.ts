@@ -108,7 +108,7 @@ export class LegacyTap implements ChatClientPort {
     return {
       conversationId: id,
       snapshot: async (options) => this.#record(id, await session.snapshot(options)),
-      follow: async (next, options) => this.#record(id, await session.follow(next, options)),
+      followNext: async (next, options) => this.#record(id, await session.followNext(next, options)),
       addLine: (text, options) =>
         write(`POST events line ${quote(text, 40)}`, () => session.addLine(text, options), (sequence) => (sequence === undefined ? ' → 201' : ` → 201 #${sequence}`)),
       end: (options) => write('POST events state ended', () => session.end(options), () => ' → 201'),

@@ -82,11 +82,6 @@ export class ChatSession {
     return this.#readChat(next, options, this.#chatLinks?.resource ?? this.uri)
   }
 
-  /** @deprecated Renamed {@link ChatSession.followNext}, after what it follows. */
-  async follow(next: URL, options: RequestOptions = {}): Promise<ChatSnapshot> {
-    return this.followNext(next, options)
-  }
-
   /** Reads the events section alone (`events` relation), from `from`. */
   async events(options: FromOptions = {}): Promise<EventsPage> {
     const uri = await this.#chatLink('events', options)

@@ -1,4 +1,5 @@
 /** The error family of chatbridge: `ChatBridgeError` and core's subclasses, each with a stable code. */
+
 /**
  * Every error chatbridge throws is a {@link ChatBridgeError}: switch on its stable `code`, read
  * `cause` for the underlying failure. Messages name what failed and where, never the app key.

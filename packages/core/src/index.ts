@@ -1,4 +1,5 @@
-/** The whole public surface of @chatbridge/core. */
+// The whole public surface of @chatbridge/core.
+
 // The client
 export { LegacyChatClient } from './legacy-chat-client.js'
 export { ChatSession, conversationIdOf } from './chat-session.js'

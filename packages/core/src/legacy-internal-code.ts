@@ -1,4 +1,5 @@
 /** Named legacy `internalCode` values. */
+
 /**
  * The legacy API's `internalCode` values chatbridge acts on, named (legacy-chat-api.md §12):
  * the server's error body `{"error":{"message","internalCode"}}` carries them beside the status.

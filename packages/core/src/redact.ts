@@ -1,4 +1,5 @@
 /** Making URIs and messages safe to show: no user info, no secret query parameters, no app key. */
+
 const SECRET_PARAMS = /^(appkey|app_key|apikey|api_key|key|token|access_token)$/i
 
 /**

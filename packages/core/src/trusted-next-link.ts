@@ -12,7 +12,7 @@ import type { Links } from './links.js'
  * const next = trustedNextLink(snapshot.links, cursor)
  * const page = next === undefined ? await chat.snapshot({ from: cursor }) : await chat.followNext(next)
  */
-export function trustedNextLink(links: Links, from: number): URL | undefined {
+export function trustedNextLink(links: Pick<Links, 'get'>, from: number): URL | undefined {
   const next = links.get('next')
   if (next === undefined || next.searchParams.get('from') !== String(from)) return undefined
   const self = links.get('self')

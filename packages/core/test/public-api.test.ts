@@ -54,7 +54,7 @@ describe("core's public surface", () => {
 
   test('the poll: followNext takes a URL, and trustedNextLink decides which', () => {
     expectTypeOf<ChatSession['followNext']>().toEqualTypeOf<(next: URL, options?: RequestOptions) => Promise<ChatSnapshot>>()
-    expectTypeOf(core.trustedNextLink).toEqualTypeOf<(links: Links, from: number) => URL | undefined>()
+    expectTypeOf(core.trustedNextLink).toEqualTypeOf<(links: Pick<Links, 'get'>, from: number) => URL | undefined>()
   })
 
   test('errors carry stable codes; events are a readonly discriminated union', () => {

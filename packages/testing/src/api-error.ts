@@ -1,3 +1,5 @@
+// The error the legacy server answers with (ApiError), thrown by handlers and written by the server.
+
 /**
  * An error the server answers with `{"error":{time,message,internalCode}}`. Handlers throw it; the
  * server turns it into the response.

@@ -1,4 +1,5 @@
 // The server's time source (Clock): the real clock and a manual one for deterministic tests.
+
 /** A cancellable timer created by a {@link Clock}. */
 export interface ClockTimer {
   /** Cancels the timer; calling it after the timer fired does nothing. */

@@ -15,8 +15,6 @@ export type Fault =
       readonly internalCode?: number
       /** `Retry-After` in seconds. Default: no header. */
       readonly retryAfterS?: number
-      /** @deprecated Use `retryAfterS`; read only when `retryAfterS` is not given. */
-      readonly retryAfterSeconds?: number
     }
   /** Delays the request by `ms` on the server's clock, then handles it normally (combines with one other fault). */
   | { readonly kind: 'latency'; readonly ms: number }

@@ -41,8 +41,6 @@ export interface LegacyChat {
   readonly lastUpdate: number
   /** `chatTimeout`: seconds without a request after which the chat ends by timeout. */
   readonly chatTimeoutS: number
-  /** @deprecated Use {@link LegacyChat.chatTimeoutS} (the same value). */
-  readonly chatTimeoutSeconds: number
   readonly dropped: boolean
   /** The body of the chat request (the content of its `request` key). */
   readonly request: Readonly<Record<string, unknown>>

@@ -1,3 +1,5 @@
+// How scripts and tests match a line of a chat (LineMatcher).
+
 /** What a test looks for in a line: text equal after trimming (case-insensitive), a pattern, or a predicate. */
 export type LineMatcher = string | RegExp | ((text: string) => boolean)
 

@@ -1,4 +1,5 @@
 // The quirk switches of the service (QuirkSwitches), their defaults, and how they reshape a document.
+
 /**
  * Switches for the documented quirks of the service (reference §12). Each is a boolean; the
  * defaults mirror what the real service does.

@@ -98,7 +98,7 @@ export function createRequestHandler(context: RequestHandlerContext): (req: Inco
       let output: Output
       if (plan.fault?.kind === 'status') {
         const { status, message, internalCode } = plan.fault
-        const retryAfterS = plan.fault.retryAfterS ?? plan.fault.retryAfterSeconds
+        const retryAfterS = plan.fault.retryAfterS
         const headers: Record<string, string> = retryAfterS === undefined ? {} : { 'retry-after': String(retryAfterS) }
         output = toOutput({ status, headers, body: errorBody(message ?? `Injected failure (${status})`, internalCode ?? 0) }, format)
       } else {

@@ -66,11 +66,6 @@ export class ServedChat implements LegacyChat {
     return formatWireTime(ms, this.#env.utcOffsetMinutes)
   }
 
-  /** @deprecated The old name of {@link ServedChat.chatTimeoutS}. */
-  get chatTimeoutSeconds(): number {
-    return this.chatTimeoutS
-  }
-
   // ---- agent side -------------------------------------------------------------------------
 
   /** The agent accepts the waiting chat: a `state chatting` event and system line 3. Throws unless waiting. */

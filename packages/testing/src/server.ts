@@ -37,8 +37,6 @@ export interface LegacyChatServerOptions {
   readonly quirks?: Partial<QuirkSwitches>
   /** `chatTimeout` of chats whose request has no `interactionTimeout`, in seconds. Default 40. */
   readonly chatTimeoutS?: number
-  /** @deprecated Use `chatTimeoutS`; read only when `chatTimeoutS` is not given. */
-  readonly chatTimeoutSeconds?: number
   /** Ms after which an ended chat is dropped (404 internalCode 12). Default 60 000; `null` keeps ended chats. */
   readonly dropEndedChatsAfterMs?: number | null
   /** Drives the agent side of every new chat: a timeline or a function such as {@link autoAgent}. Default: none (chats wait). */
@@ -139,7 +137,7 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
     accountRoot,
     quirks: () => quirks,
     availability: () => availability,
-    defaultChatTimeoutS: options.chatTimeoutS ?? options.chatTimeoutSeconds ?? 40,
+    defaultChatTimeoutS: options.chatTimeoutS ?? 40,
   }
 
   http.on('request', createRequestHandler({ clock, appKey, accountId, maxRequestBytes, utcOffsetMinutes, quirks: () => quirks, faults, log, routes: routeState, pendingTimers }))

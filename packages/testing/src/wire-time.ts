@@ -1,3 +1,5 @@
+// Times as the legacy service writes them (ISO-8601 with milliseconds and a numeric offset).
+
 /**
  * Formats `ms` (epoch milliseconds) like the service: ISO-8601 with milliseconds and a numeric
  * offset, e.g. `2017-02-27T06:24:15.424-05:00`. `offsetMinutes` is the zone's offset from UTC.

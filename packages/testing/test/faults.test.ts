@@ -42,14 +42,6 @@ describe.each(formats)('fault kinds in %s', (format) => {
     expect((await v.get(uri)).status).toBe(200)
   })
 
-  it('status with the deprecated retryAfterSeconds still sends Retry-After; retryAfterS wins over it', async () => {
-    const { v, uri } = await chatting(format)
-    server.faults.add({ route: 'chat', times: 1, fault: { kind: 'status', status: 503, retryAfterSeconds: 4 } })
-    server.faults.add({ route: 'info', times: 1, fault: { kind: 'status', status: 503, retryAfterS: 1, retryAfterSeconds: 4 } })
-    expect((await v.get(uri)).headers.get('retry-after')).toBe('4')
-    expect((await v.get(`${uri}/info`)).headers.get('retry-after')).toBe('1')
-  })
-
   it('latency: the answer waits for the server clock', async () => {
     const { v, uri, chat } = await chatting(format)
     server.faults.add({ route: 'info', fault: { kind: 'latency', ms: 5_000 } })

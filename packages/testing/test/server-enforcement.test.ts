@@ -100,19 +100,6 @@ describe.each(formats)('enforcement in %s', (format) => {
     expect(at(response.doc, 'chat.info.state')).toBe('ended')
   })
 
-  it('still takes the deprecated chatTimeoutSeconds option and property, the new name winning', async () => {
-    const old = await start({ chatTimeoutSeconds: 7 })
-    const uri = await visitor(old, format).startChat({ request: {} })
-    expect(chatOf(old, uri).chatTimeoutS).toBe(7)
-    expect(chatOf(old, uri).chatTimeoutSeconds).toBe(7)
-    const both = await startLegacyChatServer({ clock, chatTimeoutS: 3, chatTimeoutSeconds: 9 })
-    try {
-      expect(chatOf(both, await visitor(both, format).startChat({ request: {} })).chatTimeoutS).toBe(3)
-    } finally {
-      await both.close()
-    }
-  })
-
   it('uses 40 s as the default chat timeout, or the server option', async () => {
     const s = await start({ chatTimeoutS: 5 })
     const v = visitor(s, format)

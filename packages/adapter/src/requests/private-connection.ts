@@ -3,18 +3,18 @@
  * for the consumer known then, and closed with the socket (a gateway shares one per consumer instead).
  */
 import { Connection } from '../connection.js'
-import type { ConnectionConfig } from '../connection-config.js'
+import type { ConnectionOptions } from '../connection-options.js'
 import type { ChatClientPort } from '../legacy-contract.js'
 
 /** One lazily created `Connection` on `client`; closing it closes the client when it owns it. */
 export class PrivateConnection {
   readonly #client: ChatClientPort
-  readonly #config: ConnectionConfig
+  readonly #config: ConnectionOptions
   readonly #ownsClient: boolean
   #connection: Connection | undefined
 
   /** @param config already validated by the caller, so a mistake shows at construction. */
-  constructor(client: ChatClientPort, config: ConnectionConfig, ownsClient: boolean) {
+  constructor(client: ChatClientPort, config: ConnectionOptions, ownsClient: boolean) {
     this.#client = client
     this.#config = config
     this.#ownsClient = ownsClient

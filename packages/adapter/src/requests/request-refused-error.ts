@@ -6,7 +6,7 @@ import { ChatBridgeError, InvalidArgumentError } from '@chatbridge/core'
 
 /**
  * Refuses a request: its response gets `status` as `code` and `body` (default: the message) as body.
- * Thrown by {@link SocketSessionConfig} hooks; like every chatbridge error a `ChatBridgeError`.
+ * Thrown by {@link SocketSessionOptions} hooks; like every chatbridge error a `ChatBridgeError`.
  *
  * @example
  * throw new RequestRefusedError(409, `conversation ${open} is open`, { body: { conversationId: open } })

@@ -28,7 +28,7 @@ export interface SessionSink {
  * required; the defaults are the in-process socket's behaviour. A hook refuses a request by
  * throwing a {@link RequestRefusedError}: the response carries its status and body.
  */
-export interface SocketSessionConfig {
+export interface SocketSessionOptions {
   /**
    * The `Connection` of a consumer, keyed by its id (`undefined` while none is known). Called once,
    * when the session first needs a connection; the session never closes it. A host may create
@@ -89,7 +89,7 @@ const BEFORE_AUTHENTICATION: ReadonlySet<string> = new Set(['InitConnection', 'G
  * ws.on('close', () => session.close())
  */
 export class SocketSession {
-  readonly #config: SocketSessionConfig
+  readonly #config: SocketSessionOptions
   readonly #sink: SessionSink
   readonly #now: () => number
   readonly #subscriptions = new Subscription()
@@ -101,7 +101,7 @@ export class SocketSession {
   #nextSubscription = 1
 
   /** Throws core's `InvalidArgumentError` at once, with a correct call, when `config` or `sink` is malformed. */
-  constructor(config: SocketSessionConfig, sink: SessionSink) {
+  constructor(config: SocketSessionOptions, sink: SessionSink) {
     checkConfig(config, sink)
     this.#config = config
     this.#sink = sink
@@ -221,7 +221,7 @@ export class SocketSession {
   }
 }
 
-function checkConfig(config: SocketSessionConfig, sink: SessionSink): void {
+function checkConfig(config: SocketSessionOptions, sink: SessionSink): void {
   const example = 'new SocketSession({ connectionFor: (consumerId) => connection }, { frame: (frame) => …, error: (error) => … })'
   if (typeof config !== 'object' || config === null || typeof config.connectionFor !== 'function') {
     throw new InvalidArgumentError(`connectionFor must be a function giving the consumer's Connection, e.g. ${example}`)

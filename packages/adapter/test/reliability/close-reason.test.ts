@@ -68,7 +68,7 @@ describe('close reason when both sides end the chat', () => {
       if (chat === undefined) throw new Error('no chat')
       chat.accept({ name: 'Natalie', id: 7 })
       // Nobody subscribes, so nothing polls: the chat times out before the close reaches it.
-      clock.advance(chat.chatTimeoutSeconds * 1000 + 1)
+      clock.advance(chat.chatTimeoutS * 1000 + 1)
       await expect(connection.closeConversation(conversationId)).rejects.toMatchObject({ code: 'E_COMMAND_FAILED', cause: { status: 400 } })
       expect(chat.endReason).toBe('timeout')
       const conversations = new Recorder<ExConversationChange>(connection.conversations$())

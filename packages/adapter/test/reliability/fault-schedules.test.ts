@@ -68,7 +68,7 @@ const fault = (method: 'GET' | 'POST' | 'PUT'): fc.Arbitrary<Fault> =>
       kind: fc.constant('status' as const),
       status: fc.constant(429),
       // A whole second on a poll is capped by the keep-alive limit; lines honour it in full, so keep them at 0.
-      retryAfterSeconds: method === 'GET' ? fc.constantFrom(0, 1) : fc.constant(0),
+      retryAfterS: method === 'GET' ? fc.constantFrom(0, 1) : fc.constant(0),
     }),
     fc.record({ kind: fc.constant('latency' as const), ms: fc.integer({ min: 1, max: 20 }) }),
     fc.record({ kind: fc.constant('latency' as const), ms: fc.constant(requestTimeoutMs + 20) }),

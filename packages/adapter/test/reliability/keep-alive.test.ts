@@ -1,8 +1,9 @@
 import { LegacyChatClient } from '@chatbridge/core'
 import { type LegacyChatServer, createManualClock, startLegacyChatServer } from '@chatbridge/testing'
 import { describe, expect, test } from 'vitest'
-import { Connection, type ConnectionState } from '../../src/connection.js'
-import { type ConnectionConfig, resolveConnectionConfig } from '../../src/connection-config.js'
+import { Connection } from '../../src/connection.js'
+import type { ConnectionState } from '../../src/connection-state.js'
+import { type ConnectionOptions, resolveConnectionOptions } from '../../src/connection-options.js'
 import type { ExConversationChange } from '../../src/messaging-types.js'
 import { Recorder } from '../support/recorder.js'
 import { within } from './support.js'
@@ -15,7 +16,7 @@ import { within } from './support.js'
 
 // Pacing that, uncapped, would let a 1-second chat die many times over: minute-long intervals and
 // backoff, the longest jitter, and a `Retry-After` of 30 s on every other poll.
-const slow: ConnectionConfig = {
+const slow: ConnectionOptions = {
   waitingIntervalMs: 60_000,
   chattingIntervalMs: 60_000,
   backoffBaseMs: 10_000,
@@ -28,16 +29,16 @@ const slow: ConnectionConfig = {
 }
 const capMs = 100
 
-function connect(server: LegacyChatServer, config: ConnectionConfig): Connection {
+function connect(server: LegacyChatServer, config: ConnectionOptions): Connection {
   const client = new LegacyChatClient({ accountRoot: server.accountRoot, appKey: server.appKey, requestTimeoutMs: 1000 })
   return new Connection(client, config, { ownsClient: true })
 }
 
 describe('keep-alive under stress', () => {
   test('until the server reports chatTimeout, the timeout this connection asked for caps every wait', () => {
-    expect(resolveConnectionConfig({ interactionTimeoutS: 1 }).poller.pacing.defaultChatTimeoutS).toBe(1)
-    expect(resolveConnectionConfig({ interactionTimeoutS: 1, defaultChatTimeoutS: 3 }).poller.pacing.defaultChatTimeoutS).toBe(3)
-    expect(resolveConnectionConfig().poller.pacing.defaultChatTimeoutS).toBe(40)
+    expect(resolveConnectionOptions({ interactionTimeoutS: 1 }).poller.pacing.defaultChatTimeoutS).toBe(1)
+    expect(resolveConnectionOptions({ interactionTimeoutS: 1, defaultChatTimeoutS: 3 }).poller.pacing.defaultChatTimeoutS).toBe(3)
+    expect(resolveConnectionOptions().poller.pacing.defaultChatTimeoutS).toBe(40)
   })
 
   test('failing polls with Retry-After 30 s and huge backoff still reach the chat within its 1 s timeout for 3 s', async () => {
@@ -47,13 +48,13 @@ describe('keep-alive under stress', () => {
       const { conversationId } = await connection.requestConversation({ skillId: 'Sales' })
       const chat = server.chat(conversationId)
       if (chat === undefined) throw new Error('no chat')
-      expect(chat.chatTimeoutSeconds).toBe(1)
+      expect(chat.chatTimeoutS).toBe(1)
       const states = new Recorder<ConnectionState>(connection.state$)
       // Every poll fails: 503 + Retry-After 30 (never reaches the chat), then one that reaches it
       // but answers badly (reset after applying, truncated, malformed), in turn.
       let n = 0
       const reaching = ['reset-after', 'truncate', 'malformed'] as const
-      server.faults.add({ route: 'chat', when: () => n++ % 2 === 0, fault: { kind: 'status', status: 503, retryAfterSeconds: 30 } })
+      server.faults.add({ route: 'chat', when: () => n++ % 2 === 0, fault: { kind: 'status', status: 503, retryAfterS: 30 } })
       for (const kind of reaching) server.faults.add({ route: 'chat', when: () => n % 6 === 2 * (reaching.indexOf(kind) + 1) % 6, fault: { kind } })
       server.faults.add({ route: 'chat', fault: { kind: 'reset-after' } })
       const start = chat.polls
@@ -103,12 +104,12 @@ describe('keep-alive under stress', () => {
         await within(conversations.next((c) => c.result.conversationDetails.state === 'OPEN'), 5000, 'open')
         const unreachable = server.faults.add({
           route: 'chat',
-          fault: kind === 'status' ? { kind: 'status', status: 503, retryAfterSeconds: 30 } : { kind: 'reset-before' },
+          fault: kind === 'status' ? { kind: 'status', status: 503, retryAfterS: 30 } : { kind: 'reset-before' },
         })
         await within(errors.next(() => errors.values.length >= 3), 5000, 'three failed polls')
         expect(states.values.at(-1)?.status).toBe('backing-off')
         // Longer than chatTimeout on the server's clock, with nothing reaching the chat.
-        clock.advance(chat.chatTimeoutSeconds * 1000 + 500)
+        clock.advance(chat.chatTimeoutS * 1000 + 500)
         unreachable.remove()
         const closed = await within(conversations.next((c) => c.result.conversationDetails.state === 'CLOSE'), 5000, 'the conversation closing')
         expect(closed.result.conversationDetails.closeReason).toBe('SYSTEM')

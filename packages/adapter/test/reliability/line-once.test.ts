@@ -27,7 +27,7 @@ const faults: readonly [string, Fault][] = [
   ['a reset before applying', { kind: 'reset-before' }],
   ['a timeout applied late', { kind: 'latency', ms: requestTimeoutMs + 20 }],
   ['a 500 (not applied)', { kind: 'status', status: 500 }],
-  ['a 429 (not applied)', { kind: 'status', status: 429, retryAfterSeconds: 0 }],
+  ['a 429 (not applied)', { kind: 'status', status: 429, retryAfterS: 0 }],
 ]
 
 describe.each(['json', 'xml'] as const)('a line meeting one fault lands once (%s)', (format) => {

@@ -4,7 +4,7 @@ import { LegacyChatClient } from '@chatbridge/core'
 import { type LegacyChatServer, startLegacyChatServer } from '@chatbridge/testing'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { Connection } from '../../src/connection.js'
-import type { ConnectionConfig } from '../../src/connection-config.js'
+import type { ConnectionOptions } from '../../src/connection-options.js'
 import type { MessagingEventChange } from '../../src/messaging-types.js'
 import { Recorder } from '../support/recorder.js'
 import { compareWithLog, loggedMessages, sequenced, soak, within } from './support.js'
@@ -19,7 +19,7 @@ import { compareWithLog, loggedMessages, sequenced, soak, within } from './suppo
 const CONCURRENT = Number(process.env['CHATBRIDGE_LOAD'] ?? (soak ? 3000 : 1000))
 const WAVES = soak ? 5 : 3
 
-const config: ConnectionConfig = {
+const config: ConnectionOptions = {
   chattingIntervalMs: 300,
   waitingIntervalMs: 300,
   backoffBaseMs: 50,

@@ -65,8 +65,8 @@ describe('the app key appears nowhere', () => {
       const states = new Recorder<unknown>(connection.state$)
       const events = new Recorder<unknown>(connection.messagingEvents$(conversationId))
       const kinds = [
-        { kind: 'status', status: 503, retryAfterSeconds: 0 },
-        { kind: 'status', status: 429, retryAfterSeconds: 0 },
+        { kind: 'status', status: 503, retryAfterS: 0 },
+        { kind: 'status', status: 429, retryAfterS: 0 },
         { kind: 'reset-before' },
         { kind: 'reset-after' },
         { kind: 'truncate' },
@@ -83,7 +83,7 @@ describe('the app key appears nowhere', () => {
       server.faults.add({ route: 'events', method: 'POST', times: 2, when: (r) => r.chatId === conversationId, fault: { kind: 'status', status: 400, internalCode: 9, message: 'refused' } })
       seen.push(await connection.publishEvent(conversationId, { type: 'ContentEvent', contentType: 'text/plain', message: 'x' }).catch((e: unknown) => e))
       seen.push(await Promise.resolve().then(() => connection.messagingEvents$('http://127.0.0.2:9/api/account/12345678/chat/elsewhere')).catch((e: unknown) => e))
-      seen.push(await client.attach(`${server.accountRoot}/chat/${conversationId}`).follow(new URL('http://127.0.0.3:9/steal')).catch((e: unknown) => e))
+      seen.push(await client.attach(`${server.accountRoot}/chat/${conversationId}`).followNext(new URL('http://127.0.0.3:9/steal')).catch((e: unknown) => e))
       seen.push(await client.attach(`${server.accountRoot}/chat/nope`).snapshot().catch((e: unknown) => e))
       chat.end()
       await within(events.done().catch(() => undefined), 5000, 'the stream ending')

@@ -23,8 +23,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('typing' as const), on: fc.boolean() }),
 )
 const fault: fc.Arbitrary<Fault> = fc.oneof(
-  fc.constant({ kind: 'status' as const, status: 503, retryAfterSeconds: 0 }),
-  fc.constant({ kind: 'status' as const, status: 429, retryAfterSeconds: 0 }),
+  fc.constant({ kind: 'status' as const, status: 503, retryAfterS: 0 }),
+  fc.constant({ kind: 'status' as const, status: 429, retryAfterS: 0 }),
   fc.constant({ kind: 'reset-before' as const }),
   fc.constant({ kind: 'reset-after' as const }),
   fc.constant({ kind: 'truncate' as const }),

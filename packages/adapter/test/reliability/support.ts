@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import type { FaultHandle, FaultRule, LegacyChat, LegacyChatServer, WireEvent } from '@chatbridge/testing'
 import type { Connection } from '../../src/connection.js'
-import type { ConnectionConfig } from '../../src/connection-config.js'
+import type { ConnectionOptions } from '../../src/connection-options.js'
 import { htmlToPlainText } from '../../src/html-to-plain-text.js'
 import type { MessagingEventChange, SequencedEventChange } from '../../src/messaging-types.js'
 
@@ -12,7 +12,7 @@ export const soak = process.env['CHATBRIDGE_SOAK'] === '1'
  * Fast pacing for reliability runs on real timers: polls every few ms, backoff of tens of ms, and
  * a keep-alive cap (2% of chatTimeout) that also bounds a `Retry-After` of whole seconds.
  */
-export const reliabilityConfig: ConnectionConfig = {
+export const reliabilityConfig: ConnectionOptions = {
   chattingIntervalMs: 4,
   waitingIntervalMs: 4,
   backoffBaseMs: 4,

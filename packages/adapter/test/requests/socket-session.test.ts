@@ -4,7 +4,7 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { Connection } from '../../src/connection.js'
 import type { ResponseFrame, ServerFrame } from '../../src/messaging-types.js'
 import { RequestRefusedError } from '../../src/requests/request-refused-error.js'
-import { type SocketSessionConfig, SocketSession } from '../../src/requests/socket-session.js'
+import { type SocketSessionOptions, SocketSession } from '../../src/requests/socket-session.js'
 import { FakeClient } from '../support/fake-chat.js'
 import { fastConfig } from '../support/fast-config.js'
 import { stateEvent } from '../support/legacy-builders.js'
@@ -19,7 +19,7 @@ afterEach(async () => {
 })
 
 /** A session on a fake legacy client, its frames and errors collected. */
-function harness(config: Partial<SocketSessionConfig> = {}) {
+function harness(config: Partial<SocketSessionOptions> = {}) {
   const fake = new FakeClient()
   const asked: (string | undefined)[] = []
   const frames: ServerFrame[] = []
@@ -202,8 +202,8 @@ describe('SocketSession, the transport-agnostic server side of one socket', () =
 
   test('a malformed config fails at construction with a correct call', () => {
     const sink = { frame: () => undefined, error: () => undefined }
-    expect(() => new SocketSession({} as SocketSessionConfig, sink)).toThrow(InvalidArgumentError)
-    expect(() => new SocketSession({} as SocketSessionConfig, sink)).toThrow(/connectionFor: \(consumerId\) => connection/)
+    expect(() => new SocketSession({} as SocketSessionOptions, sink)).toThrow(InvalidArgumentError)
+    expect(() => new SocketSession({} as SocketSessionOptions, sink)).toThrow(/connectionFor: \(consumerId\) => connection/)
     expect(() => new SocketSession({ connectionFor: () => connections[0]! }, {} as typeof sink)).toThrow(/frame and error functions/)
     expect(() => new SocketSession({ connectionFor: () => connections[0]!, canReach: true as never }, sink)).toThrow(/canReach must be a function/)
     expect(() => new RequestRefusedError(200, 'fine')).toThrow(/4xx/)

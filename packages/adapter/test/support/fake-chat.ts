@@ -20,7 +20,7 @@ export class FakeChat implements ChatSessionPort {
   snapshot(options?: { from?: number }): Promise<LegacySnapshot> {
     return Promise.resolve(snapshot(this.events.filter((e) => e.id >= (options?.from ?? 0)), this.info))
   }
-  follow(next: URL): Promise<LegacySnapshot> {
+  followNext(next: URL): Promise<LegacySnapshot> {
     return this.snapshot({ from: Number(next.searchParams.get('from') ?? 0) })
   }
   addLine(text: string): Promise<number> {

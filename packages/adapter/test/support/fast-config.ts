@@ -1,7 +1,7 @@
-import type { ConnectionConfig } from '../../src/connection-config.js'
+import type { ConnectionOptions } from '../../src/connection-options.js'
 
 /** Real timers, short intervals: integration tests run in well under a second per conversation. */
-export const fastConfig: ConnectionConfig = {
+export const fastConfig: ConnectionOptions = {
   chattingIntervalMs: 10,
   waitingIntervalMs: 20,
   backoffBaseMs: 10,

@@ -1,7 +1,7 @@
 import { TestScheduler } from 'rxjs/testing'
 import { expect } from 'vitest'
 import type { Observable } from 'rxjs'
-import type { ChatPollerConfig, PollCursor, PollSupplier, PollerOutput } from '../../src/chat-poller.js'
+import type { ChatPollerOptions, PollCursor, PollSupplier, PollerOutput } from '../../src/chat-poller.js'
 import type { LegacySnapshot } from '../../src/legacy-contract.js'
 
 /** A TestScheduler that compares with vitest's deep equality. */
@@ -10,7 +10,7 @@ export function testScheduler(): TestScheduler {
 }
 
 /** Poller timing in virtual milliseconds: chatting 5, waiting 20, backoff base 40 ×2 up to 1000, jitter 0.5. */
-export function marbleConfig(scheduler: TestScheduler, overrides: Partial<ChatPollerConfig['pacing']> = {}): ChatPollerConfig {
+export function marbleConfig(scheduler: TestScheduler, overrides: Partial<ChatPollerOptions['pacing']> = {}): ChatPollerOptions {
   return {
     pacing: { chattingMs: 5, waitingMs: 20, keepAliveFraction: 1 / 3, minKeepAliveMs: 1, defaultChatTimeoutS: 40, ...overrides },
     backoff: { baseMs: 40, factor: 2, maxMs: 1000 },

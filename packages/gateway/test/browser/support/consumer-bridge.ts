@@ -3,7 +3,7 @@
 // consumer registry will. Request ids are made unique per connection so a response to a request of
 // a connection that is gone never reaches the next one; the cqm subscriptions of a connection are
 // dropped when it closes, and the dialog subscription is replaced by the next connection's.
-import { createMessagingSocket, type ConnectionConfig, type MessagingSocket, type RequestId } from '@chatbridge/adapter'
+import { createMessagingSocket, type ConnectionOptions, type MessagingSocket, type RequestId } from '@chatbridge/adapter'
 import type { WebSocket } from 'ws'
 
 /** Where the legacy chat is, and how fast to poll it. */
@@ -11,7 +11,7 @@ export interface LegacyTarget {
   readonly accountRoot: string
   readonly appKey: string
   readonly format?: 'json' | 'xml'
-  readonly pacing?: ConnectionConfig
+  readonly pacing?: ConnectionOptions
 }
 
 /** A request frame a browser sent, as the test gateway saw it. */

@@ -1,10 +1,10 @@
 import { asyncScheduler } from 'rxjs'
 import { describe, expect, test } from 'vitest'
-import { resolveConnectionConfig } from '../src/connection-config.js'
+import { resolveConnectionOptions } from '../src/connection-options.js'
 
-describe('resolveConnectionConfig', () => {
+describe('resolveConnectionOptions', () => {
   test('defaults: 500 ms chatting, 2 s waiting, a third of chatTimeout, 500 ms ×2 up to 30 s, 100 ms grace', () => {
-    const config = resolveConnectionConfig()
+    const config = resolveConnectionOptions()
     expect(config.poller.pacing).toEqual({ chattingMs: 500, waitingMs: 2000, keepAliveFraction: 1 / 3, minKeepAliveMs: 1000, defaultChatTimeoutS: 40 })
     expect(config.poller.backoff).toEqual({ baseMs: 500, factor: 2, maxMs: 30_000 })
     expect(config.poller.scheduler).toBe(asyncScheduler)
@@ -14,11 +14,11 @@ describe('resolveConnectionConfig', () => {
   })
 
   test('fails fast with an E_INVALID_CONFIG whose message shows a correct call', () => {
-    expect(() => resolveConnectionConfig({ chattingIntervalMs: -1 })).toThrow(
+    expect(() => resolveConnectionOptions({ chattingIntervalMs: -1 })).toThrow(
       'chattingIntervalMs must be a positive number, e.g. new Connection(client, { chattingIntervalMs: 500 }); got -1',
     )
-    expect(() => resolveConnectionConfig({ lastSubscriberGraceMs: -1 })).toThrow('lastSubscriberGraceMs must be 0 or more, e.g. new Connection(client, { lastSubscriberGraceMs: 100 }); got -1')
-    expect(() => resolveConnectionConfig({ keepAliveFraction: 1.5 })).toThrow('keepAliveFraction must be below 1, e.g. new Connection(client, { keepAliveFraction: 1 / 3 }); got 1.5')
-    expect(() => resolveConnectionConfig({ backoffFactor: Number.NaN })).toThrow(expect.objectContaining({ name: 'AdapterError', code: 'E_INVALID_CONFIG' }))
+    expect(() => resolveConnectionOptions({ lastSubscriberGraceMs: -1 })).toThrow('lastSubscriberGraceMs must be 0 or more, e.g. new Connection(client, { lastSubscriberGraceMs: 100 }); got -1')
+    expect(() => resolveConnectionOptions({ keepAliveFraction: 1.5 })).toThrow('keepAliveFraction must be below 1, e.g. new Connection(client, { keepAliveFraction: 1 / 3 }); got 1.5')
+    expect(() => resolveConnectionOptions({ backoffFactor: Number.NaN })).toThrow(expect.objectContaining({ name: 'AdapterError', code: 'E_INVALID_CONFIG' }))
   })
 })

@@ -1,14 +1,14 @@
 // The connection's options: one bag, its defaults, and their resolution (once, failing fast).
 import { type SchedulerLike, asyncScheduler } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
-import type { ChatPollerConfig } from './chat-poller.js'
-import type { Random } from './retry-decision.js'
+import type { ChatPollerOptions } from './chat-poller.js'
+import type { RandomSource } from './retry-decision.js'
 
 /**
  * Options of a connection (both faces). Every field is optional; times are in milliseconds unless
  * the name says otherwise. Defaults are resolved once, when the connection is made.
  */
-export interface ConnectionConfig {
+export interface ConnectionOptions {
   /** Poll interval while an agent is in the chat; default 500. */
   readonly chattingIntervalMs?: number
   /** Poll interval while waiting for an agent; default 2 000. */
@@ -55,18 +55,18 @@ export interface ConnectionConfig {
   /** Scheduler of every timer (polls, backoff, grace, retries); default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike
   /** Jitter source in [0, 1); default `Math.random`. */
-  readonly random?: Random
+  readonly random?: RandomSource
   /** Clock in epoch milliseconds; default `Date.now`. */
   readonly now?: () => number
 }
 
 /**
- * {@link ConnectionConfig} with every default applied.
+ * {@link ConnectionOptions} with every default applied.
  *
  * @internal
  */
-export interface ResolvedConnectionConfig {
-  readonly poller: ChatPollerConfig
+export interface ResolvedConnectionOptions {
+  readonly poller: ChatPollerOptions
   readonly graceMs: number
   readonly maxCommandAttempts: number
   readonly reconcileWindowMs: number
@@ -78,18 +78,18 @@ export interface ResolvedConnectionConfig {
 }
 
 /**
- * Applies the defaults of {@link ConnectionConfig} once; throws an {@link AdapterError}
+ * Applies the defaults of {@link ConnectionOptions} once; throws an {@link AdapterError}
  * `E_INVALID_CONFIG` whose message shows a correct call.
  *
  * @internal
  */
-export function resolveConnectionConfig(config: ConnectionConfig = {}): ResolvedConnectionConfig {
-  const positive = (name: keyof ConnectionConfig, value: number | undefined, fallback: number): number => {
+export function resolveConnectionOptions(config: ConnectionOptions = {}): ResolvedConnectionOptions {
+  const positive = (name: keyof ConnectionOptions, value: number | undefined, fallback: number): number => {
     if (value === undefined) return fallback
     if (!Number.isFinite(value) || value <= 0) throw invalid(name, 'a positive number', value, String(fallback))
     return value
   }
-  const nonNegative = (name: keyof ConnectionConfig, value: number | undefined, fallback: number): number => {
+  const nonNegative = (name: keyof ConnectionOptions, value: number | undefined, fallback: number): number => {
     if (value === undefined) return fallback
     if (!Number.isFinite(value) || value < 0) throw invalid(name, '0 or more', value, String(fallback))
     return value
@@ -125,6 +125,9 @@ export function resolveConnectionConfig(config: ConnectionConfig = {}): Resolved
   }
 }
 
-function invalid(name: keyof ConnectionConfig, rule: string, value: unknown, example: string): AdapterError {
+function invalid(name: keyof ConnectionOptions, rule: string, value: unknown, example: string): AdapterError {
   return new AdapterError('E_INVALID_CONFIG', `${name} must be ${rule}, e.g. new Connection(client, { ${name}: ${example} }); got ${String(value)}`)
 }
+
+/** @deprecated The old name of {@link ConnectionOptions}: option bags are `XxxOptions` throughout chatbridge. */
+export type ConnectionConfig = ConnectionOptions
