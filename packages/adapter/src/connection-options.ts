@@ -126,7 +126,7 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
 }
 
 function invalid(name: keyof ConnectionOptions, rule: string, value: unknown, example: string): AdapterError {
-  return new AdapterError('E_INVALID_CONFIG', `${name} must be ${rule}, e.g. new Connection(client, { ${name}: ${example} }); got ${String(value)}`)
+  return new AdapterError('E_INVALID_CONFIG', `${name} must be ${rule}, e.g. { ${name}: ${example} } as the options of new Connection(client, options) or createMessagingSocket(options); got ${String(value)}`)
 }
 
 /** @deprecated The old name of {@link ConnectionOptions}: option bags are `XxxOptions` throughout chatbridge. */

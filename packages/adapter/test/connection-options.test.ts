@@ -15,10 +15,10 @@ describe('resolveConnectionOptions', () => {
 
   test('fails fast with an E_INVALID_CONFIG whose message shows a correct call', () => {
     expect(() => resolveConnectionOptions({ chattingIntervalMs: -1 })).toThrow(
-      'chattingIntervalMs must be a positive number, e.g. new Connection(client, { chattingIntervalMs: 500 }); got -1',
+      'chattingIntervalMs must be a positive number, e.g. { chattingIntervalMs: 500 } as the options of new Connection(client, options) or createMessagingSocket(options); got -1',
     )
-    expect(() => resolveConnectionOptions({ lastSubscriberGraceMs: -1 })).toThrow('lastSubscriberGraceMs must be 0 or more, e.g. new Connection(client, { lastSubscriberGraceMs: 100 }); got -1')
-    expect(() => resolveConnectionOptions({ keepAliveFraction: 1.5 })).toThrow('keepAliveFraction must be below 1, e.g. new Connection(client, { keepAliveFraction: 1 / 3 }); got 1.5')
+    expect(() => resolveConnectionOptions({ lastSubscriberGraceMs: -1 })).toThrow('lastSubscriberGraceMs must be 0 or more, e.g. { lastSubscriberGraceMs: 100 } as the options of new Connection(client, options) or createMessagingSocket(options); got -1')
+    expect(() => resolveConnectionOptions({ keepAliveFraction: 1.5 })).toThrow('keepAliveFraction must be below 1, e.g. { keepAliveFraction: 1 / 3 } as the options of new Connection(client, options) or createMessagingSocket(options); got 1.5')
     expect(() => resolveConnectionOptions({ backoffFactor: Number.NaN })).toThrow(expect.objectContaining({ name: 'AdapterError', code: 'E_INVALID_CONFIG' }))
   })
 })

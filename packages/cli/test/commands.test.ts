@@ -5,7 +5,7 @@ import type { ServerFrame } from '@chatbridge/adapter'
 import { frames, runCli, startCli } from './run-cli.js'
 
 // Each test runs the built command as a process; several run at once.
-vi.setConfig({ testTimeout: 20_000 })
+vi.setConfig({ testTimeout: 45_000 })
 
 const contentOf = (all: readonly ServerFrame[]): string[] =>
   all.flatMap((frame) =>

@@ -4,7 +4,7 @@ import { demoGreeting, demoVisitorLines } from '../src/demo-script.js'
 import { frames, runCli } from './run-cli.js'
 
 // Each test runs the built command as a process; several run at once.
-vi.setConfig({ testTimeout: 20_000 })
+vi.setConfig({ testTimeout: 45_000 })
 
 const messaging = (all: readonly ServerFrame[]): MessagingEventChange[] =>
   all.flatMap((frame) => (frame.kind === 'notification' && frame.type === 'ms.MessagingEventNotification' ? frame.body.changes : []))

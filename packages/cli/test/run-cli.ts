@@ -58,8 +58,8 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
     child,
     stdout: () => out,
     stderr: () => err,
-    exit: (timeoutMs = 10_000) => bounded(exited, timeoutMs, 'no exit'),
-    line: (pattern, timeoutMs = 10_000) =>
+    exit: (timeoutMs = 30_000) => bounded(exited, timeoutMs, 'no exit'),
+    line: (pattern, timeoutMs = 30_000) =>
       bounded(
         new Promise<string>((resolve) => {
           const check = (): void => {
