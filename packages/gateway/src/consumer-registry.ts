@@ -18,7 +18,7 @@ export interface ConsumerRegistryOptions {
   readonly onError?: (error: Error) => void
 }
 
-/** One socket's hold on its consumer's conversations; {@link release} it when the socket closes. */
+/** One socket's hold on its consumer's conversations; {@link ConsumerLease.release} it when the socket closes. */
 export interface ConsumerLease {
   /** The verified consumer id. */
   readonly consumerId: string
@@ -28,7 +28,7 @@ export interface ConsumerLease {
   owns(conversationId: string): boolean
   /**
    * Requests a conversation through `next`, one at a time per consumer: while one is open, refuses
-   * with a 409 {@link RequestRefusedError} whose body is `{ conversationId, message }` of the open one.
+   * with a 409 `RequestRefusedError` whose body is `{ conversationId, message }` of the open one.
    */
   requestConversation(
     request: ConversationRequest,

@@ -12,7 +12,7 @@ export interface GatewayOptions {
   readonly accountId: string
   /** The legacy account to serve: the gateway makes the client, the consumers' connections and their sessions. */
   readonly legacy?: LegacyTarget
-  /** Makes the Messaging session of each socket instead of `legacy` (tests, custom hosts). */
+  /** Makes the Messaging session of each socket, instead of `legacy` (tests, custom hosts); give one of the two. */
   readonly sessions?: SessionFactory
   /** With `legacy`: with no socket of a consumer for this long, its open chats are ended as the visitor leaving. Default 10 min. */
   readonly abandonAfterMs?: number
