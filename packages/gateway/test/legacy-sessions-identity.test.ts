@@ -66,3 +66,18 @@ test('before InitConnection every request but GetClock is refused with 401; the 
   viaHeader.close()
   await other.close()
 })
+
+test("an authenticated socket keeps its consumer: another consumer's token in InitConnection is refused with 401", async () => {
+  stack = await startStack()
+  const first = await newConsumer(stack.gateway)
+  const second = await newConsumer(stack.gateway)
+  const client = await ConsumerClient.open(stack.gateway, first.jwt)
+  expect(await client.request('InitConnection', {}, authHeaders(second.jwt))).toMatchObject({ code: 401 })
+  const { conversationId } = (await client.request('cm.ConsumerRequestConversation', { skillId: 'Sales' })).body
+  const chat = await stack.legacy.nextChat()
+  expect(chat.id).toBe(conversationId)
+  const other = await ConsumerClient.open(stack.gateway, second.jwt)
+  expect(await other.request('ms.SubscribeMessagingEvents', { dialogId: conversationId, fromSeq: 0 })).toMatchObject({ code: 404 })
+  await client.close()
+  await other.close()
+})
