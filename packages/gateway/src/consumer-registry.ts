@@ -34,6 +34,8 @@ export interface ConsumerLease {
     request: ConversationRequest,
     next: (request: ConversationRequest) => Promise<{ readonly conversationId: string }>,
   ): Promise<{ readonly conversationId: string }>
+  /** The consumer closed `conversationId` (its close was answered 200): it no longer counts as open. */
+  closed(conversationId: string): void
   /** The socket is gone; idempotent. The last release of a consumer starts its abandon timer. */
   release(): void
 }
@@ -95,6 +97,9 @@ export class ConsumerRegistry {
       connection: entry.connection,
       owns: (conversationId) => entry.owned.has(conversationId),
       requestConversation: (request, next) => this.#request(entry, request, next),
+      closed: (conversationId) => {
+        if (entry.open.delete(conversationId)) this.#gauge()
+      },
       release: () => {
         if (released) return
         released = true

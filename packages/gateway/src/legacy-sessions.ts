@@ -38,6 +38,8 @@ function openSession(options: LegacySessionsOptions, sink: SessionSink, context:
   // The InitConnection being answered, and a refused token's error, sent to the sink once its response is out.
   let initId: RequestId | undefined
   let fatal: { readonly reqId: RequestId | undefined; readonly error: GatewayError } | undefined
+  // Closes asked for, by request id: once answered 200 the conversation is not open any more, before the next poll reads the end.
+  const closing = new Map<RequestId, string>()
   const bind = (consumerId: string): void => {
     if (lease === undefined) lease = registry.attach(consumerId)
     else if (lease.consumerId !== consumerId) throw new RequestRefusedError(401, 'this socket already belongs to another consumer')
@@ -86,12 +88,20 @@ function openSession(options: LegacySessionsOptions, sink: SessionSink, context:
       },
       beforeRequest: (request) => {
         if (request.type === 'InitConnection') initId = request.id
+        const conversationId = (request.body as { readonly conversationId?: unknown } | undefined)?.conversationId
+        if (request.type === 'cm.UpdateConversationField' && typeof conversationId === 'string') closing.set(request.id, conversationId)
       },
       ...(options.emitLegacyEvents === undefined ? {} : { emitLegacyEvents: options.emitLegacyEvents }),
       ...(options.now === undefined ? {} : { now: options.now }),
     },
     {
       frame: (frame: ServerFrame) => {
+        const closed = frame.kind === 'resp' ? closing.get(frame.reqId) : undefined
+        if (frame.kind === 'resp' && closed !== undefined) {
+          // cm.UpdateConversationField answers 200 only when it ended the chat (closing is the one field legacy chat has).
+          if (frame.code === 200) lease?.closed(closed)
+          closing.delete(frame.reqId)
+        }
         sink.send(frame)
         // The refusal goes out first, then the socket closes with the token's code.
         if (fatal !== undefined && frame.kind === 'resp' && frame.reqId === fatal.reqId) {

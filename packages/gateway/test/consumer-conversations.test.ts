@@ -122,6 +122,24 @@ test('a second request while one is open gets 409 naming it, and two tabs racing
   await tab2.close()
 })
 
+test("closed by the consumer, a conversation is not open any more, before a poll reads the end", async () => {
+  // Polls far apart: only the close's own answer can tell the registry the conversation ended.
+  stack = await startStack({ connection: { chattingIntervalMs: 30_000, waitingIntervalMs: 30_000, minKeepAliveMs: 30_000, defaultChatTimeoutS: 300 } })
+  const { legacy, gateway } = stack
+  const client = await ConsumerClient.open(gateway, (await newConsumer(gateway)).jwt)
+  const first = await requestConversation(client, legacy)
+  const closing = await client.request('cm.UpdateConversationField', {
+    conversationId: first.conversationId,
+    conversationField: [{ field: 'ConversationStateField', conversationState: 'CLOSE' }],
+  })
+  expect(closing).toMatchObject({ code: 200 })
+  expect(first.chat.state).toBe('ended')
+  const second = await requestConversation(client, legacy)
+  expect(second.conversationId).not.toBe(first.conversationId)
+  expect(chatRequests(stack)).toBe(2)
+  await client.close()
+})
+
 test("two consumers are isolated: another consumer's conversation answers as an unknown id", async () => {
   stack = await startStack()
   const { legacy, gateway } = stack

@@ -60,11 +60,13 @@ export interface Stack {
 }
 
 /** Starts the testing legacy server (ended chats kept) and a gateway on it with fast pacing. */
-export async function startStack(options: { readonly format?: 'json' | 'xml'; readonly gateway?: Partial<GatewayOptions> } = {}): Promise<Stack> {
+export async function startStack(
+  options: { readonly format?: 'json' | 'xml'; readonly connection?: ConnectionOptions; readonly gateway?: Partial<GatewayOptions> } = {},
+): Promise<Stack> {
   const legacy = await startLegacyChatServer({ dropEndedChatsAfterMs: null })
   const gateway = await startGateway({
     accountId,
-    legacy: { accountRoot: legacy.accountRoot, appKey: legacy.appKey, format: options.format ?? 'json', connection: fastPacing },
+    legacy: { accountRoot: legacy.accountRoot, appKey: legacy.appKey, format: options.format ?? 'json', connection: { ...fastPacing, ...options.connection } },
     ...options.gateway,
   })
   return {
