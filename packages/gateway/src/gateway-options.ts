@@ -1,4 +1,6 @@
 // The options of startGateway, resolved and validated once, before anything listens.
+import type { ConnectionOptions } from '@chatbridge/adapter'
+import type { ChatFormat, LegacyChatClientOptions } from '@chatbridge/core'
 import type { JWK } from 'jose'
 import type { BrandKey } from './brand-verifier.js'
 import { GatewayError } from './gateway-error.js'
@@ -8,8 +10,12 @@ import type { SessionFactory } from './session-port.js'
 export interface GatewayOptions {
   /** The legacy account this gateway serves; other account ids in paths get 404. */
   readonly accountId: string
-  /** Makes the Messaging session of each socket. */
-  readonly sessions: SessionFactory
+  /** The legacy account to serve: the gateway makes the client, the consumers' connections and their sessions. */
+  readonly legacy?: LegacyTarget
+  /** Makes the Messaging session of each socket, instead of `legacy` (tests, custom hosts); give one of the two. */
+  readonly sessions?: SessionFactory
+  /** With `legacy`: with no socket of a consumer for this long, its open chats are ended as the visitor leaving. Default 10 min. */
+  readonly abandonAfterMs?: number
   /** Interface to listen on; default `127.0.0.1`. */
   readonly host?: string
   /** Port; `0` (the default) takes a free one. */
@@ -66,10 +72,28 @@ export interface GatewayOptions {
   readonly now?: () => number
 }
 
+/** The legacy account behind a gateway (`startGateway({ legacy })`). */
+export interface LegacyTarget {
+  /** The account root URI, `https://{domain}/api/account/{accountId}`. */
+  readonly accountRoot: string | URL
+  /** The app key; never shown in errors or logs. */
+  readonly appKey: string
+  /** Wire format with the legacy server; default `'json'`. */
+  readonly format?: ChatFormat
+  /** Further options of core's `LegacyChatClient` (timeouts, dispatcher, allowed origins). */
+  readonly clientOptions?: Omit<LegacyChatClientOptions, 'accountRoot' | 'appKey' | 'format'>
+  /** Options of each consumer's `Connection` (poll pacing, backoff, skill map…). */
+  readonly connection?: ConnectionOptions
+}
+
+/** Makes the sessions of `legacy` once the options are valid; see {@link resolveGatewayOptions}. @internal */
+export type LegacySessionsMaker = (legacy: LegacyTarget, abandonAfterMs: number) => SessionFactory
+
 /** The options with every default applied; made once by {@link resolveGatewayOptions}. */
 export interface ResolvedGatewayOptions {
   readonly accountId: string
   readonly sessions: SessionFactory
+  readonly abandonAfterMs: number
   readonly host: string
   readonly port: number
   readonly publicHost: string | undefined
@@ -112,12 +136,26 @@ function positive(options: GatewayOptions, key: keyof GatewayOptions, fallback: 
   return value
 }
 
-/** Applies the defaults and validates `options`; throws `E_GATEWAY_OPTIONS` with a correct call in the message. */
-export function resolveGatewayOptions(options: GatewayOptions): ResolvedGatewayOptions {
+function checkLegacy(legacy: LegacyTarget): void {
+  const root = String(legacy.accountRoot)
+  if (!URL.canParse(root) || !/^https?:$/.test(new URL(root).protocol)) invalid('legacy.accountRoot must be the http(s) account root URI')
+  if (typeof legacy.appKey !== 'string' || legacy.appKey === '') invalid('legacy.appKey must be the app key')
+  if (legacy.format !== undefined && legacy.format !== 'json' && legacy.format !== 'xml') invalid('legacy.format must be "json" or "xml"')
+}
+
+/**
+ * Applies the defaults and validates `options`; throws `E_GATEWAY_OPTIONS` with a correct call in
+ * the message. With `legacy`, `makeSessions` builds the sessions once everything else is valid.
+ */
+export function resolveGatewayOptions(options: GatewayOptions, makeSessions?: LegacySessionsMaker): ResolvedGatewayOptions {
   if (typeof options !== 'object' || options === null) invalid('startGateway needs an options object')
-  const { accountId, sessions } = options
+  const { accountId, legacy } = options
   if (typeof accountId !== 'string' || !/^[\w-]{1,64}$/.test(accountId)) invalid('accountId must be the account id (letters, digits, _ or -)')
-  if (typeof sessions?.open !== 'function') invalid('sessions must be a SessionFactory with open(sink, context)')
+  if (legacy !== undefined && options.sessions !== undefined) invalid('give legacy or sessions, not both')
+  if (legacy === undefined && typeof options.sessions?.open !== 'function') {
+    invalid('sessions must be a SessionFactory with open(sink, context), or give legacy: { accountRoot, appKey }')
+  }
+  if (legacy !== undefined) checkLegacy(legacy)
   const port = options.port ?? 0
   if (!Number.isInteger(port) || port < 0 || port > 65535) invalid(`port must be an integer 0-65535, got ${String(port)}`)
   const host = options.host ?? '127.0.0.1'
@@ -140,9 +178,9 @@ export function resolveGatewayOptions(options: GatewayOptions): ResolvedGatewayO
   for (const origin of options.allowedOrigins ?? []) {
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) invalid(`allowedOrigins entries must be origins like "https://shop.example", got "${origin}"`)
   }
-  return {
+  const resolved: Omit<ResolvedGatewayOptions, 'sessions'> = {
     accountId,
-    sessions,
+    abandonAfterMs: positive(options, 'abandonAfterMs', 600_000),
     host,
     port,
     publicHost: options.publicHost,
@@ -170,4 +208,7 @@ export function resolveGatewayOptions(options: GatewayOptions): ResolvedGatewayO
     onError: options.onError ?? (() => undefined),
     now: options.now ?? Date.now,
   }
+  // Made last, so an invalid option never leaves a legacy client behind.
+  const sessions = options.sessions ?? (legacy !== undefined && makeSessions !== undefined ? makeSessions(legacy, resolved.abandonAfterMs) : invalid('legacy needs startGateway'))
+  return { ...resolved, sessions }
 }

@@ -14,6 +14,8 @@ import type { GatewayMetrics } from './gateway-metrics.js'
 import { resolveGatewayOptions } from './gateway-options.js'
 import type { GatewayOptions, ResolvedGatewayOptions } from './gateway-options.js'
 import { createHttpHandler } from './http-handler.js'
+import { legacyEngine } from './legacy-engine.js'
+import type { LegacyEngine } from './legacy-engine.js'
 import { isOriginAllowed } from './origin-policy.js'
 import { SocketRegistry } from './socket-registry.js'
 import { selfSignedCredentials } from './tls-credentials.js'
@@ -36,18 +38,33 @@ export interface Gateway {
 }
 
 /**
- * Starts the gateway: validates `options` (throwing `E_GATEWAY_OPTIONS`), prepares the signing key
- * and TLS, and listens. Resolves once the server accepts connections.
+ * Starts the gateway: validates `options` (throwing `E_GATEWAY_OPTIONS`), builds the engine of
+ * `legacy` (one legacy client, a connection per consumer) unless `sessions` is given, prepares the
+ * signing key and TLS, and listens. Resolves once the server accepts connections.
  *
  * @example
  * ```ts
- * const gateway = await startGateway({ accountId: '12345678', sessions, port: 8080 })
+ * const gateway = await startGateway({ accountId: '12345678', legacy: { accountRoot, appKey }, port: 8080 })
  * // clients: CSDS at gateway.url, the socket at gateway.wsUrl
  * await gateway.close()
  * ```
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const resolved = resolveGatewayOptions(options)
+  const metrics = createGatewayMetrics()
+  let engine: LegacyEngine | undefined
+  const resolved = resolveGatewayOptions(options, (legacy, abandonAfterMs) => {
+    engine = legacyEngine(legacy, { abandonAfterMs, metrics, ...(options.onError === undefined ? {} : { onError: options.onError }) })
+    return engine.sessions
+  })
+  try {
+    return await prepareAndServe(resolved, metrics, engine)
+  } catch (error) {
+    await engine?.close()
+    throw error
+  }
+}
+
+async function prepareAndServe(resolved: ResolvedGatewayOptions, metrics: GatewayMetrics, engine: LegacyEngine | undefined): Promise<Gateway> {
   const tokens = await prepare('signingKey', () =>
     createTokenService({
       accountId: resolved.accountId,
@@ -61,7 +78,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const brand = await prepare('brandKey', () => Promise.resolve(createBrandVerifier(resolved)))
   const credentials = resolved.tls === 'self-signed' ? await selfSignedCredentials(resolved.host) : resolved.tls
   const server = credentials === undefined ? createHttpServer() : createHttpsServer({ cert: credentials.cert, key: credentials.key })
-  return serve(server, resolved, tokens, brand, credentials === undefined ? 'http' : 'https')
+  return serve(server, resolved, { tokens, brand, metrics, engine }, credentials === undefined ? 'http' : 'https')
 }
 
 async function prepare<T>(option: string, make: () => Promise<T>): Promise<T> {
@@ -75,14 +92,15 @@ async function prepare<T>(option: string, make: () => Promise<T>): Promise<T> {
   }
 }
 
-async function serve(
-  server: Server,
-  options: ResolvedGatewayOptions,
-  tokens: TokenService,
-  brand: BrandVerifier | undefined,
-  scheme: 'http' | 'https',
-): Promise<Gateway> {
-  const metrics = createGatewayMetrics()
+interface GatewayParts {
+  readonly tokens: TokenService
+  readonly brand: BrandVerifier | undefined
+  readonly metrics: GatewayMetrics
+  readonly engine: LegacyEngine | undefined
+}
+
+async function serve(server: Server, options: ResolvedGatewayOptions, parts: GatewayParts, scheme: 'http' | 'https'): Promise<Gateway> {
+  const { tokens, brand, metrics, engine } = parts
   const registry = new SocketRegistry<ConsumerSocket>(metrics)
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: options.maxFrameBytes })
   let draining = false
@@ -126,6 +144,8 @@ async function serve(
     for (const socket of registry.sockets()) socket.terminate()
     server.closeAllConnections()
     wss.close()
+    // The sockets are gone: the consumers' connections (their chats stay, to time out on the legacy side) and the client.
+    await engine?.close()
     await stopped
   }
   return {

@@ -39,7 +39,7 @@ describe('options are validated once, failing fast', () => {
   })
 
   test('a missing session factory', () => {
-    expect(() => resolveGatewayOptions({ accountId: '1' } as GatewayOptions)).toThrow(/sessions must be a SessionFactory/)
+    expect(() => resolveGatewayOptions({ accountId: '1' })).toThrow(/sessions must be a SessionFactory/)
   })
 
   test('the defaults', () => {

@@ -3,7 +3,7 @@ import * as gateway from '../src/index.js'
 import type { ConsumerIdentity, GatewaySession, SessionFactory, SessionSink } from '../src/index.js'
 
 test('the public surface exports exactly these values', () => {
-  expect(Object.keys(gateway).sort()).toEqual(['CloseCode', 'GatewayError', 'startGateway'])
+  expect(Object.keys(gateway).sort()).toEqual(['CloseCode', 'ConsumerRegistry', 'GatewayError', 'legacySessions', 'startGateway'])
 })
 
 test('the session port stays this small', () => {

@@ -1,0 +1,205 @@
+// The consumers' conversations, outliving their sockets: one Connection per verified consumer id.
+import { ChatBridgeError } from '@chatbridge/core'
+import { AdapterError, Connection, RequestRefusedError } from '@chatbridge/adapter'
+import type { ChatClientPort, ConnectionOptions, ConversationRequest } from '@chatbridge/adapter'
+import type { GatewayMetrics } from './gateway-metrics.js'
+
+/** Options of a {@link ConsumerRegistry}. */
+export interface ConsumerRegistryOptions {
+  /** The legacy client every consumer's connection uses (shared; the registry never closes it). */
+  readonly client: ChatClientPort
+  /** Options of each consumer's `Connection`; `consumerId` and `keepConversationsAlive` are set by the registry. */
+  readonly connection?: ConnectionOptions
+  /** With no socket of a consumer for this long, its open chats are ended (the visitor left). Default 10 min. */
+  readonly abandonAfterMs?: number
+  /** Metrics to feed: `chatsPolled` (open conversations) and `pollFailures` (failed polls, by code). */
+  readonly metrics?: Pick<GatewayMetrics, 'chatsPolled' | 'pollFailures'>
+  /** Told of failures absorbed: a chat that could not be ended on abandon. */
+  readonly onError?: (error: Error) => void
+}
+
+/** One socket's hold on its consumer's conversations; {@link ConsumerLease.release} it when the socket closes. */
+export interface ConsumerLease {
+  /** The verified consumer id. */
+  readonly consumerId: string
+  /** The consumer's connection, shared by all its sockets. */
+  readonly connection: Connection
+  /** Whether `conversationId` is one of this consumer's conversations. */
+  owns(conversationId: string): boolean
+  /**
+   * Requests a conversation through `next`, one at a time per consumer: while one is open, refuses
+   * with a 409 `RequestRefusedError` whose body is `{ conversationId, message }` of the open one.
+   */
+  requestConversation(
+    request: ConversationRequest,
+    next: (request: ConversationRequest) => Promise<{ readonly conversationId: string }>,
+  ): Promise<{ readonly conversationId: string }>
+  /** The consumer closed `conversationId` (its close was answered 200): it no longer counts as open. */
+  closed(conversationId: string): void
+  /** The socket is gone; idempotent. The last release of a consumer starts its abandon timer. */
+  release(): void
+}
+
+interface ConsumerEntry {
+  readonly consumerId: string
+  readonly connection: Connection
+  readonly owned: Set<string>
+  readonly open: Set<string>
+  // What the registry follows on the connection; ended with it.
+  readonly subscriptions: { unsubscribe(): void }[]
+  sockets: number
+  abandon: NodeJS.Timeout | undefined
+  // Requests of one consumer run one after another, so two tabs racing start one chat.
+  lock: Promise<unknown>
+}
+
+/**
+ * The one owner of which conversations are whose. A consumer's `Connection` is made on its first
+ * socket and shared by every later one (reload, reconnect, a second tab); while no socket is
+ * connected it keeps polling, so the legacy chat stays alive; after `abandonAfterMs` with none, the
+ * consumer's open chats are ended as the visitor leaving and its connection closed.
+ */
+export class ConsumerRegistry {
+  readonly #options: ConsumerRegistryOptions
+  readonly #abandonAfterMs: number
+  readonly #entries = new Map<string, ConsumerEntry>()
+  readonly #abandoning = new Set<Promise<void>>()
+  #closed = false
+
+  /** An empty registry; connections are made as consumers arrive. */
+  constructor(options: ConsumerRegistryOptions) {
+    this.#options = options
+    this.#abandonAfterMs = options.abandonAfterMs ?? 600_000
+  }
+
+  /** Consumers with a live connection (connected or not yet abandoned). */
+  get consumers(): number {
+    return this.#entries.size
+  }
+
+  /** Open conversations across consumers: the legacy chats being kept alive. */
+  get openConversations(): number {
+    let count = 0
+    for (const entry of this.#entries.values()) count += entry.open.size
+    return count
+  }
+
+  /** Counts a socket of `consumerId`, making its connection on first use and cancelling its abandon timer. */
+  attach(consumerId: string): ConsumerLease {
+    if (this.#closed) throw new AdapterError('E_CLOSED', 'the gateway is shutting down')
+    const entry = this.#entries.get(consumerId) ?? this.#create(consumerId)
+    clearTimeout(entry.abandon)
+    entry.abandon = undefined
+    entry.sockets += 1
+    let released = false
+    return {
+      consumerId,
+      connection: entry.connection,
+      owns: (conversationId) => entry.owned.has(conversationId),
+      requestConversation: (request, next) => this.#request(entry, request, next),
+      closed: (conversationId) => {
+        if (entry.open.delete(conversationId)) this.#gauge()
+      },
+      release: () => {
+        if (released) return
+        released = true
+        this.#release(entry)
+      },
+    }
+  }
+
+  /** Closes every connection (the chats are not ended) and cancels the timers; waits for abandons under way. */
+  async close(): Promise<void> {
+    this.#closed = true
+    const entries = [...this.#entries.values()]
+    this.#entries.clear()
+    for (const entry of entries) {
+      clearTimeout(entry.abandon)
+      for (const subscription of entry.subscriptions.splice(0)) subscription.unsubscribe()
+    }
+    await Promise.all([...entries.map((entry) => entry.connection.close()), ...this.#abandoning])
+    this.#gauge()
+  }
+
+  #create(consumerId: string): ConsumerEntry {
+    const connection = new Connection(this.#options.client, { ...this.#options.connection, consumerId, keepConversationsAlive: true })
+    const entry: ConsumerEntry = {
+      consumerId,
+      connection,
+      owned: new Set(),
+      open: new Set(),
+      subscriptions: [],
+      sockets: 0,
+      abandon: undefined,
+      lock: Promise.resolve(),
+    }
+    const failures = this.#options.metrics?.pollFailures
+    if (failures !== undefined) entry.subscriptions.push(connection.errors$.subscribe((error) => failures.inc({ code: codeOf(error) })))
+    this.#entries.set(consumerId, entry)
+    return entry
+  }
+
+  #request(
+    entry: ConsumerEntry,
+    request: ConversationRequest,
+    next: (request: ConversationRequest) => Promise<{ readonly conversationId: string }>,
+  ): Promise<{ readonly conversationId: string }> {
+    const run = async (): Promise<{ readonly conversationId: string }> => {
+      const [open] = entry.open
+      if (open !== undefined) {
+        const message = `conversation ${open} is open: continue it, or close it before requesting another`
+        throw new RequestRefusedError(409, message, { body: { conversationId: open, message } })
+      }
+      const { conversationId } = await next(request)
+      this.#track(entry, conversationId)
+      return { conversationId }
+    }
+    const result = entry.lock.then(run, run)
+    entry.lock = result.catch(() => undefined)
+    return result
+  }
+
+  #track(entry: ConsumerEntry, conversationId: string): void {
+    entry.owned.add(conversationId)
+    entry.open.add(conversationId)
+    this.#gauge()
+    const closed = (): void => {
+      entry.open.delete(conversationId)
+      this.#gauge()
+    }
+    // The dialog's stream ends when the chat ended or polling stopped for good; it replays nothing from here.
+    entry.subscriptions.push(entry.connection.messagingEvents$(conversationId, { fromSeq: Number.MAX_SAFE_INTEGER }).subscribe({ complete: closed, error: closed }))
+  }
+
+  #release(entry: ConsumerEntry): void {
+    entry.sockets -= 1
+    if (entry.sockets > 0 || this.#closed || this.#entries.get(entry.consumerId) !== entry) return
+    entry.abandon = setTimeout(() => {
+      const abandoning = this.#abandon(entry)
+      this.#abandoning.add(abandoning)
+      void abandoning.finally(() => this.#abandoning.delete(abandoning))
+    }, this.#abandonAfterMs)
+  }
+
+  async #abandon(entry: ConsumerEntry): Promise<void> {
+    // Forgotten first: a socket arriving now starts afresh rather than on a connection being closed.
+    this.#entries.delete(entry.consumerId)
+    const open = [...entry.open]
+    await Promise.all(
+      open.map((conversationId) =>
+        entry.connection.closeConversation(conversationId).catch((error: unknown) => this.#options.onError?.(error instanceof Error ? error : new Error(String(error)))),
+      ),
+    )
+    for (const subscription of entry.subscriptions.splice(0)) subscription.unsubscribe()
+    await entry.connection.close()
+    this.#gauge()
+  }
+
+  #gauge(): void {
+    this.#options.metrics?.chatsPolled.set(this.openConversations)
+  }
+}
+
+function codeOf(error: unknown): string {
+  return error instanceof ChatBridgeError ? String(error.code) : 'unknown'
+}
