@@ -2,7 +2,7 @@ import { describe, expect, test, vi } from 'vitest'
 import { WebSocket } from 'ws'
 import { runCli, startCli, type CliProcess } from './run-cli.js'
 
-// Each test runs the built command as a process; several run at once (and start slowly on a busy machine).
+// Each test runs the built command as a process, one at a time: the other CLI tests run theirs at once.
 vi.setConfig({ testTimeout: 45_000 })
 const startMs = 20_000
 
@@ -36,7 +36,7 @@ function request(ws: WebSocket, id: number, type: string, body: unknown, headers
   })
 }
 
-describe.concurrent('chatbridge gateway', () => {
+describe('chatbridge gateway', () => {
   test('--help prints its usage and exits 0', async () => {
     const { code, stdout, stderr } = await runCli(['gateway', '--help'])
     expect(code).toBe(0)
