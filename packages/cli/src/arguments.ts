@@ -104,3 +104,14 @@ export function accountRootOf(chatUri: string): string | undefined {
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value
 }
+
+const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+
+/** A positive duration flag value in milliseconds: `600000`, `600000ms`, `30s`, `10m` or `1h`. */
+export function parseDuration(command: string, flag: string, value: string | undefined, fallbackMs: number): number {
+  if (value === undefined) return fallbackMs
+  const match = /^(\d+)(ms|s|m|h)?$/.exec(value)
+  const ms = match === null ? NaN : Number(match[1]) * (durationUnits[match[2] ?? 'ms'] ?? NaN)
+  if (!Number.isSafeInteger(ms) || ms <= 0) throw new UsageError(`${command}: ${flag} must be a duration such as 30s, 10m or 600000 (ms), got ${JSON.stringify(value)}`)
+  return ms
+}

@@ -61,6 +61,7 @@ export const demoCommand = defineCommand({
               ? 'the conversation closed'
               : 'the conversation closed. Left: what Messaging code receives; right: the legacy calls behind it. Try --json or --interactive.',
           )
+          transcript.note('the same conversation in a browser chat window, over a real Messaging WebSocket: pnpm chatbridge gateway, then open the URL it prints')
           return EXIT_OK
         },
         EXIT_INTERRUPTED,

@@ -16,6 +16,7 @@ Commands:
   tail    follow an existing chat by URI or conversation id
   chat    start a chat and send what you type
   serve   run the scriptable legacy chat server on its own
+  gateway serve the Messaging Window API over a real WebSocket, and a chat window at /
 
 Common options: --account-root <uri>, --app-key <key> (or CHATBRIDGE_ACCOUNT_ROOT,
 CHATBRIDGE_APP_KEY; the key is never printed), --format json|xml, --json (NDJSON frames).
@@ -23,12 +24,14 @@ Run chatbridge <command> --help for each command's options.
 
 Exit codes: 0 done, 1 failure (unreachable or refusing server, …), 2 bad usage, 130 interrupted.`
 
-// Each loaded when run: `tail` and `chat` never load the testing server that `demo` and `serve` run.
+// Each loaded when run: `tail` and `chat` never load the testing server that `demo` and `serve` run,
+// nor the gateway.
 const commands: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./demo-command.js')).demoCommand,
   tail: async () => (await import('./tail-command.js')).tailCommand,
   chat: async () => (await import('./chat-command.js')).chatCommand,
   serve: async () => (await import('./serve-command.js')).serveCommand,
+  gateway: async () => (await import('./gateway-command.js')).gatewayCommand,
 }
 
 /**

@@ -15,7 +15,7 @@ const contentOf = (all: readonly ServerFrame[]): string[] =>
   )
 
 describe.concurrent('--help and bad flags', () => {
-  test.each(['demo', 'tail', 'chat', 'serve'])('chatbridge %s --help prints its usage and exits 0', async (command) => {
+  test.each(['demo', 'tail', 'chat', 'serve', 'gateway'])('chatbridge %s --help prints its usage and exits 0', async (command) => {
     const { code, stdout, stderr } = await runCli([command, '--help'])
     expect(code).toBe(0)
     expect(stdout).toMatch(new RegExp(`^Usage: chatbridge ${command}`))
@@ -25,7 +25,7 @@ describe.concurrent('--help and bad flags', () => {
   test('chatbridge --help lists the commands', async () => {
     const { code, stdout } = await runCli(['--help'])
     expect(code).toBe(0)
-    for (const command of ['demo', 'tail', 'chat', 'serve']) expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'))
+    for (const command of ['demo', 'tail', 'chat', 'serve', 'gateway']) expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'))
   })
 
   test.each([
@@ -35,7 +35,7 @@ describe.concurrent('--help and bad flags', () => {
     [['serve', '--port', '70000'], 'chatbridge: serve: --port must be 0-65535, got 70000 (see chatbridge serve --help)'],
     [['tail', 'abc', '--app-key', 'k', '--account-root', 'http://exa mple/api'], 'chatbridge: accountRoot must be an absolute URI such as https://{domain}/api/account/{accountId}, got "http://exa mple/api" (see chatbridge tail --help)'],
     [['tail', 'abc'], 'chatbridge: tail: give the account root with --account-root https://{domain}/api/account/{accountId} or CHATBRIDGE_ACCOUNT_ROOT (see chatbridge tail --help)'],
-    [['frobnicate'], 'chatbridge: unknown command "frobnicate"; the commands are demo, tail, chat, serve (see chatbridge --help)'],
+    [['frobnicate'], 'chatbridge: unknown command "frobnicate"; the commands are demo, tail, chat, serve, gateway (see chatbridge --help)'],
   ])('chatbridge %j fails with one line and exit code 2', async (args, message) => {
     const { code, stdout, stderr } = await runCli(args)
     expect(code).toBe(2)

@@ -15,6 +15,7 @@ describe.concurrent('chatbridge demo --json', () => {
   test('plays the whole conversation (legacy side in XML) as Messaging frames and exits 0', async () => {
     const { code, stdout, stderr } = await runCli(['demo', '--json', '--format', 'xml'], { timeoutMs: 15_000 })
     expect(stderr).toContain('embedded legacy chat server')
+    expect(stderr).toContain('pnpm chatbridge gateway')
     expect(code).toBe(0)
     const all = frames(stdout) // every line is one JSON frame
 

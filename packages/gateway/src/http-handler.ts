@@ -1,10 +1,11 @@
-// The gateway's HTTP face: boot calls (domain lookup, identity), health, readiness and metrics.
+// The gateway's HTTP face: boot calls (domain lookup, identity), health, readiness, metrics, and the chat window at `/`.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { BrandVerifier } from './brand-verifier.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
 import { isCallbackName, replyError, replyJson, replyJsonp } from './http-reply.js'
 import { matchRoute, requestTarget, routeMethods, servedServices } from './http-routes.js'
 import type { HttpRoute } from './http-routes.js'
+import { defaultStaticDir, serveStaticFile, staticFileOf } from './static-files.js'
 import type { TokenService } from './token-service.js'
 
 /** What the HTTP face needs from the gateway. */
@@ -19,6 +20,8 @@ export interface HttpHandlerDeps {
   readonly draining: () => boolean
   readonly originAllowed: (origin: string | undefined) => boolean
   readonly onError: (error: Error) => void
+  /** The chat window's directory served at `/`; default the one shipped with the gateway, `false` for none. */
+  readonly staticDir?: string | false
 }
 
 const maxBodyBytes = 16 * 1024
@@ -37,6 +40,9 @@ export function createHttpHandler(deps: HttpHandlerDeps): (req: IncomingMessage,
 async function answer(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const target = requestTarget(req.url)
   const route = target === undefined ? undefined : matchRoute(target.pathname)
+  const dir = deps.staticDir ?? defaultStaticDir
+  const file = route === undefined && dir !== false ? staticFileOf(req.url) : undefined
+  if (file !== undefined && dir !== false) return windowFile(deps, dir, file, req, res)
   if (target === undefined || route === undefined || ('accountId' in route && route.accountId !== deps.accountId)) {
     req.resume()
     return replyError(res, 404, 'not found')
@@ -53,6 +59,13 @@ async function answer(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
     return void res.end()
   }
   await routeAnswer(deps, route, target.searchParams, req, res, cors)
+}
+
+async function windowFile(deps: HttpHandlerDeps, dir: string, file: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  req.resume()
+  if (req.method !== 'GET' && req.method !== 'HEAD') return replyError(res, 405, `${req.method ?? ''} is not allowed here`, { allow: 'GET, HEAD' })
+  const secure = 'encrypted' in req.socket && req.socket.encrypted === true
+  return serveStaticFile(req, res, dir, file, { accountId: deps.accountId, publicHost: deps.publicHost(), secure })
 }
 
 async function routeAnswer(

@@ -1,19 +1,19 @@
 // The chat window in a real browser (Debian's chromium, driven by playwright-core; nothing is
-// downloaded): a whole conversation with a scripted agent, a reload in the middle that continues the
-// same conversation with every line exactly once, the end, and a screenshot for people to look at.
+// downloaded), served by the gateway itself: a whole conversation with a scripted agent, a reload in
+// the middle that continues the same conversation with every line exactly once, the end, and a
+// screenshot for people to look at.
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { autoAgent, startLegacyChatServer, type LegacyChat, type LegacyChatServer } from '@chatbridge/testing'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestGateway, type TestGateway } from './support/test-gateway.js'
+import { recordFrames, recordSignups, startWindowGateway, type SeenFrame, type WindowGateway } from './support/window-gateway.js'
 
 const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
 const missing = existsSync(executablePath) ? undefined : `no chromium at ${executablePath}: apt-get install -y chromium (or set CHROMIUM_PATH)`
 if (missing !== undefined && process.env['CI'] === 'true') throw new Error(`the browser test must run in CI; ${missing}`)
 
-const staticDir = join(import.meta.dirname, '..', '..', 'static')
 const artifacts = join(import.meta.dirname, 'artifacts')
 const agent = { name: 'Natalie', id: 7 }
 /** expect.poll waits 1 s by default; a loaded machine may need longer for a poll round trip. */
@@ -21,24 +21,23 @@ const eventually = { timeout: 15_000 }
 
 describe.skipIf(missing !== undefined)(`the chat window in chromium${missing === undefined ? '' : ` (skipped: ${missing})`}`, () => {
   let legacy: LegacyChatServer
-  let gateway: TestGateway
+  let gateway: WindowGateway
   let browser: Browser
   let page: Page
+  /** What the page's sockets sent, and the identities it signed up for, as the browser saw them. */
+  let frames: readonly SeenFrame[]
+  let signups: readonly string[]
   /** Uncaught errors and console errors of the window: there must be none. */
   const pageErrors: string[] = []
 
   beforeAll(async () => {
     // The agent joins after a moment and answers each line ("You said: …"), typing for a second first.
     legacy = await startLegacyChatServer({ agent: autoAgent({ agent, acceptAfterMs: 300, replyAfterMs: 1_000 }) })
-    gateway = await startTestGateway({
-      staticDir,
-      port: 0,
-      accountRoot: legacy.accountRoot,
-      appKey: legacy.appKey,
-      pacing: { chattingIntervalMs: 150, waitingIntervalMs: 200, backoffBaseMs: 100 },
-    })
+    gateway = await startWindowGateway(target())
     browser = await chromium.launch({ executablePath })
     page = await browser.newPage({ viewport: { width: 520, height: 760 } })
+    frames = recordFrames(page)
+    signups = recordSignups(page)
     page.on('pageerror', (error) => pageErrors.push(error.message))
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(message.text())
@@ -51,6 +50,11 @@ describe.skipIf(missing !== undefined)(`the chat window in chromium${missing ===
     await legacy?.close()
   }, 30_000)
 
+  const target = () => ({
+    accountRoot: legacy.accountRoot,
+    appKey: legacy.appKey,
+    pacing: { chattingIntervalMs: 150, waitingIntervalMs: 200, backoffBaseMs: 100 },
+  })
   const status = (): ReturnType<Page['getByTestId']> => page.getByTestId('status')
   const rendered = async (): Promise<{ sequence: number; role: string; text: string }[]> =>
     page.getByTestId('line').evaluateAll((items) =>
@@ -60,8 +64,8 @@ describe.skipIf(missing !== undefined)(`the chat window in chromium${missing ===
   const logged = (chat: LegacyChat): { sequence: number; text: string }[] =>
     chat.events.filter((event) => event['@type'] === 'line').map((event) => ({ sequence: Number(event['@id']), text: String(event['text']) }))
   /** The consumer JWT the window keeps (this test's tsconfig has no DOM types, hence the cast). */
-  const storedJwt = (): Promise<string | null> =>
-    page.evaluate(
+  const storedJwt = (on: Page = page): Promise<string | null> =>
+    on.evaluate(
       (key) => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem(key),
       `chatbridge:${gateway.accountId}:jwt`,
     )
@@ -72,7 +76,8 @@ describe.skipIf(missing !== undefined)(`the chat window in chromium${missing ===
   const agentLine = (text: string): ReturnType<Page['locator']> => page.locator(`[data-testid="line"][data-role="ASSIGNED_AGENT"]`, { hasText: text })
 
   it('holds a whole conversation, continues it across a reload with every line once, and ends it', { timeout: 60_000 }, async () => {
-    await page.goto(`${gateway.url}/?account=${gateway.accountId}`)
+    // No ?account=: the gateway fills the page's account meta tag.
+    await page.goto(`${gateway.url}/`)
     await page.getByTestId('start').click()
     const chat = await legacy.nextChat()
     await expect.poll(() => page.getByTestId('status').getAttribute('data-state'), eventually).toBe('chatting')
@@ -97,11 +102,11 @@ describe.skipIf(missing !== undefined)(`the chat window in chromium${missing ===
     await expect.poll(() => page.getByTestId('status').getAttribute('data-state'), eventually).toBe('chatting')
 
     // The same consumer and conversation: one signup, one legacy chat, resumed after the last line seen.
-    expect(gateway.signups).toHaveLength(1)
+    expect(signups).toHaveLength(1)
     expect(legacy.chats()).toHaveLength(1)
-    const resumed = gateway.frames.filter((frame) => frame.connection === 2).map((frame) => frame.type)
+    const resumed = frames.filter((frame) => frame.connection === 2).map((frame) => frame.type)
     expect(resumed.slice(0, 3)).toEqual(['InitConnection', 'cqm.SubscribeExConversations', 'ms.SubscribeMessagingEvents'])
-    const subscribe = gateway.frames.find((frame) => frame.connection === 2 && frame.type === 'ms.SubscribeMessagingEvents')
+    const subscribe = frames.find((frame) => frame.connection === 2 && frame.type === 'ms.SubscribeMessagingEvents')
     expect(subscribe?.body).toEqual({ conversationId: chat.id, dialogId: chat.id, fromSeq: expect.any(Number) })
     // From after the last sequence it saw (at least the question), not from the start.
     expect((subscribe?.body as { fromSeq: number }).fromSeq).toBeGreaterThan(questionSequence)
@@ -129,10 +134,10 @@ describe.skipIf(missing !== undefined)(`the chat window in chromium${missing ===
     await page.screenshot({ path: join(artifacts, 'chat-window.png'), fullPage: true })
 
     // The first connection's frames, in order: what any Messaging consumer sends.
-    const first = gateway.frames.filter((frame) => frame.connection === 1).map((frame) => frame.type)
+    const first = frames.filter((frame) => frame.connection === 1).map((frame) => frame.type)
     expect(first.slice(0, 2)).toEqual(['InitConnection', 'cqm.SubscribeExConversations'])
     expect(pageErrors).toEqual([])
-    expect(gateway.frames[0]?.headers).toContainEqual({ type: '.ams.headers.ConsumerAuthentication', jwt: expect.any(String) })
+    expect(frames[0]?.headers).toContainEqual({ type: '.ams.headers.ConsumerAuthentication', jwt: expect.any(String) })
   })
 
   it('sends GetClock every 30 s as keep-alive', { timeout: 30_000 }, async () => {
@@ -140,11 +145,11 @@ describe.skipIf(missing !== undefined)(`the chat window in chromium${missing ===
     const context = await browser.newContext()
     try {
       const idle = await context.newPage()
+      const idleFrames = recordFrames(idle)
       await idle.clock.install()
       await idle.goto(`${gateway.url}/?account=${gateway.accountId}`)
       await idle.getByTestId('start').waitFor()
-      const connection = Math.max(...gateway.frames.map((frame) => frame.connection))
-      const clocks = (): number => gateway.frames.filter((frame) => frame.connection === connection && frame.type === 'GetClock').length
+      const clocks = (): number => idleFrames.filter((frame) => frame.connection === 1 && frame.type === 'GetClock').length
       expect(clocks()).toBe(0)
       await idle.clock.runFor(30_000)
       await expect.poll(clocks, eventually).toBe(1)
@@ -155,19 +160,36 @@ describe.skipIf(missing !== undefined)(`the chat window in chromium${missing ===
     }
   })
 
-  it('on close code 4401 drops its identity, signs up again and reconnects', { timeout: 30_000 }, async () => {
-    const jwt = await storedJwt()
-    const before = Math.max(...gateway.frames.map((frame) => frame.connection))
-    gateway.closeSockets(4401, 'token expired')
-    await expect.poll(() => gateway.signups.length, eventually).toBe(2)
-    // Connected again with the new identity: the ended chat stays on screen, a new one can start.
-    await expect.poll(() => gateway.frames.filter((frame) => frame.connection > before).map((frame) => frame.type), eventually).toEqual(['InitConnection', 'cqm.SubscribeExConversations'])
-    await expect.poll(() => page.getByTestId('status').getAttribute('data-state'), eventually).toBe('closed')
-    await page.getByTestId('start').waitFor()
-    const renewed = await storedJwt()
-    expect(renewed).not.toBeNull()
-    expect(renewed).not.toBe(jwt)
-    const init = gateway.frames.find((frame) => frame.connection > before)
-    expect(init?.headers).toContainEqual({ type: '.ams.headers.ConsumerAuthentication', jwt: renewed })
+  it('when its identity expires (close 4407) it signs up again and reconnects', { timeout: 30_000 }, async () => {
+    // Its own gateway, whose unauthenticated identities live 3 s.
+    const shortLived = await startWindowGateway(target(), { identityTtlMs: 3_000 })
+    const context = await browser.newContext()
+    try {
+      const renewing = await context.newPage()
+      const renewingFrames = recordFrames(renewing)
+      const renewingSignups = recordSignups(renewing)
+      const closes: number[] = []
+      renewing.on('websocket', (ws) => ws.on('close', () => closes.push(Date.now())))
+      await renewing.goto(`${shortLived.url}/`)
+      await renewing.getByTestId('start').waitFor()
+      await expect.poll(() => renewingSignups.length, eventually).toBe(1)
+      const first = renewingSignups[0]
+      await expect.poll(() => renewingSignups.length, eventually).toBe(2)
+      await expect.poll(() => closes.length, eventually).toBeGreaterThanOrEqual(1)
+      // Connected again with the new identity, and it is the one kept.
+      await expect.poll(() => renewingFrames.filter((frame) => frame.connection === 2).map((frame) => frame.type).slice(0, 2), eventually).toEqual([
+        'InitConnection',
+        'cqm.SubscribeExConversations',
+      ])
+      const renewed = renewingSignups[1]
+      expect(renewed).not.toBe(first)
+      const init = renewingFrames.find((frame) => frame.connection === 2)
+      expect(init?.headers).toContainEqual({ type: '.ams.headers.ConsumerAuthentication', jwt: renewed })
+      expect(await storedJwt(renewing)).toBe(renewed)
+      await renewing.getByTestId('start').waitFor()
+    } finally {
+      await context.close()
+      await shortLived.close()
+    }
   })
 })

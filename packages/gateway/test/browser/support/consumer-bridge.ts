@@ -1,10 +1,12 @@
-// Test-only: bridges browser WebSocket connections to the adapter's in-process Messaging socket,
-// one MessagingSocket per consumer `sub` that outlives the connections, as the real gateway's
-// consumer registry will. Request ids are made unique per connection so a response to a request of
-// a connection that is gone never reaches the next one; the cqm subscriptions of a connection are
-// dropped when it closes, and the dialog subscription is replaced by the next connection's.
+// Test-only: the gateway's SessionFactory port bridged to the adapter's in-process Messaging socket,
+// one MessagingSocket per verified consumer `sub` that outlives the gateway's sockets, as the
+// gateway's own consumer registry does once it is wired to the adapter (then the browser test
+// passes `legacy:` to startGateway instead of these `sessions:`). Request ids are made unique per
+// socket so a response to a request of a socket that is gone never reaches the next one; the cqm
+// subscriptions of a socket are dropped when it closes, and the dialog subscription is replaced by
+// the next socket's.
 import { createMessagingSocket, type ConnectionOptions, type MessagingSocket, type RequestId } from '@chatbridge/adapter'
-import type { WebSocket } from 'ws'
+import type { ConsumerIdentity, GatewaySession, SessionContext, SessionFactory, SessionSink } from '../../../src/index.js'
 
 /** Where the legacy chat is, and how fast to poll it. */
 export interface LegacyTarget {
@@ -14,28 +16,19 @@ export interface LegacyTarget {
   readonly pacing?: ConnectionOptions
 }
 
-/** A request frame a browser sent, as the test gateway saw it. */
-export interface SeenFrame {
-  /** 1 for the first browser connection, 2 for the next, … */
-  readonly connection: number
-  readonly type: string
-  readonly body: unknown
-  readonly headers: readonly unknown[] | undefined
-}
-
 interface Consumer {
   readonly socket: MessagingSocket
   current: Connection | undefined
 }
 
 interface Connection {
-  readonly number: number
-  readonly ws: WebSocket
+  readonly sink: SessionSink
   readonly ids: Map<string, RequestId>
   readonly subscriptions: Set<string>
+  open: boolean
 }
 
-const JSON_FRAME = (text: string): Record<string, unknown> | undefined => {
+const asObject = (text: string): Record<string, unknown> | undefined => {
   try {
     const frame: unknown = JSON.parse(text)
     return typeof frame === 'object' && frame !== null && !Array.isArray(frame) ? (frame as Record<string, unknown>) : undefined
@@ -44,61 +37,69 @@ const JSON_FRAME = (text: string): Record<string, unknown> | undefined => {
   }
 }
 
-/** The consumers of one test gateway and their connections. */
-export class ConsumerBridge {
-  readonly frames: SeenFrame[] = []
+/** Sessions of the gateway on the adapter's in-process socket, one per consumer; `close()` ends them all. */
+export class ConsumerBridge implements SessionFactory {
   readonly #target: LegacyTarget
   readonly #consumers = new Map<string, Consumer>()
-  readonly #open = new Set<WebSocket>()
-  #connections = 0
+  #sockets = 0
 
   constructor(target: LegacyTarget) {
     this.#target = target
   }
 
-  /** Takes a new browser connection: its first frame must be InitConnection with a consumer JWT. */
-  accept(ws: WebSocket): void {
-    const connection: Connection = { number: ++this.#connections, ws, ids: new Map(), subscriptions: new Set() }
-    let consumer: Consumer | undefined
-    this.#open.add(ws)
-    ws.on('error', () => ws.terminate())
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      const frame = isBinary ? undefined : JSON_FRAME(data.toString('utf8'))
-      if (frame === undefined || frame['kind'] !== 'req' || typeof frame['type'] !== 'string') return ws.close(1008, 'expected a request frame')
-      const headers = Array.isArray(frame['headers']) ? (frame['headers'] as unknown[]) : undefined
-      this.frames.push({ connection: connection.number, type: frame['type'], body: frame['body'], headers })
-      if (consumer === undefined) {
-        const sub = frame['type'] === 'InitConnection' ? subjectOf(headers) : undefined
-        if (sub === undefined) return ws.close(4401, 'InitConnection with a consumer JWT first')
-        consumer = this.#consumer(sub)
-        if (consumer.current !== undefined) this.#detach(consumer, consumer.current)
-        consumer.current = connection
-      }
-      const id = frame['id'] as RequestId
-      const bridged = `${connection.number}:${String(id)}`
-      connection.ids.set(bridged, id)
-      void forward(consumer.socket, { ...frame, id: bridged })
-    })
-    ws.on('close', () => {
-      this.#open.delete(ws)
-      if (consumer?.current === connection) {
-        this.#detach(consumer, connection)
-        consumer.current = undefined
-      }
-    })
+  /** A gateway socket opened: its first frame must be InitConnection with a consumer JWT (or the upgrade carried one). */
+  open(sink: SessionSink, context: SessionContext): GatewaySession {
+    const connection: Connection = { sink, ids: new Map(), subscriptions: new Set(), open: true }
+    const number = ++this.#sockets
+    let consumer: Promise<Consumer> | undefined = context.consumer === undefined ? undefined : Promise.resolve(this.#attach(context.consumer, connection))
+    // Frames wait for the identity in order: InitConnection's verification is asynchronous.
+    let queue = Promise.resolve()
+    return {
+      receive: (text) => {
+        const frame = asObject(text)
+        if (frame === undefined || frame['kind'] !== 'req' || typeof frame['type'] !== 'string') {
+          return sink.send({ kind: 'resp', reqId: null, code: 400, type: 'GenericResponse', body: 'expected a request frame' })
+        }
+        if (consumer === undefined) {
+          const jwt = frame['type'] === 'InitConnection' ? jwtOf(frame['headers']) : undefined
+          if (jwt === undefined) return sink.send({ kind: 'resp', reqId: frame['id'] ?? null, code: 401, type: 'GenericResponse', body: 'InitConnection first' })
+          consumer = context.verify(jwt).then((identity) => {
+            context.onAuthenticated(identity)
+            return this.#attach(identity, connection)
+          })
+          consumer.catch((error: Error) => sink.error(error))
+        }
+        const id = frame['id'] as RequestId
+        const bridged = `${number}:${String(id)}`
+        connection.ids.set(bridged, id)
+        const ready = consumer
+        queue = queue.then(async () => forward((await ready).socket, { ...frame, id: bridged })).catch(() => undefined)
+      },
+      close: () => {
+        connection.open = false
+        void consumer?.then((owner) => {
+          if (owner.current !== connection) return
+          this.#detach(owner, connection)
+          owner.current = undefined
+        }, () => undefined)
+      },
+    }
   }
 
-  /** Closes every browser connection with `code` (e.g. 4401: the identity is no longer valid). */
-  closeConnections(code: number, reason = ''): void {
-    for (const ws of this.#open) ws.close(code, reason)
-  }
-
-  /** Closes every connection and every consumer's Messaging socket. */
+  /** Closes every consumer's Messaging socket (after the gateway closed its sockets). */
   async close(): Promise<void> {
-    for (const ws of this.#open) ws.terminate()
-    const closing = [...this.#consumers.values()].map(({ socket }) => new Promise<void>((resolve) => (socket.readyState === 3 ? resolve() : (socket.once('close', () => resolve()), socket.close()))))
+    const closing = [...this.#consumers.values()].map(
+      ({ socket }) => new Promise<void>((resolve) => (socket.readyState === 3 ? resolve() : (socket.once('close', () => resolve()), socket.close()))),
+    )
     this.#consumers.clear()
     await Promise.all(closing)
+  }
+
+  #attach(identity: ConsumerIdentity, connection: Connection): Consumer {
+    const consumer = this.#consumer(identity.consumerId)
+    if (consumer.current !== undefined) this.#detach(consumer, consumer.current)
+    consumer.current = connection
+    return consumer
   }
 
   #consumer(sub: string): Consumer {
@@ -115,19 +116,19 @@ export class ConsumerBridge {
 
   #deliver(consumer: Consumer, text: string): void {
     const connection = consumer.current
-    const frame = JSON_FRAME(text)
-    if (connection === undefined || frame === undefined || connection.ws.readyState !== connection.ws.OPEN) return
-    if (frame['kind'] !== 'resp') return connection.ws.send(text)
+    const frame = asObject(text)
+    if (connection === undefined || !connection.open || frame === undefined) return
+    if (frame['kind'] !== 'resp') return connection.sink.send(frame)
     const original = connection.ids.get(String(frame['reqId']))
-    // A response to an earlier connection's request (or to the bridge's own) is nobody's here.
+    // A response to an earlier socket's request (or to the bridge's own) is nobody's here.
     if (original === undefined) return
     connection.ids.delete(String(frame['reqId']))
     const body = frame['body'] as { subscriptionId?: unknown } | undefined
     if (frame['type'] === 'cqm.SubscribeExConversationsResponse' && typeof body?.subscriptionId === 'string') connection.subscriptions.add(body.subscriptionId)
-    connection.ws.send(JSON.stringify({ ...frame, reqId: original }))
+    connection.sink.send({ ...frame, reqId: original })
   }
 
-  /** A connection left: its conversation-list subscriptions go with it. */
+  /** A socket left: its conversation-list subscriptions go with it. */
   #detach(consumer: Consumer, connection: Connection): void {
     for (const subscriptionId of connection.subscriptions) {
       void forward(consumer.socket, { kind: 'req', id: `bridge:${subscriptionId}`, type: 'cqm.UnsubscribeExConversations', body: { subscriptionId } })
@@ -142,15 +143,12 @@ async function forward(socket: MessagingSocket, frame: Record<string, unknown>):
   socket.send(JSON.stringify(frame))
 }
 
-/** The `sub` of the JWT in InitConnection's ConsumerAuthentication header, read unverified (test-only). */
-function subjectOf(headers: readonly unknown[] | undefined): string | undefined {
-  const header = headers?.find((h): h is { jwt: string } => typeof h === 'object' && h !== null && (h as { type?: unknown }).type === '.ams.headers.ConsumerAuthentication' && typeof (h as { jwt?: unknown }).jwt === 'string')
-  const payload = header?.jwt.split('.')[1]
-  if (payload === undefined) return undefined
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }
-    return typeof claims.sub === 'string' && claims.sub !== '' ? claims.sub : undefined
-  } catch {
-    return undefined
-  }
+/** The JWT of InitConnection's ConsumerAuthentication header. */
+function jwtOf(headers: unknown): string | undefined {
+  if (!Array.isArray(headers)) return undefined
+  const header = (headers as unknown[]).find(
+    (h): h is { jwt: string } =>
+      typeof h === 'object' && h !== null && (h as { type?: unknown }).type === '.ams.headers.ConsumerAuthentication' && typeof (h as { jwt?: unknown }).jwt === 'string',
+  )
+  return header?.jwt
 }
