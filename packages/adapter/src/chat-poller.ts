@@ -24,6 +24,12 @@ export type PollSupplier = (cursor: PollCursor) => Observable<LegacySnapshot>
  * finds it still in flight.
  */
 export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'followNext'>): PollSupplier {
+  // An idle chat follows the same `next` link poll after poll: parse it once (core copies it before use).
+  let parsed: { readonly href: string; readonly url: URL } | undefined
+  const urlOf = (href: string): URL => {
+    if (parsed?.href !== href) parsed = { href, url: new URL(href) }
+    return parsed.url
+  }
   return (cursor) =>
     new Observable<LegacySnapshot>((subscriber) => {
       const controller = new AbortController()
@@ -31,7 +37,7 @@ export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'fol
       const request =
         cursor.next === undefined
           ? session.snapshot({ from: cursor.from, signal: controller.signal })
-          : session.followNext(new URL(cursor.next), { signal: controller.signal })
+          : session.followNext(urlOf(cursor.next), { signal: controller.signal })
       request.then(
         (snapshot) => {
           settled = true

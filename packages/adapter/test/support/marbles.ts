@@ -22,6 +22,13 @@ export function marbleConfig(scheduler: TestScheduler, overrides: Partial<ChatPo
   }
 }
 
+/** {@link marbleConfig} with the default pacing by activity (no `idleGrowth`: ×2.5 up to 7 × chattingMs while quiet). */
+export function activityMarbleConfig(scheduler: TestScheduler, overrides: Partial<ChatPollerOptions['pacing']> = {}): ChatPollerOptions {
+  const config = marbleConfig(scheduler, overrides)
+  const { idleGrowth, ...pacing } = config.pacing
+  return { ...config, pacing: overrides.idleGrowth === undefined || idleGrowth === undefined ? pacing : { ...pacing, idleGrowth } }
+}
+
 /** One line per output, so marbles can name them. */
 export function summarize(output: PollerOutput): string {
   switch (output.kind) {
