@@ -1,6 +1,7 @@
 import { decodeChatResource } from '@chatbridge/core'
 import { Connection } from '@chatbridge/adapter'
 import type { ChatClientPort, ChatSessionPort, ConnectionOptions } from '@chatbridge/adapter'
+import { type ChatPollerOptions, pollChat, sessionSupplier } from '@chatbridge/adapter/internals'
 import { fmt, ratio } from './measure.js'
 
 // Section 3: requests on the wire. The adapter's real engine (a `Connection`) runs on a virtual
@@ -114,9 +115,8 @@ function document(scenario: Scenario, from: number, now: number): string {
   })
 }
 
-/** Runs one chat through a `Connection` on the virtual clock for `minutes`; counts requests and latency. */
-async function runEngine(scenario: Scenario, config: ConnectionOptions, minutes: number): Promise<{ requests: number; latencies: number[] }> {
-  const clock = new VirtualClock()
+/** A fake session serving `scenario` on `clock`, counting requests. */
+function scriptedSession(scenario: Scenario, clock: VirtualClock): { session: ChatSessionPort; requests: () => number } {
   let requests = 0
   const read = (from: number): ReturnType<ChatSessionPort['snapshot']> => {
     requests += 1
@@ -132,37 +132,51 @@ async function runEngine(scenario: Scenario, config: ConnectionOptions, minutes:
     setVisitorName: refuse,
     setVisitorTyping: refuse,
   }
+  return { session, requests: () => requests }
+}
+
+const lineLatency = (clock: VirtualClock, text: string): number => clock.time - Number(text.slice('line '.length))
+
+/** Runs one chat through a `Connection` (its default pacing unless `config` says otherwise) on the virtual clock for `minutes`. */
+async function runEngine(scenario: Scenario, config: ConnectionOptions, minutes: number): Promise<{ requests: number; latencies: number[] }> {
+  const clock = new VirtualClock()
+  const { session, requests } = scriptedSession(scenario, clock)
+  const refuse = (): Promise<never> => Promise.reject(new Error('not in this benchmark'))
   const client: ChatClientPort = { startChat: refuse, attach: () => session, close: () => Promise.resolve() }
   const connection = new Connection(client, { ...config, scheduler: clock.asScheduler(), now: () => clock.time, random: () => 0.5 })
   const latencies: number[] = []
   const subscription = connection.messagingEvents$(CONVERSATION).subscribe((change) => {
-    if (change.event.type === 'ContentEvent') latencies.push(clock.time - Number(change.event.message.slice('line '.length)))
+    if (change.event.type === 'ContentEvent') latencies.push(lineLatency(clock, change.event.message))
   })
   await clock.runUntil(minutes * 60_000)
   subscription.unsubscribe()
   await connection.close()
-  return { requests, latencies }
+  return { requests: requests(), latencies }
 }
 
 /**
- * A pacing chatbridge does not have, simulated for comparison: poll again after `fastMs` when the
- * last poll brought something or showed the agent typing, else stretch the wait ×1.5 up to
- * `slowMs` (under the keep-alive cap).
+ * Runs one chat through the engine's poll loop with a fixed pace (`idleGrowth: 1`): the legacy
+ * SDK's 2 s, or chatbridge's previous default. A fixed pace is not a `ConnectionOptions` field, so
+ * this drives `pollChat` (the loop a `Connection` runs) directly; latency is counted when the page
+ * with the line is emitted, which on the virtual clock is when a `Connection` would emit it.
  */
-function runProposal(scenario: Scenario, minutes: number, fastMs: number, slowMs: number): { requests: number; latencies: number[] } {
-  const end = minutes * 60_000
-  const latencies: number[] = []
-  let requests = 0
-  let seen = 0
-  let wait = fastMs
-  for (let now = 0; now <= end; now += wait) {
-    requests += 1
-    const fresh = scenario.lineTimes.filter((at) => at <= now).slice(seen)
-    for (const at of fresh) latencies.push(now - at)
-    seen += fresh.length
-    wait = fresh.length > 0 || typing(scenario, now) ? fastMs : Math.min(slowMs, Math.ceil(wait * 1.5))
+async function runFixed(scenario: Scenario, chattingMs: number, waitingMs: number, minutes: number): Promise<{ requests: number; latencies: number[] }> {
+  const clock = new VirtualClock()
+  const { session, requests } = scriptedSession(scenario, clock)
+  const config: ChatPollerOptions = {
+    pacing: { chattingMs, waitingMs, idleGrowth: 1, keepAliveFraction: 1 / 3, minKeepAliveMs: 1000, defaultChatTimeoutS: 40 },
+    backoff: { baseMs: 500, factor: 2, maxMs: 30_000 },
+    random: () => 0.5,
+    scheduler: clock.asScheduler(),
   }
-  return { requests, latencies }
+  const latencies: number[] = []
+  const subscription = pollChat(sessionSupplier(session), { from: 0, next: undefined }, config).subscribe((output) => {
+    if (output.kind !== 'page') return
+    for (const event of output.events) if (event.type === 'line') latencies.push(lineLatency(clock, event.text))
+  })
+  await clock.runUntil(minutes * 60_000)
+  subscription.unsubscribe()
+  return { requests: requests(), latencies }
 }
 
 /** Every scenario × contender. `minutes` of virtual time each. */
@@ -179,9 +193,9 @@ export async function runWireBench(minutes: number): Promise<WireResult[]> {
     { name: 'chatting, a line every ~30 s (typing 4 s before)', state: 'chatting', lineTimes },
   ]
   const contenders: Array<{ name: string; run: (s: Scenario) => Promise<{ requests: number; latencies: number[] }> }> = [
-    { name: 'legacy JS SDK (a poll every 2 s)', run: (s) => runEngine(s, { chattingIntervalMs: 2000, waitingIntervalMs: 2000 }, minutes) },
-    { name: 'chatbridge defaults (500 ms chatting, 2 s waiting)', run: (s) => runEngine(s, {}, minutes) },
-    { name: 'proposal: 500 ms on activity or typing, ×1.5 to 3 s idle (simulated)', run: (s) => Promise.resolve(runProposal(s, minutes, 500, 3000)) },
+    { name: 'legacy JS SDK (a poll every 2 s)', run: (s) => runFixed(s, 2000, 2000, minutes) },
+    { name: 'chatbridge before: fixed 500 ms chatting, 2 s waiting', run: (s) => runFixed(s, 500, 2000, minutes) },
+    { name: 'chatbridge defaults: by activity (500 ms / 2 s after activity, stretching to 3.5 s)', run: (s) => runEngine(s, {}, minutes) },
   ]
   const results: WireResult[] = []
   for (const scenario of scenarios) {

@@ -39,6 +39,8 @@ export interface ChatFeedOptions {
    */
   readonly cursor?: PollCursorHolder | undefined
   readonly poller: ChatPollerOptions
+  /** This chat's outbound activity (see `reportingActivity`): the poll loop speeds up on each value. */
+  readonly activity$?: Observable<unknown> | undefined
   /** How long the poll loop outlives its last subscriber, in milliseconds; default 100. */
   readonly graceMs: number
   /** The consumer's participant id when known up front (JWT `sub`). */
@@ -99,7 +101,7 @@ export class ChatFeed {
     this.#model = initialConversationModel(options)
     this.#chatState.next(undefined)
     const cursor = options.cursor ?? cursorHolder()
-    this.#running = defer(() => pollChat(options.supplier, cursor, options.poller)).pipe(
+    this.#running = defer(() => pollChat(options.supplier, cursor, { ...options.poller, activity$: options.activity$ ?? options.poller.activity$ })).pipe(
       tap((output) => this.#apply(output)),
       ignoreElements(),
       takeUntil(this.#disposed),

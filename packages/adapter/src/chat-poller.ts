@@ -1,10 +1,10 @@
 // The poll loop (the "source") and the supplier that fetches one page of a chat for it.
-import { type SchedulerLike, EMPTY, Observable, concatMap, defer, expand, from, map, of, take, throwIfEmpty, timer, catchError } from 'rxjs'
+import { type SchedulerLike, EMPTY, Observable, concatMap, defer, expand, from, ignoreElements, map, merge, of, race, take, tap, throwIfEmpty, timer, catchError } from 'rxjs'
 import { trustedNextLink } from '@chatbridge/core'
 import { AdapterError } from './adapter-error.js'
 import { isChatOver } from './chat-over.js'
 import type { ChatSessionPort, LegacyEvent, LegacyInfo, LegacySnapshot } from './legacy-contract.js'
-import { type PacingOptions, type PacingInput, backoffWaitMs, pollIntervalMs } from './pacing.js'
+import { type PacingOptions, type PacingInput, backoffWaitMs, nextPollWaitMs, pollIntervalMs } from './pacing.js'
 import { type PollCursor, type PollCursorHolder, cursorHolder } from './poll-cursor.js'
 import { type PollStopReason, decidePollFailure, serverAnswered } from './poll-stop-decision.js'
 import type { BackoffOptions, RandomSource } from './retry-decision.js'
@@ -24,6 +24,12 @@ export type PollSupplier = (cursor: PollCursor) => Observable<LegacySnapshot>
  * finds it still in flight.
  */
 export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'followNext'>): PollSupplier {
+  // An idle chat follows the same `next` link poll after poll: parse it once (core copies it before use).
+  let parsed: { readonly href: string; readonly url: URL } | undefined
+  const urlOf = (href: string): URL => {
+    if (parsed?.href !== href) parsed = { href, url: new URL(href) }
+    return parsed.url
+  }
   return (cursor) =>
     new Observable<LegacySnapshot>((subscriber) => {
       const controller = new AbortController()
@@ -31,7 +37,7 @@ export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'fol
       const request =
         cursor.next === undefined
           ? session.snapshot({ from: cursor.from, signal: controller.signal })
-          : session.followNext(new URL(cursor.next), { signal: controller.signal })
+          : session.followNext(urlOf(cursor.next), { signal: controller.signal })
       request.then(
         (snapshot) => {
           settled = true
@@ -82,6 +88,11 @@ export interface ChatPollerOptions {
   readonly random: RandomSource
   /** Every wait goes through it, so `TestScheduler` can drive the loop; default `asyncScheduler`. */
   readonly scheduler: SchedulerLike
+  /**
+   * This chat's outbound activity (the visitor typing or sending a line): each value cuts a longer
+   * wait short to the state's interval, and the next poll counts as active. Per chat; default none.
+   */
+  readonly activity$?: Observable<unknown> | undefined
 }
 
 interface Step {
@@ -114,6 +125,9 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
     let failures = 0
     let live = false
     let pacing: PacingInput = { chatState: undefined, chatTimeoutS: undefined }
+    // The wait before the poll now in flight, and whether the visitor did something during it.
+    let lastWaitMs: number | undefined
+    let outbound = false
     // When the server last answered anything (a page or an HTTP error): a chat whose server did not
     // answer for longer than its chatTimeout has been ended by that server, so waiting on is futile.
     let lastAnswerAt = config.scheduler.now()
@@ -124,11 +138,12 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
       const last = events.at(-1)
       const nextFrom = last === undefined ? fromId : last.id + 1
       const next: PollCursor = { from: nextFrom, next: trustedNextLink(snapshot.links, nextFrom)?.href }
-      const lastState = [...events].reverse().find((e) => e.type === 'state')
+      const previousState = pacing.chatState
       pacing = {
-        chatState: snapshot.info?.state ?? (lastState?.type === 'state' ? lastState.state : pacing.chatState),
+        chatState: snapshot.info?.state ?? lastStateOf(events) ?? pacing.chatState,
         chatTimeoutS: snapshot.info?.chatTimeout ?? pacing.chatTimeoutS,
       }
+      const active = events.length > 0 || pacing.chatState !== previousState || snapshot.info?.agentTyping === 'typing' || outbound
       const over = isChatOver({ events, info: snapshot.info })
       const outputs: PollerOutput[] = []
       if (!live) outputs.push({ kind: 'state', state: { status: 'live' } })
@@ -137,7 +152,7 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
       lastAnswerAt = config.scheduler.now()
       outputs.push({ kind: 'page', events, info: snapshot.info, cursor: next })
       if (over) outputs.push({ kind: 'state', state: { status: 'closed', reason: 'ended' } })
-      return { outputs, commit: next, waitMs: over ? undefined : pollIntervalMs(pacing, config.pacing) }
+      return { outputs, commit: next, waitMs: over ? undefined : nextPollWaitMs(pacing, { active, lastWaitMs }, config.pacing) }
     }
 
     const onFailure = (error: unknown): Step => {
@@ -169,6 +184,18 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
         catchError((error: unknown) => of(onFailure(error))),
       )
 
+    // A wait, cut short to the state's interval when the visitor does something meanwhile.
+    const wait = (waitMs: number): Observable<unknown> => {
+      lastWaitMs = waitMs
+      outbound = false
+      const timed = timer(waitMs, config.scheduler)
+      if (config.activity$ === undefined) return timed
+      const heard = config.activity$.pipe(tap(() => (outbound = true)))
+      const fastMs = pollIntervalMs(pacing, config.pacing)
+      if (fastMs >= waitMs) return merge(timed, heard.pipe(ignoreElements()))
+      return race(timed, heard.pipe(take(1), concatMap(() => timer(fastMs, config.scheduler))))
+    }
+
     const start: Step = { outputs: [{ kind: 'state', state: { status: 'connecting' } }], commit: undefined, waitMs: 0 }
     return of(start).pipe(
       // expand emits a step downstream before projecting it, so the commit below happens only
@@ -176,11 +203,19 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
       expand((step) => {
         if (step.commit !== undefined) holder.set(step.commit)
         if (step.waitMs === undefined) return EMPTY
-        return step.waitMs <= 0 ? poll() : timer(step.waitMs, config.scheduler).pipe(concatMap(poll))
+        return step.waitMs <= 0 ? poll() : wait(step.waitMs).pipe(take(1), concatMap(poll))
       }),
       concatMap((step) => from(step.outputs)),
     )
   })
+}
+
+function lastStateOf(events: readonly LegacyEvent[]): string | undefined {
+  for (let i = events.length - 1; i >= 0; i -= 1) {
+    const event = events[i]
+    if (event?.type === 'state') return event.state
+  }
+  return undefined
 }
 
 function isHolder(cursor: PollCursor | PollCursorHolder): cursor is PollCursorHolder {

@@ -185,11 +185,58 @@ export function chatStateOf(m: ConversationModel, info: LegacyInfo | undefined):
 }
 
 /**
- * True when two details differ only in `metaDataLastUpdateTs`: no UPSERT is due.
+ * True when two details differ only in `metaDataLastUpdateTs`: no UPSERT is due. Field by field
+ * (it runs on every poll that brings info), metadata by reference first.
  *
  * @internal
  */
 export function sameDetails(a: ConversationDetails, b: ConversationDetails): boolean {
-  // metaDataLastUpdateTs moves with every call; only a real change is worth an UPSERT.
-  return JSON.stringify({ ...a, metaDataLastUpdateTs: 0 }) === JSON.stringify({ ...b, metaDataLastUpdateTs: 0 })
+  return (
+    a.state === b.state &&
+    a.stage === b.stage &&
+    a.skillId === b.skillId &&
+    a.startTs === b.startTs &&
+    a.endTs === b.endTs &&
+    a.closeReason === b.closeReason &&
+    sameList(a.participants, b.participants, (x, y) => x.id === y.id && x.role === y.role) &&
+    sameList(a.dialogs, b.dialogs, (x, y) => x.dialogId === y.dialogId && x.dialogType === y.dialogType && x.channelType === y.channelType && x.state === y.state && x.creationTs === y.creationTs && x.endTs === y.endTs) &&
+    sameList(a.metadata ?? [], b.metadata ?? [], (x, y) => x === y || JSON.stringify(x) === JSON.stringify(y))
+  )
+}
+
+/**
+ * True when `details` are what {@link conversationDetails} would make of `m` (apart from
+ * `metaDataLastUpdateTs`), checked without building them: the common poll, where nothing changed.
+ * `false` when unsure (no start time yet, another metadata object): then build and compare.
+ *
+ * @internal
+ */
+export function describesModel(details: ConversationDetails, m: ConversationModel): boolean {
+  const openClose = isClosed(m) ? 'CLOSE' : 'OPEN'
+  const [consumer, agent, ...others] = details.participants
+  const [dialog, ...moreDialogs] = details.dialogs
+  return (
+    m.startTs !== undefined &&
+    details.state === openClose &&
+    details.stage === openClose &&
+    details.skillId === (m.skillId ?? '') &&
+    details.startTs === m.startTs &&
+    details.endTs === m.endTs &&
+    details.closeReason === m.closeReason &&
+    consumer?.id === consumerIdOf(m) &&
+    (m.agent === undefined ? agent === undefined : agent?.id === m.agent.id && agent.role === 'ASSIGNED_AGENT') &&
+    others.length === 0 &&
+    dialog?.dialogId === m.conversationId &&
+    dialog.state === openClose &&
+    dialog.creationTs === m.startTs &&
+    dialog.endTs === m.endTs &&
+    moreDialogs.length === 0 &&
+    (m.transfer === undefined ? details.metadata === undefined : details.metadata?.length === 1 && details.metadata[0] === m.transfer)
+  )
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i += 1) if (!same(a[i] as T, b[i] as T)) return false
+  return true
 }

@@ -6,6 +6,7 @@ import {
   closeModelBySystem,
   consumerIdOf,
   conversationDetails,
+  describesModel,
   enterState,
   isClosed,
   sameDetails,
@@ -48,6 +49,8 @@ export function mapBatch(
   if (skillId !== m.skillId) m = { ...m, skillId }
   const outputs: MappedOutput[] = []
   const upsertIfChanged = (ts: number): void => {
+    // Most polls change nothing: tell so without building the details.
+    if (m.lastDetails !== undefined && describesModel(m.lastDetails, m)) return
     const details = conversationDetails(m, ts)
     if (m.lastDetails !== undefined && sameDetails(m.lastDetails, details)) return
     m = { ...m, lastDetails: details }

@@ -1,10 +1,10 @@
-// Pacing: how long the poll loop waits between polls, capped so the server never times the chat out.
+// Pacing: how long the poll loop waits between polls — fast after activity, stretching while the chat is quiet, capped so the server never times the chat out.
 
 /** How often the chat resource is polled. Every field is in milliseconds unless it says otherwise. */
 export interface PacingOptions {
-  /** Interval while an agent is in the chat; default 500. */
+  /** Interval right after activity while an agent is in the chat; default 500. */
   readonly chattingMs: number
-  /** Interval while waiting for an agent (and before the state is known); default 2 000. */
+  /** Interval right after activity while waiting for an agent (and before the state is known); default 2 000. */
   readonly waitingMs: number
   /** Share of `chatTimeout` no wait may exceed, keep-alive included; default 1/3. */
   readonly keepAliveFraction: number
@@ -12,7 +12,24 @@ export interface PacingOptions {
   readonly minKeepAliveMs: number
   /** `chatTimeout` in seconds assumed until the server reports one; default 40 (the server default). */
   readonly defaultChatTimeoutS: number
+  /**
+   * Growth of the wait after each poll that brought nothing (no event, no state change, the agent
+   * not typing, nothing sent meanwhile); default 2.5 (500 ms, 1 250, 3 125, then the ceiling).
+   * `1` polls at a fixed pace.
+   */
+  readonly idleGrowth?: number
+  /**
+   * The longest that stretched wait gets; default 7 × `chattingMs` (3 500 at the default 500 ms):
+   * under the ~4 s an agent types before a line, so typing is seen in time and the line follows
+   * within `chattingMs`. Never below the state's interval, never past the keep-alive cap.
+   */
+  readonly idleCeilingMs?: number
 }
+
+/** Default {@link PacingOptions.idleGrowth}. @internal */
+export const DEFAULT_IDLE_GROWTH = 2.5
+/** Default {@link PacingOptions.idleCeilingMs}, as a multiple of `chattingMs`. @internal */
+export const IDLE_CEILING_PER_CHATTING_MS = 7
 
 /**
  * What pacing looks at: the chat's state and its `chatTimeout` in seconds, when known.
@@ -22,6 +39,18 @@ export interface PacingOptions {
 export interface PacingInput {
   readonly chatState: string | undefined
   readonly chatTimeoutS: number | undefined
+}
+
+/**
+ * What the last poll (and the time since the one before) showed: `active` when it brought an
+ * event or a state change, showed the agent typing, or the visitor sent something meanwhile;
+ * `lastWaitMs` is the wait that preceded it (`undefined` for the first poll).
+ *
+ * @internal
+ */
+export interface PollActivity {
+  readonly active: boolean
+  readonly lastWaitMs: number | undefined
 }
 
 /**
@@ -38,13 +67,28 @@ export function keepAliveCapMs(input: PacingInput, config: PacingOptions): numbe
 }
 
 /**
- * The wait before the next poll after a successful one: fast while chatting, slower otherwise, capped.
+ * The interval right after activity: fast while chatting, slower otherwise, capped.
  *
  * @internal
  */
 export function pollIntervalMs(input: PacingInput, config: PacingOptions): number {
   const base = input.chatState === 'chatting' ? config.chattingMs : config.waitingMs
   return Math.min(base, keepAliveCapMs(input, config))
+}
+
+/**
+ * The wait before the next poll after a successful one: the state's interval after activity,
+ * else the last wait stretched by `idleGrowth` up to `idleCeilingMs` — never below the state's
+ * interval, never past the keep-alive cap.
+ *
+ * @internal
+ */
+export function nextPollWaitMs(input: PacingInput, activity: PollActivity, config: PacingOptions): number {
+  const base = pollIntervalMs(input, config)
+  if (activity.active || activity.lastWaitMs === undefined) return base
+  const ceiling = Math.min(Math.max(base, config.idleCeilingMs ?? IDLE_CEILING_PER_CHATTING_MS * config.chattingMs), keepAliveCapMs(input, config))
+  const stretched = Math.ceil(Math.max(base, activity.lastWaitMs) * (config.idleGrowth ?? DEFAULT_IDLE_GROWTH))
+  return Math.max(base, Math.min(ceiling, stretched))
 }
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest'
 import { type PollCursor, pollChat, sessionSupplier } from '../src/chat-poller.js'
 import type { LegacySnapshot } from '../src/legacy-contract.js'
 import { info, lineEvent, snapshot, stateEvent } from './support/legacy-builders.js'
-import { marbleConfig, scripted, summarize, testScheduler } from './support/marbles.js'
+import { activityMarbleConfig, marbleConfig, scripted, summarize, testScheduler } from './support/marbles.js'
 
 const http = (status: number, extra: { internalCode?: number; retryAfterMs?: number } = {}) =>
   new HttpError({ status, method: 'GET', uri: 'http://chat.test/chat/c1', ...extra })
@@ -14,7 +14,7 @@ const chatting = info({ state: 'chatting', agentId: 'a-7' })
 const ended = info({ state: 'ended', agentId: 'a-7' })
 
 describe('pollChat (marbles)', () => {
-  test('paces by state: 20 ms while waiting, 5 ms while chatting; one request at a time; stops after the end', () => {
+  test('default pacing, every page active: 20 ms while waiting, 5 ms while chatting; one request at a time; stops after the end', () => {
     const scheduler = testScheduler()
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const answers = [
@@ -25,7 +25,7 @@ describe('pollChat (marbles)', () => {
         cold('-(a|)', { a: snapshot([stateEvent(3, 'ended')], ended) }),
       ]
       const { supplier } = scripted(answers)
-      const out = pollChat(supplier, { from: 0, next: undefined }, marbleConfig(scheduler)).pipe(map(summarize))
+      const out = pollChat(supplier, { from: 0, next: undefined }, activityMarbleConfig(scheduler)).pipe(map(summarize))
       expectObservable(out).toBe('c(lp) 17ms q 5ms r 5ms (sx|)', {
         c: 'connecting',
         l: 'live',
@@ -176,5 +176,21 @@ describe('sessionSupplier', () => {
     subscription.unsubscribe()
     expect(signal?.aborted).toBe(true)
     expect(calls).toEqual(['snapshot from=4', 'follow ?from=4'])
+  })
+
+  test('parses a next link once while it stays the same (an idle chat), again when it changes', async () => {
+    const urls: URL[] = []
+    const session = {
+      snapshot: () => Promise.resolve(snapshot([])),
+      followNext: (next: URL) => (urls.push(next), Promise.resolve(snapshot([]))),
+    }
+    const supplier = sessionSupplier(session)
+    const poll = (next: string): Promise<void> => new Promise<void>((resolve) => supplier({ from: 4, next }).subscribe({ complete: resolve }))
+    await poll('http://chat.test/chat/c1?from=4')
+    await poll('http://chat.test/chat/c1?from=4')
+    await poll('http://chat.test/chat/c1?from=5')
+    expect(urls.map((url) => url.search)).toEqual(['?from=4', '?from=4', '?from=5'])
+    expect(urls[1]).toBe(urls[0])
+    expect(urls[2]).not.toBe(urls[1])
   })
 })

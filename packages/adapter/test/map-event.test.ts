@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { LegacyEvent } from '../src/legacy-contract.js'
-import { initialConversationModel } from '../src/conversation-model.js'
+import { conversationDetails, describesModel, initialConversationModel, sameDetails } from '../src/conversation-model.js'
 import { closeAsGone, mapBatch } from '../src/map-event.js'
 import { info, lineEvent, stateEvent, timeOf } from './support/legacy-builders.js'
 
@@ -142,5 +142,45 @@ describe('mapBatch', () => {
     const gone = closeAsGone(open, NOW)
     expect(gone.outputs[0]).toMatchObject({ change: { result: { conversationDetails: { state: 'CLOSE', closeReason: 'SYSTEM', endTs: NOW } } } })
     expect(closeAsGone(gone.model, NOW).outputs).toEqual([])
+  })
+})
+
+describe('conversation details comparison (field by field, on every poll)', () => {
+  const chattingModel = () => mapBatch(fresh(), [stateEvent(0, 'chatting')], info({ state: 'chatting', agentId: 'a-7', agentName: 'Ann' }), NOW).model
+
+  test('sameDetails: equal but for metaDataLastUpdateTs; any real field makes a difference; metadata compared by content', () => {
+    const m = chattingModel()
+    const a = conversationDetails(m, 1)
+    expect(sameDetails(a, conversationDetails(m, 2))).toBe(true)
+    expect(sameDetails(a, conversationDetails({ ...m, agent: { id: 'a-8', name: undefined } }, 1))).toBe(false)
+    expect(sameDetails(a, conversationDetails({ ...m, agent: undefined }, 1))).toBe(false)
+    expect(sameDetails(a, conversationDetails({ ...m, skillId: 'Other' }, 1))).toBe(false)
+    expect(sameDetails(a, conversationDetails({ ...m, endTs: 5, closeReason: 'AGENT' }, 1))).toBe(false)
+    const transfer = { type: 'LegacyA2ATransfer', domain: 'd', remoteSiteId: '1', skill: 's', chatRequestParameters: undefined } as const
+    expect(sameDetails(conversationDetails({ ...m, transfer }, 1), conversationDetails({ ...m, transfer: { ...transfer } }, 1))).toBe(true)
+    expect(sameDetails(conversationDetails({ ...m, transfer }, 1), conversationDetails({ ...m, transfer: { ...transfer, skill: 't' } }, 1))).toBe(false)
+    expect(sameDetails(conversationDetails({ ...m, transfer }, 1), a)).toBe(false)
+  })
+
+  test('describesModel: true exactly when the details are the model’s, without building them', () => {
+    const m = chattingModel()
+    const details = conversationDetails(m, 9)
+    expect(describesModel(details, m)).toBe(true)
+    expect(describesModel(details, { ...m, agent: { id: 'a-8', name: undefined } })).toBe(false)
+    expect(describesModel(details, { ...m, agent: undefined })).toBe(false)
+    expect(describesModel(details, { ...m, consumerId: 'someone-else' })).toBe(false)
+    expect(describesModel(details, { ...m, endTs: 5, closeReason: 'SYSTEM' })).toBe(false)
+    // No start time yet: the details took theirs from the clock, so it cannot tell.
+    expect(describesModel(details, { ...m, startTs: undefined })).toBe(false)
+  })
+
+  test('idle polls with the same info emit no conversation change; a new agent in info does', () => {
+    const chattingInfo = info({ state: 'chatting', agentId: 'a-7', agentName: 'Ann' })
+    const m = chattingModel()
+    const idle = mapBatch(m, [], chattingInfo, NOW + 1000)
+    expect(idle.outputs).toEqual([])
+    expect(mapBatch(idle.model, [], chattingInfo, NOW + 2000).outputs).toEqual([])
+    const reassigned = mapBatch(idle.model, [], info({ state: 'chatting', agentId: 'a-9', agentName: 'Bo' }), NOW + 3000)
+    expect(reassigned.outputs.map((o) => o.kind)).toEqual(['conversation'])
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { backoffWaitMs, keepAliveCapMs, pollIntervalMs } from '../src/pacing.js'
+import { backoffWaitMs, keepAliveCapMs, nextPollWaitMs, pollIntervalMs } from '../src/pacing.js'
 
 const config = { chattingMs: 500, waitingMs: 2000, keepAliveFraction: 1 / 3, minKeepAliveMs: 1000, defaultChatTimeoutS: 40 }
 
@@ -21,5 +21,31 @@ describe('pacing', () => {
   test('backoff is capped by the keep-alive limit too', () => {
     expect(backoffWaitMs(30_000, { chatState: 'chatting', chatTimeoutS: 40 }, config)).toBe(13_333)
     expect(backoffWaitMs(700, { chatState: 'chatting', chatTimeoutS: 40 }, config)).toBe(700)
+  })
+})
+
+describe('nextPollWaitMs', () => {
+  const chatting = { chatState: 'chatting', chatTimeoutS: 40 }
+  test('the state interval after activity or on the first poll', () => {
+    expect(nextPollWaitMs(chatting, { active: true, lastWaitMs: 3000 }, config)).toBe(500)
+    expect(nextPollWaitMs(chatting, { active: false, lastWaitMs: undefined }, config)).toBe(500)
+    expect(nextPollWaitMs({ chatState: 'waiting', chatTimeoutS: 40 }, { active: true, lastWaitMs: 500 }, config)).toBe(2000)
+  })
+
+  test('stretches ×2.5 by default up to 7 × chattingMs (3.5 s) while quiet, never below the state interval', () => {
+    expect(nextPollWaitMs(chatting, { active: false, lastWaitMs: 500 }, config)).toBe(1250)
+    expect(nextPollWaitMs(chatting, { active: false, lastWaitMs: 1250 }, config)).toBe(3125)
+    expect(nextPollWaitMs(chatting, { active: false, lastWaitMs: 3125 }, config)).toBe(3500)
+    // Waiting stretches from its own interval (2 s), to the same ceiling.
+    expect(nextPollWaitMs({ chatState: 'waiting', chatTimeoutS: 40 }, { active: false, lastWaitMs: 500 }, config)).toBe(3500)
+    expect(nextPollWaitMs(chatting, { active: false, lastWaitMs: 40 }, { ...config, chattingMs: 20 })).toBe(100)
+    expect(nextPollWaitMs(chatting, { active: false, lastWaitMs: 100 }, { ...config, chattingMs: 20 })).toBe(140)
+    expect(nextPollWaitMs(chatting, { active: false, lastWaitMs: 500 }, { ...config, idleCeilingMs: 100 })).toBe(500)
+  })
+
+  test('configurable, capped by the keep-alive limit', () => {
+    expect(nextPollWaitMs(chatting, { active: false, lastWaitMs: 500 }, { ...config, idleGrowth: 1 })).toBe(500)
+    expect(nextPollWaitMs(chatting, { active: false, lastWaitMs: 8000 }, { ...config, idleGrowth: 2, idleCeilingMs: 60_000 })).toBe(13_333)
+    expect(nextPollWaitMs({ chatState: 'chatting', chatTimeoutS: 3 }, { active: false, lastWaitMs: 900 }, config)).toBe(1000)
   })
 })

@@ -9,14 +9,24 @@ export function testScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected))
 }
 
-/** Poller timing in virtual milliseconds: chatting 5, waiting 20, backoff base 40 ×2 up to 1000, jitter 0.5. */
+/**
+ * Poller timing in virtual milliseconds: chatting 5, waiting 20 at a fixed pace (`idleGrowth: 1`;
+ * tests of pacing by activity override it), backoff base 40 ×2 up to 1000, jitter 0.5.
+ */
 export function marbleConfig(scheduler: TestScheduler, overrides: Partial<ChatPollerOptions['pacing']> = {}): ChatPollerOptions {
   return {
-    pacing: { chattingMs: 5, waitingMs: 20, keepAliveFraction: 1 / 3, minKeepAliveMs: 1, defaultChatTimeoutS: 40, ...overrides },
+    pacing: { chattingMs: 5, waitingMs: 20, keepAliveFraction: 1 / 3, minKeepAliveMs: 1, defaultChatTimeoutS: 40, idleGrowth: 1, ...overrides },
     backoff: { baseMs: 40, factor: 2, maxMs: 1000 },
     random: () => 0.5,
     scheduler,
   }
+}
+
+/** {@link marbleConfig} with the default pacing by activity (no `idleGrowth`: ×2.5 up to 7 × chattingMs while quiet). */
+export function activityMarbleConfig(scheduler: TestScheduler, overrides: Partial<ChatPollerOptions['pacing']> = {}): ChatPollerOptions {
+  const config = marbleConfig(scheduler, overrides)
+  const { idleGrowth, ...pacing } = config.pacing
+  return { ...config, pacing: overrides.idleGrowth === undefined || idleGrowth === undefined ? pacing : { ...pacing, idleGrowth } }
 }
 
 /** One line per output, so marbles can name them. */

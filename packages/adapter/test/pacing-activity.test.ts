@@ -1,0 +1,157 @@
+import { NEVER, type Observable } from 'rxjs'
+import { describe, expect, test } from 'vitest'
+import { ChatFeed } from '../src/chat-feed.js'
+import { type PollSupplier, pollChat } from '../src/chat-poller.js'
+import type { ChatSessionPort, LegacySnapshot } from '../src/legacy-contract.js'
+import { reportingActivity } from '../src/outbound-activity.js'
+import { info, lineEvent, snapshot, stateEvent } from './support/legacy-builders.js'
+import { marbleConfig, testScheduler } from './support/marbles.js'
+
+// Pacing by activity through the real poll loop: chatting 5, waiting 20, ×1.5 up to 20 while quiet.
+const activity = { idleGrowth: 1.5, idleCeilingMs: 20 }
+const chatting = info({ state: 'chatting', agentId: 'a-7' })
+const typing = info({ state: 'chatting', agentId: 'a-7', agentTyping: 'typing' })
+
+/** Each poll answers after 1 ms with `pages[n]` (the last one again once they run out); records when polls start. */
+function timedSupplier(now: () => number, pages: readonly LegacySnapshot[], cold: (marbles: string, values: Record<string, LegacySnapshot>) => Observable<LegacySnapshot>): { supplier: PollSupplier; starts: number[] } {
+  const starts: number[] = []
+  return {
+    starts,
+    supplier: () => {
+      starts.push(now())
+      const page = pages[Math.min(starts.length - 1, pages.length - 1)]!
+      return cold('-(a|)', { a: page })
+    },
+  }
+}
+
+describe('pacing by activity (marbles)', () => {
+  test('stretches ×1.5 while nothing happens, up to the ceiling; a line or the agent typing brings back the fast pace', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, flush }) => {
+      const idle = snapshot([], chatting)
+      const pages = [snapshot([stateEvent(0, 'chatting')], chatting), idle, idle, idle, idle, snapshot([lineEvent(1, 'hi', 'agent')], chatting), snapshot([], typing), idle]
+      const { supplier, starts } = timedSupplier(() => scheduler.now(), pages, cold)
+      const subscription = pollChat(supplier, { from: 0, next: undefined }, marbleConfig(scheduler, activity)).subscribe()
+      scheduler.schedule(() => subscription.unsubscribe(), 100)
+      flush()
+      // Waits after each answer: 5 (the state became known), 8, 12, 18, 20 (ceiling), 5 (a line), 5 (typing), 8, 12.
+      expect(starts).toEqual([0, 6, 15, 28, 47, 68, 74, 80, 89])
+    })
+  })
+
+  test('a state change is activity: waiting stretches from 20, the agent joining brings 5', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, flush }) => {
+      const waiting = info({ state: 'waiting' })
+      const pages = [snapshot([stateEvent(0, 'waiting')], waiting), snapshot([], waiting), snapshot([], chatting), snapshot([], chatting)]
+      const { supplier, starts } = timedSupplier(() => scheduler.now(), pages, cold)
+      const config = marbleConfig(scheduler, { idleGrowth: 1.5, idleCeilingMs: 40 })
+      const subscription = pollChat(supplier, { from: 0, next: undefined }, config).subscribe()
+      scheduler.schedule(() => subscription.unsubscribe(), 70)
+      flush()
+      // 20 after the first page, 30 (stretched), then chatting (info says so): 5, then 8.
+      expect(starts).toEqual([0, 21, 52, 58, 67])
+    })
+  })
+
+  test('the visitor typing or sending cuts a long wait short to the fast pace, and the next poll counts as active', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, hot, flush }) => {
+      const idle = snapshot([], chatting)
+      const { supplier, starts } = timedSupplier(() => scheduler.now(), [snapshot([stateEvent(0, 'chatting')], chatting), idle], cold)
+      // Polls at 0, 6, 15, 28; the wait after 28's answer would be 18 (until 47): the visitor types at 35.
+      const activity$ = hot('35ms a', { a: undefined })
+      const config = { ...marbleConfig(scheduler, activity), activity$ }
+      const subscription = pollChat(supplier, { from: 0, next: undefined }, config).subscribe()
+      scheduler.schedule(() => subscription.unsubscribe(), 60)
+      flush()
+      // 35 + 5 = 40; that poll counts as active, so 5 again (46), then 8 (55).
+      expect(starts).toEqual([0, 6, 15, 28, 40, 46, 55])
+    })
+  })
+
+  test('activity during a wait already at the fast pace changes nothing but the next decision', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, hot, flush }) => {
+      const idle = snapshot([], chatting)
+      const { supplier, starts } = timedSupplier(() => scheduler.now(), [snapshot([stateEvent(0, 'chatting')], chatting), idle], cold)
+      const activity$ = hot('3ms a', { a: undefined })
+      const subscription = pollChat(supplier, { from: 0, next: undefined }, { ...marbleConfig(scheduler, activity), activity$ }).subscribe()
+      scheduler.schedule(() => subscription.unsubscribe(), 25)
+      flush()
+      // 5 after the first page (its wait heard the visitor), 5 again, then 8.
+      expect(starts).toEqual([0, 6, 12, 21])
+    })
+  })
+
+  test('a fixed pace (idleGrowth 1) never stretches; no activity source is needed', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, flush }) => {
+      const { supplier, starts } = timedSupplier(() => scheduler.now(), [snapshot([stateEvent(0, 'chatting')], chatting), snapshot([], chatting)], cold)
+      const subscription = pollChat(supplier, { from: 0, next: undefined }, { ...marbleConfig(scheduler, { idleGrowth: 1 }), activity$: NEVER }).subscribe()
+      scheduler.schedule(() => subscription.unsubscribe(), 25)
+      flush()
+      expect(starts).toEqual([0, 6, 12, 18, 24])
+    })
+  })
+
+  test('never waits past the keep-alive cap, however quiet', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, flush }) => {
+      const short = info({ state: 'chatting', agentId: 'a-7', chatTimeout: 0.03 })
+      const { supplier, starts } = timedSupplier(() => scheduler.now(), [snapshot([stateEvent(0, 'chatting')], short), snapshot([], short)], cold)
+      // chatTimeout 30 ms: the cap is 10 ms, below the ceiling of 20.
+      const subscription = pollChat(supplier, { from: 0, next: undefined }, marbleConfig(scheduler, activity)).subscribe()
+      scheduler.schedule(() => subscription.unsubscribe(), 45)
+      flush()
+      expect(starts).toEqual([0, 6, 15, 26, 37])
+    })
+  })
+})
+
+describe('reportingActivity', () => {
+  test('reports the visitor typing and sending, then delegates; reads and the end report nothing', async () => {
+    const calls: string[] = []
+    const session: ChatSessionPort = {
+      conversationId: 'c1',
+      snapshot: () => Promise.resolve(snapshot([], chatting)),
+      followNext: () => Promise.resolve(snapshot([], chatting)),
+      addLine: (text) => (calls.push(`line ${text}`), Promise.resolve(7)),
+      end: () => (calls.push('end'), Promise.resolve()),
+      setVisitorName: () => Promise.resolve(),
+      setVisitorTyping: (status) => (calls.push(status), Promise.resolve()),
+    }
+    const reporting = reportingActivity(session, { next: () => calls.push('activity') })
+    await reporting.snapshot()
+    await reporting.followNext(new URL('http://chat.test/c1?from=1'))
+    expect(await reporting.addLine('hi')).toBe(7)
+    await reporting.setVisitorTyping('typing')
+    await reporting.end()
+    expect(calls).toEqual(['activity', 'line hi', 'activity', 'typing', 'end'])
+    expect(reporting.conversationId).toBe('c1')
+  })
+})
+
+describe('ChatFeed with outbound activity', () => {
+  test("the feed's activity$ reaches its poll loop: the visitor typing cuts a stretched wait short", () => {
+    const scheduler = testScheduler()
+    const starts: number[] = []
+    scheduler.run(({ cold, hot, expectObservable }) => {
+      const idle = snapshot([], chatting)
+      const pages = [snapshot([stateEvent(0, 'chatting')], chatting), idle, idle, idle, snapshot([stateEvent(1, 'ended')], info({ state: 'ended', agentId: 'a-7' }))]
+      const { supplier } = timedSupplier(() => scheduler.now(), pages, cold)
+      const feed = new ChatFeed({
+        conversationId: 'c1',
+        supplier: (cursor) => (starts.push(scheduler.now()), supplier(cursor)),
+        poller: marbleConfig(scheduler, activity),
+        activity$: hot('20ms a', { a: undefined }),
+        graceMs: 0,
+        now: () => 0,
+      })
+      expectObservable(feed.chatState$()).toBe('ab 30ms (c|)', { a: undefined, b: 'chatting', c: 'ended' })
+    })
+    // Polls at 0, 6, 15; the wait after 15's answer would be 12 (until 28): typing at 20 brings the poll to 25.
+    expect(starts.filter((at, i) => starts.indexOf(at) === i)).toEqual([0, 6, 15, 25, 31])
+  })
+})
