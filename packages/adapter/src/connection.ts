@@ -90,7 +90,11 @@ export class Connection {
    * with `AdapterError` `E_POLL_FAILED` when polling stops on a failure that is not retried.
    */
   messagingEvents$(dialogId: string, options: { readonly fromSeq?: number } = {}): Observable<MessagingEventChange> {
-    return defer(() => this.#conversationFor(dialogId).feed.messagingEvents$(options.fromSeq ?? 0)).pipe(takeUntil(this.#whenClosed()))
+    return defer(() => {
+      const conversation = this.#conversationFor(dialogId)
+      // Read once the store let this connection have it (the lease, the consumer's own conversation).
+      return from(conversation.queue).pipe(switchMap(() => conversation.feed.messagingEvents$(options.fromSeq ?? 0)))
+    }).pipe(takeUntil(this.#whenClosed()))
   }
 
   /** Legacy events of a type chatbridge does not know, from every conversation, live (opt-in). */

@@ -100,12 +100,16 @@ export function openConversation(session: ChatSessionPort, config: ResolvedConne
     for (const text of s.toSend) s.queue.sendLine(text).catch(events.onError)
     return s
   })
+  // A conversation this connection may not have (another consumer's, another process's) is not read either.
+  started.catch(dispose)
   const queue = started.then((s) => s.queue)
   // Nobody may ever ask for the queue: its failure must not be an unhandled rejection.
   started.catch(() => undefined)
   queue.catch(() => undefined)
   subscriptions.add(feed.errors$.subscribe(events.onError))
-  if (config.keepConversationsAlive) subscriptions.add(feed.chatState$().subscribe({ error: () => undefined }))
+  if (config.keepConversationsAlive) {
+    started.then(() => subscriptions.add(feed.chatState$().subscribe({ error: () => undefined })), () => undefined)
+  }
   return {
     session,
     feed,
