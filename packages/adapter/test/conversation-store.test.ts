@@ -1,5 +1,7 @@
+import { VirtualTimeScheduler } from 'rxjs'
 import { describe, expect, test } from 'vitest'
 import type { ConversationLease, ConversationStore } from '../src/conversation-store.js'
+import { LeaseKeeper } from '../src/lease-keeper.js'
 import type { LegacyEvent } from '../src/legacy-contract.js'
 import { MemoryConversationStore } from '../src/memory-conversation-store.js'
 import { EMPTY_OUTBOUND, type OutboundRecord, queueLine, setLineStatus } from '../src/outbound-record.js'
@@ -106,5 +108,49 @@ describe('MemoryConversationStore', () => {
     expect(loaded).toMatchObject({ chatUri: 'https://x/chat/c1', consumerId: 'alice', cursor: { from: 4 }, outbound: EMPTY_OUTBOUND })
     expect(loaded?.cursor).not.toBe(cursor)
     expect(await store.loadConversation('nope')).toBeUndefined()
+  })
+})
+
+describe('LeaseKeeper', () => {
+  test('renews every lease in one store call per tick (a third of the TTL) and reports each lost one once', async () => {
+    const scheduler = new VirtualTimeScheduler()
+    const calls: (readonly ConversationLease[])[] = []
+    let lose: ConversationLease[] = []
+    const store = Object.assign(Object.create(new MemoryConversationStore()) as ConversationStore, {
+      renewLeases: (leases: readonly ConversationLease[]) => {
+        calls.push(leases)
+        const lost = lose
+        lose = []
+        return Promise.resolve(lost)
+      },
+    })
+    scheduler.maxFrames = 0
+    const keeper = new LeaseKeeper(store, scheduler, () => undefined)
+    const lost: string[] = []
+    const leases = ['a', 'b', 'c'].map((id): ConversationLease => ({ conversationId: id, token: 1, ttlMs: 300 }))
+    for (const lease of leases) keeper.add(lease, () => lost.push(lease.conversationId))
+    // One tick of the timer (100 ms), then the renewal's promise settles.
+    const tick = async (): Promise<void> => {
+      scheduler.maxFrames += 100
+      scheduler.flush()
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+    await tick()
+    expect(calls).toHaveLength(1)
+    expect(calls[0]).toEqual(leases)
+    lose = [leases[1]!]
+    await tick()
+    expect(calls).toHaveLength(2)
+    expect(lost).toEqual(['b'])
+    expect(keeper.leases.map((l) => l.conversationId)).toEqual(['a', 'c'])
+    keeper.dispose()
+  })
+
+  test('a lease that never expires starts no timer', () => {
+    const scheduler = new VirtualTimeScheduler()
+    const keeper = new LeaseKeeper(new MemoryConversationStore(), scheduler, () => undefined)
+    keeper.add({ conversationId: 'a', token: 1, ttlMs: Infinity }, () => undefined)
+    expect(scheduler.actions).toHaveLength(0)
+    keeper.dispose()
   })
 })

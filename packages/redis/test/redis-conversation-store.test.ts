@@ -109,14 +109,24 @@ describeWithRedis('RedisConversationStore on a real Redis', (redis) => {
     expect(read.values).toEqual([])
   })
 
-  it('renews every lease of a connection in one command per tick', async () => {
-    const store = await use.store()
+  it('keeps a connection’s leases past their TTL with one renewal command per tick for all its chats', async () => {
+    const store = await RedisConversationStore.connect(redis().url, { leaseTtlMs: 300, prefix: 'renew:' })
     const connection = use.connect(store)
-    const ids = await Promise.all([0, 1, 2].map(async () => (await connection.requestConversation({ skillId: 'Sales' })).conversationId))
-    const before = await Promise.all(ids.map((id) => raw.pTTL(store.leaseKey(id))))
-    expect(before.every((ttl) => ttl > 0)).toBe(true)
-    const renewed = await store.renewLeases(await Promise.all(ids.map(async (id) => (await store.acquireLease(id))!)))
-    expect(renewed).toEqual([])
+    const ids: string[] = []
+    for (let i = 0; i < 3; i++) ids.push((await connection.requestConversation({ skillId: 'Sales' })).conversationId)
+    const watcher = await createStoreClient(redis().url)
+    const renewals: string[][] = []
+    await watcher.monitor((reply) => {
+      // Nothing polls (no subscriber): every script call now is a renewal.
+      if (/^"evalsha"/i.test(reply.split(' ').slice(3).join(' '))) renewals.push(reply.match(/"renew:chat:[^"]+:lease"/g) ?? [])
+    })
+    await expect.poll(() => renewals.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(4)
+    await watcher.close()
+    for (const keys of renewals) expect(keys.sort()).toEqual(ids.map((id) => `"${store.leaseKey(id)}"`).sort())
+    // Four renewals at a third of the TTL: longer than one TTL, and every lease is still there.
+    for (const id of ids) expect(await raw.pTTL(store.leaseKey(id))).toBeGreaterThan(0)
+    await connection.close()
+    await store.close()
   })
 })
 
