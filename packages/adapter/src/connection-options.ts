@@ -2,6 +2,8 @@
 import { type SchedulerLike, asyncScheduler } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import type { ChatPollerOptions } from './chat-poller.js'
+import type { ConversationStore } from './conversation-store.js'
+import { MemoryConversationStore } from './memory-conversation-store.js'
 import type { RandomSource } from './retry-decision.js'
 
 /**
@@ -58,6 +60,14 @@ export interface ConnectionOptions {
   readonly random?: RandomSource
   /** Clock in epoch milliseconds; default `Date.now`. */
   readonly now?: () => number
+  /**
+   * Where conversations' state is kept (chat URI, cursor, each outbound line's status, visitor
+   * name, the lease), so another connection — after a restart, in another process — continues a
+   * conversation by its id: lines queued are sent, lines whose outcome was open are settled against
+   * the event log first, none is sent twice. Default: a new {@link MemoryConversationStore} (this
+   * connection only). E.g. `RedisConversationStore` from `@chatbridge/redis`.
+   */
+  readonly store?: ConversationStore
 }
 
 /**
@@ -75,6 +85,7 @@ export interface ResolvedConnectionOptions {
   readonly skillMap: Readonly<Record<string, string>>
   readonly consumerId: string | undefined
   readonly now: () => number
+  readonly store: ConversationStore
 }
 
 /**
@@ -122,6 +133,7 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
     skillMap: config.skillMap ?? {},
     consumerId: config.consumerId,
     now: config.now ?? Date.now,
+    store: config.store ?? new MemoryConversationStore(),
   }
 }
 

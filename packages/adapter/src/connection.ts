@@ -6,6 +6,7 @@ import type { ConnectionState } from './connection-state.js'
 import { type ConnectionOptions, type ResolvedConnectionOptions, resolveConnectionOptions } from './connection-options.js'
 import type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
 import type { ConversationField, ConversationRequest, ExConversationChange, MessagingEvent, MessagingEventChange, UserProfile } from './messaging-types.js'
+import { LeaseKeeper } from './lease-keeper.js'
 import { type Conversation, openConversation } from './open-conversation.js'
 import { conversationFieldUpdate, legacyChatRequest } from './requests/legacy-chat-request.js'
 
@@ -21,8 +22,13 @@ import { conversationFieldUpdate, legacyChatRequest } from './requests/legacy-ch
  * await connection.publishEvent(conversationId, { type: 'ContentEvent', contentType: 'text/plain', message: 'hi' })
  * await connection.close()
  *
- * It does not authenticate consumers (the legacy side has no JWT) and keeps no state across
- * processes: resume with {@link resumeConversation} and a `fromSeq`.
+ * It does not authenticate consumers (the legacy side has no JWT). Its state lives in
+ * `options.store` (default: this process's memory): with a durable store (e.g. `@chatbridge/redis`)
+ * a new connection continues a conversation by its id — {@link resumeConversation} or
+ * {@link messagingEvents$} — sending the lines an earlier one had queued and settling the ones
+ * whose outcome was open against the event log, so none is posted twice. The resumed feed replays
+ * the chat from event 0 (the conversation is rebuilt from the whole log); pass `fromSeq` to skip
+ * what was delivered. A conversation whose lease another process took is closed on this one.
  */
 export class Connection {
   readonly #client: ChatClientPort
@@ -33,6 +39,7 @@ export class Connection {
   readonly #current = new BehaviorSubject<Conversation | undefined>(undefined)
   readonly #errors = new Subject<unknown>()
   readonly #closed = new BehaviorSubject<boolean>(false)
+  readonly #leases: LeaseKeeper
   #visitorName: string | undefined
 
   /**
@@ -43,6 +50,7 @@ export class Connection {
     this.#client = client
     this.#config = resolveConnectionOptions(config)
     this.#ownsClient = options.ownsClient ?? false
+    this.#leases = new LeaseKeeper(this.#config.store, this.#config.poller.scheduler, (error) => this.#errors.next(error))
   }
 
   /** The connection's state (see {@link ConnectionState}), current then changes; follows the latest conversation. */
@@ -82,7 +90,11 @@ export class Connection {
    * with `AdapterError` `E_POLL_FAILED` when polling stops on a failure that is not retried.
    */
   messagingEvents$(dialogId: string, options: { readonly fromSeq?: number } = {}): Observable<MessagingEventChange> {
-    return defer(() => this.#conversationFor(dialogId).feed.messagingEvents$(options.fromSeq ?? 0)).pipe(takeUntil(this.#whenClosed()))
+    return defer(() => {
+      const conversation = this.#conversationFor(dialogId)
+      // Read once the store let this connection have it (the lease, the consumer's own conversation).
+      return from(conversation.queue).pipe(switchMap(() => conversation.feed.messagingEvents$(options.fromSeq ?? 0)))
+    }).pipe(takeUntil(this.#whenClosed()))
   }
 
   /** Legacy events of a type chatbridge does not know, from every conversation, live (opt-in). */
@@ -105,6 +117,7 @@ export class Connection {
     }
     if (this.#closed.value) throw closedError()
     const conversation = this.#open(session, skill)
+    await conversation.queue
     if (this.#visitorName !== undefined) await this.#applyName(conversation, this.#visitorName).catch((error: unknown) => this.#errors.next(error))
     return { conversationId: session.conversationId }
   }
@@ -128,9 +141,9 @@ export class Connection {
     switch (event.type) {
       case 'ContentEvent':
         if (typeof event.message !== 'string') throw new AdapterError('E_BAD_REQUEST', 'ContentEvent.message must be a string')
-        return { sequence: await conversation.queue.sendLine(event.message) }
+        return { sequence: await (await conversation.queue).sendLine(event.message) }
       case 'ChatStateEvent':
-        await conversation.queue.setTyping(event.chatState === 'COMPOSING' ? 'typing' : 'not-typing')
+        await (await conversation.queue).setTyping(event.chatState === 'COMPOSING' ? 'typing' : 'not-typing')
         return { sequence: 0 }
       case 'AcceptStatusEvent':
         return { sequence: 0 }
@@ -142,7 +155,7 @@ export class Connection {
   /** Ends the chat (`ended` state event) after the lines queued before; the close reason becomes `CONSUMER`. */
   async closeConversation(conversationId: string): Promise<void> {
     this.#assertOpen()
-    await this.#conversationFor(conversationId).queue.end()
+    await (await this.#conversationFor(conversationId).queue).end()
   }
 
   /**
@@ -162,7 +175,12 @@ export class Connection {
     if (name === '') return
     this.#visitorName = name
     const open = [...this.#conversations.values()].filter((c) => c.feed.legacyState !== 'ended')
-    await Promise.all(open.map((conversation) => this.#applyName(conversation, name)))
+    await Promise.all(
+      open.map(async (conversation) => {
+        await this.#applyName(conversation, name)
+        await this.#config.store.saveVisitorName(conversation.session.conversationId, name).catch((error: unknown) => this.#errors.next(error))
+      }),
+    )
   }
 
   /**
@@ -173,11 +191,10 @@ export class Connection {
   async close(): Promise<void> {
     if (this.#closed.value) return
     this.#closed.next(true)
-    for (const conversation of this.#conversations.values()) {
-      conversation.subscriptions.unsubscribe()
-      conversation.queue.dispose()
-      conversation.feed.dispose()
-    }
+    this.#leases.dispose()
+    for (const conversation of this.#conversations.values()) conversation.dispose()
+    // What was not written yet is written, and the leases given up: another connection may continue at once.
+    await Promise.all([...this.#conversations.values()].map((conversation) => conversation.release()))
     this.#added.complete()
     this.#current.complete()
     this.#errors.complete()
@@ -193,7 +210,14 @@ export class Connection {
   }
 
   #open(session: ChatSessionPort, requestedSkill: string | undefined): Conversation {
-    const conversation = openConversation(session, this.#config, requestedSkill, (error) => this.#errors.next(error))
+    const conversation = openConversation(session, this.#config, requestedSkill, {
+      onError: (error) => this.#errors.next(error),
+      onLease: (lease, onLost) => this.#leases.add(lease, onLost),
+      onLeaseLost: (conversationId, error) => {
+        this.#leases.remove(conversationId)
+        this.#errors.next(error)
+      },
+    })
     this.#conversations.set(session.conversationId, conversation)
     this.#current.next(conversation)
     this.#added.next(conversation)

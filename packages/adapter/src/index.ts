@@ -10,6 +10,11 @@ export { AdapterError } from './adapter-error.js'
 export type { AdapterErrorCode } from './adapter-error.js'
 export type { LegacyEventRecord } from './chat-feed.js'
 
+// Where conversations' state is kept (the port a durable store implements, and the default one)
+export { MemoryConversationStore } from './memory-conversation-store.js'
+export { isLeaseLost } from './conversation-store.js'
+export type { ConversationLease, ConversationStore, OutboundLineRecord, OutboundLineStatus, OutboundRecord, StoredConversation } from './conversation-store.js'
+
 // The request side, for hosts that carry Messaging frames themselves (e.g. a WebSocket server)
 export { SocketSession } from './requests/socket-session.js'
 export type { SessionSink, SocketSessionOptions } from './requests/socket-session.js'

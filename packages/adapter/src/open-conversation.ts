@@ -1,34 +1,51 @@
-// One conversation's parts put together: its cursor, its feed (poll loop and mapping) and its outbound queue.
+// One conversation's parts put together: its cursor, its feed (poll loop and mapping), its outbound queue and its store.
 import { Subscription } from 'rxjs'
+import { AdapterError } from './adapter-error.js'
 import { ChatFeed } from './chat-feed.js'
 import { sessionSupplier } from './chat-poller.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
+import type { ConversationLease } from './conversation-store.js'
 import type { ChatSessionPort } from './legacy-contract.js'
-import { OutboundQueue } from './outbound-queue.js'
+import type { OutboundQueue } from './outbound-queue.js'
 import { cursorHolder } from './poll-cursor.js'
+import { saveChanges, startOutbound } from './start-outbound.js'
 
 /** A conversation of a connection: the legacy chat, the feed reading it, the queue writing to it. @internal */
 export interface Conversation {
   readonly session: ChatSessionPort
   readonly feed: ChatFeed
-  readonly queue: OutboundQueue
+  /** The queue, once the lease is held and the stored record settled; rejects when that failed or the conversation was closed first. */
+  readonly queue: Promise<OutboundQueue>
+  /** The lease, once held. */
+  readonly lease: () => ConversationLease | undefined
   /** Torn down when the connection closes. */
   readonly subscriptions: Subscription
+  /** Stops everything of this conversation on this connection (polling, the queue, writes); idempotent. */
+  readonly dispose: () => void
+  /** Writes what is not written yet, then gives the lease up (the conversation may continue elsewhere at once). */
+  readonly release: () => Promise<void>
+}
+
+/** What a conversation reports to its connection. @internal */
+export interface ConversationEvents {
+  /** Failed polls, failed store writes, failed resends of an earlier owner's lines. */
+  readonly onError: (error: unknown) => void
+  /** The lease was taken: call `onLeaseLost` from the keeper when a renewal says it is gone. */
+  readonly onLease: (lease: ConversationLease, onLeaseLost: () => void) => void
+  /** The store refused a write: another process owns the chat now; the conversation is disposed. */
+  readonly onLeaseLost: (conversationId: string, error: unknown) => void
 }
 
 /**
- * Builds a conversation on `session`. The chat has one cursor: the feed's poll loop advances it,
- * the queue reads where new lines land. Failed polls go to `onError`. With `keepConversationsAlive` a subscriber polls until the
- * chat ends even when nobody listens.
+ * Builds a conversation on `session`. The feed starts at once and always reads the chat from event
+ * 0 (the conversation model is rebuilt from the whole log, so a resumed conversation's
+ * notifications equal the legacy log); the outbound side starts from the store (see
+ * `startOutbound`) and saves every cursor and record change, coalesced. With
+ * `keepConversationsAlive` a subscriber polls until the chat ends even when nobody listens.
  *
  * @internal
  */
-export function openConversation(
-  session: ChatSessionPort,
-  config: ResolvedConnectionOptions,
-  requestedSkill: string | undefined,
-  onError: (error: unknown) => void,
-): Conversation {
+export function openConversation(session: ChatSessionPort, config: ResolvedConnectionOptions, requestedSkill: string | undefined, events: ConversationEvents): Conversation {
   const cursor = cursorHolder()
   const feed = new ChatFeed({
     conversationId: session.conversationId,
@@ -40,20 +57,78 @@ export function openConversation(
     requestedSkill,
     now: config.now,
   })
-  const queue = new OutboundQueue({
-    conversationId: session.conversationId,
-    session,
-    chatState$: () => feed.chatState$(),
-    cursor,
-    onEnd: (ended) => feed.markEndedByConsumer(ended),
-    backoff: config.poller.backoff,
-    random: config.poller.random,
-    scheduler: config.poller.scheduler,
-    maxAttempts: config.maxCommandAttempts,
-    reconcileWindowMs: config.reconcileWindowMs,
-  })
   const subscriptions = new Subscription()
-  subscriptions.add(feed.errors$.subscribe(onError))
-  if (config.keepConversationsAlive) subscriptions.add(feed.chatState$().subscribe({ error: () => undefined }))
-  return { session, feed, queue, subscriptions }
+  const controller = new AbortController()
+  let lease: ConversationLease | undefined
+  let disposed = false
+  const dispose = (): void => {
+    if (disposed) return
+    disposed = true
+    controller.abort()
+    subscriptions.unsubscribe()
+    started.then((s) => {
+      s.writer.stop()
+      s.queue.dispose()
+    }, () => undefined)
+    feed.dispose()
+  }
+  const started = startOutbound({
+    session,
+    chatUri: chatUriOf(session),
+    feed,
+    cursor,
+    config,
+    store: config.store,
+    signal: controller.signal,
+    onError: events.onError,
+    onLeaseLost: (error) => {
+      dispose()
+      events.onLeaseLost(session.conversationId, error)
+    },
+  }).then((s) => {
+    lease = s.lease
+    if (disposed) {
+      s.queue.dispose()
+      throw new AdapterError('E_CLOSED', `conversation ${session.conversationId} was closed on this connection`)
+    }
+    subscriptions.add(saveChanges(s, cursor))
+    events.onLease(s.lease, () => {
+      dispose()
+      events.onLeaseLost(session.conversationId, new AdapterError('E_CLOSED', `the lease of conversation ${session.conversationId} was lost: another process owns it`))
+    })
+    // An earlier owner's lines go first, in their order; their callers are gone, so failures are reported.
+    for (const text of s.toSend) s.queue.sendLine(text).catch(events.onError)
+    return s
+  })
+  // A conversation this connection may not have (another consumer's, another process's) is not read either.
+  started.catch(dispose)
+  const queue = started.then((s) => s.queue)
+  // Nobody may ever ask for the queue: its failure must not be an unhandled rejection.
+  started.catch(() => undefined)
+  queue.catch(() => undefined)
+  subscriptions.add(feed.errors$.subscribe(events.onError))
+  if (config.keepConversationsAlive) {
+    started.then(() => subscriptions.add(feed.chatState$().subscribe({ error: () => undefined })), () => undefined)
+  }
+  return {
+    session,
+    feed,
+    queue,
+    lease: () => lease,
+    subscriptions,
+    dispose,
+    release: async () => {
+      const s = await started.catch(() => undefined)
+      if (s === undefined) return
+      await s.writer.flush().catch(events.onError)
+      s.writer.stop()
+      await config.store.releaseLease(s.lease).catch(events.onError)
+    },
+  }
+}
+
+/** The chat's URI when the session tells it (core's `ChatSession.uri`), else its id (which `attach` also takes). */
+function chatUriOf(session: ChatSessionPort): string {
+  const uri: unknown = (session as { readonly uri?: unknown }).uri
+  return uri instanceof URL ? uri.href : session.conversationId
 }

@@ -6,8 +6,7 @@ import { StateHolder } from './state-holder.js'
  * Where one line stands: `queued` (waiting for its turn or for an agent), `sending` (a POST may
  * be in flight), `applied` (the server has it, as event `sequence`), or `outcome-unknown` (a POST
  * failed in a way that may hide an applied line, and the event log could not settle it).
- *
- * @internal
+ * Part of a stored conversation (see `ConversationStore`).
  */
 export type OutboundLineStatus =
   | { readonly status: 'queued' }
@@ -15,22 +14,19 @@ export type OutboundLineStatus =
   | { readonly status: 'applied'; readonly sequence: number }
   | { readonly status: 'outcome-unknown' }
 
-/**
- * One line this side asked to send.
- *
- * @internal
- */
+/** One line this side asked to send: its id within the chat, its text and where it stands. */
 export type OutboundLineRecord = { readonly id: number; readonly text: string } & OutboundLineStatus
 
 /**
  * A chat's outbound state, JSON-safe so a store can keep it: the lines not failed (applied ones
  * stay, so an event in the log is never claimed by two lines) and the typing state last posted
- * (`undefined` when a post failed and it is not known).
- *
- * @internal
+ * (`undefined` when a post failed and it is not known). What a `ConversationStore` keeps of a
+ * conversation's outbound side.
  */
 export interface OutboundRecord {
+  /** The lines, oldest first. */
   readonly lines: readonly OutboundLineRecord[]
+  /** The typing state last posted; `undefined`: unknown. */
   readonly typing: 'typing' | 'not-typing' | undefined
   /** The id the next queued line gets. */
   readonly nextLineId: number

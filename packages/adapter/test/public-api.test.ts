@@ -13,6 +13,8 @@ describe('the public surface', () => {
         'RequestRefusedError',
         'SocketSession',
         'createMessagingSocket',
+        'isLeaseLost',
+        'MemoryConversationStore',
       ].sort(),
     )
   })

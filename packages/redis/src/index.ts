@@ -2,6 +2,10 @@
 export { createStoreClient } from './redis-client.js'
 export type { ChatLeaseClient, StoreClient } from './redis-client.js'
 
+// The conversation store
+export { RedisConversationStore } from './redis-conversation-store.js'
+export type { RedisConversationStoreOptions } from './redis-conversation-store.js'
+
 // Leases
 export { ChatLeases } from './chat-leases.js'
 export type { ChatLease, ChatLeasesOptions } from './chat-leases.js'

@@ -2,17 +2,19 @@
 import { createClient } from '@redis/client'
 import { ACQUIRE_LEASE, RELEASE_LEASE, RENEW_LEASES } from './lease-scripts.js'
 import { RedisStoreError, redactRedisUrl } from './redis-error.js'
+import { ADD_CONVERSATION, FENCED_SET } from './store-scripts.js'
 
-const scripts = { acquireLease: ACQUIRE_LEASE, renewLeases: RENEW_LEASES, releaseLease: RELEASE_LEASE }
+const scripts = { acquireLease: ACQUIRE_LEASE, renewLeases: RENEW_LEASES, releaseLease: RELEASE_LEASE, addConversation: ADD_CONVERSATION, fencedSet: FENCED_SET }
 
-function makeClient(url: string, connectTimeoutMs: number) {
+function makeClient(url: string, connectTimeoutMs: number, connected: () => boolean) {
   return createClient({
     url,
     scripts,
     socket: {
       connectTimeout: connectTimeoutMs,
-      // At start a refused connection is final: the caller hears of it now, not after endless retries.
-      reconnectStrategy: false,
+      // At start a refused connection is final: the caller hears of it now, not after endless
+      // retries. Once connected, a lost connection (Redis restarted) is retried, backing off to 2 s.
+      reconnectStrategy: (retries: number) => (connected() ? Math.min(50 * 2 ** retries, 2_000) : false),
     },
   })
 }
@@ -31,7 +33,8 @@ export type ChatLeaseClient = Pick<StoreClient, 'acquireLease' | 'renewLeases' |
  * @internal
  */
 export async function createStoreClient(url: string, options: { readonly connectTimeoutMs?: number } = {}): Promise<StoreClient> {
-  const client = makeClient(url, options.connectTimeoutMs ?? 5_000)
+  let connected = false
+  const client = makeClient(url, options.connectTimeoutMs ?? 5_000, () => connected)
   let firstError: unknown
   client.on('error', (error: unknown) => {
     firstError ??= error
@@ -41,6 +44,7 @@ export async function createStoreClient(url: string, options: { readonly connect
   } catch (error) {
     throw new RedisStoreError('E_REDIS_UNAVAILABLE', `Redis at ${redactRedisUrl(url)} cannot be reached: ${describe(firstError ?? error)}`, { cause: error })
   }
+  connected = true
   return client
 }
 

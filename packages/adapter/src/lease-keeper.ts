@@ -1,0 +1,80 @@
+// Keeps a connection's conversation leases: one batched renewal per tick for all of them.
+import { type SchedulerLike, type Subscription, interval } from 'rxjs'
+import type { ConversationLease, ConversationStore } from './conversation-store.js'
+
+interface Held {
+  readonly lease: ConversationLease
+  readonly onLost: () => void
+}
+
+/**
+ * Renews every lease a connection holds in one store call per tick (a third of the shortest TTL,
+ * so a lease survives two failed renewals); a lease the store reports lost calls its `onLost`
+ * once. Leases that never expire (the in-memory store's) start no timer.
+ *
+ * @internal
+ */
+export class LeaseKeeper {
+  readonly #store: ConversationStore
+  readonly #scheduler: SchedulerLike
+  readonly #onError: (error: unknown) => void
+  readonly #held = new Map<string, Held>()
+  #timer: Subscription | undefined
+  #periodMs = Infinity
+  #renewing = false
+
+  /** Makes a keeper renewing through `store`; failed renewals (Redis down) go to `onError` and are tried again next tick. */
+  constructor(store: ConversationStore, scheduler: SchedulerLike, onError: (error: unknown) => void) {
+    this.#store = store
+    this.#scheduler = scheduler
+    this.#onError = onError
+  }
+
+  /** Keeps `lease` renewed until {@link remove}; `onLost` runs when the store says it is gone. */
+  add(lease: ConversationLease, onLost: () => void): void {
+    this.#held.set(lease.conversationId, { lease, onLost })
+    if (!Number.isFinite(lease.ttlMs)) return
+    const periodMs = Math.max(1, Math.floor(lease.ttlMs / 3))
+    if (periodMs >= this.#periodMs) return
+    this.#periodMs = periodMs
+    this.#timer?.unsubscribe()
+    this.#timer = interval(periodMs, this.#scheduler).subscribe(() => void this.renewNow())
+  }
+
+  /** Stops renewing the conversation's lease. */
+  remove(conversationId: string): void {
+    this.#held.delete(conversationId)
+  }
+
+  /** The leases held now. */
+  get leases(): readonly ConversationLease[] {
+    return [...this.#held.values()].map((held) => held.lease)
+  }
+
+  /** Renews every lease now, in one store call (skipped while the previous one runs). */
+  async renewNow(): Promise<void> {
+    const held = [...this.#held.values()].filter((h) => Number.isFinite(h.lease.ttlMs))
+    if (this.#renewing || held.length === 0) return
+    this.#renewing = true
+    try {
+      const lost = await this.#store.renewLeases(held.map((h) => h.lease))
+      for (const lease of lost) {
+        const gone = this.#held.get(lease.conversationId)
+        if (gone?.lease.token !== lease.token) continue
+        this.#held.delete(lease.conversationId)
+        gone.onLost()
+      }
+    } catch (error) {
+      this.#onError(error)
+    } finally {
+      this.#renewing = false
+    }
+  }
+
+  /** Stops the timer; the leases are left to expire (or released by their owner). */
+  dispose(): void {
+    this.#timer?.unsubscribe()
+    this.#timer = undefined
+    this.#held.clear()
+  }
+}

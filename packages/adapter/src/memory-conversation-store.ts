@@ -1,0 +1,77 @@
+// The default ConversationStore: conversations kept in this process's memory, leases always granted.
+import type { ConversationLease, ConversationStore, StoredConversation } from './conversation-store.js'
+import { EMPTY_OUTBOUND, type OutboundRecord } from './outbound-record.js'
+import { type PollCursor, START_CURSOR } from './poll-cursor.js'
+
+/**
+ * A {@link ConversationStore} in this process's memory: what a `Connection` uses when given no
+ * store, so nothing survives the process. Its lease is always granted (one process), never expires
+ * and its writes are never refused. Values are copied through JSON, as a real store would.
+ */
+export class MemoryConversationStore implements ConversationStore {
+  readonly #conversations = new Map<string, StoredConversation>()
+  readonly #byConsumer = new Map<string, string[]>()
+
+  /** Records a new conversation; keeps an existing one. */
+  addConversation(conversationId: string, conversation: { readonly chatUri: string; readonly consumerId: string | undefined }): Promise<void> {
+    if (!this.#conversations.has(conversationId)) {
+      this.#conversations.set(conversationId, { ...conversation, cursor: START_CURSOR, outbound: EMPTY_OUTBOUND, visitorName: undefined })
+      if (conversation.consumerId !== undefined) this.#byConsumer.set(conversation.consumerId, [...(this.#byConsumer.get(conversation.consumerId) ?? []), conversationId])
+    }
+    return Promise.resolve()
+  }
+
+  /** The stored conversation (a copy), or `undefined`. */
+  loadConversation(conversationId: string): Promise<StoredConversation | undefined> {
+    const stored = this.#conversations.get(conversationId)
+    return Promise.resolve(stored === undefined ? undefined : copy(stored))
+  }
+
+  /** The consumer's conversation ids, oldest first. */
+  conversationsOf(consumerId: string): Promise<readonly string[]> {
+    return Promise.resolve([...(this.#byConsumer.get(consumerId) ?? [])])
+  }
+
+  /** Saves the cursor (never refused). */
+  saveCursor(lease: ConversationLease, cursor: PollCursor): Promise<void> {
+    this.#update(lease.conversationId, { cursor: copy(cursor) })
+    return Promise.resolve()
+  }
+
+  /** Saves the outbound record (never refused). */
+  saveOutbound(lease: ConversationLease, outbound: OutboundRecord): Promise<void> {
+    this.#update(lease.conversationId, { outbound: copy(outbound) })
+    return Promise.resolve()
+  }
+
+  /** Saves the visitor name. */
+  saveVisitorName(conversationId: string, name: string): Promise<void> {
+    this.#update(conversationId, { visitorName: name })
+    return Promise.resolve()
+  }
+
+  /** Always granted, with token 1, for ever. */
+  acquireLease(conversationId: string): Promise<ConversationLease | undefined> {
+    return Promise.resolve({ conversationId, token: 1, ttlMs: Infinity })
+  }
+
+  /** Nothing is ever lost. */
+  renewLeases(): Promise<readonly ConversationLease[]> {
+    return Promise.resolve([])
+  }
+
+  /** Nothing to give up. */
+  releaseLease(): Promise<void> {
+    return Promise.resolve()
+  }
+
+  #update(conversationId: string, change: Partial<StoredConversation>): void {
+    const stored = this.#conversations.get(conversationId)
+    if (stored !== undefined) this.#conversations.set(conversationId, { ...stored, ...change })
+  }
+}
+
+function copy<T>(value: T): T {
+  // JSON, not structuredClone: `undefined` fields vanish exactly as they do in a real store.
+  return JSON.parse(JSON.stringify(value)) as T
+}

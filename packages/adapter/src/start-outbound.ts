@@ -1,0 +1,122 @@
+// A conversation's outbound side, started from its store: the lease taken, the stored record settled, the queue built.
+import { type Observable, firstValueFrom, timer } from 'rxjs'
+import { AdapterError } from './adapter-error.js'
+import type { ChatFeed } from './chat-feed.js'
+import type { ResolvedConnectionOptions } from './connection-options.js'
+import type { ConversationLease, ConversationStore } from './conversation-store.js'
+import type { ChatSessionPort } from './legacy-contract.js'
+import { OutboundQueue } from './outbound-queue.js'
+import { EMPTY_OUTBOUND, OutboundLedger, type OutboundRecord } from './outbound-record.js'
+import type { PollCursor, PollCursorHolder } from './poll-cursor.js'
+import { type ResumedOutbound, resumeOutbound } from './resume-outbound.js'
+import { StoreWriter } from './store-writer.js'
+
+/** What {@link startOutbound} needs. @internal */
+export interface StartOutboundInput {
+  readonly session: ChatSessionPort
+  readonly chatUri: string
+  readonly feed: ChatFeed
+  readonly cursor: PollCursorHolder
+  readonly config: ResolvedConnectionOptions
+  readonly store: ConversationStore
+  /** Aborted when the conversation is closed on this connection. */
+  readonly signal: AbortSignal
+  readonly onError: (error: unknown) => void
+  readonly onLeaseLost: (error: unknown) => void
+}
+
+/** A started outbound side. @internal */
+export interface StartedOutbound {
+  readonly queue: OutboundQueue
+  readonly lease: ConversationLease
+  readonly writer: StoreWriter
+  /** Texts of an earlier owner's lines to send again, oldest first (queue them before anything new). */
+  readonly toSend: readonly string[]
+}
+
+/**
+ * Takes the conversation's lease, loads what the store has of it (recording it when new) and
+ * builds its queue on the stored record: `applied` lines stay, `sending` and `outcome-unknown` ones
+ * are settled against the event log first (looked up twice, `reconcileWindowMs` apart, as a live
+ * queue does) and sent again only when the log does not show them, `queued` ones are sent.
+ * Every line's `sending` is written (fenced) before its POST, so a line is never posted by a
+ * process that lost the lease, and a successor knows which lines may be in the log.
+ *
+ * @internal
+ */
+export async function startOutbound(input: StartOutboundInput): Promise<StartedOutbound> {
+  const { session, store, config, signal } = input
+  const id = session.conversationId
+  const lease = await store.acquireLease(id)
+  assertOpen(signal, id)
+  if (lease === undefined) throw new AdapterError('E_CLOSED', `conversation ${id} is held by another process`)
+  const stored = await store.loadConversation(id)
+  assertOpen(signal, id)
+  if (stored !== undefined && config.consumerId !== undefined && stored.consumerId !== undefined && stored.consumerId !== config.consumerId) {
+    await store.releaseLease(lease)
+    throw new AdapterError('E_UNKNOWN_CONVERSATION', `conversation ${id} is not this consumer's`)
+  }
+  if (stored === undefined) await store.addConversation(id, { chatUri: input.chatUri, consumerId: config.consumerId })
+  const resumed = await settle(stored?.outbound ?? EMPTY_OUTBOUND, session, config, signal)
+  assertOpen(signal, id)
+  const writer = new StoreWriter(store, lease, { written: stored?.cursor, onLeaseLost: input.onLeaseLost, onError: input.onError })
+  const queue = new OutboundQueue({
+    conversationId: id,
+    session: fencedSession(session, writer),
+    chatState$: () => input.feed.chatState$(),
+    cursor: input.cursor,
+    ledger: new OutboundLedger(resumed.record),
+    onEnd: (ended) => input.feed.markEndedByConsumer(ended),
+    backoff: config.poller.backoff,
+    random: config.poller.random,
+    scheduler: config.poller.scheduler,
+    maxAttempts: config.maxCommandAttempts,
+    reconcileWindowMs: config.reconcileWindowMs,
+  })
+  return { queue, lease, writer, toSend: resumed.toSend }
+}
+
+/** Writes each cursor and record change through `writer` until the returned teardown runs. @internal */
+export function saveChanges(started: StartedOutbound, cursor: { readonly changes$: Observable<PollCursor> }): () => void {
+  const cursors = cursor.changes$.subscribe((value) => started.writer.cursor(value))
+  const records = started.queue.record$.subscribe((value) => started.writer.outbound(value))
+  return () => {
+    cursors.unsubscribe()
+    records.unsubscribe()
+  }
+}
+
+async function settle(record: OutboundRecord, session: ChatSessionPort, config: ResolvedConnectionOptions, signal: AbortSignal): Promise<ResumedOutbound> {
+  if (!record.lines.some((line) => line.status === 'sending' || line.status === 'outcome-unknown')) return resumeOutbound(record, [])
+  const look = async (): Promise<ResumedOutbound> => resumeOutbound(record, (await session.snapshot({ from: 0, signal })).events.events)
+  const first = await look()
+  if (!first.unsettled) return first
+  // A slow server may still apply a POST the last owner gave up on: look again before sending again.
+  await firstValueFrom(timer(config.reconcileWindowMs, config.poller.scheduler))
+  return look()
+}
+
+/** The session the queue posts through: a line, the end or typing goes out only once the state before it is stored under the lease. */
+function fencedSession(session: ChatSessionPort, writer: StoreWriter): OutboundQueueSession {
+  return {
+    snapshot: (options) => session.snapshot(options),
+    addLine: async (text, options) => {
+      await writer.flush()
+      return session.addLine(text, options)
+    },
+    end: async (options) => {
+      await writer.flush()
+      return session.end(options)
+    },
+    setVisitorTyping: async (status, options) => {
+      await writer.flush()
+      return session.setVisitorTyping(status, options)
+    },
+  }
+}
+
+type OutboundQueueSession = Pick<ChatSessionPort, 'addLine' | 'end' | 'snapshot' | 'setVisitorTyping'>
+
+function assertOpen(signal: AbortSignal, id: string): void {
+  if (signal.aborted) throw new AdapterError('E_CLOSED', `conversation ${id} was closed on this connection`)
+}

@@ -1,0 +1,112 @@
+// Writes one conversation's cursor and outbound record to its store: coalesced, fenced, one write at a time.
+import type { ConversationLease, ConversationStore } from './conversation-store.js'
+import { isLeaseLost } from './conversation-store.js'
+import type { OutboundRecord } from './outbound-record.js'
+import type { PollCursor } from './poll-cursor.js'
+
+/**
+ * Saves a conversation's state as it changes: the latest value of each wins (values superseded
+ * while a write is in flight are never written), one write is in flight at a time, and a cursor
+ * that did not move is not written again. A write refused because the lease is gone stops the
+ * writer for good and calls `onLeaseLost` once; other failures go to `onError` and the value is
+ * written with the next change or {@link flush}.
+ *
+ * @internal
+ */
+export class StoreWriter {
+  readonly #store: ConversationStore
+  readonly #lease: ConversationLease
+  readonly #onLeaseLost: (error: unknown) => void
+  readonly #onError: (error: unknown) => void
+  #written: PollCursor | undefined
+  #cursor: PollCursor | undefined
+  #outbound: OutboundRecord | undefined
+  #running: Promise<void> | undefined
+  #lost: Error | undefined
+  #stopped = false
+
+  /** @param written the cursor the store already has (a resumed conversation's), so an older one is not written over it. */
+  constructor(
+    store: ConversationStore,
+    lease: ConversationLease,
+    options: { readonly written?: PollCursor | undefined; readonly onLeaseLost: (error: unknown) => void; readonly onError: (error: unknown) => void },
+  ) {
+    this.#store = store
+    this.#lease = lease
+    this.#written = options.written
+    this.#onLeaseLost = options.onLeaseLost
+    this.#onError = options.onError
+  }
+
+  /** Saves `cursor` unless it is where the store's cursor already is (or behind it). */
+  cursor(cursor: PollCursor): void {
+    const last = this.#cursor ?? this.#written
+    if (last !== undefined && (cursor.from < last.from || (cursor.from === last.from && cursor.next === last.next))) return
+    this.#cursor = cursor
+    this.#kick()
+  }
+
+  /** Saves the outbound record. */
+  outbound(record: OutboundRecord): void {
+    this.#outbound = record
+    this.#kick()
+  }
+
+  /** Resolves once every value given so far is written; rejects when a write failed (the lease's loss included). */
+  async flush(): Promise<void> {
+    this.#kick()
+    while (this.#running !== undefined) await this.#running
+    if (this.#lost !== undefined) throw this.#lost
+    if (this.#cursor !== undefined || this.#outbound !== undefined) {
+      // The last write failed for another reason (reported to onError): try once more, now.
+      await this.#writeOnce()
+    }
+  }
+
+  /** Writes nothing more. */
+  stop(): void {
+    this.#stopped = true
+  }
+
+  #kick(): void {
+    if (this.#running !== undefined || this.#stopped) return
+    this.#running = this.#drain().finally(() => (this.#running = undefined))
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (!this.#stopped && (this.#cursor !== undefined || this.#outbound !== undefined)) await this.#writeOnce()
+    } catch (error) {
+      if (this.#lost === undefined) this.#onError(error)
+    }
+  }
+
+  async #writeOnce(): Promise<void> {
+    const cursor = this.#cursor
+    let outbound: OutboundRecord | undefined
+    try {
+      if (cursor !== undefined) {
+        this.#cursor = undefined
+        await this.#store.saveCursor(this.#lease, cursor)
+        this.#written = cursor
+      }
+      // Taken after the cursor's write: a record given meanwhile supersedes the older one.
+      outbound = this.#outbound
+      if (outbound !== undefined) {
+        this.#outbound = undefined
+        await this.#store.saveOutbound(this.#lease, outbound)
+      }
+    } catch (error) {
+      if (isLeaseLost(error)) {
+        this.#lost = error instanceof Error ? error : new Error(String(error))
+        this.#stopped = true
+        this.#onLeaseLost(error)
+      } else {
+        // Keep the values for the next try, unless newer ones arrived.
+        this.#cursor ??= cursor
+        this.#outbound ??= outbound
+      }
+      throw error
+    }
+  }
+}
