@@ -15,6 +15,23 @@ export interface CommandFailureFacts {
   readonly maxAttempts: number
   readonly backoff: BackoffOptions
   readonly random: RandomSource
+  /**
+   * The longest any one wait may be, in milliseconds (e.g. the chat's keep-alive limit); the waits
+   * are capped by `backoff.maxMs` in any case.
+   */
+  readonly maxWaitMs?: number | undefined
+}
+
+/**
+ * A wait as the queue may take it: never longer than `backoff.maxMs`, nor than `maxWaitMs` when
+ * given. A server's `Retry-After` lengthens a wait up to that cap, never past it: a
+ * `Retry-After: 86400` on a line's POST must not hold the line (and every line behind it) for a
+ * day while the chat itself times out after `chatTimeout` seconds.
+ *
+ * @internal
+ */
+export function cappedWaitMs(ms: number, facts: Pick<CommandFailureFacts, 'backoff' | 'maxWaitMs'>): number {
+  return Math.max(0, Math.min(ms, facts.backoff.maxMs, facts.maxWaitMs ?? Number.POSITIVE_INFINITY))
 }
 
 /**
@@ -47,7 +64,8 @@ export function provenNotApplied(error: unknown): boolean {
 }
 
 /**
- * Decides, purely, what a failed POST of a line leads to (see {@link LineFailureDecision}).
+ * Decides, purely, what a failed POST of a line leads to (see {@link LineFailureDecision}). Every
+ * `retryInMs` is capped (see {@link cappedWaitMs}).
  *
  * @internal
  */
@@ -56,14 +74,15 @@ export function decideLineFailure(error: unknown, facts: CommandFailureFacts): L
   const last = facts.attempt + 1 >= facts.maxAttempts
   const retry = decideRetry(error, facts.attempt, facts.backoff, facts.random)
   if (status === 400 && internalCode === LegacyInternalCode.NotInChat) {
-    return last ? { action: 'give-up', lookFirst: false } : { action: 'await-agent', retryInMs: retry.retry ? retry.retryInMs : facts.backoff.baseMs }
+    return last ? { action: 'give-up', lookFirst: false } : { action: 'await-agent', retryInMs: cappedWaitMs(retry.retry ? retry.retryInMs : facts.backoff.baseMs, facts) }
   }
   const lookFirst = !provenNotApplied(error)
-  return !retry.retry || last ? { action: 'give-up', lookFirst } : { action: 'resend', lookFirst, retryInMs: retry.retryInMs }
+  return !retry.retry || last ? { action: 'give-up', lookFirst } : { action: 'resend', lookFirst, retryInMs: cappedWaitMs(retry.retryInMs, facts) }
 }
 
 /**
- * What to do after the POST of the chat's end failed: `done` (a retried end finds the chat already
+ * What to do after the POST of the chat's end failed (every `retryInMs` capped, see
+ * {@link cappedWaitMs}): `done` (a retried end finds the chat already
  * ended, 400: its first try was applied), `retry` after `retryInMs` (ending twice is harmless, so
  * unlike a line an unknown outcome is simply retried), or `give-up`; `refused` says the first try
  * was refused (4xx), so this side did not end the chat, whoever did.
@@ -84,7 +103,7 @@ export function decideEndFailure(error: unknown, facts: CommandFailureFacts): En
   const status = errorFacts(error).status ?? 0
   if (facts.attempt > 0 && status === 400) return { action: 'done' }
   const retry = decideRetry(error, facts.attempt, facts.backoff, facts.random)
-  if (retry.retry && facts.attempt + 1 < facts.maxAttempts) return { action: 'retry', retryInMs: retry.retryInMs }
+  if (retry.retry && facts.attempt + 1 < facts.maxAttempts) return { action: 'retry', retryInMs: cappedWaitMs(retry.retryInMs, facts) }
   return { action: 'give-up', refused: facts.attempt === 0 && status >= 400 && status < 500 }
 }
 
@@ -96,5 +115,5 @@ export function decideEndFailure(error: unknown, facts: CommandFailureFacts): En
  */
 export function decideLookFailure(error: unknown, facts: CommandFailureFacts): { readonly retry: true; readonly retryInMs: number } | { readonly retry: false } {
   const retry = decideRetry(error, facts.attempt, facts.backoff, facts.random)
-  return retry.retry && facts.attempt + 1 < facts.maxAttempts ? retry : { retry: false }
+  return retry.retry && facts.attempt + 1 < facts.maxAttempts ? { retry: true, retryInMs: cappedWaitMs(retry.retryInMs, facts) } : { retry: false }
 }

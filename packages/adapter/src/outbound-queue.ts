@@ -20,6 +20,7 @@ type Item =
  *   line with the same text settles it. Only when it is not there, now and again after
  *   `reconcileWindowMs`, is the line sent again.
  * - Typing is posted only when it changes.
+ * - Every wait between tries is capped by `backoff.maxMs` and `maxWaitMs`, whatever `Retry-After` says.
  *
  * Does not poll: it reads the chat state from the feed and the event-log position from the chat's
  * cursor. When to give up is decided in `outbound-failure-decision.ts`; this class only paces and
@@ -225,7 +226,7 @@ export class OutboundQueue {
   }
 
   #facts(attempt: number): CommandFailureFacts {
-    return { attempt, maxAttempts: this.#options.maxAttempts, backoff: this.#options.backoff, random: this.#options.random }
+    return { attempt, maxAttempts: this.#options.maxAttempts, backoff: this.#options.backoff, random: this.#options.random, maxWaitMs: this.#options.maxWaitMs }
   }
 
   /** A failed line leaves the record, unless its outcome is unknown: then it may be in the log. */

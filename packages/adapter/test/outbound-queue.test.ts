@@ -1,6 +1,6 @@
 import { HttpError, NetworkError, TimeoutError } from '@chatbridge/core'
 import { BehaviorSubject, asyncScheduler } from 'rxjs'
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import type { LegacyEvent, LegacySnapshot } from '../src/legacy-contract.js'
 import { OutboundQueue } from '../src/outbound-queue.js'
 import { OutboundLedger, type OutboundRecord } from '../src/outbound-record.js'
@@ -182,5 +182,39 @@ describe('OutboundQueue', () => {
     queue.dispose()
     await expect(line).rejects.toMatchObject({ code: 'E_CLOSED' })
     await expect(queue.sendLine('after')).rejects.toMatchObject({ code: 'E_CLOSED' })
+  })
+})
+
+describe('OutboundQueue and a long Retry-After', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  test('a Retry-After of a day holds a line for the backoff maximum at most (30 s by default)', async () => {
+    vi.useFakeTimers()
+    const session = new FakeSession()
+    session.postFailures.push({ error: new HttpError({ status: 429, method: 'POST', uri: 'u', retryAfterMs: 86_400_000 }), applied: false })
+    const queue = new OutboundQueue({
+      conversationId: 'c1',
+      session,
+      chatState$: () => new BehaviorSubject<string | undefined>('chatting'),
+      cursor: cursorHolder(),
+      onEnd: () => undefined,
+      backoff: { baseMs: 500, factor: 2, maxMs: 30_000 },
+      random: () => 0.5,
+      scheduler: asyncScheduler,
+      maxAttempts: 4,
+      reconcileWindowMs: 2_000,
+    })
+    let sequence: number | undefined
+    const sent = queue.sendLine('hello').then((id) => (sequence = id))
+    await vi.advanceTimersByTimeAsync(29_999)
+    expect(sequence).toBeUndefined()
+    expect(session.calls).toEqual(['addLine hello'])
+    await vi.advanceTimersByTimeAsync(1)
+    await sent
+    expect(sequence).toBe(0)
+    expect(session.calls).toEqual(['addLine hello', 'addLine hello'])
+    queue.dispose()
   })
 })
