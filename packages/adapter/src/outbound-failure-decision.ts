@@ -1,6 +1,6 @@
 // The outbound queue's give-up rules, as pure decisions: a failed POST and its facts in, what to do out.
 import { LegacyInternalCode } from '@chatbridge/core'
-import { errorFacts } from './legacy-contract.js'
+import { type LegacySnapshot, errorFacts } from './legacy-contract.js'
 import { type BackoffOptions, type RandomSource, decideRetry } from './retry-decision.js'
 
 /**
@@ -105,6 +105,28 @@ export function decideEndFailure(error: unknown, facts: CommandFailureFacts): En
   const retry = decideRetry(error, facts.attempt, facts.backoff, facts.random)
   if (retry.retry && facts.attempt + 1 < facts.maxAttempts) return { action: 'retry', retryInMs: cappedWaitMs(retry.retryInMs, facts) }
   return { action: 'give-up', refused: facts.attempt === 0 && status >= 400 && status < 500 }
+}
+
+/**
+ * True when a read of the chat shows it over: its info says `ended`, or its events hold the
+ * `ended` state. A refused end (400) of such a chat is done, not failed: closing is idempotent,
+ * and the close reason stays the one the chat had (the agent's, or the system's).
+ *
+ * @internal
+ */
+export function chatIsOver(snapshot: LegacySnapshot): boolean {
+  return snapshot.info?.state === 'ended' || snapshot.events.events.some((event) => event.type === 'state' && event.state === 'ended')
+}
+
+/**
+ * True when the read of the chat after a refused end failed because the chat is gone (404,
+ * internalCode 12): a gone chat is over too.
+ *
+ * @internal
+ */
+export function chatGone(error: unknown): boolean {
+  const facts = errorFacts(error)
+  return facts.code === 'E_CHAT_GONE' || (facts.status === 404 && facts.internalCode === LegacyInternalCode.ChatNotFound)
 }
 
 /**

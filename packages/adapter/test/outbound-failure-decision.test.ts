@@ -1,6 +1,7 @@
 import { HttpError, LegacyInternalCode, NetworkError, TimeoutError } from '@chatbridge/core'
 import { describe, expect, test } from 'vitest'
-import { cappedWaitMs, decideEndFailure, decideLineFailure, decideLookFailure, provenNotApplied } from '../src/outbound-failure-decision.js'
+import { info, snapshot, stateEvent } from './support/legacy-builders.js'
+import { cappedWaitMs, chatGone, chatIsOver, decideEndFailure, decideLineFailure, decideLookFailure, provenNotApplied } from '../src/outbound-failure-decision.js'
 
 const backoff = { baseMs: 2, factor: 2, maxMs: 10 }
 const facts = (attempt: number) => ({ attempt, maxAttempts: 4, backoff, random: () => 0.5 })
@@ -82,5 +83,20 @@ describe('a Retry-After is capped', () => {
   test('a shorter Retry-After still wins over a shorter backoff', () => {
     const soon = new HttpError({ status: 429, method: 'POST', uri: 'u', retryAfterMs: 7 })
     expect(decideLineFailure(soon, facts(0))).toEqual({ action: 'resend', lookFirst: false, retryInMs: 7 })
+  })
+})
+
+describe('chatIsOver and chatGone', () => {
+  test('over when info says ended or the events hold the ended state', () => {
+    expect(chatIsOver(snapshot([], info({ state: 'ended' })))).toBe(true)
+    expect(chatIsOver(snapshot([stateEvent(4, 'ended')], info({ state: 'chatting' })))).toBe(true)
+    expect(chatIsOver(snapshot([stateEvent(4, 'chatting')], info({ state: 'chatting' })))).toBe(false)
+    expect(chatIsOver(snapshot([], undefined))).toBe(false)
+  })
+
+  test('gone on 404 internalCode 12 only', () => {
+    expect(chatGone(http(404, LegacyInternalCode.ChatNotFound))).toBe(true)
+    expect(chatGone(http(404))).toBe(false)
+    expect(chatGone(timeout)).toBe(false)
   })
 })

@@ -5,7 +5,7 @@ import type { LegacyEvent, LegacySnapshot } from '../src/legacy-contract.js'
 import { OutboundQueue } from '../src/outbound-queue.js'
 import { OutboundLedger, type OutboundRecord } from '../src/outbound-record.js'
 import { cursorHolder } from '../src/poll-cursor.js'
-import { lineEvent, snapshot } from './support/legacy-builders.js'
+import { lineEvent, snapshot, stateEvent } from './support/legacy-builders.js'
 
 /** A fake chat session: an event log, and scripted failures for the next POSTs. */
 class FakeSession {
@@ -26,9 +26,11 @@ class FakeSession {
     if (failure !== undefined) return Promise.reject(failure.error)
     return Promise.resolve(this.locationMissing ? undefined : id)
   }
+  readonly endFailures: Error[] = []
   end(): Promise<void> {
     this.calls.push('end')
-    return Promise.resolve()
+    const failure = this.endFailures.shift()
+    return failure === undefined ? Promise.resolve() : Promise.reject(failure)
   }
   snapshot(options?: { from?: number }): Promise<LegacySnapshot> {
     this.calls.push(`snapshot from=${options?.from}`)
@@ -50,7 +52,7 @@ class FakeSession {
 function queueFor(
   session: FakeSession,
   state: BehaviorSubject<string | undefined>,
-  onEnd: () => void = () => undefined,
+  onEnd: (endedByConsumer: boolean) => void = () => undefined,
   ledger: OutboundLedger = new OutboundLedger(),
 ): OutboundQueue {
   return new OutboundQueue({
@@ -216,5 +218,33 @@ describe('OutboundQueue and a long Retry-After', () => {
     expect(sequence).toBe(0)
     expect(session.calls).toEqual(['addLine hello', 'addLine hello'])
     queue.dispose()
+  })
+})
+
+describe('OutboundQueue ending a chat that is already over', () => {
+  const refused = () => new HttpError({ status: 400, method: 'POST', uri: 'u', internalCode: 109 })
+
+  test('a refused end resolves when the chat reads as ended; the close reason is not the consumer’s', async () => {
+    const session = new FakeSession()
+    session.log.push(stateEvent(0, 'chatting'), stateEvent(1, 'ended'))
+    session.endFailures.push(refused())
+    const ends: boolean[] = []
+    await queueFor(session, new BehaviorSubject<string | undefined>('chatting'), (ended: boolean) => void ends.push(ended)).end()
+    expect(ends).toEqual([true, false])
+    expect(session.calls).toEqual(['end', 'snapshot from=0'])
+  })
+
+  test('a refused end of a chat that is gone (404, internalCode 12) resolves too', async () => {
+    const session = new FakeSession()
+    session.endFailures.push(refused())
+    session.snapshot = () => Promise.reject(new HttpError({ status: 404, method: 'GET', uri: 'u', internalCode: 12 }))
+    await expect(queueFor(session, new BehaviorSubject<string | undefined>('chatting')).end()).resolves.toBeUndefined()
+  })
+
+  test('a refused end of a chat still going rejects as before', async () => {
+    const session = new FakeSession()
+    session.log.push(stateEvent(0, 'chatting'))
+    session.endFailures.push(refused())
+    await expect(queueFor(session, new BehaviorSubject<string | undefined>('chatting')).end()).rejects.toMatchObject({ code: 'E_COMMAND_FAILED', cause: { status: 400 } })
   })
 })
