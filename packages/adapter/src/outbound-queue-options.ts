@@ -24,7 +24,13 @@ export interface OutboundQueueOptions {
    * `CONSUMER`, and with `false` when the server refused it (the chat was already over).
    */
   readonly onEnd: (endedByConsumer: boolean) => void
+  /** Backoff of retried commands; its `maxMs` also caps every wait, a server's `Retry-After` included. */
   readonly backoff: BackoffOptions
+  /**
+   * The longest one retry wait may be, in milliseconds, below `backoff.maxMs` (e.g. a third of the
+   * chat's `chatTimeout`, the keep-alive limit); default no cap below `backoff.maxMs`.
+   */
+  readonly maxWaitMs?: number | undefined
   readonly random: RandomSource
   /** Timer of the retry waits; default `asyncScheduler`. */
   readonly scheduler: SchedulerLike

@@ -1,13 +1,13 @@
 // The outbound queue: a chat's lines, end and typing, sent in order, one POST at a time.
 import { type Observable, Subject, filter, firstValueFrom, map, merge, take, takeUntil, timer } from 'rxjs'
 import { AdapterError, commandFailed } from './adapter-error.js'
-import { type CommandFailureFacts, decideEndFailure, decideLineFailure, decideLookFailure } from './outbound-failure-decision.js'
+import { type CommandFailureFacts, chatGone, chatIsOver, decideEndFailure, decideLineFailure, decideLookFailure } from './outbound-failure-decision.js'
 import type { OutboundQueueOptions } from './outbound-queue-options.js'
 import { OutboundLedger, type OutboundRecord } from './outbound-record.js'
 
 type Item =
   | { readonly kind: 'line'; readonly id: number; readonly text: string; readonly resolve: (sequence: number) => void; readonly reject: (error: unknown) => void }
-  | { readonly kind: 'end'; readonly resolve: () => void; readonly reject: (error: unknown) => void }
+  | { readonly kind: 'end'; readonly resolve: (done: void) => void; readonly reject: (error: unknown) => void }
 
 /**
  * Sends a chat's lines and its end in order, one POST at a time.
@@ -15,11 +15,11 @@ type Item =
  * - Lines wait while the chat is `waiting` (the legacy API refuses them before an agent joins; see
  *   legacy-chat-api.md §8) and go out, in order, once it is `chatting`. Lines still waiting when
  *   the chat ends, or when an end is queued behind them, are rejected with `E_NOT_SENT`.
- * - A POST whose outcome is unknown (timeout, reset after sending, an unreadable or oversized answer, a 5xx) is
- *   never blindly repeated: the event log is read from before the send, and an unclaimed visitor
- *   line with the same text settles it. Only when it is not there, now and again after
- *   `reconcileWindowMs`, is the line sent again.
- * - Typing is posted only when it changes.
+ * - A POST whose outcome is unknown (timeout, reset after sending, an unreadable or oversized
+ *   answer, a 5xx) is never blindly repeated: an unclaimed visitor line with the same text in the
+ *   event log (read from before the send, now and after `reconcileWindowMs`) settles it.
+ * - Ending a chat already over resolves. Typing is posted only when it changes. Every wait between
+ *   tries is capped by `backoff.maxMs` and `maxWaitMs`, whatever `Retry-After` says.
  *
  * Does not poll: it reads the chat state from the feed and the event-log position from the chat's
  * cursor. When to give up is decided in `outbound-failure-decision.ts`; this class only paces and
@@ -59,7 +59,7 @@ export class OutboundQueue {
     })
   }
 
-  /** Queues the end of the chat after the lines before it; resolves once the server took it. */
+  /** Queues the chat's end after the lines before it; resolves once the server took it or the chat was over already. */
   end(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (this.#disposed) return reject(this.#closedError())
@@ -108,10 +108,7 @@ export class OutboundQueue {
       for (let item = this.#items[0]; item !== undefined && !this.#disposed; item = this.#items[0]) {
         try {
           if (item.kind === 'line') item.resolve(await this.#sendLine(item.id, item.text))
-          else {
-            await this.#sendEnd()
-            item.resolve()
-          }
+          else item.resolve(await this.#sendEnd())
         } catch (error) {
           if (item.kind === 'line' && !this.#disposed) this.#settleFailed(item.id, error)
           item.reject(this.#disposed ? this.#closedError() : error)
@@ -174,11 +171,8 @@ export class OutboundQueue {
         if (this.#disposed) throw this.#closedError()
         const decision = decideLookFailure(error, this.#facts(attempt))
         if (!decision.retry) {
-          throw new AdapterError(
-            'E_OUTCOME_UNKNOWN',
-            `could not tell whether a line reached conversation ${this.#options.conversationId}; it was not sent again`,
-            { cause: error },
-          )
+          const what = `could not tell whether a line reached conversation ${this.#options.conversationId}; it was not sent again`
+          throw new AdapterError('E_OUTCOME_UNKNOWN', what, { cause: error })
         }
         await this.#sleep(decision.retryInMs)
       }
@@ -197,11 +191,19 @@ export class OutboundQueue {
         if (decision.action === 'done') return
         if (decision.action === 'give-up') {
           if (decision.refused) this.#options.onEnd(false)
+          // Ending a chat that is already over is done (idempotent); its close reason stays its own.
+          if (decision.refused && (await this.#isOver())) return
           throw this.#commandFailed('end the chat', error)
         }
         await this.#sleep(decision.retryInMs)
       }
     }
+  }
+
+  /** Whether a read of the chat (from the cursor) shows it over or gone; false when it cannot tell. */
+  async #isOver(): Promise<boolean> {
+    const read = this.#options.session.snapshot({ from: this.#options.cursor.value.from, signal: this.#controller.signal })
+    return read.then(chatIsOver, (error: unknown) => !this.#disposed && chatGone(error))
   }
 
   /** Resolves once the chat is `chatting`; rejects with `E_NOT_SENT` if it ends or an end is queued first. */
@@ -218,14 +220,12 @@ export class OutboundQueue {
     })
     if (outcome === 'chatting') return
     if (outcome === 'closed') throw this.#closedError()
-    throw new AdapterError(
-      'E_NOT_SENT',
-      `line not sent: conversation ${this.#options.conversationId} ${outcome === 'ended' ? 'ended' : 'is being closed'} before an agent joined`,
-    )
+    const why = outcome === 'ended' ? 'ended' : 'is being closed'
+    throw new AdapterError('E_NOT_SENT', `line not sent: conversation ${this.#options.conversationId} ${why} before an agent joined`)
   }
 
   #facts(attempt: number): CommandFailureFacts {
-    return { attempt, maxAttempts: this.#options.maxAttempts, backoff: this.#options.backoff, random: this.#options.random }
+    return { attempt, maxAttempts: this.#options.maxAttempts, backoff: this.#options.backoff, random: this.#options.random, maxWaitMs: this.#options.maxWaitMs }
   }
 
   /** A failed line leaves the record, unless its outcome is unknown: then it may be in the log. */

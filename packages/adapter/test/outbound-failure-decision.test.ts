@@ -1,6 +1,7 @@
 import { HttpError, LegacyInternalCode, NetworkError, TimeoutError } from '@chatbridge/core'
 import { describe, expect, test } from 'vitest'
-import { decideEndFailure, decideLineFailure, decideLookFailure, provenNotApplied } from '../src/outbound-failure-decision.js'
+import { info, snapshot, stateEvent } from './support/legacy-builders.js'
+import { cappedWaitMs, chatGone, chatIsOver, decideEndFailure, decideLineFailure, decideLookFailure, provenNotApplied } from '../src/outbound-failure-decision.js'
 
 const backoff = { baseMs: 2, factor: 2, maxMs: 10 }
 const facts = (attempt: number) => ({ attempt, maxAttempts: 4, backoff, random: () => 0.5 })
@@ -59,5 +60,43 @@ describe('decideLookFailure', () => {
     ['a 403', http(403), 0, { retry: false }],
   ] as const)('%s → %j', (_, error, attempt, expected) => {
     expect(decideLookFailure(error, facts(attempt))).toEqual(expected)
+  })
+})
+
+describe('a Retry-After is capped', () => {
+  const aDay = 86_400_000
+  const slowDown = (status: number): HttpError => new HttpError({ status, method: 'POST', uri: 'http://chat.test/chat/c1/events', retryAfterMs: aDay })
+
+  test('by the backoff maximum, on every kind of wait', () => {
+    expect(decideLineFailure(slowDown(429), facts(0))).toEqual({ action: 'resend', lookFirst: false, retryInMs: backoff.maxMs })
+    expect(decideLineFailure(slowDown(503), facts(0))).toEqual({ action: 'resend', lookFirst: true, retryInMs: backoff.maxMs })
+    expect(decideEndFailure(slowDown(503), facts(0))).toEqual({ action: 'retry', retryInMs: backoff.maxMs })
+    expect(decideLookFailure(slowDown(503), facts(0))).toEqual({ retry: true, retryInMs: backoff.maxMs })
+  })
+
+  test('and by maxWaitMs (the keep-alive limit) when it is lower', () => {
+    expect(decideLineFailure(slowDown(429), { ...facts(0), maxWaitMs: 3 })).toEqual({ action: 'resend', lookFirst: false, retryInMs: 3 })
+    expect(cappedWaitMs(aDay, { backoff, maxWaitMs: 20 })).toBe(backoff.maxMs)
+    expect(cappedWaitMs(-1, { backoff })).toBe(0)
+  })
+
+  test('a shorter Retry-After still wins over a shorter backoff', () => {
+    const soon = new HttpError({ status: 429, method: 'POST', uri: 'u', retryAfterMs: 7 })
+    expect(decideLineFailure(soon, facts(0))).toEqual({ action: 'resend', lookFirst: false, retryInMs: 7 })
+  })
+})
+
+describe('chatIsOver and chatGone', () => {
+  test('over when info says ended or the events hold the ended state', () => {
+    expect(chatIsOver(snapshot([], info({ state: 'ended' })))).toBe(true)
+    expect(chatIsOver(snapshot([stateEvent(4, 'ended')], info({ state: 'chatting' })))).toBe(true)
+    expect(chatIsOver(snapshot([stateEvent(4, 'chatting')], info({ state: 'chatting' })))).toBe(false)
+    expect(chatIsOver(snapshot([], undefined))).toBe(false)
+  })
+
+  test('gone on 404 internalCode 12 only', () => {
+    expect(chatGone(http(404, LegacyInternalCode.ChatNotFound))).toBe(true)
+    expect(chatGone(http(404))).toBe(false)
+    expect(chatGone(timeout)).toBe(false)
   })
 })

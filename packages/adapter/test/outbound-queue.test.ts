@@ -1,11 +1,11 @@
 import { HttpError, NetworkError, TimeoutError } from '@chatbridge/core'
 import { BehaviorSubject, asyncScheduler } from 'rxjs'
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import type { LegacyEvent, LegacySnapshot } from '../src/legacy-contract.js'
 import { OutboundQueue } from '../src/outbound-queue.js'
 import { OutboundLedger, type OutboundRecord } from '../src/outbound-record.js'
 import { cursorHolder } from '../src/poll-cursor.js'
-import { lineEvent, snapshot } from './support/legacy-builders.js'
+import { lineEvent, snapshot, stateEvent } from './support/legacy-builders.js'
 
 /** A fake chat session: an event log, and scripted failures for the next POSTs. */
 class FakeSession {
@@ -26,9 +26,11 @@ class FakeSession {
     if (failure !== undefined) return Promise.reject(failure.error)
     return Promise.resolve(this.locationMissing ? undefined : id)
   }
+  readonly endFailures: Error[] = []
   end(): Promise<void> {
     this.calls.push('end')
-    return Promise.resolve()
+    const failure = this.endFailures.shift()
+    return failure === undefined ? Promise.resolve() : Promise.reject(failure)
   }
   snapshot(options?: { from?: number }): Promise<LegacySnapshot> {
     this.calls.push(`snapshot from=${options?.from}`)
@@ -50,7 +52,7 @@ class FakeSession {
 function queueFor(
   session: FakeSession,
   state: BehaviorSubject<string | undefined>,
-  onEnd: () => void = () => undefined,
+  onEnd: (endedByConsumer: boolean) => void = () => undefined,
   ledger: OutboundLedger = new OutboundLedger(),
 ): OutboundQueue {
   return new OutboundQueue({
@@ -182,5 +184,67 @@ describe('OutboundQueue', () => {
     queue.dispose()
     await expect(line).rejects.toMatchObject({ code: 'E_CLOSED' })
     await expect(queue.sendLine('after')).rejects.toMatchObject({ code: 'E_CLOSED' })
+  })
+})
+
+describe('OutboundQueue and a long Retry-After', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  test('a Retry-After of a day holds a line for the backoff maximum at most (30 s by default)', async () => {
+    vi.useFakeTimers()
+    const session = new FakeSession()
+    session.postFailures.push({ error: new HttpError({ status: 429, method: 'POST', uri: 'u', retryAfterMs: 86_400_000 }), applied: false })
+    const queue = new OutboundQueue({
+      conversationId: 'c1',
+      session,
+      chatState$: () => new BehaviorSubject<string | undefined>('chatting'),
+      cursor: cursorHolder(),
+      onEnd: () => undefined,
+      backoff: { baseMs: 500, factor: 2, maxMs: 30_000 },
+      random: () => 0.5,
+      scheduler: asyncScheduler,
+      maxAttempts: 4,
+      reconcileWindowMs: 2_000,
+    })
+    let sequence: number | undefined
+    const sent = queue.sendLine('hello').then((id) => (sequence = id))
+    await vi.advanceTimersByTimeAsync(29_999)
+    expect(sequence).toBeUndefined()
+    expect(session.calls).toEqual(['addLine hello'])
+    await vi.advanceTimersByTimeAsync(1)
+    await sent
+    expect(sequence).toBe(0)
+    expect(session.calls).toEqual(['addLine hello', 'addLine hello'])
+    queue.dispose()
+  })
+})
+
+describe('OutboundQueue ending a chat that is already over', () => {
+  const refused = () => new HttpError({ status: 400, method: 'POST', uri: 'u', internalCode: 109 })
+
+  test('a refused end resolves when the chat reads as ended; the close reason is not the consumer’s', async () => {
+    const session = new FakeSession()
+    session.log.push(stateEvent(0, 'chatting'), stateEvent(1, 'ended'))
+    session.endFailures.push(refused())
+    const ends: boolean[] = []
+    await queueFor(session, new BehaviorSubject<string | undefined>('chatting'), (ended: boolean) => void ends.push(ended)).end()
+    expect(ends).toEqual([true, false])
+    expect(session.calls).toEqual(['end', 'snapshot from=0'])
+  })
+
+  test('a refused end of a chat that is gone (404, internalCode 12) resolves too', async () => {
+    const session = new FakeSession()
+    session.endFailures.push(refused())
+    session.snapshot = () => Promise.reject(new HttpError({ status: 404, method: 'GET', uri: 'u', internalCode: 12 }))
+    await expect(queueFor(session, new BehaviorSubject<string | undefined>('chatting')).end()).resolves.toBeUndefined()
+  })
+
+  test('a refused end of a chat still going rejects as before', async () => {
+    const session = new FakeSession()
+    session.log.push(stateEvent(0, 'chatting'))
+    session.endFailures.push(refused())
+    await expect(queueFor(session, new BehaviorSubject<string | undefined>('chatting')).end()).rejects.toMatchObject({ code: 'E_COMMAND_FAILED', cause: { status: 400 } })
   })
 })

@@ -11,7 +11,11 @@ export interface WireFormat {
   readonly mediaType: string
   /** Parses a response body; throws on bad syntax (the caller makes that a decode error). */
   parse(text: string): unknown
-  /** Serialises a request body given in JSON shape, with the media type it was written in. */
+  /**
+   * Serialises a request body given in JSON shape, with the media type it was written in. XML
+   * writes a body with one top-level key as that root element; a body with several top-level
+   * fields has no XML form under the mapping and is written as JSON (see `xml` below).
+   */
   serialize(document: Readonly<Record<string, unknown>>): { readonly mediaType: string; readonly text: string }
 }
 
@@ -26,9 +30,14 @@ const xml: WireFormat = {
   name: 'xml',
   mediaType: 'application/xml',
   parse: parseXml,
-  // The XML mapping has one root element per document; a body with several top-level fields (the
-  // transcript's `email` + `timezoneOffset`) has no XML form, and the service takes JSON bodies
-  // whatever it answers in, so such a body goes as JSON.
+  // A body with several top-level fields (the transcript's `email` + `timezoneOffset`, §10) is sent
+  // as JSON, on purpose. The §14 mapping makes the single top-level key the root element; such a
+  // body has no top-level key to be the root, and no source names one (no XML example of this API
+  // exists; `<transcriptRequest>` would be a guess a real server may refuse, or read as a field).
+  // An XML document has exactly one root, so the fields cannot go side by side either. Every method
+  // page lists JSON request bodies (`Content-Type: application/json`) whatever the response format,
+  // so JSON is the one form of this body known to be accepted. The response is still asked for in
+  // XML (`Accept` is unchanged).
   serialize: (document) =>
     Object.keys(document).length === 1 ? { mediaType: 'application/xml', text: toXml(document) } : json.serialize(document),
 }

@@ -8,7 +8,9 @@ import { ChatBridgeError } from './errors.js'
  * - a JSON key starting with `@` is an XML attribute without the `@` (`<event id="1" type="line">`);
  * - other keys are child elements; a JSON array is the element repeated;
  * - the root element is the top-level JSON key (`<chat>`, `<events>`, `<info>`, `<error>`);
- * - every value is text, decoded exactly like its JSON string form.
+ * - every value is text, decoded exactly like its JSON string form — whitespace included: a line
+ *   `"  two  "` is `<text>  two  </text>` and reads back with its spaces. Only the whitespace between
+ *   elements (indentation, line breaks of a pretty-printed document) is layout, not a value.
  */
 
 /** Thrown for XML that is not well-formed or not allowed; the caller wraps it as a decode error's `cause`. */
@@ -28,7 +30,8 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   textNodeName: '#text',
-  trimValues: true,
+  // Values are kept exactly; the layout whitespace this also keeps is dropped by `withoutLayout`.
+  trimValues: false,
   processEntities: true,
   htmlEntities: true,
 })
@@ -52,10 +55,26 @@ export function parseXml(text: string): unknown {
     throw new XmlSyntaxError(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`)
   }
   try {
-    return parser.parse(text) as unknown
+    return withoutLayout(parser.parse(text))
   } catch (error) {
     throw new XmlSyntaxError(error instanceof Error ? error.message : String(error))
   }
+}
+
+const TEXT = '#text'
+
+/**
+ * The parsed document without layout text. In the mapping an element holds either text or child
+ * elements, never both, so a whitespace-only `#text` beside child elements is indentation; a
+ * whitespace-only text that is an element's whole content (`<text>  </text>`) is a value and stays.
+ */
+function withoutLayout(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutLayout)
+  if (typeof value !== 'object' || value === null) return value
+  const entries = Object.entries(value)
+  const hasChildElements = entries.some(([key]) => key !== TEXT && !key.startsWith('@'))
+  const kept = entries.filter(([key, child]) => !(hasChildElements && key === TEXT && typeof child === 'string' && child.trim() === ''))
+  return Object.fromEntries(kept.map(([key, child]) => [key, withoutLayout(child)]))
 }
 
 /** Serialises a JSON-shaped request body (one top-level key) as XML. */

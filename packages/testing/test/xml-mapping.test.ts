@@ -22,4 +22,10 @@ describe('XML mapping (§14)', () => {
     expect(() => fromXml('<a>1</b>')).toThrow(SyntaxError)
     expect(() => fromXml('<a>1</a')).toThrow(SyntaxError)
   })
+
+  it('keeps edge and whitespace-only values, drops only the indentation between elements', () => {
+    const document = { event: { '@type': 'line', text: '  two leading, two trailing  ', blank: '  ' } }
+    expect(fromXml(toXml(document))).toEqual(document)
+    expect(fromXml('<info>\n  <state> chatting </state>\n  <agentName>\n  </agentName>\n</info>\n')).toEqual({ info: { state: ' chatting ', agentName: '\n  ' } })
+  })
 })
