@@ -75,11 +75,11 @@ export const gatewayCommand = defineCommand({
     const secrets = [target.appKey]
     try {
       const { startGateway } = await import('@chatbridge/gateway')
-      const { legacyOptions } = await import('./gateway-sessions.js')
       const accountId = accountIdOf(target.accountRoot)
       const options: GatewayOptions = {
         accountId,
-        ...legacyOptions(target, embedded ? embeddedPacing : {}),
+        legacy: { ...target, connection: embedded ? embeddedPacing : {} },
+        abandonAfterMs,
         host: values.host ?? '127.0.0.1',
         port,
         idleTimeoutMs,

@@ -2,7 +2,15 @@
 // the testing server, and the browser-side record of the frames each page's sockets sent.
 import type { Page } from 'playwright-core'
 import { startGateway, type Gateway, type GatewayOptions } from '../../../src/index.js'
-import { ConsumerBridge, type LegacyTarget } from './consumer-bridge.js'
+import type { ConnectionOptions } from '@chatbridge/adapter'
+
+/** The legacy account a test gateway serves. */
+export interface LegacyTarget {
+  readonly accountRoot: string
+  readonly appKey: string
+  readonly format?: 'json' | 'xml'
+  readonly pacing?: ConnectionOptions
+}
 
 /** A running gateway for the browser test, with the account it serves. */
 export interface WindowGateway extends Gateway {
@@ -12,19 +20,12 @@ export interface WindowGateway extends Gateway {
 /** Starts the gateway on a free loopback port for the legacy account at `legacy`; `extra` overrides options. */
 export async function startWindowGateway(legacy: LegacyTarget, extra: Partial<GatewayOptions> = {}): Promise<WindowGateway> {
   const accountId = new URL(legacy.accountRoot).pathname.split('/').filter(Boolean).at(-1) ?? ''
-  const bridge = new ConsumerBridge(legacy)
-  // Once startGateway is wired to the adapter this line becomes
-  // `legacy: { accountRoot: legacy.accountRoot, appKey: legacy.appKey, format: legacy.format }, connection: legacy.pacing,`
-  const sessions = { sessions: bridge }
-  const gateway = await startGateway({ accountId, ...sessions, ...extra })
-  return {
-    ...gateway,
+  const gateway = await startGateway({
     accountId,
-    close: async () => {
-      await gateway.close()
-      await bridge.close()
-    },
-  }
+    legacy: { accountRoot: legacy.accountRoot, appKey: legacy.appKey, ...(legacy.format === undefined ? {} : { format: legacy.format }), ...(legacy.pacing === undefined ? {} : { connection: legacy.pacing }) },
+    ...extra,
+  })
+  return { ...gateway, accountId }
 }
 
 /** A request frame a page's socket sent, as the browser saw it go. */
