@@ -1,4 +1,4 @@
-import { LegacyChatClient } from '@chatbridge/core'
+import { type ChatSession, LegacyChatClient } from '@chatbridge/core'
 import { type LegacyChatServer, type LegacyChat, startLegacyChatServer } from '@chatbridge/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ChatFeed } from '../src/chat-feed.js'
@@ -22,7 +22,7 @@ const LIMIT = 50
 const isContent = (change: MessagingEventChange, message: string): boolean => change.event.type === 'ContentEvent' && change.event.message === message
 const sequenced = (changes: readonly MessagingEventChange[]): MessagingEventChange[] => changes.filter((c) => 'sequence' in c)
 
-async function openFeed(format: 'json' | 'xml'): Promise<{ feed: ChatFeed; chat: LegacyChat; client: LegacyChatClient }> {
+async function openFeed(format: 'json' | 'xml'): Promise<{ feed: ChatFeed; chat: LegacyChat; client: LegacyChatClient; session: ChatSession }> {
   // The legacy API has no paging: a replay from 0 of 10 000 lines is one document of a few MiB.
   const client = new LegacyChatClient({ accountRoot: server.accountRoot, appKey: server.appKey, format, maxBodyBytes: 16 * 1024 * 1024 })
   const session = await client.startChat({ skill: 'Sales' })
@@ -37,12 +37,12 @@ async function openFeed(format: 'json' | 'xml'): Promise<{ feed: ChatFeed; chat:
     graceMs: 5,
     now: Date.now,
   })
-  return { feed, chat, client }
+  return { feed, chat, client, session }
 }
 
 describe.each(['json', 'xml'] as const)('the event log of a long chat (%s)', (format) => {
   test('10 000 lines keep the log at its bound; a subscriber from 0 afterwards gets every change once, in order, as the first one did', async () => {
-    const { feed, chat, client } = await openFeed(format)
+    const { feed, chat, client, session } = await openFeed(format)
     const first = new Recorder(feed.messagingEvents$(0))
     let most = 0
     let n = 0
@@ -51,9 +51,10 @@ describe.each(['json', 'xml'] as const)('the event log of a long chat (%s)', (fo
       if (batch === 10) chat.transfer({ name: 'Bob', id: 8 })
       for (let i = 0; i < 500; i += 1, n += 1) {
         if (i === 0) chat.say(`<b>line</b> ${n}`, { html: true })
-        else if (i % 2 === 0) chat.say(`line ${n}`)
-        else chat.visitorLine(`line ${n}`)
+        else chat.say(`line ${n}`)
       }
+      // The visitor's lines, too (a real POST each).
+      await session.addLine(`visitor ${batch}`)
       await first.next((c) => isContent(c, `line ${n - 1}`))
       most = Math.max(most, feed.loggedEvents)
     }

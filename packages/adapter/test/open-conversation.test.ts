@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { Connection } from '../src/connection.js'
-import { FakeChat, FakeClient } from './support/fake-chat.js'
+import type { FakeChat} from './support/fake-chat.js';
+import { FakeClient } from './support/fake-chat.js'
 import { info, stateEvent } from './support/legacy-builders.js'
 
 // A conversation's parts wired together, on vitest's fake clock: chatting 100 ms, ×2 up to 1 600 while quiet.
