@@ -1,0 +1,69 @@
+import { Subject } from 'rxjs'
+import { describe, expect, test } from 'vitest'
+import { EventLog, type LogEntry } from '../src/event-log.js'
+import { replayThenLive } from '../src/event-replay.js'
+import { initialConversationModel } from '../src/conversation-model.js'
+import type { LegacySnapshot } from '../src/legacy-contract.js'
+import { mapBatch } from '../src/map-event.js'
+import type { MessagingEventChange } from '../src/messaging-types.js'
+import { info, lineEvent, snapshot, stateEvent } from './support/legacy-builders.js'
+
+const chatting = info({ state: 'chatting', agentId: 'a-7' })
+const events = [stateEvent(0, 'chatting'), ...Array.from({ length: 10 }, (_, i) => lineEvent(i + 1, `line ${i + 1}`, i % 2 === 0 ? 'agent' : 'visitor'))]
+
+/** A log of limit 3 fed as a feed would: each event its own page; the live subject gets each entry. */
+function fedLog(): { log: EventLog; live: Subject<LogEntry>; emitted: MessagingEventChange[]; feed: (n: number) => void } {
+  const log = new EventLog(3)
+  const live = new Subject<LogEntry>()
+  const emitted: MessagingEventChange[] = []
+  let model = initialConversationModel({ conversationId: 'c1' })
+  let at = 0
+  const feed = (n: number): void => {
+    for (const event of events.slice(at, at + n)) {
+      log.notePage(model, chatting, [event])
+      const result = mapBatch(model, [event], chatting, 0)
+      model = result.model
+      for (const output of result.outputs) {
+        if (output.kind !== 'message') continue
+        emitted.push(output.change)
+        live.next(log.add(output.change))
+      }
+    }
+    at += n
+  }
+  return { log, live, emitted, feed }
+}
+
+describe('replayThenLive', () => {
+  test('keeps the last changes only; an older fromSeq is read from the server; live changes meanwhile wait their turn', async () => {
+    const { log, live, emitted, feed } = fedLog()
+    feed(8)
+    expect(log.size).toBe(3)
+    expect(log.keptFrom).toBe(5)
+    let answer: (snapshot: LegacySnapshot) => void = () => undefined
+    const reads: number[] = []
+    const readFrom = (from: number): Promise<LegacySnapshot> => (reads.push(from), new Promise((resolve) => (answer = resolve)))
+    const seen: MessagingEventChange[] = []
+    const subscription = replayThenLive({ conversationId: 'c1', log, live$: live, readFrom, now: () => 0 }, 2).subscribe((c) => seen.push(c))
+    // Mapping starts where the run holding sequence 2 started: event 1, the first with the agent known.
+    expect(reads).toEqual([1])
+    expect(log.contexts.map((c) => c.fromId)).toEqual([0, 1])
+    feed(3) // 8, 9, 10 arrive while the server is read
+    expect(seen).toEqual([])
+    answer(snapshot(events, chatting))
+    await Promise.resolve()
+    await Promise.resolve()
+    expect(seen).toEqual(emitted.filter((c) => 'sequence' in c && c.sequence >= 2))
+    subscription.unsubscribe()
+  })
+
+  test('a fromSeq still kept is served from memory without a read', () => {
+    const { log, live, emitted, feed } = fedLog()
+    feed(8)
+    const seen: MessagingEventChange[] = []
+    const readFrom = (): Promise<LegacySnapshot> => Promise.reject(new Error('must not be read'))
+    replayThenLive({ conversationId: 'c1', log, live$: live, readFrom, now: () => 0 }, 6).subscribe((c) => seen.push(c))
+    feed(1)
+    expect(seen).toEqual(emitted.filter((c) => 'sequence' in c && c.sequence >= 6))
+  })
+})
