@@ -1,5 +1,6 @@
 /** The option bags and request shapes of the public API. */
 import type { Dispatcher } from 'undici'
+import type { SurveySubmission } from './journey-requests.js'
 
 /** The wire format chatbridge asks the legacy server for. */
 export type ChatFormat = 'json' | 'xml'
@@ -49,6 +50,13 @@ export interface LegacyChatClientOptions extends TransportOptions {
   readonly accountRoot: string | URL
   /** The app key, sent as `Authorization: LivePerson appKey=…` to the account's origin only. */
   readonly appKey: string
+  /**
+   * Where the account's entry points come from. `'account-resource'` (default): the links of
+   * `GET {accountRoot}`, read once, with the documented paths when it answers 404.
+   * `'documented-paths'`: the documented paths only, one request fewer (for servers known not to
+   * serve the account resource, and recordings made without it).
+   */
+  readonly entryPoints?: 'account-resource' | 'documented-paths'
 }
 
 /** Per-call options. */
@@ -73,11 +81,14 @@ export interface StartChatRequest {
   readonly visitorId?: string
   /** Lines shown to the agent only. */
   readonly preChatLines?: readonly string[]
-  readonly survey?: Readonly<Record<string, unknown>>
+  /** Pre-chat survey answers (read the survey with `preChatSurvey()`). */
+  readonly survey?: SurveySubmission
   readonly engagementId?: string | number
   readonly campaignId?: string | number
   readonly language?: string
+  /** From `authenticateVisitor()`: makes this an authenticated chat. */
   readonly participantId?: string
+  /** From `authenticateVisitor()`, with `participantId`. */
   readonly conversationId?: string
   readonly LETagVisitorId?: string
   readonly LETagSessionId?: string
