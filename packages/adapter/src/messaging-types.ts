@@ -153,11 +153,23 @@ export interface ConversationRequest {
   readonly conversationContext?: { readonly visitorId?: string; readonly sessionId?: string; readonly lang?: string }
 }
 
-/** A `cm.UpdateConversationField` field; only closing has a legacy equivalent. */
+/** A `cm.UpdateConversationField` field; closing, and a CSAT rating (see `ConnectionOptions.csat`), have legacy equivalents. */
 export type ConversationField =
   | { readonly field: 'ConversationStateField'; readonly conversationState: 'CLOSE' | 'OPEN' }
+  | CsatRateField
   | { readonly field: 'DialogChange'; readonly type: 'UPDATE' | 'ADD'; readonly dialog: { readonly dialogId?: string; readonly state?: string } }
   | { readonly field: string; readonly [key: string]: unknown }
+
+/** A consumer's CSAT rating, submitted as the exit survey answer to the question `ConnectionOptions.csat` names. */
+export interface CsatRateField {
+  readonly field: 'CSATRate'
+  /** 1 (worst) to 5 (best). */
+  readonly csatRate: number
+  /** Not sent: legacy chat has no field for it. */
+  readonly csatResolutionConfirmation?: boolean
+  /** `SKIPPED` sends nothing; default `FILLED`. */
+  readonly status?: 'FILLED' | 'SKIPPED'
+}
 
 /** A user profile (`userprofile.SetUserProfile`); the legacy chat keeps only a visitor name. */
 export interface UserProfile {

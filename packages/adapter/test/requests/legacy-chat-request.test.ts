@@ -17,10 +17,10 @@ describe('Messaging requests in legacy terms', () => {
     expect(legacyChatRequest({ skillId: '-1' }, config)).toEqual({ skill: undefined, startChat: { interactionTimeout: 60 } })
   })
 
-  test('only closing the conversation or its main dialog has a legacy equivalent', () => {
-    expect(conversationFieldUpdate({ field: 'ConversationStateField', conversationState: 'CLOSE' })).toEqual({ action: 'close' })
-    expect(conversationFieldUpdate([{ field: 'CSATRate', csatRate: 5 }, { field: 'DialogChange', type: 'UPDATE', dialog: { state: 'CLOSE' } }])).toEqual({ action: 'close' })
+  test('closing the conversation or its main dialog, and a CSAT rating, have legacy equivalents', () => {
+    expect(conversationFieldUpdate({ field: 'ConversationStateField', conversationState: 'CLOSE' })).toEqual({ action: 'apply', rating: undefined, close: true })
+    expect(conversationFieldUpdate([{ field: 'CSATRate', csatRate: 5 }, { field: 'DialogChange', type: 'UPDATE', dialog: { state: 'CLOSE' } }])).toMatchObject({ action: 'apply', rating: { rate: 5 }, close: true })
     expect(conversationFieldUpdate({ field: 'ConversationStateField', conversationState: 'OPEN' })).toEqual({ action: 'unsupported', fields: ['ConversationStateField'] })
-    expect(conversationFieldUpdate([{ field: 'CSATRate' }, { field: 'DialogChange', dialog: null }])).toEqual({ action: 'unsupported', fields: ['CSATRate', 'DialogChange'] })
+    expect(conversationFieldUpdate([{ field: 'ParticipantsChange' }, { field: 'DialogChange', dialog: null }])).toEqual({ action: 'unsupported', fields: ['ParticipantsChange', 'DialogChange'] })
   })
 })
