@@ -10,6 +10,7 @@ import {
   VisitorTypingDocument,
 } from './document-codecs.js'
 import { InvalidArgumentError } from './errors.js'
+import type { CustomVariable } from './journey-requests.js'
 import type { Links } from './links.js'
 import type { ChatInfo, ChatSnapshot, EventsPage, Survey, SurveyAnswer, TypingStatus } from './model.js'
 import type { RequestOptions } from './options.js'
@@ -164,6 +165,12 @@ export class ChatSession {
   async submitExitSurvey(surveyId: string | number, answers: readonly SurveyAnswer[], options: RequestOptions = {}): Promise<void> {
     const question = answers.map((answer) => ({ id: answer.id, answer: answer.answer }))
     await this.#put(await this.#chatLink('exit-survey', options), { survey: { id: surveyId, question } }, options)
+  }
+
+  /** Sets custom variables (PUT to the deprecated `custom-variables` relation); `E_RELATION_MISSING` when the chat offers none. */
+  async setCustomVariables(variables: readonly CustomVariable[], options: RequestOptions = {}): Promise<void> {
+    const customVariable = variables.map(({ name, value }) => ({ name, value }))
+    await this.#put(await this.#chatLink('custom-variables', options), { customVariables: { customVariable } }, options)
   }
 
   async #readChat(uri: URL, options: RequestOptions, via: URL): Promise<ChatSnapshot> {

@@ -8,6 +8,15 @@ export { findAccountRoot } from './find-account-root.js'
 export { decodeChatResource } from './decode-chat-resource.js'
 export type { DecodeChatResourceOptions } from './decode-chat-resource.js'
 export type { FindAccountRootOptions } from './find-account-root.js'
+export type {
+  AuthenticatedVisitor,
+  CustomVariable,
+  OfflineSurveyQuery,
+  OfflineSurveySubmission,
+  PreChatSurveyQuery,
+  SurveySubmission,
+  VisitorAuthentication,
+} from './journey-requests.js'
 export type { AvailabilityQuery, ChatFormat, LegacyChatClientOptions, RequestOptions, StartChatRequest, TransportOptions } from './options.js'
 
 // The model

@@ -1,12 +1,17 @@
 /** The legacy chat client: the account's entry points (chat request, availability) and `attach`. */
+import { AccountEntries } from './account-resource.js'
 import { ChatSession } from './chat-session.js'
 import { decodeError } from './decode.js'
 import { AvailabilityDocument, AvailableSlotsDocument, EstimatedWaitTimeDocument } from './document-codecs.js'
 import { InvalidArgumentError } from './errors.js'
+import type { AuthenticatedVisitor, OfflineSurveyQuery, OfflineSurveySubmission, PreChatSurveyQuery, VisitorAuthentication } from './journey-requests.js'
+import type { Survey } from './model.js'
 import type { AvailabilityQuery, ChatFormat, LegacyChatClientOptions, RequestOptions, StartChatRequest } from './options.js'
 import { redactUri } from './redact.js'
+import { preChatSurveyField, readSurvey, submitOfflineSurvey } from './surveys.js'
 import { Transport } from './transport.js'
 import { resolveTransportOptions } from './transport-options.js'
+import { authenticateVisitor } from './visitor-authentication.js'
 
 /**
  * A client of the legacy visitor Chat REST API for one account.
@@ -28,6 +33,7 @@ export class LegacyChatClient {
   /** The wire format in use. */
   readonly format: ChatFormat
   readonly #transport: Transport
+  readonly #entries: AccountEntries
 
   /**
    * Checks the options, failing fast with an `InvalidArgumentError` that shows a correct call, and
@@ -41,14 +47,16 @@ export class LegacyChatClient {
     const resolved = resolveTransportOptions(options, (field) => `new LegacyChatClient({ accountRoot, appKey, ${field} })`)
     this.format = resolved.format
     this.#transport = new Transport({ home: this.accountRoot, appKey: options.appKey }, resolved)
+    this.#entries = new AccountEntries(this.#transport, this.accountRoot)
   }
 
   /**
-   * Requests a chat (`POST {root}/chat/request`). Resolves once the server answered 201 with the
-   * chat's `Location`; the chat then starts `waiting` for an agent.
+   * Requests a chat (the account's `chat-request` relation, else `POST {root}/chat/request`).
+   * Resolves once the server answered 201 with the chat's `Location`; the chat then starts
+   * `waiting` for an agent.
    */
   async startChat(request: StartChatRequest = {}, options: RequestOptions = {}): Promise<ChatSession> {
-    const uri = this.#entry('chat/request')
+    const uri = await this.#entries.uri('chat-request', {}, options)
     const response = await this.#transport.send({ ...options, method: 'POST', uri, body: { request: chatRequestBody(request) } })
     if (response.location === undefined) {
       const origin = { uri: redactUri(uri), status: response.status, format: response.format }
@@ -73,20 +81,43 @@ export class LegacyChatClient {
 
   /** Whether a chat can be had (`GET {root}/chat/availability`). */
   async availability(query: AvailabilityQuery = {}, options: RequestOptions = {}): Promise<boolean> {
-    const response = await this.#transport.send({ ...options, method: 'GET', uri: this.#entry('chat/availability', query) })
+    const response = await this.#transport.send({ ...options, method: 'GET', uri: await this.#entries.uri('chat-availability', query, options) })
     return this.#transport.decode(AvailabilityDocument, response)['availability'] ?? false
   }
 
   /** Estimated wait in seconds: 0 an agent is free now, -1 no agents or service down, -2 too little data. */
   async estimatedWaitTime(query: Omit<AvailabilityQuery, 'agent' | 'maxWaitTime'> = {}, options: RequestOptions = {}): Promise<number> {
-    const response = await this.#transport.send({ ...options, method: 'GET', uri: this.#entry('chat/estimatedWaitTime', query) })
+    const response = await this.#transport.send({ ...options, method: 'GET', uri: await this.#entries.uri('chat-estimatedWaitTime', query, options) })
     return this.#transport.decode(EstimatedWaitTimeDocument, response)['estimatedWaitTime'] ?? -1
   }
 
   /** Free chat slots; -1 means unlimited. */
   async availableSlots(query: AvailabilityQuery = {}, options: RequestOptions = {}): Promise<number> {
-    const response = await this.#transport.send({ ...options, method: 'GET', uri: this.#entry('chat/availableSlots', query) })
+    const response = await this.#transport.send({ ...options, method: 'GET', uri: await this.#entries.uri('chat-available-slots', query, options) })
     return this.#transport.decode(AvailableSlotsDocument, response)['availableSlots'] ?? 0
+  }
+
+  /** Reads the pre-chat survey (`prechat-survey` relation, else `GET {root}/chat/preSurvey`); answer it in `startChat({ survey })`. */
+  async preChatSurvey(query: PreChatSurveyQuery = {}, options: RequestOptions = {}): Promise<Survey> {
+    return readSurvey(this.#transport, this.#entries, 'prechat-survey', query, options)
+  }
+
+  /** Reads the offline survey (`chat-offline-survey` relation, else `GET {root}/chat/offlineSurvey`), for when no agent is available. */
+  async offlineSurvey(query: OfflineSurveyQuery = {}, options: RequestOptions = {}): Promise<Survey> {
+    return readSurvey(this.#transport, this.#entries, 'chat-offline-survey', query, options)
+  }
+
+  /** Submits offline survey answers (PUT to the offline survey); see {@link OfflineSurveySubmission} for the body. */
+  async submitOfflineSurvey(submission: OfflineSurveySubmission, options: RequestOptions = {}): Promise<void> {
+    await submitOfflineSurvey(this.#transport, this.#entries, submission, options)
+  }
+
+  /**
+   * Authenticates a visitor (`POST {root}/conversation`, 201); pass the ids it resolves to in
+   * `startChat({ participantId, conversationId })`. `ssoKey` never appears in an error.
+   */
+  async authenticateVisitor(request: VisitorAuthentication, options: RequestOptions = {}): Promise<AuthenticatedVisitor> {
+    return authenticateVisitor(this.#transport, this.accountRoot, request, options)
   }
 
   /** Closes the connections the client opened (not a dispatcher passed in the options). */
@@ -94,10 +125,8 @@ export class LegacyChatClient {
     await this.#transport.close()
   }
 
-  #entry(path: string, query: AvailabilityQuery = {}): URL {
-    const uri = new URL(`${this.accountRoot.href}/${path}`)
-    for (const [name, value] of Object.entries(query)) if (value !== undefined) uri.searchParams.set(name, String(value))
-    return uri
+  #entry(path: string): URL {
+    return new URL(`${this.accountRoot.href}/${path}`)
   }
 }
 
@@ -118,8 +147,9 @@ function parseRoot(root: string | URL): URL {
 }
 
 function chatRequestBody(request: StartChatRequest): Record<string, unknown> {
-  const { extra, preChatLines, ...fields } = request
+  const { extra, preChatLines, survey, ...fields } = request
   const body: Record<string, unknown> = { ...fields }
   if (preChatLines !== undefined) body['preChatLines'] = { line: [...preChatLines] }
+  if (survey !== undefined) body['survey'] = preChatSurveyField(survey)
   return { ...body, ...extra }
 }

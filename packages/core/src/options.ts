@@ -1,5 +1,6 @@
 /** The option bags and request shapes of the public API. */
 import type { Dispatcher } from 'undici'
+import type { SurveySubmission } from './journey-requests.js'
 
 /** The wire format chatbridge asks the legacy server for. */
 export type ChatFormat = 'json' | 'xml'
@@ -73,11 +74,14 @@ export interface StartChatRequest {
   readonly visitorId?: string
   /** Lines shown to the agent only. */
   readonly preChatLines?: readonly string[]
-  readonly survey?: Readonly<Record<string, unknown>>
+  /** Pre-chat survey answers (read the survey with `preChatSurvey()`). */
+  readonly survey?: SurveySubmission
   readonly engagementId?: string | number
   readonly campaignId?: string | number
   readonly language?: string
+  /** From `authenticateVisitor()`: makes this an authenticated chat. */
   readonly participantId?: string
+  /** From `authenticateVisitor()`, with `participantId`. */
   readonly conversationId?: string
   readonly LETagVisitorId?: string
   readonly LETagSessionId?: string
