@@ -29,6 +29,7 @@ export function legacyChatRequest(request: ConversationRequest, config: LegacyCh
   const skill = skillId === undefined ? undefined : (config.skillMap[skillId] ?? skillId)
   const campaign = request.campaignInfo
   const context = request.conversationContext
+  const visitor = request.authenticatedVisitor
   return {
     skill,
     startChat: {
@@ -38,7 +39,10 @@ export function legacyChatRequest(request: ConversationRequest, config: LegacyCh
       ...(campaign?.engagementId === undefined ? {} : { engagementId: campaign.engagementId }),
       ...(context?.visitorId === undefined ? {} : { LETagVisitorId: context.visitorId }),
       ...(context?.sessionId === undefined ? {} : { LETagSessionId: context.sessionId }),
+      ...(context?.interactionContextId === undefined ? {} : { LETagContextId: String(context.interactionContextId) }),
       ...(context?.lang === undefined ? {} : { language: context.lang }),
+      ...(request.survey === undefined ? {} : { survey: { surveyId: request.survey.surveyId, answers: request.survey.answers } }),
+      ...(visitor === undefined ? {} : { participantId: visitor.participantId, conversationId: visitor.conversationId }),
     },
   }
 }

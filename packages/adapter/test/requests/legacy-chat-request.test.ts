@@ -14,6 +14,12 @@ describe('Messaging requests in legacy terms', () => {
       startChat: { skill: 'Sales', interactionTimeout: 60, campaignId: 5, engagementId: '6', LETagVisitorId: 'v', LETagSessionId: 's', language: 'en-US' },
     })
     expect(legacyChatRequest({ skillId: 'Support' }, { skillMap: {}, interactionTimeoutS: undefined })).toEqual({ skill: 'Support', startChat: { skill: 'Support' } })
+    expect(
+      legacyChatRequest(
+        { survey: { surveyId: 1, answers: [{ id: 2, answer: 'x' }] }, authenticatedVisitor: { participantId: 'p', conversationId: 'c' }, conversationContext: { interactionContextId: 3 } },
+        { skillMap: {}, interactionTimeoutS: undefined },
+      ).startChat,
+    ).toEqual({ survey: { surveyId: 1, answers: [{ id: 2, answer: 'x' }] }, participantId: 'p', conversationId: 'c', LETagContextId: '3' })
     expect(legacyChatRequest({ skillId: '-1' }, config)).toEqual({ skill: undefined, startChat: { interactionTimeout: 60 } })
   })
 
