@@ -159,10 +159,7 @@ export interface ConversationRequest {
     readonly interactionContextId?: string | number
     readonly lang?: string
   }
-  /**
-   * chatbridge's field (Messaging has none): pre-chat survey answers, sent as the legacy request's
-   * `survey`. Read the survey with core's `LegacyChatClient.preChatSurvey()`; its `id` is `surveyId`.
-   */
+  /** chatbridge's field (Messaging has none): pre-chat answers, sent as legacy `survey`; `surveyId` is core's `preChatSurvey()` `id`. */
   readonly survey?: SurveySubmission
   /**
    * chatbridge's field (Messaging authenticates with the `InitConnection` JWT, which legacy chat
@@ -179,10 +176,9 @@ export type ConversationField =
   | { readonly field: 'DialogChange'; readonly type: 'UPDATE' | 'ADD'; readonly dialog: { readonly dialogId?: string; readonly state?: string } }
   | { readonly field: string; readonly [key: string]: unknown }
 
-/** A consumer's CSAT rating, submitted as the exit survey answer to the question `ConnectionOptions.csat` names. */
+/** A consumer's CSAT rating (`csatRate` 1 worst to 5 best): the exit survey answer to the question `ConnectionOptions.csat` names. */
 export interface CsatRateField {
   readonly field: 'CSATRate'
-  /** 1 (worst) to 5 (best). */
   readonly csatRate: number
   /** Not sent: legacy chat has no field for it. */
   readonly csatResolutionConfirmation?: boolean
