@@ -3,6 +3,7 @@ import { type SchedulerLike, asyncScheduler } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import type { ChatPollerOptions } from './chat-poller.js'
 import type { ConversationStore } from './conversation-store.js'
+import { type CsatOptions, checkCsatOptions } from './csat.js'
 import { DEFAULT_IDLE_GROWTH } from './pacing.js'
 import { MemoryConversationStore } from './memory-conversation-store.js'
 import type { RandomSource } from './retry-decision.js'
@@ -87,6 +88,8 @@ export interface ConnectionOptions {
    * connection only). E.g. `RedisConversationStore` from `@chatbridge/redis`.
    */
   readonly store?: ConversationStore
+  /** The exit survey question a Messaging `CSATRate` is submitted to; without it a rating is refused (400). */
+  readonly csat?: CsatOptions
 }
 
 /**
@@ -106,6 +109,7 @@ export interface ResolvedConnectionOptions {
   readonly consumerId: string | undefined
   readonly now: () => number
   readonly store: ConversationStore
+  readonly csat: CsatOptions | undefined
 }
 
 /**
@@ -161,6 +165,7 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
     consumerId: config.consumerId,
     now: config.now ?? Date.now,
     store: config.store ?? new MemoryConversationStore(),
+    csat: checkCsatOptions(config.csat),
   }
 }
 

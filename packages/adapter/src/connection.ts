@@ -3,6 +3,7 @@ import { BehaviorSubject, EMPTY, type Observable, Subject, catchError, defer, fi
 import { AdapterError, commandFailed } from './adapter-error.js'
 import type { LegacyEventRecord } from './chat-feed.js'
 import type { ConnectionState } from './connection-state.js'
+import { submitCsatRating } from './csat.js'
 import { type ConnectionOptions, type ResolvedConnectionOptions, resolveConnectionOptions } from './connection-options.js'
 import type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
 import type { ConversationField, ConversationRequest, ExConversationChange, MessagingEvent, MessagingEventChange, UserProfile } from './messaging-types.js'
@@ -152,20 +153,22 @@ export class Connection {
     }
   }
 
-  /** Ends the chat (`ended` state event) after the lines queued before; the close reason becomes `CONSUMER`. */
+  /** Ends the chat (`ended` event) after the lines queued before (close reason `CONSUMER`); a chat already over resolves (idempotent) with the close reason it had. */
   async closeConversation(conversationId: string): Promise<void> {
     this.#assertOpen()
     await (await this.#conversationFor(conversationId).queue).end()
   }
 
   /**
-   * Applies `cm.UpdateConversationField` fields: `ConversationStateField` `CLOSE` or a `DialogChange`
-   * closing the dialog end the chat. Rejects with `E_BAD_REQUEST` for fields with no legacy equivalent.
+   * Applies `cm.UpdateConversationField` fields: `CSATRate` is the answer to the exit survey question `options.csat` names
+   * (`E_BAD_REQUEST` saying what to configure without it, or for a rate outside 1–5); then `ConversationStateField` `CLOSE`
+   * or a `DialogChange` closing the dialog end the chat. Rejects with `E_BAD_REQUEST` for fields with no legacy equivalent.
    */
   async updateConversationField(conversationId: string, field: ConversationField | readonly ConversationField[]): Promise<void> {
     const update = conversationFieldUpdate(field)
-    if (update.action === 'unsupported') throw new AdapterError('E_BAD_REQUEST', `only closing the conversation is supported on legacy chat; got ${update.fields.join(', ')}`)
-    await this.closeConversation(conversationId)
+    if (update.action === 'unsupported') throw new AdapterError('E_BAD_REQUEST', `only closing the conversation and CSATRate are supported on legacy chat; got ${update.fields.join(', ')}`)
+    if (update.rating !== undefined) await submitCsatRating(this.#conversationFor(conversationId).session, update.rating, this.#config.csat)
+    if (update.close) await this.closeConversation(conversationId)
   }
 
   /** Sets the visitor name (`firstName lastName`) on every open chat and on chats requested later. */

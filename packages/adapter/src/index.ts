@@ -6,6 +6,8 @@ export type { MessagingSocketEvents, MessagingSocketOptions, SocketEventMap, Soc
 export { Connection } from './connection.js'
 export type { ConnectionCloseReason, ConnectionState } from './connection-state.js'
 export type { ConnectionConfig, ConnectionOptions } from './connection-options.js'
+/** CSAT ratings (`cm.UpdateConversationField` `CSATRate`) as exit survey answers: the option naming the question, and the rating as read. */
+export type { CsatOptions, CsatRating } from './csat.js'
 export { AdapterError } from './adapter-error.js'
 export type { AdapterErrorCode } from './adapter-error.js'
 export type { LegacyEventRecord } from './chat-feed.js'
@@ -33,6 +35,7 @@ export type {
   ConversationDetails,
   ConversationField,
   ConversationRequest,
+  CsatRateField,
   Dialog,
   ExConversationChange,
   ExConversationChangeNotification,

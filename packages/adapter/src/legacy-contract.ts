@@ -1,5 +1,5 @@
 // The ports the adapter is built on: the parts of `@chatbridge/core` it uses, and how it reads core's errors.
-import type { ChatEvent, StartChatRequest } from '@chatbridge/core'
+import type { ChatEvent, StartChatRequest, Survey, SurveyAnswer } from '@chatbridge/core'
 
 /**
  * The part of `@chatbridge/core` the adapter relies on, stated as ports.
@@ -63,6 +63,10 @@ export interface ChatSessionPort {
   setVisitorName(name: string, options?: CallOptions): Promise<void>
   /** Sets the visitor's typing status. */
   setVisitorTyping(status: 'typing' | 'not-typing', options?: CallOptions): Promise<void>
+  /** Reads the exit survey (CSAT ratings need it); optional, so a session without surveys still fits. */
+  exitSurvey?(options?: CallOptions & { readonly surveyName?: string }): Promise<Survey>
+  /** Submits exit survey answers (a CSAT rating); optional, as {@link exitSurvey}. */
+  submitExitSurvey?(surveyId: string | number, answers: readonly SurveyAnswer[], options?: CallOptions): Promise<void>
 }
 
 /** Starting and resuming chats (core's `LegacyChatClient`). */

@@ -2,6 +2,7 @@
  * The Messaging Window API shapes chatbridge emits and accepts (messaging-model.md §1), wire names
  * verbatim. Every value is a readonly discriminated union; nothing here has behaviour.
  */
+import type { AuthenticatedVisitor, SurveySubmission } from '@chatbridge/core'
 
 /** A request id as the client sent it; echoed unchanged, type included, as `reqId`. */
 export type RequestId = string | number
@@ -149,15 +150,41 @@ export interface ExConversationChange {
 export interface ConversationRequest {
   /** Sent as the legacy skill **name**, through `skillMap` when it has an entry; `-1` (any skill) sends none. */
   readonly skillId?: string
+  /** Legacy `campaignId` and `engagementId`. */
   readonly campaignInfo?: { readonly campaignId?: string | number; readonly engagementId?: string | number }
-  readonly conversationContext?: { readonly visitorId?: string; readonly sessionId?: string; readonly lang?: string }
+  /** Legacy `LETagVisitorId`, `LETagSessionId`, `LETagContextId` (from `interactionContextId`) and `language`. */
+  readonly conversationContext?: {
+    readonly visitorId?: string
+    readonly sessionId?: string
+    readonly interactionContextId?: string | number
+    readonly lang?: string
+  }
+  /** chatbridge's field (Messaging has none): pre-chat answers, sent as legacy `survey`; `surveyId` is core's `preChatSurvey()` `id`. */
+  readonly survey?: SurveySubmission
+  /**
+   * chatbridge's field (Messaging authenticates with the `InitConnection` JWT, which legacy chat
+   * cannot read): the ids core's `LegacyChatClient.authenticateVisitor()` returned, sent as the
+   * legacy request's `participantId` and `conversationId`, which makes the chat authenticated.
+   */
+  readonly authenticatedVisitor?: AuthenticatedVisitor
 }
 
-/** A `cm.UpdateConversationField` field; only closing has a legacy equivalent. */
+/** A `cm.UpdateConversationField` field; closing, and a CSAT rating (see `ConnectionOptions.csat`), have legacy equivalents. */
 export type ConversationField =
   | { readonly field: 'ConversationStateField'; readonly conversationState: 'CLOSE' | 'OPEN' }
+  | CsatRateField
   | { readonly field: 'DialogChange'; readonly type: 'UPDATE' | 'ADD'; readonly dialog: { readonly dialogId?: string; readonly state?: string } }
   | { readonly field: string; readonly [key: string]: unknown }
+
+/** A consumer's CSAT rating (`csatRate` 1 worst to 5 best): the exit survey answer to the question `ConnectionOptions.csat` names. */
+export interface CsatRateField {
+  readonly field: 'CSATRate'
+  readonly csatRate: number
+  /** Not sent: legacy chat has no field for it. */
+  readonly csatResolutionConfirmation?: boolean
+  /** `SKIPPED` sends nothing; default `FILLED`. */
+  readonly status?: 'FILLED' | 'SKIPPED'
+}
 
 /** A user profile (`userprofile.SetUserProfile`); the legacy chat keeps only a visitor name. */
 export interface UserProfile {

@@ -6,6 +6,7 @@ const chatUsage = `Usage: chatbridge chat [options]
 
 Starts a chat on a legacy account as a visitor and sends each line you type (or pipe in).
 Ctrl-D or a line /close closes the conversation; the command exits 0 once it is closed.
+While you type a line the agent sees you typing (cleared when it is sent or after 3 s of quiet).
 
 Options:
   --account-root <uri>  https://{domain}/api/account/{accountId} (or CHATBRIDGE_ACCOUNT_ROOT)

@@ -1,8 +1,13 @@
 // The Messaging requests a consumer sends, as the CLI's commands send them: open or resume a
 // conversation, publish a line, ask to close, send what is typed.
 import { createInterface } from 'node:readline'
+import { Subject, filter, fromEvent, map } from 'rxjs'
 import { conversationIdOf } from '@chatbridge/core'
 import type { MessagingSession } from './messaging-session.js'
+import { type TypingState, isPartialLine, typingStates } from './typing-state.js'
+
+/** Quiet time after the last keystroke before the visitor is not typing any more. */
+export const TYPING_QUIET_MS = 3000
 
 /**
  * The opening every Messaging consumer does: `InitConnection`, a conversation subscription, then
@@ -41,12 +46,25 @@ export async function sendCloseRequest(session: MessagingSession, conversationId
   await session.request('cm.UpdateConversationField', { conversationId, conversationField: [{ field: 'ConversationStateField', conversationState: 'CLOSE' }] })
 }
 
+/** Publishes the visitor's typing state as a Messaging `ChatStateEvent` (`COMPOSING`, or `ACTIVE` once not typing). */
+export async function publishTyping(session: MessagingSession, conversationId: string, state: TypingState): Promise<void> {
+  const chatState = state === 'typing' ? 'COMPOSING' : 'ACTIVE'
+  await session.request('ms.PublishEvent', { dialogId: conversationId, conversationId, event: { type: 'ChatStateEvent', chatState } })
+}
+
 /**
  * Sends each line read from `input` as a visitor line; at the end of input (Ctrl-D) or on a line
- * `/close`, closes the conversation. Returns a function that stops reading.
+ * `/close`, closes the conversation. While a line is typed but not sent (input that does not end
+ * with a line break), the visitor is typing (see {@link typingStates}). Returns a function that stops reading.
  */
-export function sendTypedLines(input: NodeJS.ReadableStream, session: MessagingSession, conversationId: string): () => void {
+export function sendTypedLines(input: NodeJS.ReadableStream, session: MessagingSession, conversationId: string, quietMs = TYPING_QUIET_MS): () => void {
   const lines = createInterface({ input, terminal: false })
+  const sent = new Subject<void>()
+  const keystrokes$ = fromEvent(input, 'data').pipe(
+    map((chunk) => String(chunk)),
+    filter(isPartialLine),
+  )
+  const typing = typingStates(keystrokes$, sent, quietMs).subscribe((state) => void publishTyping(session, conversationId, state))
   let closing = false
   const close = (): void => {
     if (closing) return
@@ -62,11 +80,13 @@ export function sendTypedLines(input: NodeJS.ReadableStream, session: MessagingS
       return
     }
     if (line.trim() === '') return
+    sent.next()
     sending = sending.then(() => publishLine(session, conversationId, line))
   })
   lines.on('close', () => void sending.then(close))
   return () => {
     closing = true
+    typing.unsubscribe()
     lines.close()
   }
 }

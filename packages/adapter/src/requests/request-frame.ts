@@ -4,6 +4,7 @@
  */
 import { AdapterError } from '../adapter-error.js'
 import type { ConversationRequest, RequestFrame, RequestId } from '../messaging-types.js'
+import { authenticatedVisitorField, surveyField } from './journey-fields.js'
 
 /** A frame's text, read: a request, a frame that can be answered (it has an id) with a 400, or neither. */
 export type ParsedFrame =
@@ -52,12 +53,19 @@ export function dialogIdOf(body: Record<string, unknown>): string | undefined {
   return typeof dialogId === 'string' && dialogId !== '' ? dialogId : undefined
 }
 
-/** A conversation request from a `cm.ConsumerRequestConversation` body, reading only the fields Messaging documents. */
+/**
+ * A conversation request from a `cm.ConsumerRequestConversation` body: the fields Messaging
+ * documents, and chatbridge's `survey` and `authenticatedVisitor` (throws `E_BAD_REQUEST` when malformed).
+ */
 export function conversationRequest(body: Record<string, unknown>): ConversationRequest {
   const skillId = body['skillId']
   const campaign = body['campaignInfo']
   const context = body['conversationContext']
+  const survey = surveyField(body['survey'])
+  const authenticatedVisitor = authenticatedVisitorField(body['authenticatedVisitor'])
   return {
+    ...(survey === undefined ? {} : { survey }),
+    ...(authenticatedVisitor === undefined ? {} : { authenticatedVisitor }),
     ...(typeof skillId === 'string' || typeof skillId === 'number' ? { skillId: String(skillId) } : {}),
     ...(typeof campaign === 'object' && campaign !== null ? { campaignInfo: campaign } : {}),
     ...(typeof context === 'object' && context !== null ? { conversationContext: context } : {}),
