@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   if (wanted('transport')) printTable('4. Transport: client CPU per poll of the chat resource, 32 in flight, server in another process', transportRows(transport))
 
   const gatewayJob = quick
-    ? { idleSockets: 1000, framesMs: 500, delaySamples: 30, burstConsumers: 1000 }
+    ? { idleSockets: 200, framesMs: 300, delaySamples: 20, burstConsumers: 200 }
     : { idleSockets: 5000, framesMs: 3000, delaySamples: 200, burstConsumers: 1000 }
   const gateway = wanted('gateway') ? await runGatewayBench(gatewayJob) : undefined
   lap('gateway')
