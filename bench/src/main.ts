@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { decodeRows, runDecodeBench } from './decode-bench.js'
+import { gatewayTables, runGatewayBench } from './gateway-bench.js'
 import { runScaleBench, scaleCpuRows, scaleMemoryRows } from './scale-bench.js'
 import { printTable } from './table.js'
 import { runTransportBench, transportRows } from './transport-bench.js'
@@ -8,7 +9,7 @@ import { runWireBench, wireRows } from './wire-bench.js'
 
 /**
  * `pnpm bench [--quick]`: every figure beside its baseline measured in the same run, as tables,
- * and as `bench/results.json`. `--only=decode,scale,wire,transport` runs some sections (for
+ * and as `bench/results.json`. `--only=decode,scale,wire,transport,gateway` runs some sections (for
  * profiling); the results file is written by a run of every section, or updated section by
  * section with `--only=… --merge`.
  */
@@ -62,18 +63,25 @@ async function main(): Promise<void> {
   lap('transport')
   if (wanted('transport')) printTable('4. Transport: client CPU per poll of the chat resource, 32 in flight, server in another process', transportRows(transport))
 
+  const gatewayJob = quick
+    ? { idleSockets: 200, framesMs: 300, delaySamples: 20, burstConsumers: 200 }
+    : { idleSockets: 5000, framesMs: 3000, delaySamples: 200, burstConsumers: 1000 }
+  const gateway = wanted('gateway') ? await runGatewayBench(gatewayJob) : undefined
+  lap('gateway')
+  if (gateway !== undefined) for (const [title, rows] of gatewayTables(gateway)) printTable(title, rows)
+
   const seconds = (performance.now() - started) / 1000
   console.log(`\ntook ${seconds.toFixed(0)} s (${Object.entries(sections).map(([name, s]) => `${name} ${s} s`).join(', ')}); load at the end ${(loadavg()[0] ?? 0).toFixed(1)}`)
   const file = new URL('../results.json', import.meta.url)
   if (only === undefined) {
-    const results = { machine: { ...machine, seconds, sections }, scaleConfig: scaleJob, decode, scale, wire, transport }
+    const results = { machine: { ...machine, seconds, sections }, scaleConfig: scaleJob, decode, scale, wire, transport, gatewayConfig: gatewayJob, gateway }
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)
     console.log('written: bench/results.json')
   } else if (process.argv.includes('--merge')) {
     // A section run again (e.g. when others loaded the machine during the full run) replaces its
     // figures in the results file; `rerun` says when and on what load. Baselines stay in the same run.
     const previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
-    const ran: Record<string, unknown> = { decode, scale, wire, transport }
+    const ran: Record<string, unknown> = { decode, scale, wire, transport, gateway }
     const rerun = { ...(previous['rerun'] as Record<string, unknown> | undefined) }
     for (const section of only) {
       if (!(section in ran)) continue
