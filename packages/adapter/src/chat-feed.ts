@@ -101,7 +101,7 @@ export class ChatFeed {
     this.#model = initialConversationModel(options)
     this.#chatState.next(undefined)
     const cursor = options.cursor ?? cursorHolder()
-    this.#running = defer(() => pollChat(options.supplier, cursor, { ...options.poller, activity$: options.activity$ ?? options.poller.activity$ })).pipe(
+    this.#running = defer(() => pollChat(options.supplier, cursor, { ...options.poller, activity$: options.activity$ ?? options.poller.activity$, conversationId: options.conversationId })).pipe(
       tap((output) => this.#apply(output)),
       ignoreElements(),
       takeUntil(this.#disposed),

@@ -7,6 +7,7 @@ import type { ChatSessionPort, LegacyEvent, LegacyInfo, LegacySnapshot } from '.
 import { type PacingOptions, type PacingInput, backoffWaitMs, nextPollWaitMs, pollIntervalMs } from './pacing.js'
 import { type PollCursor, type PollCursorHolder, cursorHolder } from './poll-cursor.js'
 import { type PollStopReason, decidePollFailure, serverAnswered } from './poll-stop-decision.js'
+import { type PollReportListener, sendPollReport } from './poll-report.js'
 import type { BackoffOptions, RandomSource } from './retry-decision.js'
 
 export type { PollCursor, PollCursorHolder } from './poll-cursor.js'
@@ -93,6 +94,10 @@ export interface ChatPollerOptions {
    * wait short to the state's interval, and the next poll counts as active. Per chat; default none.
    */
   readonly activity$?: Observable<unknown> | undefined
+  /** Called once per settled poll with a `PollReport` (see `ConnectionOptions.onPoll`); default none. */
+  readonly onPoll?: PollReportListener | undefined
+  /** The chat's id, for those reports; default `''`. */
+  readonly conversationId?: string | undefined
 }
 
 interface Step {
@@ -132,9 +137,16 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
     // answer for longer than its chatTimeout has been ended by that server, so waiting on is futile.
     let lastAnswerAt = config.scheduler.now()
 
+    // When the poll in flight started, for its PollReport.
+    let pollStartedAt = 0
+    const reportPoll = (events: readonly LegacyEvent[], failed: boolean, error?: unknown): void => {
+      if (config.onPoll !== undefined) sendPollReport(config.onPoll, config.conversationId ?? '', pollStartedAt, config.scheduler.now(), events, failed, error)
+    }
+
     const onPage = (snapshot: LegacySnapshot): Step => {
       const fromId = holder.value.from
       const events = freshEvents(snapshot.events.events, fromId)
+      reportPoll(events, false)
       const last = events.at(-1)
       const nextFrom = last === undefined ? fromId : last.id + 1
       const next: PollCursor = { from: nextFrom, next: trustedNextLink(snapshot.links, nextFrom)?.href }
@@ -156,6 +168,7 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
     }
 
     const onFailure = (error: unknown): Step => {
+      reportPoll([], true, error)
       live = false
       const now = config.scheduler.now()
       if (serverAnswered(error)) lastAnswerAt = now
@@ -177,7 +190,7 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
     }
 
     const poll = (): Observable<Step> =>
-      defer(() => supplier(holder.value)).pipe(
+      defer(() => ((pollStartedAt = config.scheduler.now()), supplier(holder.value))).pipe(
         take(1),
         throwIfEmpty(() => new AdapterError('E_POLL_FAILED', 'the poll supplier completed without a snapshot')),
         map(onPage),

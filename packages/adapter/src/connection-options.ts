@@ -4,6 +4,7 @@ import { AdapterError } from './adapter-error.js'
 import type { ChatPollerOptions } from './chat-poller.js'
 import type { ConversationStore } from './conversation-store.js'
 import { MemoryConversationStore } from './memory-conversation-store.js'
+import type { PollReportListener } from './poll-report.js'
 import type { RandomSource } from './retry-decision.js'
 
 /**
@@ -68,6 +69,12 @@ export interface ConnectionOptions {
    * connection only). E.g. `RedisConversationStore` from `@chatbridge/redis`.
    */
   readonly store?: ConversationStore
+  /**
+   * Called after every poll of every conversation with a `PollReport` (when, how long, ok or
+   * failed with its code, how many new events) — e.g. for a host's metrics. Keep it cheap: it
+   * runs on the poll path. Default none.
+   */
+  readonly onPoll?: PollReportListener
 }
 
 /**
@@ -124,6 +131,7 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
       },
       random: config.random ?? Math.random,
       scheduler: config.scheduler ?? asyncScheduler,
+      onPoll: config.onPoll,
     },
     graceMs: nonNegative('lastSubscriberGraceMs', config.lastSubscriberGraceMs, 100),
     maxCommandAttempts: positive('maxCommandAttempts', config.maxCommandAttempts, 5),
