@@ -7,6 +7,7 @@ import type { ChatSessionPort, LegacyEvent, LegacyInfo, LegacySnapshot } from '.
 import { type PacingOptions, type PacingInput, backoffWaitMs, nextPollWaitMs, pollIntervalMs } from './pacing.js'
 import { type PollCursor, type PollCursorHolder, cursorHolder } from './poll-cursor.js'
 import { type PollStopReason, decidePollFailure, serverAnswered } from './poll-stop-decision.js'
+import { freshEvents } from './fresh-events.js'
 import { type PollReportListener, sendPollReport } from './poll-report.js'
 import type { BackoffOptions, RandomSource } from './retry-decision.js'
 
@@ -233,16 +234,4 @@ function lastStateOf(events: readonly LegacyEvent[]): string | undefined {
 
 function isHolder(cursor: PollCursor | PollCursorHolder): cursor is PollCursorHolder {
   return typeof (cursor as Partial<PollCursorHolder>).set === 'function'
-}
-
-/** Events at or after `from`, ascending, each id once: pages may overlap or repeat. */
-function freshEvents(events: readonly LegacyEvent[], from: number): readonly LegacyEvent[] {
-  const seen = new Set<number>()
-  const fresh: LegacyEvent[] = []
-  for (const event of [...events].sort((a, b) => a.id - b.id)) {
-    if (event.id < from || seen.has(event.id)) continue
-    seen.add(event.id)
-    fresh.push(event)
-  }
-  return fresh
 }
