@@ -102,7 +102,7 @@ export class ChatFeed {
     this.#log = new EventLog(options.readFrom === undefined ? Number.POSITIVE_INFINITY : (options.eventLogLimit ?? 50))
     this.#chatState.next(undefined)
     const cursor = options.cursor ?? cursorHolder()
-    this.#running = defer(() => pollChat(options.supplier, cursor, { ...options.poller, activity$: options.activity$ ?? options.poller.activity$ })).pipe(
+    this.#running = defer(() => pollChat(options.supplier, cursor, { ...options.poller, activity$: options.activity$ ?? options.poller.activity$, conversationId: options.conversationId })).pipe(
       tap((output) => this.#apply(output)),
       ignoreElements(),
       takeUntil(this.#disposed),

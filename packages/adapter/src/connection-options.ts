@@ -6,6 +6,7 @@ import type { ConversationStore } from './conversation-store.js'
 import { type CsatOptions, checkCsatOptions } from './csat.js'
 import { DEFAULT_IDLE_GROWTH } from './pacing.js'
 import { MemoryConversationStore } from './memory-conversation-store.js'
+import type { PollReportListener } from './poll-report.js'
 import type { RandomSource } from './retry-decision.js'
 
 /**
@@ -90,6 +91,12 @@ export interface ConnectionOptions {
   readonly store?: ConversationStore
   /** The exit survey question a Messaging `CSATRate` is submitted to; without it a rating is refused (400). */
   readonly csat?: CsatOptions
+  /**
+   * Called after every poll of every conversation with a `PollReport` (when, how long, ok or
+   * failed with its code, how many new events) — e.g. for a host's metrics. Keep it cheap: it
+   * runs on the poll path. Default none.
+   */
+  readonly onPoll?: PollReportListener
 }
 
 /**
@@ -154,6 +161,7 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
       },
       random: config.random ?? Math.random,
       scheduler: config.scheduler ?? asyncScheduler,
+      onPoll: config.onPoll,
     },
     graceMs: nonNegative('lastSubscriberGraceMs', config.lastSubscriberGraceMs, 100),
     eventLogLimit,
