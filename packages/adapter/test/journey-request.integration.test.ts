@@ -1,4 +1,4 @@
-import { LegacyChatClient } from '@chatbridge/core'
+import { type AuthenticatedVisitor, LegacyChatClient } from '@chatbridge/core'
 import { type LegacyChatServer, startLegacyChatServer } from '@chatbridge/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Connection } from '../src/connection.js'
@@ -14,24 +14,35 @@ afterAll(async () => {
   await server.close()
 })
 
-const survey = { surveyId: 361346, answers: [{ id: 4991310, answer: 'Ann' }, { id: 4991311, answer: ['yes', 'no'] }] }
-const visitor = { participantId: 'p-1234', conversationId: 'c-5678' }
+// The testing server's default pre-chat survey (40216: a mandatory name, optional topics) and an
+// authentication it issued: it refuses answers and ids it does not know, as a real server would.
+const survey = { surveyId: 40216, answers: [{ id: 40217, answer: 'Ann' }, { id: 40218, answer: ['yes', 'no'] }] }
+async function authenticated(format: 'json' | 'xml'): Promise<AuthenticatedVisitor> {
+  const client = new LegacyChatClient({ accountRoot: server.accountRoot, appKey: server.appKey, format })
+  try {
+    return await client.authenticateVisitor({ authChatConnId: 568046210, ssoKey: 'test-sso-key' })
+  } finally {
+    await client.close()
+  }
+}
 
 describe.each(['json', 'xml'] as const)('pre-chat survey answers and authenticated-visitor ids with a conversation request (%s)', (format) => {
   test('Connection.requestConversation sends them in the legacy chat request, with the Messaging context', async () => {
+    const visitor = await authenticated(format)
     const connection = new Connection(new LegacyChatClient({ accountRoot: server.accountRoot, appKey: server.appKey, format }), fastConfig, { ownsClient: true })
     try {
       await connection.requestConversation({ skillId: 'Sales', survey, authenticatedVisitor: visitor, conversationContext: { interactionContextId: 2, lang: 'en-US' } })
       const chat = await server.nextChat()
       const sent = JSON.stringify(chat.request)
-      expect(sent).toMatch(/"survey":\{"id":"?361346"?,"question":\[\{"id":"?4991310"?,"answer":"Ann"\}/)
-      expect(chat.request).toMatchObject({ participantId: 'p-1234', conversationId: 'c-5678', LETagContextId: '2', language: 'en-US', skill: 'Sales' })
+      expect(sent).toMatch(/"survey":\{"id":"?40216"?,"question":\[\{"id":"?40217"?,"answer":"Ann"\}/)
+      expect(chat.request).toMatchObject({ ...visitor, LETagContextId: '2', language: 'en-US', skill: 'Sales' })
     } finally {
       await connection.close()
     }
   })
 
   test('the socket reads them from the cm.ConsumerRequestConversation body; a malformed one is a 400 showing the shape, and no chat', async () => {
+    const visitor = await authenticated(format)
     const socket = createMessagingSocket({ accountRoot: server.accountRoot, appKey: server.appKey, format, ...fastConfig })
     const client = new MessagingClient(socket)
     try {
@@ -44,8 +55,8 @@ describe.each(['json', 'xml'] as const)('pre-chat survey answers and authenticat
       expect(good).toMatchObject({ code: 200 })
       const chat = await server.nextChat()
       expect(chat.id).toBe((good.body as { conversationId: string }).conversationId)
-      expect(JSON.stringify(chat.request)).toMatch(/"survey":\{"id":"?361346"?/)
-      expect(chat.request).toMatchObject({ participantId: 'p-1234', conversationId: 'c-5678' })
+      expect(JSON.stringify(chat.request)).toMatch(/"survey":\{"id":"?40216"?/)
+      expect(chat.request).toMatchObject(visitor)
       expect(String(chat.request['campaignId'])).toBe('5')
     } finally {
       client.close()

@@ -28,7 +28,7 @@ describe('MessagingSocket on a fake legacy client', () => {
     expect(JSON.stringify(rich.body)).toMatch(/RichContentEvent has no legacy chat equivalent/)
     const csat = await client.request(4, 'cm.UpdateConversationField', { conversationId, conversationField: { field: 'CSATRate', csatRate: 5 } })
     expect(csat).toMatchObject({ code: 400 })
-    expect(JSON.stringify(csat.body)).toMatch(/only closing/)
+    expect(JSON.stringify(csat.body)).toMatch(/CSATRate needs the exit survey question .*connection option csat/)
 
     // a2a transfer: the chat ends on this account; the conversation closes with the transfer in metadata.
     const subscribed = await client.request(5, 'cqm.SubscribeExConversations', { convState: ['OPEN', 'CLOSE'] })

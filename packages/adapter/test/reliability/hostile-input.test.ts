@@ -214,8 +214,10 @@ describe('links', () => {
     if (outcome !== 'completed') expect(outcome).toMatchObject({ code: 'E_POLL_FAILED', cause: { code: 'E_FOREIGN_ORIGIN' } })
     else expect(sequenced(events.values).map((c) => c.sequence)).toEqual([1, 2])
     expect(foreign.seen).toEqual([])
-    expect(server.seen.every((r) => r.url.startsWith(`${ACCOUNT}/`))).toBe(true)
-    expect(server.seen.filter((r) => !r.url.startsWith(`${ACCOUNT}/`)).map((r) => r.authorization)).toEqual([])
+    // Everything stays inside the account: its resource (the entry point) or below it.
+    const inAccount = (url: string): boolean => url.startsWith(`${ACCOUNT}/`) || url.startsWith(`${ACCOUNT}?`)
+    expect(server.seen.every((r) => inAccount(r.url))).toBe(true)
+    expect(server.seen.filter((r) => !inAccount(r.url)).map((r) => r.authorization)).toEqual([])
     expect(states.values.at(-1)?.status).toBe('closed')
   })
 })
