@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { createStoreClient } from '@chatbridge/redis'
 import { startChildServer } from './child-server.js'
 import { fmt, percent } from './measure.js'
-import { type RedisCounters, countersDelta, parseCounters, startBenchRedis } from './redis-server.js'
+import { type RedisCounters, countersDelta, monitorRedis, parseCounters, startBenchRedis } from './redis-server.js'
 import type { RedisWorkerJob } from './redis-worker.js'
 
 // The Redis section: a `Connection` on `RedisConversationStore` (leases from `ChatLeases`) beside
@@ -28,6 +28,10 @@ export interface RedisPhase {
   readonly clientCpuMicros: number
   readonly delivered: number
   readonly linesSent: number
+  /** Commands clients sent (MONITOR): one round trip each, a script call counting once. */
+  readonly roundTrips: number
+  readonly roundTripsByCommand: Record<string, number>
+  /** Commands executed, those inside Lua scripts included (INFO commandstats). */
   readonly redisCommands: number
   readonly redisByCommand: Record<string, number>
   readonly redisCpuSeconds: number
@@ -82,6 +86,7 @@ async function runOne(redisUrl: string, store: 'memory' | 'redis', processes: nu
   const server = await startChildServer(new URL('./scale-server.js', import.meta.url), [String(job.intervalMs), String(job.intervalMs)])
   const info = await createStoreClient(redisUrl)
   const counters = async (): Promise<RedisCounters> => parseCounters(await info.info('commandstats'), await info.info('cpu'))
+  const monitor = await monitorRedis(redisUrl)
   const workers: Worker[] = []
   try {
     await info.flushAll()
@@ -93,8 +98,10 @@ async function runOne(redisUrl: string, store: 'memory' | 'redis', processes: nu
     const phase = async (windows: number, during: () => Promise<number>): Promise<RedisPhase> => {
       const sums = { seconds: 0, polls: 0, onTime: 0, clientCpuMicros: 0, delivered: 0, linesSent: 0, redisCommands: 0, redisCpuSeconds: 0 }
       const byName: Record<string, number> = {}
+      const trips: Record<string, number> = {}
       for (let w = 0; w < windows; w += 1) {
         const before = await counters()
+        monitor.take()
         await Promise.all(workers.map((worker) => worker.ask('cpu-start')))
         await server.ask('window-start')
         const started = performance.now()
@@ -111,8 +118,10 @@ async function runOne(redisUrl: string, store: 'memory' | 'redis', processes: nu
         sums.redisCommands += delta.total
         sums.redisCpuSeconds += delta.cpuSeconds
         for (const [name, calls] of Object.entries(delta.byName)) byName[name] = (byName[name] ?? 0) + calls
+        for (const [name, calls] of Object.entries(monitor.take().client)) trips[name] = (trips[name] ?? 0) + calls
       }
-      return { ...sums, due: (job.chats * sums.seconds * 1000) / job.intervalMs, redisByCommand: byName, load: loadavg()[0] ?? 0 }
+      const roundTrips = Object.values(trips).reduce((sum, calls) => sum + calls, 0)
+      return { ...sums, roundTrips, roundTripsByCommand: trips, due: (job.chats * sums.seconds * 1000) / job.intervalMs, redisByCommand: byName, load: loadavg()[0] ?? 0 }
     }
     const wait = async (): Promise<number> => {
       await sleep(job.windowMs)
@@ -130,16 +139,17 @@ async function runOne(redisUrl: string, store: 'memory' | 'redis', processes: nu
     let errors = 0
     for (const worker of workers) errors += Number((await worker.ask('cpu-end'))['errors'])
     const run: RedisRun = { store, processes, chats: job.chats, idle, say, busy, errors }
-    console.log(`  redis: ${store} × ${processes} process(es) × ${fmt(job.chats)} chats: ${fmt(perPoll(idle, 'redisCommands'), 2)} cmds/idle poll, ${fmt(perPoll(idle, 'clientCpuMicros'), 1)} µs/idle poll`)
+    console.log(`  redis: ${store} × ${processes} process(es) × ${fmt(job.chats)} chats: ${fmt(perPoll(idle, 'roundTrips'), 2)} round trips/idle poll, ${fmt(perPoll(idle, 'clientCpuMicros'), 1)} µs/idle poll`)
     return run
   } finally {
     await Promise.all(workers.map((worker) => (worker.child.exitCode === null ? worker.ask('close') : undefined)))
+    monitor.close()
     await info.close()
     await server.stop()
   }
 }
 
-function perPoll(phase: RedisPhase, field: 'redisCommands' | 'clientCpuMicros'): number {
+function perPoll(phase: RedisPhase, field: 'roundTrips' | 'redisCommands' | 'clientCpuMicros'): number {
   return phase[field] / Math.max(1, phase.polls)
 }
 
@@ -161,7 +171,7 @@ const label = (run: RedisRun): string => `${run.store} store, ${run.processes} p
 export function redisTables(runs: readonly RedisRun[]): Array<[string, Array<Record<string, string>>]> {
   const memory = runs.find((run) => run.store === 'memory')
   const top = (phase: RedisPhase): string =>
-    Object.entries(phase.redisByCommand)
+    Object.entries(phase.roundTripsByCommand)
       .sort((a, b) => b[1] - a[1])
       .slice(0, 3)
       .map(([name, calls]) => `${name} ${fmt(calls / Math.max(1, phase.polls), 2)}`)
@@ -169,15 +179,17 @@ export function redisTables(runs: readonly RedisRun[]): Array<[string, Array<Rec
   const commands = runs
     .filter((run) => run.store === 'redis')
     .map((run) => {
-      const idleRate = run.idle.redisCommands / Math.max(1, run.idle.seconds)
-      const sayExtra = run.say.redisCommands - idleRate * run.say.seconds
+      const idleRate = run.idle.roundTrips / Math.max(1, run.idle.seconds)
+      const sayExtra = run.say.roundTrips - idleRate * run.say.seconds
       return {
         contender: label(run),
         chats: fmt(run.chats),
-        'cmds/idle poll (≤1)': fmt(perPoll(run.idle, 'redisCommands'), 2),
-        'cmds/busy poll': fmt(perPoll(run.busy, 'redisCommands'), 2),
-        'cmds/delivered msg': fmt(run.busy.redisCommands / Math.max(1, run.busy.delivered), 2),
-        'cmds/line sent (over idle)': fmt(sayExtra / Math.max(1, run.say.linesSent), 2),
+        'round trips/idle poll (≤1)': fmt(perPoll(run.idle, 'roundTrips'), 2),
+        'incl. Lua': fmt(perPoll(run.idle, 'redisCommands'), 2),
+        'round trips/busy poll': fmt(perPoll(run.busy, 'roundTrips'), 2),
+        'incl. Lua ': fmt(perPoll(run.busy, 'redisCommands'), 2),
+        'per delivered msg': fmt(run.busy.roundTrips / Math.max(1, run.busy.delivered), 2),
+        'per line sent (over idle)': fmt(sayExtra / Math.max(1, run.say.linesSent), 2),
         'idle: top commands per poll': top(run.idle),
         'busy: top commands per poll': top(run.busy),
       }
@@ -201,7 +213,7 @@ export function redisTables(runs: readonly RedisRun[]): Array<[string, Array<Rec
     }
   })
   return [
-    ['6a. Redis: commands per poll (idle, busy: a line on about every poll), per delivered message, per visitor line — INFO commandstats deltas', commands],
+    ['6a. Redis: round trips per poll (idle; busy = a line on about every poll), per delivered message, per visitor line — MONITOR counts; incl. Lua = INFO commandstats', commands],
     ['6b. Redis: client CPU per poll and polls carried at 1 Hz, Redis store vs the memory store (same scenario, same run); two processes share the chats', cpu],
   ]
 }

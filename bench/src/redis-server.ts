@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -87,4 +87,46 @@ export function countersDelta(before: RedisCounters, after: RedisCounters): { re
     total += delta
   }
   return { total, byName, cpuSeconds: after.cpuSeconds - before.cpuSeconds }
+}
+
+/** Commands seen by `MONITOR`: sent by clients (one round trip each) or run inside Lua scripts. */
+export interface RedisMonitor {
+  /** Counts since the last `take`, by command name, then starts again from zero. */
+  take(): { readonly client: Record<string, number>; readonly lua: Record<string, number> }
+  close(): void
+}
+
+/** Opens a `MONITOR` connection on `url`; resolves once the server said OK. */
+export async function monitorRedis(url: string): Promise<RedisMonitor> {
+  const { hostname, port } = new URL(url)
+  const socket = connect(Number(port), hostname)
+  let client: Record<string, number> = {}
+  let lua: Record<string, number> = {}
+  let rest = ''
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject)
+    socket.once('connect', () => socket.write('MONITOR\r\n'))
+    socket.on('data', (chunk: Buffer) => {
+      const lines = (rest + chunk.toString('utf8')).split('\r\n')
+      rest = lines.pop() ?? ''
+      for (const line of lines) {
+        if (line === '+OK') resolve()
+        // `+1700000000.123456 [0 127.0.0.1:5000] "evalsha" …` or `… [0 lua] "GET" …`
+        const match = /^\+[\d.]+ \[\d+ ([^\]]+)\] "([^"]+)"/.exec(line)
+        if (match === null) continue
+        const name = (match[2] ?? '').toLowerCase()
+        const counts = match[1] === 'lua' ? lua : client
+        if (name !== 'info') counts[name] = (counts[name] ?? 0) + 1
+      }
+    })
+  })
+  return {
+    take: () => {
+      const taken = { client, lua }
+      client = {}
+      lua = {}
+      return taken
+    },
+    close: () => socket.destroy(),
+  }
 }
