@@ -142,7 +142,7 @@ async function runOne(redisUrl: string, store: 'memory' | 'redis', processes: nu
     console.log(`  redis: ${store} × ${processes} process(es) × ${fmt(job.chats)} chats: ${fmt(perPoll(idle, 'roundTrips'), 2)} round trips/idle poll, ${fmt(perPoll(idle, 'clientCpuMicros'), 1)} µs/idle poll`)
     return run
   } finally {
-    await Promise.all(workers.map((worker) => (worker.child.exitCode === null ? worker.ask('close') : undefined)))
+    await Promise.all(workers.filter((worker) => worker.child.exitCode === null).map((worker) => worker.ask('close')))
     monitor.close()
     await info.close()
     await server.stop()
