@@ -4,12 +4,13 @@ import { decodeRows, runDecodeBench } from './decode-bench.js'
 import { gatewayTables, runGatewayBench } from './gateway-bench.js'
 import { runScaleBench, scaleCpuRows, scaleMemoryRows } from './scale-bench.js'
 import { printTable } from './table.js'
+import { redisTables, runRedisBench } from './redis-bench.js'
 import { runTransportBench, transportRows } from './transport-bench.js'
 import { runWireBench, wireRows } from './wire-bench.js'
 
 /**
  * `pnpm bench [--quick]`: every figure beside its baseline measured in the same run, as tables,
- * and as `bench/results.json`. `--only=decode,scale,wire,transport,gateway` runs some sections (for
+ * and as `bench/results.json`. `--only=decode,scale,wire,transport,gateway,redis` runs some sections (for
  * profiling); the results file is written by a run of every section, or updated section by
  * section with `--only=… --merge`.
  */
@@ -70,18 +71,23 @@ async function main(): Promise<void> {
   lap('gateway')
   if (gateway !== undefined) for (const [title, rows] of gatewayTables(gateway)) printTable(title, rows)
 
+  const redisJob = { chats: quick ? 200 : 1000, intervalMs: 1000, windows: 2, windowMs: quick ? 2000 : 4000 }
+  const redis = wanted('redis') ? await runRedisBench(redisJob) : undefined
+  lap('redis')
+  if (redis !== undefined) for (const [title, rows] of redisTables(redis)) printTable(title, rows)
+
   const seconds = (performance.now() - started) / 1000
   console.log(`\ntook ${seconds.toFixed(0)} s (${Object.entries(sections).map(([name, s]) => `${name} ${s} s`).join(', ')}); load at the end ${(loadavg()[0] ?? 0).toFixed(1)}`)
   const file = new URL('../results.json', import.meta.url)
   if (only === undefined) {
-    const results = { machine: { ...machine, seconds, sections }, scaleConfig: scaleJob, decode, scale, wire, transport, gatewayConfig: gatewayJob, gateway }
+    const results = { machine: { ...machine, seconds, sections }, scaleConfig: scaleJob, decode, scale, wire, transport, gatewayConfig: gatewayJob, gateway, redisConfig: redisJob, redis }
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)
     console.log('written: bench/results.json')
   } else if (process.argv.includes('--merge')) {
     // A section run again (e.g. when others loaded the machine during the full run) replaces its
     // figures in the results file; `rerun` says when and on what load. Baselines stay in the same run.
     const previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
-    const ran: Record<string, unknown> = { decode, scale, wire, transport, gateway }
+    const ran: Record<string, unknown> = { decode, scale, wire, transport, gateway, redis }
     const rerun = { ...(previous['rerun'] as Record<string, unknown> | undefined) }
     for (const section of only) {
       if (!(section in ran)) continue
