@@ -1,7 +1,9 @@
 // The options of startGateway, resolved and validated once, before anything listens.
 import type { ConnectionOptions } from '@chatbridge/adapter'
 import type { ChatFormat, LegacyChatClientOptions } from '@chatbridge/core'
+import { statSync } from 'node:fs'
 import { isIP } from 'node:net'
+import { resolve as resolvePath } from 'node:path'
 import type { JWK } from 'jose'
 import type { BrandKey } from './brand-verifier.js'
 import { GatewayError } from './gateway-error.js'
@@ -192,8 +194,9 @@ export function resolveGatewayOptions(options: GatewayOptions, makeSessions?: Le
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) invalid(`allowedOrigins entries must be origins like "https://shop.example", got "${origin}"`)
   }
   for (const proxy of options.trustedProxies ?? []) if (isIP(proxy) === 0) invalid(`trustedProxies entries must be IP addresses, got "${proxy}"`)
-  if (options.staticDir !== undefined && options.staticDir !== false && (typeof options.staticDir !== 'string' || options.staticDir === '')) {
-    invalid('staticDir must be a directory path or false')
+  const { staticDir } = options
+  if (staticDir !== undefined && staticDir !== false && (typeof staticDir !== 'string' || !statSync(staticDir, { throwIfNoEntry: false })?.isDirectory())) {
+    invalid(`staticDir must be an existing directory or false, got ${JSON.stringify(staticDir)}`)
   }
   const resolved: Omit<ResolvedGatewayOptions, 'sessions'> = {
     accountId,
@@ -218,7 +221,8 @@ export function resolveGatewayOptions(options: GatewayOptions, makeSessions?: Le
     signupsPerSecond: positive(options, 'signupsPerSecond', 1),
     signupBurst: positive(options, 'signupBurst', 10),
     trustedProxies: options.trustedProxies ?? [],
-    staticDir: options.staticDir,
+    // Absolute now, so a later change of the working directory serves the same files.
+    staticDir: typeof staticDir === 'string' ? resolvePath(staticDir) : staticDir,
     maxSocketsPerConsumer: positive(options, 'maxSocketsPerConsumer', 10),
     maxSocketsPerAddress: positive(options, 'maxSocketsPerAddress', 1000),
     idleTimeoutMs: positive(options, 'idleTimeoutMs', 120_000),
