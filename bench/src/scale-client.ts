@@ -162,10 +162,10 @@ function byHand(root: string, job: ScaleJob, sink: Sink): Contender {
   }
 }
 
-/** chatbridge: one `Connection` for every chat, chatting pace = the interval, one subscriber per chat. */
+/** chatbridge: one `Connection` for every chat, a fixed pace (`idleGrowth: 1`) = the interval, one subscriber per chat. */
 function chatbridge(root: string, job: ScaleJob, sink: Sink): Contender {
   const client = new LegacyChatClient({ accountRoot: root, appKey: APP_KEY, connections: job.connections })
-  const connection = new Connection(client, { chattingIntervalMs: job.intervalMs, waitingIntervalMs: job.intervalMs }, { ownsClient: true })
+  const connection = new Connection(client, { chattingIntervalMs: job.intervalMs, waitingIntervalMs: job.intervalMs, idleGrowth: 1 }, { ownsClient: true })
   const subscriptions: Array<{ unsubscribe(): void }> = []
   return {
     open: async () => (await connection.requestConversation({})).conversationId,

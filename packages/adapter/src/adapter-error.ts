@@ -15,6 +15,8 @@ export type AdapterErrorCode =
   | 'E_COMMAND_FAILED'
   /** Polling stopped for good: the chat is gone, or the server refused; `cause` holds core's error. */
   | 'E_POLL_FAILED'
+  /** Events a subscriber asked for could not be read again from the legacy server (they are no longer kept in memory); the chat goes on. */
+  | 'E_REPLAY_FAILED'
   /** A request was malformed. */
   | 'E_BAD_REQUEST'
   /** A connection option is invalid; the message shows a correct call. Thrown when the connection is made. */

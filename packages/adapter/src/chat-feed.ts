@@ -4,12 +4,8 @@ import {
   type Observable,
   ReplaySubject,
   Subject,
-  concat,
   defer,
-  filter,
-  from,
   ignoreElements,
-  map,
   merge,
   share,
   takeUntil,
@@ -19,6 +15,8 @@ import {
 import { AdapterError } from './adapter-error.js'
 import { type ChatPollerOptions, type PollSupplier, type PollerOutput, type PollerState, pollChat } from './chat-poller.js'
 import type { LegacyInfo } from './legacy-contract.js'
+import { EventLog, type LogEntry } from './event-log.js'
+import { type ReadFrom, replayThenLive } from './event-replay.js'
 import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
 import { type MappedOutput, closeAsGone, mapBatch } from './map-event.js'
 import { type PollCursorHolder, cursorHolder } from './poll-cursor.js'
@@ -41,6 +39,13 @@ export interface ChatFeedOptions {
   readonly poller: ChatPollerOptions
   /** This chat's outbound activity (see `reportingActivity`): the poll loop speeds up on each value. */
   readonly activity$?: Observable<unknown> | undefined
+  /**
+   * Reads the chat's events from an event id, to replay what the log no longer keeps; without it
+   * the log keeps every event.
+   */
+  readonly readFrom?: ReadFrom | undefined
+  /** How many sequenced changes the log keeps when `readFrom` is given; default 50. */
+  readonly eventLogLimit?: number | undefined
   /** How long the poll loop outlives its last subscriber, in milliseconds; default 100. */
   readonly graceMs: number
   /** The consumer's participant id when known up front (JWT `sub`). */
@@ -58,19 +63,14 @@ export interface LegacyEventRecord {
   readonly metadata: readonly ChangeMetadata[]
 }
 
-interface LogEntry {
-  readonly index: number
-  readonly change: MessagingEventChange
-}
-
 /**
  * One chat's notifications, shared by every subscriber: a single poll loop (started by the first
- * subscriber, stopped `graceMs` after the last one leaves, aborting the request in flight), a log
- * of every messaging change so far (for replay from any `fromSeq`), and the latest conversation
- * state.
+ * subscriber, stopped `graceMs` after the last one leaves, aborting the request in flight), a
+ * bounded log of the latest messaging changes (an older `fromSeq` is replayed from the server, see
+ * `replayThenLive`), and the latest conversation state.
  *
- * The loop always reads the chat from event 0: the whole log is needed to rebuild the conversation
- * and to serve any later `fromSeq`; subscribers filter by sequence. The cursor is not the feed's:
+ * The loop always reads the chat from event 0: the whole log is needed to rebuild the
+ * conversation; subscribers filter by sequence. The cursor is not the feed's:
  * it lives in `options.cursor`, which the loop alone advances, so each legacy event is mapped once
  * and logged once, and overlapping subscribers and restarts of the loop never see it twice.
  *
@@ -81,7 +81,7 @@ export class ChatFeed {
   readonly conversationId: string
   readonly #options: ChatFeedOptions
   #model: ConversationModel
-  readonly #log: LogEntry[] = []
+  readonly #log: EventLog
   readonly #messages = new Subject<LogEntry>()
   // ReplaySubjects, not BehaviorSubjects: a late subscriber still gets the last value after completion.
   readonly #conversation = new ReplaySubject<ExConversationChange>(1)
@@ -99,9 +99,10 @@ export class ChatFeed {
     this.#options = options
     this.conversationId = options.conversationId
     this.#model = initialConversationModel(options)
+    this.#log = new EventLog(options.readFrom === undefined ? Number.POSITIVE_INFINITY : (options.eventLogLimit ?? 50))
     this.#chatState.next(undefined)
     const cursor = options.cursor ?? cursorHolder()
-    this.#running = defer(() => pollChat(options.supplier, cursor, { ...options.poller, activity$: options.activity$ ?? options.poller.activity$ })).pipe(
+    this.#running = defer(() => pollChat(options.supplier, cursor, { ...options.poller, activity$: options.activity$ ?? options.poller.activity$, conversationId: options.conversationId })).pipe(
       tap((output) => this.#apply(output)),
       ignoreElements(),
       takeUntil(this.#disposed),
@@ -116,13 +117,8 @@ export class ChatFeed {
    * `E_POLL_FAILED` when polling stopped on a failure that is not retried.
    */
   messagingEvents$(fromSeq = 0): Observable<MessagingEventChange> {
-    const replayThenLive = defer(() => {
-      const replayed = this.#log.filter((entry) => 'sequence' in entry.change && entry.change.sequence >= fromSeq)
-      const high = this.#log.at(-1)?.index ?? -1
-      const live = this.#messages.pipe(filter((entry) => entry.index > high && (!('sequence' in entry.change) || entry.change.sequence >= fromSeq)))
-      return concat(from(replayed), live)
-    }).pipe(map((entry) => entry.change))
-    return merge(replayThenLive, this.#running)
+    const source = { conversationId: this.conversationId, log: this.#log, live$: this.#messages, readFrom: this.#options.readFrom, now: this.#options.now }
+    return merge(replayThenLive(source, fromSeq), this.#running)
   }
 
   /** The conversation's latest change (when there is one), then each new one; keeps the chat polled. */
@@ -148,6 +144,11 @@ export class ChatFeed {
   /** Failed polls that are being retried (decode errors, network errors, …). Does not start polling. */
   get errors$(): Observable<unknown> {
     return this.#errors
+  }
+
+  /** How many messaging changes the log keeps now (at most its limit). */
+  get loggedEvents(): number {
+    return this.#log.size
   }
 
   /** The latest conversation change, if any. */
@@ -182,6 +183,7 @@ export class ChatFeed {
     const now = this.#options.now()
     switch (output.kind) {
       case 'page':
+        this.#log.notePage(this.#model, output.info, output.events)
         this.#emit(mapBatch(this.#model, output.events, output.info, now), output.info)
         break
       case 'error':
@@ -207,9 +209,7 @@ export class ChatFeed {
     this.#model = result.model
     for (const output of result.outputs) {
       if (output.kind === 'message') {
-        const entry = { index: this.#log.length, change: output.change }
-        this.#log.push(entry)
-        this.#messages.next(entry)
+        this.#messages.next(this.#log.add(output.change))
       } else if (output.kind === 'conversation') {
         this.#latestConversation = output.change
         this.#conversation.next(output.change)

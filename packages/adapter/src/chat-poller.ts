@@ -7,6 +7,8 @@ import type { ChatSessionPort, LegacyEvent, LegacyInfo, LegacySnapshot } from '.
 import { type PacingOptions, type PacingInput, backoffWaitMs, nextPollWaitMs, pollIntervalMs } from './pacing.js'
 import { type PollCursor, type PollCursorHolder, cursorHolder } from './poll-cursor.js'
 import { type PollStopReason, decidePollFailure, serverAnswered } from './poll-stop-decision.js'
+import { freshEvents } from './fresh-events.js'
+import { type PollReportListener, sendPollReport } from './poll-report.js'
 import type { BackoffOptions, RandomSource } from './retry-decision.js'
 
 export type { PollCursor, PollCursorHolder } from './poll-cursor.js'
@@ -93,6 +95,10 @@ export interface ChatPollerOptions {
    * wait short to the state's interval, and the next poll counts as active. Per chat; default none.
    */
   readonly activity$?: Observable<unknown> | undefined
+  /** Called once per settled poll with a `PollReport` (see `ConnectionOptions.onPoll`); default none. */
+  readonly onPoll?: PollReportListener | undefined
+  /** The chat's id, for those reports; default `''`. */
+  readonly conversationId?: string | undefined
 }
 
 interface Step {
@@ -132,9 +138,16 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
     // answer for longer than its chatTimeout has been ended by that server, so waiting on is futile.
     let lastAnswerAt = config.scheduler.now()
 
+    // When the poll in flight started, for its PollReport.
+    let pollStartedAt = 0
+    const reportPoll = (events: readonly LegacyEvent[], failed: boolean, error?: unknown): void => {
+      if (config.onPoll !== undefined) sendPollReport(config.onPoll, config.conversationId ?? '', pollStartedAt, config.scheduler.now(), events, failed, error)
+    }
+
     const onPage = (snapshot: LegacySnapshot): Step => {
       const fromId = holder.value.from
       const events = freshEvents(snapshot.events.events, fromId)
+      reportPoll(events, false)
       const last = events.at(-1)
       const nextFrom = last === undefined ? fromId : last.id + 1
       const next: PollCursor = { from: nextFrom, next: trustedNextLink(snapshot.links, nextFrom)?.href }
@@ -156,6 +169,7 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
     }
 
     const onFailure = (error: unknown): Step => {
+      reportPoll([], true, error)
       live = false
       const now = config.scheduler.now()
       if (serverAnswered(error)) lastAnswerAt = now
@@ -177,7 +191,7 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
     }
 
     const poll = (): Observable<Step> =>
-      defer(() => supplier(holder.value)).pipe(
+      defer(() => ((pollStartedAt = config.scheduler.now()), supplier(holder.value))).pipe(
         take(1),
         throwIfEmpty(() => new AdapterError('E_POLL_FAILED', 'the poll supplier completed without a snapshot')),
         map(onPage),
@@ -220,16 +234,4 @@ function lastStateOf(events: readonly LegacyEvent[]): string | undefined {
 
 function isHolder(cursor: PollCursor | PollCursorHolder): cursor is PollCursorHolder {
   return typeof (cursor as Partial<PollCursorHolder>).set === 'function'
-}
-
-/** Events at or after `from`, ascending, each id once: pages may overlap or repeat. */
-function freshEvents(events: readonly LegacyEvent[], from: number): readonly LegacyEvent[] {
-  const seen = new Set<number>()
-  const fresh: LegacyEvent[] = []
-  for (const event of [...events].sort((a, b) => a.id - b.id)) {
-    if (event.id < from || seen.has(event.id)) continue
-    seen.add(event.id)
-    fresh.push(event)
-  }
-  return fresh
 }

@@ -3,7 +3,9 @@ import { type SchedulerLike, asyncScheduler } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import type { ChatPollerOptions } from './chat-poller.js'
 import type { ConversationStore } from './conversation-store.js'
+import { DEFAULT_IDLE_GROWTH } from './pacing.js'
 import { MemoryConversationStore } from './memory-conversation-store.js'
+import type { PollReportListener } from './poll-report.js'
 import type { RandomSource } from './retry-decision.js'
 
 /**
@@ -15,6 +17,18 @@ export interface ConnectionOptions {
   readonly chattingIntervalMs?: number
   /** Poll interval while waiting for an agent; default 2 000. */
   readonly waitingIntervalMs?: number
+  /**
+   * Growth of the wait between polls after each poll that brought nothing (no event, no state
+   * change, the agent not typing, the visitor not typing or sending meanwhile); default 2.5. Any
+   * such activity brings the next poll back to the state's interval. `1` polls at a fixed pace.
+   */
+  readonly idleGrowth?: number
+  /**
+   * The longest the stretched wait gets while nothing happens; default 7 × `chattingIntervalMs`
+   * (3 500). Never below the state's interval, and never past the keep-alive cap (see
+   * `keepAliveFraction`), whatever is set here: a quiet chat is never timed out by the server.
+   */
+  readonly idleCeilingMs?: number
   /** No wait between polls (backoff included) exceeds this share of `chatTimeout`; default 1/3. */
   readonly keepAliveFraction?: number
   /** Floor of that keep-alive cap (which never exceeds half of `chatTimeout`); default 1 000. */
@@ -31,6 +45,12 @@ export interface ConnectionOptions {
   readonly backoffFactor?: number
   /** Largest backoff ceiling; default 30 000 (and never above the keep-alive cap). */
   readonly backoffMaxMs?: number
+  /**
+   * How many of a chat's latest messaging events each conversation keeps in memory, to serve
+   * `fromSeq` subscriptions at once; default 50. An older `fromSeq` is replayed from the legacy
+   * server (the chat resource read with `from`), mapped as the live events were.
+   */
+  readonly eventLogLimit?: number
   /** How long a chat is still polled after its last subscriber left; default 100. */
   readonly lastSubscriberGraceMs?: number
   /** Tries per command (a line, an end) before it fails; default 5. */
@@ -68,6 +88,12 @@ export interface ConnectionOptions {
    * connection only). E.g. `RedisConversationStore` from `@chatbridge/redis`.
    */
   readonly store?: ConversationStore
+  /**
+   * Called after every poll of every conversation with a `PollReport` (when, how long, ok or
+   * failed with its code, how many new events) — e.g. for a host's metrics. Keep it cheap: it
+   * runs on the poll path. Default none.
+   */
+  readonly onPoll?: PollReportListener
 }
 
 /**
@@ -78,6 +104,7 @@ export interface ConnectionOptions {
 export interface ResolvedConnectionOptions {
   readonly poller: ChatPollerOptions
   readonly graceMs: number
+  readonly eventLogLimit: number
   readonly maxCommandAttempts: number
   readonly reconcileWindowMs: number
   readonly keepConversationsAlive: boolean
@@ -108,6 +135,10 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
   const requestedTimeoutS = config.interactionTimeoutS !== undefined && config.interactionTimeoutS > 0 ? config.interactionTimeoutS : undefined
   const fraction = positive('keepAliveFraction', config.keepAliveFraction, 1 / 3)
   if (fraction >= 1) throw invalid('keepAliveFraction', 'below 1', fraction, '1 / 3')
+  const idleGrowth = positive('idleGrowth', config.idleGrowth, DEFAULT_IDLE_GROWTH)
+  if (idleGrowth < 1) throw invalid('idleGrowth', '1 or more', idleGrowth, '2.5')
+  const eventLogLimit = positive('eventLogLimit', config.eventLogLimit, 50)
+  if (!Number.isInteger(eventLogLimit)) throw invalid('eventLogLimit', 'a positive integer', eventLogLimit, '50')
   return {
     poller: {
       pacing: {
@@ -116,6 +147,8 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
         keepAliveFraction: fraction,
         minKeepAliveMs: positive('minKeepAliveMs', config.minKeepAliveMs, 1000),
         defaultChatTimeoutS: positive('defaultChatTimeoutS', config.defaultChatTimeoutS, requestedTimeoutS ?? 40),
+        idleGrowth,
+        ...(config.idleCeilingMs === undefined ? {} : { idleCeilingMs: positive('idleCeilingMs', config.idleCeilingMs, 3500) }),
       },
       backoff: {
         baseMs: positive('backoffBaseMs', config.backoffBaseMs, 500),
@@ -124,8 +157,10 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
       },
       random: config.random ?? Math.random,
       scheduler: config.scheduler ?? asyncScheduler,
+      onPoll: config.onPoll,
     },
     graceMs: nonNegative('lastSubscriberGraceMs', config.lastSubscriberGraceMs, 100),
+    eventLogLimit,
     maxCommandAttempts: positive('maxCommandAttempts', config.maxCommandAttempts, 5),
     reconcileWindowMs: nonNegative('reconcileWindowMs', config.reconcileWindowMs, 2000),
     keepConversationsAlive: config.keepConversationsAlive ?? false,

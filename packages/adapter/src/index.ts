@@ -58,4 +58,5 @@ export type {
 export type { PollCursor, PollStopReason, PollerState } from './chat-poller.js'
 export type { RandomSource, RetryGiveUpReason } from './retry-decision.js'
 export type { PacingOptions } from './pacing.js'
+export type { PollReport, PollReportListener } from './poll-report.js'
 export type { CallOptions, ChatClientPort, ChatSessionPort, LegacyEvent, LegacyInfo, LegacySnapshot, LinksPort } from './legacy-contract.js'

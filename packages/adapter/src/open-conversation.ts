@@ -1,12 +1,14 @@
 // One conversation's parts put together: its cursor, its feed (poll loop and mapping), its outbound queue and its store.
-import { Subscription } from 'rxjs'
+import { Subject, Subscription } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import { ChatFeed } from './chat-feed.js'
 import { sessionSupplier } from './chat-poller.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
 import type { ConversationLease } from './conversation-store.js'
 import type { ChatSessionPort } from './legacy-contract.js'
+import { reportingActivity } from './outbound-activity.js'
 import type { OutboundQueue } from './outbound-queue.js'
+import { keepAliveCapMs } from './pacing.js'
 import { cursorHolder } from './poll-cursor.js'
 import { saveChanges, startOutbound } from './start-outbound.js'
 
@@ -47,11 +49,16 @@ export interface ConversationEvents {
  */
 export function openConversation(session: ChatSessionPort, config: ResolvedConnectionOptions, requestedSkill: string | undefined, events: ConversationEvents): Conversation {
   const cursor = cursorHolder()
+  // The visitor typing or sending: an answer may follow, so the poll loop goes back to its fast pace.
+  const activity = new Subject<void>()
   const feed = new ChatFeed({
     conversationId: session.conversationId,
     supplier: sessionSupplier(session),
     cursor,
     poller: config.poller,
+    activity$: activity,
+    readFrom: (from: number, signal: AbortSignal) => session.snapshot({ from, signal }),
+    eventLogLimit: config.eventLogLimit,
     graceMs: config.graceMs,
     consumerId: config.consumerId,
     requestedSkill,
@@ -71,9 +78,12 @@ export function openConversation(session: ChatSessionPort, config: ResolvedConne
       s.queue.dispose()
     }, () => undefined)
     feed.dispose()
+    activity.complete()
   }
   const started = startOutbound({
-    session,
+    session: reportingActivity(session, activity),
+    // Every wait between a line's tries stays under the keep-alive cap (a third of `chatTimeout`), as the poll loop's do.
+    maxWaitMs: keepAliveCapMs({ chatState: undefined, chatTimeoutS: undefined }, config.poller.pacing),
     chatUri: chatUriOf(session),
     feed,
     cursor,

@@ -19,6 +19,8 @@ export interface StartOutboundInput {
   readonly cursor: PollCursorHolder
   readonly config: ResolvedConnectionOptions
   readonly store: ConversationStore
+  /** The longest one retry wait of the queue may be (see `OutboundQueueOptions.maxWaitMs`). */
+  readonly maxWaitMs?: number | undefined
   /** Aborted when the conversation is closed on this connection. */
   readonly signal: AbortSignal
   readonly onError: (error: unknown) => void
@@ -68,6 +70,7 @@ export async function startOutbound(input: StartOutboundInput): Promise<StartedO
     ledger: new OutboundLedger(resumed.record),
     onEnd: (ended) => input.feed.markEndedByConsumer(ended),
     backoff: config.poller.backoff,
+    maxWaitMs: input.maxWaitMs,
     random: config.poller.random,
     scheduler: config.poller.scheduler,
     maxAttempts: config.maxCommandAttempts,

@@ -5,7 +5,8 @@ import { resolveConnectionOptions } from '../src/connection-options.js'
 describe('resolveConnectionOptions', () => {
   test('defaults: 500 ms chatting, 2 s waiting, a third of chatTimeout, 500 ms ×2 up to 30 s, 100 ms grace', () => {
     const config = resolveConnectionOptions()
-    expect(config.poller.pacing).toEqual({ chattingMs: 500, waitingMs: 2000, keepAliveFraction: 1 / 3, minKeepAliveMs: 1000, defaultChatTimeoutS: 40 })
+    expect(config.poller.pacing).toEqual({ chattingMs: 500, waitingMs: 2000, keepAliveFraction: 1 / 3, minKeepAliveMs: 1000, defaultChatTimeoutS: 40, idleGrowth: 2.5 })
+    expect(config.eventLogLimit).toBe(50)
     expect(config.poller.backoff).toEqual({ baseMs: 500, factor: 2, maxMs: 30_000 })
     expect(config.poller.scheduler).toBe(asyncScheduler)
     expect(config.graceMs).toBe(100)
@@ -20,5 +21,14 @@ describe('resolveConnectionOptions', () => {
     expect(() => resolveConnectionOptions({ lastSubscriberGraceMs: -1 })).toThrow('lastSubscriberGraceMs must be 0 or more, e.g. { lastSubscriberGraceMs: 100 } as the options of new Connection(client, options) or createMessagingSocket(options); got -1')
     expect(() => resolveConnectionOptions({ keepAliveFraction: 1.5 })).toThrow('keepAliveFraction must be below 1, e.g. { keepAliveFraction: 1 / 3 } as the options of new Connection(client, options) or createMessagingSocket(options); got 1.5')
     expect(() => resolveConnectionOptions({ backoffFactor: Number.NaN })).toThrow(expect.objectContaining({ name: 'AdapterError', code: 'E_INVALID_CONFIG' }))
+  })
+
+  test('pacing by activity and the event log are set per connection, validated like the rest', () => {
+    const config = resolveConnectionOptions({ idleGrowth: 1, idleCeilingMs: 2000, eventLogLimit: 10 })
+    expect(config.poller.pacing).toMatchObject({ idleGrowth: 1, idleCeilingMs: 2000 })
+    expect(config.eventLogLimit).toBe(10)
+    expect(() => resolveConnectionOptions({ idleGrowth: 0.5 })).toThrow('idleGrowth must be 1 or more, e.g. { idleGrowth: 2.5 }')
+    expect(() => resolveConnectionOptions({ idleCeilingMs: 0 })).toThrow(expect.objectContaining({ code: 'E_INVALID_CONFIG', message: expect.stringContaining('idleCeilingMs must be a positive number') }))
+    expect(() => resolveConnectionOptions({ eventLogLimit: 2.5 })).toThrow(expect.objectContaining({ code: 'E_INVALID_CONFIG', message: expect.stringContaining('eventLogLimit must be a positive integer') }))
   })
 })

@@ -1,0 +1,84 @@
+// One chat's event log in memory, bounded: its latest messaging events, and the mapping contexts that let older ones be replayed from the server.
+import type { ConversationModel } from './conversation-model.js'
+import type { LegacyEvent, LegacyInfo } from './legacy-contract.js'
+import { type MappingContext, mappingContext, sameContext } from './mapping-context.js'
+import type { MessagingEventChange } from './messaging-types.js'
+
+/**
+ * A messaging change as the feed emitted it; `index` counts every change emitted, so a subscriber
+ * tells the ones it replayed from the ones that came after.
+ *
+ * @internal
+ */
+export interface LogEntry {
+  readonly index: number
+  readonly change: MessagingEventChange
+}
+
+/**
+ * The last `limit` sequenced changes of a chat (changes without a sequence, typing, are never
+ * replayed and so never kept), and from which sequence on they are complete (`keptFrom`): a
+ * `fromSeq` below it is replayed from the legacy server, mapped with {@link contexts}. Outbound
+ * lines are settled against the server's log, not this one, so nothing else needs older entries.
+ *
+ * @internal
+ */
+export class EventLog {
+  readonly #limit: number
+  readonly #entries: LogEntry[] = []
+  readonly #contexts: MappingContext[] = []
+  #count = 0
+  #keptFrom = 0
+
+  /** A log keeping at most `limit` changes (`Infinity`: all). */
+  constructor(limit: number) {
+    this.#limit = limit
+  }
+
+  /** Records what a page's events are mapped with; call before mapping it. */
+  notePage(model: ConversationModel, info: LegacyInfo | undefined, events: readonly LegacyEvent[]): void {
+    const first = events[0]
+    if (first === undefined) return
+    const context = mappingContext(model, info, first.id)
+    const last = this.#contexts.at(-1)
+    if (last === undefined || !sameContext(last, context)) this.#contexts.push(context)
+  }
+
+  /** Logs a change just emitted (dropping the oldest beyond the limit); returns its entry. */
+  add(change: MessagingEventChange): LogEntry {
+    const entry = { index: this.#count, change }
+    this.#count += 1
+    if (!('sequence' in change)) return entry
+    this.#entries.push(entry)
+    if (this.#entries.length > this.#limit) {
+      const dropped = this.#entries.shift()
+      if (dropped !== undefined && 'sequence' in dropped.change) this.#keptFrom = dropped.change.sequence + 1
+    }
+    return entry
+  }
+
+  /** The index of the last change emitted, -1 before the first. */
+  get lastIndex(): number {
+    return this.#count - 1
+  }
+
+  /** Changes with `sequence` from here on are all kept. */
+  get keptFrom(): number {
+    return this.#keptFrom
+  }
+
+  /** How many changes are kept. */
+  get size(): number {
+    return this.#entries.length
+  }
+
+  /** The mapping contexts so far, by ascending `fromId`. */
+  get contexts(): readonly MappingContext[] {
+    return this.#contexts
+  }
+
+  /** The kept changes with `sequence ≥ fromSeq`, oldest first (a copy). */
+  kept(fromSeq: number): LogEntry[] {
+    return this.#entries.filter((entry) => 'sequence' in entry.change && entry.change.sequence >= fromSeq)
+  }
+}
