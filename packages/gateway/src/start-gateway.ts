@@ -51,7 +51,7 @@ export interface Gateway {
  * ```
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const metrics = createGatewayMetrics()
+  const metrics = createGatewayMetrics(options.now)
   let engine: LegacyEngine | undefined
   const resolved = resolveGatewayOptions(options, (legacy, abandonAfterMs) => {
     engine = legacyEngine(legacy, { abandonAfterMs, metrics, ...(options.onError === undefined ? {} : { onError: options.onError }) })
