@@ -24,6 +24,7 @@ export class DeliveryDelay {
   readonly #histogram: Histogram
   readonly #now: () => number
 
+  /** Observes into `histogram`; `now` is the clock of `PollReport.at` (epoch ms by default). */
   constructor(histogram: Histogram, now: () => number) {
     this.#histogram = histogram
     this.#now = now
