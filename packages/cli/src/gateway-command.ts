@@ -32,6 +32,8 @@ Options:
   --abandon-after <t>     end a consumer's legacy chat after this long with no socket
                           (default 10m; 30s, 10m, 1h or milliseconds)
   --idle-timeout <t>      close a socket that sent nothing for this long (default 120s)
+  --static-dir <dir>      serve your own chat window from this directory at / instead of
+                          the built-in one (plain file names only, the same CSP)
   --json                  print the URLs as one JSON line
   -h, --help              this help`
 
@@ -55,6 +57,7 @@ export const gatewayCommand = defineCommand({
     'allowed-origin': { type: 'string', multiple: true },
     'abandon-after': { type: 'string' },
     'idle-timeout': { type: 'string' },
+    'static-dir': { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -87,6 +90,7 @@ export const gatewayCommand = defineCommand({
         ...(tls === undefined ? {} : { tls }),
         ...(values['self-signed'] === true ? { selfSigned: true } : {}),
         ...(values['allowed-origin'] === undefined ? {} : { allowedOrigins: values['allowed-origin'] }),
+        ...(values['static-dir'] === undefined ? {} : { staticDir: values['static-dir'] }),
         onError: (error) => io.err(scrubSecrets(`chatbridge: gateway: ${oneLine(messageOf(error))}`, secrets)),
       }
       const gateway = await startGateway(options).catch((error: unknown) => {

@@ -141,6 +141,7 @@ export class ConsumerSocket {
     if (this.#ws.readyState !== this.#ws.OPEN) return
     this.#ws.send(JSON.stringify(frame))
     this.#deps.metrics.framesOut.inc()
+    this.#deps.metrics.deliveries.written(this, frame)
     if ((frame as { kind?: unknown }).kind === 'notification') this.#deps.metrics.notificationsOut.inc()
     // Past the bound the consumer is not reading: close rather than buffer without limit.
     if (this.#ws.bufferedAmount > this.#deps.options.maxBufferedBytes) this.shutdown(CloseCode.tryAgainLater, 'reading too slowly')

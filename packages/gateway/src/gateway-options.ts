@@ -1,6 +1,9 @@
 // The options of startGateway, resolved and validated once, before anything listens.
 import type { ConnectionOptions } from '@chatbridge/adapter'
 import type { ChatFormat, LegacyChatClientOptions } from '@chatbridge/core'
+import { statSync } from 'node:fs'
+import { isIP } from 'node:net'
+import { resolve as resolvePath } from 'node:path'
 import type { JWK } from 'jose'
 import type { BrandKey } from './brand-verifier.js'
 import { GatewayError } from './gateway-error.js'
@@ -52,6 +55,14 @@ export interface GatewayOptions {
   readonly requestsPerSecond?: number
   /** Requests a socket may send at once before the rate applies. Default 40. */
   readonly requestBurst?: number
+  /** Sustained signups per second per client address; past the burst, signup answers 429. Default 1. */
+  readonly signupsPerSecond?: number
+  /** Signups a client address may make at once before the rate applies. Default 10. */
+  readonly signupBurst?: number
+  /** Proxy addresses whose `X-Forwarded-For` names the client (for the signup limit); default none: the peer address counts. */
+  readonly trustedProxies?: readonly string[]
+  /** A directory served at `/` instead of the built-in chat window (same file rules and CSP); `false` for none. */
+  readonly staticDir?: string | false
   /** Open sockets one consumer may hold. Default 10. */
   readonly maxSocketsPerConsumer?: number
   /** Open sockets one remote address may hold. Default 1000. */
@@ -111,6 +122,10 @@ export interface ResolvedGatewayOptions {
   readonly maxBufferedBytes: number
   readonly requestsPerSecond: number
   readonly requestBurst: number
+  readonly signupsPerSecond: number
+  readonly signupBurst: number
+  readonly trustedProxies: readonly string[]
+  readonly staticDir: string | false | undefined
   readonly maxSocketsPerConsumer: number
   readonly maxSocketsPerAddress: number
   readonly idleTimeoutMs: number
@@ -178,6 +193,11 @@ export function resolveGatewayOptions(options: GatewayOptions, makeSessions?: Le
   for (const origin of options.allowedOrigins ?? []) {
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) invalid(`allowedOrigins entries must be origins like "https://shop.example", got "${origin}"`)
   }
+  for (const proxy of options.trustedProxies ?? []) if (isIP(proxy) === 0) invalid(`trustedProxies entries must be IP addresses, got "${proxy}"`)
+  const { staticDir } = options
+  if (staticDir !== undefined && staticDir !== false && (typeof staticDir !== 'string' || !statSync(staticDir, { throwIfNoEntry: false })?.isDirectory())) {
+    invalid(`staticDir must be an existing directory or false, got ${JSON.stringify(staticDir)}`)
+  }
   const resolved: Omit<ResolvedGatewayOptions, 'sessions'> = {
     accountId,
     abandonAfterMs: positive(options, 'abandonAfterMs', 600_000),
@@ -198,6 +218,11 @@ export function resolveGatewayOptions(options: GatewayOptions, makeSessions?: Le
     maxBufferedBytes: positive(options, 'maxBufferedBytes', 1024 * 1024),
     requestsPerSecond: positive(options, 'requestsPerSecond', 20),
     requestBurst: positive(options, 'requestBurst', 40),
+    signupsPerSecond: positive(options, 'signupsPerSecond', 1),
+    signupBurst: positive(options, 'signupBurst', 10),
+    trustedProxies: options.trustedProxies ?? [],
+    // Absolute now, so a later change of the working directory serves the same files.
+    staticDir: typeof staticDir === 'string' ? resolvePath(staticDir) : staticDir,
     maxSocketsPerConsumer: positive(options, 'maxSocketsPerConsumer', 10),
     maxSocketsPerAddress: positive(options, 'maxSocketsPerAddress', 1000),
     idleTimeoutMs: positive(options, 'idleTimeoutMs', 120_000),

@@ -5,6 +5,8 @@ import type { GatewayMetrics } from './gateway-metrics.js'
 import { isCallbackName, replyError, replyJson, replyJsonp } from './http-reply.js'
 import { matchRoute, requestTarget, routeMethods, servedServices } from './http-routes.js'
 import type { HttpRoute } from './http-routes.js'
+import { clientAddress } from './signup-limit.js'
+import type { SignupLimit } from './signup-limit.js'
 import { defaultStaticDir, serveStaticFile, staticFileOf } from './static-files.js'
 import type { TokenService } from './token-service.js'
 
@@ -20,6 +22,10 @@ export interface HttpHandlerDeps {
   readonly draining: () => boolean
   readonly originAllowed: (origin: string | undefined) => boolean
   readonly onError: (error: Error) => void
+  /** The signup rate of each client address. */
+  readonly signupLimit: SignupLimit
+  /** Proxies whose `X-Forwarded-For` names the client; see {@link clientAddress}. */
+  readonly trustedProxies: readonly string[]
   /** The chat window's directory served at `/`; default the one shipped with the gateway, `false` for none. */
   readonly staticDir?: string | false
 }
@@ -101,10 +107,15 @@ async function routeAnswer(
     }
     case 'signup':
       req.resume()
+      if (!signupAllowed(deps, req)) return replyError(res, 429, tooManySignups, { ...cors, 'retry-after': String(deps.signupLimit.retryAfterSeconds) })
       return replyJson(res, 200, { jwt: await deps.tokens.signup() }, cors)
     case 'signup-jsonp': {
       const callback = query.get('callback')
       if (!isCallbackName(callback)) return replyError(res, 400, 'callback must be a JavaScript identifier path')
+      // A 429 script fails to load in a browser (its onerror fires); a client evaluating the text still gets the error object.
+      if (!signupAllowed(deps, req)) {
+        return replyJsonp(res, callback, { error: { status: 429, message: tooManySignups } }, 429, { 'retry-after': String(deps.signupLimit.retryAfterSeconds) })
+      }
       return replyJsonp(res, callback, { jwt: await deps.tokens.signup() })
     }
     case 'authenticate':
@@ -112,6 +123,12 @@ async function routeAnswer(
     case 'consumer-socket':
       return replyError(res, 426, 'this endpoint speaks WebSocket only', { upgrade: 'websocket' })
   }
+}
+
+const tooManySignups = 'too many signups from this address; wait and retry'
+
+function signupAllowed(deps: HttpHandlerDeps, req: IncomingMessage): boolean {
+  return deps.signupLimit.take(clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustedProxies))
 }
 
 async function authenticate(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): Promise<void> {

@@ -16,14 +16,15 @@ export function replyJson(res: ServerResponse, status: number, body: unknown, he
   res.end(text)
 }
 
-/** Answers `callback(body)` as JavaScript; the caller checked `callback` with {@link isCallbackName}. */
-export function replyJsonp(res: ServerResponse, callback: string, body: unknown): void {
+/** Answers `callback(body)` as JavaScript (with `status`, default 200); the caller checked `callback` with {@link isCallbackName}. */
+export function replyJsonp(res: ServerResponse, callback: string, body: unknown, status = 200, headers: Record<string, string> = {}): void {
   // U+2028/2029 are valid in JSON but ended string literals in older JavaScript engines.
   const json = JSON.stringify(body).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
-  res.writeHead(200, {
+  res.writeHead(status, {
     'content-type': 'application/javascript; charset=utf-8',
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
+    ...headers,
   })
   res.end(`/**/${callback}(${json});`)
 }

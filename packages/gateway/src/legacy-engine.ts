@@ -36,7 +36,15 @@ export function legacyEngine(
     client,
     abandonAfterMs: options.abandonAfterMs,
     metrics: options.metrics,
-    ...(target.connection === undefined ? {} : { connection: target.connection }),
+    // Every poll feeds `polls` and the delivery delay, then whatever onPoll the caller gave.
+    connection: {
+      ...target.connection,
+      onPoll: (report) => {
+        options.metrics.polls.inc({ outcome: report.outcome, code: report.code ?? '' })
+        options.metrics.deliveries.polled(report)
+        target.connection?.onPoll?.(report)
+      },
+    },
     ...(options.onError === undefined ? {} : { onError: options.onError }),
   })
   return {

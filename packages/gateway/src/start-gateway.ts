@@ -17,6 +17,7 @@ import { createHttpHandler } from './http-handler.js'
 import { legacyEngine } from './legacy-engine.js'
 import type { LegacyEngine } from './legacy-engine.js'
 import { isOriginAllowed } from './origin-policy.js'
+import { SignupLimit } from './signup-limit.js'
 import { SocketRegistry } from './socket-registry.js'
 import { selfSignedCredentials } from './tls-credentials.js'
 import { createTokenService } from './token-service.js'
@@ -50,7 +51,7 @@ export interface Gateway {
  * ```
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const metrics = createGatewayMetrics()
+  const metrics = createGatewayMetrics(options.now)
   let engine: LegacyEngine | undefined
   const resolved = resolveGatewayOptions(options, (legacy, abandonAfterMs) => {
     engine = legacyEngine(legacy, { abandonAfterMs, metrics, ...(options.onError === undefined ? {} : { onError: options.onError }) })
@@ -92,6 +93,9 @@ async function prepare<T>(option: string, make: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Client addresses the signup limit remembers: about 1 MB at most, whatever a flood of addresses. */
+const maxSignupAddresses = 10_000
+
 interface GatewayParts {
   readonly tokens: TokenService
   readonly brand: BrandVerifier | undefined
@@ -119,6 +123,9 @@ async function serve(server: Server, options: ResolvedGatewayOptions, parts: Gat
     draining: () => draining,
     originAllowed,
     onError: options.onError,
+    signupLimit: new SignupLimit({ perSecond: options.signupsPerSecond, burst: options.signupBurst, maxAddresses: maxSignupAddresses, now: options.now }),
+    trustedProxies: options.trustedProxies,
+    ...(options.staticDir === undefined ? {} : { staticDir: options.staticDir }),
   }))
   server.on('upgrade', createUpgradeHandler({ options, metrics, registry, verify, wss, originAllowed, draining: () => draining }))
 
