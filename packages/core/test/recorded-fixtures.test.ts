@@ -28,7 +28,7 @@ function field(body: Record<string, unknown>, ...path: string[]): string {
 /** The recorded chat request as the client's typed request: a recorded `survey` becomes a {@link SurveySubmission}. */
 function chatRequest(body: Record<string, unknown>): StartChatRequest {
   const { survey, ...request } = body['request'] as Record<string, unknown>
-  if (survey === undefined) return request as StartChatRequest
+  if (survey === undefined) return request
   const { id, question } = survey as { id: string | number; question: SurveyAnswer | SurveyAnswer[] }
   return { ...(request as StartChatRequest), survey: { surveyId: id, answers: Array.isArray(question) ? question : [question] } }
 }
@@ -124,6 +124,14 @@ describe.each(['json', 'xml'] as const)('recorded chats replayed through the cli
   })
 })
 
+/** The chat request body a recording holds. */
+function recordedChatRequest(name: FixtureName, format: Format): Record<string, unknown> {
+  const request = loadFixture(name, { format }).recording.find((i) => String(i.path).includes('/chat/request'))
+  nock.cleanAll()
+  if (request === undefined) throw new Error(`${name} has no chat request`)
+  return bodyOf(request, format)
+}
+
 /** The lines of a replayed chat, as `source: text`. */
 function lines(snapshots: readonly ChatSnapshot[]): string[] {
   return snapshots.flatMap((snapshot) => snapshot.events.events.flatMap((event) => (event.type === 'line' && event.source !== 'system' ? [`${event.source}: ${event.text}`] : [])))
@@ -139,25 +147,21 @@ describe.each(['json', 'xml'] as const)('recorded visitor journeys replayed thro
       ['40218', 'Checkbox', false, 'Topics'],
     ])
     expect(survey?.questions[1]?.entries.map((entry) => entry.value)).toEqual(['billing', 'orders'])
-    const request = loadFixture('survey-chat', { format }).recording.find((i) => String(i.path).includes('/chat/request'))
-    nock.cleanAll()
-    expect(chatRequest(bodyOf(request ?? {}, format)).survey?.answers.map((a) => String(a.id))).toEqual(['40217', '40218'])
+    expect(chatRequest(recordedChatRequest('survey-chat', format)).survey?.answers.map((a) => String(a.id))).toEqual(['40217', '40218'])
     expect(lines(snapshots)).toEqual([
       'visitor: I answered the survey, my question is about billing.',
       'agent: Thanks, I can see your details.',
       'agent: Anything else?',
     ])
-    expect(snapshots.at(-1)?.info.state).toBe('ended')
+    expect(snapshots.at(-1)?.info?.state).toBe('ended')
   })
 
   it('authenticated-chat: the conversation call gives the ids, the chat request carries them, the lines follow', async () => {
     const { visitor, snapshots, done } = await replay('authenticated-chat', format)
     expect(done).toBe(true)
     expect(visitor).toEqual({ participantId: '900001', conversationId: 'auth-conversation-1' })
-    const request = loadFixture('authenticated-chat', { format }).recording.find((i) => String(i.path).includes('/chat/request'))
-    nock.cleanAll()
-    expect(chatRequest(bodyOf(request ?? {}, format))).toMatchObject({ participantId: '900001', conversationId: 'auth-conversation-1' })
+    expect(chatRequest(recordedChatRequest('authenticated-chat', format))).toMatchObject({ participantId: '900001', conversationId: 'auth-conversation-1' })
     expect(lines(snapshots)).toEqual(['visitor: I am signed in, where is my order?', 'agent: Thanks, I can see your details.', 'agent: Anything else?'])
-    expect(snapshots.at(-1)?.info.state).toBe('ended')
+    expect(snapshots.at(-1)?.info?.state).toBe('ended')
   })
 })
