@@ -1,9 +1,9 @@
 import nock from 'nock'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ChatBridgeError, LegacyChatClient } from '@chatbridge/core'
-import type { ChatSession, ChatSnapshot, StartChatRequest } from '@chatbridge/core'
-import { fixtureNames, fromXml, loadFixture } from '@chatbridge/testing'
-import type { RecordedInterceptor } from '@chatbridge/testing'
+import type { AuthenticatedVisitor, ChatSession, ChatSnapshot, StartChatRequest, Survey, SurveyAnswer } from '@chatbridge/core'
+import { fixtureNames, fromXml, journeyFixtureNames, loadFixture } from '@chatbridge/testing'
+import type { FixtureName, RecordedInterceptor } from '@chatbridge/testing'
 
 afterEach(() => {
   nock.cleanAll()
@@ -25,16 +25,35 @@ function field(body: Record<string, unknown>, ...path: string[]): string {
   return String(value)
 }
 
+/** The recorded chat request as the client's typed request: a recorded `survey` becomes a {@link SurveySubmission}. */
+function chatRequest(body: Record<string, unknown>): StartChatRequest {
+  const { survey, ...request } = body['request'] as Record<string, unknown>
+  if (survey === undefined) return request
+  const { id, question } = survey as { id: string | number; question: SurveyAnswer | SurveyAnswer[] }
+  return { ...(request as StartChatRequest), survey: { surveyId: id, answers: Array.isArray(question) ? question : [question] } }
+}
+
+interface Replayed {
+  readonly snapshots: ChatSnapshot[]
+  readonly done: boolean
+  readonly survey: Survey | undefined
+  readonly visitor: AuthenticatedVisitor | undefined
+}
+
 /**
  * Replays a recorded chat through the client: each recorded exchange is answered by nock, and the
  * client is asked for the operation that produces it. nock refuses any request the recording does
  * not have, so the client must send exactly what was recorded, in order.
  */
-async function replay(name: (typeof fixtureNames)[number], format: Format): Promise<{ snapshots: ChatSnapshot[]; done: boolean }> {
+async function replay(name: FixtureName, format: Format): Promise<Replayed> {
   const fixture = loadFixture(name, { format })
   nock.disableNetConnect()
-  const client = new LegacyChatClient({ accountRoot: fixture.accountRoot, appKey: fixture.appKey, format, transport: 'fetch', entryPoints: 'documented-paths' })
+  // The journeys read the account resource (the default); the older recordings start at the documented paths.
+  const journey = (journeyFixtureNames as readonly string[]).includes(name)
+  const client = new LegacyChatClient({ accountRoot: fixture.accountRoot, appKey: fixture.appKey, format, transport: 'fetch', ...(journey ? {} : { entryPoints: 'documented-paths' as const }) })
   const snapshots: ChatSnapshot[] = []
+  let survey: Survey | undefined
+  let visitor: AuthenticatedVisitor | undefined
   let chat: ChatSession | undefined
   const session = (): ChatSession => {
     if (chat === undefined) throw new Error('the recording uses the chat before requesting it')
@@ -46,8 +65,15 @@ async function replay(name: (typeof fixtureNames)[number], format: Format): Prom
       const url = new URL(path, fixture.origin)
       const route = url.pathname.replace(/^.*\/chat\/[^/]+/, '')
       const operation = async (): Promise<void> => {
-        if (interceptor.method === 'POST' && url.pathname.endsWith('/chat/request')) {
-          chat = await client.startChat(bodyOf(interceptor, format)['request'] as StartChatRequest)
+        if (interceptor.method === 'GET' && url.pathname === new URL(fixture.accountRoot).pathname) {
+          // The account resource: read by the client's first call that needs an entry point, not asked for.
+        } else if (interceptor.method === 'GET' && url.pathname.endsWith('/chat/preSurvey')) {
+          survey = await client.preChatSurvey({ skill: url.searchParams.get('skill') ?? '' })
+        } else if (interceptor.method === 'POST' && url.pathname.endsWith('/conversation')) {
+          const body = bodyOf(interceptor, format)
+          visitor = await client.authenticateVisitor({ authChatConnId: field(body, 'authChatConnId'), ssoKey: field(body, 'ssoKey'), engagementId: Number(field(body, 'engagementId')) })
+        } else if (interceptor.method === 'POST' && url.pathname.endsWith('/chat/request')) {
+          chat = await client.startChat(chatRequest(bodyOf(interceptor, format)))
         } else if (interceptor.method === 'GET' && route === '') {
           const last = snapshots.at(-1)
           snapshots.push(url.searchParams.has('from') && last !== undefined ? await session().followNext(last.links.require('next')) : await session().snapshot())
@@ -79,7 +105,7 @@ async function replay(name: (typeof fixtureNames)[number], format: Format): Prom
         await operation()
       }
     }
-    return { snapshots, done: fixture.isDone() }
+    return { snapshots, done: fixture.isDone(), survey, visitor }
   } finally {
     await client.close()
     nock.enableNetConnect()
@@ -87,7 +113,7 @@ async function replay(name: (typeof fixtureNames)[number], format: Format): Prom
 }
 
 describe.each(['json', 'xml'] as const)('recorded chats replayed through the client (%s)', (format) => {
-  it.each([...fixtureNames])('%s: every exchange is replayed, every event read once and in order', async (name) => {
+  it.each([...fixtureNames, ...journeyFixtureNames])('%s: every exchange is replayed, every event read once and in order', async (name) => {
     const { snapshots, done } = await replay(name, format)
     expect(done).toBe(true)
     const ids = snapshots.flatMap((snapshot) => snapshot.events.events.map((event) => event.id))
@@ -95,5 +121,47 @@ describe.each(['json', 'xml'] as const)('recorded chats replayed through the cli
     expect(ids).toEqual([...ids].sort((a, b) => a - b))
     expect(new Set(ids).size).toBe(ids.length)
     expect(ids[0]).toBe(0)
+  })
+})
+
+/** The chat request body a recording holds. */
+function recordedChatRequest(name: FixtureName, format: Format): Record<string, unknown> {
+  const request = loadFixture(name, { format }).recording.find((i) => String(i.path).includes('/chat/request'))
+  nock.cleanAll()
+  if (request === undefined) throw new Error(`${name} has no chat request`)
+  return bodyOf(request, format)
+}
+
+/** The lines of a replayed chat, as `source: text`. */
+function lines(snapshots: readonly ChatSnapshot[]): string[] {
+  return snapshots.flatMap((snapshot) => snapshot.events.events.flatMap((event) => (event.type === 'line' && event.source !== 'system' ? [`${event.source}: ${event.text}`] : [])))
+}
+
+describe.each(['json', 'xml'] as const)('recorded visitor journeys replayed through the client, from the account resource (%s)', (format) => {
+  it('survey-chat: the pre-chat survey decodes typed, its answers go in the chat request, the lines follow', async () => {
+    const { survey, snapshots, done } = await replay('survey-chat', format)
+    expect(done).toBe(true)
+    expect(survey).toMatchObject({ id: '40216', title: 'Before we start' })
+    expect(survey?.questions.map((q) => [q.id, q.type, q.mandatory, q.label])).toEqual([
+      ['40217', 'Text Field', true, 'Your name'],
+      ['40218', 'Checkbox', false, 'Topics'],
+    ])
+    expect(survey?.questions[1]?.entries.map((entry) => entry.value)).toEqual(['billing', 'orders'])
+    expect(chatRequest(recordedChatRequest('survey-chat', format)).survey?.answers.map((a) => String(a.id))).toEqual(['40217', '40218'])
+    expect(lines(snapshots)).toEqual([
+      'visitor: I answered the survey, my question is about billing.',
+      'agent: Thanks, I can see your details.',
+      'agent: Anything else?',
+    ])
+    expect(snapshots.at(-1)?.info?.state).toBe('ended')
+  })
+
+  it('authenticated-chat: the conversation call gives the ids, the chat request carries them, the lines follow', async () => {
+    const { visitor, snapshots, done } = await replay('authenticated-chat', format)
+    expect(done).toBe(true)
+    expect(visitor).toEqual({ participantId: '900001', conversationId: 'auth-conversation-1' })
+    expect(chatRequest(recordedChatRequest('authenticated-chat', format))).toMatchObject({ participantId: '900001', conversationId: 'auth-conversation-1' })
+    expect(lines(snapshots)).toEqual(['visitor: I am signed in, where is my order?', 'agent: Thanks, I can see your details.', 'agent: Anything else?'])
+    expect(snapshots.at(-1)?.info?.state).toBe('ended')
   })
 })

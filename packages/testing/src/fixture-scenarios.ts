@@ -8,11 +8,19 @@ import { ScriptedVisitor } from './scripted-visitor.js'
 import type { LegacyChatServer } from './server.js'
 import { startLegacyChatServer } from './server.js'
 
-/** The recorded chats, by fixture name. */
+/** The recorded chats that start at the documented paths (replay them with `entryPoints: 'documented-paths'`), by fixture name. */
 export const fixtureNames = ['plain-chat', 'agent-html', 'transfer', 'timeout', 'agent-ends', 'visitor-ends'] as const
 
-/** The name of a recorded chat. */
-export type FixtureName = (typeof fixtureNames)[number]
+/**
+ * The recorded visitor journeys, by fixture name: each reads the account resource first and
+ * navigates by its links (replay them with the client's default entry points). `survey-chat`
+ * answers the pre-chat survey in the chat request; `authenticated-chat` makes the `conversation`
+ * call and requests the chat with the ids it returned.
+ */
+export const journeyFixtureNames = ['survey-chat', 'authenticated-chat'] as const
+
+/** The name of a recorded chat or journey. */
+export type FixtureName = (typeof fixtureNames)[number] | (typeof journeyFixtureNames)[number]
 
 /** The fixed origin recordings are rewritten to, so fixtures do not depend on the port. */
 export const fixtureOrigin = 'https://chat.example.test'
@@ -35,6 +43,9 @@ const chatRequest = {
   campaignId: 26948813,
   language: 'en-US',
 }
+// A brand's JWT as the SSO key (a made-up one): the recorder must leave no trace of it.
+const brandJwt = 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ2aXNpdG9yLTQyIiwiaXNzIjoiYnJhbmQuZXhhbXBsZSJ9.c2lnbmF0dXJlLW9mLXRoZS1icmFuZA'
+const authChatConnId = '568046210'
 const natalie = { name: 'Natalie', id: 25025413 }
 const bob = { name: 'Bob', id: 25025499 }
 const pollEveryMs = 2000
@@ -45,15 +56,52 @@ async function poll(stage: Stage): Promise<void> {
   await stage.visitor.poll()
 }
 
-async function opening(stage: Stage): Promise<void> {
-  await stage.visitor.startChat(chatRequest)
+async function opening(stage: Stage, extra: Readonly<Record<string, unknown>> = {}): Promise<void> {
+  await stage.visitor.startChat({ ...chatRequest, ...extra })
   await poll(stage)
   const chat = await stage.server.nextChat()
   chat.accept(natalie)
   await poll(stage)
 }
 
+/** Reads the account resource and checks it offers `rel`, as a client navigating by links does. */
+async function readAccount(stage: Stage, rel: string): Promise<void> {
+  const { document } = await stage.visitor.read(stage.server.accountRoot)
+  if (!JSON.stringify(document ?? {}).includes(`"${rel}"`)) throw new Error(`the account resource has no ${rel} link`)
+}
+
+/** A few lines each way once Natalie took the chat, then the visitor ends it. */
+async function conversation(stage: Stage, visitorLine: string): Promise<void> {
+  const live = only(stage)
+  await stage.visitor.say(visitorLine)
+  live.say('Thanks, I can see your details.')
+  await poll(stage)
+  live.say('Anything else?')
+  await poll(stage)
+  await stage.visitor.end()
+  await poll(stage)
+}
+
+const journeys: Readonly<Record<(typeof journeyFixtureNames)[number], (stage: Stage) => Promise<void>>> = {
+  'survey-chat': async (stage) => {
+    await readAccount(stage, 'prechat-survey')
+    await stage.visitor.read(`${stage.server.accountRoot}/chat/preSurvey?skill=Sales`)
+    // The default survey: 40217 (mandatory text) and 40218 (checkbox, two values).
+    const survey = { id: 40216, question: [{ id: 40217, answer: 'Visitor' }, { id: 40218, answer: ['billing', 'orders'] }] }
+    await opening(stage, { survey })
+    await conversation(stage, 'I answered the survey, my question is about billing.')
+  },
+  'authenticated-chat': async (stage) => {
+    await readAccount(stage, 'chat-request')
+    const { document } = await stage.visitor.post(`${stage.server.accountRoot}/conversation`, { authChatConnId, ssoKey: brandJwt, engagementId: chatRequest.engagementId })
+    const ids = (document?.['conversation'] ?? {}) as Record<string, unknown>
+    await opening(stage, { participantId: ids['participantId'], conversationId: ids['conversationId'] })
+    await conversation(stage, 'I am signed in, where is my order?')
+  },
+}
+
 const scenarios: Readonly<Record<FixtureName, (stage: Stage) => Promise<void>>> = {
+  ...journeys,
   'plain-chat': async (stage) => {
     await opening(stage)
     const live = only(stage)
@@ -141,7 +189,7 @@ function only(stage: Stage) {
  */
 export async function recordFixture(name: FixtureName, format: WireFormatName): Promise<RecordedInterceptor[]> {
   const clock = createManualClock()
-  const server = await startLegacyChatServer({ clock, seed: 20170227, appKey: 'f0e1d2c3b4a5968778695a4b3c2d1e0f', dropEndedChatsAfterMs: 60_000 })
+  const server = await startLegacyChatServer({ clock, seed: 20170227, appKey: 'f0e1d2c3b4a5968778695a4b3c2d1e0f', dropEndedChatsAfterMs: 60_000, journey: { ssoKeys: [brandJwt] } })
   try {
     const visitor = new ScriptedVisitor(server.accountRoot, server.appKey, format)
     const { recording } = await recordSession(() => scenarios[name]({ server, clock, visitor }), { appKeys: [server.appKey] })

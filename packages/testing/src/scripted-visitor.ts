@@ -67,6 +67,18 @@ export class ScriptedVisitor {
     return (await this.#send('PUT', `${this.chatUri}/transcriptRequest`, { email })).status
   }
 
+  /** GETs any URI (the account resource, a survey); returns the status and the parsed document. */
+  async read(uri: string): Promise<{ status: number; document: Record<string, unknown> | undefined }> {
+    const response = await this.#send('GET', uri)
+    return { status: response.status, document: await this.#read(response) }
+  }
+
+  /** POSTs `body` to any URI (the `conversation` call); returns the status and the parsed document. */
+  async post(uri: string, body: Readonly<Record<string, unknown>>): Promise<{ status: number; document: Record<string, unknown> | undefined }> {
+    const response = await this.#send('POST', uri, body)
+    return { status: response.status, document: await this.#read(response) }
+  }
+
   /** GETs the chat's info; returns the status. */
   async info(): Promise<number> {
     const response = await this.#send('GET', `${this.chatUri}/info`)
@@ -79,8 +91,10 @@ export class ScriptedVisitor {
     const init: RequestInit = { method: method === 'PUT' ? 'POST' : method, headers }
     if (method === 'PUT') headers['x-http-method-override'] = 'PUT'
     if (body !== undefined) {
-      headers['content-type'] = mediaTypes[this.#format]
-      init.body = this.#format === 'json' ? JSON.stringify(body) : toXml(body, { declaration: false })
+      // Like chatbridge's client, a body with several top-level fields goes as JSON even in XML mode.
+      const format = Object.keys(body).length === 1 ? this.#format : 'json'
+      headers['content-type'] = mediaTypes[format]
+      init.body = format === 'json' ? JSON.stringify(body) : toXml(body, { declaration: false })
     }
     const separator = uri.includes('?') ? '&' : '?'
     return fetch(`${uri}${separator}v=1&NC=true`, init)

@@ -32,6 +32,15 @@ export const defaultPersonalFields: Readonly<Record<string, string>> = {
   userAgent: 'scrubbed-user-agent',
 }
 
+/**
+ * Secret fields, scrubbed whatever `personalFields` says: the authenticated visitor's SSO key (an
+ * OAuth code or a brand's JWT) proves who the visitor is, and must never reach a fixture.
+ */
+export const secretFields: Readonly<Record<string, string>> = { ssoKey: 'scrubbed-sso-key' }
+const jwtPlaceholder = 'scrubbed-jwt'
+// A JWT anywhere (a header, a query, a custom variable): three base64url parts, the first a JSON header.
+const jwtPattern = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g
+
 const defaultAppKeyPlaceholder = '0'.repeat(32)
 // The service's default visitor name is not personal, and replacing it would rewrite system lines.
 const notPersonal = new Set(['You', 'you'])
@@ -40,10 +49,11 @@ const personalHeaders: Readonly<Record<string, string>> = { 'user-agent': 'scrub
 
 /**
  * Removes the app key and personal fields from a recording, in request and response bodies (JSON
- * and XML), paths, and headers. Returns a new recording; the input is not changed.
+ * and XML), paths, and headers, and every `ssoKey` ({@link secretFields}) and JWT-shaped value
+ * whatever the options say. Returns a new recording; the input is not changed.
  */
 export function scrubRecording(recording: readonly RecordedInterceptor[], options: ScrubOptions = {}): RecordedInterceptor[] {
-  const fields = options.personalFields ?? defaultPersonalFields
+  const fields = { ...(options.personalFields ?? defaultPersonalFields), ...secretFields }
   const keyPlaceholder = options.appKeyPlaceholder ?? defaultAppKeyPlaceholder
   const replacements = new Map<string, string>()
   for (const key of options.appKeys ?? []) replacements.set(key, keyPlaceholder)
@@ -52,7 +62,8 @@ export function scrubRecording(recording: readonly RecordedInterceptor[], option
   for (const value of [...replacements.keys()]) if (value.length < 3 || notPersonal.has(value)) replacements.delete(value)
   // Longer values first, so a value containing another is replaced whole.
   const ordered = [...replacements.entries()].sort(([a], [b]) => b.length - a.length).flatMap(([value, placeholder]) => variants(value).map((v) => [v, placeholder] as const))
-  const replaceText = (text: string): string => ordered.reduce((out, [value, placeholder]) => (out.includes(value) ? out.split(value).join(placeholder) : out), text)
+  const replaceText = (text: string): string =>
+    ordered.reduce((out, [value, placeholder]) => (out.includes(value) ? out.split(value).join(placeholder) : out), text).replace(jwtPattern, jwtPlaceholder)
   return recording.map((interceptor) => scrubInterceptor(interceptor, fields, keyPlaceholder, replaceText))
 }
 

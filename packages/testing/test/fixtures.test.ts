@@ -1,21 +1,23 @@
 import nock from 'nock'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FixtureName } from '../src/index.js'
-import { fixtureNames, loadFixture, readFixture, recordFixture } from '../src/index.js'
+import { fixtureNames, journeyFixtureNames, loadFixture, readFixture, recordFixture } from '../src/index.js'
 import { at, formats, list, parseBody } from './helpers.js'
 
 afterEach(() => {
   nock.cleanAll()
 })
 
+const allNames: readonly FixtureName[] = [...fixtureNames, ...journeyFixtureNames]
+
 describe('recorded fixtures', () => {
   it.each(formats)('are what the scenarios record today (%s): regenerate with `pnpm record-fixtures`', async (format) => {
-    for (const name of fixtureNames) {
+    for (const name of allNames) {
       expect(await recordFixture(name, format), `${name}.${format}`).toEqual(readFixture(name, format))
     }
   })
 
-  const cases = fixtureNames.flatMap((name) => formats.map((format) => [name, format] as const))
+  const cases = allNames.flatMap((name) => formats.map((format) => [name, format] as const))
 
   it.each(cases)('%s (%s) loads with one call and replays through fetch', async (name, format) => {
     const fixture = loadFixture(name, { format })
@@ -43,6 +45,8 @@ describe('recorded fixtures', () => {
       timeout: 'timeout',
       'agent-ends': 'agent',
       'visitor-ends': 'visitor',
+      'survey-chat': 'visitor',
+      'authenticated-chat': 'visitor',
     }
     // Every recorded chat ends; the last chat document read shows it (agent-ends ends in a 404 after the drop).
     const state = at(last, 'chat.info.state') ?? at(last, 'info.state')

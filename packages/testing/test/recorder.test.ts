@@ -98,4 +98,22 @@ describe('recordSession', () => {
     expect(JSON.stringify(scrubbed)).not.toContain('swordfish')
     expect(scrubbed[0]?.response).toEqual({ info: { visitorName: 'Visitor', note: `key ${'0'.repeat(32)} and code word scrubbed` } })
   })
+
+  it('scrubRecording removes every ssoKey and JWT-shaped value, whatever the options say (JSON and XML)', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ2LTEifQ.c2ln'
+    const scrubbed = scrubRecording(
+      [
+        { scope: 'https://x.example', method: 'POST', path: '/api/conversation?v=1', status: 201, body: { authChatConnId: '1', ssoKey: 'oauth-code-7f3a9' }, response: { conversation: { participantId: '9' } } },
+        { scope: 'https://x.example', method: 'POST', path: `/api/conversation?v=1&token=${jwt}`, status: 201, body: `<conversation><ssoKey>${jwt}</ssoKey></conversation>`, response: `<note>signed ${jwt}</note>` },
+      ],
+      { personalFields: {} },
+    )
+    const text = JSON.stringify(scrubbed)
+    expect(text).not.toContain('oauth-code-7f3a9')
+    expect(text).not.toContain(jwt)
+    expect(scrubbed[0]?.body).toEqual({ authChatConnId: '1', ssoKey: 'scrubbed-sso-key' })
+    // Found as an ssoKey, the JWT is replaced as one everywhere it appears.
+    expect(scrubbed[1]?.response).toBe('<note>signed scrubbed-sso-key</note>')
+    expect(scrubRecording([{ scope: 'https://x.example', method: 'GET', path: '/api', status: 200, response: { note: jwt } }])[0]?.response).toEqual({ note: 'scrubbed-jwt' })
+  })
 })
