@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inspect } from 'node:util'
 import { LegacyChatClient } from '@chatbridge/core'
-import { type LegacyChatServer, fixtureNames, recordFixture, startLegacyChatServer } from '@chatbridge/testing'
+import { type LegacyChatServer, fixtureNames, journeyFixtureNames, recordFixture, startLegacyChatServer } from '@chatbridge/testing'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { Connection } from '../../src/connection.js'
 import { createMessagingSocket } from '../../src/messaging-socket.js'
@@ -154,8 +154,11 @@ describe('the app key appears nowhere', () => {
       const text = readFileSync(path, 'utf8')
       expect(text, path).not.toContain(recordingKey)
       expect(text.match(/appKey[=":\s]+(?!<redacted>|%3Credacted%3E)[^\s"&<,}]{8,}/gi) ?? [], path).toEqual([])
+      // An authenticated visitor's ssoKey, and anything shaped like a JWT, never reach a fixture.
+      expect(text.match(/"ssoKey":\s*"(?!scrubbed-sso-key")[^"]*"/g) ?? [], path).toEqual([])
+      expect(text.match(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g) ?? [], path).toEqual([])
     }
-    for (const name of fixtureNames) {
+    for (const name of [...fixtureNames, ...journeyFixtureNames]) {
       for (const format of ['json', 'xml'] as const) expect(JSON.stringify(await recordFixture(name, format))).not.toContain(recordingKey)
     }
   }, 60_000)
