@@ -77,6 +77,37 @@ export class StoreWriter {
     }
   }
 
+  /**
+   * {@link flush}, but while the store says it is unreachable (`available` false) it waits for the
+   * store, trying every `retryMs`, instead of failing: a line is not given up because Redis blinked
+   * (the chat is polled meanwhile, so it does not expire). Rejects on the lease's loss, any other
+   * failure, or `signal`.
+   */
+  async flushWhenReachable(signal: AbortSignal | undefined): Promise<void> {
+    for (;;) {
+      try {
+        return await this.flush()
+      } catch (error) {
+        if (this.#lost !== undefined || this.#stopped || this.#store.available !== false || signal?.aborted === true) throw error
+        await this.#pause(signal)
+      }
+    }
+  }
+
+  #pause(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const onAbort = (): void => {
+        wait.unsubscribe()
+        resolve()
+      }
+      const wait = timer(this.#retryMs, this.#scheduler).subscribe(() => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      })
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
   /** Writes nothing more. */
   stop(): void {
     this.#stopped = true

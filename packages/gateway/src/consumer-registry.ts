@@ -2,6 +2,7 @@
 import { ChatBridgeError } from '@chatbridge/core'
 import { AdapterError, Connection, RequestRefusedError } from '@chatbridge/adapter'
 import type { ChatClientPort, ConnectionOptions, ConversationRequest, ConversationStore } from '@chatbridge/adapter'
+import { type StoreOutageReporter, storeOutageReporter } from './store-outage.js'
 import { resumeStored } from './stored-conversations.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
 
@@ -74,12 +75,15 @@ export class ConsumerRegistry {
   readonly #abandonAfterMs: number
   readonly #entries = new Map<string, ConsumerEntry>()
   readonly #abandoning = new Set<Promise<void>>()
+  readonly #outage: StoreOutageReporter | undefined
   #closed = false
 
   /** An empty registry; connections are made as consumers arrive. */
   constructor(options: ConsumerRegistryOptions) {
     this.#options = options
     this.#abandonAfterMs = options.abandonAfterMs ?? 600_000
+    const { store, onError } = options
+    this.#outage = store === undefined || onError === undefined ? undefined : storeOutageReporter(store, onError)
   }
 
   /** Consumers with a live connection (connected or not yet abandoned). */
@@ -122,6 +126,7 @@ export class ConsumerRegistry {
   /** Closes every connection (the chats are not ended) and cancels the timers; waits for abandons under way. */
   async close(): Promise<void> {
     this.#closed = true
+    this.#outage?.close()
     const entries = [...this.#entries.values()]
     this.#entries.clear()
     for (const entry of entries) {
@@ -153,12 +158,19 @@ export class ConsumerRegistry {
     }
     const failures = this.#options.metrics?.pollFailures
     if (failures !== undefined) entry.subscriptions.push(connection.errors$.subscribe((error) => failures.inc({ code: codeOf(error) })))
+    // During a store outage every connection's writes fail on each poll: the operator hears of it once.
+    const outage = this.#outage
+    if (outage !== undefined && store !== undefined) {
+      entry.subscriptions.push(connection.errors$.subscribe((error) => {
+        if (store.available === false) outage.report(error instanceof Error ? error : new Error(String(error)))
+      }))
+    }
     this.#entries.set(consumerId, entry)
     if (store !== undefined) {
       entry.ready = resumeStored(store, consumerId, connection, {
         track: (conversationId) => this.#track(entry, conversationId),
         closed: () => this.#closed || this.#entries.get(consumerId) !== entry,
-        onError: (error) => this.#options.onError?.(error),
+        onError: (error) => (this.#outage === undefined ? this.#options.onError?.(error) : this.#outage.report(error)),
       })
     }
     return entry
