@@ -42,6 +42,13 @@ export interface ConversationLease {
  * touching that conversation.
  */
 export interface ConversationStore {
+  /**
+   * False while the store cannot be reached (Redis down): writes are then retried and a host
+   * reports itself not ready. A store that is always reachable (memory) leaves it out.
+   */
+  readonly available?: boolean
+  /** How long a lease lasts without renewal, in ms, when the store's leases expire; a host retries a held lease at a fraction of it. */
+  readonly leaseTtlMs?: number
   /** Records a new conversation of `consumerId` (if any) with a fresh cursor and an empty record; keeps an existing one. */
   addConversation(conversationId: string, conversation: { readonly chatUri: string; readonly consumerId: string | undefined }): Promise<void>
   /** The stored conversation, or `undefined` when this store has never seen it. */

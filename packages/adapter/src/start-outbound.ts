@@ -104,15 +104,15 @@ function fencedSession(session: ChatSessionPort, writer: StoreWriter): OutboundQ
   return {
     snapshot: (options) => session.snapshot(options),
     addLine: async (text, options) => {
-      await writer.flush()
+      await writer.flushWhenReachable(options?.signal)
       return session.addLine(text, options)
     },
     end: async (options) => {
-      await writer.flush()
+      await writer.flushWhenReachable(options?.signal)
       return session.end(options)
     },
     setVisitorTyping: async (status, options) => {
-      await writer.flush()
+      await writer.flushWhenReachable(options?.signal)
       return session.setVisitorTyping(status, options)
     },
   }

@@ -1,4 +1,5 @@
 // Writes one conversation's cursor and outbound record to its store: coalesced, fenced, one write at a time.
+import { type SchedulerLike, type Subscription, asyncScheduler, timer } from 'rxjs'
 import type { ConversationLease, ConversationStore } from './conversation-store.js'
 import { isLeaseLost } from './conversation-store.js'
 import type { OutboundRecord } from './outbound-record.js'
@@ -8,8 +9,9 @@ import type { PollCursor } from './poll-cursor.js'
  * Saves a conversation's state as it changes: the latest value of each wins (values superseded
  * while a write is in flight are never written), one write is in flight at a time, and a cursor
  * that did not move is not written again. A write refused because the lease is gone stops the
- * writer for good and calls `onLeaseLost` once; other failures go to `onError` and the value is
- * written with the next change or {@link flush}.
+ * writer for good and calls `onLeaseLost` once; other failures (the store unreachable) go to
+ * `onError` and the latest values are written again after `retryMs`, with the next change or on
+ * {@link flush}, whichever comes first — so when the store returns it converges on the latest state.
  *
  * @internal
  */
@@ -24,13 +26,25 @@ export class StoreWriter {
   #running: Promise<void> | undefined
   #lost: Error | undefined
   #stopped = false
+  #retry: Subscription | undefined
+  readonly #retryMs: number
+  readonly #scheduler: SchedulerLike
 
   /** @param written the cursor the store already has (a resumed conversation's), so an older one is not written over it. */
   constructor(
     store: ConversationStore,
     lease: ConversationLease,
-    options: { readonly written?: PollCursor | undefined; readonly onLeaseLost: (error: unknown) => void; readonly onError: (error: unknown) => void },
+    options: {
+      readonly written?: PollCursor | undefined
+      readonly onLeaseLost: (error: unknown) => void
+      readonly onError: (error: unknown) => void
+      /** Wait before writing again after a failure; default 1 000 ms. */
+      readonly retryMs?: number
+      readonly scheduler?: SchedulerLike
+    },
   ) {
+    this.#retryMs = options.retryMs ?? 1_000
+    this.#scheduler = options.scheduler ?? asyncScheduler
     this.#store = store
     this.#lease = lease
     this.#written = options.written
@@ -63,13 +77,48 @@ export class StoreWriter {
     }
   }
 
+  /**
+   * {@link flush}, but while the store says it is unreachable (`available` false) it waits for the
+   * store, trying every `retryMs`, instead of failing: a line is not given up because Redis blinked
+   * (the chat is polled meanwhile, so it does not expire). Rejects on the lease's loss, any other
+   * failure, or `signal`.
+   */
+  async flushWhenReachable(signal: AbortSignal | undefined): Promise<void> {
+    for (;;) {
+      try {
+        return await this.flush()
+      } catch (error) {
+        if (this.#lost !== undefined || this.#stopped || this.#store.available !== false || signal?.aborted === true) throw error
+        await this.#pause(signal)
+      }
+    }
+  }
+
+  #pause(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const onAbort = (): void => {
+        wait.unsubscribe()
+        resolve()
+      }
+      const wait = timer(this.#retryMs, this.#scheduler).subscribe(() => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      })
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
   /** Writes nothing more. */
   stop(): void {
     this.#stopped = true
+    this.#retry?.unsubscribe()
+    this.#retry = undefined
   }
 
   #kick(): void {
     if (this.#running !== undefined || this.#stopped) return
+    this.#retry?.unsubscribe()
+    this.#retry = undefined
     this.#running = this.#drain().finally(() => (this.#running = undefined))
   }
 
@@ -77,8 +126,20 @@ export class StoreWriter {
     try {
       while (!this.#stopped && (this.#cursor !== undefined || this.#outbound !== undefined)) await this.#writeOnce()
     } catch (error) {
-      if (this.#lost === undefined) this.#onError(error)
+      if (this.#lost === undefined) {
+        this.#onError(error)
+        this.#scheduleRetry()
+      }
     }
+  }
+
+  #scheduleRetry(): void {
+    if (this.#stopped || this.#retry !== undefined) return
+    // After the drain's `finally` cleared #running, so the retry may start one.
+    this.#retry = timer(this.#retryMs, this.#scheduler).subscribe(() => {
+      this.#retry = undefined
+      this.#kick()
+    })
   }
 
   async #writeOnce(): Promise<void> {

@@ -7,6 +7,7 @@ import { CliFailure, EXIT_OK, type LegacyTarget, UsageError, parseDuration, pars
 import { defineCommand } from './define-command.js'
 import { demoAgent, interactiveAgent } from './demo-script.js'
 import { errorCodeOf, messageOf, oneLine, scrubSecrets } from './error-text.js'
+import { type GatewayStore, openGatewayStore, readSigningKey } from './gateway-store.js'
 
 const gatewayUsage = `Usage: chatbridge gateway [options]
 
@@ -34,6 +35,13 @@ Options:
   --idle-timeout <t>      close a socket that sent nothing for this long (default 120s)
   --static-dir <dir>      serve your own chat window from this directory at / instead of
                           the built-in one (plain file names only, the same CSP)
+  --redis <url>           keep the consumers' conversations in Redis (or REDIS_URL), shared by
+                          every gateway process of the deployment: redis://[user:pw@]host:port
+  --lease-ttl <t>         with --redis: how long a process's hold on a chat outlives it
+                          (default a quarter of the chat's chatTimeout)
+  --signing-key <file>    private EC P-256 JWK (JSON) signing consumer tokens; give every process
+                          of a deployment the same one (default a key made at start)
+  --poll-interval <t>     wait between polls of a chat (default 500ms chatting, 2s waiting)
   --json                  print the URLs as one JSON line
   -h, --help              this help`
 
@@ -58,6 +66,10 @@ export const gatewayCommand = defineCommand({
     'abandon-after': { type: 'string' },
     'idle-timeout': { type: 'string' },
     'static-dir': { type: 'string' },
+    redis: { type: 'string' },
+    'lease-ttl': { type: 'string' },
+    'signing-key': { type: 'string' },
+    'poll-interval': { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -71,17 +83,22 @@ export const gatewayCommand = defineCommand({
     const embedded = values['account-root'] === undefined && (io.env['CHATBRIDGE_ACCOUNT_ROOT'] ?? '') === ''
     const format = parseFormat('gateway', values.format)
     const tls = values['tls-cert'] === undefined ? undefined : await readTls(values['tls-cert'], values['tls-key'] ?? '')
+    const signingKey = await readSigningKey(values['signing-key'])
+    const pollMs = values['poll-interval'] === undefined ? undefined : parseDuration('gateway', '--poll-interval', values['poll-interval'], 0)
+    const pacing: ConnectionOptions = pollMs === undefined ? {} : { chattingIntervalMs: pollMs, waitingIntervalMs: pollMs }
 
     // Loaded only now, so --help and flag errors answer without loading the server or the engine.
     const legacy = embedded ? await startEmbedded(format) : { target: resolveTarget('gateway', values, io.env), close: () => Promise.resolve() }
     const { target } = legacy
     const secrets = [target.appKey]
+    let stored: GatewayStore | undefined
     try {
+      stored = await openGatewayStore(values, io.env)
       const { startGateway } = await import('@chatbridge/gateway')
       const accountId = accountIdOf(target.accountRoot)
       const options: GatewayOptions = {
         accountId,
-        legacy: { ...target, connection: embedded ? embeddedPacing : {} },
+        legacy: { ...target, connection: { ...(embedded ? embeddedPacing : {}), ...pacing } },
         abandonAfterMs,
         host: values.host ?? '127.0.0.1',
         port,
@@ -91,6 +108,8 @@ export const gatewayCommand = defineCommand({
         ...(values['self-signed'] === true ? { selfSigned: true } : {}),
         ...(values['allowed-origin'] === undefined ? {} : { allowedOrigins: values['allowed-origin'] }),
         ...(values['static-dir'] === undefined ? {} : { staticDir: values['static-dir'] }),
+        ...(signingKey === undefined ? {} : { signingKey }),
+        ...(stored === undefined ? {} : { store: stored.store }),
         onError: (error) => io.err(scrubSecrets(`chatbridge: gateway: ${oneLine(messageOf(error))}`, secrets)),
       }
       const gateway = await startGateway(options).catch((error: unknown) => {
@@ -115,6 +134,8 @@ export const gatewayCommand = defineCommand({
       await gateway.close()
       return EXIT_OK
     } finally {
+      // After the gateway: its connections' last writes go to the store before it closes.
+      await stored?.close()
       await legacy.close()
     }
   },

@@ -1,7 +1,9 @@
 // The consumers' conversations, outliving their sockets: one Connection per verified consumer id.
 import { ChatBridgeError } from '@chatbridge/core'
 import { AdapterError, Connection, RequestRefusedError } from '@chatbridge/adapter'
-import type { ChatClientPort, ConnectionOptions, ConversationRequest } from '@chatbridge/adapter'
+import type { ChatClientPort, ConnectionOptions, ConversationRequest, ConversationStore } from '@chatbridge/adapter'
+import { type StoreOutageReporter, storeOutageReporter } from './store-outage.js'
+import { resumeStored } from './stored-conversations.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
 
 /** Options of a {@link ConsumerRegistry}. */
@@ -14,7 +16,13 @@ export interface ConsumerRegistryOptions {
   readonly abandonAfterMs?: number
   /** Metrics to feed: `chatsPolled` (open conversations) and `pollFailures` (failed polls, by code). */
   readonly metrics?: Pick<GatewayMetrics, 'chatsPolled' | 'pollFailures'>
-  /** Told of failures absorbed: a chat that could not be ended on abandon. */
+  /**
+   * Where every consumer's conversations are kept (shared by the gateway processes of one
+   * deployment): a consumer's first socket here resumes the open conversations the store lists.
+   * Default: each connection's own memory.
+   */
+  readonly store?: ConversationStore
+  /** Told of failures absorbed: a chat that could not be ended on abandon, a store outage (once per outage). */
   readonly onError?: (error: Error) => void
 }
 
@@ -24,6 +32,8 @@ export interface ConsumerLease {
   readonly consumerId: string
   /** The consumer's connection, shared by all its sockets. */
   readonly connection: Connection
+  /** Settles once the consumer's stored conversations are resumed on the connection (at once without a store). */
+  readonly ready: Promise<void>
   /** Whether `conversationId` is one of this consumer's conversations. */
   owns(conversationId: string): boolean
   /**
@@ -48,6 +58,7 @@ interface ConsumerEntry {
   // What the registry follows on the connection; ended with it.
   readonly subscriptions: { unsubscribe(): void }[]
   sockets: number
+  ready: Promise<void>
   abandon: NodeJS.Timeout | undefined
   // Requests of one consumer run one after another, so two tabs racing start one chat.
   lock: Promise<unknown>
@@ -64,12 +75,15 @@ export class ConsumerRegistry {
   readonly #abandonAfterMs: number
   readonly #entries = new Map<string, ConsumerEntry>()
   readonly #abandoning = new Set<Promise<void>>()
+  readonly #outage: StoreOutageReporter | undefined
   #closed = false
 
   /** An empty registry; connections are made as consumers arrive. */
   constructor(options: ConsumerRegistryOptions) {
     this.#options = options
     this.#abandonAfterMs = options.abandonAfterMs ?? 600_000
+    const { store, onError } = options
+    this.#outage = store === undefined || onError === undefined ? undefined : storeOutageReporter(store, onError)
   }
 
   /** Consumers with a live connection (connected or not yet abandoned). */
@@ -95,6 +109,7 @@ export class ConsumerRegistry {
     return {
       consumerId,
       connection: entry.connection,
+      ready: entry.ready,
       owns: (conversationId) => entry.owned.has(conversationId),
       requestConversation: (request, next) => this.#request(entry, request, next),
       closed: (conversationId) => {
@@ -111,6 +126,7 @@ export class ConsumerRegistry {
   /** Closes every connection (the chats are not ended) and cancels the timers; waits for abandons under way. */
   async close(): Promise<void> {
     this.#closed = true
+    this.#outage?.close()
     const entries = [...this.#entries.values()]
     this.#entries.clear()
     for (const entry of entries) {
@@ -122,7 +138,13 @@ export class ConsumerRegistry {
   }
 
   #create(consumerId: string): ConsumerEntry {
-    const connection = new Connection(this.#options.client, { ...this.#options.connection, consumerId, keepConversationsAlive: true })
+    const { store } = this.#options
+    const connection = new Connection(this.#options.client, {
+      ...this.#options.connection,
+      ...(store === undefined ? {} : { store }),
+      consumerId,
+      keepConversationsAlive: true,
+    })
     const entry: ConsumerEntry = {
       consumerId,
       connection,
@@ -130,12 +152,27 @@ export class ConsumerRegistry {
       open: new Set(),
       subscriptions: [],
       sockets: 0,
+      ready: Promise.resolve(),
       abandon: undefined,
       lock: Promise.resolve(),
     }
     const failures = this.#options.metrics?.pollFailures
     if (failures !== undefined) entry.subscriptions.push(connection.errors$.subscribe((error) => failures.inc({ code: codeOf(error) })))
+    // During a store outage every connection's writes fail on each poll: the operator hears of it once.
+    const outage = this.#outage
+    if (outage !== undefined && store !== undefined) {
+      entry.subscriptions.push(connection.errors$.subscribe((error) => {
+        if (store.available === false) outage.report(error instanceof Error ? error : new Error(String(error)))
+      }))
+    }
     this.#entries.set(consumerId, entry)
+    if (store !== undefined) {
+      entry.ready = resumeStored(store, consumerId, connection, {
+        track: (conversationId) => this.#track(entry, conversationId),
+        closed: () => this.#closed || this.#entries.get(consumerId) !== entry,
+        onError: (error) => (this.#outage === undefined ? this.#options.onError?.(error) : this.#outage.report(error)),
+      })
+    }
     return entry
   }
 

@@ -1,5 +1,5 @@
 // The options of startGateway, resolved and validated once, before anything listens.
-import type { ConnectionOptions } from '@chatbridge/adapter'
+import type { ConnectionOptions, ConversationStore } from '@chatbridge/adapter'
 import type { ChatFormat, LegacyChatClientOptions } from '@chatbridge/core'
 import { statSync } from 'node:fs'
 import { isIP } from 'node:net'
@@ -75,6 +75,14 @@ export interface GatewayOptions {
   readonly authTimeoutMs?: number
   /** How long `close()` waits for sockets to finish their closing handshake. Default 5 s. */
   readonly drainTimeoutMs?: number
+  /**
+   * With `legacy`: where the consumers' conversations are kept, shared by every gateway process of
+   * a deployment (e.g. `RedisConversationStore` of `@chatbridge/redis`): a consumer reconnecting to
+   * another process continues its open conversation there, and a dead process's chats are taken
+   * over as their leases expire. While `store.available` is false `/readyz` answers 503. Default:
+   * this process's memory.
+   */
+  readonly store?: ConversationStore
   /** Extra readiness check for `/readyz` (e.g. a Redis ping). */
   readonly ready?: () => boolean | Promise<boolean>
   /** Told of failures the gateway absorbed (a session that threw, a socket error); never given a token. */

@@ -20,6 +20,8 @@ export interface HttpHandlerDeps {
   readonly metrics: GatewayMetrics
   readonly ready: () => boolean | Promise<boolean>
   readonly draining: () => boolean
+  /** Why the gateway is not ready although its `ready` check passes (the store unreachable), or undefined. */
+  readonly notReady?: () => string | undefined
   readonly originAllowed: (origin: string | undefined) => boolean
   readonly onError: (error: Error) => void
   /** The signup rate of each client address. */
@@ -86,8 +88,9 @@ async function routeAnswer(
     case 'healthz':
       return replyJson(res, 200, { status: 'ok' })
     case 'readyz': {
-      const ready = !deps.draining() && (await deps.ready())
-      return replyJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' })
+      const reason = deps.draining() ? 'draining' : deps.notReady?.()
+      const ready = reason === undefined && (await deps.ready())
+      return replyJson(res, ready ? 200 : 503, ready ? { status: 'ready' } : { status: 'not ready', ...(reason === undefined ? {} : { reason }) })
     }
     case 'metrics': {
       const text = await deps.metrics.registry.metrics()

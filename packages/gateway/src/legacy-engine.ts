@@ -1,4 +1,5 @@
 // What `startGateway({ legacy })` runs behind its sockets: one legacy client, the consumer registry, the sessions.
+import type { ConversationStore } from '@chatbridge/adapter'
 import { LegacyChatClient } from '@chatbridge/core'
 import { ConsumerRegistry } from './consumer-registry.js'
 import { GatewayError } from './gateway-error.js'
@@ -20,7 +21,12 @@ export interface LegacyEngine {
 /** Builds the engine for `target`; throws `E_GATEWAY_OPTIONS` when the client refuses its options. */
 export function legacyEngine(
   target: LegacyTarget,
-  options: { readonly abandonAfterMs: number; readonly metrics: GatewayMetrics; readonly onError?: (error: Error) => void },
+  options: {
+    readonly abandonAfterMs: number
+    readonly metrics: GatewayMetrics
+    readonly store?: ConversationStore | undefined
+    readonly onError?: (error: Error) => void
+  },
 ): LegacyEngine {
   let client: LegacyChatClient
   try {
@@ -36,6 +42,7 @@ export function legacyEngine(
     client,
     abandonAfterMs: options.abandonAfterMs,
     metrics: options.metrics,
+    ...(options.store === undefined ? {} : { store: options.store }),
     // Every poll feeds `polls` and the delivery delay, then whatever onPoll the caller gave.
     connection: {
       ...target.connection,

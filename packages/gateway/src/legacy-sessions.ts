@@ -45,6 +45,10 @@ function openSession(options: LegacySessionsOptions, sink: SessionSink, context:
     else if (lease.consumerId !== consumerId) throw new RequestRefusedError(401, 'this socket already belongs to another consumer')
   }
   if (context.consumer !== undefined) bind(context.consumer.consumerId)
+  // With the identity on the upgrade, frames wait (in order) for the stored conversations to be resumed.
+  let gate: Promise<void> | undefined = lease?.ready.then(() => {
+    gate = undefined
+  })
 
   const authenticate = async (tokens: readonly string[]): Promise<string | undefined> => {
     const reqId = initId
@@ -65,6 +69,8 @@ function openSession(options: LegacySessionsOptions, sink: SessionSink, context:
     }
     if (identity === undefined) return undefined
     bind(identity.consumerId)
+    // The stored conversations first, so the consumer's first conversation list shows them.
+    await lease?.ready
     context.onAuthenticated(identity)
     return identity.consumerId
   }
@@ -118,7 +124,10 @@ function openSession(options: LegacySessionsOptions, sink: SessionSink, context:
     },
   )
   return {
-    receive: (text) => session.receive(text),
+    receive: (text) => {
+      if (gate === undefined) session.receive(text)
+      else gate = gate.then(() => session.receive(text))
+    },
     close: () => {
       session.close()
       lease?.release()

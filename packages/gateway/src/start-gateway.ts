@@ -3,6 +3,7 @@ import { createServer as createHttpServer } from 'node:http'
 import type { Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import type { ConversationStore } from '@chatbridge/adapter'
 import { WebSocketServer } from 'ws'
 import { createBrandVerifier } from './brand-verifier.js'
 import type { BrandVerifier } from './brand-verifier.js'
@@ -54,18 +55,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const metrics = createGatewayMetrics(options.now)
   let engine: LegacyEngine | undefined
   const resolved = resolveGatewayOptions(options, (legacy, abandonAfterMs) => {
-    engine = legacyEngine(legacy, { abandonAfterMs, metrics, ...(options.onError === undefined ? {} : { onError: options.onError }) })
+    engine = legacyEngine(legacy, { abandonAfterMs, metrics, store: options.store, ...(options.onError === undefined ? {} : { onError: options.onError }) })
     return engine.sessions
   })
   try {
-    return await prepareAndServe(resolved, metrics, engine)
+    return await prepareAndServe(resolved, metrics, engine, options.store)
   } catch (error) {
     await engine?.close()
     throw error
   }
 }
 
-async function prepareAndServe(resolved: ResolvedGatewayOptions, metrics: GatewayMetrics, engine: LegacyEngine | undefined): Promise<Gateway> {
+async function prepareAndServe(
+  resolved: ResolvedGatewayOptions,
+  metrics: GatewayMetrics,
+  engine: LegacyEngine | undefined,
+  store: ConversationStore | undefined,
+): Promise<Gateway> {
   const tokens = await prepare('signingKey', () =>
     createTokenService({
       accountId: resolved.accountId,
@@ -79,7 +85,7 @@ async function prepareAndServe(resolved: ResolvedGatewayOptions, metrics: Gatewa
   const brand = await prepare('brandKey', () => Promise.resolve(createBrandVerifier(resolved)))
   const credentials = resolved.tls === 'self-signed' ? await selfSignedCredentials(resolved.host) : resolved.tls
   const server = credentials === undefined ? createHttpServer() : createHttpsServer({ cert: credentials.cert, key: credentials.key })
-  return serve(server, resolved, { tokens, brand, metrics, engine }, credentials === undefined ? 'http' : 'https')
+  return serve(server, resolved, { tokens, brand, metrics, engine, store }, credentials === undefined ? 'http' : 'https')
 }
 
 async function prepare<T>(option: string, make: () => Promise<T>): Promise<T> {
@@ -101,10 +107,11 @@ interface GatewayParts {
   readonly brand: BrandVerifier | undefined
   readonly metrics: GatewayMetrics
   readonly engine: LegacyEngine | undefined
+  readonly store: ConversationStore | undefined
 }
 
 async function serve(server: Server, options: ResolvedGatewayOptions, parts: GatewayParts, scheme: 'http' | 'https'): Promise<Gateway> {
-  const { tokens, brand, metrics, engine } = parts
+  const { tokens, brand, metrics, engine, store } = parts
   const registry = new SocketRegistry<ConsumerSocket>(metrics)
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: options.maxFrameBytes })
   let draining = false
@@ -121,6 +128,7 @@ async function serve(server: Server, options: ResolvedGatewayOptions, parts: Gat
     metrics,
     ready: options.ready,
     draining: () => draining,
+    notReady: () => (store?.available === false ? 'the conversation store is unreachable' : undefined),
     originAllowed,
     onError: options.onError,
     signupLimit: new SignupLimit({ perSecond: options.signupsPerSecond, burst: options.signupBurst, maxAddresses: maxSignupAddresses, now: options.now }),

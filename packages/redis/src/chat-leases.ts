@@ -45,20 +45,27 @@ export class ChatLeases {
     return `${this.#prefix}chat:${chatId}:lease`
   }
 
+  /** The fencing counter's key of a chat. */
+  fenceKey(chatId: string): string {
+    return `${this.#prefix}chat:${chatId}:fence`
+  }
+
   /** Takes the chat's lease when it is free (or already this owner's); `undefined` while another process holds it. */
   async acquire(chatId: string): Promise<ChatLease | undefined> {
-    const token = await this.#client.acquireLease(this.leaseKey(chatId), `${this.#prefix}chat:${chatId}:fence`, this.owner, this.#ttlMs)
+    const token = await this.#client.acquireLease(this.leaseKey(chatId), this.fenceKey(chatId), this.owner, this.#ttlMs)
     return token === null ? undefined : { chatId, token: Number(token) }
   }
 
   /**
    * Renews every lease of the list in one Redis command; resolves with the ones that were lost
-   * (expired and possibly taken by another process): stop touching those chats.
+   * (taken by another process since): stop touching those chats. One that expired while nobody
+   * took it is taken back with its token.
    */
   async renew(leases: readonly ChatLease[]): Promise<readonly ChatLease[]> {
     if (leases.length === 0) return []
     const renewed = await this.#client.renewLeases(
       leases.map((lease) => this.leaseKey(lease.chatId)),
+      leases.map((lease) => this.fenceKey(lease.chatId)),
       this.owner,
       leases.map((lease) => lease.token),
       this.#ttlMs,

@@ -10,10 +10,19 @@
 import { defineScript } from '@redis/client'
 import type { CommandParser } from '@redis/client'
 
-/** Lua: true when `KEYS[lease]` holds `owner token`; the guard every fenced write starts with. */
+/**
+ * Lua: true when the lease key holds `owner token`; the guard every fenced write starts with. A
+ * lease that expired while no one took it (the fence counter is still at `token`: Redis was down,
+ * or this process paused) is taken back with the same token — no later owner exists, so nothing
+ * is fenced wrongly, and a Redis outage longer than the TTL does not cost the chat.
+ */
 export const LEASE_HELD = `
-local function lease_held(key, owner, token)
-  return redis.call('GET', key) == owner .. ' ' .. token
+local function lease_held(key, fence, owner, token, ttl)
+  local current = redis.call('GET', key)
+  if current == owner .. ' ' .. token then return true end
+  if current or redis.call('GET', fence) ~= token then return false end
+  redis.call('SET', key, owner .. ' ' .. token, 'PX', ttl)
+  return true
 end
 `
 
@@ -41,13 +50,17 @@ return token
   transformReply: undefined as unknown as () => number | null,
 })
 
-/** Extends every lease of the list still held with its token, in one call; replies 1 (renewed) or 0 (lost) per lease. */
+/**
+ * Extends every lease of the list still held with its token (or expired with no later owner), in
+ * one call; `KEYS` are the lease keys then the fence keys; replies 1 (renewed) or 0 (lost) per lease.
+ */
 export const RENEW_LEASES = defineScript({
-  SCRIPT: `
+  SCRIPT: `${LEASE_HELD}
+local n = #KEYS / 2
 local renewed = {}
-for i, key in ipairs(KEYS) do
-  if redis.call('GET', key) == ARGV[2] .. ' ' .. ARGV[i + 2] then
-    redis.call('PEXPIRE', key, ARGV[1])
+for i = 1, n do
+  if lease_held(KEYS[i], KEYS[n + i], ARGV[2], ARGV[i + 2], ARGV[1]) then
+    redis.call('PEXPIRE', KEYS[i], ARGV[1])
     renewed[i] = 1
   else
     renewed[i] = 0
@@ -55,8 +68,8 @@ for i, key in ipairs(KEYS) do
 end
 return renewed
 `,
-  parseCommand(parser: CommandParser, leaseKeys: readonly string[], owner: string, tokens: readonly number[], ttlMs: number) {
-    parser.pushKeysLength([...leaseKeys])
+  parseCommand(parser: CommandParser, leaseKeys: readonly string[], fenceKeys: readonly string[], owner: string, tokens: readonly number[], ttlMs: number) {
+    parser.pushKeysLength([...leaseKeys, ...fenceKeys])
     parser.push(String(ttlMs), owner, ...tokens.map(String))
   },
   transformReply: undefined as unknown as () => number[],
@@ -65,8 +78,8 @@ return renewed
 /** Gives a lease up when this owner still holds it with this token; replies 1 or 0. */
 export const RELEASE_LEASE = defineScript({
   NUMBER_OF_KEYS: 1,
-  SCRIPT: `${LEASE_HELD}
-if lease_held(KEYS[1], ARGV[1], ARGV[2]) then return redis.call('DEL', KEYS[1]) end
+  SCRIPT: `
+if redis.call('GET', KEYS[1]) == ARGV[1] .. ' ' .. ARGV[2] then return redis.call('DEL', KEYS[1]) end
 return 0
 `,
   parseCommand(parser: CommandParser, leaseKey: string, owner: string, token: number) {

@@ -10,6 +10,9 @@ function makeClient(url: string, connectTimeoutMs: number, connected: () => bool
   return createClient({
     url,
     scripts,
+    // While Redis is away a command fails at once (typed by the store) instead of waiting in a
+    // queue without bound: the adapter retries its writes on a timer, latest value first.
+    disableOfflineQueue: true,
     socket: {
       connectTimeout: connectTimeoutMs,
       // At start a refused connection is final: the caller hears of it now, not after endless

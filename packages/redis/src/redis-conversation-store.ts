@@ -71,6 +71,16 @@ export class RedisConversationStore implements ConversationStore {
     this.#leases = new ChatLeases(client, { ttlMs: this.#ttlMs, prefix: this.#prefix, ...(options.owner === undefined ? {} : { owner: options.owner }) })
   }
 
+  /** False while Redis cannot be reached (the client reconnecting); commands then reject with `E_REDIS_UNAVAILABLE` at once. */
+  get available(): boolean {
+    return this.#client.isReady
+  }
+
+  /** The lease TTL in ms. */
+  get leaseTtlMs(): number {
+    return this.#ttlMs
+  }
+
   /** This process's owner id, as the lease keys hold it. */
   get owner(): string {
     return this.#leases.owner
@@ -88,7 +98,7 @@ export class RedisConversationStore implements ConversationStore {
 
   /** Records a new conversation (and indexes it under its consumer) in one step; keeps an existing one. */
   async addConversation(conversationId: string, conversation: { readonly chatUri: string; readonly consumerId: string | undefined }): Promise<void> {
-    await this.#client.addConversation(
+    await this.#run(`recording conversation ${conversationId}`, () => this.#client.addConversation(
       this.conversationKey(conversationId),
       this.#consumerKey(conversation.consumerId ?? ''),
       conversation.chatUri,
@@ -96,12 +106,12 @@ export class RedisConversationStore implements ConversationStore {
       JSON.stringify(START_CURSOR),
       JSON.stringify(EMPTY_OUTBOUND),
       conversationId,
-    )
+    ))
   }
 
   /** The stored conversation, or `undefined`. Rejects with `E_REDIS_CORRUPT` when the hash is not chatbridge's. */
   async loadConversation(conversationId: string): Promise<StoredConversation | undefined> {
-    const hash = await this.#client.hGetAll(this.conversationKey(conversationId))
+    const hash = await this.#run(`loading conversation ${conversationId}`, () => this.#client.hGetAll(this.conversationKey(conversationId)))
     if (hash['chatUri'] === undefined) return undefined
     try {
       return {
@@ -118,7 +128,7 @@ export class RedisConversationStore implements ConversationStore {
 
   /** The consumer's conversation ids, oldest first. */
   async conversationsOf(consumerId: string): Promise<readonly string[]> {
-    return this.#client.lRange(this.#consumerKey(consumerId), 0, -1)
+    return this.#run("listing a consumer's conversations", () => this.#client.lRange(this.#consumerKey(consumerId), 0, -1))
   }
 
   /** Saves the cursor; rejects with `E_LEASE_LOST` when `lease` is no longer the conversation's. */
@@ -133,29 +143,40 @@ export class RedisConversationStore implements ConversationStore {
 
   /** Saves the visitor name (not fenced: any process may set it, as the legacy chat allows). */
   async saveVisitorName(conversationId: string, name: string): Promise<void> {
-    await this.#client.hSet(this.conversationKey(conversationId), 'visitorName', name)
+    await this.#run(`saving the visitor name of ${conversationId}`, () => this.#client.hSet(this.conversationKey(conversationId), 'visitorName', name))
   }
 
   /** Takes the lease when free or this process's; `undefined` while another process holds it. */
   async acquireLease(conversationId: string): Promise<ConversationLease | undefined> {
-    const lease = await this.#leases.acquire(conversationId)
+    const lease = await this.#run(`taking the lease of ${conversationId}`, () => this.#leases.acquire(conversationId))
     return lease === undefined ? undefined : { conversationId, token: lease.token, ttlMs: this.#ttlMs }
   }
 
   /** Renews every lease in one command; resolves with the lost ones. */
   async renewLeases(leases: readonly ConversationLease[]): Promise<readonly ConversationLease[]> {
-    const lost = await this.#leases.renew(leases.map((lease) => ({ chatId: lease.conversationId, token: lease.token })))
+    const lost = await this.#run('renewing leases', () => this.#leases.renew(leases.map((lease) => ({ chatId: lease.conversationId, token: lease.token }))))
     return leases.filter((lease) => lost.some((l) => l.chatId === lease.conversationId && l.token === lease.token))
   }
 
   /** Gives the lease up when still held with its token. */
   async releaseLease(lease: ConversationLease): Promise<void> {
-    await this.#leases.release({ chatId: lease.conversationId, token: lease.token })
+    await this.#run(`releasing the lease of ${lease.conversationId}`, () => this.#leases.release({ chatId: lease.conversationId, token: lease.token }))
   }
 
   /** Closes the client when the store made it (`connect`). */
   async close(): Promise<void> {
     if (this.#ownsClient) await this.#client.close()
+  }
+
+  /** Runs one Redis step; a client failure (Redis away, the connection lost) becomes `E_REDIS_UNAVAILABLE` naming the step. */
+  async #run<T>(what: string, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step()
+    } catch (error) {
+      if (error instanceof RedisStoreError) throw error
+      const why = error instanceof Error ? error.message : String(error)
+      throw new RedisStoreError('E_REDIS_UNAVAILABLE', `Redis could not be reached while ${what}: ${why}`, { cause: error })
+    }
   }
 
   #consumerKey(consumerId: string): string {
@@ -164,7 +185,7 @@ export class RedisConversationStore implements ConversationStore {
 
   async #fencedSet(lease: ConversationLease, field: string, value: string): Promise<void> {
     const id = lease.conversationId
-    const written = await this.#client.fencedSet(this.leaseKey(id), this.conversationKey(id), this.owner, lease.token, field, value)
+    const written = await this.#run(`writing the ${field} of ${id}`, () => this.#client.fencedSet(this.leaseKey(id), this.#leases.fenceKey(id), this.conversationKey(id), this.owner, lease.token, field, value, this.#ttlMs))
     if (written !== 1) throw new RedisStoreError('E_LEASE_LOST', `conversation ${id}: the lease with token ${lease.token} is no longer this process's; the write was refused`)
   }
 }

@@ -26,18 +26,18 @@ return 1
   transformReply: undefined as unknown as () => number,
 })
 
-/** Sets one field of a conversation when `owner token` still holds its lease; replies 1, or 0 when the lease is lost. */
+/** Sets one field of a conversation when `owner token` still holds its lease (see `LEASE_HELD`); replies 1, or 0 when the lease is lost. */
 export const FENCED_SET = defineScript({
-  NUMBER_OF_KEYS: 2,
+  NUMBER_OF_KEYS: 3,
   SCRIPT: `${LEASE_HELD}
-if not lease_held(KEYS[1], ARGV[1], ARGV[2]) then return 0 end
-if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
-redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
+if redis.call('EXISTS', KEYS[3]) == 0 then return 0 end
+if not lease_held(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[5]) then return 0 end
+redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
 return 1
 `,
-  parseCommand(parser: CommandParser, leaseKey: string, chatKey: string, owner: string, token: number, field: string, value: string) {
-    parser.pushKeys([leaseKey, chatKey])
-    parser.push(owner, String(token), field, value)
+  parseCommand(parser: CommandParser, leaseKey: string, fenceKey: string, chatKey: string, owner: string, token: number, field: string, value: string, ttlMs: number) {
+    parser.pushKeys([leaseKey, fenceKey, chatKey])
+    parser.push(owner, String(token), field, value, String(ttlMs))
   },
   transformReply: undefined as unknown as () => number,
 })

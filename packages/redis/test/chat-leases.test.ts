@@ -49,11 +49,24 @@ describeWithRedis('ChatLeases on a real Redis', (redis) => {
     expect(await b.renew([leaseB!])).toEqual([])
   })
 
+  it('takes back, with the same token, a lease that expired while nobody took it (Redis was down, the process paused)', async () => {
+    const raw = await client()
+    const a = new ChatLeases(raw, { ttlMs: 60_000, prefix, owner: 'a' })
+    const lease = (await a.acquire('chat-3'))!
+    await raw.pExpire(a.leaseKey('chat-3'), 1)
+    await expect.poll(async () => raw.exists(a.leaseKey('chat-3'))).toBe(0)
+    expect(await a.renew([lease])).toEqual([])
+    expect(await raw.get(a.leaseKey('chat-3'))).toBe(`a ${lease.token}`)
+    expect(await raw.pTTL(a.leaseKey('chat-3'))).toBeGreaterThan(50_000)
+  })
+
   it('renews many leases in one command and reports exactly the lost ones', async () => {
     const raw = await client()
     const a = new ChatLeases(raw, { ttlMs: 5_000, prefix, owner: 'a' })
     const leases = await Promise.all(['x', 'y', 'z'].map(async (id) => (await a.acquire(id))!))
-    await raw.del(a.leaseKey('y'))
+    // Another owner took it since (its fence moved on), then let it go.
+    await raw.incr(a.fenceKey("y"))
+    await raw.del(a.leaseKey("y"))
     const before = await scriptCalls(raw)
     const lost = await a.renew(leases)
     expect(lost.map((l) => l.chatId)).toEqual(['y'])
