@@ -31,9 +31,11 @@ export class AccountEntries {
   readonly #root: URL
   #links: Promise<Links | undefined> | undefined
 
-  constructor(transport: Transport, root: URL) {
+  /** With `useResource` false the documented paths are used and the resource is never read. */
+  constructor(transport: Transport, root: URL, useResource = true) {
     this.#transport = transport
     this.#root = root
+    if (!useResource) this.#links = Promise.resolve(undefined)
   }
 
   /**

@@ -83,7 +83,8 @@ export interface VisitorAuthentication {
 /**
  * What the `conversation` call answers with (201): the ids to put in the chat request's
  * `participantId` and `conversationId`. The docs show only the status; chatbridge reads them from
- * the response body `{"participantId","conversationId"}` (either may arrive as a number).
+ * the response body — `{"participantId","conversationId"}`, or wrapped in `conversation` as XML's
+ * single root requires (either id may arrive as a number).
  */
 export interface AuthenticatedVisitor {
   readonly participantId: string

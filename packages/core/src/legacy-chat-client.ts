@@ -47,7 +47,7 @@ export class LegacyChatClient {
     const resolved = resolveTransportOptions(options, (field) => `new LegacyChatClient({ accountRoot, appKey, ${field} })`)
     this.format = resolved.format
     this.#transport = new Transport({ home: this.accountRoot, appKey: options.appKey }, resolved)
-    this.#entries = new AccountEntries(this.#transport, this.accountRoot)
+    this.#entries = new AccountEntries(this.#transport, this.accountRoot, options.entryPoints !== 'documented-paths')
   }
 
   /**

@@ -50,6 +50,13 @@ export interface LegacyChatClientOptions extends TransportOptions {
   readonly accountRoot: string | URL
   /** The app key, sent as `Authorization: LivePerson appKey=…` to the account's origin only. */
   readonly appKey: string
+  /**
+   * Where the account's entry points come from. `'account-resource'` (default): the links of
+   * `GET {accountRoot}`, read once, with the documented paths when it answers 404.
+   * `'documented-paths'`: the documented paths only, one request fewer (for servers known not to
+   * serve the account resource, and recordings made without it).
+   */
+  readonly entryPoints?: 'account-resource' | 'documented-paths'
 }
 
 /** Per-call options. */

@@ -11,7 +11,7 @@ const json = { 'content-type': 'application/json' }
 const auth = { authorization: `LivePerson appKey=${APP_KEY}` }
 
 function client(format: 'json' | 'xml' = 'json'): LegacyChatClient {
-  return new LegacyChatClient({ accountRoot: `${ROOT}/`, appKey: APP_KEY, format, transport: 'fetch' })
+  return new LegacyChatClient({ accountRoot: `${ROOT}/`, appKey: APP_KEY, format, transport: 'fetch', entryPoints: 'documented-paths' })
 }
 
 /** A chat whose links are known (one read of the seed resource). */

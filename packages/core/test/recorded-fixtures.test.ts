@@ -33,7 +33,7 @@ function field(body: Record<string, unknown>, ...path: string[]): string {
 async function replay(name: (typeof fixtureNames)[number], format: Format): Promise<{ snapshots: ChatSnapshot[]; done: boolean }> {
   const fixture = loadFixture(name, { format })
   nock.disableNetConnect()
-  const client = new LegacyChatClient({ accountRoot: fixture.accountRoot, appKey: fixture.appKey, format, transport: 'fetch' })
+  const client = new LegacyChatClient({ accountRoot: fixture.accountRoot, appKey: fixture.appKey, format, transport: 'fetch', entryPoints: 'documented-paths' })
   const snapshots: ChatSnapshot[] = []
   let chat: ChatSession | undefined
   const session = (): ChatSession => {

@@ -100,6 +100,9 @@ export function accountBody(accountRoot: string): Record<string, unknown> {
       link(`${accountRoot}/chat/availability`, 'chat-availability'),
       link(`${accountRoot}/chat/availableSlots`, 'chat-available-slots'),
       link(`${accountRoot}/chat/estimatedWaitTime`, 'chat-estimatedWaitTime'),
+      // The docs spell this one `/chat//preSurvey`; served as documented so clients must cope.
+      link(`${accountRoot}/chat//preSurvey`, 'prechat-survey'),
+      link(`${accountRoot}/chat/offlineSurvey`, 'chat-offline-survey'),
     ],
   }
 }

@@ -5,6 +5,8 @@ export type { LegacyChatServer, LegacyChatServerOptions } from './server.js'
 export type { ChatSignal, ChatState, EndReason, LegacyChat, WireEvent } from './legacy-chat.js'
 export type { LineMatcher } from './line-matcher.js'
 export type { Availability } from './routes.js'
+export { defaultOfflineSurvey, defaultPreChatSurvey } from './journey.js'
+export type { IssuedAuthentication, JourneyRecord, JourneySettings } from './journey.js'
 export type { RouteName } from './router.js'
 export { routeNames } from './router.js'
 

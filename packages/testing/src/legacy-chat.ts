@@ -48,6 +48,8 @@ export interface LegacyChat {
   readonly transcriptRequests: readonly Record<string, unknown>[]
   /** `survey` objects the visitor submitted to the exit survey. */
   readonly surveyAnswers: readonly unknown[]
+  /** Bodies of custom-variables PUTs (`{customVariables:{customVariable:[…]}}`), in arrival order. */
+  readonly customVariables: readonly unknown[]
   /** The agent accepts the waiting chat: `state chatting`, system line 3, `info.agentName`/`agentId`. */
   accept(agent: AgentIdentity): void
   /** Sets `info.agentTyping`. */

@@ -20,6 +20,8 @@ export interface QuirkSwitches {
   readonly systemLines: boolean
   /** Each visitor line is followed by a `line-status` event (`lineStatus: ACCEPT`, `refSequenceId`). Default `false`. */
   readonly lineStatus: boolean
+  /** `GET {accountRoot}` serves the account resource and its links; `false` answers 404 (internalCode 28), as servers without it do. Default `true`. */
+  readonly accountResource: boolean
   /** XML documents start with an `<?xml …?>` declaration. Default `true`. */
   readonly xmlDeclaration: boolean
 }
@@ -33,6 +35,7 @@ export const defaultQuirks: QuirkSwitches = {
   systemLines: true,
   lineStatus: false,
   xmlDeclaration: true,
+  accountResource: true,
 }
 
 /** Applies the representation quirks (`singleAsObject`, `numbersAsStrings`, `linksWithoutAt`) to a response document. */

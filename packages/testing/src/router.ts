@@ -8,6 +8,9 @@ export type RouteName =
   | 'availability'
   | 'estimated-wait-time'
   | 'available-slots'
+  | 'pre-survey'
+  | 'offline-survey'
+  | 'conversation'
   | 'chat'
   | 'events'
   | 'event'
@@ -23,7 +26,7 @@ export type RouteName =
 
 /** Every route name, for iteration in tests and CLIs. */
 export const routeNames: readonly RouteName[] = [
-  'account', 'chat-request', 'availability', 'estimated-wait-time', 'available-slots', 'chat', 'events', 'event', 'info',
+  'account', 'chat-request', 'availability', 'estimated-wait-time', 'available-slots', 'pre-survey', 'offline-survey', 'conversation', 'chat', 'events', 'event', 'info',
   'visitor-name', 'visitor-typing', 'agent-typing', 'transcript-request', 'transcript-with-subject-request', 'exit-survey',
   'custom-variables', 'unknown',
 ]
@@ -42,6 +45,8 @@ const accountRoutes: ReadonlyMap<string, RouteName> = new Map(Object.entries({
   availability: 'availability',
   estimatedWaitTime: 'estimated-wait-time',
   availableSlots: 'available-slots',
+  preSurvey: 'pre-survey',
+  offlineSurvey: 'offline-survey',
 } satisfies Record<string, RouteName>))
 
 const chatRoutes: ReadonlyMap<string, RouteName> = new Map(Object.entries({
@@ -79,6 +84,7 @@ function resolve(segments: readonly string[], accountId: string): RouteMatch {
   const [empty, api, account, id, chat, chatId, sub, leaf, extra] = segments
   if (empty !== '' || api !== 'api' || account !== 'account' || id !== accountId) return { route: 'unknown' }
   if (chat === undefined) return { route: 'account' }
+  if (chat === 'conversation' && chatId === undefined) return { route: 'conversation' }
   if (chat !== 'chat' || chatId === undefined || chatId === '') return { route: 'unknown' }
   const accountRoute = accountRoutes.get(chatId)
   if (sub === undefined) return accountRoute === undefined ? { route: 'chat', chatId } : { route: accountRoute }

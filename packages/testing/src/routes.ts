@@ -4,6 +4,8 @@ import type { ServedChat } from './served-chat.js'
 import type { ChatStore } from './chat-store.js'
 import type { Clock } from './clock.js'
 import { accountBody, chatBody, eventsBody, exitSurveyBody, infoBody } from './documents.js'
+import type { JourneyState } from './journey.js'
+import { handleJourneyRoute } from './journey-routes.js'
 import type { QuirkSwitches } from './quirks.js'
 import type { RouteMatch } from './router.js'
 
@@ -31,6 +33,8 @@ export interface RouteState {
   readonly accountRoot: string
   readonly quirks: () => QuirkSwitches
   readonly availability: () => Availability
+  /** Surveys and authentications. */
+  readonly journey: JourneyState
   /** `chatTimeout` in seconds for a chat request without `interactionTimeout`. */
   readonly defaultChatTimeoutS: number
 }
@@ -57,7 +61,12 @@ export function handleRoute(state: RouteState, request: RouteRequest): Reply {
   switch (match.route) {
     case 'account':
       allow(request, 'GET')
+      if (!state.quirks().accountResource) throw apiErrors.unknownUri(request.uri)
       return ok({ account: accountBody(state.accountRoot) })
+    case 'pre-survey':
+    case 'offline-survey':
+    case 'conversation':
+      return handleJourneyRoute(state.journey, request)
     case 'chat-request':
       allow(request, 'POST')
       return startChat(state, request.body)
@@ -154,6 +163,7 @@ function handleChatRoute(state: RouteState, request: RouteRequest, chat: ServedC
 
 function startChat(state: RouteState, body: unknown): Reply {
   const request = isRecord(body) && isRecord(body['request']) ? body['request'] : isRecord(body) ? body : {}
+  state.journey.checkChatRequest(request)
   let timeout = state.defaultChatTimeoutS
   const requested = request['interactionTimeout']
   if (requested !== undefined) {
@@ -212,11 +222,7 @@ function fromParameter(query: URLSearchParams): number {
   return Number(from)
 }
 
-/**
- * A multi-field JSON body such as `{"email":..,"subject":..}` has no single root, so its XML form
- * needs a wrapper element (`<transcriptRequest><email>..</email>..</transcriptRequest>`): look inside
- * a lone root element when the key is not at the top.
- */
+/** A multi-field body has no single root in XML, so it comes wrapped (`<transcriptRequest><email>…`): look inside a lone root. */
 function fields(body: unknown): Record<string, unknown> {
   if (!isRecord(body)) return {}
   const keys = Object.keys(body)

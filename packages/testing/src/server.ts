@@ -18,6 +18,8 @@ import { createRequestHandler } from './request-handler.js'
 import type { RequestLogView } from './request-log.js'
 import { RequestLog } from './request-log.js'
 import type { Availability, RouteState } from './routes.js'
+import { JourneyState } from './journey.js'
+import type { JourneyRecord, JourneySettings } from './journey.js'
 
 /** Options of {@link startLegacyChatServer}; every field is optional. */
 export interface LegacyChatServerOptions {
@@ -43,6 +45,8 @@ export interface LegacyChatServerOptions {
   readonly agent?: ChatAgent | readonly AgentStep[]
   /** What the availability routes answer. Default `{ available: true, estimatedWaitTime: 0, availableSlots: -1 }`. */
   readonly availability?: Partial<Availability>
+  /** The surveys served and the SSO keys accepted (defaults: `defaultPreChatSurvey`, `defaultOfflineSurvey`, `['test-sso-key']`). */
+  readonly journey?: Partial<JourneySettings>
   /** UTC offset of event times, in minutes. Default -300 (`-05:00`, as in the reference's examples). */
   readonly utcOffsetMinutes?: number
   /** Most request log entries kept. Default 10 000. */
@@ -73,6 +77,10 @@ export interface LegacyChatServer {
   setQuirks(quirks: Partial<QuirkSwitches>): void
   /** Changes what the availability routes answer. */
   setAvailability(availability: Partial<Availability>): void
+  /** Changes the surveys served or the SSO keys accepted. */
+  setJourney(settings: Partial<JourneySettings>): void
+  /** What the journey routes received: offline survey submissions and issued authentications. */
+  readonly journey: JourneyRecord
   /** Resolves with the oldest chat not yet handed out by this method, waiting for the next chat request if needed. */
   nextChat(): Promise<LegacyChat>
   /** The live chat with this id, or `undefined` (unknown or dropped). */
@@ -106,6 +114,7 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
   const utcOffsetMinutes = options.utcOffsetMinutes ?? -300
   let quirks: QuirkSwitches = { ...defaultQuirks, ...options.quirks }
   let availability: Availability = { available: true, estimatedWaitTime: 0, availableSlots: -1, ...options.availability }
+  const journey = new JourneyState(options.journey)
   const faults = new FaultInjector()
   const log = new RequestLog(options.logLimit ?? 10_000, appKey)
   const pendingTimers = new Set<ClockTimer>()
@@ -137,6 +146,7 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
     accountRoot,
     quirks: () => quirks,
     availability: () => availability,
+    journey,
     defaultChatTimeoutS: options.chatTimeoutS ?? 40,
   }
 
@@ -161,6 +171,10 @@ export async function startLegacyChatServer(options: LegacyChatServerOptions = {
     setAvailability: (changes) => {
       availability = { ...availability, ...changes }
     },
+    setJourney: (changes) => {
+      journey.settings = { ...journey.settings, ...changes }
+    },
+    journey,
     nextChat: () => store.nextChat(),
     chat: (chatId) => store.get(chatId),
     chats: () => store.all(),

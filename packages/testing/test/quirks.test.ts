@@ -28,6 +28,7 @@ describe('quirk defaults', () => {
       systemLines: true,
       lineStatus: false,
       xmlDeclaration: true,
+      accountResource: true,
     })
   })
 })

@@ -33,7 +33,7 @@ function answer(origin: string, method: 'GET' | 'POST', status: number, body: st
 }
 
 function client(extra: Partial<ConstructorParameters<typeof LegacyChatClient>[0]> = {}): LegacyChatClient {
-  return new LegacyChatClient({ accountRoot: ROOT, appKey: APP_KEY, dispatcher: agent, ...extra })
+  return new LegacyChatClient({ accountRoot: ROOT, appKey: APP_KEY, dispatcher: agent, entryPoints: 'documented-paths', ...extra })
 }
 
 beforeEach(() => {
