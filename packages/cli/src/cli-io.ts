@@ -26,6 +26,8 @@ export interface CliIo {
 
 /** The pieces of a CLI session on one legacy account. */
 export interface Connected {
+  /** Core's client the tap wraps, for reads outside a conversation (the pre-chat survey). */
+  readonly client: LegacyChatClient
   readonly tap: LegacyTap
   readonly transcript: Transcript
   readonly session: MessagingSession
@@ -56,7 +58,7 @@ export function connect(target: LegacyTarget, io: CliIo, json: boolean, config: 
   // The readable transcript also shows legacy events of unknown type (never dropped silently);
   // --json sticks to frames a Messaging client knows.
   const socket = new MessagingSocket(tap, { ...config, emitLegacyEvents: !json }, { ownsClient: true })
-  return { tap, transcript, session: new MessagingSession(socket, tap, transcript) }
+  return { client, tap, transcript, session: new MessagingSession(socket, tap, transcript) }
 }
 
 /**

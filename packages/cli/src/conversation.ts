@@ -1,8 +1,8 @@
 // The Messaging requests a consumer sends, as the CLI's commands send them: open or resume a
 // conversation, publish a line, ask to close, send what is typed.
-import { createInterface } from 'node:readline'
 import { Subject, filter, fromEvent, map } from 'rxjs'
-import { conversationIdOf } from '@chatbridge/core'
+import { type SurveySubmission, conversationIdOf } from '@chatbridge/core'
+import { LineSource } from './line-source.js'
 import type { MessagingSession } from './messaging-session.js'
 import { type TypingState, isPartialLine, typingStates } from './typing-state.js'
 
@@ -12,11 +12,12 @@ export const TYPING_QUIET_MS = 3000
 /**
  * The opening every Messaging consumer does: `InitConnection`, a conversation subscription, then
  * either a new conversation (`skill` given or not) or an existing one (`resume`), and a messaging
- * subscription from `fromSeq`. Resolves with the conversation id.
+ * subscription from `fromSeq`. A new conversation carries pre-chat `survey` answers (chatbridge's
+ * own request field) when given. Resolves with the conversation id.
  */
 export async function openConversation(
   session: MessagingSession,
-  what: { readonly skill?: string | undefined } | { readonly resume: string; readonly fromSeq: number },
+  what: { readonly skill?: string | undefined; readonly survey?: SurveySubmission | undefined } | { readonly resume: string; readonly fromSeq: number },
 ): Promise<string> {
   await session.open()
   await session.require('InitConnection', {}, [{ type: '.ams.headers.ClientProperties', deviceFamily: 'DESKTOP', os: 'OTHER' }])
@@ -26,7 +27,10 @@ export async function openConversation(
     await session.require('ms.SubscribeMessagingEvents', { dialogId: what.resume, fromSeq: what.fromSeq })
     return isUri(what.resume) ? conversationIdOf(new URL(what.resume)) : what.resume
   }
-  const response = await session.require('cm.ConsumerRequestConversation', what.skill === undefined ? {} : { skillId: what.skill })
+  const response = await session.require('cm.ConsumerRequestConversation', {
+    ...(what.skill === undefined ? {} : { skillId: what.skill }),
+    ...(what.survey === undefined ? {} : { survey: what.survey }),
+  })
   const conversationId = String((response.body as { conversationId?: unknown }).conversationId)
   await session.require('ms.SubscribeMessagingEvents', { dialogId: conversationId, conversationId, fromSeq: 0 })
   return conversationId
@@ -55,10 +59,17 @@ export async function publishTyping(session: MessagingSession, conversationId: s
 /**
  * Sends each line read from `input` as a visitor line; at the end of input (Ctrl-D) or on a line
  * `/close`, closes the conversation. While a line is typed but not sent (input that does not end
- * with a line break), the visitor is typing (see {@link typingStates}). Returns a function that stops reading.
+ * with a line break), the visitor is typing (see {@link typingStates}). `lines` reads `input`
+ * (pass the one the survey read from, so lines it has not taken are sent). Returns a function
+ * that stops reading.
  */
-export function sendTypedLines(input: NodeJS.ReadableStream, session: MessagingSession, conversationId: string, quietMs = TYPING_QUIET_MS): () => void {
-  const lines = createInterface({ input, terminal: false })
+export function sendTypedLines(
+  input: NodeJS.ReadableStream,
+  session: MessagingSession,
+  conversationId: string,
+  quietMs = TYPING_QUIET_MS,
+  lines: LineSource = new LineSource(input),
+): () => void {
   const sent = new Subject<void>()
   const keystrokes$ = fromEvent(input, 'data').pipe(
     map((chunk) => String(chunk)),
@@ -73,7 +84,7 @@ export function sendTypedLines(input: NodeJS.ReadableStream, session: MessagingS
   }
   // One at a time, in order; the adapter queues them while the chat waits for an agent.
   let sending = Promise.resolve()
-  lines.on('line', (line) => {
+  const onLine = (line: string): void => {
     if (closing) return
     if (line.trim() === '/close') {
       sending = sending.then(close)
@@ -82,8 +93,8 @@ export function sendTypedLines(input: NodeJS.ReadableStream, session: MessagingS
     if (line.trim() === '') return
     sent.next()
     sending = sending.then(() => publishLine(session, conversationId, line))
-  })
-  lines.on('close', () => void sending.then(close))
+  }
+  lines.follow(onLine, () => void sending.then(close))
   return () => {
     closing = true
     typing.unsubscribe()

@@ -1,0 +1,25 @@
+import { startLegacyChatServer } from '@chatbridge/testing'
+import { expect, onTestFinished, test, vi } from 'vitest'
+import { startCli } from './run-cli.js'
+
+vi.setConfig({ testTimeout: 45_000 })
+
+test.each(['json', 'xml'] as const)('chat --survey (%s): piped answers reach the chat request; an empty required answer is asked again', async (format) => {
+  const server = await startLegacyChatServer()
+  onTestFinished(() => server.close())
+  const next = server.nextChat()
+  const cli = startCli(['chat', '--survey', '--skill', 'Sales', '--json', '--format', format, '--account-root', server.accountRoot], { CHATBRIDGE_APP_KEY: server.appKey })
+  onTestFinished(() => void cli.child.kill())
+  // The default survey: "Your name" (required text), "Topics" (optional checkbox). Ids are read as strings (§12), so they go back as strings.
+  cli.child.stdin.write('\nAnn\n2,1\n')
+  const chat = await next
+  const survey = chat.request['survey'] as { id: unknown; question: unknown }
+  expect(String(survey.id)).toBe('40216')
+  expect(survey.question).toEqual([
+    { id: '40217', answer: 'Ann' },
+    { id: '40218', answer: ['orders', 'billing'] },
+  ])
+  cli.child.stdin.end()
+  expect(await cli.exit()).toBe(0)
+  expect(cli.stderr().split('\n').filter((line) => line.startsWith('Your name'))).toHaveLength(2)
+})
