@@ -1,113 +1,21 @@
-// The poll loop (the "source") and the supplier that fetches one page of a chat for it.
-import { type SchedulerLike, EMPTY, Observable, concatMap, defer, expand, from, ignoreElements, map, merge, of, race, take, tap, throwIfEmpty, timer, catchError } from 'rxjs'
+// The poll loop (the "source"): reads one chat page after page, paced, as plain code behind an Observable.
+import { Observable, Subscription } from 'rxjs'
 import { trustedNextLink } from '@chatbridge/core'
+import type { PollSupplier } from './session-supplier.js'
+import type { ChatPollerOptions, PollerOutput, Step } from './poller-types.js'
 import { AdapterError } from './adapter-error.js'
 import { isChatOver } from './chat-over.js'
-import type { ChatSessionPort, LegacyEvent, LegacyInfo, LegacySnapshot } from './legacy-contract.js'
-import { type PacingOptions, type PacingInput, backoffWaitMs, nextPollWaitMs, pollIntervalMs } from './pacing.js'
+import type { LegacyEvent, LegacySnapshot } from './legacy-contract.js'
+import { type PacingInput, backoffWaitMs, nextPollWaitMs, pollIntervalMs } from './pacing.js'
 import { type PollCursor, type PollCursorHolder, cursorHolder } from './poll-cursor.js'
-import { type PollStopReason, decidePollFailure, serverAnswered } from './poll-stop-decision.js'
+import { decidePollFailure, serverAnswered } from './poll-stop-decision.js'
 import { freshEvents } from './fresh-events.js'
-import { type PollReportListener, sendPollReport } from './poll-report.js'
-import type { BackoffOptions, RandomSource } from './retry-decision.js'
+import { sendPollReport } from './poll-report.js'
 
 export type { PollCursor, PollCursorHolder } from './poll-cursor.js'
 export type { PollStopReason } from './poll-stop-decision.js'
-
-/**
- * Fetches the chat resource once from a cursor (the "supplier"). It must emit one snapshot and
- * complete, or error; unsubscribing must cancel the request in flight.
- */
-export type PollSupplier = (cursor: PollCursor) => Observable<LegacySnapshot>
-
-/**
- * The supplier for a core chat session: `followNext(cursor.next)` when there is a `next` link, else
- * `snapshot({ from })`. Each request has its own `AbortController`, aborted when an unsubscribe
- * finds it still in flight.
- */
-export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'followNext'>): PollSupplier {
-  // An idle chat follows the same `next` link poll after poll: parse it once (core copies it before use).
-  let parsed: { readonly href: string; readonly url: URL } | undefined
-  const urlOf = (href: string): URL => {
-    if (parsed?.href !== href) parsed = { href, url: new URL(href) }
-    return parsed.url
-  }
-  return (cursor) =>
-    new Observable<LegacySnapshot>((subscriber) => {
-      const controller = new AbortController()
-      let settled = false
-      const request =
-        cursor.next === undefined
-          ? session.snapshot({ from: cursor.from, signal: controller.signal })
-          : session.followNext(urlOf(cursor.next), { signal: controller.signal })
-      request.then(
-        (snapshot) => {
-          settled = true
-          subscriber.next(snapshot)
-          subscriber.complete()
-        },
-        (error: unknown) => {
-          settled = true
-          subscriber.error(error)
-        },
-      )
-      // Aborting builds a DOMException with a stack: only worth it for a request still in flight.
-      return () => {
-        if (!settled) controller.abort()
-      }
-    })
-}
-
-/**
- * What the poll loop is doing, for users (a documented union in the spirit of matrix-js-sdk's sync
- * states):
- * - `connecting`: no poll has succeeded yet;
- * - `live`: the last poll succeeded;
- * - `backing-off`: the last poll failed and another follows in `retryInMs` (attempt counts from 1);
- * - `closed`: polling stopped for good, with a {@link PollStopReason} — the chat `ended`, is
- *   `chat-gone`, the server was `server-silent` past `chatTimeout`, the server `refused`, the
- *   failure was `unexpected` (a bug), or the request was `aborted` by someone else.
- */
-export type PollerState =
-  | { readonly status: 'connecting' }
-  | { readonly status: 'live' }
-  | { readonly status: 'backing-off'; readonly retryInMs: number; readonly attempt: number; readonly error: unknown }
-  | { readonly status: 'closed'; readonly reason: PollStopReason; readonly error?: unknown }
-
-/** One value of the poll loop. */
-export type PollerOutput =
-  /** New events (ascending `@id`, each delivered once) and the info that came with them. */
-  | { readonly kind: 'page'; readonly events: readonly LegacyEvent[]; readonly info: LegacyInfo | undefined; readonly cursor: PollCursor }
-  | { readonly kind: 'state'; readonly state: PollerState }
-  /** A failed poll that will be retried (e.g. a decode error); the cursor is kept. */
-  | { readonly kind: 'error'; readonly error: unknown }
-
-/** Timing of the poll loop. */
-export interface ChatPollerOptions {
-  readonly pacing: PacingOptions
-  readonly backoff: BackoffOptions
-  /** Jitter source; default `Math.random`. */
-  readonly random: RandomSource
-  /** Every wait goes through it, so `TestScheduler` can drive the loop; default `asyncScheduler`. */
-  readonly scheduler: SchedulerLike
-  /**
-   * This chat's outbound activity (the visitor typing or sending a line): each value cuts a longer
-   * wait short to the state's interval, and the next poll counts as active. Per chat; default none.
-   */
-  readonly activity$?: Observable<unknown> | undefined
-  /** Called once per settled poll with a `PollReport` (see `ConnectionOptions.onPoll`); default none. */
-  readonly onPoll?: PollReportListener | undefined
-  /** The chat's id, for those reports; default `''`. */
-  readonly conversationId?: string | undefined
-}
-
-interface Step {
-  readonly outputs: readonly PollerOutput[]
-  /** The cursor to commit once `outputs` have been emitted. */
-  readonly commit: PollCursor | undefined
-  /** The wait before the next poll; `undefined` stops the loop. */
-  readonly waitMs: number | undefined
-}
+export { type PollSupplier, sessionSupplier } from './session-supplier.js'
+export type { ChatPollerOptions, PollerOutput, PollerState } from './poller-types.js'
 
 /**
  * The poll loop (the "source"): reads the chat resource through `supplier` from `cursor`, emits
@@ -126,8 +34,11 @@ interface Step {
  *   loop; share it (see `ChatFeed`) for one loop per chat.
  */
 export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursorHolder, config: ChatPollerOptions): Observable<PollerOutput> {
-  return defer(() => {
+  // Plain code, not an operator chain: one of these runs per chat, and an idle chat should cost a
+  // few closures and one pending timer, not a pipeline of subscribers rebuilt on every poll.
+  return new Observable<PollerOutput>((subscriber) => {
     const holder = isHolder(cursor) ? cursor : cursorHolder(cursor)
+    const scheduler = config.scheduler
     let failures = 0
     let live = false
     let pacing: PacingInput = { chatState: undefined, chatTimeoutS: undefined }
@@ -136,12 +47,17 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
     let outbound = false
     // When the server last answered anything (a page or an HTTP error): a chat whose server did not
     // answer for longer than its chatTimeout has been ended by that server, so waiting on is futile.
-    let lastAnswerAt = config.scheduler.now()
-
+    let lastAnswerAt = scheduler.now()
     // When the poll in flight started, for its PollReport.
     let pollStartedAt = 0
+    // What runs now (the request in flight, or the wait and its activity subscription).
+    let request: Subscription | undefined
+    let waiting: Subscription | undefined
+    let heard: Subscription | undefined
+    let stopped = false
+
     const reportPoll = (events: readonly LegacyEvent[], failed: boolean, error?: unknown): void => {
-      if (config.onPoll !== undefined) sendPollReport(config.onPoll, config.conversationId ?? '', pollStartedAt, config.scheduler.now(), events, failed, error)
+      if (config.onPoll !== undefined) sendPollReport(config.onPoll, config.conversationId ?? '', pollStartedAt, scheduler.now(), events, failed, error)
     }
 
     const onPage = (snapshot: LegacySnapshot): Step => {
@@ -152,26 +68,27 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
       const nextFrom = last === undefined ? fromId : last.id + 1
       const next: PollCursor = { from: nextFrom, next: trustedNextLink(snapshot.links, nextFrom)?.href }
       const previousState = pacing.chatState
-      pacing = {
-        chatState: snapshot.info?.state ?? lastStateOf(events) ?? pacing.chatState,
-        chatTimeoutS: snapshot.info?.chatTimeout ?? pacing.chatTimeoutS,
-      }
-      const active = events.length > 0 || pacing.chatState !== previousState || snapshot.info?.agentTyping === 'typing' || outbound
-      const over = isChatOver({ events, info: snapshot.info })
+      const info = snapshot.info
+      const chatState = info?.state ?? lastStateOf(events) ?? pacing.chatState
+      const chatTimeoutS = info?.chatTimeout ?? pacing.chatTimeoutS
+      // The usual idle poll changes neither: keep the object.
+      if (chatState !== pacing.chatState || chatTimeoutS !== pacing.chatTimeoutS) pacing = { chatState, chatTimeoutS }
+      const active = events.length > 0 || chatState !== previousState || info?.agentTyping === 'typing' || outbound
+      const over = isChatOver({ events, info })
       const outputs: PollerOutput[] = []
-      if (!live) outputs.push({ kind: 'state', state: { status: 'live' } })
+      if (!live) outputs.push(LIVE)
       live = true
       failures = 0
-      lastAnswerAt = config.scheduler.now()
-      outputs.push({ kind: 'page', events, info: snapshot.info, cursor: next })
-      if (over) outputs.push({ kind: 'state', state: { status: 'closed', reason: 'ended' } })
+      lastAnswerAt = scheduler.now()
+      outputs.push({ kind: 'page', events, info, cursor: next })
+      if (over) outputs.push(ENDED)
       return { outputs, commit: next, waitMs: over ? undefined : nextPollWaitMs(pacing, { active, lastWaitMs }, config.pacing) }
     }
 
     const onFailure = (error: unknown): Step => {
       reportPoll([], true, error)
       live = false
-      const now = config.scheduler.now()
+      const now = scheduler.now()
       if (serverAnswered(error)) lastAnswerAt = now
       const chatTimeoutMs = (pacing.chatTimeoutS ?? config.pacing.defaultChatTimeoutS) * 1000
       const decision = decidePollFailure(error, { attempt: failures, silentMs: now - lastAnswerAt, chatTimeoutMs }, config.backoff, config.random)
@@ -190,39 +107,100 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
       }
     }
 
-    const poll = (): Observable<Step> =>
-      defer(() => ((pollStartedAt = config.scheduler.now()), supplier(holder.value))).pipe(
-        take(1),
-        throwIfEmpty(() => new AdapterError('E_POLL_FAILED', 'the poll supplier completed without a snapshot')),
-        map(onPage),
-        catchError((error: unknown) => of(onFailure(error))),
-      )
-
-    // A wait, cut short to the state's interval when the visitor does something meanwhile.
-    const wait = (waitMs: number): Observable<unknown> => {
-      lastWaitMs = waitMs
-      outbound = false
-      const timed = timer(waitMs, config.scheduler)
-      if (config.activity$ === undefined) return timed
-      const heard = config.activity$.pipe(tap(() => (outbound = true)))
-      const fastMs = pollIntervalMs(pacing, config.pacing)
-      if (fastMs >= waitMs) return merge(timed, heard.pipe(ignoreElements()))
-      return race(timed, heard.pipe(take(1), concatMap(() => timer(fastMs, config.scheduler))))
+    // Emits a step's outputs, then commits its cursor (the cursor advances after emission), then
+    // goes on: the next poll, a wait, or the end.
+    const carryOut = (step: Step): void => {
+      for (const output of step.outputs) {
+        if (stopped) return
+        subscriber.next(output)
+      }
+      if (stopped) return
+      if (step.commit !== undefined) holder.set(step.commit)
+      if (step.waitMs === undefined) {
+        stopped = true
+        subscriber.complete()
+      } else if (step.waitMs <= 0) poll()
+      else wait(step.waitMs)
     }
 
-    const start: Step = { outputs: [{ kind: 'state', state: { status: 'connecting' } }], commit: undefined, waitMs: 0 }
-    return of(start).pipe(
-      // expand emits a step downstream before projecting it, so the commit below happens only
-      // after the step's outputs were delivered: the cursor advances after emission.
-      expand((step) => {
-        if (step.commit !== undefined) holder.set(step.commit)
-        if (step.waitMs === undefined) return EMPTY
-        return step.waitMs <= 0 ? poll() : wait(step.waitMs).pipe(take(1), concatMap(poll))
-      }),
-      concatMap((step) => from(step.outputs)),
-    )
+    const poll = (): void => {
+      let settled = false
+      const settle = (step: () => Step): void => {
+        if (settled) return
+        settled = true
+        request?.unsubscribe()
+        request = undefined
+        let next: Step
+        try {
+          next = step()
+        } catch (error) {
+          next = onFailure(error)
+        }
+        carryOut(next)
+      }
+      pollStartedAt = scheduler.now()
+      let source: Observable<LegacySnapshot>
+      try {
+        source = supplier(holder.value)
+      } catch (error) {
+        settle(() => onFailure(error))
+        return
+      }
+      const subscription = source.subscribe({
+        next: (snapshot) => settle(() => onPage(snapshot)),
+        error: (error: unknown) => settle(() => onFailure(error)),
+        complete: () => settle(() => onFailure(new AdapterError('E_POLL_FAILED', 'the poll supplier completed without a snapshot'))),
+      })
+      // A supplier that answered synchronously is done already.
+      if (settled) subscription.unsubscribe()
+      else request = subscription
+    }
+
+    // A wait, cut short to the state's interval when the visitor does something meanwhile.
+    const wait = (waitMs: number): void => {
+      lastWaitMs = waitMs
+      outbound = false
+      const fire = (): void => {
+        // Whichever of the two timers fired first, the other one must not.
+        const timers = waiting
+        waiting = undefined
+        timers?.unsubscribe()
+        heard?.unsubscribe()
+        heard = undefined
+        poll()
+      }
+      waiting = scheduler.schedule(fire, waitMs)
+      if (config.activity$ === undefined) return
+      const fastMs = pollIntervalMs(pacing, config.pacing)
+      let cut = false
+      heard = config.activity$.subscribe(() => {
+        outbound = true
+        if (cut || fastMs >= waitMs) return
+        // The first activity: the poll comes at the latest `fastMs` from now.
+        cut = true
+        const cutAt = scheduler.schedule(fire, fastMs)
+        const timed = waiting
+        waiting = new Subscription(() => {
+          timed?.unsubscribe()
+          cutAt.unsubscribe()
+        })
+      })
+    }
+
+    subscriber.next(CONNECTING)
+    if (!stopped) poll()
+    return () => {
+      stopped = true
+      request?.unsubscribe()
+      waiting?.unsubscribe()
+      heard?.unsubscribe()
+    }
   })
 }
+
+const CONNECTING: PollerOutput = { kind: 'state', state: { status: 'connecting' } }
+const LIVE: PollerOutput = { kind: 'state', state: { status: 'live' } }
+const ENDED: PollerOutput = { kind: 'state', state: { status: 'closed', reason: 'ended' } }
 
 function lastStateOf(events: readonly LegacyEvent[]): string | undefined {
   for (let i = events.length - 1; i >= 0; i -= 1) {
