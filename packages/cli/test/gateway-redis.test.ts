@@ -1,23 +1,14 @@
 // `chatbridge gateway --redis`: the shared store is connected before the gateway serves, and an
 // unreachable Redis stops the command with the URL (never its password) and a failure exit code.
-import { createServer } from 'node:net'
 import { expect, test, vi } from 'vitest'
+import { freePort } from '../../redis/test/support/redis-server.js'
 import { describeWithRedis } from '../../redis/test/support/redis-suite.js'
 import { runCli, startCli } from './run-cli.js'
 
 vi.setConfig({ testTimeout: 45_000 })
 
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
-
 test('Redis unreachable at start: one line naming the URL without credentials, exit 1', async () => {
-  const port = await closedPort()
+  const port = await freePort()
   const { code, stdout, stderr } = await runCli(['gateway', '--redis', `redis://chat:s3cret-pw@127.0.0.1:${port}/0`], { timeoutMs: 20_000 })
   expect(code).toBe(1)
   expect(stdout).toBe('')
@@ -27,7 +18,7 @@ test('Redis unreachable at start: one line naming the URL without credentials, e
 })
 
 test('REDIS_URL is read like --redis, and --lease-ttl without a Redis is a usage error', async () => {
-  const port = await closedPort()
+  const port = await freePort()
   const viaEnv = await runCli(['gateway'], { env: { REDIS_URL: `redis://127.0.0.1:${port}` }, timeoutMs: 20_000 })
   expect(viaEnv.code).toBe(1)
   expect(viaEnv.stderr).toContain(`Redis at redis://127.0.0.1:${port}`)

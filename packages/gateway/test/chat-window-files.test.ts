@@ -1,10 +1,10 @@
-import { request } from 'node:http'
 import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Gateway } from '../src/index.js'
 import { staticFileOf } from '../src/static-files.js'
 import { accountId, testGateway } from './support/gateway-client.js'
+import { type RawResponse, rawRequest } from './support/raw-request.js'
 
 const staticDir = join(import.meta.dirname, '..', 'static')
 
@@ -14,19 +14,8 @@ beforeAll(async () => {
 })
 afterAll(() => gateway.close())
 
-/** A raw request: `fetch` would normalise `/../` away before it left. */
-function raw(path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  const { hostname, port } = new URL(gateway.url)
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, path, method }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-    })
-    req.once('error', reject)
-    req.end()
-  })
+function raw(path: string, method = 'GET'): Promise<RawResponse> {
+  return rawRequest(gateway.url, path, { method })
 }
 
 describe('the chat window at /', () => {

@@ -1,26 +1,17 @@
-import { request } from 'node:http'
 import { runInNewContext } from 'node:vm'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { Gateway } from '../src/index.js'
 import { clientAddress, SignupLimit } from '../src/signup-limit.js'
 import { accountId, testGateway } from './support/gateway-client.js'
+import { type RawResponse, rawRequest } from './support/raw-request.js'
 
 let gateway: Gateway | undefined
 afterEach(() => gateway?.close())
 
 /** One request from `localAddress` (any 127.0.0.0/8 address reaches the loopback listener). */
-function from(localAddress: string, path: string, init: { method?: string; headers?: Record<string, string> } = {}) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-    const url = new URL(path, gateway?.url)
-    const req = request(url, { method: init.method ?? 'GET', headers: init.headers ?? {}, localAddress }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-    })
-    req.once('error', reject)
-    req.end()
-  })
+function from(localAddress: string, path: string, init: { method?: string; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+  if (gateway === undefined) throw new Error('no gateway')
+  return rawRequest(gateway.url, path, { ...init, localAddress })
 }
 
 const signup = `/api/account/${accountId}/signup`

@@ -1,10 +1,10 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
-import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Gateway } from '../src/index.js'
 import { accountId, testGateway } from './support/gateway-client.js'
+import { type RawResponse, rawRequest } from './support/raw-request.js'
 
 let root: string
 let gateway: Gateway
@@ -24,19 +24,8 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true })
 })
 
-/** A raw request: `fetch` would normalise `/../` away before it left. */
-function raw(path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  const { hostname, port } = new URL(gateway.url)
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, path }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-    })
-    req.once('error', reject)
-    req.end()
-  })
+function raw(path: string): Promise<RawResponse> {
+  return rawRequest(gateway.url, path)
 }
 
 describe('staticDir: a team serves its own chat window', () => {

@@ -93,7 +93,8 @@ export async function startRedis(options: { readonly appendOnly?: boolean } = {}
   }
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on right now (the OS picked it free and it was let go). */
+export async function freePort(): Promise<number> {
   const server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
