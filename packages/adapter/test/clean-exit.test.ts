@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { expect, test } from 'vitest'
+import { expect, onTestFinished, test } from 'vitest'
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
 
@@ -11,17 +11,12 @@ test('after close() nothing is left: a process that ran conversations exits on i
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  // The child never calls process.exit: it exits only when no timer, socket or handle is left.
-  const code = await new Promise<number | null>((resolve) => {
-    const guard = setTimeout(() => {
-      child.kill()
-      resolve(null)
-    }, 15_000)
-    child.on('exit', (exitCode) => {
-      clearTimeout(guard)
-      resolve(exitCode)
-    })
+  // A child that never exits fails the test on its timeout; it is killed then, not left behind.
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill()
   })
+  // The child never calls process.exit: it exits only when no timer, socket or handle is left.
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
   expect(output).toContain('done E_CLOSED')
   expect(code).toBe(0)
 }, 20_000)
