@@ -19,7 +19,8 @@ Options:
   --skill <name>        the skill to ask for (Messaging skillId, sent as the legacy skill name)
   --survey              answer the account's pre-chat survey first (questions on stderr, one
                         answer a line: a number for a choice, numbers with commas for a checkbox,
-                        an empty line skips an optional question)
+                        an empty line skips an optional question; a question an answer
+                        reveals through showLogicId is asked only once revealed)
   --json                print the Messaging frames as NDJSON
   -h, --help            this help`
 
@@ -36,8 +37,6 @@ export const chatCommand = defineCommand({
     const { LineSource } = await import('./line-source.js')
     const { client, session, transcript } = connect(target, io, values.json === true)
     const lines = new LineSource(io.stdin)
-    transcript.note(`requesting a chat${values.skill === undefined ? '' : ` for skill ${values.skill}`}; type a line and press Enter to send it, Ctrl-D to close`)
-    transcript.heading()
     let stopReading: (() => void) | undefined
     try {
       return await untilDoneOrInterrupted(
@@ -46,6 +45,9 @@ export const chatCommand = defineCommand({
         async () => {
           stopReading = () => lines.close()
           const survey = values.survey === true ? await askPreChatSurvey(client, values.skill, lines, io) : undefined
+          // Said after the survey: its questions come first, and typing a line before they are answered would answer them.
+          transcript.note(`requesting a chat${values.skill === undefined ? '' : ` for skill ${values.skill}`}; type a line and press Enter to send it, Ctrl-D to close`)
+          transcript.heading()
           const conversationId = await openConversation(session, { skill: values.skill, survey })
           stopReading = sendTypedLines(io.stdin, session, conversationId, undefined, lines)
           await session.watch(conversationId)

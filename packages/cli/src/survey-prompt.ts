@@ -70,10 +70,28 @@ export function validationProblem(validationType: string | undefined, text: stri
 }
 
 /**
+ * The `logicId`s some entry of the survey reveals: a question with one of them is conditional,
+ * shown only once an answer picks an entry whose `showLogicIds` name it (the window hides it
+ * until then). Every other question is always shown.
+ */
+export function conditionalLogicIds(survey: Survey): ReadonlySet<string> {
+  const ids = new Set<string>()
+  for (const question of survey.questions) for (const entry of question.entries) for (const id of entry.showLogicIds) ids.add(id)
+  return ids
+}
+
+/** The `logicId`s an answer to `question` reveals: those of the entries it picked. */
+export function revealedBy(question: SurveyQuestion, answer: string | readonly string[]): readonly string[] {
+  const picked = typeof answer === 'string' ? [answer] : answer
+  return question.entries.filter((entry) => picked.includes(entry.value)).flatMap((entry) => entry.showLogicIds)
+}
+
+/**
  * Asks each question of `survey` in order, reading one line of `lines` per try: a mandatory
- * question is asked again until answered, an optional one is skipped on an empty line. `write`
- * shows prompts and complaints. Rejects with a {@link CliFailure} when the lines end before a
- * mandatory question is answered; an optional one unanswered at the end is skipped.
+ * question is asked again until answered, an optional one is skipped on an empty line; a
+ * conditional question (see {@link conditionalLogicIds}) is asked only when an earlier answer
+ * revealed it. `write` shows prompts and complaints. Rejects with a {@link CliFailure} when the
+ * lines end before a mandatory question is answered; an optional one unanswered at the end is skipped.
  */
 export async function answerSurvey(survey: Survey, lines: AsyncIterable<string> | Iterable<string>, write: (line: string) => void): Promise<SurveySubmission> {
   const iterator = Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : toAsync(lines[Symbol.iterator]())
@@ -81,7 +99,10 @@ export async function answerSurvey(survey: Survey, lines: AsyncIterable<string> 
   for (const title of [survey.title, survey.header]) if (title !== undefined && title !== '') write(title)
   // The survey's `order` where given; the server's order otherwise (sort is stable).
   const questions = [...survey.questions].sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
+  const conditional = conditionalLogicIds(survey)
+  const revealed = new Set<string>()
   for (const question of questions) {
+    if (question.logicId !== undefined && conditional.has(question.logicId) && !revealed.has(question.logicId)) continue
     for (;;) {
       for (const line of questionPrompt(question)) write(line)
       const next = await iterator.next()
@@ -94,7 +115,10 @@ export async function answerSurvey(survey: Survey, lines: AsyncIterable<string> 
         write(`  ${parsed.reason}`)
         continue
       }
-      if (parsed.kind === 'answer') answers.push({ id: question.id, answer: parsed.answer })
+      if (parsed.kind === 'answer') {
+        answers.push({ id: question.id, answer: parsed.answer })
+        for (const id of revealedBy(question, parsed.answer)) revealed.add(id)
+      }
       break
     }
   }

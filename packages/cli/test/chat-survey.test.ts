@@ -21,5 +21,21 @@ test.each(['json', 'xml'] as const)('chat --survey (%s): piped answers reach the
   ])
   cli.child.stdin.end()
   expect(await cli.exit()).toBe(0)
-  expect(cli.stderr().split('\n').filter((line) => line.startsWith('Your name'))).toHaveLength(2)
+  const stderr = cli.stderr().split('\n')
+  expect(stderr.filter((line) => line.startsWith('Your name'))).toHaveLength(2)
+  // The survey is asked before the chat is requested, and the line that says so comes after it.
+  expect(stderr.findIndex((line) => line.includes('requesting a chat'))).toBeGreaterThan(stderr.findLastIndex((line) => line.startsWith('Topics')))
+})
+
+test('chat --survey with no survey configured says so and requests the chat without one', async () => {
+  const server = await startLegacyChatServer({ journey: { preChatSurvey: { id: 1, questions: { question: [] } } } })
+  onTestFinished(() => server.close())
+  const next = server.nextChat()
+  const cli = startCli(['chat', '--survey', '--json', '--account-root', server.accountRoot], { CHATBRIDGE_APP_KEY: server.appKey })
+  onTestFinished(() => void cli.child.kill())
+  const chat = await next
+  expect(chat.request['survey']).toBeUndefined()
+  cli.child.stdin.end()
+  expect(await cli.exit()).toBe(0)
+  expect(cli.stderr()).toContain('no pre-chat survey is configured for this account; requesting the chat without one')
 })

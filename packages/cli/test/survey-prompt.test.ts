@@ -103,3 +103,41 @@ test('questionPrompt numbers the choices by their display values', () => {
   ])
   expect(questionPrompt(question({ id: 'e', type: 'Text Field', label: 'Email', validationType: 'email', mandatory: true }))).toEqual(['Email (email, required):'])
 })
+
+describe('showLogicId', () => {
+  const reveals = [
+    { value: 'yes', displayValue: 'Yes', checked: false, showLogicIds: ['L-order'] },
+    { value: 'no', displayValue: 'No', checked: false, showLogicIds: [] },
+  ]
+  const conditional: Survey = {
+    id: '800',
+    title: undefined,
+    header: undefined,
+    raw: {},
+    questions: [
+      question({ id: '1', order: 1, type: 'Radio Button', label: 'About an order?', entries: reveals, mandatory: true }),
+      question({ id: '2', order: 2, type: 'Text Field', label: 'Order number', logicId: 'L-order', mandatory: true }),
+      question({ id: '3', order: 3, type: 'Text Field', label: 'Anything else', logicId: 'L-free' }),
+    ],
+  }
+
+  test('a question an entry reveals is asked only after that entry was picked', async () => {
+    const shown: string[] = []
+    const submission = await answerSurvey(conditional, ['1', 'A-17', 'thanks'], (line) => shown.push(line))
+    expect(submission.answers).toEqual([
+      { id: '1', answer: 'yes' },
+      { id: '2', answer: 'A-17' },
+      { id: '3', answer: 'thanks' },
+    ])
+  })
+
+  test('left hidden, a mandatory conditional question is neither asked nor required; a logicId no entry names is always asked', async () => {
+    const shown: string[] = []
+    const submission = await answerSurvey(conditional, ['2', 'thanks'], (line) => shown.push(line))
+    expect(submission.answers).toEqual([
+      { id: '1', answer: 'no' },
+      { id: '3', answer: 'thanks' },
+    ])
+    expect(shown.some((line) => line.startsWith('Order number'))).toBe(false)
+  })
+})
