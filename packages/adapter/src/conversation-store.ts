@@ -67,6 +67,11 @@ export interface ConversationStore {
   renewLeases(leases: readonly ConversationLease[]): Promise<readonly ConversationLease[]>
   /** Gives the lease up, so another process may take the conversation at once. */
   releaseLease(lease: ConversationLease): Promise<void>
+  /**
+   * The conversation is over (the chat ended, or the legacy server no longer has it): it leaves its
+   * consumer's list, so no process resumes it again, while its record stays readable. Fenced by `lease`.
+   */
+  endConversation(lease: ConversationLease): Promise<void>
 }
 
 /** True for the rejection of a fenced write whose lease is gone (`code === 'E_LEASE_LOST'`). */

@@ -65,6 +65,18 @@ export class MemoryConversationStore implements ConversationStore {
     return Promise.resolve()
   }
 
+  /** Drops the conversation from its consumer's list; its record stays. */
+  endConversation(lease: ConversationLease): Promise<void> {
+    const consumerId = this.#conversations.get(lease.conversationId)?.consumerId
+    const ids = consumerId === undefined ? undefined : this.#byConsumer.get(consumerId)
+    if (consumerId !== undefined && ids !== undefined) {
+      const left = ids.filter((id) => id !== lease.conversationId)
+      if (left.length === 0) this.#byConsumer.delete(consumerId)
+      else this.#byConsumer.set(consumerId, left)
+    }
+    return Promise.resolve()
+  }
+
   #update(conversationId: string, change: Partial<StoredConversation>): void {
     const stored = this.#conversations.get(conversationId)
     if (stored !== undefined) this.#conversations.set(conversationId, { ...stored, ...change })

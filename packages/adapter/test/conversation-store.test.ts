@@ -109,6 +109,15 @@ describe('MemoryConversationStore', () => {
     expect(loaded?.cursor).not.toBe(cursor)
     expect(await store.loadConversation('nope')).toBeUndefined()
   })
+
+  test('an ended conversation leaves its consumer\'s list and keeps its record', async () => {
+    const store = new MemoryConversationStore()
+    await store.addConversation('c1', { chatUri: 'https://x/chat/c1', consumerId: 'alice' })
+    await store.addConversation('c2', { chatUri: 'https://x/chat/c2', consumerId: 'alice' })
+    await store.endConversation((await store.acquireLease('c1'))!)
+    expect(await store.conversationsOf('alice')).toEqual(['c2'])
+    expect(await store.loadConversation('c1')).toMatchObject({ chatUri: 'https://x/chat/c1' })
+  })
 })
 
 describe('LeaseKeeper', () => {

@@ -2,9 +2,16 @@
 import { createClient } from '@redis/client'
 import { ACQUIRE_LEASE, RELEASE_LEASE, RENEW_LEASES } from './lease-scripts.js'
 import { RedisStoreError, redactRedisUrl } from './redis-error.js'
-import { ADD_CONVERSATION, FENCED_SET } from './store-scripts.js'
+import { ADD_CONVERSATION, END_CONVERSATION, FENCED_SET } from './store-scripts.js'
 
-const scripts = { acquireLease: ACQUIRE_LEASE, renewLeases: RENEW_LEASES, releaseLease: RELEASE_LEASE, addConversation: ADD_CONVERSATION, fencedSet: FENCED_SET }
+const scripts = {
+  acquireLease: ACQUIRE_LEASE,
+  renewLeases: RENEW_LEASES,
+  releaseLease: RELEASE_LEASE,
+  addConversation: ADD_CONVERSATION,
+  fencedSet: FENCED_SET,
+  endConversation: END_CONVERSATION,
+}
 
 function makeClient(url: string, connectTimeoutMs: number, connected: () => boolean) {
   return createClient({

@@ -163,6 +163,19 @@ export class RedisConversationStore implements ConversationStore {
     await this.#run(`releasing the lease of ${lease.conversationId}`, () => this.#leases.release({ chatId: lease.conversationId, token: lease.token }))
   }
 
+  /**
+   * Takes the conversation out of its consumer's list and marks it `ended`; rejects with
+   * `E_LEASE_LOST` when `lease` is no longer the conversation's.
+   */
+  async endConversation(lease: ConversationLease): Promise<void> {
+    const id = lease.conversationId
+    const consumerId = await this.#run(`ending conversation ${id}`, () => this.#client.hGet(this.conversationKey(id), 'consumerId'))
+    const ended = await this.#run(`ending conversation ${id}`, () =>
+      this.#client.endConversation(this.leaseKey(id), this.#leases.fenceKey(id), this.conversationKey(id), this.#consumerKey(consumerId ?? ''), this.owner, lease.token, id, this.#ttlMs),
+    )
+    if (ended !== 1) throw new RedisStoreError('E_LEASE_LOST', `conversation ${id}: the lease with token ${lease.token} is no longer this process's; ending it was refused`)
+  }
+
   /** Closes the client when the store made it (`connect`). */
   async close(): Promise<void> {
     if (this.#ownsClient) await this.#client.close()

@@ -26,6 +26,26 @@ return 1
   transformReply: undefined as unknown as () => number,
 })
 
+/**
+ * Ends a conversation when `owner token` still holds its lease: marks its hash `ended` and takes it
+ * out of its consumer's list. Replies 1, or 0 when the lease is lost.
+ */
+export const END_CONVERSATION = defineScript({
+  NUMBER_OF_KEYS: 4,
+  SCRIPT: `${LEASE_HELD}
+if redis.call('EXISTS', KEYS[3]) == 0 then return 0 end
+if not lease_held(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[4]) then return 0 end
+redis.call('HSET', KEYS[3], 'ended', '1')
+redis.call('LREM', KEYS[4], 0, ARGV[3])
+return 1
+`,
+  parseCommand(parser: CommandParser, leaseKey: string, fenceKey: string, chatKey: string, consumerKey: string, owner: string, token: number, conversationId: string, ttlMs: number) {
+    parser.pushKeys([leaseKey, fenceKey, chatKey, consumerKey])
+    parser.push(owner, String(token), conversationId, String(ttlMs))
+  },
+  transformReply: undefined as unknown as () => number,
+})
+
 /** Sets one field of a conversation when `owner token` still holds its lease (see `LEASE_HELD`); replies 1, or 0 when the lease is lost. */
 export const FENCED_SET = defineScript({
   NUMBER_OF_KEYS: 3,

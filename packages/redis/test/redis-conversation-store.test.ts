@@ -94,6 +94,24 @@ describeWithRedis('RedisConversationStore on a real Redis', (redis) => {
     expect(outbound?.lines.map((l) => l.text)).toEqual(['one'])
   })
 
+  it('ends a conversation: it leaves its consumer’s list, its record stays; ending is fenced', async () => {
+    const storeA = await use.store('a')
+    await storeA.addConversation('end-1', { chatUri: 'https://x/chat/end-1', consumerId: 'carol' })
+    await storeA.addConversation('end-2', { chatUri: 'https://x/chat/end-2', consumerId: 'carol' })
+    const lease = (await storeA.acquireLease('end-1'))!
+    await storeA.endConversation(lease)
+    expect(await storeA.conversationsOf('carol')).toEqual(['end-2'])
+    expect(await storeA.loadConversation('end-1')).toMatchObject({ chatUri: 'https://x/chat/end-1' })
+    expect(await raw.hGet(storeA.conversationKey('end-1'), 'ended')).toBe('1')
+    // A process whose lease was taken cannot end the new owner's conversation.
+    const stale = (await storeA.acquireLease('end-2'))!
+    await raw.del(storeA.leaseKey('end-2'))
+    const storeB = await use.store('b')
+    expect(await storeB.acquireLease('end-2')).toBeDefined()
+    await expect(storeA.endConversation(stale)).rejects.toMatchObject({ code: 'E_LEASE_LOST' })
+    expect(await storeB.conversationsOf('carol')).toEqual(['end-2'])
+  })
+
   it('keeps two consumers’ conversations apart: each lists its own, and one cannot read or write the other’s', async () => {
     const store = await use.store()
     const alice = use.connect(store, 'alice')
