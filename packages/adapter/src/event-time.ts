@@ -49,8 +49,8 @@ function readIso(s: string): number {
     if (count === 0) return Number.NaN
     ms *= count === 1 ? 100 : count === 2 ? 10 : 1
   }
-  let offset = 0
   const sign = s.charCodeAt(at)
+  let offset: number
   if (sign === 90 && at + 1 === s.length) offset = 0
   else if ((sign === 43 || sign === 45) && at + 6 === s.length && s.charCodeAt(at + 3) === 58) {
     const oh = digits(s, at + 1, 2)
