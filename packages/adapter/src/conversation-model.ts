@@ -131,11 +131,11 @@ export function closeModelBySystem(m: ConversationModel, ts: number): Conversati
  */
 export function enterState(m: ConversationModel, state: string, agent: ConversationModel['agent'], ts: number): ConversationModel {
   if (isClosed(m)) return m
-  let next: ConversationModel = { ...m, legacyState: state }
-  if (state === 'chatting') next = { ...next, agent: agent ?? m.agent }
-  if (state === 'waiting') next = { ...next, agent: undefined }
-  if (state === 'ended') next = closeModel(next, ts)
-  return next
+  if (state === 'ended') return closeModel(m, ts)
+  const nextAgent = state === 'chatting' ? (agent ?? m.agent) : state === 'waiting' ? undefined : m.agent
+  // A repeated state with the same agent (the common state event) is no transition: no copy.
+  if (state === m.legacyState && nextAgent?.id === m.agent?.id && nextAgent?.name === m.agent?.name) return m
+  return { ...m, legacyState: state, agent: nextAgent }
 }
 
 /**

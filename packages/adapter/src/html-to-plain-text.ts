@@ -1,5 +1,6 @@
 // An agent's HTML line as safe plain text, through a real HTML parser.
 import { compile, type HtmlToTextOptions } from 'html-to-text'
+import { simpleHtmlToText } from './simple-html.js'
 
 // An agent's link keeps its target when it is a web address (`text [https://…]`, or just the
 // URL when that is the text), since "click here" alone loses it. Any other scheme — `javascript:`,
@@ -23,11 +24,21 @@ const OPTIONS: HtmlToTextOptions = {
  * when it is an `http(s)` URL other than the text (other schemes, `javascript:` included, are dropped).
  *
  * The result is text, not markup: an agent who typed `&lt;b&gt;` gets a literal `<b>` back, so
- * display it as text. Uses `html-to-text` (a real HTML parser), never a regex.
+ * display it as text. Uses `html-to-text` (a real HTML parser), never a regex; lines with no
+ * markup or only simple inline markup take a shortcut with the same result (`simple-html.ts`).
  *
  * @internal
  */
 export function htmlToPlainText(html: string): string {
+  return (simpleHtmlToText(html) ?? toText(html)).trim()
+}
+
+/**
+ * {@link htmlToPlainText} always through html-to-text: what the shortcut is checked against.
+ *
+ * @internal
+ */
+export function htmlToPlainTextByConverter(html: string): string {
   return toText(html).trim()
 }
 

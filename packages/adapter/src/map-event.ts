@@ -12,6 +12,7 @@ import {
   sameDetails,
   withConsumerId,
 } from './conversation-model.js'
+import { epochMs } from './event-time.js'
 import { htmlToPlainText } from './html-to-plain-text.js'
 import type { LegacyEvent, LegacyInfo } from './legacy-contract.js'
 import type { ChangeMetadata, ChatStateValue, ExConversationChange, MessagingEventChange, MessagingRole, OriginatorMetadata } from './messaging-types.js'
@@ -48,6 +49,7 @@ export function mapBatch(
   const skillId = info?.skillId ?? info?.skillName ?? m.skillId
   if (skillId !== m.skillId) m = { ...m, skillId }
   const outputs: MappedOutput[] = []
+  const infoAgent = agentFrom(info)
   const upsertIfChanged = (ts: number): void => {
     // Most polls change nothing: tell so without building the details.
     if (m.lastDetails !== undefined && describesModel(m.lastDetails, m)) return
@@ -65,7 +67,7 @@ export function mapBatch(
       case 'state': {
         if (m.startTs === undefined) m = { ...m, startTs: ts }
         if (isClosed(m)) break
-        m = enterState(m, event.state, agentFrom(info), ts)
+        m = enterState(m, event.state, infoAgent, ts)
         upsertIfChanged(ts)
         break
       }
@@ -119,16 +121,15 @@ export function mapBatch(
   if (info !== undefined) {
     if (m.legacyState === undefined && !isClosed(m)) {
       m = { ...m, legacyState: info.state }
-      if (info.state === 'chatting') m = { ...m, agent: agentFrom(info) }
+      if (info.state === 'chatting') m = { ...m, agent: infoAgent }
     }
     // A transfer or reassignment shows as a new agent in info while chatting (systemMessageId 13/15).
-    const agent = agentFrom(info)
-    if (!isClosed(m) && m.legacyState === 'chatting' && agent !== undefined && agent.id !== m.agent?.id) m = { ...m, agent }
+    if (!isClosed(m) && m.legacyState === 'chatting' && infoAgent !== undefined && infoAgent.id !== m.agent?.id) m = { ...m, agent: infoAgent }
     // The server may end a chat (timeout) without an `ended` event reaching this page.
     if (isChatOver({ events, info }) && !isClosed(m)) m = closeModel(m, now)
     if (m.lastDetails !== undefined || m.legacyState !== undefined) upsertIfChanged(events.length > 0 ? epochMs(events.at(-1)?.time ?? '', now) : now)
     const typing = typingChange(m.agentTyping, info.agentTyping)
-    m = { ...m, agentTyping: info.agentTyping }
+    if (m.agentTyping !== info.agentTyping) m = { ...m, agentTyping: info.agentTyping }
     if (typing !== undefined && !isClosed(m)) {
       outputs.push({
         kind: 'message',
@@ -178,16 +179,9 @@ function sequenced(
   event: Extract<MessagingEventChange, { sequence: number }>['event'],
   metadata: readonly ChangeMetadata[] = [],
 ): MessagingEventChange {
-  return {
-    sequence,
-    originatorId: originator.id,
-    originatorMetadata: originator,
-    serverTimestamp: ts,
-    event,
-    conversationId: m.conversationId,
-    dialogId: m.conversationId,
-    ...(metadata.length === 0 ? {} : { metadata }),
-  }
+  // Two literals rather than a conditional spread: this runs once per line.
+  if (metadata.length === 0) return { sequence, originatorId: originator.id, originatorMetadata: originator, serverTimestamp: ts, event, conversationId: m.conversationId, dialogId: m.conversationId }
+  return { sequence, originatorId: originator.id, originatorMetadata: originator, serverTimestamp: ts, event, conversationId: m.conversationId, dialogId: m.conversationId, metadata }
 }
 
 function originatorBySource(m: ConversationModel, source: string | undefined, by: string | undefined): OriginatorMetadata {
@@ -211,9 +205,4 @@ function typingChange(before: string | undefined, after: string | undefined): Ch
   if (after === 'typing') return 'COMPOSING'
   if (before === 'typing' && after === 'not-typing') return 'ACTIVE'
   return undefined
-}
-
-function epochMs(time: string, fallback: number): number {
-  const ms = Date.parse(time)
-  return Number.isNaN(ms) ? fallback : ms
 }
