@@ -132,7 +132,14 @@ async function runSchedule(redisUrl: string, seed: number): Promise<void> {
     const poll = legacy.requests.entries.find((entry) => entry.chatId === c.chat.id && entry.effectiveMethod === 'GET' && entry.time >= deadAt)
     return poll === undefined ? Infinity : poll.time - killAt
   })
+  expect(orphans.length).toBeGreaterThan(0)
+  if (process.env['CHATBRIDGE_FAILOVER_REPORT'] === '1') console.log(JSON.stringify({ seed, delays, faults: faultHits(legacy) }))
   for (const delay of delays) expect(delay).toBeLessThanOrEqual(leaseTtlMs + pollMs + slackMs)
+}
+
+/** Requests the server answered with an injected fault (the faults were on). */
+function faultHits(legacy: LegacyChatServer): number {
+  return legacy.requests.entries.filter((entry) => entry.fault !== undefined).length
 }
 
 async function startGatewayProcess(redisUrl: string, legacy: LegacyChatServer, keyFile: string): Promise<GatewayProcess> {
