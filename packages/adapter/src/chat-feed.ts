@@ -1,21 +1,11 @@
 // One chat's shared feed: a single poll loop, the log of its messaging changes, its latest state.
-import {
-  BehaviorSubject,
-  type Observable,
-  ReplaySubject,
-  Subject,
-  defer,
-  ignoreElements,
-  merge,
-  share,
-  takeUntil,
-  tap,
-  timer,
-} from 'rxjs'
+import type { Observable } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import { type ChatPollerOptions, type PollSupplier, type PollerOutput, type PollerState, pollChat } from './chat-poller.js'
 import type { LegacyInfo } from './legacy-contract.js'
 import { EventLog, type LogEntry } from './event-log.js'
+import { HeldLoop } from './held-loop.js'
+import { LazySubject } from './lazy-subject.js'
 import { type ReadFrom, replayThenLive } from './event-replay.js'
 import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
 import { type MappedOutput, closeAsGone, mapBatch } from './map-event.js'
@@ -82,31 +72,39 @@ export class ChatFeed {
   readonly #options: ChatFeedOptions
   #model: ConversationModel
   readonly #log: EventLog
-  readonly #messages = new Subject<LogEntry>()
-  // ReplaySubjects, not BehaviorSubjects: a late subscriber still gets the last value after completion.
-  readonly #conversation = new ReplaySubject<ExConversationChange>(1)
-  #latestConversation: ExConversationChange | undefined
-  readonly #legacy = new Subject<LegacyEventRecord>()
-  readonly #errors = new Subject<unknown>()
-  readonly #state = new BehaviorSubject<PollerState>({ status: 'connecting' })
-  readonly #chatState = new ReplaySubject<string | undefined>(1)
-  #legacyState: string | undefined
-  readonly #disposed = new Subject<void>()
-  /** The shared poll loop; emits nothing, only keeps polling while subscribed. */
-  readonly #running: Observable<never>
+  // Lazy: a subject is made only when someone subscribes (most chats are watched on one stream).
+  readonly #messages = new LazySubject<LogEntry>('subject')
+  // Replay, not behavior: a late subscriber still gets the last value after completion.
+  readonly #conversation = new LazySubject<ExConversationChange>('replay')
+  readonly #legacy = new LazySubject<LegacyEventRecord>('subject')
+  readonly #errors = new LazySubject<unknown>('subject')
+  readonly #state = new LazySubject<PollerState>('behavior', { status: 'connecting' })
+  readonly #chatState = new LazySubject<string | undefined>('replay', undefined)
+  /** The shared poll loop, held by the streams that keep the chat polled. */
+  readonly #loop: HeldLoop
 
   constructor(options: ChatFeedOptions) {
     this.#options = options
     this.conversationId = options.conversationId
     this.#model = initialConversationModel(options)
     this.#log = new EventLog(options.readFrom === undefined ? Number.POSITIVE_INFINITY : (options.eventLogLimit ?? 50))
-    this.#chatState.next(undefined)
     const cursor = options.cursor ?? cursorHolder()
-    this.#running = defer(() => pollChat(options.supplier, cursor, { ...options.poller, activity$: options.activity$ ?? options.poller.activity$, conversationId: options.conversationId })).pipe(
-      tap((output) => this.#apply(output)),
-      ignoreElements(),
-      takeUntil(this.#disposed),
-      share({ resetOnError: true, resetOnComplete: false, resetOnRefCountZero: () => timer(options.graceMs, options.poller.scheduler) }),
+    this.#loop = new HeldLoop(
+      (ends) =>
+        pollChat(options.supplier, cursor, { ...options.poller, activity$: options.activity$ ?? options.poller.activity$, conversationId: options.conversationId }).subscribe({
+          next: (output) => {
+            // A throw here fails the loop's holders, as it did inside an operator.
+            try {
+              this.#apply(output)
+            } catch (error) {
+              ends.error(error)
+            }
+          },
+          error: ends.error,
+          complete: ends.complete,
+        }),
+      options.graceMs,
+      options.poller.scheduler,
     )
   }
 
@@ -118,22 +116,22 @@ export class ChatFeed {
    */
   messagingEvents$(fromSeq = 0): Observable<MessagingEventChange> {
     const source = { conversationId: this.conversationId, log: this.#log, live$: this.#messages, readFrom: this.#options.readFrom, now: this.#options.now }
-    return merge(replayThenLive(source, fromSeq), this.#running)
+    return this.#loop.holding(replayThenLive(source, fromSeq))
   }
 
   /** The conversation's latest change (when there is one), then each new one; keeps the chat polled. */
   conversationChanges$(): Observable<ExConversationChange> {
-    return merge(this.#conversation, this.#running)
+    return this.#loop.holding(this.#conversation)
   }
 
   /** Legacy events of unknown type, live; keeps the chat polled. */
   legacyEvents$(): Observable<LegacyEventRecord> {
-    return merge(this.#legacy, this.#running)
+    return this.#loop.holding(this.#legacy)
   }
 
   /** The legacy chat state (`waiting`, `chatting`, `ended`, …), current then changes; keeps the chat polled. */
   chatState$(): Observable<string | undefined> {
-    return merge(this.#chatState, this.#running)
+    return this.#loop.holding(this.#chatState)
   }
 
   /** The poll loop's state, current then changes. Does not start polling. */
@@ -153,12 +151,12 @@ export class ChatFeed {
 
   /** The latest conversation change, if any. */
   get latestConversation(): ExConversationChange | undefined {
-    return this.#latestConversation
+    return this.#conversation.value
   }
 
   /** The legacy chat state as last read. */
   get legacyState(): string | undefined {
-    return this.#legacyState
+    return this.#chatState.value
   }
 
   /** The consumer's participant id as the mapping settled it. */
@@ -173,8 +171,7 @@ export class ChatFeed {
 
   /** Stops polling for good and completes every stream; idempotent. */
   dispose(): void {
-    this.#disposed.next()
-    this.#disposed.complete()
+    this.#loop.stop()
     this.#state.next({ status: 'closed', reason: 'aborted' })
     this.#completeAll()
   }
@@ -211,15 +208,13 @@ export class ChatFeed {
       if (output.kind === 'message') {
         this.#messages.next(this.#log.add(output.change))
       } else if (output.kind === 'conversation') {
-        this.#latestConversation = output.change
         this.#conversation.next(output.change)
       } else {
         this.#legacy.next({ conversationId: output.conversationId, sequence: output.sequence, metadata: output.metadata })
       }
     }
     const state = chatStateOf(this.#model, info)
-    if (state !== this.#legacyState) {
-      this.#legacyState = state
+    if (state !== this.#chatState.value) {
       this.#chatState.next(state)
     }
   }

@@ -1,5 +1,5 @@
 // The reactive face (Connection): a consumer's conversations as RxJS streams and Messaging commands as promises.
-import { BehaviorSubject, EMPTY, type Observable, Subject, catchError, defer, filter, from, merge, mergeMap, of, switchMap, takeUntil, takeWhile } from 'rxjs'
+import { BehaviorSubject, EMPTY, Observable, Subject, catchError, defer, filter, from, merge, mergeMap, of, switchMap, takeUntil, takeWhile } from 'rxjs'
 import { AdapterError, commandFailed } from './adapter-error.js'
 import type { LegacyEventRecord } from './chat-feed.js'
 import type { ConnectionState } from './connection-state.js'
@@ -8,6 +8,7 @@ import { type ConnectionOptions, type ResolvedConnectionOptions, resolveConnecti
 import type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
 import type { ConversationField, ConversationRequest, ExConversationChange, MessagingEvent, MessagingEventChange, UserProfile } from './messaging-types.js'
 import { LeaseKeeper } from './lease-keeper.js'
+import { Watchers } from './watchers.js'
 import { type Conversation, openConversation } from './open-conversation.js'
 import { conversationFieldUpdate, legacyChatRequest } from './requests/legacy-chat-request.js'
 
@@ -40,6 +41,7 @@ export class Connection {
   readonly #current = new BehaviorSubject<Conversation | undefined>(undefined)
   readonly #errors = new Subject<unknown>()
   readonly #closed = new BehaviorSubject<boolean>(false)
+  readonly #watching = new Watchers<MessagingEventChange>()
   readonly #leases: LeaseKeeper
   #visitorName: string | undefined
 
@@ -91,11 +93,12 @@ export class Connection {
    * with `AdapterError` `E_POLL_FAILED` when polling stops on a failure that is not retried.
    */
   messagingEvents$(dialogId: string, options: { readonly fromSeq?: number } = {}): Observable<MessagingEventChange> {
-    return defer(() => {
+    return new Observable<MessagingEventChange>((subscriber) => {
+      if (this.#closed.value) return subscriber.complete()
       const conversation = this.#conversationFor(dialogId)
       // Read once the store let this connection have it (the lease, the consumer's own conversation).
-      return from(conversation.queue).pipe(switchMap(() => conversation.feed.messagingEvents$(options.fromSeq ?? 0)))
-    }).pipe(takeUntil(this.#whenClosed()))
+      return this.#watching.follow(subscriber, conversation.queue, () => conversation.feed.messagingEvents$(options.fromSeq ?? 0))
+    })
   }
 
   /** Legacy events of a type chatbridge does not know, from every conversation, live (opt-in). */
@@ -194,6 +197,7 @@ export class Connection {
   async close(): Promise<void> {
     if (this.#closed.value) return
     this.#closed.next(true)
+    this.#watching.completeAll()
     this.#leases.dispose()
     for (const conversation of this.#conversations.values()) conversation.dispose()
     // What was not written yet is written, and the leases given up: another connection may continue at once.
@@ -228,11 +232,7 @@ export class Connection {
   }
 
   async #applyName(conversation: Conversation, name: string): Promise<void> {
-    try {
-      await conversation.session.setVisitorName(name)
-    } catch (error) {
-      throw commandFailed('set the visitor name', error)
-    }
+    await conversation.session.setVisitorName(name).catch((error: unknown) => Promise.reject(commandFailed('set the visitor name', error)))
   }
 
   #whenClosed(): Observable<unknown> {

@@ -1,0 +1,109 @@
+// One chat's poll loop, held by its subscribers: started by the first, stopped a grace period after the last leaves.
+import { Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs'
+
+/** How a {@link HeldLoop} starts its loop: it reports its failure and its end through these. @internal */
+export interface LoopEnds {
+  readonly error: (error: unknown) => void
+  readonly complete: () => void
+}
+
+/**
+ * What `share({ resetOnError: true, resetOnComplete: false, resetOnRefCountZero: timer(graceMs) })`
+ * did for a chat's loop, as plain code (the operator chain cost a Subject and a dozen closures and
+ * subscribers per chat): {@link holding} streams keep the loop running; once none does, it stops
+ * after `graceMs` unless one comes back meanwhile. A failed loop errors the streams holding it and
+ * starts again for the next one; a loop that completed (the chat is over) is not started again.
+ *
+ * @internal
+ */
+export class HeldLoop {
+  readonly #start: (ends: LoopEnds) => Subscription
+  readonly #graceMs: number
+  readonly #scheduler: SchedulerLike
+  #holders: Subscriber<unknown>[] = []
+  #running: Subscription | undefined
+  #grace: Subscription | undefined
+  #done = false
+  // Which run of the loop is current: the ends of a stopped one are ignored.
+  #run = 0
+
+  /** `start` subscribes the loop (synchronously emitting, possibly ending, before it returns). */
+  constructor(start: (ends: LoopEnds) => Subscription, graceMs: number, scheduler: SchedulerLike) {
+    this.#start = start
+    this.#graceMs = graceMs
+    this.#scheduler = scheduler
+  }
+
+  /** `source`, keeping the loop running while subscribed; errors with the loop's failure. */
+  holding<T>(source: Observable<T>): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      const inner = source.subscribe(subscriber)
+      if (!subscriber.closed) this.#hold(subscriber)
+      return () => {
+        inner.unsubscribe()
+        this.#release(subscriber)
+      }
+    })
+  }
+
+  /** Stops the loop for good (later streams are not held, nothing restarts it). */
+  stop(): void {
+    this.#done = true
+    this.#holders = []
+    this.#halt()
+  }
+
+  /** The loop failed (its own error, or a consumer of its output threw): the holders error, the next one restarts it. */
+  fail(error: unknown): void {
+    this.#halt()
+    const holders = this.#holders
+    this.#holders = []
+    for (const holder of holders) holder.error(error)
+  }
+
+  #hold(subscriber: Subscriber<unknown>): void {
+    if (this.#done) return
+    this.#holders.push(subscriber)
+    this.#grace?.unsubscribe()
+    this.#grace = undefined
+    if (this.#running !== undefined) return
+    const run = ++this.#run
+    let ended = false
+    const subscription = this.#start({
+      error: (error) => {
+        if (run !== this.#run) return
+        ended = true
+        this.fail(error)
+      },
+      complete: () => {
+        if (run !== this.#run) return
+        ended = true
+        this.#done = true
+        this.#holders = []
+        this.#halt()
+      },
+    })
+    if (ended || run !== this.#run) subscription.unsubscribe()
+    else this.#running = subscription
+  }
+
+  #release(subscriber: Subscriber<unknown>): void {
+    const at = this.#holders.indexOf(subscriber)
+    if (at < 0) return
+    this.#holders.splice(at, 1)
+    if (this.#holders.length > 0 || this.#running === undefined || this.#grace !== undefined) return
+    this.#grace = this.#scheduler.schedule(() => {
+      this.#grace = undefined
+      if (this.#holders.length === 0) this.#halt()
+    }, this.#graceMs)
+  }
+
+  #halt(): void {
+    this.#run += 1
+    this.#grace?.unsubscribe()
+    this.#grace = undefined
+    const running = this.#running
+    this.#running = undefined
+    running?.unsubscribe()
+  }
+}

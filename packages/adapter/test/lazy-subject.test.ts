@@ -1,0 +1,98 @@
+import type { Observable} from 'rxjs';
+import { BehaviorSubject, ReplaySubject, Subject, Subscription, VirtualTimeScheduler } from 'rxjs'
+import { describe, expect, test } from 'vitest'
+import { HeldLoop, type LoopEnds } from '../src/held-loop.js'
+import { type LazyKind, LazySubject } from '../src/lazy-subject.js'
+
+type Step = { readonly next: number } | 'complete' | { readonly error: string } | 'subscribe'
+
+// What each subscriber saw, for a script of nexts, ends and subscriptions at any point.
+function run(subject: { next(v: number): void; complete(): void; error(e: unknown): void; subscribe: Observable<number>['subscribe'] }, steps: readonly Step[]): string[][] {
+  const seen: string[][] = []
+  for (const step of steps) {
+    if (step === 'subscribe') {
+      const log: string[] = []
+      seen.push(log)
+      subject.subscribe({ next: (v) => log.push(String(v)), error: (e: unknown) => log.push(`error ${String(e)}`), complete: () => log.push('complete') })
+    } else if (step === 'complete') subject.complete()
+    else if ('next' in step) subject.next(step.next)
+    else subject.error(step.error)
+  }
+  return seen
+}
+
+const scripts: readonly (readonly Step[])[] = [
+  ['subscribe', { next: 1 }, { next: 2 }, 'subscribe', 'complete', 'subscribe'],
+  [{ next: 1 }, { next: 2 }, 'subscribe', { next: 3 }, 'subscribe'],
+  [{ next: 1 }, 'complete', 'subscribe', { next: 2 }],
+  [{ next: 1 }, { error: 'boom' }, 'subscribe', 'subscribe'],
+  ['subscribe', { error: 'boom' }, { next: 1 }, 'subscribe'],
+  [{ next: 1 }, 'subscribe'],
+]
+
+const real: Record<LazyKind, () => Subject<number>> = {
+  subject: () => new Subject<number>(),
+  replay: () => new ReplaySubject<number>(1),
+  behavior: () => new BehaviorSubject<number>(0),
+}
+
+describe('LazySubject', () => {
+  test.each(['subject', 'replay', 'behavior'] as const)('behaves as the RxJS %s it stands for, whenever the first subscriber comes', (kind) => {
+    for (const script of scripts) {
+      const lazy = kind === 'behavior' ? new LazySubject<number>(kind, 0) : new LazySubject<number>(kind)
+      expect(run(lazy, script)).toEqual(run(real[kind](), script))
+    }
+  })
+
+  test('keeps the latest value without a subscriber', () => {
+    const lazy = new LazySubject<number>('replay')
+    lazy.next(4)
+    expect(lazy.value).toBe(4)
+  })
+})
+
+describe('HeldLoop', () => {
+  function loop(): { held: HeldLoop; starts: LoopEnds[]; stops: () => number; scheduler: VirtualTimeScheduler } {
+    const scheduler = new VirtualTimeScheduler()
+    const starts: LoopEnds[] = []
+    let stopped = 0
+    const held = new HeldLoop(
+      (ends) => {
+        starts.push(ends)
+        return new Subscription(() => (stopped += 1))
+      },
+      100,
+      scheduler,
+    )
+    return { held, starts, stops: () => stopped, scheduler }
+  }
+
+  test('one loop for overlapping holders; stopped a grace period after the last leaves unless one comes back', () => {
+    const { held, starts, stops, scheduler } = loop()
+    const a = held.holding(new Subject<number>()).subscribe()
+    const b = held.holding(new Subject<number>()).subscribe()
+    expect(starts).toHaveLength(1)
+    a.unsubscribe()
+    b.unsubscribe()
+    scheduler.schedule(() => held.holding(new Subject<number>()).subscribe(), 50)
+    scheduler.flush()
+    expect(stops()).toBe(0)
+    expect(starts).toHaveLength(1)
+  })
+
+  test('stops after the grace; a failure errors the holders and the next holder restarts; a completed loop is not restarted', () => {
+    const { held, starts, stops, scheduler } = loop()
+    held.holding(new Subject<number>()).subscribe().unsubscribe()
+    scheduler.flush()
+    expect(stops()).toBe(1)
+    const errors: unknown[] = []
+    held.holding(new Subject<number>()).subscribe({ error: (e: unknown) => errors.push(e) })
+    starts[1]?.error('down')
+    expect(errors).toEqual(['down'])
+    held.holding(new Subject<number>()).subscribe()
+    expect(starts).toHaveLength(3)
+    starts[2]?.complete()
+    held.holding(new Subject<number>()).subscribe()
+    expect(starts).toHaveLength(3)
+  })
+})
