@@ -123,7 +123,9 @@ export class PollClock implements SchedulerLike {
     const top = this.heap[0]
     if (top === undefined) return this.disarm()
     // A timer armed for earlier than the top wakes up, finds nothing due, and re-arms: harmless.
-    if (this.timer !== undefined && this.timerAt <= top.due) return
+    // One long overdue is taken for lost (armed under fake timers since uninstalled, say) and
+    // replaced, so the shared clock cannot stall for good.
+    if (this.timer !== undefined && this.timerAt <= top.due && this.timerAt > this.now() - LOST_TIMER_MS) return
     this.disarm()
     this.timerAt = top.due
     this.timer = setTimeout(this.wake, Math.max(0, top.due - this.now()))
@@ -189,6 +191,9 @@ export class PollClock implements SchedulerLike {
     entry.index = i
   }
 }
+
+/** How overdue the armed timer must be before it is taken for lost. */
+const LOST_TIMER_MS = 1000
 
 function before(a: Pending, b: Pending): boolean {
   return a.due < b.due || (a.due === b.due && a.seq < b.seq)

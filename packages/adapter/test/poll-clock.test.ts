@@ -109,3 +109,22 @@ describe('PollClock', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 })
+
+describe('PollClock across fake-timer installs', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  test('a timer armed under fake timers since uninstalled is taken for lost once long overdue, and replaced', () => {
+    const clock = new PollClock()
+    const ran: string[] = []
+    vi.useFakeTimers({ now: 1_000_000 })
+    clock.schedule(() => ran.push('first'), 10)
+    vi.useRealTimers()
+    // A new fake clock 5 s later: the first timer is gone with the old one, never to fire.
+    vi.useFakeTimers({ now: 1_005_000 })
+    clock.schedule(() => ran.push('second'), 20)
+    vi.advanceTimersByTime(20)
+    expect(ran).toEqual(['first', 'second'])
+  })
+})
