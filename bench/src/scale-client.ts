@@ -23,6 +23,13 @@ export interface ScaleJob {
   readonly windows: number
   readonly windowMs: number
   readonly connections: number
+  /**
+   * `'fixed'` (default): every contender polls every `intervalMs`, chatbridge with `idleGrowth: 1`.
+   * `'default'`: chatbridge at its default pacing by activity, and no lines are said, so every chat
+   * is idle and stretched to its ceiling by the windows; the floor and by hand poll at that
+   * ceiling (`intervalMs`, 3 500 for the defaults) — the same schedule per chat for all three.
+   */
+  readonly pacing?: 'fixed' | 'default'
 }
 
 /** One measurement window. */
@@ -162,10 +169,11 @@ function byHand(root: string, job: ScaleJob, sink: Sink): Contender {
   }
 }
 
-/** chatbridge: one `Connection` for every chat, a fixed pace (`idleGrowth: 1`) = the interval, one subscriber per chat. */
+/** chatbridge: one `Connection` for every chat (a fixed pace = the interval, or the default pacing by activity), one subscriber per chat. */
 function chatbridge(root: string, job: ScaleJob, sink: Sink): Contender {
   const client = new LegacyChatClient({ accountRoot: root, appKey: APP_KEY, connections: job.connections })
-  const connection = new Connection(client, { chattingIntervalMs: job.intervalMs, waitingIntervalMs: job.intervalMs, idleGrowth: 1 }, { ownsClient: true })
+  const paced = job.pacing === 'default' ? {} : { chattingIntervalMs: job.intervalMs, waitingIntervalMs: job.intervalMs, idleGrowth: 1 }
+  const connection = new Connection(client, paced, { ownsClient: true })
   const subscriptions: Array<{ unsubscribe(): void }> = []
   return {
     open: async () => (await connection.requestConversation({})).conversationId,
@@ -217,7 +225,7 @@ async function run(job: ScaleJob): Promise<ScaleRun> {
     // Every chat is chatting and polled; no line has been said yet: the idle chats' memory.
     collect()
     const idle = process.memoryUsage()
-    await server.ask('lines-on')
+    if (job.pacing !== 'default') await server.ask('lines-on')
     const windows: ScaleWindow[] = []
     const delay = monitorEventLoopDelay({ resolution: 10 })
     for (let w = 0; w < job.windows; w += 1) {

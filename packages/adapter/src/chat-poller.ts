@@ -48,8 +48,11 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
     // When the server last answered anything (a page or an HTTP error): a chat whose server did not
     // answer for longer than its chatTimeout has been ended by that server, so waiting on is futile.
     let lastAnswerAt = scheduler.now()
-    // When the poll in flight started, for its PollReport.
+    // When the poll in flight started, for its PollReport, and when it was due: pacing counts from
+    // the due time, not from the answer, so a chat's polls do not drift later by each answer's
+    // latency (a 1 s pace stays 1 s apart, not 1 s + latency).
     let pollStartedAt = 0
+    let dueAt = scheduler.now()
     // What runs now (the request in flight, or the wait and its activity subscription).
     let request: Subscription | undefined
     let waiting: Subscription | undefined
@@ -82,7 +85,7 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
       lastAnswerAt = scheduler.now()
       outputs.push({ kind: 'page', events, info, cursor: next })
       if (over) outputs.push(ENDED)
-      return { outputs, commit: next, waitMs: over ? undefined : nextPollWaitMs(pacing, { active, lastWaitMs }, config.pacing) }
+      return { outputs, commit: next, waitMs: over ? undefined : nextPollWaitMs(pacing, { active, lastWaitMs }, config.pacing), paced: true }
     }
 
     const onFailure = (error: unknown): Step => {
@@ -119,8 +122,10 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
       if (step.waitMs === undefined) {
         stopped = true
         subscriber.complete()
-      } else if (step.waitMs <= 0) poll()
-      else wait(step.waitMs)
+      } else if (step.waitMs <= 0) {
+        dueAt = scheduler.now()
+        poll()
+      } else wait(step.waitMs, step.paced === true)
     }
 
     const poll = (): void => {
@@ -156,10 +161,19 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
       else request = subscription
     }
 
-    // A wait, cut short to the state's interval when the visitor does something meanwhile.
-    const wait = (waitMs: number): void => {
+    // A wait, cut short to the state's interval when the visitor does something meanwhile. A paced
+    // wait ends `waitMs` after the last poll was due (at once if that has passed: the request took
+    // longer, and a late poll is not made later still, nor followed by a burst catching up); a
+    // backoff counts from the failure.
+    const wait = (waitMs: number, paced: boolean): void => {
       lastWaitMs = waitMs
       outbound = false
+      const now = scheduler.now()
+      dueAt = paced ? Math.max(now, dueAt + waitMs) : now + waitMs
+      if (dueAt <= now) {
+        poll()
+        return
+      }
       const fire = (): void => {
         // Whichever of the two timers fired first, the other one must not.
         const timers = waiting
@@ -169,7 +183,7 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
         heard = undefined
         poll()
       }
-      waiting = scheduler.schedule(fire, waitMs)
+      waiting = scheduler.schedule(fire, dueAt - now)
       if (config.activity$ === undefined) return
       const fastMs = pollIntervalMs(pacing, config.pacing)
       let cut = false
@@ -178,6 +192,7 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
         if (cut || fastMs >= waitMs) return
         // The first activity: the poll comes at the latest `fastMs` from now.
         cut = true
+        dueAt = Math.min(dueAt, scheduler.now() + fastMs)
         const cutAt = scheduler.schedule(fire, fastMs)
         const timed = waiting
         waiting = new Subscription(() => {

@@ -1,11 +1,12 @@
 // The connection's options: one bag, its defaults, and their resolution (once, failing fast).
-import { type SchedulerLike, asyncScheduler } from 'rxjs'
+import type { SchedulerLike } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import type { ChatPollerOptions } from './chat-poller.js'
 import type { ConversationStore } from './conversation-store.js'
 import { type CsatOptions, checkCsatOptions } from './csat.js'
 import { DEFAULT_IDLE_GROWTH } from './pacing.js'
 import { MemoryConversationStore } from './memory-conversation-store.js'
+import { pollClock } from './poll-clock.js'
 import type { PollReportListener } from './poll-report.js'
 import type { RandomSource } from './retry-decision.js'
 
@@ -75,7 +76,10 @@ export interface ConnectionOptions {
   readonly skillMap?: Readonly<Record<string, string>>
   /** The consumer's participant id (e.g. a JWT `sub`); default: the chat's `visitorId`. */
   readonly consumerId?: string
-  /** Scheduler of every timer (polls, backoff, grace, retries); default `asyncScheduler`. */
+  /**
+   * Scheduler of every timer (polls, backoff, grace, retries); default the process's one poll
+   * clock (every connection's timers in one heap behind one Node timer, `now()` = `Date.now()`).
+   */
   readonly scheduler?: SchedulerLike
   /** Jitter source in [0, 1); default `Math.random`. */
   readonly random?: RandomSource
@@ -160,7 +164,7 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
         maxMs: positive('backoffMaxMs', config.backoffMaxMs, 30_000),
       },
       random: config.random ?? Math.random,
-      scheduler: config.scheduler ?? asyncScheduler,
+      scheduler: config.scheduler ?? pollClock,
       onPoll: config.onPoll,
     },
     graceMs: nonNegative('lastSubscriberGraceMs', config.lastSubscriberGraceMs, 100),

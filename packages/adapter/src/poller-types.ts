@@ -57,4 +57,6 @@ export interface Step {
   readonly commit: PollCursor | undefined
   /** The wait before the next poll; `undefined` stops the loop. */
   readonly waitMs: number | undefined
+  /** The wait counts from when the settled poll was due (pacing), not from now (a backoff). */
+  readonly paced?: boolean
 }

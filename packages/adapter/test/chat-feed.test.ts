@@ -32,13 +32,14 @@ describe('ChatFeed (marbles)', () => {
         now: () => 0,
       })
       const values = { a: 1, b: 2, c: 3 }
-      expectObservable(feed.messagingEvents$(0).pipe(map(seq)), '^ 13ms !').toBe('-a 5ms b', values)
-      expectObservable(feed.messagingEvents$(1).pipe(map(seq)), '---^ 12ms !').toBe('---a---b', values)
+      expectObservable(feed.messagingEvents$(0).pipe(map(seq)), '^ 13ms !').toBe('-a 4ms b', values)
+      expectObservable(feed.messagingEvents$(1).pipe(map(seq)), '---^ 12ms !').toBe('---a--b', values)
       expectObservable(feed.messagingEvents$(0).pipe(map(seq)), '40ms ^').toBe('40ms (ab)-(c|)', values)
       expectSubscriptions(answers[0]!.subscriptions).toBe('^!')
-      expectSubscriptions(answers[1]!.subscriptions).toBe('6ms ^!')
+      // Polls are paced from when they were due (0, 5, 10), not from their answers.
+      expectSubscriptions(answers[1]!.subscriptions).toBe('5ms ^!')
       // Last subscriber leaves at 16; the loop outlives it by the 10 ms grace, then aborts the request.
-      expectSubscriptions(answers[2]!.subscriptions).toBe('12ms ^ 13ms !')
+      expectSubscriptions(answers[2]!.subscriptions).toBe('10ms ^ 15ms !')
       expectSubscriptions(answers[3]!.subscriptions).toBe('40ms ^ 4ms !')
     })
     expect(cursors.map((c) => c.from)).toEqual([0, 2, 3, 3])
@@ -55,7 +56,7 @@ describe('ChatFeed (marbles)', () => {
         cold('-(a|)', { a: snapshot([lineEvent(2, 'two'), stateEvent(3, 'ended')], ended) }),
       ]
       const feed = new ChatFeed({ conversationId: 'c1', supplier: scripted(answers).supplier, poller: marbleConfig(scheduler), graceMs: 10, cursor, now: () => 0 })
-      expectObservable(feed.messagingEvents$(0).pipe(map(seq))).toBe('-a 5ms (b|)', { a: 1, b: 2 })
+      expectObservable(feed.messagingEvents$(0).pipe(map(seq))).toBe('-a 4ms (b|)', { a: 1, b: 2 })
     })
     expect(committed.map((c) => c.from)).toEqual([0, 2, 4])
     expect(JSON.parse(JSON.stringify(cursor.value))).toEqual({ from: 4, next: 'http://chat.test/chat/c1?from=4' })
@@ -70,7 +71,7 @@ describe('ChatFeed (marbles)', () => {
       expectObservable(feed.messagingEvents$(0).pipe(map(seq)), '8ms ^ 9ms !').toBe('8ms a', { a: 1 })
       expectSubscriptions(answers[0]!.subscriptions).toBe('^!')
       // One request, aborted 10 ms after the second subscriber left at 18.
-      expectSubscriptions(answers[1]!.subscriptions).toBe('6ms ^ 21ms !')
+      expectSubscriptions(answers[1]!.subscriptions).toBe('5ms ^ 22ms !')
     })
   })
 

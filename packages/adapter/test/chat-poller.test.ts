@@ -26,7 +26,7 @@ describe('pollChat (marbles)', () => {
       ]
       const { supplier } = scripted(answers)
       const out = pollChat(supplier, { from: 0, next: undefined }, activityMarbleConfig(scheduler)).pipe(map(summarize))
-      expectObservable(out).toBe('c(lp) 17ms q 5ms r 5ms (sx|)', {
+      expectObservable(out).toBe('c(lp) 16ms q 4ms r 4ms (sx|)', {
         c: 'connecting',
         l: 'live',
         p: 'page [0]',
@@ -36,9 +36,10 @@ describe('pollChat (marbles)', () => {
         x: 'closed ended',
       })
       expectSubscriptions(answers[0]!.subscriptions).toBe('^!')
-      expectSubscriptions(answers[1]!.subscriptions).toBe('21ms ^!')
-      expectSubscriptions(answers[2]!.subscriptions).toBe('27ms ^!')
-      expectSubscriptions(answers[3]!.subscriptions).toBe('33ms ^!')
+      // Each wait counts from when the poll was due, not from its answer (1 ms later): no drift.
+      expectSubscriptions(answers[1]!.subscriptions).toBe('20ms ^!')
+      expectSubscriptions(answers[2]!.subscriptions).toBe('25ms ^!')
+      expectSubscriptions(answers[3]!.subscriptions).toBe('30ms ^!')
     })
   })
 
@@ -98,8 +99,8 @@ describe('pollChat (marbles)', () => {
         cold('-(a|)', { a: snapshot([stateEvent(1, 'ended')], ended) }),
       ]
       const out = pollChat(scripted(answers).supplier, { from: 0, next: undefined }, marbleConfig(scheduler)).pipe(map(summarize))
-      expectObservable(out).toBe('c(lp) 7ms (qx|)', { c: 'connecting', l: 'live', p: 'page [0]', q: 'page [1]', x: 'closed ended' })
-      expectSubscriptions(answers[1]!.subscriptions).toBe('11ms ^!')
+      expectObservable(out).toBe('c(lp) 6ms (qx|)', { c: 'connecting', l: 'live', p: 'page [0]', q: 'page [1]', x: 'closed ended' })
+      expectSubscriptions(answers[1]!.subscriptions).toBe('10ms ^!')
     })
   })
 
@@ -126,7 +127,7 @@ describe('pollChat (marbles)', () => {
       ]
       const script = scripted(answers, cursors)
       const out = pollChat(script.supplier, { from: 0, next: undefined }, marbleConfig(scheduler)).pipe(map(summarize))
-      expectObservable(out).toBe('c(lp) 2ms (eb) 17ms (lqx|)', {
+      expectObservable(out).toBe('c(lp) 1ms (eb) 17ms (lqx|)', {
         c: 'connecting',
         l: 'live',
         p: 'page [0,1,2]',

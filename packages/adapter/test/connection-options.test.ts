@@ -1,4 +1,4 @@
-import { asyncScheduler } from 'rxjs'
+import { pollClock } from '../src/poll-clock.js'
 import { describe, expect, test } from 'vitest'
 import { resolveConnectionOptions } from '../src/connection-options.js'
 
@@ -8,7 +8,7 @@ describe('resolveConnectionOptions', () => {
     expect(config.poller.pacing).toEqual({ chattingMs: 500, waitingMs: 2000, keepAliveFraction: 1 / 3, minKeepAliveMs: 1000, defaultChatTimeoutS: 40, idleGrowth: 2.5 })
     expect(config.eventLogLimit).toBe(50)
     expect(config.poller.backoff).toEqual({ baseMs: 500, factor: 2, maxMs: 30_000 })
-    expect(config.poller.scheduler).toBe(asyncScheduler)
+    expect(config.poller.scheduler).toBe(pollClock)
     expect(config.graceMs).toBe(100)
     expect(config.keepConversationsAlive).toBe(false)
     expect(config.maxCommandAttempts).toBe(5)

@@ -35,8 +35,9 @@ describe('pacing by activity (marbles)', () => {
       const subscription = pollChat(supplier, { from: 0, next: undefined }, marbleConfig(scheduler, activity)).subscribe()
       scheduler.schedule(() => subscription.unsubscribe(), 100)
       flush()
-      // Waits after each answer: 5 (the state became known), 8, 12, 18, 20 (ceiling), 5 (a line), 5 (typing), 8, 12.
-      expect(starts).toEqual([0, 6, 15, 28, 47, 68, 74, 80, 89])
+      // Waits from each poll's due time (each answer takes 1 ms and does not push the next poll):
+      // 5 (the state became known), 8, 12, 18, 20 (ceiling), 5 (a line), 5 (typing), 8, 12.
+      expect(starts).toEqual([0, 5, 13, 25, 43, 63, 68, 73, 81, 93])
     })
   })
 
@@ -51,7 +52,7 @@ describe('pacing by activity (marbles)', () => {
       scheduler.schedule(() => subscription.unsubscribe(), 70)
       flush()
       // 20 after the first page, 30 (stretched), then chatting (info says so): 5, then 8.
-      expect(starts).toEqual([0, 21, 52, 58, 67])
+      expect(starts).toEqual([0, 20, 50, 55, 63])
     })
   })
 
@@ -60,14 +61,14 @@ describe('pacing by activity (marbles)', () => {
     scheduler.run(({ cold, hot, flush }) => {
       const idle = snapshot([], chatting)
       const { supplier, starts } = timedSupplier(() => scheduler.now(), [snapshot([stateEvent(0, 'chatting')], chatting), idle], cold)
-      // Polls at 0, 6, 15, 28; the wait after 28's answer would be 18 (until 47): the visitor types at 35.
+      // Polls at 0, 5, 13, 25; the wait after 25 would be 18 (until 43): the visitor types at 35.
       const activity$ = hot('35ms a', { a: undefined })
       const config = { ...marbleConfig(scheduler, activity), activity$ }
       const subscription = pollChat(supplier, { from: 0, next: undefined }, config).subscribe()
       scheduler.schedule(() => subscription.unsubscribe(), 60)
       flush()
-      // 35 + 5 = 40; that poll counts as active, so 5 again (46), then 8 (55).
-      expect(starts).toEqual([0, 6, 15, 28, 40, 46, 55])
+      // 35 + 5 = 40; that poll counts as active, so 5 again (45), then 8 (53).
+      expect(starts).toEqual([0, 5, 13, 25, 40, 45, 53])
     })
   })
 
@@ -81,7 +82,7 @@ describe('pacing by activity (marbles)', () => {
       scheduler.schedule(() => subscription.unsubscribe(), 25)
       flush()
       // 5 after the first page (its wait heard the visitor), 5 again, then 8.
-      expect(starts).toEqual([0, 6, 12, 21])
+      expect(starts).toEqual([0, 5, 10, 18])
     })
   })
 
@@ -92,7 +93,7 @@ describe('pacing by activity (marbles)', () => {
       const subscription = pollChat(supplier, { from: 0, next: undefined }, { ...marbleConfig(scheduler, { idleGrowth: 1 }), activity$: NEVER }).subscribe()
       scheduler.schedule(() => subscription.unsubscribe(), 25)
       flush()
-      expect(starts).toEqual([0, 6, 12, 18, 24])
+      expect(starts).toEqual([0, 5, 10, 15, 20])
     })
   })
 
@@ -105,7 +106,7 @@ describe('pacing by activity (marbles)', () => {
       const subscription = pollChat(supplier, { from: 0, next: undefined }, marbleConfig(scheduler, activity)).subscribe()
       scheduler.schedule(() => subscription.unsubscribe(), 45)
       flush()
-      expect(starts).toEqual([0, 6, 15, 26, 37])
+      expect(starts).toEqual([0, 5, 13, 23, 33, 43])
     })
   })
 })
@@ -145,13 +146,13 @@ describe('ChatFeed with outbound activity', () => {
         conversationId: 'c1',
         supplier: (cursor) => (starts.push(scheduler.now()), supplier(cursor)),
         poller: marbleConfig(scheduler, activity),
-        activity$: hot('20ms a', { a: undefined }),
+        activity$: hot('16ms a', { a: undefined }),
         graceMs: 0,
         now: () => 0,
       })
-      expectObservable(feed.chatState$()).toBe('ab 30ms (c|)', { a: undefined, b: 'chatting', c: 'ended' })
+      expectObservable(feed.chatState$()).toBe('ab 25ms (c|)', { a: undefined, b: 'chatting', c: 'ended' })
     })
-    // Polls at 0, 6, 15; the wait after 15's answer would be 12 (until 28): typing at 20 brings the poll to 25.
-    expect(starts.filter((at, i) => starts.indexOf(at) === i)).toEqual([0, 6, 15, 25, 31])
+    // Polls at 0, 5, 13; the wait after 13 would be 12 (until 25): typing at 16 brings the poll to 21.
+    expect(starts.filter((at, i) => starts.indexOf(at) === i)).toEqual([0, 5, 13, 21, 26])
   })
 })
