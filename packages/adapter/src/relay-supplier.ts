@@ -1,5 +1,6 @@
 // The suppliers of fan-out: the holder's, which publishes each new page to the relay, and a follower's, which reads them back.
 import { Observable, tap } from 'rxjs'
+import { resolveConnectionOptions } from './connection-options.js'
 import type { ConversationRelay, RelayEntry, RelayPage } from './conversation-relay.js'
 import { freshEvents } from './fresh-events.js'
 import type { LegacyEvent, LegacyInfo, LegacySnapshot, LinksPort } from './legacy-contract.js'
@@ -82,11 +83,12 @@ export function joinPages(entries: readonly RelayEntry[], from: number): { reado
 
 /**
  * A follower's poller: no wait between reads, since each read waits in the relay for a page; the
- * rest (backoff while the relay is unreachable, the scheduler) as the holder's.
+ * rest (backoff while the relay is unreachable, the scheduler) as the holder's (default: the
+ * default connection options' poller).
  *
  * @internal
  */
-export function followerPoller(poller: ChatPollerOptions): ChatPollerOptions {
+export function followerPoller(poller: ChatPollerOptions = resolveConnectionOptions().poller): ChatPollerOptions {
   return { ...poller, pacing: { ...poller.pacing, chattingMs: 0, waitingMs: 0, idleCeilingMs: 0 } }
 }
 
