@@ -2,6 +2,7 @@
 import type { SchedulerLike } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import type { ChatPollerOptions } from './chat-poller.js'
+import type { ConversationRelay } from './conversation-relay.js'
 import type { ConversationStore } from './conversation-store.js'
 import { type CsatOptions, checkCsatOptions } from './csat.js'
 import { DEFAULT_IDLE_GROWTH } from './pacing.js'
@@ -93,6 +94,11 @@ export interface ConnectionOptions {
    * connection only). E.g. `RedisConversationStore` from `@chatbridge/redis`.
    */
   readonly store?: ConversationStore
+  /**
+   * Shares conversations with other processes (fan-out): a conversation this connection holds the
+   * lease of publishes its pages to the relay and runs the commands other processes forward. Default none.
+   */
+  readonly relay?: ConversationRelay
   /** The exit survey question a Messaging `CSATRate` is submitted to; without it a rating is refused (400). */
   readonly csat?: CsatOptions
   /**
@@ -120,6 +126,7 @@ export interface ResolvedConnectionOptions {
   readonly consumerId: string | undefined
   readonly now: () => number
   readonly store: ConversationStore
+  readonly relay: ConversationRelay | undefined
   readonly csat: CsatOptions | undefined
 }
 
@@ -177,6 +184,7 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
     consumerId: config.consumerId,
     now: config.now ?? Date.now,
     store: config.store ?? new MemoryConversationStore(),
+    relay: config.relay,
     csat: checkCsatOptions(config.csat),
   }
 }

@@ -10,6 +10,7 @@ import type { ConversationField, ConversationRequest, ExConversationChange, Mess
 import { LeaseKeeper } from './lease-keeper.js'
 import { Watchers } from './watchers.js'
 import { type Conversation, openConversation } from './open-conversation.js'
+import { runRelayCommand } from './relay-commands.js'
 import { conversationFieldUpdate, legacyChatRequest } from './requests/legacy-chat-request.js'
 
 /**
@@ -224,6 +225,7 @@ export class Connection {
         this.#leases.remove(conversationId)
         this.#errors.next(error)
       },
+      serve: (command) => runRelayCommand(this, session.conversationId, command),
     })
     this.#conversations.set(session.conversationId, conversation)
     this.#current.next(conversation)
@@ -244,7 +246,5 @@ export class Connection {
   }
 }
 
-function closedError(): AdapterError {
-  return new AdapterError('E_CLOSED', 'the connection is closed')
-}
+const closedError = (): AdapterError => new AdapterError('E_CLOSED', 'the connection is closed')
 

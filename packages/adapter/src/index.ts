@@ -17,6 +17,12 @@ export { MemoryConversationStore } from './memory-conversation-store.js'
 export { isLeaseLost } from './conversation-store.js'
 export type { ConversationLease, ConversationStore, OutboundLineRecord, OutboundLineStatus, OutboundRecord, StoredConversation } from './conversation-store.js'
 
+// Fan-out: how processes share a conversation one of them polls (the port, and the in-process one)
+export { answerRelayCommand, relayedError } from './conversation-relay.js'
+export type { ConversationRelay, RelayAnswer, RelayCommand, RelayEntry, RelayFailure, RelayHandler, RelayPage } from './conversation-relay.js'
+export { MemoryConversationRelay } from './memory-conversation-relay.js'
+export type { MemoryConversationRelayOptions } from './memory-conversation-relay.js'
+
 // The request side, for hosts that carry Messaging frames themselves (e.g. a WebSocket server)
 export { SocketSession } from './requests/socket-session.js'
 export type { SessionSink, SocketSessionOptions } from './requests/socket-session.js'

@@ -15,3 +15,5 @@ export type { ChatPollerOptions, PollCursorHolder, PollSupplier, PollerOutput } 
 // The retry decision: an error and the attempt in, "retry after N ms" or "give up" out.
 export { decideRetry } from './retry-decision.js'
 export type { BackoffOptions, RetryDecision } from './retry-decision.js'
+// Fan-out: the holder's publishing supplier, a follower's relay-backed supplier and its zero-wait poller.
+export { followerPoller, publishingSupplier, relaySupplier } from './relay-supplier.js'

@@ -4,12 +4,14 @@ import { AdapterError } from './adapter-error.js'
 import { ChatFeed } from './chat-feed.js'
 import { sessionSupplier } from './chat-poller.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
+import type { RelayHandler } from './conversation-relay.js'
 import type { ConversationLease } from './conversation-store.js'
 import type { ChatSessionPort } from './legacy-contract.js'
 import { reportingActivity } from './outbound-activity.js'
 import type { OutboundQueue } from './outbound-queue.js'
 import { keepAliveCapMs } from './pacing.js'
 import { cursorHolder } from './poll-cursor.js'
+import { publishingSupplier } from './relay-supplier.js'
 import { saveChanges, startOutbound } from './start-outbound.js'
 
 /** A conversation of a connection: the legacy chat, the feed reading it, the queue writing to it. @internal */
@@ -36,6 +38,8 @@ export interface ConversationEvents {
   readonly onLease: (lease: ConversationLease, onLeaseLost: () => void) => void
   /** The store refused a write: another process owns the chat now; the conversation is disposed. */
   readonly onLeaseLost: (conversationId: string, error: unknown) => void
+  /** With `config.relay`: runs the commands other processes forward while this connection holds the lease. */
+  readonly serve?: RelayHandler | undefined
 }
 
 /**
@@ -49,11 +53,13 @@ export interface ConversationEvents {
  */
 export function openConversation(session: ChatSessionPort, config: ResolvedConnectionOptions, requestedSkill: string | undefined, events: ConversationEvents): Conversation {
   const cursor = cursorHolder()
+  const relay = config.relay
   // The visitor typing or sending: an answer may follow, so the poll loop goes back to its fast pace.
   const activity = new Subject<void>()
   const feed = new ChatFeed({
     conversationId: session.conversationId,
-    supplier: sessionSupplier(session),
+    // With a relay, every page with something new goes to the other processes too (fan-out).
+    supplier: relay === undefined ? sessionSupplier(session) : publishingSupplier(sessionSupplier(session), (page) => void relay.publish(session.conversationId, page).catch(events.onError)),
     cursor,
     poller: config.poller,
     activity$: activity,
@@ -102,6 +108,7 @@ export function openConversation(session: ChatSessionPort, config: ResolvedConne
       throw new AdapterError('E_CLOSED', `conversation ${session.conversationId} was closed on this connection`)
     }
     subscriptions.add(saveChanges(s, cursor))
+    if (relay !== undefined && events.serve !== undefined) subscriptions.add(relay.serve(session.conversationId, events.serve))
     events.onLease(s.lease, () => {
       dispose()
       events.onLeaseLost(session.conversationId, new AdapterError('E_CLOSED', `the lease of conversation ${session.conversationId} was lost: another process owns it`))

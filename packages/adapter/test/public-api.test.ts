@@ -15,6 +15,9 @@ describe('the public surface', () => {
         'createMessagingSocket',
         'isLeaseLost',
         'MemoryConversationStore',
+        'MemoryConversationRelay',
+        'answerRelayCommand',
+        'relayedError',
       ].sort(),
     )
   })

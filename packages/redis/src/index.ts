@@ -10,6 +10,10 @@ export type { RedisConversationStoreOptions } from './redis-conversation-store.j
 export { ChatLeases } from './chat-leases.js'
 export type { ChatLease, ChatLeasesOptions } from './chat-leases.js'
 
+// Fan-out between processes (Streams)
+export { RedisConversationRelay } from './redis-conversation-relay.js'
+export type { RedisConversationRelayOptions } from './redis-conversation-relay.js'
+
 // Errors
 export { RedisStoreError, redactRedisUrl } from './redis-error.js'
 export type { RedisStoreErrorCode } from './redis-error.js'

@@ -1,0 +1,96 @@
+// The suppliers of fan-out: the holder's, which publishes each new page to the relay, and a follower's, which reads them back.
+import { Observable, tap } from 'rxjs'
+import { resolveConnectionOptions } from './connection-options.js'
+import type { ConversationRelay, RelayEntry, RelayPage } from './conversation-relay.js'
+import { freshEvents } from './fresh-events.js'
+import type { LegacyEvent, LegacyInfo, LegacySnapshot, LinksPort } from './legacy-contract.js'
+import type { ChatPollerOptions } from './poller-types.js'
+import type { PollSupplier } from './session-supplier.js'
+
+/**
+ * The holder's supplier: `inner`'s pages, each one with new events or changed info also handed to
+ * `publish` as a {@link RelayPage} (the events at or after the cursor it was read from). An idle
+ * poll publishes nothing.
+ *
+ * @internal
+ */
+export function publishingSupplier(inner: PollSupplier, publish: (page: RelayPage) => void): PollSupplier {
+  let lastInfo: string | undefined
+  return (cursor) =>
+    inner(cursor).pipe(
+      tap((snapshot) => {
+        const events = freshEvents(snapshot.events.events, cursor.from)
+        const info = snapshot.info === undefined ? undefined : JSON.stringify(snapshot.info)
+        if (events.length === 0 && (info === undefined || info === lastInfo)) return
+        lastInfo = info ?? lastInfo
+        publish({ from: cursor.from, events, info: snapshot.info })
+      }),
+    )
+}
+
+/**
+ * A follower's supplier: each call answers with the relay's next pages as one snapshot (a blocking
+ * read: an empty page when nothing came within the relay's block time), so give its poll loop
+ * zero waits. Pages may repeat (at-least-once); the poll loop drops events below its cursor. When
+ * the pages do not join up with the cursor — the follower started after the stream was trimmed,
+ * or missed pages — the chat is read once with `readFrom(cursor.from)` (a read, not a
+ * lease holder's poll) and the stream followed on from there.
+ *
+ * @internal
+ */
+export function relaySupplier(relay: ConversationRelay, conversationId: string, readFrom: (from: number, signal: AbortSignal) => Promise<LegacySnapshot>): PollSupplier {
+  let position: string | undefined
+  return (cursor) =>
+    new Observable<LegacySnapshot>((subscriber) => {
+      const controller = new AbortController()
+      const next = async (): Promise<LegacySnapshot> => {
+        const entries = await relay.read(conversationId, position, controller.signal)
+        if (controller.signal.aborted) return EMPTY
+        position = entries.at(-1)?.position ?? position
+        const joined = joinPages(entries, cursor.from)
+        if (joined === undefined) return readFrom(cursor.from, controller.signal)
+        return { links: NO_LINKS, events: { events: joined.events }, info: joined.info }
+      }
+      next().then(
+        (snapshot) => {
+          subscriber.next(snapshot)
+          subscriber.complete()
+        },
+        (error: unknown) => subscriber.error(error),
+      )
+      return () => controller.abort()
+    })
+}
+
+/**
+ * The pages' events and latest info as one page, or `undefined` when a page starts past what the
+ * reader has (`from`, then each page's last event): there is a gap to close.
+ *
+ * @internal
+ */
+export function joinPages(entries: readonly RelayEntry[], from: number): { readonly events: readonly LegacyEvent[]; readonly info: LegacyInfo | undefined } | undefined {
+  let need = from
+  let info: LegacyInfo | undefined
+  const events: LegacyEvent[] = []
+  for (const { page } of entries) {
+    if (page.from > need) return undefined
+    events.push(...page.events)
+    need = Math.max(need, (page.events.at(-1)?.id ?? need - 1) + 1)
+    info = page.info ?? info
+  }
+  return { events, info }
+}
+
+/**
+ * A follower's poller: no wait between reads, since each read waits in the relay for a page; the
+ * rest (backoff while the relay is unreachable, the scheduler) as the holder's (default: the
+ * default connection options' poller).
+ *
+ * @internal
+ */
+export function followerPoller(poller: ChatPollerOptions = resolveConnectionOptions().poller): ChatPollerOptions {
+  return { ...poller, pacing: { ...poller.pacing, chattingMs: 0, waitingMs: 0, idleCeilingMs: 0 } }
+}
+
+const NO_LINKS: LinksPort = { get: () => undefined }
+const EMPTY: LegacySnapshot = { links: NO_LINKS, events: { events: [] }, info: undefined }
