@@ -113,6 +113,10 @@ export function openConversation(session: ChatSessionPort, config: ResolvedConne
       dispose()
       events.onLeaseLost(session.conversationId, new AdapterError('E_CLOSED', `the lease of conversation ${session.conversationId} was lost: another process owns it`))
     })
+    // A shared store lists the consumer's conversations for every process to resume: an over chat leaves that list.
+    if (Number.isFinite(s.lease.ttlMs)) subscriptions.add(feed.state$.subscribe((state) => {
+      if (state.status === 'closed' && (state.reason === 'ended' || state.reason === 'chat-gone')) config.store.endConversation(s.lease).catch(events.onError)
+    }))
     // An earlier owner's lines go first, in their order; their callers are gone, so failures are reported.
     for (const text of s.toSend) s.queue.sendLine(text).catch(events.onError)
     return s

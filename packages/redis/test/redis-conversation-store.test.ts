@@ -2,7 +2,7 @@ import { RENEW_LEASES } from '../src/lease-scripts.js'
 import { Connection, type ConversationStore, type MessagingEventChange } from '@chatbridge/adapter'
 import { LegacyChatClient } from '@chatbridge/core'
 import { type LegacyChatServer, startLegacyChatServer } from '@chatbridge/testing'
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest'
 import { fastConfig } from '../../adapter/test/support/fast-config.js'
 import { Recorder } from '../../adapter/test/support/recorder.js'
 import { runRestartScenario } from '../../adapter/test/support/restart-scenario.js'
@@ -110,6 +110,21 @@ describeWithRedis('RedisConversationStore on a real Redis', (redis) => {
     expect(await storeB.acquireLease('end-2')).toBeDefined()
     await expect(storeA.endConversation(stale)).rejects.toMatchObject({ code: 'E_LEASE_LOST' })
     expect(await storeB.conversationsOf('carol')).toEqual(['end-2'])
+  })
+
+  it('a chat that ended leaves its consumer’s list, so no process resumes it again', async () => {
+    const store = await use.store()
+    const dora = use.connect(store, 'dora')
+    const { conversationId } = await dora.requestConversation({ skillId: 'Sales' })
+    const events = new Recorder<MessagingEventChange>(dora.messagingEvents$(conversationId))
+    expect(await store.conversationsOf('dora')).toContain(conversationId)
+    const chat = server.chat(conversationId)!
+    chat.accept({ name: 'Natalie', id: 7 })
+    chat.end()
+    await events.done()
+    await vi.waitFor(async () => expect(await store.conversationsOf('dora')).not.toContain(conversationId), { timeout: 5_000 })
+    expect(await store.conversationsOf('dora')).toEqual([])
+    expect(await raw.hGet(store.conversationKey(conversationId), 'ended')).toBe('1')
   })
 
   it('keeps two consumers’ conversations apart: each lists its own, and one cannot read or write the other’s', async () => {
