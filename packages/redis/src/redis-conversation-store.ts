@@ -96,6 +96,11 @@ export class RedisConversationStore implements ConversationStore {
     return this.#leases.leaseKey(conversationId)
   }
 
+  /** The key of a conversation's fencing counter (the last token issued). */
+  fenceKey(conversationId: string): string {
+    return this.#leases.fenceKey(conversationId)
+  }
+
   /** Records a new conversation (and indexes it under its consumer) in one step; keeps an existing one. */
   async addConversation(conversationId: string, conversation: { readonly chatUri: string; readonly consumerId: string | undefined }): Promise<void> {
     await this.#run(`recording conversation ${conversationId}`, () => this.#client.addConversation(

@@ -76,8 +76,11 @@ describeWithRedis('RedisConversationStore on a real Redis', (redis) => {
 
     // A's lease is revoked (as if it expired during a long pause) and B takes the chat.
     const leaseA = await storeA.acquireLease(conversationId)
-    await raw.del(storeA.leaseKey(conversationId))
     const storeB = await use.store('b')
+    // In one transaction: A's own writes and renewals take a lapsed lease back while nobody took
+    // it, so between a separate DEL and B's acquire A could win it again.
+    const leaseKey = storeA.leaseKey(conversationId)
+    await raw.multi().del(leaseKey).acquireLease(leaseKey, storeA.fenceKey(conversationId), storeB.owner, storeB.leaseTtlMs).exec()
     const leaseB = await storeB.acquireLease(conversationId)
     expect(leaseB!.token).toBeGreaterThan(leaseA!.token)
     await storeB.saveCursor(leaseB!, { from: 1000, next: undefined })
