@@ -13,23 +13,30 @@ export interface Link {
  * not there is a {@link RelationMissingError} naming the relation and the resource.
  *
  * Hrefs are resolved against the resource on first use: a poll reads a dozen links and follows
- * one, so parsing the others would be wasted work on the hottest path.
+ * one, so parsing the others would be wasted work on the hottest path. Resolved hrefs are kept as
+ * text; every lookup returns a `URL` of its own.
  */
 export class Links {
-  /** The URI of the document these links came in. */
-  readonly resource: URL
+  // Kept as text, parsed at use: a chat holds its last links for as long as it lives, and a `URL`
+  // costs several times its text on the heap.
+  readonly #resource: string
   readonly #hrefs: ReadonlyMap<string, string>
   readonly #order: readonly { readonly rel: string; readonly href: string }[]
-  readonly #resolved = new Map<string, URL | undefined>()
+  readonly #resolved = new Map<string, string | undefined>()
 
   /** Links as they arrived (`href` as sent, possibly relative or malformed) in a document at `resource`. */
-  constructor(resource: URL, links: readonly { readonly rel: string; readonly href: string }[]) {
-    this.resource = resource
+  constructor(resource: URL | string, links: readonly { readonly rel: string; readonly href: string }[]) {
+    this.#resource = typeof resource === 'string' ? new URL(resource).href : resource.href
     this.#order = links
     const hrefs = new Map<string, string>()
     // The first link of a relation wins, as clients that index by position would see it.
     for (const link of links) if (!hrefs.has(link.rel) && link.href.trim() !== '') hrefs.set(link.rel, link.href)
     this.#hrefs = hrefs
+  }
+
+  /** The URI of the document these links came in (a new `URL` on each read). */
+  get resource(): URL {
+    return new URL(this.#resource)
   }
 
   /** True when the relation is present with a usable href. */
@@ -53,8 +60,9 @@ export class Links {
   /** Every usable link, in document order. */
   all(): readonly Link[] {
     const out: Link[] = []
+    const base = this.resource
     for (const { rel, href } of this.#order) {
-      const resolved = resolveHref(href, this.resource)
+      const resolved = resolveHref(href, base)
       if (resolved !== undefined) out.push({ rel, href: resolved })
     }
     return out
@@ -65,10 +73,10 @@ export class Links {
     return [...this.#hrefs.keys()].filter((rel) => this.has(rel))
   }
 
-  #resolve(rel: string): URL | undefined {
+  #resolve(rel: string): string | undefined {
     if (this.#resolved.has(rel)) return this.#resolved.get(rel)
     const href = this.#hrefs.get(rel)
-    const resolved = href === undefined ? undefined : resolveHref(href, this.resource)
+    const resolved = href === undefined ? undefined : resolveWith(href, () => this.resource)?.href
     this.#resolved.set(rel, resolved)
     return resolved
   }
@@ -80,15 +88,22 @@ export class Links {
  * Returns `undefined` when nothing sensible can be made of it.
  */
 export function resolveHref(href: string, base: URL): URL | undefined {
+  return resolveWith(href, () => base)
+}
+
+// `base` is asked for only when the href is not absolute: the legacy server sends absolute hrefs,
+// so the document's URI is seldom parsed at all.
+function resolveWith(href: string, baseOf: () => URL): URL | undefined {
   const trimmed = href.trim()
   if (trimmed === '') return undefined
   // `https:/host/path` parses as a path on the base origin; mend it to `https://host/path`.
   const oneSlash = /^(https?):\/(?!\/)/i.exec(trimmed)
   if (oneSlash !== null) return parse(`${oneSlash[1]}://${trimmed.slice(oneSlash[0].length)}`)
   if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed) && !/^[^/:]+:\d+(\/|$)/.test(trimmed)) return parse(trimmed)
-  if (trimmed.startsWith('/') || trimmed.startsWith('.') || trimmed.startsWith('?')) return parse(trimmed, base)
+  if (trimmed.startsWith('/') || trimmed.startsWith('.') || trimmed.startsWith('?')) return parse(trimmed, baseOf())
   // A scheme-less `host/…` (or `host:port/…`): take the scheme of the document it came in.
   const firstSegment = trimmed.split(/[/?#]/, 1)[0] ?? ''
+  const base = baseOf()
   if (firstSegment.includes('.') || firstSegment.includes(':') || firstSegment === base.host) {
     return parse(`${base.protocol}//${trimmed}`)
   }
