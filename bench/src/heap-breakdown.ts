@@ -46,7 +46,7 @@ function bySizeOf(file: string): Map<string, { bytes: number; count: number }> {
   for (let i = 0; i < heap.nodes.length; i += width) {
     const type = types[heap.nodes[i] ?? 0] ?? '?'
     const name = heap.strings[heap.nodes[i + 1] ?? 0] ?? '?'
-    const key = type === 'object' ? name : type === 'array' || type === 'hidden' || (byClosure && (type === 'closure' || type === 'code')) ? `(${type}) ${name} ${where.get(i) ?? ''}` : `(${type})`
+    const key = type === 'object' ? name : byString && type === 'string' ? `(string) ${JSON.stringify(name.slice(0, 60).replace(/\d+/g, "#"))}` : type === 'array' || type === 'hidden' || (byClosure && (type === 'closure' || type === 'code')) ? `(${type}) ${name} ${where.get(i) ?? ''}` : `(${type})`
     const entry = totals.get(key) ?? { bytes: 0, count: 0 }
     entry.bytes += heap.nodes[i + 3] ?? 0
     entry.count += 1
@@ -65,6 +65,8 @@ function collect(): void {
 const chats = Number(process.argv[2] ?? '2000')
 // `--closures`: closures by function name, to tell which per-chat functions are kept.
 const byClosure = process.argv.includes('--closures')
+// `--strings`: strings by their first characters, to tell which texts each chat keeps.
+const byString = process.argv.includes('--strings')
 // `--mode=connection|socket|by-hand`: one contender only (default: all three, in this order).
 const only = process.argv.find((arg) => arg.startsWith('--mode='))?.slice('--mode='.length)
 const modes: Record<string, (root: string, job: ScaleJob, sink: Sink) => Contender> = {
@@ -111,7 +113,7 @@ async function measure(mode: string): Promise<void> {
     const total = rows.reduce((sum, row) => sum + row.bytes, 0)
     console.log(`\n${mode}: heap per chat, ${chats} chats: ${total.toFixed(0)} bytes (load ${loadavg()[0]?.toFixed(2) ?? '?'})`)
     console.log('  bytes  objects  constructor')
-    for (const row of rows.slice(0, byClosure ? 150 : 30)) console.log(`${row.bytes.toFixed(0).padStart(7)}  ${row.count.toFixed(1).padStart(7)}  ${row.name}`)
+    for (const row of rows.slice(0, byClosure || byString ? 150 : 30)) console.log(`${row.bytes.toFixed(0).padStart(7)}  ${row.count.toFixed(1).padStart(7)}  ${row.name}`)
     await contender.close()
     console.log(`${RESULT}${JSON.stringify({ mode, bytes: total })}`)
   } finally {

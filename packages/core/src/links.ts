@@ -21,16 +21,23 @@ export class Links {
   // costs several times its text on the heap.
   readonly #resource: string
   readonly #hrefs: ReadonlyMap<string, string>
-  readonly #order: readonly { readonly rel: string; readonly href: string }[]
+  // Relation names then hrefs, in document order (no object per link); relation names interned.
+  readonly #order: readonly string[]
   readonly #resolved = new Map<string, string | undefined>()
 
   /** Links as they arrived (`href` as sent, possibly relative or malformed) in a document at `resource`. */
   constructor(resource: URL | string, links: readonly { readonly rel: string; readonly href: string }[]) {
+    // `URL.href` is the text the URL holds, so the links of one document share it.
     this.#resource = typeof resource === 'string' ? new URL(resource).href : resource.href
-    this.#order = links
+    const order: string[] = []
     const hrefs = new Map<string, string>()
-    // The first link of a relation wins, as clients that index by position would see it.
-    for (const link of links) if (!hrefs.has(link.rel) && link.href.trim() !== '') hrefs.set(link.rel, link.href)
+    for (const link of links) {
+      const rel = KNOWN_RELS.get(link.rel) ?? link.rel
+      order.push(rel, link.href)
+      // The first link of a relation wins, as clients that index by position would see it.
+      if (!hrefs.has(rel) && link.href.trim() !== '') hrefs.set(rel, link.href)
+    }
+    this.#order = order
     this.#hrefs = hrefs
   }
 
@@ -61,9 +68,9 @@ export class Links {
   all(): readonly Link[] {
     const out: Link[] = []
     const base = this.resource
-    for (const { rel, href } of this.#order) {
-      const resolved = resolveHref(href, base)
-      if (resolved !== undefined) out.push({ rel, href: resolved })
+    for (let i = 0; i < this.#order.length; i += 2) {
+      const resolved = resolveHref(this.#order[i + 1] ?? '', base)
+      if (resolved !== undefined) out.push({ rel: this.#order[i] ?? '', href: resolved })
     }
     return out
   }
@@ -76,11 +83,22 @@ export class Links {
   #resolve(rel: string): string | undefined {
     if (this.#resolved.has(rel)) return this.#resolved.get(rel)
     const href = this.#hrefs.get(rel)
-    const resolved = href === undefined ? undefined : resolveWith(href, () => this.resource)?.href
+    const parsed = href === undefined ? undefined : resolveWith(href, () => this.resource)?.href
+    // An href that was already absolute and normal is kept as it came: one string, not two.
+    const resolved = parsed === href ? href : parsed
     this.#resolved.set(rel, resolved)
     return resolved
   }
 }
+
+// The relations the legacy API documents, so a chat that keeps its links for hours holds one shared
+// copy of each name rather than the copies each parsed response brings.
+const KNOWN_RELS: ReadonlyMap<string, string> = new Map(
+  [
+    'self', 'next', 'events', 'info', 'location', 'transcript-request', 'transcript-with-subject-request', 'exit-survey',
+    'custom-variables', 'visitor-name', 'visitor-typing', 'agent-typing', 'chat-request', 'availability', 'estimatedWaitTime',
+  ].map((rel) => [rel, rel]),
+)
 
 /**
  * Resolves a link's href against the document it came in, mending the malformed forms the public
