@@ -12,33 +12,22 @@ export interface Link {
  * The links of one resource, looked up by relation. Lookups never guess a URI: a relation that is
  * not there is a {@link RelationMissingError} naming the relation and the resource.
  *
- * Hrefs are resolved against the resource on first use: a poll reads a dozen links and follows
- * one, so parsing the others would be wasted work on the hottest path. Resolved hrefs are kept as
- * text; every lookup returns a `URL` of its own.
+ * Hrefs are resolved when looked up, each lookup a `URL` of its own: a poll reads a dozen links and
+ * follows one, so parsing the others would be wasted work on the hottest path, and a chat keeps its
+ * last links for as long as it lives, so they are kept as text, without maps or caches.
  */
 export class Links {
-  // Kept as text, parsed at use: a chat holds its last links for as long as it lives, and a `URL`
-  // costs several times its text on the heap.
   readonly #resource: string
-  readonly #hrefs: ReadonlyMap<string, string>
   // Relation names then hrefs, in document order (no object per link); relation names interned.
   readonly #order: readonly string[]
-  readonly #resolved = new Map<string, string | undefined>()
 
   /** Links as they arrived (`href` as sent, possibly relative or malformed) in a document at `resource`. */
   constructor(resource: URL | string, links: readonly { readonly rel: string; readonly href: string }[]) {
     // `URL.href` is the text the URL holds, so the links of one document share it.
     this.#resource = typeof resource === 'string' ? new URL(resource).href : resource.href
     const order: string[] = []
-    const hrefs = new Map<string, string>()
-    for (const link of links) {
-      const rel = KNOWN_RELS.get(link.rel) ?? link.rel
-      order.push(rel, link.href)
-      // The first link of a relation wins, as clients that index by position would see it.
-      if (!hrefs.has(rel) && link.href.trim() !== '') hrefs.set(rel, link.href)
-    }
+    for (const link of links) order.push(KNOWN_RELS.get(link.rel) ?? link.rel, link.href)
     this.#order = order
-    this.#hrefs = hrefs
   }
 
   /** The URI of the document these links came in (a new `URL` on each read). */
@@ -48,13 +37,13 @@ export class Links {
 
   /** True when the relation is present with a usable href. */
   has(rel: string): boolean {
-    return this.#resolve(rel) !== undefined
+    return this.get(rel) !== undefined
   }
 
   /** The relation's URI, or `undefined` when absent. */
   get(rel: string): URL | undefined {
-    const href = this.#resolve(rel)
-    return href === undefined ? undefined : new URL(href)
+    const href = this.#href(rel)
+    return href === undefined ? undefined : resolveWith(href, () => this.resource)
   }
 
   /** The relation's URI; throws {@link RelationMissingError} when absent. */
@@ -77,17 +66,18 @@ export class Links {
 
   /** The relation names present with a usable href, in document order. */
   rels(): string[] {
-    return [...this.#hrefs.keys()].filter((rel) => this.has(rel))
+    const rels = new Set<string>()
+    for (let i = 0; i < this.#order.length; i += 2) rels.add(this.#order[i] ?? '')
+    return [...rels].filter((rel) => this.has(rel))
   }
 
-  #resolve(rel: string): string | undefined {
-    if (this.#resolved.has(rel)) return this.#resolved.get(rel)
-    const href = this.#hrefs.get(rel)
-    const parsed = href === undefined ? undefined : resolveWith(href, () => this.resource)?.href
-    // An href that was already absolute and normal is kept as it came: one string, not two.
-    const resolved = parsed === href ? href : parsed
-    this.#resolved.set(rel, resolved)
-    return resolved
+  // The first link of a relation with an href wins, as clients that index by position would see it.
+  #href(rel: string): string | undefined {
+    for (let i = 0; i < this.#order.length; i += 2) {
+      const href = this.#order[i + 1] ?? ''
+      if (this.#order[i] === rel && href.trim() !== '') return href
+    }
+    return undefined
   }
 }
 
