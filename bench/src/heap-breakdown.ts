@@ -1,17 +1,21 @@
+import { execFileSync } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { writeHeapSnapshot } from 'node:v8'
 import { Session } from 'node:inspector'
-import { LegacyChatClient } from '@chatbridge/core'
-import { Connection } from '@chatbridge/adapter'
 import { startChildServer } from './child-server.js'
+import { type Contender, contenders, type Sink } from './contenders.js'
+import type { ScaleJob } from './scale-client.js'
+import { messagingSockets } from './socket-contender.js'
 
-// `node --expose-gc bench/dist/heap-breakdown.js [chats]`: what one idle chatbridge chat keeps on
-// the heap, by constructor. Heap snapshots before and after opening N chats (default 2,000) on a
-// `Connection` against the scale benchmark's server, each chat subscribed and polled at 1 Hz for
-// 3 s; self sizes summed by constructor, divided by N.
+// `node --expose-gc bench/dist/heap-breakdown.js [chats]`: what one idle chat keeps on the heap, by
+// constructor, for three contenders in one run: the hand-written loop (the baseline), chatbridge's
+// `Connection`, and one Messaging socket per chat. Heap snapshots before and after opening N chats
+// (default 2,000) against the scale benchmark's server, each chat polled at 1 Hz for 3 s; self
+// sizes summed by constructor, divided by N.
 
 interface Snapshot {
   readonly snapshot: { readonly meta: { readonly node_fields: readonly string[]; readonly node_types: readonly [readonly string[]] } }
@@ -42,7 +46,7 @@ function bySizeOf(file: string): Map<string, { bytes: number; count: number }> {
   for (let i = 0; i < heap.nodes.length; i += width) {
     const type = types[heap.nodes[i] ?? 0] ?? '?'
     const name = heap.strings[heap.nodes[i + 1] ?? 0] ?? '?'
-    const key = type === 'object' ? name : type === 'array' || type === 'hidden' || (byClosure && type === 'closure') ? `(${type}) ${name} ${where.get(i) ?? ''}` : `(${type})`
+    const key = type === 'object' ? name : byString && type === 'string' ? `(string) ${JSON.stringify(name.slice(0, 60).replace(/\d+/g, "#"))}` : type === 'array' || type === 'hidden' || (byClosure && (type === 'closure' || type === 'code')) ? `(${type}) ${name} ${where.get(i) ?? ''}` : `(${type})`
     const entry = totals.get(key) ?? { bytes: 0, count: 0 }
     entry.bytes += heap.nodes[i + 3] ?? 0
     entry.count += 1
@@ -61,28 +65,67 @@ function collect(): void {
 const chats = Number(process.argv[2] ?? '2000')
 // `--closures`: closures by function name, to tell which per-chat functions are kept.
 const byClosure = process.argv.includes('--closures')
-const server = await startChildServer(new URL('./scale-server.js', import.meta.url), ['5000', '1000'])
-try {
-  collect()
-  const before = bySizeOf(writeHeapSnapshot(join(tmpdir(), `chatbridge-before-${process.pid}.heapsnapshot`)))
-  const client = new LegacyChatClient({ accountRoot: `http://127.0.0.1:${server.port}/api/account/12345678`, appKey: 'bench-app-key-0123456789abcdef', connections: 32 })
-  const connection = new Connection(client, { chattingIntervalMs: 1000, waitingIntervalMs: 1000 }, { ownsClient: true })
-  const ids: string[] = []
-  for (let i = 0; i < chats; i += 64) {
-    ids.push(...(await Promise.all(Array.from({ length: Math.min(64, chats - i) }, async () => (await connection.requestConversation({})).conversationId))))
+// `--strings`: strings by their first characters, to tell which texts each chat keeps.
+const byString = process.argv.includes('--strings')
+// `--mode=connection|socket|by-hand`: one contender only (default: all three, in this order).
+const only = process.argv.find((arg) => arg.startsWith('--mode='))?.slice('--mode='.length)
+const modes: Record<string, (root: string, job: ScaleJob, sink: Sink) => Contender> = {
+  'by-hand': contenders['by-hand'],
+  connection: contenders.chatbridge,
+  socket: messagingSockets,
+}
+const RESULT = 'heap-breakdown result: '
+const job: ScaleJob = { mode: 'chatbridge', chats, intervalMs: 1000, lineEveryMs: 5000, idleMs: 3000, windows: 0, windowMs: 0, connections: 32 }
+const totals: { mode: string; bytes: number }[] = []
+if (only === undefined) {
+  // Each contender in a child process of its own: what one leaves behind (sockets, shapes, garbage
+  // not yet collected) would otherwise count against the next one's baseline.
+  const flags = process.argv.slice(3)
+  for (const mode of Object.keys(modes)) {
+    const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), String(chats), `--mode=${mode}`, ...flags], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 })
+    const marker = out.lastIndexOf(RESULT)
+    process.stdout.write(out.slice(0, marker))
+    totals.push(JSON.parse(out.slice(marker + RESULT.length)) as { mode: string; bytes: number })
   }
-  const subscriptions = ids.map((id) => connection.messagingEvents$(id).subscribe(() => undefined))
-  await sleep(3000)
-  collect()
-  const after = bySizeOf(writeHeapSnapshot(join(tmpdir(), `chatbridge-after-${process.pid}.heapsnapshot`)))
-  const rows = [...after.entries()]
-    .map(([name, { bytes, count }]) => ({ name, bytes: (bytes - (before.get(name)?.bytes ?? 0)) / chats, count: (count - (before.get(name)?.count ?? 0)) / chats }))
-    .sort((a, b) => b.bytes - a.bytes)
-  console.log(`heap per chat, ${chats} chats: ${rows.reduce((sum, row) => sum + row.bytes, 0).toFixed(0)} bytes`)
-  console.log('  bytes  objects  constructor')
-  for (const row of rows.slice(0, byClosure ? 150 : 30)) console.log(`${row.bytes.toFixed(0).padStart(7)}  ${row.count.toFixed(1).padStart(7)}  ${row.name}`)
-  for (const subscription of subscriptions) subscription.unsubscribe()
-  await connection.close()
-} finally {
-  await server.stop()
+} else {
+  await measure(only)
+}
+
+async function measure(mode: string): Promise<void> {
+  const server = await startChildServer(new URL('./scale-server.js', import.meta.url), [String(job.lineEveryMs), String(job.intervalMs)])
+  try {
+    const root = `http://127.0.0.1:${server.port}/api/account/12345678`
+    const make = modes[mode]
+    if (make === undefined) throw new Error(`--mode is one of ${Object.keys(modes).join(', ')}; got ${mode}`)
+    collect()
+    const before = bySizeOf(writeHeapSnapshot(join(tmpdir(), `chatbridge-before-${process.pid}.heapsnapshot`)))
+    const contender = make(root, job, { measuring: false, latencies: [], delivered: 0, errors: 0 })
+    const handles: string[] = []
+    for (let i = 0; i < chats; i += 64) handles.push(...(await Promise.all(Array.from({ length: Math.min(64, chats - i) }, () => contender.open()))))
+    // Polling starts spread over one interval, as for the scale benchmark.
+    for (const [i, handle] of handles.entries()) setTimeout(() => contender.start(handle), (i * job.intervalMs) / chats)
+    await sleep(job.intervalMs + job.idleMs)
+    collect()
+    const after = bySizeOf(writeHeapSnapshot(join(tmpdir(), `chatbridge-after-${process.pid}.heapsnapshot`)))
+    const rows = [...after.entries()]
+      .map(([name, { bytes, count }]) => ({ name, bytes: (bytes - (before.get(name)?.bytes ?? 0)) / chats, count: (count - (before.get(name)?.count ?? 0)) / chats }))
+      .sort((a, b) => b.bytes - a.bytes)
+    const total = rows.reduce((sum, row) => sum + row.bytes, 0)
+    console.log(`\n${mode}: heap per chat, ${chats} chats: ${total.toFixed(0)} bytes (load ${loadavg()[0]?.toFixed(2) ?? '?'})`)
+    console.log('  bytes  objects  constructor')
+    for (const row of rows.slice(0, byClosure || byString ? 150 : 30)) console.log(`${row.bytes.toFixed(0).padStart(7)}  ${row.count.toFixed(1).padStart(7)}  ${row.name}`)
+    await contender.close()
+    console.log(`${RESULT}${JSON.stringify({ mode, bytes: total })}`)
+  } finally {
+    await server.stop()
+  }
+}
+
+if (only === undefined) printTable()
+
+function printTable(): void {
+  const floor = totals.find((row) => row.mode === 'by-hand')?.bytes
+  console.log(`\n| ${chats} idle chats | heap KB per chat | vs by hand |\n|---|---:|---:|`)
+  for (const { mode, bytes } of totals) console.log(`| ${mode} | ${(bytes / 1024).toFixed(1)} | ${floor === undefined ? '' : `${(bytes / floor).toFixed(1)}x`} |`)
+  console.log(`load: ${loadavg().map((load) => load.toFixed(2)).join(' ')}`)
 }

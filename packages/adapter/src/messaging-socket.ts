@@ -11,7 +11,7 @@ import type { ChatClientPort } from './legacy-contract.js'
 import type { ServerFrame } from './messaging-types.js'
 import { PrivateConnection } from './requests/private-connection.js'
 import { asError } from './requests/request-failure.js'
-import { SocketSession } from './requests/socket-session.js'
+import { type SessionSink, SocketSession, type SocketSessionOptions } from './requests/socket-session.js'
 
 /** Options of {@link createMessagingSocket}: where the legacy chat is, plus {@link ConnectionOptions}. */
 export interface MessagingSocketOptions extends ConnectionOptions {
@@ -115,14 +115,8 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
     const resolved: ConnectionOptions = { keepConversationsAlive: true, ...connectionConfig }
     resolveConnectionOptions(resolved)
     this.#connections = new PrivateConnection(client, resolved, options.ownsClient ?? false)
-    this.#session = new SocketSession(
-      {
-        connectionFor: (consumerId) => this.#connections.connectionFor(consumerId),
-        ...(emitLegacyEvents === undefined ? {} : { emitLegacyEvents }),
-        ...(config.now === undefined ? {} : { now: config.now }),
-      },
-      { frame: (frame) => this.#send(frame), error: (error) => this.#error(error) },
-    )
+    const ends = new MessagingSocket.#Ends(this, emitLegacyEvents, config.now)
+    this.#session = new SocketSession(ends, ends)
     // Open asynchronously, as a WebSocket does, so listeners attached right after construction hear it.
     queueMicrotask(() => {
       if (this.readyState !== 0) return
@@ -178,6 +172,32 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
    */
   get connection(): Connection {
     return this.#session.connection
+  }
+
+  // The session's configuration and sink as one object of prototype methods (not five closures per
+  // socket), declared in the class body to reach the socket's private members.
+  static readonly #Ends = class SocketEnds implements SocketSessionOptions, SessionSink {
+    readonly #socket: MessagingSocket
+    readonly emitLegacyEvents?: boolean
+    readonly now?: () => number
+
+    constructor(socket: MessagingSocket, emitLegacyEvents: boolean | undefined, now: (() => number) | undefined) {
+      this.#socket = socket
+      if (emitLegacyEvents !== undefined) this.emitLegacyEvents = emitLegacyEvents
+      if (now !== undefined) this.now = now
+    }
+
+    connectionFor(consumerId: string | undefined): Connection {
+      return this.#socket.#connections.connectionFor(consumerId)
+    }
+
+    frame(frame: ServerFrame): void {
+      this.#socket.#send(frame)
+    }
+
+    error(error: Error): void {
+      this.#socket.#error(error)
+    }
   }
 
   #send(frame: ServerFrame): void {

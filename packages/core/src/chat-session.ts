@@ -41,11 +41,11 @@ export interface TranscriptRequest {
  * A session holds no timer and no socket of its own: it can be dropped at any time.
  */
 export class ChatSession {
-  /** The chat resource's URI (from `Location` of the chat request). */
-  readonly uri: URL
   /** The chat id: the last path segment of {@link uri}; Messaging's `conversationId`. */
   readonly conversationId: string
   readonly #transport: Transport
+  // Text, parsed at use: a session lives as long as its chat, and a `URL` costs several times its text.
+  readonly #uri: string
   #chatLinks: Links | undefined
   #infoLinks: Links | undefined
 
@@ -53,8 +53,13 @@ export class ChatSession {
   // would read as a public `new ChatSession()`); the client makes sessions through `open`.
   private constructor(transport: Transport, uri: URL) {
     this.#transport = transport
-    this.uri = uri
+    this.#uri = uri.href
     this.conversationId = conversationIdOf(uri)
+  }
+
+  /** The chat resource's URI (from `Location` of the chat request); a new `URL` on each read. */
+  get uri(): URL {
+    return new URL(this.#uri)
   }
 
   /** @internal Sessions come from `LegacyChatClient.startChat` or `attach`. */
@@ -69,7 +74,7 @@ export class ChatSession {
 
   /** Reads the whole chat resource — events from `from`, info and links — in one request. */
   async snapshot(options: FromOptions = {}): Promise<ChatSnapshot> {
-    const uri = new URL(this.uri)
+    const uri = this.uri
     if (options.from !== undefined) uri.searchParams.set('from', String(checkFrom(options.from)))
     return this.#readChat(uri, options, this.uri)
   }

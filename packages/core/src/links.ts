@@ -12,35 +12,38 @@ export interface Link {
  * The links of one resource, looked up by relation. Lookups never guess a URI: a relation that is
  * not there is a {@link RelationMissingError} naming the relation and the resource.
  *
- * Hrefs are resolved against the resource on first use: a poll reads a dozen links and follows
- * one, so parsing the others would be wasted work on the hottest path.
+ * Hrefs are resolved when looked up, each lookup a `URL` of its own: a poll reads a dozen links and
+ * follows one, so parsing the others would be wasted work on the hottest path, and a chat keeps its
+ * last links for as long as it lives, so they are kept as text, without maps or caches.
  */
 export class Links {
-  /** The URI of the document these links came in. */
-  readonly resource: URL
-  readonly #hrefs: ReadonlyMap<string, string>
-  readonly #order: readonly { readonly rel: string; readonly href: string }[]
-  readonly #resolved = new Map<string, URL | undefined>()
+  readonly #resource: string
+  // Relation names then hrefs, in document order (no object per link); relation names interned.
+  readonly #order: readonly string[]
 
   /** Links as they arrived (`href` as sent, possibly relative or malformed) in a document at `resource`. */
-  constructor(resource: URL, links: readonly { readonly rel: string; readonly href: string }[]) {
-    this.resource = resource
-    this.#order = links
-    const hrefs = new Map<string, string>()
-    // The first link of a relation wins, as clients that index by position would see it.
-    for (const link of links) if (!hrefs.has(link.rel) && link.href.trim() !== '') hrefs.set(link.rel, link.href)
-    this.#hrefs = hrefs
+  constructor(resource: URL | string, links: readonly { readonly rel: string; readonly href: string }[]) {
+    // `URL.href` is the text the URL holds, so the links of one document share it.
+    this.#resource = typeof resource === 'string' ? new URL(resource).href : resource.href
+    const order: string[] = []
+    for (const link of links) order.push(KNOWN_RELS.get(link.rel) ?? link.rel, link.href)
+    this.#order = order
+  }
+
+  /** The URI of the document these links came in (a new `URL` on each read). */
+  get resource(): URL {
+    return new URL(this.#resource)
   }
 
   /** True when the relation is present with a usable href. */
   has(rel: string): boolean {
-    return this.#resolve(rel) !== undefined
+    return this.get(rel) !== undefined
   }
 
   /** The relation's URI, or `undefined` when absent. */
   get(rel: string): URL | undefined {
-    const href = this.#resolve(rel)
-    return href === undefined ? undefined : new URL(href)
+    const href = this.#href(rel)
+    return href === undefined ? undefined : resolveWith(href, () => this.resource)
   }
 
   /** The relation's URI; throws {@link RelationMissingError} when absent. */
@@ -53,26 +56,39 @@ export class Links {
   /** Every usable link, in document order. */
   all(): readonly Link[] {
     const out: Link[] = []
-    for (const { rel, href } of this.#order) {
-      const resolved = resolveHref(href, this.resource)
-      if (resolved !== undefined) out.push({ rel, href: resolved })
+    const base = this.resource
+    for (let i = 0; i < this.#order.length; i += 2) {
+      const resolved = resolveHref(this.#order[i + 1] ?? '', base)
+      if (resolved !== undefined) out.push({ rel: this.#order[i] ?? '', href: resolved })
     }
     return out
   }
 
   /** The relation names present with a usable href, in document order. */
   rels(): string[] {
-    return [...this.#hrefs.keys()].filter((rel) => this.has(rel))
+    const rels = new Set<string>()
+    for (let i = 0; i < this.#order.length; i += 2) rels.add(this.#order[i] ?? '')
+    return [...rels].filter((rel) => this.has(rel))
   }
 
-  #resolve(rel: string): URL | undefined {
-    if (this.#resolved.has(rel)) return this.#resolved.get(rel)
-    const href = this.#hrefs.get(rel)
-    const resolved = href === undefined ? undefined : resolveHref(href, this.resource)
-    this.#resolved.set(rel, resolved)
-    return resolved
+  // The first link of a relation with an href wins, as clients that index by position would see it.
+  #href(rel: string): string | undefined {
+    for (let i = 0; i < this.#order.length; i += 2) {
+      const href = this.#order[i + 1] ?? ''
+      if (this.#order[i] === rel && href.trim() !== '') return href
+    }
+    return undefined
   }
 }
+
+// The relations the legacy API documents, so a chat that keeps its links for hours holds one shared
+// copy of each name rather than the copies each parsed response brings.
+const KNOWN_RELS: ReadonlyMap<string, string> = new Map(
+  [
+    'self', 'next', 'events', 'info', 'location', 'transcript-request', 'transcript-with-subject-request', 'exit-survey',
+    'custom-variables', 'visitor-name', 'visitor-typing', 'agent-typing', 'chat-request', 'availability', 'estimatedWaitTime',
+  ].map((rel) => [rel, rel]),
+)
 
 /**
  * Resolves a link's href against the document it came in, mending the malformed forms the public
@@ -80,15 +96,22 @@ export class Links {
  * Returns `undefined` when nothing sensible can be made of it.
  */
 export function resolveHref(href: string, base: URL): URL | undefined {
+  return resolveWith(href, () => base)
+}
+
+// `base` is asked for only when the href is not absolute: the legacy server sends absolute hrefs,
+// so the document's URI is seldom parsed at all.
+function resolveWith(href: string, baseOf: () => URL): URL | undefined {
   const trimmed = href.trim()
   if (trimmed === '') return undefined
   // `https:/host/path` parses as a path on the base origin; mend it to `https://host/path`.
   const oneSlash = /^(https?):\/(?!\/)/i.exec(trimmed)
   if (oneSlash !== null) return parse(`${oneSlash[1]}://${trimmed.slice(oneSlash[0].length)}`)
   if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed) && !/^[^/:]+:\d+(\/|$)/.test(trimmed)) return parse(trimmed)
-  if (trimmed.startsWith('/') || trimmed.startsWith('.') || trimmed.startsWith('?')) return parse(trimmed, base)
+  if (trimmed.startsWith('/') || trimmed.startsWith('.') || trimmed.startsWith('?')) return parse(trimmed, baseOf())
   // A scheme-less `host/…` (or `host:port/…`): take the scheme of the document it came in.
   const firstSegment = trimmed.split(/[/?#]/, 1)[0] ?? ''
+  const base = baseOf()
   if (firstSegment.includes('.') || firstSegment.includes(':') || firstSegment === base.host) {
     return parse(`${base.protocol}//${trimmed}`)
   }

@@ -32,6 +32,15 @@ describe('Links', () => {
     events.searchParams.set('from', '3')
     expect(links.require('events').search).toBe('')
   })
+
+  it('resource hands out a copy too, and a resource given as text reads the same as one given as a URL', () => {
+    links.resource.pathname = '/elsewhere'
+    expect(links.resource.href).toBe(base.href)
+    const fromText = new Links(base.href, [{ rel: 'events', href: 'H1/events' }, { rel: 'next', href: '?from=3' }])
+    expect(fromText.get('events')?.href).toBe('https://va.example/api/account/1/chat/H1/events')
+    expect(fromText.get('next')?.href).toBe('https://va.example/api/account/1/chat/H1?from=3')
+    expect(() => new Links('not a uri', [])).toThrow(TypeError)
+  })
 })
 
 describe('resolveHref mends the malformed forms the legacy docs show', () => {

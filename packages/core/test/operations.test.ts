@@ -271,6 +271,9 @@ describe('every documented operation, as it goes on the wire', () => {
     expect(c.attach(CHAT_URI).uri.href).toBe(CHAT_URI)
     expect(c.attach(CHAT_ID).uri.href).toBe(CHAT_URI)
     expect(c.attach(CHAT_ID).conversationId).toBe(CHAT_ID)
+    const chat = c.attach(CHAT_URI)
+    chat.uri.pathname = '/elsewhere'
+    expect(chat.uri.href).toBe(CHAT_URI)
     expect(() => c.attach('https://elsewhere.example/api/account/1/chat/x')).toThrow(/outside the account/)
   })
 })

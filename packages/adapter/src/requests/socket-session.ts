@@ -3,13 +3,13 @@
  * to a sink. It owns the consumer's identity on this socket and the socket's subscriptions; the
  * request router answers each request. No WebSocket concept lives here.
  */
-import { InvalidArgumentError } from '@chatbridge/core'
 import { Subscription } from 'rxjs'
 import { AdapterError } from '../adapter-error.js'
 import type { Connection } from '../connection.js'
 import { unverifiedConsumerId } from '../consumer-id.js'
 import type { ConversationRequest, RequestFrame, RequestId, ServerFrame } from '../messaging-types.js'
 import { asError, bodyOf, statusOf } from './request-failure.js'
+import { checkConfig } from './session-config.js'
 import { parseFrame } from './request-frame.js'
 import type { RequestContext, RequestOutcome } from './request-handler.js'
 import { RequestRefusedError } from './request-refused-error.js'
@@ -107,7 +107,7 @@ export class SocketSession {
     this.#sink = sink
     this.#now = config.now ?? Date.now
     this.#consumerId = config.consumerId
-    this.#context = this.#makeContext()
+    this.#context = new SocketSession.#Context(this)
   }
 
   /** The consumer's id: from the host, or named by `InitConnection`; `undefined` until then. */
@@ -195,44 +195,47 @@ export class SocketSession {
     if (!this.#closed) this.#sink.frame(frame)
   }
 
-  #makeContext(): RequestContext {
-    const config = this.#config
-    const connection = (): Connection => this.connection
-    return {
-      get connection() {
-        return connection()
-      },
-      now: this.#now,
-      authenticate: (tokens) => (config.authenticate === undefined ? unverifiedConsumerId(tokens) : config.authenticate(tokens, this)),
-      identify: (consumerId) => {
-        if (this.#connection === undefined) this.#consumerId = consumerId
-      },
-      nextSubscriptionId: () => `chatbridge-sub-${this.#nextSubscription++}`,
-      unsubscribe: (key) => {
-        this.#keyed.get(key)?.unsubscribe()
-        this.#keyed.delete(key)
-      },
-      canReach: (conversationId) => config.canReach?.(conversationId, this) ?? true,
-      requestConversation: (request) => {
-        const next = (r: ConversationRequest): Promise<{ readonly conversationId: string }> => this.connection.requestConversation(r)
-        return config.requestConversation === undefined ? next(request) : config.requestConversation(request, this, next)
-      },
-    }
-  }
-}
+  // The handlers' view of the session, a class so a socket holds one object rather than eight
+  // closures; declared in the class body to reach the session's private state.
+  static readonly #Context = class SessionContext implements RequestContext {
+    readonly #session: SocketSession
+    readonly now: () => number
 
-function checkConfig(config: SocketSessionOptions, sink: SessionSink): void {
-  const example = 'new SocketSession({ connectionFor: (consumerId) => connection }, { frame: (frame) => …, error: (error) => … })'
-  if (typeof config !== 'object' || config === null || typeof config.connectionFor !== 'function') {
-    throw new InvalidArgumentError(`connectionFor must be a function giving the consumer's Connection, e.g. ${example}`)
-  }
-  if (typeof sink !== 'object' || sink === null || typeof sink.frame !== 'function' || typeof sink.error !== 'function') {
-    throw new InvalidArgumentError(`the sink needs frame and error functions, e.g. ${example}`)
-  }
-  for (const hook of ['authenticate', 'canReach', 'requestConversation', 'beforeRequest', 'now'] as const) {
-    if (config[hook] !== undefined && typeof config[hook] !== 'function') throw new InvalidArgumentError(`${hook} must be a function when given; got ${typeof config[hook]}`)
-  }
-  if (config.consumerId !== undefined && (typeof config.consumerId !== 'string' || config.consumerId === '')) {
-    throw new InvalidArgumentError(`consumerId must be a non-empty string when given, e.g. { consumerId: 'consumer-42' }`)
+    constructor(session: SocketSession) {
+      this.#session = session
+      this.now = session.#now
+    }
+
+    get connection(): Connection {
+      return this.#session.connection
+    }
+
+    authenticate(tokens: readonly string[]): string | undefined | Promise<string | undefined> {
+      const hook = this.#session.#config.authenticate
+      return hook === undefined ? unverifiedConsumerId(tokens) : hook(tokens, this.#session)
+    }
+
+    identify(consumerId: string): void {
+      if (this.#session.#connection === undefined) this.#session.#consumerId = consumerId
+    }
+
+    nextSubscriptionId(): string {
+      return `chatbridge-sub-${this.#session.#nextSubscription++}`
+    }
+
+    unsubscribe(key: string): void {
+      this.#session.#keyed.get(key)?.unsubscribe()
+      this.#session.#keyed.delete(key)
+    }
+
+    canReach(conversationId: string): boolean | Promise<boolean> {
+      return this.#session.#config.canReach?.(conversationId, this.#session) ?? true
+    }
+
+    requestConversation(request: ConversationRequest): Promise<{ readonly conversationId: string }> {
+      const session = this.#session
+      const hook = session.#config.requestConversation
+      return hook === undefined ? session.connection.requestConversation(request) : hook(request, session, (r) => session.connection.requestConversation(r))
+    }
   }
 }

@@ -1,0 +1,84 @@
+/**
+ * chatbridge's Messaging socket as a scale contender: one in-process `MessagingSocket` per chat,
+ * every socket on one shared `LegacyChatClient` (as a gateway shares one), each driven through the
+ * protocol as a real client would: `InitConnection`, `cqm.SubscribeExConversations`,
+ * `cm.ConsumerRequestConversation`, then `ms.SubscribeMessagingEvents` once polling starts.
+ */
+import { LegacyChatClient } from '@chatbridge/core'
+import { MessagingSocket } from '@chatbridge/adapter'
+import type { Contender } from './contenders.js'
+import type { ScaleJob } from './scale-client.js'
+
+interface Frame {
+  readonly kind?: string
+  readonly reqId?: number
+  readonly code?: number
+  readonly body?: { readonly conversationId?: string }
+}
+
+const APP_KEY = 'bench-app-key-0123456789abcdef'
+const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
+
+/** One socket and its pending requests, answered by `reqId`. */
+class ProtocolClient {
+  readonly socket: MessagingSocket
+  readonly #pending = new Map<number, (frame: Frame) => void>()
+  #nextId = 1
+
+  constructor(client: LegacyChatClient, job: ScaleJob) {
+    this.socket = new MessagingSocket(client, { chattingIntervalMs: job.intervalMs, waitingIntervalMs: job.intervalMs, idleGrowth: 1 })
+    this.socket.on('message', (data) => {
+      const frame = JSON.parse(data) as Frame
+      if (frame.kind === 'resp' && frame.reqId !== undefined) this.#pending.get(frame.reqId)?.(frame)
+    })
+  }
+
+  async request(type: string, body: unknown, headers: readonly unknown[] = []): Promise<Frame> {
+    const id = this.#nextId++
+    const answered = new Promise<Frame>((resolve) => this.#pending.set(id, resolve))
+    this.socket.send(JSON.stringify({ kind: 'req', id, type, body, headers }))
+    const frame = await answered
+    this.#pending.delete(id)
+    if (frame.code !== 200) throw new Error(`${type} answered ${String(frame.code)}`)
+    return frame
+  }
+}
+
+/** N sockets, one conversation each. */
+export function messagingSockets(root: string, job: ScaleJob): Contender {
+  const client = new LegacyChatClient({ accountRoot: root, appKey: APP_KEY, connections: job.connections })
+  const sockets = new Map<string, ProtocolClient>()
+  let consumers = 0
+  return {
+    open: async () => {
+      const protocol = new ProtocolClient(client, job)
+      await new Promise<void>((resolve) => protocol.socket.once('open', resolve))
+      consumers += 1
+      const jwt = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({ sub: `consumer-${consumers}` })}.sig`
+      await protocol.request('InitConnection', {}, [{ type: '.ams.headers.ConsumerAuthentication', jwt }])
+      await protocol.request('cqm.SubscribeExConversations', { convState: ['OPEN'] })
+      const requested = await protocol.request('cm.ConsumerRequestConversation', { skillId: 'bench', brandId: '12345678' })
+      const conversationId = requested.body?.conversationId ?? ''
+      sockets.set(conversationId, protocol)
+      return conversationId
+    },
+    start: (conversationId) => {
+      sockets
+        .get(conversationId)
+        ?.request('ms.SubscribeMessagingEvents', { dialogId: conversationId, conversationId, fromSeq: 0 })
+        .catch((error: unknown) => console.error(`subscribing ${conversationId} failed: ${String(error)}`))
+    },
+    close: async () => {
+      await Promise.all(
+        [...sockets.values()].map(
+          (protocol) =>
+            new Promise<void>((resolve) => {
+              protocol.socket.once('close', () => resolve())
+              protocol.socket.close()
+            }),
+        ),
+      )
+      await client.close()
+    },
+  }
+}
