@@ -96,13 +96,14 @@ export function joinPages(entries: readonly RelayEntry[], from: number): { reado
 
 /**
  * A follower's poller: no wait between reads, since each read waits in the relay for a page; the
- * rest (backoff while the relay is unreachable, the scheduler) as the holder's (default: the
+ * rest (backoff while the relay is unreachable, the scheduler) as the holder's, but no `onPoll` (default: the
  * default connection options' poller).
  *
  * @internal
  */
 export function followerPoller(poller: ChatPollerOptions = resolveConnectionOptions().poller): ChatPollerOptions {
-  return { ...poller, pacing: { ...poller.pacing, chattingMs: 0, waitingMs: 0, idleCeilingMs: 0 } }
+  // Its reads are no polls of the legacy chat: they are not reported as such (metrics, `onPoll`).
+  return { ...poller, pacing: { ...poller.pacing, chattingMs: 0, waitingMs: 0, idleCeilingMs: 0 }, onPoll: undefined }
 }
 
 /**

@@ -1,5 +1,5 @@
 // The options of startGateway, resolved and validated once, before anything listens.
-import type { ConnectionOptions, ConversationStore } from '@chatbridge/adapter'
+import type { ConnectionOptions, ConversationRelay, ConversationStore } from '@chatbridge/adapter'
 import type { ChatFormat, LegacyChatClientOptions } from '@chatbridge/core'
 import { statSync } from 'node:fs'
 import { isIP } from 'node:net'
@@ -83,6 +83,13 @@ export interface GatewayOptions {
    * this process's memory.
    */
   readonly store?: ConversationStore
+  /**
+   * With `store`: how gateway processes share a conversation one of them polls (e.g.
+   * `RedisConversationRelay` of `@chatbridge/redis`): a consumer's socket on a process that does
+   * not hold the conversation's lease follows it — every notification, numbered alike, and its
+   * commands run by the holder. Default none: such a conversation is left to the process holding it.
+   */
+  readonly relay?: ConversationRelay
   /** Extra readiness check for `/readyz` (e.g. a Redis ping). */
   readonly ready?: () => boolean | Promise<boolean>
   /** Told of failures the gateway absorbed (a session that threw, a socket error); never given a token. */
