@@ -47,10 +47,7 @@ export class Connection {
   readonly #leases: LeaseKeeper
   #visitorName: string | undefined
 
-  /**
-   * @param client core's `LegacyChatClient` (or anything with its `startChat`/`attach`/`close`).
-   * @param options `ownsClient` (default false): close the client on {@link close}.
-   */
+  /** @param client core's `LegacyChatClient` (or anything with `startChat`/`attach`/`close`). @param options `ownsClient` (default false): close the client on {@link close}. */
   constructor(client: ChatClientPort, config: ConnectionOptions = {}, options: { readonly ownsClient?: boolean } = {}) {
     this.#client = client
     this.#config = resolveConnectionOptions(config)
@@ -122,25 +119,27 @@ export class Connection {
 
   /** Resumes a chat by its conversation id (or chat URI) without a request; polling starts with a subscriber. */
   resumeConversation(conversationId: string): { readonly conversationId: string } {
-    this.#assertOpen()
     return { conversationId: this.#conversationFor(conversationId).feed.conversationId }
   }
 
   /**
    * Follows a conversation whose lease another live process holds (needs `options.relay`): its
    * notifications come from the relay, numbered as on the holder; its commands run on the holder.
-   * Never takes the lease nor writes the store; one the store does not list as this consumer's
+   * It tries the lease every quarter TTL and, once free (the holder died or left), holds the
+   * conversation itself, its streams going on. One the store does not list as this consumer's
    * errors its streams with `E_UNKNOWN_CONVERSATION`. One this connection has is returned as it is.
    */
   followConversation(conversationId: string): { readonly conversationId: string } {
     this.#assertOpen()
     const relay = this.#config.relay
     if (relay === undefined) throw new AdapterError('E_BAD_REQUEST', 'following a conversation needs a relay: new Connection(client, { store, relay })')
-    const known = this.#conversations.get(conversationId)
-    if (known !== undefined) return { conversationId: known.feed.conversationId }
-    const session = this.#client.attach(conversationId)
-    if (!this.#conversations.has(session.conversationId)) this.#add(followConversation(session, this.#config, relay, (error) => this.#errors.next(error)))
-    return { conversationId: session.conversationId }
+    const session = this.#conversations.get(conversationId)?.session ?? this.#client.attach(conversationId)
+    if (this.#conversations.has(session.conversationId)) return { conversationId: session.conversationId }
+    const follower = followConversation(session, this.#config, relay, (error) => this.#errors.next(error), () => {
+      // Promoted (the holder's lease is free): the same feed goes on here as the holder's, so its subscribers see a continuation.
+      if (!this.#closed.value && this.#conversations.get(session.conversationId) === follower) this.#open(session, undefined, follower.handOver)
+    })
+    return { conversationId: this.#add(follower).session.conversationId }
   }
 
   /**
@@ -207,7 +206,7 @@ export class Connection {
     return this.#conversations.get(session.conversationId) ?? this.#open(session, undefined)
   }
 
-  #open(session: ChatSessionPort, requestedSkill: string | undefined): Conversation {
+  #open(session: ChatSessionPort, requestedSkill: string | undefined, adopt?: Parameters<typeof openConversation>[4]): Conversation {
     const conversation = openConversation(session, this.#config, requestedSkill, {
       onError: (error) => this.#errors.next(error),
       onLease: (lease, onLost) => this.#leases.add(lease, onLost),
@@ -216,12 +215,14 @@ export class Connection {
         this.#errors.next(error)
       },
       serve: (command) => runRelayCommand(this, session.conversationId, command),
-    })
-    return this.#add(conversation)
+    }, adopt)
+    // An adopted feed is announced already: its subscribers go on with it.
+    return this.#add(conversation, adopt === undefined)
   }
 
-  #add(conversation: Conversation): Conversation {
+  #add(conversation: Conversation, announce = true): Conversation {
     this.#conversations.set(conversation.session.conversationId, conversation)
+    if (!announce) return conversation
     this.#current.next(conversation)
     this.#added.next(conversation)
     return conversation

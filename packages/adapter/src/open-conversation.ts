@@ -11,6 +11,7 @@ import { reportingActivity } from './outbound-activity.js'
 import type { OutboundQueue } from './outbound-queue.js'
 import { keepAliveCapMs } from './pacing.js'
 import { cursorHolder } from './poll-cursor.js'
+import type { PollSupplier } from './session-supplier.js'
 import { publishingSupplier, stopMarkerOf } from './relay-supplier.js'
 import { saveChanges, startOutbound } from './start-outbound.js'
 
@@ -55,15 +56,24 @@ export interface ConversationEvents {
  *
  * @internal
  */
-export function openConversation(session: ChatSessionPort, config: ResolvedConnectionOptions, requestedSkill: string | undefined, events: ConversationEvents): Conversation {
-  const cursor = cursorHolder()
+export function openConversation(
+  session: ChatSessionPort,
+  config: ResolvedConnectionOptions,
+  requestedSkill: string | undefined,
+  events: ConversationEvents,
+  adopt?: (supplier: PollSupplier) => { readonly feed: ChatFeed; readonly cursor: ReturnType<typeof cursorHolder> },
+): Conversation {
   const relay = config.relay
+  // With a relay, every page with something new goes to the other processes too (fan-out).
+  const supplier = relay === undefined ? sessionSupplier(session) : publishingSupplier(sessionSupplier(session), (page) => void relay.publish(session.conversationId, page).catch(events.onError))
   // The visitor typing or sending: an answer may follow, so the poll loop goes back to its fast pace.
   const activity = new Subject<void>()
-  const feed = new ChatFeed({
+  // A follower promoted to holder: its feed goes on (same cursor, same numbering), now reading the chat.
+  const adopted = adopt?.(supplier)
+  const cursor = adopted?.cursor ?? cursorHolder()
+  const feed = adopted?.feed ?? new ChatFeed({
     conversationId: session.conversationId,
-    // With a relay, every page with something new goes to the other processes too (fan-out).
-    supplier: relay === undefined ? sessionSupplier(session) : publishingSupplier(sessionSupplier(session), (page) => void relay.publish(session.conversationId, page).catch(events.onError)),
+    supplier,
     cursor,
     poller: config.poller,
     activity$: activity,

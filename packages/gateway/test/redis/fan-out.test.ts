@@ -35,12 +35,23 @@ describeWithRedis('fan-out between two gateways on one Redis', (redis) => {
       signingKey,
       onError: (error) => errors.push(error),
     })
-    cleanups.push(async () => {
+    let closed = false
+    const close = async (): Promise<void> => {
+      if (closed) return
+      closed = true
       await gateway.close()
       await relay.close()
       await store.close()
-    })
-    return { gateway, errors, polled }
+    }
+    cleanups.push(close)
+    // Death as near as in-process gets: the store goes first, so the gateway cannot release its leases.
+    const die = async (): Promise<void> => {
+      closed = true
+      await store.close()
+      await gateway.close()
+      await relay.close()
+    }
+    return { gateway, errors, polled, die }
   }
 
   test.each(['json', 'xml'] as const)('a second socket of the consumer on the other gateway follows the conversation (%s)', async (format) => {
@@ -111,5 +122,36 @@ describeWithRedis('fan-out between two gateways on one Redis', (redis) => {
     expect((await say(onY, conversationId, 'not mine')).code).toBeGreaterThanOrEqual(400)
     expect(chat.visitorLines()).toEqual([])
     expect(onY.changes()).toEqual([])
+  })
+
+  test('when the holder dies, the follower takes the chat over: its socket sees a continuation, nothing lost or twice', async () => {
+    const prefix = `fan${++run}:`
+    const legacy = await startLegacyChatServer({ dropEndedChatsAfterMs: null })
+    cleanups.push(() => legacy.close())
+    const signingKey = await testSigningKey()
+    const a = await gatewayOn(legacy, 'json', prefix, signingKey)
+    const b = await gatewayOn(legacy, 'json', prefix, signingKey)
+    const x = await newConsumer(a.gateway)
+    const onA = await ConsumerClient.open(a.gateway, x.jwt)
+    const { conversationId, chat } = await requestConversation(onA, legacy)
+    chat.accept({ name: 'Natalie', id: 7 })
+    chat.say('before the holder died')
+    const onB = await ConsumerClient.open(b.gateway, x.jwt)
+    cleanups.push(() => onB.close())
+    expect(await onB.request('ms.SubscribeMessagingEvents', { dialogId: conversationId, fromSeq: 0 })).toMatchObject({ code: 200 })
+    await onB.change((c) => c.event.message === 'before the holder died')
+    expect(b.polled.has(conversationId)).toBe(false)
+
+    await a.die()
+    // B takes the lease once it expires and polls the chat itself; its lines go out from here.
+    await vi.waitFor(() => expect(b.polled.has(conversationId)).toBe(true), { timeout: 10_000, interval: 20 })
+    chat.say('after the holder died')
+    await onB.change((c) => c.event.message === 'after the holder died')
+    expect(await say(onB, conversationId, 'from B, now the holder')).toMatchObject({ code: 200 })
+    await onB.change((c) => c.event.message === 'from B, now the holder')
+    const seqs = sequenced(onB.changes()).map((c) => c.sequence)
+    expect(seqs).toEqual(chat.events.filter((e) => e['@type'] !== 'state').map((e) => Number(e['@id'])))
+    expect(chat.visitorLines().map((line) => String(line['text']))).toEqual(['from B, now the holder'])
+    expect(b.errors).toEqual([])
   })
 })
