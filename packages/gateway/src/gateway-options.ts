@@ -83,12 +83,7 @@ export interface GatewayOptions {
    * this process's memory.
    */
   readonly store?: ConversationStore
-  /**
-   * With `store`: how gateway processes share a conversation one of them polls (e.g.
-   * `RedisConversationRelay` of `@chatbridge/redis`): a consumer's socket on a process that does
-   * not hold the conversation's lease follows it — every notification, numbered alike, and its
-   * commands run by the holder. Default none: such a conversation is left to the process holding it.
-   */
+  /** With `store`: how processes share a chat one polls (`@chatbridge/redis`'s `RedisConversationRelay`): a socket elsewhere follows it. Default none. */
   readonly relay?: ConversationRelay
   /** Extra readiness check for `/readyz` (e.g. a Redis ping). */
   readonly ready?: () => boolean | Promise<boolean>
