@@ -36,7 +36,8 @@ export function publishingSupplier(inner: PollSupplier, publish: (page: RelayPag
  * zero waits. Pages may repeat (at-least-once); the poll loop drops events below its cursor. When
  * the pages do not join up with the cursor — the follower started after the stream was trimmed,
  * or missed pages — the chat is read once with `readFrom(cursor.from)` (a read, not a
- * lease holder's poll) and the stream followed on from there.
+ * lease holder's poll) and the stream followed on from there. A stop marker ends it: `ended` as a
+ * page whose info says so, `gone` as a chat-gone failure after the events before it.
  *
  * @internal
  */
