@@ -3,7 +3,6 @@ import { BehaviorSubject, EMPTY, Observable, Subject, catchError, defer, filter,
 import { AdapterError, commandFailed } from './adapter-error.js'
 import type { LegacyEventRecord } from './chat-feed.js'
 import type { ConnectionState } from './connection-state.js'
-import { submitCsatRating } from './csat.js'
 import { type ConnectionOptions, type ResolvedConnectionOptions, resolveConnectionOptions } from './connection-options.js'
 import type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
 import type { ConversationField, ConversationRequest, ExConversationChange, MessagingEvent, MessagingEventChange, UserProfile } from './messaging-types.js'
@@ -11,7 +10,9 @@ import { LeaseKeeper } from './lease-keeper.js'
 import { Watchers } from './watchers.js'
 import { type Conversation, openConversation } from './open-conversation.js'
 import { runRelayCommand } from './relay-commands.js'
-import { conversationFieldUpdate, legacyChatRequest } from './requests/legacy-chat-request.js'
+import { applyName, closeOn, nameOn, publishOn, updateFieldOn } from './conversation-commands.js'
+import { followConversation } from './follow-conversation.js'
+import { legacyChatRequest } from './requests/legacy-chat-request.js'
 
 /**
  * The reactive face: Messaging-style notifications of legacy chats as RxJS observables, and
@@ -46,10 +47,7 @@ export class Connection {
   readonly #leases: LeaseKeeper
   #visitorName: string | undefined
 
-  /**
-   * @param client core's `LegacyChatClient` (or anything with its `startChat`/`attach`/`close`).
-   * @param options `ownsClient` (default false): close the client on {@link close}.
-   */
+  /** @param client core's `LegacyChatClient` (or anything with `startChat`/`attach`/`close`). @param options `ownsClient` (default false): close the client on {@link close}. */
   constructor(client: ChatClientPort, config: ConnectionOptions = {}, options: { readonly ownsClient?: boolean } = {}) {
     this.#client = client
     this.#config = resolveConnectionOptions(config)
@@ -79,12 +77,7 @@ export class Connection {
    * UPSERTs (the first subscriber starts polling). Completes when the connection closes.
    */
   conversations$(): Observable<ExConversationChange> {
-    return defer(() => merge(from([...this.#conversations.values()]), this.#added)).pipe(
-      // One conversation whose polling failed for good must not end the others' stream; its
-      // failure shows in `state$` and in its `messagingEvents$`.
-      mergeMap((conversation) => conversation.feed.conversationChanges$().pipe(catchError(() => EMPTY))),
-      takeUntil(this.#whenClosed()),
-    )
+    return this.#fromEach((feed) => feed.conversationChanges$())
   }
 
   /**
@@ -98,16 +91,13 @@ export class Connection {
       if (this.#closed.value) return subscriber.complete()
       const conversation = this.#conversationFor(dialogId)
       // Read once the store let this connection have it (the lease, the consumer's own conversation).
-      return this.#watching.follow(subscriber, conversation.queue, () => conversation.feed.messagingEvents$(options.fromSeq ?? 0))
+      return this.#watching.follow(subscriber, conversation.ready, () => conversation.feed.messagingEvents$(options.fromSeq ?? 0))
     })
   }
 
   /** Legacy events of a type chatbridge does not know, from every conversation, live (opt-in). */
   legacyEvents$(): Observable<LegacyEventRecord> {
-    return defer(() => merge(from([...this.#conversations.values()]), this.#added)).pipe(
-      mergeMap((conversation) => conversation.feed.legacyEvents$().pipe(catchError(() => EMPTY))),
-      takeUntil(this.#whenClosed()),
-    )
+    return this.#fromEach((feed) => feed.legacyEvents$())
   }
 
   /** Requests a new chat (`POST chat/request`); resolves with its id once the server created it. */
@@ -123,14 +113,33 @@ export class Connection {
     if (this.#closed.value) throw closedError()
     const conversation = this.#open(session, skill)
     await conversation.queue
-    if (this.#visitorName !== undefined) await this.#applyName(conversation, this.#visitorName).catch((error: unknown) => this.#errors.next(error))
+    if (this.#visitorName !== undefined) await applyName(conversation, this.#visitorName).catch((error: unknown) => this.#errors.next(error))
     return { conversationId: session.conversationId }
   }
 
   /** Resumes a chat by its conversation id (or chat URI) without a request; polling starts with a subscriber. */
   resumeConversation(conversationId: string): { readonly conversationId: string } {
-    this.#assertOpen()
     return { conversationId: this.#conversationFor(conversationId).feed.conversationId }
+  }
+
+  /**
+   * Follows a conversation whose lease another live process holds (needs `options.relay`): its
+   * notifications come from the relay, numbered as on the holder; its commands run on the holder.
+   * It tries the lease every quarter TTL and, once free (the holder died or left), holds the
+   * conversation itself, its streams going on. One the store does not list as this consumer's
+   * errors its streams with `E_UNKNOWN_CONVERSATION`. One this connection has is returned as it is.
+   */
+  followConversation(conversationId: string): { readonly conversationId: string } {
+    this.#assertOpen()
+    const relay = this.#config.relay
+    if (relay === undefined) throw new AdapterError('E_BAD_REQUEST', 'following a conversation needs a relay: new Connection(client, { store, relay })')
+    const session = this.#conversations.get(conversationId)?.session ?? this.#client.attach(conversationId)
+    if (this.#conversations.has(session.conversationId)) return { conversationId: session.conversationId }
+    const follower = followConversation(session, this.#config, relay, (error) => this.#errors.next(error), () => {
+      // Promoted (the holder's lease is free): the same feed goes on here as the holder's, so its subscribers see a continuation.
+      if (!this.#closed.value && this.#conversations.get(session.conversationId) === follower) this.#open(session, undefined, follower.handOver)
+    })
+    return { conversationId: this.#add(follower).session.conversationId }
   }
 
   /**
@@ -142,25 +151,13 @@ export class Connection {
    */
   async publishEvent(dialogId: string, event: MessagingEvent): Promise<{ readonly sequence: number }> {
     this.#assertOpen()
-    const conversation = this.#conversationFor(dialogId)
-    switch (event.type) {
-      case 'ContentEvent':
-        if (typeof event.message !== 'string') throw new AdapterError('E_BAD_REQUEST', 'ContentEvent.message must be a string')
-        return { sequence: await (await conversation.queue).sendLine(event.message) }
-      case 'ChatStateEvent':
-        await (await conversation.queue).setTyping(event.chatState === 'COMPOSING' ? 'typing' : 'not-typing')
-        return { sequence: 0 }
-      case 'AcceptStatusEvent':
-        return { sequence: 0 }
-      default:
-        throw new AdapterError('E_BAD_REQUEST', `${String((event as { type?: unknown }).type)} has no legacy chat equivalent`)
-    }
+    return publishOn(this.#conversationFor(dialogId), event)
   }
 
   /** Ends the chat (`ended` event) after the lines queued before (close reason `CONSUMER`); a chat already over resolves (idempotent) with the close reason it had. */
   async closeConversation(conversationId: string): Promise<void> {
     this.#assertOpen()
-    await (await this.#conversationFor(conversationId).queue).end()
+    await closeOn(this.#conversationFor(conversationId))
   }
 
   /**
@@ -169,10 +166,7 @@ export class Connection {
    * or a `DialogChange` closing the dialog end the chat. Rejects with `E_BAD_REQUEST` for fields with no legacy equivalent.
    */
   async updateConversationField(conversationId: string, field: ConversationField | readonly ConversationField[]): Promise<void> {
-    const update = conversationFieldUpdate(field)
-    if (update.action === 'unsupported') throw new AdapterError('E_BAD_REQUEST', `only closing the conversation and CSATRate are supported on legacy chat; got ${update.fields.join(', ')}`)
-    if (update.rating !== undefined) await submitCsatRating(this.#conversationFor(conversationId).session, update.rating, this.#config.csat)
-    if (update.close) await this.closeConversation(conversationId)
+    await updateFieldOn(this.#conversationFor(conversationId), field, this.#config.csat)
   }
 
   /** Sets the visitor name (`firstName lastName`) on every open chat and on chats requested later. */
@@ -182,12 +176,7 @@ export class Connection {
     if (name === '') return
     this.#visitorName = name
     const open = [...this.#conversations.values()].filter((c) => c.feed.legacyState !== 'ended')
-    await Promise.all(
-      open.map(async (conversation) => {
-        await this.#applyName(conversation, name)
-        await this.#config.store.saveVisitorName(conversation.session.conversationId, name).catch((error: unknown) => this.#errors.next(error))
-      }),
-    )
+    await Promise.all(open.map((conversation) => nameOn(conversation, name, this.#config.store, (error) => this.#errors.next(error))))
   }
 
   /**
@@ -217,7 +206,7 @@ export class Connection {
     return this.#conversations.get(session.conversationId) ?? this.#open(session, undefined)
   }
 
-  #open(session: ChatSessionPort, requestedSkill: string | undefined): Conversation {
+  #open(session: ChatSessionPort, requestedSkill: string | undefined, adopt?: Parameters<typeof openConversation>[4]): Conversation {
     const conversation = openConversation(session, this.#config, requestedSkill, {
       onError: (error) => this.#errors.next(error),
       onLease: (lease, onLost) => this.#leases.add(lease, onLost),
@@ -226,15 +215,26 @@ export class Connection {
         this.#errors.next(error)
       },
       serve: (command) => runRelayCommand(this, session.conversationId, command),
-    })
-    this.#conversations.set(session.conversationId, conversation)
+    }, adopt)
+    // An adopted feed is announced already: its subscribers go on with it.
+    return this.#add(conversation, adopt === undefined)
+  }
+
+  #add(conversation: Conversation, announce = true): Conversation {
+    this.#conversations.set(conversation.session.conversationId, conversation)
+    if (!announce) return conversation
     this.#current.next(conversation)
     this.#added.next(conversation)
     return conversation
   }
 
-  async #applyName(conversation: Conversation, name: string): Promise<void> {
-    await conversation.session.setVisitorName(name).catch((error: unknown) => Promise.reject(commandFailed('set the visitor name', error)))
+  #fromEach<T>(stream: (feed: Conversation['feed']) => Observable<T>): Observable<T> {
+    return defer(() => merge(from([...this.#conversations.values()]), this.#added)).pipe(
+      // One conversation whose polling failed for good must not end the others' stream; its
+      // failure shows in `state$` and in its `messagingEvents$`.
+      mergeMap((conversation) => stream(conversation.feed).pipe(catchError(() => EMPTY))),
+      takeUntil(this.#whenClosed()),
+    )
   }
 
   #whenClosed(): Observable<unknown> {

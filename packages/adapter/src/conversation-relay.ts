@@ -16,6 +16,11 @@ export interface RelayPage {
   readonly events: readonly LegacyEvent[]
   /** The chat's info as this page read it. */
   readonly info: LegacyInfo | undefined
+  /**
+   * The holder's poll loop stopped for good after this page: the chat `ended`, or it is `gone`
+   * (404, or its server silent past `chatTimeout`). Followers stop too; absent on ordinary pages.
+   */
+  readonly stop?: 'ended' | 'gone' | undefined
 }
 
 /** A page and where it is in the conversation's stream (pass `position` to the next read). */

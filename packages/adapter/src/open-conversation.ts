@@ -4,14 +4,15 @@ import { AdapterError } from './adapter-error.js'
 import { ChatFeed } from './chat-feed.js'
 import { sessionSupplier } from './chat-poller.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
-import type { RelayHandler } from './conversation-relay.js'
+import type { RelayCommand, RelayHandler } from './conversation-relay.js'
 import type { ConversationLease } from './conversation-store.js'
 import type { ChatSessionPort } from './legacy-contract.js'
 import { reportingActivity } from './outbound-activity.js'
 import type { OutboundQueue } from './outbound-queue.js'
 import { keepAliveCapMs } from './pacing.js'
 import { cursorHolder } from './poll-cursor.js'
-import { publishingSupplier } from './relay-supplier.js'
+import type { PollSupplier } from './session-supplier.js'
+import { publishingSupplier, stopMarkerOf } from './relay-supplier.js'
 import { saveChanges, startOutbound } from './start-outbound.js'
 
 /** A conversation of a connection: the legacy chat, the feed reading it, the queue writing to it. @internal */
@@ -20,6 +21,10 @@ export interface Conversation {
   readonly feed: ChatFeed
   /** The queue, once the lease is held and the stored record settled; rejects when that failed or the conversation was closed first. */
   readonly queue: Promise<OutboundQueue>
+  /** Settles once the conversation may be read here (the queue for a holder; the store's consent for a follower). */
+  readonly ready: Promise<unknown>
+  /** A followed conversation's way to its holder (see `followConversation`); absent on the holder. */
+  readonly forward?: ((command: RelayCommand) => Promise<unknown>) | undefined
   /** The lease, once held. */
   readonly lease: () => ConversationLease | undefined
   /** Torn down when the connection closes. */
@@ -51,15 +56,24 @@ export interface ConversationEvents {
  *
  * @internal
  */
-export function openConversation(session: ChatSessionPort, config: ResolvedConnectionOptions, requestedSkill: string | undefined, events: ConversationEvents): Conversation {
-  const cursor = cursorHolder()
+export function openConversation(
+  session: ChatSessionPort,
+  config: ResolvedConnectionOptions,
+  requestedSkill: string | undefined,
+  events: ConversationEvents,
+  adopt?: (supplier: PollSupplier) => { readonly feed: ChatFeed; readonly cursor: ReturnType<typeof cursorHolder> },
+): Conversation {
   const relay = config.relay
+  // With a relay, every page with something new goes to the other processes too (fan-out).
+  const supplier = relay === undefined ? sessionSupplier(session) : publishingSupplier(sessionSupplier(session), (page) => void relay.publish(session.conversationId, page).catch(events.onError))
   // The visitor typing or sending: an answer may follow, so the poll loop goes back to its fast pace.
   const activity = new Subject<void>()
-  const feed = new ChatFeed({
+  // A follower promoted to holder: its feed goes on (same cursor, same numbering), now reading the chat.
+  const adopted = adopt?.(supplier)
+  const cursor = adopted?.cursor ?? cursorHolder()
+  const feed = adopted?.feed ?? new ChatFeed({
     conversationId: session.conversationId,
-    // With a relay, every page with something new goes to the other processes too (fan-out).
-    supplier: relay === undefined ? sessionSupplier(session) : publishingSupplier(sessionSupplier(session), (page) => void relay.publish(session.conversationId, page).catch(events.onError)),
+    supplier,
     cursor,
     poller: config.poller,
     activity$: activity,
@@ -128,6 +142,13 @@ export function openConversation(session: ChatSessionPort, config: ResolvedConne
   started.catch(() => undefined)
   queue.catch(() => undefined)
   subscriptions.add(feed.errors$.subscribe(events.onError))
+  // The holder's loop stopped on the chat's end: its followers stop too (a dispose here is no stop).
+  if (relay !== undefined) {
+    subscriptions.add(feed.state$.subscribe((state) => {
+      const stop = stopMarkerOf(state)
+      if (stop !== undefined && lease !== undefined) void relay.publish(session.conversationId, { from: cursor.value.from, events: [], info: undefined, stop }).catch(events.onError)
+    }))
+  }
   if (config.keepConversationsAlive) {
     started.then(() => subscriptions.add(feed.chatState$().subscribe({ error: () => undefined })), () => undefined)
   }
@@ -135,6 +156,7 @@ export function openConversation(session: ChatSessionPort, config: ResolvedConne
     session,
     feed,
     queue,
+    ready: queue,
     lease: () => lease,
     subscriptions,
     dispose,

@@ -109,7 +109,7 @@ export const gatewayCommand = defineCommand({
         ...(values['allowed-origin'] === undefined ? {} : { allowedOrigins: values['allowed-origin'] }),
         ...(values['static-dir'] === undefined ? {} : { staticDir: values['static-dir'] }),
         ...(signingKey === undefined ? {} : { signingKey }),
-        ...(stored === undefined ? {} : { store: stored.store }),
+        ...(stored === undefined ? {} : { store: stored.store, relay: stored.relay }),
         onError: (error) => io.err(scrubSecrets(`chatbridge: gateway: ${oneLine(messageOf(error))}`, secrets)),
       }
       const gateway = await startGateway(options).catch((error: unknown) => {

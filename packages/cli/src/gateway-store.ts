@@ -1,7 +1,7 @@
 // `chatbridge gateway --redis`: the shared conversation store and signing key that let several
 // gateway processes carry one deployment's consumers; kept apart so the command stays about serving.
 import { readFile } from 'node:fs/promises'
-import type { ConversationStore } from '@chatbridge/adapter'
+import type { ConversationRelay, ConversationStore } from '@chatbridge/adapter'
 import type { GatewayOptions } from '@chatbridge/gateway'
 import { CliFailure, UsageError, parseDuration } from './arguments.js'
 import { errorCodeOf, messageOf } from './error-text.js'
@@ -9,6 +9,8 @@ import { errorCodeOf, messageOf } from './error-text.js'
 /** The store the gateway runs on, and how to let it go after the gateway closed. */
 export interface GatewayStore {
   readonly store: ConversationStore
+  /** The fan-out relay on the same Redis: a consumer's socket here follows a conversation another process holds. */
+  readonly relay: ConversationRelay
   close(): Promise<void>
 }
 
@@ -25,13 +27,25 @@ export async function openGatewayStore(values: { readonly redis?: string | undef
   // Default: the store's own, a quarter of the chats' chatTimeout.
   const leaseTtlMs = values['lease-ttl'] === undefined ? undefined : parseDuration('gateway', '--lease-ttl', values['lease-ttl'], 0)
   // Loaded only now: a gateway without --redis never loads the Redis client.
-  const { RedisConversationStore, redactRedisUrl } = await import('@chatbridge/redis')
+  const { RedisConversationRelay, RedisConversationStore, redactRedisUrl } = await import('@chatbridge/redis')
   if (!URL.canParse(url) || !/^rediss?:$/.test(new URL(url).protocol)) {
     throw new UsageError(`gateway: --redis must be a redis://[user:password@]host:port URL, got ${JSON.stringify(redactRedisUrl(url))}`)
   }
   try {
     const store = await RedisConversationStore.connect(url, leaseTtlMs === undefined ? {} : { leaseTtlMs })
-    return { store, close: () => store.close() }
+    // Its own client: its blocking reads run on duplicates of it, never on the store's connection.
+    const relay = await RedisConversationRelay.connect(url).catch(async (error: unknown) => {
+      await store.close()
+      throw error
+    })
+    return {
+      store,
+      relay,
+      close: async () => {
+        await relay.close()
+        await store.close()
+      },
+    }
   } catch (error) {
     // The store's message already names the URL without credentials.
     if (errorCodeOf(error) === 'E_REDIS_UNAVAILABLE') throw new CliFailure(`gateway: ${messageOf(error)}`)

@@ -1,7 +1,7 @@
 // The consumers' conversations, outliving their sockets: one Connection per verified consumer id.
 import { ChatBridgeError } from '@chatbridge/core'
 import { AdapterError, Connection, RequestRefusedError } from '@chatbridge/adapter'
-import type { ChatClientPort, ConnectionOptions, ConversationRequest, ConversationStore } from '@chatbridge/adapter'
+import type { ChatClientPort, ConnectionOptions, ConversationRelay, ConversationRequest, ConversationStore } from '@chatbridge/adapter'
 import { type StoreOutageReporter, storeOutageReporter } from './store-outage.js'
 import { resumeStored } from './stored-conversations.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
@@ -22,6 +22,8 @@ export interface ConsumerRegistryOptions {
    * Default: each connection's own memory.
    */
   readonly store?: ConversationStore
+  /** With `store`: a conversation another live process holds is followed through it (see `Connection.followConversation`). */
+  readonly relay?: ConversationRelay
   /** Told of failures absorbed: a chat that could not be ended on abandon, a store outage (once per outage). */
   readonly onError?: (error: Error) => void
 }
@@ -55,6 +57,7 @@ interface ConsumerEntry {
   readonly connection: Connection
   readonly owned: Set<string>
   readonly open: Set<string>
+  readonly followed: Set<string> // held by another process: not this one's to end when the consumer leaves
   // What the registry follows on the connection; ended with it.
   readonly subscriptions: { unsubscribe(): void }[]
   sockets: number
@@ -142,6 +145,7 @@ export class ConsumerRegistry {
     const connection = new Connection(this.#options.client, {
       ...this.#options.connection,
       ...(store === undefined ? {} : { store }),
+      ...(store === undefined || this.#options.relay === undefined ? {} : { relay: this.#options.relay }),
       consumerId,
       keepConversationsAlive: true,
     })
@@ -150,6 +154,7 @@ export class ConsumerRegistry {
       connection,
       owned: new Set(),
       open: new Set(),
+      followed: new Set(),
       subscriptions: [],
       sockets: 0,
       ready: Promise.resolve(),
@@ -168,10 +173,13 @@ export class ConsumerRegistry {
     this.#entries.set(consumerId, entry)
     if (store !== undefined) {
       entry.ready = resumeStored(store, consumerId, connection, {
-        track: (conversationId) => this.#track(entry, conversationId),
+        track: (conversationId, followed) => {
+          if (followed) entry.followed.add(conversationId)
+          this.#track(entry, conversationId)
+        },
         closed: () => this.#closed || this.#entries.get(consumerId) !== entry,
         onError: (error) => (this.#outage === undefined ? this.#options.onError?.(error) : this.#outage.report(error)),
-      })
+      }, this.#options.relay !== undefined)
     }
     return entry
   }
@@ -221,7 +229,7 @@ export class ConsumerRegistry {
   async #abandon(entry: ConsumerEntry): Promise<void> {
     // Forgotten first: a socket arriving now starts afresh rather than on a connection being closed.
     this.#entries.delete(entry.consumerId)
-    const open = [...entry.open]
+    const open = [...entry.open].filter((conversationId) => !entry.followed.has(conversationId))
     await Promise.all(
       open.map((conversationId) =>
         entry.connection.closeConversation(conversationId).catch((error: unknown) => this.#options.onError?.(error instanceof Error ? error : new Error(String(error)))),

@@ -1,5 +1,5 @@
 // The options of startGateway, resolved and validated once, before anything listens.
-import type { ConnectionOptions, ConversationStore } from '@chatbridge/adapter'
+import type { ConnectionOptions, ConversationRelay, ConversationStore } from '@chatbridge/adapter'
 import type { ChatFormat, LegacyChatClientOptions } from '@chatbridge/core'
 import { statSync } from 'node:fs'
 import { isIP } from 'node:net'
@@ -83,6 +83,8 @@ export interface GatewayOptions {
    * this process's memory.
    */
   readonly store?: ConversationStore
+  /** With `store`: how processes share a chat one polls (`@chatbridge/redis`'s `RedisConversationRelay`): a socket elsewhere follows it. Default none. */
+  readonly relay?: ConversationRelay
   /** Extra readiness check for `/readyz` (e.g. a Redis ping). */
   readonly ready?: () => boolean | Promise<boolean>
   /** Told of failures the gateway absorbed (a session that threw, a socket error); never given a token. */

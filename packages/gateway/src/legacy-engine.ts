@@ -1,5 +1,5 @@
 // What `startGateway({ legacy })` runs behind its sockets: one legacy client, the consumer registry, the sessions.
-import type { ConversationStore } from '@chatbridge/adapter'
+import type { ConversationRelay, ConversationStore } from '@chatbridge/adapter'
 import { LegacyChatClient } from '@chatbridge/core'
 import { ConsumerRegistry } from './consumer-registry.js'
 import { GatewayError } from './gateway-error.js'
@@ -25,6 +25,7 @@ export function legacyEngine(
     readonly abandonAfterMs: number
     readonly metrics: GatewayMetrics
     readonly store?: ConversationStore | undefined
+    readonly relay?: ConversationRelay | undefined
     readonly onError?: (error: Error) => void
   },
 ): LegacyEngine {
@@ -43,6 +44,7 @@ export function legacyEngine(
     abandonAfterMs: options.abandonAfterMs,
     metrics: options.metrics,
     ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.relay === undefined ? {} : { relay: options.relay }),
     // Every poll feeds `polls` and the delivery delay, then whatever onPoll the caller gave.
     connection: {
       ...target.connection,

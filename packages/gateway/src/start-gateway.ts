@@ -55,7 +55,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const metrics = createGatewayMetrics(options.now)
   let engine: LegacyEngine | undefined
   const resolved = resolveGatewayOptions(options, (legacy, abandonAfterMs) => {
-    engine = legacyEngine(legacy, { abandonAfterMs, metrics, store: options.store, ...(options.onError === undefined ? {} : { onError: options.onError }) })
+    engine = legacyEngine(legacy, { abandonAfterMs, metrics, store: options.store, relay: options.relay, ...(options.onError === undefined ? {} : { onError: options.onError }) })
     return engine.sessions
   })
   try {

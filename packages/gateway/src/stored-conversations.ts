@@ -4,7 +4,7 @@ import type { Connection, ConversationStore } from '@chatbridge/adapter'
 /** What {@link resumeStored} tells the registry. @internal */
 export interface ResumeHooks {
   /** The conversation is resumed on the connection: count it as the consumer's, and open. */
-  readonly track: (conversationId: string) => void
+  readonly track: (conversationId: string, followed: boolean) => void
   /** True once the consumer's entry is gone (abandoned, the gateway closing): stop trying. */
   readonly closed: () => boolean
   /** A failure absorbed (the store unreachable): the consumer starts without its stored conversations. */
@@ -14,13 +14,13 @@ export interface ResumeHooks {
 /**
  * Resumes every stored conversation of `consumerId` on `connection`, resolving once each is polled
  * once, so the consumer's first conversation list shows them. A conversation whose lease another
- * process still holds — a process that died, until its lease expires — is tried again every
- * quarter TTL for up to 1.5 TTL; one still held after that belongs to a live process and is left
- * to it (this process does not fan its notifications in). Never rejects.
+ * process holds is followed when the connection has a relay (`follow`): its notifications come
+ * through the holder. Without one it is tried again every quarter TTL for up to 1.5 TTL (a dead
+ * process's lease expiring); one still held after that belongs to a live process and is left to it. Never rejects.
  *
  * @internal
  */
-export async function resumeStored(store: ConversationStore, consumerId: string, connection: Connection, hooks: ResumeHooks): Promise<void> {
+export async function resumeStored(store: ConversationStore, consumerId: string, connection: Connection, hooks: ResumeHooks, follow = false): Promise<void> {
   let ids: readonly string[]
   try {
     ids = await store.conversationsOf(consumerId)
@@ -28,17 +28,20 @@ export async function resumeStored(store: ConversationStore, consumerId: string,
     hooks.onError(asError(error))
     return
   }
-  await Promise.all(ids.map((id) => resumeOne(store, id, connection, hooks).catch((error: unknown) => hooks.onError(asError(error)))))
+  await Promise.all(ids.map((id) => resumeOne(store, id, connection, hooks, follow).catch((error: unknown) => hooks.onError(asError(error)))))
 }
 
-async function resumeOne(store: ConversationStore, conversationId: string, connection: Connection, hooks: ResumeHooks): Promise<void> {
+async function resumeOne(store: ConversationStore, conversationId: string, connection: Connection, hooks: ResumeHooks, follow: boolean): Promise<void> {
   const ttlMs = store.leaseTtlMs ?? 4_000
   const retryMs = Math.max(1, Math.floor(ttlMs / 4))
   const giveUpAt = Date.now() + ttlMs * 1.5
+  let followed = false
   for (;;) {
     if (hooks.closed()) return
     // Taking it here only asks "is it free": the connection takes it again (same owner, same token).
     if ((await store.acquireLease(conversationId)) !== undefined) break
+    followed = follow
+    if (followed) break
     if (Date.now() >= giveUpAt) return
     await new Promise<void>((resolve) => setTimeout(resolve, retryMs))
   }
@@ -54,8 +57,9 @@ async function resumeOne(store: ConversationStore, conversationId: string, conne
     error: () => done(),
     complete: () => done(),
   })
-  connection.resumeConversation(conversationId)
-  hooks.track(conversationId)
+  if (followed) connection.followConversation(conversationId)
+  else connection.resumeConversation(conversationId)
+  hooks.track(conversationId, followed)
   await first
   clearTimeout(timer)
   subscription.unsubscribe()
