@@ -16,11 +16,7 @@ export interface ConsumerRegistryOptions {
   readonly abandonAfterMs?: number
   /** Metrics to feed: `chatsPolled` (open conversations) and `pollFailures` (failed polls, by code). */
   readonly metrics?: Pick<GatewayMetrics, 'chatsPolled' | 'pollFailures'>
-  /**
-   * Where every consumer's conversations are kept (shared by the gateway processes of one
-   * deployment): a consumer's first socket here resumes the open conversations the store lists.
-   * Default: each connection's own memory.
-   */
+  /** Where the consumers' conversations are kept, shared by a deployment's processes: a first socket here resumes them. Default: memory. */
   readonly store?: ConversationStore
   /** Told of failures absorbed: a chat that could not be ended on abandon, a store outage (once per outage). */
   readonly onError?: (error: Error) => void
@@ -55,13 +51,11 @@ interface ConsumerEntry {
   readonly connection: Connection
   readonly owned: Set<string>
   readonly open: Set<string>
-  // What the registry follows on the connection; ended with it.
-  readonly subscriptions: { unsubscribe(): void }[]
+  readonly subscriptions: { unsubscribe(): void }[] // what the registry follows on the connection; ended with it
   sockets: number
   ready: Promise<void>
   abandon: NodeJS.Timeout | undefined
-  // Requests of one consumer run one after another, so two tabs racing start one chat.
-  lock: Promise<unknown>
+  lock: Promise<unknown> // requests of one consumer run one after another, so two tabs racing start one chat
 }
 
 /**
@@ -123,6 +117,20 @@ export class ConsumerRegistry {
     }
   }
 
+  /** Takes over a chat no process polls, with no socket (see orphan-sweeper.ts); false when closing or already this connection's. */
+  adopt(consumerId: string, conversationId: string): boolean {
+    const known = this.#entries.get(consumerId)
+    if (this.#closed || known?.owned.has(conversationId) === true) return false
+    if (known === undefined) this.attach(consumerId).release()
+    else this.#track(known, known.connection.resumeConversation(conversationId).conversationId)
+    return true
+  }
+
+  /** A store failure met outside a connection (the orphan sweep): told once per outage, as the connections' are. */
+  reportStoreError(error: Error): void {
+    void (this.#outage === undefined ? this.#options.onError?.(error) : this.#outage.report(error))
+  }
+
   /** Closes every connection (the chats are not ended) and cancels the timers; waits for abandons under way. */
   async close(): Promise<void> {
     this.#closed = true
@@ -170,7 +178,7 @@ export class ConsumerRegistry {
       entry.ready = resumeStored(store, consumerId, connection, {
         track: (conversationId) => this.#track(entry, conversationId),
         closed: () => this.#closed || this.#entries.get(consumerId) !== entry,
-        onError: (error) => (this.#outage === undefined ? this.#options.onError?.(error) : this.#outage.report(error)),
+        onError: (error) => this.reportStoreError(error),
       })
     }
     return entry
