@@ -76,8 +76,11 @@ describeWithRedis('RedisConversationStore on a real Redis', (redis) => {
 
     // A's lease is revoked (as if it expired during a long pause) and B takes the chat.
     const leaseA = await storeA.acquireLease(conversationId)
-    await raw.del(storeA.leaseKey(conversationId))
     const storeB = await use.store('b')
+    // Revoked and taken in one transaction: A's connection keeps writing, and a write finding its
+    // lease expired with no later owner takes it back (by design), which a gap here would allow.
+    const leaseKey = storeA.leaseKey(conversationId)
+    await raw.multi().del(leaseKey).acquireLease(leaseKey, leaseKey.replace(/:lease$/, ':fence'), storeB.owner, storeB.leaseTtlMs).exec()
     const leaseB = await storeB.acquireLease(conversationId)
     expect(leaseB!.token).toBeGreaterThan(leaseA!.token)
     await storeB.saveCursor(leaseB!, { from: 1000, next: undefined })
