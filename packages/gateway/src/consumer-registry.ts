@@ -117,13 +117,13 @@ export class ConsumerRegistry {
     }
   }
 
-  /** Takes over a chat no process polls, with no socket (see orphan-sweeper.ts); false when closing or already this connection's. */
-  adopt(consumerId: string, conversationId: string): boolean {
+  /** Takes over a chat no process polls, with no socket (see orphan-sweeper.ts); a new entry resumes all the consumer's. Undefined when closing or already its. */
+  adopt(consumerId: string, conversationId: string): Connection | undefined {
     const known = this.#entries.get(consumerId)
-    if (this.#closed || known?.owned.has(conversationId) === true) return false
-    if (known === undefined) this.attach(consumerId).release()
-    else this.#track(known, known.connection.resumeConversation(conversationId).conversationId)
-    return true
+    if (this.#closed || known?.owned.has(conversationId) === true) return undefined
+    if (known !== undefined) this.#track(known, known.connection.resumeConversation(conversationId).conversationId)
+    else this.attach(consumerId).release()
+    return this.#entries.get(consumerId)?.connection
   }
 
   /** A store failure met outside a connection (the orphan sweep): told once per outage, as the connections' are. */

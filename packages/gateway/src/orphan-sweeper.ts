@@ -1,13 +1,22 @@
 // The orphan sweep: a dead process's chats are taken over by a live one even when their consumers stay away.
-import type { ConversationStore } from '@chatbridge/adapter'
+import { type ConversationLease, type ConversationStore, isLeaseLost } from '@chatbridge/adapter'
 import type { ConsumerRegistry } from './consumer-registry.js'
+
+/** What the sweep follows of an adopted chat's connection: the end of its dialog (a `Connection`'s `messagingEvents$`). @internal */
+export interface AdoptedConnection {
+  messagingEvents$(conversationId: string, options: { readonly fromSeq: number }): {
+    subscribe(observer: { complete(): void; error(): void }): { unsubscribe(): void }
+  }
+}
 
 /** Options of {@link startOrphanSweeper}. @internal */
 export interface OrphanSweeperOptions {
   /** The shared store; its `leaseTtlMs` sets the pace. */
   readonly store: ConversationStore
-  /** Where adopted chats go, and where a store failure is told (once per outage). */
-  readonly registry: Pick<ConsumerRegistry, 'adopt' | 'reportStoreError'>
+  /** Where adopted chats go (their connection back), and where a store failure is told (once per outage). */
+  readonly registry: {
+    adopt(consumerId: string, conversationId: string): AdoptedConnection | undefined
+  } & Pick<ConsumerRegistry, 'reportStoreError'>
   /** The lease TTL the pace derives from; default `store.leaseTtlMs`. */
   readonly leaseTtlMs?: number
   /** Orphans looked at per sweep, at most; default 100. */
@@ -56,7 +65,9 @@ export function sweepDecision(
 /**
  * Sweeps every `sweepPace(ttl).periodMs`: one store call lists the open chats nobody holds; each one
  * free for the grace is taken with `acquireLease` (which decides between processes sweeping at once:
- * one wins, the others skip) and adopted by the registry for its consumer, without a socket.
+ * one wins, the others skip) and adopted by the registry for its consumer, without a socket. When
+ * an adopted chat's dialog ends (the chat is over, or its consumer abandoned it), it is ended in the
+ * store, so no sweep takes it again.
  *
  * @internal
  */
@@ -69,13 +80,31 @@ export function startOrphanSweeper(options: OrphanSweeperOptions): OrphanSweeper
   let closed = false
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> = Promise.resolve()
+  const watching = new Set<{ unsubscribe(): void }>()
 
   const adoptOne = async (conversationId: string): Promise<void> => {
     const stored = await store.loadConversation(conversationId)
     if (closed || stored?.consumerId === undefined) return
     const lease = await store.acquireLease(conversationId)
     if (lease === undefined) return
-    if (closed || !registry.adopt(stored.consumerId, conversationId)) await store.releaseLease(lease)
+    const connection = closed ? undefined : registry.adopt(stored.consumerId, conversationId)
+    if (connection === undefined) return store.releaseLease(lease)
+    // Nothing else tells the store a chat is over; unended, it would be swept up again once its lease is given up.
+    // The dialog may end during `subscribe` itself (a chat already over), before its subscription is known.
+    const watch: { subscription?: { unsubscribe(): void }; ended?: true } = {}
+    const end = (): void => {
+      watch.ended = true
+      if (watch.subscription !== undefined) watching.delete(watch.subscription)
+      over(lease)
+    }
+    watch.subscription = connection.messagingEvents$(conversationId, { fromSeq: Number.MAX_SAFE_INTEGER }).subscribe({ complete: end, error: end })
+    if (watch.ended !== true) watching.add(watch.subscription)
+  }
+  const over = (lease: ConversationLease): void => {
+    if (closed) return
+    store.endConversation(lease).catch((error: unknown) => {
+      if (!isLeaseLost(error)) report(error)
+    })
   }
   const report = (error: unknown): void => registry.reportStoreError(error instanceof Error ? error : new Error(String(error)))
   const sweep = async (): Promise<void> => {
@@ -96,6 +125,8 @@ export function startOrphanSweeper(options: OrphanSweeperOptions): OrphanSweeper
       closed = true
       clearTimeout(timer)
       await running
+      for (const watch of watching) watch.unsubscribe()
+      watching.clear()
     },
   }
 }

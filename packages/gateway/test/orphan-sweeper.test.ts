@@ -3,6 +3,24 @@ import { type ConversationLease, MemoryConversationStore } from '@chatbridge/ada
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { startOrphanSweeper, sweepDecision, sweepPace } from '../src/orphan-sweeper.js'
 
+/** A dialog's end, as the sweep follows it. */
+class Dialog {
+  #observer: { complete(): void; error(): void } | undefined
+  get observed(): boolean {
+    return this.#observer !== undefined
+  }
+  subscribe(observer: { complete(): void; error(): void }) {
+    this.#observer = observer
+    return { unsubscribe: () => (this.#observer = undefined) }
+  }
+  complete(): void {
+    this.#observer?.complete()
+  }
+  error(): void {
+    this.#observer?.error()
+  }
+}
+
 describe('sweepDecision', () => {
   it('takes a chat only once it was seen free for the grace, and forgets one no longer listed', () => {
     const first = sweepDecision(new Map(), ['a', 'b'], 1_000, 300)
@@ -31,7 +49,14 @@ class SweptStore extends MemoryConversationStore {
   failing: Error | undefined
   held = new Set<string>()
   listings = 0
+  endFails: Error | undefined
   readonly released: string[] = []
+  readonly ended: string[] = []
+  override endConversation(lease: ConversationLease): Promise<void> {
+    if (this.endFails !== undefined) return Promise.reject(this.endFails)
+    this.ended.push(`${lease.conversationId}#${lease.token}`)
+    return Promise.resolve()
+  }
   override orphanedConversations(): Promise<readonly string[]> {
     this.listings += 1
     return this.failing === undefined ? Promise.resolve(this.orphans) : Promise.reject(this.failing)
@@ -58,15 +83,18 @@ describe('startOrphanSweeper', () => {
     for (const id of ['c1', 'c2', 'c3']) await store.addConversation(id, { chatUri: `https://x/${id}`, consumerId: `consumer-${id}` })
     const adopted: string[] = []
     const errors: Error[] = []
+    const dialogs = new Map<string, Dialog>()
     const registry = {
       adopt: (consumerId: string, conversationId: string) => {
         adopted.push(`${consumerId}/${conversationId}`)
-        return accept
+        const dialog = new Dialog()
+        dialogs.set(conversationId, dialog)
+        return accept ? { messagingEvents$: () => dialog } : undefined
       },
       reportStoreError: (error: Error) => errors.push(error),
     }
     const sweeper = startOrphanSweeper({ store, registry, leaseTtlMs: 600 })
-    return { store, adopted, errors, sweeper }
+    return { store, adopted, errors, sweeper, dialogs }
   }
 
   it('adopts, after the grace, each orphan whose lease it takes, and stops on close', async () => {
@@ -85,6 +113,29 @@ describe('startOrphanSweeper', () => {
     await vi.advanceTimersByTimeAsync(1_000)
     expect(store.listings).toBe(listings)
     expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('ends an adopted chat in the store once its dialog ends, and not after close', async () => {
+    const { store, dialogs, errors, sweeper } = await setUp()
+    store.orphans = ['c1', 'c2', 'c3']
+    await vi.advanceTimersByTimeAsync(300)
+    store.orphans = []
+    expect(dialogs.get('c3')?.observed).toBe(true)
+    dialogs.get('c1')?.complete()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(store.ended).toEqual(['c1#1'])
+    // A lease lost meanwhile: the new owner decides, nothing to report.
+    store.endFails = Object.assign(new Error('lost'), { code: 'E_LEASE_LOST' })
+    dialogs.get('c2')?.error()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(errors).toEqual([])
+    store.endFails = undefined
+    await sweeper.close()
+    // The chats still open stay open: a gateway closing ends nothing.
+    expect(dialogs.get('c3')?.observed).toBe(false)
+    dialogs.get('c3')?.complete()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(store.ended).toEqual(['c1#1'])
   })
 
   it('gives the lease back when the registry cannot adopt', async () => {

@@ -1,6 +1,6 @@
 // Two gateways (in-process) on one Redis: when one dies and its consumer stays away, the other takes
 // the chat over by the orphan sweep (polled within the bound), and the consumer finds it there later.
-import { RedisConversationStore } from '@chatbridge/redis'
+import { RedisConversationStore, createStoreClient } from '@chatbridge/redis'
 import { startLegacyChatServer } from '@chatbridge/testing'
 import type { LegacyChat, LegacyChatServer } from '@chatbridge/testing'
 import { afterEach, expect, test, vi } from 'vitest'
@@ -70,7 +70,7 @@ describeWithRedis('the orphan sweep', (redis) => {
     const killAt = Date.now()
     await a.die()
     await onA.closed
-    return { legacy, b, jwt, conversationId, chat, killAt }
+    return { legacy, b, jwt, conversationId, chat, killAt, prefix }
   }
 
   const firstPollAfter = (legacy: LegacyChatServer, chat: LegacyChat, at: number) =>
@@ -106,11 +106,19 @@ describeWithRedis('the orphan sweep', (redis) => {
 
   test('an adopted chat whose consumer never comes back is ended as the visitor leaving after abandonAfterMs', async () => {
     const abandonAfterMs = 600
-    const { legacy, b, chat } = await orphanOnA(abandonAfterMs)
+    const { legacy, b, chat, prefix } = await orphanOnA(abandonAfterMs)
     const adoptedAt = (await firstPollAfter(legacy, chat, Date.now())).time
     await vi.waitFor(() => expect(chat.endReason).toBeDefined(), { timeout: 10_000, interval: 20 })
     expect(Date.now() - adoptedAt).toBeGreaterThanOrEqual(abandonAfterMs - 50)
     expect(chat.endReason).toBe('visitor')
+    // Ended in the store too: out of the open set, so no sweep takes it again once its lease is given up.
+    const observer = await RedisConversationStore.connect(redis().url, { prefix, leaseTtlMs })
+    cleanups.push(() => observer.close())
+    const openSet = `${prefix}open`
+    const raw = await createStoreClient(redis().url)
+    cleanups.push(() => raw.close())
+    await vi.waitFor(async () => expect(await raw.sMembers(openSet)).toEqual([]), { timeout: 10_000, interval: 20 })
+    expect(await observer.orphanedConversations(10)).toEqual([])
     expect(b.errors).toEqual([])
   })
 })
