@@ -72,6 +72,13 @@ export interface ConversationStore {
    * consumer's list, so no process resumes it again, while its record stays readable. Fenced by `lease`.
    */
   endConversation(lease: ConversationLease): Promise<void>
+  /**
+   * Up to `limit` open conversations of a consumer (recorded, not ended) whose lease no process
+   * holds: a dead process's chats, for a live one to take over before the legacy chats time out.
+   * Successive calls walk the whole set a bounded step at a time, so one call may list none while
+   * some exist. A store of one process (memory) has none.
+   */
+  orphanedConversations(limit: number): Promise<readonly string[]>
 }
 
 /** True for the rejection of a fenced write whose lease is gone (`code === 'E_LEASE_LOST'`). */

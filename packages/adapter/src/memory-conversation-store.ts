@@ -77,6 +77,11 @@ export class MemoryConversationStore implements ConversationStore {
     return Promise.resolve()
   }
 
+  /** None: every conversation of a memory store is this process's. */
+  orphanedConversations(): Promise<readonly string[]> {
+    return Promise.resolve([])
+  }
+
   #update(conversationId: string, change: Partial<StoredConversation>): void {
     const stored = this.#conversations.get(conversationId)
     if (stored !== undefined) this.#conversations.set(conversationId, { ...stored, ...change })

@@ -5,6 +5,9 @@ import type { ChatClientPort, ConnectionOptions, ConversationRelay, Conversation
 import { type StoreOutageReporter, storeOutageReporter } from './store-outage.js'
 import { resumeStored } from './stored-conversations.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
+import type { ConsumerLease } from './consumer-lease.js'
+
+export type { ConsumerLease } from './consumer-lease.js'
 
 /** Options of a {@link ConsumerRegistry}. */
 export interface ConsumerRegistryOptions {
@@ -16,40 +19,12 @@ export interface ConsumerRegistryOptions {
   readonly abandonAfterMs?: number
   /** Metrics to feed: `chatsPolled` (open conversations) and `pollFailures` (failed polls, by code). */
   readonly metrics?: Pick<GatewayMetrics, 'chatsPolled' | 'pollFailures'>
-  /**
-   * Where every consumer's conversations are kept (shared by the gateway processes of one
-   * deployment): a consumer's first socket here resumes the open conversations the store lists.
-   * Default: each connection's own memory.
-   */
+  /** Where the consumers' conversations are kept, shared by a deployment's processes: a first socket here resumes them. Default: memory. */
   readonly store?: ConversationStore
   /** With `store`: a conversation another live process holds is followed through it (see `Connection.followConversation`). */
   readonly relay?: ConversationRelay
   /** Told of failures absorbed: a chat that could not be ended on abandon, a store outage (once per outage). */
   readonly onError?: (error: Error) => void
-}
-
-/** One socket's hold on its consumer's conversations; {@link ConsumerLease.release} it when the socket closes. */
-export interface ConsumerLease {
-  /** The verified consumer id. */
-  readonly consumerId: string
-  /** The consumer's connection, shared by all its sockets. */
-  readonly connection: Connection
-  /** Settles once the consumer's stored conversations are resumed on the connection (at once without a store). */
-  readonly ready: Promise<void>
-  /** Whether `conversationId` is one of this consumer's conversations. */
-  owns(conversationId: string): boolean
-  /**
-   * Requests a conversation through `next`, one at a time per consumer: while one is open, refuses
-   * with a 409 `RequestRefusedError` whose body is `{ conversationId, message }` of the open one.
-   */
-  requestConversation(
-    request: ConversationRequest,
-    next: (request: ConversationRequest) => Promise<{ readonly conversationId: string }>,
-  ): Promise<{ readonly conversationId: string }>
-  /** The consumer closed `conversationId` (its close was answered 200): it no longer counts as open. */
-  closed(conversationId: string): void
-  /** The socket is gone; idempotent. The last release of a consumer starts its abandon timer. */
-  release(): void
 }
 
 interface ConsumerEntry {
@@ -58,13 +33,11 @@ interface ConsumerEntry {
   readonly owned: Set<string>
   readonly open: Set<string>
   readonly followed: Set<string> // held by another process: not this one's to end when the consumer leaves
-  // What the registry follows on the connection; ended with it.
-  readonly subscriptions: { unsubscribe(): void }[]
+  readonly subscriptions: { unsubscribe(): void }[] // what the registry follows on the connection; ended with it
   sockets: number
   ready: Promise<void>
   abandon: NodeJS.Timeout | undefined
-  // Requests of one consumer run one after another, so two tabs racing start one chat.
-  lock: Promise<unknown>
+  lock: Promise<unknown> // requests of one consumer run one after another, so two tabs racing start one chat
 }
 
 /**
@@ -126,6 +99,20 @@ export class ConsumerRegistry {
     }
   }
 
+  /** Takes over a chat no process polls, with no socket (see orphan-sweeper.ts); a new entry resumes all the consumer's. Undefined when closing or already its. */
+  adopt(consumerId: string, conversationId: string): Connection | undefined {
+    const known = this.#entries.get(consumerId)
+    if (this.#closed || known?.owned.has(conversationId) === true) return undefined
+    if (known !== undefined) this.#track(known, known.connection.resumeConversation(conversationId).conversationId)
+    else this.attach(consumerId).release()
+    return this.#entries.get(consumerId)?.connection
+  }
+
+  /** A store failure met outside a connection (the orphan sweep): told once per outage, as the connections' are. */
+  reportStoreError(error: Error): void {
+    void (this.#outage === undefined ? this.#options.onError?.(error) : this.#outage.report(error))
+  }
+
   /** Closes every connection (the chats are not ended) and cancels the timers; waits for abandons under way. */
   async close(): Promise<void> {
     this.#closed = true
@@ -178,7 +165,7 @@ export class ConsumerRegistry {
           this.#track(entry, conversationId)
         },
         closed: () => this.#closed || this.#entries.get(consumerId) !== entry,
-        onError: (error) => (this.#outage === undefined ? this.#options.onError?.(error) : this.#outage.report(error)),
+        onError: (error) => this.reportStoreError(error),
       }, this.#options.relay !== undefined)
     }
     return entry

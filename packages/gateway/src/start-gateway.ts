@@ -17,6 +17,7 @@ import type { GatewayOptions, ResolvedGatewayOptions } from './gateway-options.j
 import { createHttpHandler } from './http-handler.js'
 import { legacyEngine } from './legacy-engine.js'
 import type { LegacyEngine } from './legacy-engine.js'
+import { startOrphanSweeper } from './orphan-sweeper.js'
 import { isOriginAllowed } from './origin-policy.js'
 import { SignupLimit } from './signup-limit.js'
 import { SocketRegistry } from './socket-registry.js'
@@ -59,11 +60,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     return engine.sessions
   })
   try {
-    return await prepareAndServe(resolved, metrics, engine, options.store)
+    return withOrphanSweep(await prepareAndServe(resolved, metrics, engine, options.store), engine, options.store)
   } catch (error) {
     await engine?.close()
     throw error
   }
+}
+
+/** With a store whose leases expire, a dead process's chats are swept up here even while their consumers are away. */
+function withOrphanSweep(gateway: Gateway, engine: LegacyEngine | undefined, store: ConversationStore | undefined): Gateway {
+  if (engine === undefined || store === undefined || !Number.isFinite(store.leaseTtlMs ?? Infinity)) return gateway
+  const sweeper = startOrphanSweeper({ store, registry: engine.registry })
+  let closing: Promise<void> | undefined
+  return { ...gateway, close: () => (closing ??= sweeper.close().then(() => gateway.close())) }
 }
 
 async function prepareAndServe(

@@ -2,7 +2,7 @@
 import { createClient } from '@redis/client'
 import { ACQUIRE_LEASE, RELEASE_LEASE, RENEW_LEASES } from './lease-scripts.js'
 import { RedisStoreError, redactRedisUrl } from './redis-error.js'
-import { ADD_CONVERSATION, END_CONVERSATION, FENCED_SET } from './store-scripts.js'
+import { ADD_CONVERSATION, END_CONVERSATION, FENCED_SET, ORPHANED_CONVERSATIONS } from './store-scripts.js'
 
 const scripts = {
   acquireLease: ACQUIRE_LEASE,
@@ -11,6 +11,7 @@ const scripts = {
   addConversation: ADD_CONVERSATION,
   fencedSet: FENCED_SET,
   endConversation: END_CONVERSATION,
+  orphanedConversations: ORPHANED_CONVERSATIONS,
 }
 
 function makeClient(url: string, connectTimeoutMs: number, connected: () => boolean) {

@@ -1,6 +1,7 @@
 /**
  * The conversation store on Redis: each conversation a hash under the prefix, each consumer's
- * conversations a list, each chat's lease a key with a fencing token (see `ChatLeases`). Cursor and
+ * conversations a list, the open ones a set (for the orphan sweep), each chat's lease a key with a
+ * fencing token (see `ChatLeases`). Cursor and
  * outbound writes are fenced in Lua: a write whose token is no longer the lease's is refused with
  * `E_LEASE_LOST`.
  */
@@ -21,6 +22,11 @@ export interface RedisConversationStoreOptions {
   readonly owner?: string
   /** How long `connect` waits for Redis, in ms; default 5 000. */
   readonly connectTimeoutMs?: number
+  /**
+   * How many open conversations one `orphanedConversations` call looks at, at most; default 2 000.
+   * A sweep walks the whole open set in ⌈open ÷ this⌉ calls, so keep it above the deployment's open chats.
+   */
+  readonly orphanScanBudget?: number
 }
 
 const EMPTY_OUTBOUND: OutboundRecord = { lines: [], typing: 'not-typing', nextLineId: 0 }
@@ -43,6 +49,11 @@ export class RedisConversationStore implements ConversationStore {
   readonly #prefix: string
   readonly #ttlMs: number
   readonly #ownsClient: boolean
+  readonly #scanBudget: number
+  // Where this process's walk of the open set is: each call goes on from the last.
+  #sweepCursor = '0'
+  // Orphans the last step found past its limit, listed first next time (taking a lease still decides).
+  #sweepPending: string[] = []
 
   /**
    * Connects to `url` (`redis://[user:password@]host:port[/db]`); rejects with `E_REDIS_UNAVAILABLE`,
@@ -68,6 +79,7 @@ export class RedisConversationStore implements ConversationStore {
     this.#prefix = options.prefix ?? 'chatbridge:'
     this.#ttlMs = Math.round(ttlMs)
     this.#ownsClient = ownsClient
+    this.#scanBudget = Math.max(1, Math.floor(options.orphanScanBudget ?? 2_000))
     this.#leases = new ChatLeases(client, { ttlMs: this.#ttlMs, prefix: this.#prefix, ...(options.owner === undefined ? {} : { owner: options.owner }) })
   }
 
@@ -106,6 +118,7 @@ export class RedisConversationStore implements ConversationStore {
     await this.#run(`recording conversation ${conversationId}`, () => this.#client.addConversation(
       this.conversationKey(conversationId),
       this.#consumerKey(conversation.consumerId ?? ''),
+      this.#openKey(),
       conversation.chatUri,
       conversation.consumerId ?? '',
       JSON.stringify(START_CURSOR),
@@ -176,9 +189,28 @@ export class RedisConversationStore implements ConversationStore {
     const id = lease.conversationId
     const consumerId = await this.#run(`ending conversation ${id}`, () => this.#client.hGet(this.conversationKey(id), 'consumerId'))
     const ended = await this.#run(`ending conversation ${id}`, () =>
-      this.#client.endConversation(this.leaseKey(id), this.#leases.fenceKey(id), this.conversationKey(id), this.#consumerKey(consumerId ?? ''), this.owner, lease.token, id, this.#ttlMs),
+      this.#client.endConversation(this.leaseKey(id), this.#leases.fenceKey(id), this.conversationKey(id), this.#consumerKey(consumerId ?? ''), this.#openKey(), this.owner, lease.token, id, this.#ttlMs),
     )
     if (ended !== 1) throw new RedisStoreError('E_LEASE_LOST', `conversation ${id}: the lease with token ${lease.token} is no longer this process's; ending it was refused`)
+  }
+
+  /**
+   * Up to `limit` open conversations of a consumer whose lease key is gone, in one script call that
+   * looks at about `orphanScanBudget` of them (a batch past it at most), going on from where the
+   * last call stopped.
+   */
+  async orphanedConversations(limit: number): Promise<readonly string[]> {
+    const wanted = Math.floor(limit)
+    if (wanted <= 0) return []
+    if (this.#sweepPending.length < wanted) {
+      const [next, ids] = await this.#run('looking for orphaned conversations', () =>
+        this.#client.orphanedConversations(this.#openKey(), this.#sweepCursor, wanted - this.#sweepPending.length, this.#scanBudget, this.#prefix),
+      )
+      if (typeof next !== 'string' || !Array.isArray(ids)) throw new RedisStoreError('E_REDIS_CORRUPT', 'the orphan sweep script replied with an unexpected shape')
+      this.#sweepCursor = next
+      this.#sweepPending = [...new Set([...this.#sweepPending, ...ids])]
+    }
+    return this.#sweepPending.splice(0, wanted)
   }
 
   /** Closes the client when the store made it (`connect`). */
@@ -195,6 +227,10 @@ export class RedisConversationStore implements ConversationStore {
       const why = error instanceof Error ? error.message : String(error)
       throw new RedisStoreError('E_REDIS_UNAVAILABLE', `Redis could not be reached while ${what}: ${why}`, { cause: error })
     }
+  }
+
+  #openKey(): string {
+    return `${this.#prefix}open`
   }
 
   #consumerKey(consumerId: string): string {

@@ -1,5 +1,5 @@
 // The failover schedule a seed decides (pure): where each consumer starts, when the victim is
-// killed, what happens during the outage, when it restarts, where each orphan reconnects.
+// killed, what happens during the outage, when it restarts, where and when each orphan reconnects.
 
 /** One seeded failover run. */
 export interface FailoverSchedule {
@@ -16,6 +16,11 @@ export interface FailoverSchedule {
   readonly restartDuringOutage: boolean
   /** Per consumer: the survivor it reconnects to if orphaned (its own process otherwise). */
   readonly reconnectTo: readonly number[]
+  /**
+   * Per consumer: orphaned, it stays away until its chat was taken over (polled by another process),
+   * so only the orphan sweep can keep the chat alive; it then reconnects to whichever process took it.
+   */
+  readonly reconnectLate: readonly boolean[]
 }
 
 /** mulberry32: a small, well-known seeded generator in [0, 1). */
@@ -41,5 +46,7 @@ export function failoverSchedule(seed: number, consumers: number, processes: num
   const restartDuringOutage = next() < 0.5
   const survivors = Array.from({ length: processes }, (_, i) => i).filter((i) => i !== victim)
   const reconnectTo = startOn.map((on) => (on === victim ? (survivors[pick(survivors.length)] ?? 0) : on))
-  return { seed, startOn, victim, exchangesBeforeKill, agentLineInOutage, restartDuringOutage, reconnectTo }
+  // Drawn last, so the fields above are what they were for every seed before this one existed.
+  const reconnectLate = startOn.map((on) => on === victim && next() < 0.5)
+  return { seed, startOn, victim, exchangesBeforeKill, agentLineInOutage, restartDuringOutage, reconnectTo, reconnectLate }
 }
