@@ -38,7 +38,11 @@ describeWithRedis('RedisConversationRelay on a real Redis', (redis) => {
     const raw = await rawClient()
     await raw.sendCommand(['CONFIG', 'RESETSTAT'])
     await here.markPresent(['x', 'y', 'z'], 60_000)
-    const stats = String(await raw.sendCommand(['INFO', 'commandstats']))
+    const commandStats = async (): Promise<string> => {
+      const reply: unknown = await raw.sendCommand(['INFO', 'commandstats'])
+      return typeof reply === 'string' ? reply : Buffer.isBuffer(reply) ? reply.toString('utf8') : ''
+    }
+    const stats = await commandStats()
     // One round trip however many consumers: a single EVAL, its SETs run inside it.
     expect(stats).toMatch(/cmdstat_eval:calls=1,/)
     for (const consumerId of ['x', 'y', 'z']) {
@@ -48,7 +52,7 @@ describeWithRedis('RedisConversationRelay on a real Redis', (redis) => {
     }
     expect(await there.presence('w')).toBe(0)
     await here.markPresent([], 60_000)
-    expect(String(await raw.sendCommand(['INFO', 'commandstats']))).toMatch(/cmdstat_eval:calls=1,/)
+    expect(await commandStats()).toMatch(/cmdstat_eval:calls=1,/)
     // A mark that ran out is no presence (a TTL of 0 deletes the key at once).
     await raw.sendCommand(['PEXPIRE', `${prefix}present:x`, '0'])
     expect(await there.presence('x')).toBe(0)
