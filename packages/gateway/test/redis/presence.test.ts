@@ -13,8 +13,9 @@ import { accountId, testSigningKey } from '../support/gateway-client.js'
 
 vi.setConfig({ testTimeout: 30_000 })
 const leaseTtlMs = 800
-// Short, so the abandon timers fire within the test; presence is renewed every quarter of it.
-const abandonAfterMs = 600
+// Short, so the abandon timers fire within the test; presence is renewed every quarter of it, so a
+// renewal late by up to three ticks on a loaded machine still keeps the mark.
+const abandonAfterMs = 1_200
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
@@ -93,8 +94,8 @@ describeWithRedis('presence of a consumer across two gateways on one Redis', (re
     await chat.waitForState('ended')
     expect(chat.endReason).toBe('visitor')
     expect(endedEvents(chat)).toHaveLength(1)
-    // B never held it, so B put nothing off and ended nothing.
-    expect(await deferred(b.gateway)).toBe(0)
+    // B never held it: only A polled it, to the end.
+    expect(b.polled.has(conversationId)).toBe(false)
     expect([...a.errors, ...b.errors]).toEqual([])
   })
 
