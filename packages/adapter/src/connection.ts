@@ -142,6 +142,11 @@ export class Connection {
     return { conversationId: this.#add(follower).session.conversationId }
   }
 
+  /** Whether `conversationId` is followed here (another process holds it); false once promoted, or for one held here. */
+  follows(conversationId: string): boolean {
+    return this.#conversations.get(conversationId)?.forward !== undefined
+  }
+
   /**
    * Publishes a Messaging event to a dialog:
    * - `ContentEvent`: a line, queued while the chat waits for an agent; resolves with its sequence;
@@ -192,17 +197,13 @@ export class Connection {
     for (const conversation of this.#conversations.values()) conversation.dispose()
     // What was not written yet is written, and the leases given up: another connection may continue at once.
     await Promise.all([...this.#conversations.values()].map((conversation) => conversation.release()))
-    this.#added.complete()
-    this.#current.complete()
-    this.#errors.complete()
+    for (const subject of [this.#added, this.#current, this.#errors]) subject.complete()
     if (this.#ownsClient) await this.#client.close()
   }
 
   #conversationFor(idOrUri: string): Conversation {
     this.#assertOpen()
-    const known = this.#conversations.get(idOrUri)
-    if (known !== undefined) return known
-    const session = this.#client.attach(idOrUri)
+    const session = this.#conversations.get(idOrUri)?.session ?? this.#client.attach(idOrUri)
     return this.#conversations.get(session.conversationId) ?? this.#open(session, undefined)
   }
 
@@ -247,4 +248,3 @@ export class Connection {
 }
 
 const closedError = (): AdapterError => new AdapterError('E_CLOSED', 'the connection is closed')
-

@@ -76,6 +76,13 @@ export interface ConversationRelay {
   forward(conversationId: string, command: RelayCommand): Promise<RelayAnswer>
   /** Runs the conversation's forwarded commands through `handler` until the returned teardown is called. */
   serve(conversationId: string, handler: RelayHandler): () => void
+  /**
+   * Marks each consumer present (it has a socket on this process) for `ttlMs`, in one write per
+   * call: a process holding a consumer's chat does not end it while the consumer is present elsewhere.
+   */
+  markPresent(consumerIds: readonly string[], ttlMs: number): Promise<void>
+  /** The ms left of the consumer's presence marked by any process; 0 when it is not present. */
+  presence(consumerId: string): Promise<number>
 }
 
 /**

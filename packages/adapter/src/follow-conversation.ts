@@ -1,5 +1,5 @@
 // A followed conversation: one whose lease another live process holds, read from the relay, its commands forwarded to the holder.
-import { EMPTY, type Observable, Subject, Subscription, concat, defer, from, interval, switchMap, take, takeUntil, timer } from 'rxjs'
+import { EMPTY, type Observable, Subject, Subscription, concat, defer, from, interval, switchMap, take, takeUntil } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import { ChatFeed } from './chat-feed.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
@@ -39,7 +39,7 @@ export function followConversation(session: ChatSessionPort, config: ResolvedCon
     supplier: (at) => (holding === undefined ? concat(from(ready).pipe(switchMap(() => relayed(at)), takeUntil(promoted)), defer(() => held(at))).pipe(take(1)) : held(at)),
     cursor,
     // Reads of the relay are no polls; once promoted, the loop's polls are reported as a holder's.
-    poller: { ...followerPoller(config.poller), onPoll: (report) => (holding === undefined ? undefined : config.poller.onPoll?.(report)) },
+    poller: { ...followerPoller(config.poller, () => holding !== undefined), onPoll: (report) => (holding === undefined ? undefined : config.poller.onPoll?.(report)) },
     readFrom,
     eventLogLimit: config.eventLogLimit,
     graceMs: config.graceMs,
@@ -100,13 +100,8 @@ export function followConversation(session: ChatSessionPort, config: ResolvedCon
     handOver: (supplier) => {
       disposed = true
       subscriptions.unsubscribe()
-      // Paced as a chatting holder (the loop keeps the follower's zero waits until it restarts); the first poll at once.
-      let first = true
-      holding = (at) => {
-        const wait = first ? 0 : config.poller.pacing.chattingMs
-        first = false
-        return timer(wait, config.poller.scheduler).pipe(switchMap(() => supplier(at)))
-      }
+      // The first poll at once (the relay read in flight is cut short); then paced, and stretched, as a holder's (see followerPoller).
+      holding = supplier
       promoted.next()
       promoted.complete()
       return { feed, cursor }

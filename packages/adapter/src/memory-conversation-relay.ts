@@ -25,6 +25,7 @@ export class MemoryConversationRelay implements ConversationRelay {
   readonly #blockMs: number
   readonly #streams = new Map<string, Stream>()
   readonly #handlers = new Map<string, RelayHandler>()
+  readonly #present = new Map<string, number>() // consumer id → when its presence ends (Date.now)
   #next = 1
 
   /** @param options see {@link MemoryConversationRelayOptions}. */
@@ -75,6 +76,19 @@ export class MemoryConversationRelay implements ConversationRelay {
     return () => {
       if (this.#handlers.get(conversationId) === handler) this.#handlers.delete(conversationId)
     }
+  }
+
+  /** Marks the consumers present until `ttlMs` from now (for the `Connection`s sharing this relay). */
+  markPresent(consumerIds: readonly string[], ttlMs: number): Promise<void> {
+    for (const consumerId of consumerIds) this.#present.set(consumerId, Date.now() + ttlMs)
+    return Promise.resolve()
+  }
+
+  /** The ms left of the consumer's presence; 0 when none (an expired one is forgotten). */
+  presence(consumerId: string): Promise<number> {
+    const left = (this.#present.get(consumerId) ?? 0) - Date.now()
+    if (left <= 0) this.#present.delete(consumerId)
+    return Promise.resolve(Math.max(0, left))
   }
 
   #stream(conversationId: string): Stream {

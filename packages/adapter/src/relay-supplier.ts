@@ -5,6 +5,7 @@ import { resolveConnectionOptions } from './connection-options.js'
 import type { ConversationRelay, RelayEntry, RelayPage } from './conversation-relay.js'
 import { freshEvents } from './fresh-events.js'
 import type { LegacyEvent, LegacyInfo, LegacySnapshot, LinksPort } from './legacy-contract.js'
+import { IDLE_CEILING_PER_CHATTING_MS, type PacingOptions } from './pacing.js'
 import type { ChatPollerOptions, PollerState } from './poller-types.js'
 import { conversationOnStop } from './poll-stop-decision.js'
 import type { PollSupplier } from './session-supplier.js'
@@ -98,13 +99,27 @@ export function joinPages(entries: readonly RelayEntry[], from: number): { reado
 /**
  * A follower's poller: no wait between reads, since each read waits in the relay for a page; the
  * rest (backoff while the relay is unreachable, the scheduler) as the holder's, but no `onPoll` (default: the
- * default connection options' poller).
+ * default connection options' poller). Once `promoted()` it paces as `poller` does, from the next wait on.
  *
  * @internal
  */
-export function followerPoller(poller: ChatPollerOptions = resolveConnectionOptions().poller): ChatPollerOptions {
+export function followerPoller(poller: ChatPollerOptions = resolveConnectionOptions().poller, promoted: () => boolean = () => false): ChatPollerOptions {
+  const held = poller.pacing
+  // Read at each wait (the loop keeps this object): a promoted loop stretches its idle waits again as a holder's.
+  const pacing: PacingOptions = {
+    ...held,
+    get chattingMs() {
+      return promoted() ? held.chattingMs : 0
+    },
+    get waitingMs() {
+      return promoted() ? held.waitingMs : 0
+    },
+    get idleCeilingMs() {
+      return promoted() ? (held.idleCeilingMs ?? IDLE_CEILING_PER_CHATTING_MS * held.chattingMs) : 0
+    },
+  }
   // Its reads are no polls of the legacy chat: they are not reported as such (metrics, `onPoll`).
-  return { ...poller, pacing: { ...poller.pacing, chattingMs: 0, waitingMs: 0, idleCeilingMs: 0 }, onPoll: undefined }
+  return { ...poller, pacing, onPoll: undefined }
 }
 
 /**

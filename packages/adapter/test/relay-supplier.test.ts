@@ -1,4 +1,4 @@
-import { firstValueFrom, lastValueFrom, of, toArray } from 'rxjs'
+import { VirtualTimeScheduler, defer, filter, firstValueFrom, lastValueFrom, of, take, toArray } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { pollChat } from '../src/chat-poller.js'
 import { resolveConnectionOptions } from '../src/connection-options.js'
@@ -60,5 +60,27 @@ describe('relaySupplier behind the poll loop', () => {
     await relay.publish('c1', page(6, [stateEvent(6, 'ended')], info({ state: 'ended' })))
     expect(await reading).toEqual([0, 1, 2, 3, 4, 5, 6])
     expect(reads).toEqual([0])
+  })
+})
+
+describe('followerPoller', () => {
+  it('waits nothing between reads; once promoted, paces and stretches its idle waits as a holder\'s', () => {
+    const scheduler = new VirtualTimeScheduler()
+    let promoted = false
+    const at: number[] = []
+    // The third read is the first through the holder's supplier: promoted while it is made.
+    const supplier = () =>
+      defer(() => {
+        at.push(scheduler.now())
+        if (at.length === 3) promoted = true
+        return of(snapshot([], info({ state: 'chatting' })))
+      })
+    const follower = followerPoller({ ...resolveConnectionOptions().poller, scheduler }, () => promoted)
+    const subscription = pollChat(supplier, { from: 0, next: undefined }, follower).pipe(filter((output) => output.kind === 'page'), take(7)).subscribe()
+    scheduler.flush()
+    subscription.unsubscribe()
+    const gaps = at.slice(1).map((time, i) => time - at[i]!)
+    // 500 ms chatting, growth 2.5, ceiling 7 × 500: the idle stretch starts again from the holder's pace.
+    expect(gaps).toEqual([0, 0, 500, 1250, 3125, 3500])
   })
 })

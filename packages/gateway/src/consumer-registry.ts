@@ -6,6 +6,7 @@ import { type StoreOutageReporter, storeOutageReporter } from './store-outage.js
 import { resumeStored } from './stored-conversations.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
 import type { ConsumerLease } from './consumer-lease.js'
+import { type ConsumerPresence, consumerPresence } from './consumer-presence.js'
 
 export type { ConsumerLease } from './consumer-lease.js'
 
@@ -15,13 +16,13 @@ export interface ConsumerRegistryOptions {
   readonly client: ChatClientPort
   /** Options of each consumer's `Connection`; `consumerId` and `keepConversationsAlive` are set by the registry. */
   readonly connection?: ConnectionOptions
-  /** With no socket of a consumer for this long, its open chats are ended (the visitor left). Default 10 min. */
+  /** With no socket of a consumer for this long, on any process (see `relay`), its open chats held here are ended (the visitor left). Default 10 min. */
   readonly abandonAfterMs?: number
-  /** Metrics to feed: `chatsPolled` (open conversations) and `pollFailures` (failed polls, by code). */
-  readonly metrics?: Pick<GatewayMetrics, 'chatsPolled' | 'pollFailures'>
+  /** Metrics to feed: `chatsPolled` (open conversations), `pollFailures` (failed polls, by code), `abandonsDeferred` (the consumer present elsewhere). */
+  readonly metrics?: Pick<GatewayMetrics, 'chatsPolled' | 'pollFailures'> & Partial<Pick<GatewayMetrics, 'abandonsDeferred'>>
   /** Where the consumers' conversations are kept, shared by a deployment's processes: a first socket here resumes them. Default: memory. */
   readonly store?: ConversationStore
-  /** With `store`: a conversation another live process holds is followed through it (see `Connection.followConversation`). */
+  /** With `store`: a conversation another live process holds is followed through it (see `Connection.followConversation`); consumers with a socket here are marked present on it. */
   readonly relay?: ConversationRelay
   /** Told of failures absorbed: a chat that could not be ended on abandon, a store outage (once per outage). */
   readonly onError?: (error: Error) => void
@@ -32,7 +33,6 @@ interface ConsumerEntry {
   readonly connection: Connection
   readonly owned: Set<string>
   readonly open: Set<string>
-  readonly followed: Set<string> // held by another process: not this one's to end when the consumer leaves
   readonly subscriptions: { unsubscribe(): void }[] // what the registry follows on the connection; ended with it
   sockets: number
   ready: Promise<void>
@@ -52,6 +52,7 @@ export class ConsumerRegistry {
   readonly #entries = new Map<string, ConsumerEntry>()
   readonly #abandoning = new Set<Promise<void>>()
   readonly #outage: StoreOutageReporter | undefined
+  readonly #presence: ConsumerPresence
   #closed = false
 
   /** An empty registry; connections are made as consumers arrive. */
@@ -60,6 +61,8 @@ export class ConsumerRegistry {
     this.#abandonAfterMs = options.abandonAfterMs ?? 600_000
     const { store, onError } = options
     this.#outage = store === undefined || onError === undefined ? undefined : storeOutageReporter(store, onError)
+    const present = (): string[] => [...this.#entries.values()].filter((entry) => entry.sockets > 0).map((entry) => entry.consumerId)
+    this.#presence = consumerPresence(store === undefined ? undefined : options.relay, this.#abandonAfterMs, present, (error) => this.reportStoreError(error))
   }
 
   /** Consumers with a live connection (connected or not yet abandoned). */
@@ -94,7 +97,8 @@ export class ConsumerRegistry {
       release: () => {
         if (released) return
         released = true
-        this.#release(entry)
+        entry.sockets -= 1
+        this.#arm(entry, this.#abandonAfterMs)
       },
     }
   }
@@ -117,6 +121,7 @@ export class ConsumerRegistry {
   async close(): Promise<void> {
     this.#closed = true
     this.#outage?.close()
+    this.#presence.close()
     const entries = [...this.#entries.values()]
     this.#entries.clear()
     for (const entry of entries) {
@@ -141,7 +146,6 @@ export class ConsumerRegistry {
       connection,
       owned: new Set(),
       open: new Set(),
-      followed: new Set(),
       subscriptions: [],
       sockets: 0,
       ready: Promise.resolve(),
@@ -160,10 +164,7 @@ export class ConsumerRegistry {
     this.#entries.set(consumerId, entry)
     if (store !== undefined) {
       entry.ready = resumeStored(store, consumerId, connection, {
-        track: (conversationId, followed) => {
-          if (followed) entry.followed.add(conversationId)
-          this.#track(entry, conversationId)
-        },
+        track: (conversationId) => this.#track(entry, conversationId),
         closed: () => this.#closed || this.#entries.get(consumerId) !== entry,
         onError: (error) => this.reportStoreError(error),
       }, this.#options.relay !== undefined)
@@ -203,20 +204,30 @@ export class ConsumerRegistry {
     entry.subscriptions.push(entry.connection.messagingEvents$(conversationId, { fromSeq: Number.MAX_SAFE_INTEGER }).subscribe({ complete: closed, error: closed }))
   }
 
-  #release(entry: ConsumerEntry): void {
-    entry.sockets -= 1
+  #arm(entry: ConsumerEntry, afterMs: number): void {
     if (entry.sockets > 0 || this.#closed || this.#entries.get(entry.consumerId) !== entry) return
     entry.abandon = setTimeout(() => {
-      const abandoning = this.#abandon(entry)
+      const abandoning = this.#abandonUnlessPresent(entry)
       this.#abandoning.add(abandoning)
       void abandoning.finally(() => this.#abandoning.delete(abandoning))
-    }, this.#abandonAfterMs)
+    }, afterMs)
+  }
+
+  async #abandonUnlessPresent(entry: ConsumerEntry): Promise<void> {
+    const left = await this.#presence.left(entry.consumerId)
+    // A socket came back here meanwhile, or the registry closed: nothing to end.
+    if (entry.sockets > 0 || this.#closed || this.#entries.get(entry.consumerId) !== entry) return
+    if (left === 0) return this.#abandon(entry)
+    // A socket of the consumer is open on another process: asked again once its presence runs out.
+    this.#options.metrics?.abandonsDeferred?.inc()
+    this.#arm(entry, left + 1)
   }
 
   async #abandon(entry: ConsumerEntry): Promise<void> {
     // Forgotten first: a socket arriving now starts afresh rather than on a connection being closed.
     this.#entries.delete(entry.consumerId)
-    const open = [...entry.open].filter((conversationId) => !entry.followed.has(conversationId))
+    // A followed chat is its holder's to end; a promoted one is this process's now.
+    const open = [...entry.open].filter((conversationId) => !entry.connection.follows(conversationId))
     await Promise.all(
       open.map((conversationId) =>
         entry.connection.closeConversation(conversationId).catch((error: unknown) => this.#options.onError?.(error instanceof Error ? error : new Error(String(error)))),

@@ -33,6 +33,8 @@ export interface GatewayMetrics {
   readonly pollFailures: Counter<'code'>
   /** Notifications sent to consumers (frames of kind `notification`). */
   readonly notificationsOut: Counter
+  /** Abandon timers put off because the consumer had a socket on another process (its chats held here go on). */
+  readonly abandonsDeferred: Counter
   /** Seconds from the poll that brought a live event to its notification written to a socket (once per socket). */
   readonly deliveryDelay: Histogram
   /** Feeds `deliveryDelay` from polls and written frames. */
@@ -76,6 +78,7 @@ export function createGatewayMetrics(now: () => number = Date.now): GatewayMetri
       registers,
     }),
     notificationsOut: new Counter({ name: 'chatbridge_gateway_notifications_out_total', help: 'Notifications sent to consumers.', registers }),
+    abandonsDeferred: new Counter({ name: 'chatbridge_gateway_abandons_deferred_total', help: 'Abandon timers put off: the consumer had a socket on another process.', registers }),
     deliveryDelay,
     deliveries: new DeliveryDelay(deliveryDelay, now),
   }

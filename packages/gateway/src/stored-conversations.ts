@@ -4,7 +4,7 @@ import type { Connection, ConversationStore } from '@chatbridge/adapter'
 /** What {@link resumeStored} tells the registry. @internal */
 export interface ResumeHooks {
   /** The conversation is resumed on the connection: count it as the consumer's, and open. */
-  readonly track: (conversationId: string, followed: boolean) => void
+  readonly track: (conversationId: string) => void
   /** True once the consumer's entry is gone (abandoned, the gateway closing): stop trying. */
   readonly closed: () => boolean
   /** A failure absorbed (the store unreachable): the consumer starts without its stored conversations. */
@@ -59,7 +59,7 @@ async function resumeOne(store: ConversationStore, conversationId: string, conne
   })
   if (followed) connection.followConversation(conversationId)
   else connection.resumeConversation(conversationId)
-  hooks.track(conversationId, followed)
+  hooks.track(conversationId)
   await first
   clearTimeout(timer)
   subscription.unsubscribe()

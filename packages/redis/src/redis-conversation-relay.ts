@@ -7,7 +7,7 @@ import { RelayServeLoop, answerFor, streamsOf } from './relay-serve-loop.js'
 
 /** Options of a {@link RedisConversationRelay}. */
 export interface RedisConversationRelayOptions {
-  /** Key prefix, the store's (default `chatbridge:`): pages go to `{prefix}feed:{id}`, commands to `{prefix}cmd:{id}`. */
+  /** Key prefix, the store's (default `chatbridge:`): pages go to `{prefix}feed:{id}`, commands to `{prefix}cmd:{id}`, presence to `{prefix}present:{consumerId}`. */
   readonly prefix?: string
   /** Pages a conversation's stream keeps (`XADD … MAXLEN ~`); default 200. */
   readonly maxPages?: number
@@ -100,6 +100,19 @@ export class RedisConversationRelay implements ConversationRelay {
     return this.#serving.add(conversationId, (command) => answerFor(handler, command))
   }
 
+  /** `SET {prefix}present:{id} 1 PX ttlMs` for each consumer, in one `EVAL`. */
+  async markPresent(consumerIds: readonly string[], ttlMs: number): Promise<void> {
+    if (consumerIds.length === 0) return
+    const keys = consumerIds.map((consumerId) => this.#key('present', consumerId))
+    await this.#command(['EVAL', MARK_PRESENT, String(keys.length), ...keys, String(Math.max(1, Math.ceil(ttlMs)))])
+  }
+
+  /** `PTTL {prefix}present:{id}`: the ms left, 0 when the key is gone. */
+  async presence(consumerId: string): Promise<number> {
+    const left = Number(await this.#command(['PTTL', this.#key('present', consumerId)]))
+    return Number.isFinite(left) && left > 0 ? left : 0
+  }
+
   /** Stops serving, drops the blocking connections (reads in flight resolve with none) and closes the client if it owns it. */
   async close(): Promise<void> {
     if (this.#closed) return
@@ -111,8 +124,8 @@ export class RedisConversationRelay implements ConversationRelay {
     if (this.#ownsClient) await this.#client.close()
   }
 
-  #key(kind: 'feed' | 'cmd', conversationId: string): string {
-    return `${this.#prefix}${kind}:${conversationId}`
+  #key(kind: 'feed' | 'cmd' | 'present', id: string): string {
+    return `${this.#prefix}${kind}:${id}`
   }
 
   async #command(args: readonly string[]): Promise<unknown> {
@@ -147,6 +160,9 @@ export class RedisConversationRelay implements ConversationRelay {
     }
   }
 }
+
+// One round trip per renewal tick however many consumers a process has sockets of.
+const MARK_PRESENT = "for i = 1, #KEYS do redis.call('SET', KEYS[i], '1', 'PX', ARGV[1]) end return #KEYS"
 
 function parsePage(fields: readonly string[]): RelayPage {
   const index = fields.indexOf('p')

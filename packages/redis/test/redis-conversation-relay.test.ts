@@ -32,6 +32,33 @@ describeWithRedis('RedisConversationRelay on a real Redis', (redis) => {
   }
   const never = new AbortController().signal
 
+  it('marks consumers present in one command, seen by another process until the TTL runs out', async () => {
+    const here = await relay()
+    const there = await relay()
+    const raw = await rawClient()
+    await raw.sendCommand(['CONFIG', 'RESETSTAT'])
+    await here.markPresent(['x', 'y', 'z'], 60_000)
+    const commandStats = async (): Promise<string> => {
+      const reply: unknown = await raw.sendCommand(['INFO', 'commandstats'])
+      return typeof reply === 'string' ? reply : Buffer.isBuffer(reply) ? reply.toString('utf8') : ''
+    }
+    const stats = await commandStats()
+    // One round trip however many consumers: a single EVAL, its SETs run inside it.
+    expect(stats).toMatch(/cmdstat_eval:calls=1,/)
+    for (const consumerId of ['x', 'y', 'z']) {
+      const left = await there.presence(consumerId)
+      expect(left).toBeGreaterThan(50_000)
+      expect(left).toBeLessThanOrEqual(60_000)
+    }
+    expect(await there.presence('w')).toBe(0)
+    await here.markPresent([], 60_000)
+    expect(await commandStats()).toMatch(/cmdstat_eval:calls=1,/)
+    // A mark that ran out is no presence (a TTL of 0 deletes the key at once).
+    await raw.sendCommand(['PEXPIRE', `${prefix}present:x`, '0'])
+    expect(await there.presence('x')).toBe(0)
+    expect(await there.presence('y')).toBeGreaterThan(0)
+  })
+
   it('reads the pages in the order they were published, from the oldest kept or after a position', async () => {
     const holder = await relay()
     const follower = await relay()
