@@ -113,6 +113,7 @@ export function scaleCpuRows(results: readonly ScaleResult[]): Array<Record<stri
       'GC/CPU': percent(r.gcShare.median),
       'server CPU': fmt(r.serverCores.median, 2),
       load: fmt(r.load.median, 1),
+      'failed requests': fmt(r.errors),
       noise: `±${((Math.max(r.cpuMicrosPerPoll.spread, r.achieved.spread) * 100) / 2).toFixed(1)}%`,
     }
   })

@@ -1,7 +1,7 @@
 // The scale benchmark's contenders: how the floor, a hand-written loop and chatbridge open and poll N chats.
 import { Agent, request } from 'undici'
 import { LegacyChatClient } from '@chatbridge/core'
-import { Connection } from '@chatbridge/adapter'
+import { Connection, type PollReport } from '@chatbridge/adapter'
 
 /** How one contender opens and polls chats. */
 export type ScaleMode = 'floor' | 'by-hand' | 'chatbridge'
@@ -25,6 +25,8 @@ export interface ScaleJob {
   readonly pacing?: 'fixed' | 'default'
   /** Where to write a CPU profile of the client over the measurement windows (none by default). */
   readonly profileTo?: string
+  /** chatbridge's `maxPollsInFlight` (default: the Connection's). */
+  readonly maxPollsInFlight?: number
 }
 
 /** Opens and polls chats one way. */
@@ -143,7 +145,13 @@ function byHand(root: string, job: ScaleJob, sink: Sink): Contender {
 function chatbridge(root: string, job: ScaleJob, sink: Sink): Contender {
   const client = new LegacyChatClient({ accountRoot: root, appKey: APP_KEY, connections: job.connections })
   const paced = job.pacing === 'default' ? {} : { chattingIntervalMs: job.intervalMs, waitingIntervalMs: job.intervalMs, idleGrowth: 1 }
-  const connection = new Connection(client, paced, { ownsClient: true })
+  // A failed poll (a timeout, say) is retried inside the loop, never seen by a subscriber: count it
+  // from the poll reports, as the other contenders count their failed requests.
+  const onPoll = (report: PollReport): void => {
+    if (report.outcome === 'failed') sink.errors += 1
+  }
+  const gate = job.maxPollsInFlight === undefined ? {} : { maxPollsInFlight: job.maxPollsInFlight }
+  const connection = new Connection(client, { ...paced, ...gate, onPoll }, { ownsClient: true })
   const subscriptions: Array<{ unsubscribe(): void }> = []
   return {
     open: async () => (await connection.requestConversation({})).conversationId,
