@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { writeHeapSnapshot } from 'node:v8'
 import { Session } from 'node:inspector'
 import { startChildServer } from './child-server.js'
-import { type Contender, contenders, type Sink } from './contenders.js'
+import { type Contender, contenders, type Sink } from './scale-contenders.js'
 import type { ScaleJob } from './scale-client.js'
 import { messagingSockets } from './socket-contender.js'
 

@@ -3,6 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os'
 import { decodeRows, runDecodeBench } from './decode-bench.js'
 import { gatewayTables, runGatewayBench } from './gateway-bench.js'
 import { runScaleBench, scaleCpuRows, scaleMemoryRows } from './scale-bench.js'
+import { SCALE_DEFAULT_JOB, SCALE_DEFAULT_TITLE, runScaleDefault } from './scale-default.js'
 import { printTable } from './table.js'
 import { redisTables, runRedisBench } from './redis-bench.js'
 import { runTransportBench, transportRows } from './transport-bench.js'
@@ -10,7 +11,7 @@ import { runWireBench, wireRows } from './wire-bench.js'
 
 /**
  * `pnpm bench [--quick]`: every figure beside its baseline measured in the same run, as tables,
- * and as `bench/results.json`. `--only=decode,scale,wire,transport,gateway,redis` runs some sections (for
+ * and as `bench/results.json`. `--only=decode,scale,scale-default,wire,transport,gateway,redis` runs some sections (for
  * profiling); the results file is written by a run of every section, or updated section by
  * section with `--only=… --merge`.
  */
@@ -56,6 +57,11 @@ async function main(): Promise<void> {
     printTable('2b. Scale: heap and RSS per idle chat, delivery latency of agent lines (server append → emission)', scaleMemoryRows(scale, scaleJob.intervalMs))
   }
 
+  // 2c: idle chats at the default pacing (3.5 s each once stretched); the issue's target is here.
+  const scaleDefault = wanted('scale-default') ? await runScaleDefault(quick ? [1000] : [1000, 5000, 10_000]) : []
+  lap('scale-default')
+  if (wanted('scale-default')) printTable(SCALE_DEFAULT_TITLE, scaleCpuRows(scaleDefault))
+
   const wire = wanted('wire') ? await runWireBench(quick ? 5 : 10) : []
   lap('wire')
   if (wanted('wire')) printTable('3. Cost on the wire: requests per chat-minute and per delivered message (engine on a virtual clock)', wireRows(wire))
@@ -80,14 +86,14 @@ async function main(): Promise<void> {
   console.log(`\ntook ${seconds.toFixed(0)} s (${Object.entries(sections).map(([name, s]) => `${name} ${s} s`).join(', ')}); load at the end ${(loadavg()[0] ?? 0).toFixed(1)}`)
   const file = new URL('../results.json', import.meta.url)
   if (only === undefined) {
-    const results = { machine: { ...machine, seconds, sections }, scaleConfig: scaleJob, decode, scale, wire, transport, gatewayConfig: gatewayJob, gateway, redisConfig: redisJob, redis }
+    const results = { machine: { ...machine, seconds, sections }, scaleConfig: scaleJob, decode, scale, scaleDefaultConfig: SCALE_DEFAULT_JOB, 'scale-default': scaleDefault, wire, transport, gatewayConfig: gatewayJob, gateway, redisConfig: redisJob, redis }
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)
     console.log('written: bench/results.json')
   } else if (process.argv.includes('--merge')) {
     // A section run again (e.g. when others loaded the machine during the full run) replaces its
     // figures in the results file; `rerun` says when and on what load. Baselines stay in the same run.
     const previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
-    const ran: Record<string, unknown> = { decode, scale, wire, transport, gateway, redis }
+    const ran: Record<string, unknown> = { decode, scale, 'scale-default': scaleDefault, wire, transport, gateway, redis }
     const rerun = { ...(previous['rerun'] as Record<string, unknown> | undefined) }
     for (const section of only) {
       if (!(section in ran)) continue

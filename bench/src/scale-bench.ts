@@ -16,6 +16,10 @@ export interface ScaleResult {
   /** Share of polls that came at most interval + 50 ms after the previous poll of their chat. */
   readonly onTime: Summary
   readonly loopDelayP99Ms: Summary
+  /** Share of the client's CPU time spent in garbage collection. */
+  readonly gcShare: Summary
+  /** Event loop utilisation of the client (1 = its main thread never idle). */
+  readonly elu: Summary
   /** The machine's 1-minute load average during the windows (both processes of the run included). */
   readonly load: Summary
   readonly heapPerChatBytes: number
@@ -70,6 +74,8 @@ export async function runScaleBench(
         achieved: summarise(w.map((x) => x.polls / x.due)),
         onTime: summarise(w.map((x) => x.onTime / Math.max(1, x.polls))),
         loopDelayP99Ms: summarise(w.map((x) => x.loopDelayP99Ms)),
+        gcShare: summarise(w.map((x) => (x.gcMs * 1000) / Math.max(1, x.clientCpuMicros))),
+        elu: summarise(w.map((x) => x.elu)),
         load: summarise(w.map((x) => x.load)),
         heapPerChatBytes: run.heapPerChatBytes,
         rssPerChatBytes: run.rssPerChatBytes,
@@ -103,8 +109,11 @@ export function scaleCpuRows(results: readonly ScaleResult[]): Array<Record<stri
       'polls/due': percent(r.achieved.median),
       'on time (≥99%)': percent(r.onTime.median),
       'loop p99 ms': fmt(r.loopDelayP99Ms.median, 0),
+      'loop busy': percent(r.elu.median),
+      'GC/CPU': percent(r.gcShare.median),
       'server CPU': fmt(r.serverCores.median, 2),
       load: fmt(r.load.median, 1),
+      'failed requests': fmt(r.errors),
       noise: `±${((Math.max(r.cpuMicrosPerPoll.spread, r.achieved.spread) * 100) / 2).toFixed(1)}%`,
     }
   })

@@ -1,34 +1,14 @@
-import { loadavg } from 'node:os'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { contenders, type Sink } from './contenders.js'
-import { startChildServer } from './child-server.js'
-
 // Child-process entry of the scale benchmark (run with --expose-gc): forks the testing server,
 // opens N chats the way one contender polls them, measures memory of the idle chats, then CPU,
 // polls and delivery latency over a few measurement windows, and sends the figures to its parent.
+import { loadavg } from 'node:os'
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { startChildServer } from './child-server.js'
+import { type ScaleJob, type Sink, contenders } from './scale-contenders.js'
+import { startWindowProfile } from './window-profiler.js'
 
-/** How one contender opens and polls chats. */
-export type ScaleMode = 'floor' | 'by-hand' | 'chatbridge'
-
-/** What the parent asks for. */
-export interface ScaleJob {
-  readonly mode: ScaleMode
-  readonly chats: number
-  readonly intervalMs: number
-  readonly lineEveryMs: number
-  readonly idleMs: number
-  readonly windows: number
-  readonly windowMs: number
-  readonly connections: number
-  /**
-   * `'fixed'` (default): every contender polls every `intervalMs`, chatbridge with `idleGrowth: 1`.
-   * `'default'`: chatbridge at its default pacing by activity, and no lines are said, so every chat
-   * is idle and stretched to its ceiling by the windows; the floor and by hand poll at that
-   * ceiling (`intervalMs`, 3 500 for the defaults) — the same schedule per chat for all three.
-   */
-  readonly pacing?: 'fixed' | 'default'
-}
+export type { ScaleJob, ScaleMode } from './scale-contenders.js'
 
 /** One measurement window. */
 export interface ScaleWindow {
@@ -41,6 +21,10 @@ export interface ScaleWindow {
   readonly linesSaid: number
   readonly linesDelivered: number
   readonly loopDelayP99Ms: number
+  /** Time the main thread spent in garbage collection during the window, ms (PerformanceObserver 'gc'). */
+  readonly gcMs: number
+  /** Event loop utilisation over the window (0–1): 1 means the main thread never waited for I/O or timers. */
+  readonly elu: number
   /** The machine's 1-minute load average at the window's end (2 cores: above ~2 means others queue for CPU). */
   readonly load: number
 }
@@ -87,6 +71,12 @@ async function run(job: ScaleJob): Promise<ScaleRun> {
     if (job.pacing !== 'default') await server.ask('lines-on')
     const windows: ScaleWindow[] = []
     const delay = monitorEventLoopDelay({ resolution: 10 })
+    let gcMs = 0
+    const gcs = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) gcMs += entry.duration
+    })
+    gcs.observe({ entryTypes: ['gc'] })
+    const profile = await startWindowProfile(job.profileTo)
     for (let w = 0; w < job.windows; w += 1) {
       sink.measuring = true
       sink.delivered = 0
@@ -94,9 +84,13 @@ async function run(job: ScaleJob): Promise<ScaleRun> {
       delay.enable()
       await server.ask('window-start')
       const cpu = process.cpuUsage()
+      const loop = performance.eventLoopUtilization()
+      gcMs = 0
       const started = performance.now()
       await sleep(job.windowMs)
       const used = process.cpuUsage(cpu)
+      const utilisation = performance.eventLoopUtilization(loop).utilization
+      const windowGcMs = gcMs
       const seconds = (performance.now() - started) / 1000
       const end = await server.ask('window-end')
       delay.disable()
@@ -110,9 +104,13 @@ async function run(job: ScaleJob): Promise<ScaleRun> {
         linesSaid: Number(end['lines']),
         linesDelivered: sink.delivered,
         loopDelayP99Ms: delay.percentile(99) / 1e6,
+        gcMs: windowGcMs,
+        elu: utilisation,
         load: loadavg()[0] ?? 0,
       })
     }
+    await profile.stop()
+    gcs.disconnect()
     sink.measuring = false
     await contender.close()
     return {

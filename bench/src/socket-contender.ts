@@ -6,7 +6,7 @@
  */
 import { LegacyChatClient } from '@chatbridge/core'
 import { MessagingSocket } from '@chatbridge/adapter'
-import type { Contender } from './contenders.js'
+import type { Contender } from './scale-contenders.js'
 import type { ScaleJob } from './scale-client.js'
 
 interface Frame {

@@ -2,6 +2,7 @@
 import { Observable, Subscription } from 'rxjs'
 import { trustedNextLink } from '@chatbridge/core'
 import type { PollSupplier } from './session-supplier.js'
+import type { GateTicket } from './poll-gate.js'
 import type { ChatPollerOptions, PollerOutput, Step } from './poller-types.js'
 import { AdapterError } from './adapter-error.js'
 import { isChatOver } from './chat-over.js'
@@ -55,6 +56,8 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
     let dueAt = scheduler.now()
     // What runs now (the request in flight, or the wait and its activity subscription).
     let request: Subscription | undefined
+    // The poll's place at the connection's gate (waiting for a slot, or holding one).
+    let ticket: GateTicket | undefined
     let waiting: Subscription | undefined
     let heard: Subscription | undefined
     let stopped = false
@@ -128,13 +131,25 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
       } else wait(step.waitMs, step.paced === true)
     }
 
+    // Through the gate when there is one: a poll late for lack of CPU waits there, not in the HTTP
+    // pool where its timeout runs. A ticket left already (the poll settled synchronously) is not kept.
     const poll = (): void => {
+      if (config.gate === undefined) send(undefined)
+      else {
+        const place = config.gate.enter(send)
+        if (place.active) ticket = place
+      }
+    }
+
+    const send = (slot: GateTicket | undefined): void => {
       let settled = false
       const settle = (step: () => Step): void => {
         if (settled) return
         settled = true
         request?.unsubscribe()
         request = undefined
+        slot?.leave()
+        if (ticket === slot) ticket = undefined
         let next: Step
         try {
           next = step()
@@ -207,6 +222,7 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
     return () => {
       stopped = true
       request?.unsubscribe()
+      ticket?.leave()
       waiting?.unsubscribe()
       heard?.unsubscribe()
     }

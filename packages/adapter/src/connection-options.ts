@@ -8,6 +8,7 @@ import { type CsatOptions, checkCsatOptions } from './csat.js'
 import { DEFAULT_IDLE_GROWTH } from './pacing.js'
 import { MemoryConversationStore } from './memory-conversation-store.js'
 import { pollClock } from './poll-clock.js'
+import { PollGate } from './poll-gate.js'
 import type { PollReportListener } from './poll-report.js'
 import type { RandomSource } from './retry-decision.js'
 
@@ -82,6 +83,13 @@ export interface ConnectionOptions {
    * clock (every connection's timers in one heap behind one Node timer, `now()` = `Date.now()`).
    */
   readonly scheduler?: SchedulerLike
+  /**
+   * Polls of this connection's chats in flight at once; default 64 (a few per connection of the
+   * client's pool, 16 by default). Late polls wait their turn in order before their request, and
+   * its timeout, starts: without the bound, a process short of CPU queues every chat's request in
+   * the pool, where they time out unsent and each timeout costs a reconnect.
+   */
+  readonly maxPollsInFlight?: number
   /** Jitter source in [0, 1); default `Math.random`. */
   readonly random?: RandomSource
   /** Clock in epoch milliseconds; default `Date.now`. */
@@ -147,6 +155,11 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
     if (!Number.isFinite(value) || value < 0) throw invalid(name, '0 or more', value, String(fallback))
     return value
   }
+  const positiveInteger = (name: keyof ConnectionOptions, value: number | undefined, fallback: number): number => {
+    const checked = positive(name, value, fallback)
+    if (!Number.isInteger(checked)) throw invalid(name, 'a positive integer', value, String(fallback))
+    return checked
+  }
   const requestedTimeoutS = config.interactionTimeoutS !== undefined && config.interactionTimeoutS > 0 ? config.interactionTimeoutS : undefined
   const fraction = positive('keepAliveFraction', config.keepAliveFraction, 1 / 3)
   if (fraction >= 1) throw invalid('keepAliveFraction', 'below 1', fraction, '1 / 3')
@@ -173,6 +186,7 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
       random: config.random ?? Math.random,
       scheduler: config.scheduler ?? pollClock,
       onPoll: config.onPoll,
+      gate: new PollGate(positiveInteger('maxPollsInFlight', config.maxPollsInFlight, 64)),
     },
     graceMs: nonNegative('lastSubscriberGraceMs', config.lastSubscriberGraceMs, 100),
     eventLogLimit,

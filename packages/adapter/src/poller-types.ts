@@ -2,6 +2,7 @@
 import type { Observable, SchedulerLike } from 'rxjs'
 import type { LegacyEvent, LegacyInfo } from './legacy-contract.js'
 import type { PacingOptions } from './pacing.js'
+import type { PollGate } from './poll-gate.js'
 import type { PollCursor } from './poll-cursor.js'
 import type { PollStopReason } from './poll-stop-decision.js'
 import type { PollReportListener } from './poll-report.js'
@@ -48,6 +49,8 @@ export interface ChatPollerOptions {
   readonly onPoll?: PollReportListener | undefined
   /** The chat's id, for those reports; default `''`. */
   readonly conversationId?: string | undefined
+  /** Admits the polls of many chats a few at a time (see `PollGate`); shared by a connection's chats. Default none. */
+  readonly gate?: PollGate | undefined
 }
 
 /** What one settled poll leads to. @internal */

@@ -2,6 +2,7 @@ import { ChatGoneError, DecodeError, HttpError, NetworkError } from '@chatbridge
 import { map } from 'rxjs'
 import { describe, expect, test } from 'vitest'
 import { type PollCursor, pollChat, sessionSupplier } from '../src/chat-poller.js'
+import { PollGate } from '../src/poll-gate.js'
 import type { LegacySnapshot } from '../src/legacy-contract.js'
 import { info, lineEvent, snapshot, stateEvent } from './support/legacy-builders.js'
 import { activityMarbleConfig, marbleConfig, scripted, summarize, testScheduler } from './support/marbles.js'
@@ -193,5 +194,29 @@ describe('sessionSupplier', () => {
     expect(urls.map((url) => url.search)).toEqual(['?from=4', '?from=4', '?from=5'])
     expect(urls[1]).toBe(urls[0])
     expect(urls[2]).not.toBe(urls[1])
+  })
+})
+
+describe('pollChat behind a gate', () => {
+  test('two chats sharing a gate of one: the second chat polls only once the first poll settled; unsubscribing frees the slot', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const gate = new PollGate(1)
+      const first = [cold('---(a|)', { a: snapshot([stateEvent(0, 'waiting')], waiting) }), cold<LegacySnapshot>('-----')]
+      const second = [cold('-(a|)', { a: snapshot([stateEvent(0, 'waiting')], waiting) }), cold<LegacySnapshot>('-----')]
+      const config = { ...marbleConfig(scheduler), gate }
+      const a = pollChat(scripted(first).supplier, { from: 0, next: undefined }, config).pipe(map(summarize))
+      const b = pollChat(scripted(second).supplier, { from: 0, next: undefined }, config).pipe(map(summarize))
+      expectObservable(a, '^ 30ms !').toBe('c--(lp)', { c: 'connecting', l: 'live', p: 'page [0]' })
+      expectObservable(b).toBe('c--- (lp)', { c: 'connecting', l: 'live', p: 'page [0]' })
+      expectSubscriptions(first[0]!.subscriptions).toBe('^--!')
+      // Admitted when the first chat's poll settled at 3 ms.
+      expectSubscriptions(second[0]!.subscriptions).toBe('---^!')
+      // Both chats' second polls are due at 20 ms (the second chat's wait at the gate made its first
+      // poll late, not its pace slower); the first chat's holds the slot until it is unsubscribed
+      // at 31 ms, and the second chat's waits for it.
+      expectSubscriptions(first[1]!.subscriptions).toBe('20ms ^----------!')
+      expectSubscriptions(second[1]!.subscriptions).toBe('31ms ^')
+    })
   })
 })

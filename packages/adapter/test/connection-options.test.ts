@@ -31,4 +31,14 @@ describe('resolveConnectionOptions', () => {
     expect(() => resolveConnectionOptions({ idleCeilingMs: 0 })).toThrow(expect.objectContaining({ code: 'E_INVALID_CONFIG', message: expect.stringContaining('idleCeilingMs must be a positive number') }))
     expect(() => resolveConnectionOptions({ eventLogLimit: 2.5 })).toThrow(expect.objectContaining({ code: 'E_INVALID_CONFIG', message: expect.stringContaining('eventLogLimit must be a positive integer') }))
   })
+
+  test('each connection has its own poll gate: 64 polls in flight by default, or maxPollsInFlight (a positive integer)', () => {
+    const a = resolveConnectionOptions()
+    const b = resolveConnectionOptions({ maxPollsInFlight: 8 })
+    expect(a.poller.gate?.limit).toBe(64)
+    expect(b.poller.gate?.limit).toBe(8)
+    expect(a.poller.gate).not.toBe(resolveConnectionOptions().poller.gate)
+    expect(() => resolveConnectionOptions({ maxPollsInFlight: 1.5 })).toThrow(expect.objectContaining({ code: 'E_INVALID_CONFIG', message: expect.stringContaining('maxPollsInFlight must be a positive integer') }))
+    expect(() => resolveConnectionOptions({ maxPollsInFlight: 0 })).toThrow(expect.objectContaining({ code: 'E_INVALID_CONFIG', message: expect.stringContaining('maxPollsInFlight must be a positive number') }))
+  })
 })

@@ -1,13 +1,35 @@
-/**
- * The scale benchmark's contenders — the floor, the hand-written loop and chatbridge's `Connection` —
- * each opening and polling chats its own way; shared by the scale child and the heap breakdown.
- */
+// The scale benchmark's contenders: how the floor, a hand-written loop and chatbridge open and poll N chats (the heap breakdown uses them too).
 import { Agent, request } from 'undici'
 import { LegacyChatClient } from '@chatbridge/core'
-import { Connection } from '@chatbridge/adapter'
-import type { ScaleJob, ScaleMode } from './scale-client.js'
+import { Connection, type PollReport } from '@chatbridge/adapter'
 
-/** One way of opening and polling chats. */
+/** How one contender opens and polls chats. */
+export type ScaleMode = 'floor' | 'by-hand' | 'chatbridge'
+
+/** What the parent asks for. */
+export interface ScaleJob {
+  readonly mode: ScaleMode
+  readonly chats: number
+  readonly intervalMs: number
+  readonly lineEveryMs: number
+  readonly idleMs: number
+  readonly windows: number
+  readonly windowMs: number
+  readonly connections: number
+  /**
+   * `'fixed'` (default): every contender polls every `intervalMs`, chatbridge with `idleGrowth: 1`.
+   * `'default'`: chatbridge at its default pacing by activity, and no lines are said, so every chat
+   * is idle and stretched to its ceiling by the windows; the floor and by hand poll at that
+   * ceiling (`intervalMs`, 3 500 for the defaults) — the same schedule per chat for all three.
+   */
+  readonly pacing?: 'fixed' | 'default'
+  /** Where to write a CPU profile of the client over the measurement windows (none by default). */
+  readonly profileTo?: string
+  /** chatbridge's `maxPollsInFlight` (default: the Connection's). */
+  readonly maxPollsInFlight?: number
+}
+
+/** Opens and polls chats one way. */
 export interface Contender {
   /** Requests a chat; resolves with a handle for {@link start}. */
   open(): Promise<string>
@@ -20,7 +42,7 @@ const APP_KEY = 'bench-app-key-0123456789abcdef'
 const HEADERS = { authorization: `LivePerson appKey=${APP_KEY}`, accept: 'application/json' }
 const LINE = /^bench-line (\d+)$/
 
-/** Where contenders count what they delivered. */
+/** Where the contenders put what they saw: agent lines' delivery latency while measuring, errors. */
 export interface Sink {
   measuring: boolean
   latencies: number[]
@@ -43,7 +65,7 @@ function list(value: unknown): unknown[] {
   return Array.isArray(value) ? (value as unknown[]) : value === undefined ? [] : [value]
 }
 
-/** The floor: `undici.request` of the chat resource, body discarded, one poll a second per chat. */
+/** The floor: `undici.request` of the chat resource, body discarded, one poll per interval per chat. */
 function floor(root: string, job: ScaleJob, sink: Sink): Contender {
   const dispatcher = new Agent({ connections: job.connections, pipelining: 1 })
   const timers = new Set<NodeJS.Timeout>()
@@ -119,11 +141,17 @@ function byHand(root: string, job: ScaleJob, sink: Sink): Contender {
   }
 }
 
-/** chatbridge: one `Connection` for every chat, a fixed pace (`idleGrowth: 1`) = the interval, one subscriber per chat. */
+/** chatbridge: one `Connection` for every chat (a fixed pace = the interval, or the default pacing by activity), one subscriber per chat. */
 function chatbridge(root: string, job: ScaleJob, sink: Sink): Contender {
   const client = new LegacyChatClient({ accountRoot: root, appKey: APP_KEY, connections: job.connections })
   const paced = job.pacing === 'default' ? {} : { chattingIntervalMs: job.intervalMs, waitingIntervalMs: job.intervalMs, idleGrowth: 1 }
-  const connection = new Connection(client, paced, { ownsClient: true })
+  // A failed poll (a timeout, say) is retried inside the loop, never seen by a subscriber: count it
+  // from the poll reports, as the other contenders count their failed requests.
+  const onPoll = (report: PollReport): void => {
+    if (report.outcome === 'failed') sink.errors += 1
+  }
+  const gate = job.maxPollsInFlight === undefined ? {} : { maxPollsInFlight: job.maxPollsInFlight }
+  const connection = new Connection(client, { ...paced, ...gate, onPoll }, { ownsClient: true })
   const subscriptions: Array<{ unsubscribe(): void }> = []
   return {
     open: async () => (await connection.requestConversation({})).conversationId,
@@ -146,5 +174,5 @@ function chatbridge(root: string, job: ScaleJob, sink: Sink): Contender {
   }
 }
 
-/** The contenders by mode. */
+/** Each contender by its mode. */
 export const contenders: Record<ScaleMode, (root: string, job: ScaleJob, sink: Sink) => Contender> = { floor, 'by-hand': byHand, chatbridge }
