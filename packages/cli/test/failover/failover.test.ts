@@ -86,7 +86,8 @@ async function runSchedule(redisUrl: string, seed: number): Promise<void> {
     const socket = consumer.sockets.at(-1)!
     const line = `c${consumer.index} line ${n}`
     consumer.sent.push(line)
-    expect((await socket.say(consumer.conversationId, line)).code).toBe(200)
+    const answer = await socket.say(consumer.conversationId, line)
+    expect(answer.code, `consumer ${consumer.index}'s line ${n}: ${JSON.stringify(answer.body)}`).toBe(200)
     await consumer.chat.waitForVisitorLine(line)
     const reply = `agent to c${consumer.index}, ${n}`
     consumer.chat.say(reply)
