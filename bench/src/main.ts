@@ -80,11 +80,11 @@ async function main(): Promise<void> {
   const failoverJob = { kills: quick ? 5 : Number(process.env['CHATBRIDGE_BENCH_KILLS'] ?? 30), processes: 3, leaseTtlMs: 1600, pollMs: 400 }
   const failover = wanted('redis') || wanted('failover') ? await runFailoverBench(failoverJob) : undefined
   lap('failover')
+  if (failover !== undefined) printTable('6c. Redis: failover time — kill (SIGKILL) of the holding gateway process → first GET of its chat by another process', failoverRows(failover))
   const carryJob = { sizes: quick ? [500] : (process.env['CHATBRIDGE_BENCH_CARRY'] ?? '500,1000,2000,4000').split(',').map(Number), processes: [1, 2], windowMs: 7000 }
   const carry = wanted('redis') || wanted('carry') ? await runCarryBench(carryJob) : undefined
   lap('carry')
   if (carry !== undefined) printTable('6d. Redis: idle chats carried at the default pacing (3.5 s ceiling), one process vs two sharing them through Redis', carryRows(carry))
-  if (failover !== undefined) printTable('6c. Redis: failover time — kill (SIGKILL) of the holding gateway process → first GET of its chat by another process', failoverRows(failover))
 
   const seconds = (performance.now() - started) / 1000
   console.log(`\ntook ${seconds.toFixed(0)} s (${Object.entries(sections).map(([name, s]) => `${name} ${s} s`).join(', ')}); load at the end ${(loadavg()[0] ?? 0).toFixed(1)}`)
