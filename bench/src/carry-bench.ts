@@ -17,6 +17,8 @@ export interface CarryJob {
   readonly sizes: readonly number[]
   readonly processes: readonly number[]
   readonly windowMs: number
+  /** Wait after the workers' own two intervals before the window. */
+  readonly warmupMs: number
 }
 
 /** One rung: chats × processes. */
@@ -35,7 +37,7 @@ export interface CarryRun {
 const CEILING_MS = 3500
 const APP_KEY = 'bench-app-key-0123456789abcdef'
 
-async function carryOne(redisUrl: string, chats: number, processes: number, windowMs: number): Promise<CarryRun> {
+async function carryOne(redisUrl: string, chats: number, processes: number, job: CarryJob): Promise<CarryRun> {
   const server = await startChildServer(new URL('./scale-server.js', import.meta.url), ['5000', String(CEILING_MS)])
   const info = await createStoreClient(redisUrl)
   const workers: Worker[] = []
@@ -45,11 +47,11 @@ async function carryOne(redisUrl: string, chats: number, processes: number, wind
     const shares = Array.from({ length: processes }, (_, p) => Math.floor(chats / processes) + (p < chats % processes ? 1 : 0))
     workers.push(...(await Promise.all(shares.map((share) => startWorker({ store: 'redis', redisUrl, root, appKey: APP_KEY, chats: share, intervalMs: CEILING_MS, chatTimeoutS: 60, pacing: 'default' })))))
     // 500 + 1 250 + 3 125 ms of growth after the worker's two intervals: every chat at its ceiling.
-    await sleep(2000)
+    await sleep(job.warmupMs)
     await Promise.all(workers.map((worker) => worker.ask('cpu-start')))
     await server.ask('window-start')
     const started = performance.now()
-    await sleep(windowMs)
+    await sleep(job.windowMs)
     const end = await server.ask('window-end')
     const seconds = (performance.now() - started) / 1000
     let clientCpuMicros = 0
@@ -73,7 +75,7 @@ export async function runCarryBench(job: CarryJob): Promise<CarryRun[]> {
   const redis = await startBenchRedis()
   try {
     const runs: CarryRun[] = []
-    for (const chats of job.sizes) for (const processes of job.processes) runs.push(await carryOne(redis.url, chats, processes, job.windowMs))
+    for (const chats of job.sizes) for (const processes of job.processes) runs.push(await carryOne(redis.url, chats, processes, job))
     return runs
   } finally {
     await redis.stop()

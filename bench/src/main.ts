@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const failover = wanted('redis') || wanted('failover') ? await runFailoverBench(failoverJob) : undefined
   lap('failover')
   if (failover !== undefined) printTable('6c. Redis: failover time — kill (SIGKILL) of the holding gateway process → first GET of its chat by another process', failoverRows(failover))
-  const carryJob = { sizes: quick ? [500] : (process.env['CHATBRIDGE_BENCH_CARRY'] ?? '500,1000,2000,4000').split(',').map(Number), processes: [1, 2], windowMs: 7000 }
+  const carryJob = { sizes: quick ? [500] : (process.env['CHATBRIDGE_BENCH_CARRY'] ?? '500,1000,2000,4000').split(',').map(Number), processes: [1, 2], windowMs: 7000, warmupMs: Number(process.env['CHATBRIDGE_BENCH_WARMUP_MS'] ?? 10_000) }
   const carry = wanted('redis') || wanted('carry') ? await runCarryBench(carryJob) : undefined
   lap('carry')
   if (carry !== undefined) printTable('6d. Redis: idle chats carried at the default pacing (3.5 s ceiling), one process vs two sharing them through Redis', carryRows(carry))
