@@ -5,13 +5,15 @@ import { gatewayTables, runGatewayBench } from './gateway-bench.js'
 import { runScaleBench, scaleCpuRows, scaleMemoryRows } from './scale-bench.js'
 import { SCALE_DEFAULT_JOB, SCALE_DEFAULT_TITLE, runScaleDefault } from './scale-default.js'
 import { printTable } from './table.js'
+import { carryRows, runCarryBench } from './carry-bench.js'
+import { failoverRows, runFailoverBench } from './failover-bench.js'
 import { redisTables, runRedisBench } from './redis-bench.js'
 import { runTransportBench, transportRows } from './transport-bench.js'
 import { runWireBench, wireRows } from './wire-bench.js'
 
 /**
  * `pnpm bench [--quick]`: every figure beside its baseline measured in the same run, as tables,
- * and as `bench/results.json`. `--only=decode,scale,scale-default,wire,transport,gateway,redis` runs some sections (for
+ * and as `bench/results.json`. `--only=decode,scale,scale-default,wire,transport,gateway,redis,failover,carry` runs some sections (for
  * profiling); the results file is written by a run of every section, or updated section by
  * section with `--only=… --merge`.
  */
@@ -81,19 +83,27 @@ async function main(): Promise<void> {
   const redis = wanted('redis') ? await runRedisBench(redisJob) : undefined
   lap('redis')
   if (redis !== undefined) for (const [title, rows] of redisTables(redis)) printTable(title, rows)
+  const failoverJob = { kills: quick ? 5 : Number(process.env['CHATBRIDGE_BENCH_KILLS'] ?? 30), processes: 3, leaseTtlMs: 1600, pollMs: 400 }
+  const failover = wanted('redis') || wanted('failover') ? await runFailoverBench(failoverJob) : undefined
+  lap('failover')
+  if (failover !== undefined) printTable('6c. Redis: failover time — kill (SIGKILL) of the holding gateway process → first GET of its chat by another process', failoverRows(failover))
+  const carryJob = { sizes: quick ? [500] : (process.env['CHATBRIDGE_BENCH_CARRY'] ?? '500,1000,2000,4000').split(',').map(Number), processes: [1, 2], windowMs: 7000, warmupMs: Number(process.env['CHATBRIDGE_BENCH_WARMUP_MS'] ?? 10_000) }
+  const carry = wanted('redis') || wanted('carry') ? await runCarryBench(carryJob) : undefined
+  lap('carry')
+  if (carry !== undefined) printTable('6d. Redis: idle chats carried at the default pacing (3.5 s ceiling), one process vs two sharing them through Redis', carryRows(carry))
 
   const seconds = (performance.now() - started) / 1000
   console.log(`\ntook ${seconds.toFixed(0)} s (${Object.entries(sections).map(([name, s]) => `${name} ${s} s`).join(', ')}); load at the end ${(loadavg()[0] ?? 0).toFixed(1)}`)
   const file = new URL('../results.json', import.meta.url)
   if (only === undefined) {
-    const results = { machine: { ...machine, seconds, sections }, scaleConfig: scaleJob, decode, scale, scaleDefaultConfig: SCALE_DEFAULT_JOB, 'scale-default': scaleDefault, wire, transport, gatewayConfig: gatewayJob, gateway, redisConfig: redisJob, redis }
+    const results = { machine: { ...machine, seconds, sections }, scaleConfig: scaleJob, decode, scale, scaleDefaultConfig: SCALE_DEFAULT_JOB, 'scale-default': scaleDefault, wire, transport, gatewayConfig: gatewayJob, gateway, redisConfig: redisJob, redis, failover, carry }
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)
     console.log('written: bench/results.json')
   } else if (process.argv.includes('--merge')) {
     // A section run again (e.g. when others loaded the machine during the full run) replaces its
     // figures in the results file; `rerun` says when and on what load. Baselines stay in the same run.
     const previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
-    const ran: Record<string, unknown> = { decode, scale, 'scale-default': scaleDefault, wire, transport, gateway, redis }
+    const ran: Record<string, unknown> = { decode, scale, 'scale-default': scaleDefault, wire, transport, gateway, redis, failover, carry }
     const rerun = { ...(previous['rerun'] as Record<string, unknown> | undefined) }
     for (const section of only) {
       if (!(section in ran)) continue

@@ -34,6 +34,8 @@ export interface RedisPhase {
   /** Commands executed, those inside Lua scripts included (INFO commandstats). */
   readonly redisCommands: number
   readonly redisByCommand: Record<string, number>
+  /** Commands MONITOR saw run inside Lua scripts, by name: beside commandstats, the same thing counted twice. */
+  readonly luaByCommand: Record<string, number>
   readonly redisCpuSeconds: number
   readonly load: number
 }
@@ -56,12 +58,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null
 }
 
-interface Worker {
+/** A forked redis-worker, asked over IPC. */
+export interface Worker {
   ask(kind: string): Promise<Record<string, unknown>>
   readonly child: ChildProcess
 }
 
-function startWorker(job: RedisWorkerJob): Promise<Worker> {
+/** Forks a redis-worker and resolves once its chats are open and polled. */
+export function startWorker(job: RedisWorkerJob): Promise<Worker> {
   const child = fork(new URL('./redis-worker.js', import.meta.url), [JSON.stringify(job)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const waiting = new Map<string, (answer: Record<string, unknown>) => void>()
   return new Promise((resolve, reject) => {
@@ -99,6 +103,7 @@ async function runOne(redisUrl: string, store: 'memory' | 'redis', processes: nu
       const sums = { seconds: 0, polls: 0, onTime: 0, clientCpuMicros: 0, delivered: 0, linesSent: 0, redisCommands: 0, redisCpuSeconds: 0 }
       const byName: Record<string, number> = {}
       const trips: Record<string, number> = {}
+      const lua: Record<string, number> = {}
       for (let w = 0; w < windows; w += 1) {
         const before = await counters()
         monitor.take()
@@ -118,10 +123,12 @@ async function runOne(redisUrl: string, store: 'memory' | 'redis', processes: nu
         sums.redisCommands += delta.total
         sums.redisCpuSeconds += delta.cpuSeconds
         for (const [name, calls] of Object.entries(delta.byName)) byName[name] = (byName[name] ?? 0) + calls
-        for (const [name, calls] of Object.entries(monitor.take().client)) trips[name] = (trips[name] ?? 0) + calls
+        const seen = monitor.take()
+        for (const [name, calls] of Object.entries(seen.client)) trips[name] = (trips[name] ?? 0) + calls
+        for (const [name, calls] of Object.entries(seen.lua)) lua[name] = (lua[name] ?? 0) + calls
       }
       const roundTrips = Object.values(trips).reduce((sum, calls) => sum + calls, 0)
-      return { ...sums, roundTrips, roundTripsByCommand: trips, due: (job.chats * sums.seconds * 1000) / job.intervalMs, redisByCommand: byName, load: loadavg()[0] ?? 0 }
+      return { ...sums, roundTrips, roundTripsByCommand: trips, due: (job.chats * sums.seconds * 1000) / job.intervalMs, redisByCommand: byName, luaByCommand: lua, load: loadavg()[0] ?? 0 }
     }
     const wait = async (): Promise<number> => {
       await sleep(job.windowMs)
@@ -140,6 +147,7 @@ async function runOne(redisUrl: string, store: 'memory' | 'redis', processes: nu
     for (const worker of workers) errors += Number((await worker.ask('cpu-end'))['errors'])
     const run: RedisRun = { store, processes, chats: job.chats, idle, say, busy, errors }
     console.log(`  redis: ${store} × ${processes} process(es) × ${fmt(job.chats)} chats: ${fmt(perPoll(idle, 'roundTrips'), 2)} round trips/idle poll, ${fmt(perPoll(idle, 'clientCpuMicros'), 1)} µs/idle poll`)
+    if (store === 'redis') console.log(`    idle, ${fmt(idle.polls)} polls: commandstats ${JSON.stringify(idle.redisByCommand)}; MONITOR client ${JSON.stringify(idle.roundTripsByCommand)}, lua ${JSON.stringify(idle.luaByCommand)}`)
     return run
   } finally {
     await Promise.all(workers.filter((worker) => worker.child.exitCode === null).map((worker) => worker.ask('close')))
@@ -186,6 +194,7 @@ export function redisTables(runs: readonly RedisRun[]): Array<[string, Array<Rec
         chats: fmt(run.chats),
         'round trips/idle poll (≤1)': fmt(perPoll(run.idle, 'roundTrips'), 2),
         'incl. Lua': fmt(perPoll(run.idle, 'redisCommands'), 2),
+        'MONITOR incl. Lua': fmt((run.idle.roundTrips + Object.values(run.idle.luaByCommand).reduce((sum, calls) => sum + calls, 0)) / Math.max(1, run.idle.polls), 2),
         'round trips/busy poll': fmt(perPoll(run.busy, 'roundTrips'), 2),
         'incl. Lua ': fmt(perPoll(run.busy, 'redisCommands'), 2),
         'per delivered msg': fmt(run.busy.roundTrips / Math.max(1, run.busy.delivered), 2),

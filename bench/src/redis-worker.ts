@@ -18,6 +18,8 @@ export interface RedisWorkerJob {
   readonly intervalMs: number
   /** The server's chatTimeout, which the lease TTL is a quarter of. */
   readonly chatTimeoutS: number
+  /** `'default'`: chatbridge's default pacing by activity (`intervalMs` is then only the spread of the starts). */
+  readonly pacing?: 'fixed' | 'default'
 }
 
 const job = JSON.parse(process.argv[2] ?? '{}') as RedisWorkerJob
@@ -27,7 +29,8 @@ async function main(): Promise<void> {
   const redis = job.store === 'redis' ? await RedisConversationStore.connect(job.redisUrl, { chatTimeoutS: job.chatTimeoutS }) : undefined
   const store: ConversationStore = redis ?? new MemoryConversationStore()
   const client = new LegacyChatClient({ accountRoot: job.root, appKey: job.appKey, connections: 32 })
-  const connection = new Connection(client, { chattingIntervalMs: job.intervalMs, waitingIntervalMs: job.intervalMs, store }, { ownsClient: true })
+  const paced = job.pacing === 'default' ? {} : { chattingIntervalMs: job.intervalMs, waitingIntervalMs: job.intervalMs }
+  const connection = new Connection(client, { ...paced, store }, { ownsClient: true })
   let delivered = 0
   let errors = 0
   const ids: string[] = []
