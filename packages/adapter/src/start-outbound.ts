@@ -4,7 +4,7 @@ import { AdapterError } from './adapter-error.js'
 import type { ChatFeed } from './chat-feed.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
 import type { ConversationLease, ConversationStore } from './conversation-store.js'
-import type { ChatSessionPort } from './legacy-contract.js'
+import type { CallOptions, ChatSessionPort, LegacySnapshot } from './legacy-contract.js'
 import { OutboundQueue } from './outbound-queue.js'
 import { EMPTY_OUTBOUND, OutboundLedger, type OutboundRecord } from './outbound-record.js'
 import type { PollCursor, PollCursorHolder } from './poll-cursor.js'
@@ -101,20 +101,36 @@ async function settle(record: OutboundRecord, session: ChatSessionPort, config: 
 
 /** The session the queue posts through: a line, the end or typing goes out only once the state before it is stored under the lease. */
 function fencedSession(session: ChatSessionPort, writer: StoreWriter): OutboundQueueSession {
-  return {
-    snapshot: (options) => session.snapshot(options),
-    addLine: async (text, options) => {
-      await writer.flushWhenReachable(options?.signal)
-      return session.addLine(text, options)
-    },
-    end: async (options) => {
-      await writer.flushWhenReachable(options?.signal)
-      return session.end(options)
-    },
-    setVisitorTyping: async (status, options) => {
-      await writer.flushWhenReachable(options?.signal)
-      return session.setVisitorTyping(status, options)
-    },
+  return new FencedSession(session, writer)
+}
+
+// A class, not an object of arrow functions: its methods are shared by every chat instead of four closures each.
+class FencedSession implements OutboundQueueSession {
+  readonly #session: ChatSessionPort
+  readonly #writer: StoreWriter
+
+  constructor(session: ChatSessionPort, writer: StoreWriter) {
+    this.#session = session
+    this.#writer = writer
+  }
+
+  snapshot(options?: CallOptions & { readonly from?: number }): Promise<LegacySnapshot> {
+    return this.#session.snapshot(options)
+  }
+
+  async addLine(text: string, options?: CallOptions): Promise<number | undefined> {
+    await this.#writer.flushWhenReachable(options?.signal)
+    return this.#session.addLine(text, options)
+  }
+
+  async end(options?: CallOptions): Promise<void> {
+    await this.#writer.flushWhenReachable(options?.signal)
+    return this.#session.end(options)
+  }
+
+  async setVisitorTyping(status: 'typing' | 'not-typing', options?: CallOptions): Promise<void> {
+    await this.#writer.flushWhenReachable(options?.signal)
+    return this.#session.setVisitorTyping(status, options)
   }
 }
 
