@@ -1,5 +1,5 @@
 // A conversation's outbound side, started from its store: the lease taken, the stored record settled, the queue built.
-import { type Observable, firstValueFrom, timer } from 'rxjs'
+import { type Observable, Subscription, firstValueFrom, timer } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import type { ChatFeed } from './chat-feed.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
@@ -79,13 +79,28 @@ export async function startOutbound(input: StartOutboundInput): Promise<StartedO
   return { queue, lease, writer, toSend: resumed.toSend }
 }
 
-/** Writes each cursor and record change through `writer` until the returned teardown runs. @internal */
-export function saveChanges(started: StartedOutbound, cursor: { readonly changes$: Observable<PollCursor> }): () => void {
-  const cursors = cursor.changes$.subscribe((value) => started.writer.cursor(value))
-  const records = started.queue.record$.subscribe((value) => started.writer.outbound(value))
-  return () => {
-    cursors.unsubscribe()
-    records.unsubscribe()
+/** Writes each cursor and record change through `writer` until the returned subscription is unsubscribed. @internal */
+export function saveChanges(started: StartedOutbound, cursor: { readonly changes$: Observable<PollCursor> }): Subscription {
+  const saving = new Subscription()
+  saving.add(cursor.changes$.subscribe(new CursorWrites(started.writer)))
+  saving.add(started.queue.record$.subscribe(new RecordWrites(started.writer)))
+  return saving
+}
+
+// Observers as classes: a chat keeps these for its whole life, and methods are shared where closures are not.
+class CursorWrites {
+  constructor(readonly writer: StoreWriter) {}
+
+  next(value: PollCursor): void {
+    this.writer.cursor(value)
+  }
+}
+
+class RecordWrites {
+  constructor(readonly writer: StoreWriter) {}
+
+  next(value: OutboundRecord): void {
+    this.writer.outbound(value)
   }
 }
 
