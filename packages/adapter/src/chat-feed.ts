@@ -4,7 +4,7 @@ import { AdapterError } from './adapter-error.js'
 import { type ChatPollerOptions, type PollSupplier, type PollerOutput, type PollerState, pollChat } from './chat-poller.js'
 import type { LegacyInfo } from './legacy-contract.js'
 import { EventLog, type LogEntry } from './event-log.js'
-import { HeldLoop } from './held-loop.js'
+import { HeldLoop, LoopObserver } from './held-loop.js'
 import { LazySubject } from './lazy-subject.js'
 import { type ReadFrom, replayThenLive } from './event-replay.js'
 import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
@@ -89,20 +89,13 @@ export class ChatFeed {
     this.#model = initialConversationModel(options)
     this.#log = new EventLog(options.readFrom === undefined ? Number.POSITIVE_INFINITY : (options.eventLogLimit ?? 50))
     const cursor = options.cursor ?? cursorHolder()
+    // One function per feed; each run of the loop observes through a `LoopObserver` (no closures per run).
+    const apply = (output: PollerOutput): void => this.#apply(output)
     this.#loop = new HeldLoop(
       (ends) =>
-        pollChat(options.supplier, cursor, { ...options.poller, activity$: options.activity$ ?? options.poller.activity$, conversationId: options.conversationId }).subscribe({
-          next: (output) => {
-            // A throw here fails the loop's holders, as it did inside an operator.
-            try {
-              this.#apply(output)
-            } catch (error) {
-              ends.error(error)
-            }
-          },
-          error: ends.error,
-          complete: ends.complete,
-        }),
+        pollChat(options.supplier, cursor, { ...options.poller, activity$: options.activity$ ?? options.poller.activity$, conversationId: options.conversationId }).subscribe(
+          new LoopObserver(ends, apply),
+        ),
       options.graceMs,
       options.poller.scheduler,
     )

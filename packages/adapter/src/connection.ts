@@ -1,5 +1,5 @@
 // The reactive face (Connection): a consumer's conversations as RxJS streams and Messaging commands as promises.
-import { BehaviorSubject, EMPTY, Observable, Subject, catchError, defer, filter, from, merge, mergeMap, of, switchMap, takeUntil, takeWhile } from 'rxjs'
+import { BehaviorSubject, Observable, Subject, filter, of, switchMap, takeUntil, takeWhile } from 'rxjs'
 import { AdapterError, commandFailed } from './adapter-error.js'
 import type { LegacyEventRecord } from './chat-feed.js'
 import type { ConnectionState } from './connection-state.js'
@@ -8,6 +8,7 @@ import type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
 import type { ConversationField, ConversationRequest, ExConversationChange, MessagingEvent, MessagingEventChange, UserProfile } from './messaging-types.js'
 import { LeaseKeeper } from './lease-keeper.js'
 import { Watchers } from './watchers.js'
+import { fromEach } from './each-conversation.js'
 import { type Conversation, openConversation } from './open-conversation.js'
 import { runRelayCommand } from './relay-commands.js'
 import { applyName, closeOn, nameOn, publishOn, updateFieldOn } from './conversation-commands.js'
@@ -230,12 +231,7 @@ export class Connection {
   }
 
   #fromEach<T>(stream: (feed: Conversation['feed']) => Observable<T>): Observable<T> {
-    return defer(() => merge(from([...this.#conversations.values()]), this.#added)).pipe(
-      // One conversation whose polling failed for good must not end the others' stream; its
-      // failure shows in `state$` and in its `messagingEvents$`.
-      mergeMap((conversation) => stream(conversation.feed).pipe(catchError(() => EMPTY))),
-      takeUntil(this.#whenClosed()),
-    )
+    return fromEach({ conversations: () => this.#conversations.values(), added: this.#added, closed: this.#closed }, stream)
   }
 
   #whenClosed(): Observable<unknown> {

@@ -1,5 +1,5 @@
 // A subscriber's replay: older events read again from the legacy server, then the kept ones, then live ones, each once and in order.
-import { type Observable, EMPTY, Observable as Stream, concat, from, map } from 'rxjs'
+import { type Observable, EMPTY, Observable as Stream, type Subscriber, type Subscription, type Unsubscribable, concat, from, map } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import type { EventLog, LogEntry } from './event-log.js'
 import type { LegacySnapshot } from './legacy-contract.js'
@@ -29,41 +29,110 @@ export interface ReplaySource {
  * @internal
  */
 export function replayThenLive(source: ReplaySource, fromSeq: number): Observable<MessagingEventChange> {
-  return new Stream<MessagingEventChange>((subscriber) => {
-    const { log } = source
-    const high = log.lastIndex
-    const kept = log.kept(fromSeq)
-    const below = log.keptFrom
-    const wanted = (entry: LogEntry): boolean => entry.index > high && (!('sequence' in entry.change) || entry.change.sequence >= fromSeq)
-    // Live changes wait here until the replay is through; then they pass straight on.
-    let waiting: LogEntry[] | undefined = []
-    let ended: { readonly error: unknown } | 'complete' | undefined
-    const live = source.live$.subscribe({
-      next: (entry) => {
-        if (!wanted(entry)) return
-        if (waiting === undefined) subscriber.next(entry.change)
-        else waiting.push(entry)
-      },
-      error: (error: unknown) => (waiting === undefined ? subscriber.error(error) : (ended = { error })),
-      complete: () => (waiting === undefined ? subscriber.complete() : (ended = 'complete')),
-    })
+  return new Stream<MessagingEventChange>((subscriber) => new Replay(source, fromSeq, subscriber).start())
+}
+
+// Classes, not closures: a subscriber's replay stays subscribed as long as it watches the chat live.
+class Replay implements Unsubscribable {
+  readonly #subscriber: Subscriber<MessagingEventChange>
+  readonly #fromSeq: number
+  readonly #high: number
+  // Live changes wait here until the replay is through; then they pass straight on.
+  #waiting: LogEntry[] | undefined = []
+  #ended: { readonly error: unknown } | 'complete' | undefined
+  #live: Subscription | undefined
+  #head: Subscription | undefined
+
+  constructor(
+    readonly source: ReplaySource,
+    fromSeq: number,
+    subscriber: Subscriber<MessagingEventChange>,
+  ) {
+    this.#subscriber = subscriber
+    this.#fromSeq = fromSeq
+    this.#high = source.log.lastIndex
+  }
+
+  start(): Unsubscribable {
+    const { source } = this
+    const fromSeq = this.#fromSeq
+    const kept = source.log.kept(fromSeq)
+    const below = source.log.keptFrom
+    this.#live = source.live$.subscribe(new LiveObserver(this))
     const older = fromSeq < below && source.readFrom !== undefined ? readOlder(source, source.readFrom, fromSeq, below) : EMPTY
-    const head = concat(older, from(kept).pipe(map((entry) => entry.change))).subscribe({
-      next: (change) => subscriber.next(change),
-      error: (error: unknown) => subscriber.error(error),
-      complete: () => {
-        const queued = waiting ?? []
-        waiting = undefined
-        for (const entry of queued) subscriber.next(entry.change)
-        if (ended === 'complete') subscriber.complete()
-        else if (ended !== undefined) subscriber.error(ended.error)
-      },
-    })
-    return () => {
-      live.unsubscribe()
-      head.unsubscribe()
-    }
-  })
+    this.#head = concat(older, from(kept).pipe(map(changeOf))).subscribe(new HeadObserver(this))
+    return this
+  }
+
+  live(entry: LogEntry): void {
+    if (entry.index <= this.#high || ('sequence' in entry.change && entry.change.sequence < this.#fromSeq)) return
+    if (this.#waiting === undefined) this.#subscriber.next(entry.change)
+    else this.#waiting.push(entry)
+  }
+
+  liveEnded(ended: { readonly error: unknown } | 'complete'): void {
+    if (this.#waiting !== undefined) this.#ended = ended
+    else if (ended === 'complete') this.#subscriber.complete()
+    else this.#subscriber.error(ended.error)
+  }
+
+  head(change: MessagingEventChange): void {
+    this.#subscriber.next(change)
+  }
+
+  headFailed(error: unknown): void {
+    this.#subscriber.error(error)
+  }
+
+  headDone(): void {
+    const queued = this.#waiting ?? []
+    this.#waiting = undefined
+    for (const entry of queued) this.#subscriber.next(entry.change)
+    const ended = this.#ended
+    if (ended === 'complete') this.#subscriber.complete()
+    else if (ended !== undefined) this.#subscriber.error(ended.error)
+  }
+
+  unsubscribe(): void {
+    this.#live?.unsubscribe()
+    this.#head?.unsubscribe()
+  }
+}
+
+class LiveObserver {
+  constructor(readonly replay: Replay) {}
+
+  next(entry: LogEntry): void {
+    this.replay.live(entry)
+  }
+
+  error(error: unknown): void {
+    this.replay.liveEnded({ error })
+  }
+
+  complete(): void {
+    this.replay.liveEnded('complete')
+  }
+}
+
+class HeadObserver {
+  constructor(readonly replay: Replay) {}
+
+  next(change: MessagingEventChange): void {
+    this.replay.head(change)
+  }
+
+  error(error: unknown): void {
+    this.replay.headFailed(error)
+  }
+
+  complete(): void {
+    this.replay.headDone()
+  }
+}
+
+function changeOf(entry: LogEntry): MessagingEventChange {
+  return entry.change
 }
 
 function readOlder(source: ReplaySource, readFrom: ReadFrom, fromSeq: number, below: number): Observable<MessagingEventChange> {

@@ -1,5 +1,5 @@
 // One chat's poll loop, held by its subscribers: started by the first, stopped a grace period after the last leaves.
-import { Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs'
+import { Observable, type SchedulerLike, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs'
 
 /** How a {@link HeldLoop} starts its loop: it reports its failure and its end through these. @internal */
 export interface LoopEnds {
@@ -39,10 +39,7 @@ export class HeldLoop {
     return new Observable<T>((subscriber) => {
       const inner = source.subscribe(subscriber)
       if (!subscriber.closed) this.#hold(subscriber)
-      return () => {
-        inner.unsubscribe()
-        this.#release(subscriber)
-      }
+      return new Holding(this, inner, subscriber)
     })
   }
 
@@ -68,26 +65,27 @@ export class HeldLoop {
     this.#grace = undefined
     if (this.#running !== undefined) return
     const run = ++this.#run
-    let ended = false
-    const subscription = this.#start({
-      error: (error) => {
-        if (run !== this.#run) return
-        ended = true
-        this.fail(error)
-      },
-      complete: () => {
-        if (run !== this.#run) return
-        ended = true
-        this.#done = true
-        this.#holders = []
-        this.#halt()
-      },
-    })
-    if (ended || run !== this.#run) subscription.unsubscribe()
+    const ends = new RunEnds(this, run)
+    const subscription = this.#start(ends)
+    if (ends.ended || run !== this.#run) subscription.unsubscribe()
     else this.#running = subscription
   }
 
-  #release(subscriber: Subscriber<unknown>): void {
+  /** Run `run` of the loop ended (`failure` set: it failed); the ends of a stopped run are ignored. @internal */
+  ended(run: number, failure: { readonly error: unknown } | undefined): boolean {
+    if (run !== this.#run) return false
+    if (failure !== undefined) {
+      this.fail(failure.error)
+      return true
+    }
+    this.#done = true
+    this.#holders = []
+    this.#halt()
+    return true
+  }
+
+  /** `subscriber` no longer holds the loop (see {@link holding}). @internal */
+  release(subscriber: Subscriber<unknown>): void {
     const at = this.#holders.indexOf(subscriber)
     if (at < 0) return
     this.#holders.splice(at, 1)
@@ -105,5 +103,60 @@ export class HeldLoop {
     const running = this.#running
     this.#running = undefined
     running?.unsubscribe()
+  }
+}
+
+/** Observes a loop's output: each value through `apply` (a throw there fails the loop, as inside an operator), its end to `ends`. @internal */
+export class LoopObserver<T> {
+  constructor(
+    readonly ends: LoopEnds,
+    readonly apply: (value: T) => void,
+  ) {}
+
+  next(value: T): void {
+    try {
+      this.apply(value)
+    } catch (error) {
+      this.ends.error(error)
+    }
+  }
+
+  error(error: unknown): void {
+    this.ends.error(error)
+  }
+
+  complete(): void {
+    this.ends.complete()
+  }
+}
+
+// Objects with prototype methods rather than closures: a chat keeps one per run and one per held stream.
+class RunEnds implements LoopEnds {
+  ended = false
+
+  constructor(
+    readonly loop: HeldLoop,
+    readonly run: number,
+  ) {}
+
+  error(error: unknown): void {
+    if (this.loop.ended(this.run, { error })) this.ended = true
+  }
+
+  complete(): void {
+    if (this.loop.ended(this.run, undefined)) this.ended = true
+  }
+}
+
+class Holding implements Unsubscribable {
+  constructor(
+    readonly loop: HeldLoop,
+    readonly inner: Subscription,
+    readonly subscriber: Subscriber<unknown>,
+  ) {}
+
+  unsubscribe(): void {
+    this.inner.unsubscribe()
+    this.loop.release(this.subscriber)
   }
 }

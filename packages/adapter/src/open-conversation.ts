@@ -150,7 +150,7 @@ export function openConversation(
     }))
   }
   if (config.keepConversationsAlive) {
-    started.then(() => subscriptions.add(feed.chatState$().subscribe({ error: () => undefined })), () => undefined)
+    started.then(() => subscriptions.add(feed.chatState$().subscribe(IGNORING_ERRORS)), () => undefined)
   }
   return {
     session,
@@ -169,6 +169,9 @@ export function openConversation(
     },
   }
 }
+
+// Shared by every kept-alive chat (an observer literal here cost each chat a closure for its life).
+const IGNORING_ERRORS = { error: (): undefined => undefined }
 
 /** The chat's URI when the session tells it (core's `ChatSession.uri`), else its id (which `attach` also takes). */
 function chatUriOf(session: ChatSessionPort): string {

@@ -1,10 +1,10 @@
 // A conversation's outbound side, started from its store: the lease taken, the stored record settled, the queue built.
-import { type Observable, firstValueFrom, timer } from 'rxjs'
+import { type Observable, Subscription, firstValueFrom, timer } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import type { ChatFeed } from './chat-feed.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
 import type { ConversationLease, ConversationStore } from './conversation-store.js'
-import type { ChatSessionPort } from './legacy-contract.js'
+import type { CallOptions, ChatSessionPort, LegacySnapshot } from './legacy-contract.js'
 import { OutboundQueue } from './outbound-queue.js'
 import { EMPTY_OUTBOUND, OutboundLedger, type OutboundRecord } from './outbound-record.js'
 import type { PollCursor, PollCursorHolder } from './poll-cursor.js'
@@ -79,13 +79,28 @@ export async function startOutbound(input: StartOutboundInput): Promise<StartedO
   return { queue, lease, writer, toSend: resumed.toSend }
 }
 
-/** Writes each cursor and record change through `writer` until the returned teardown runs. @internal */
-export function saveChanges(started: StartedOutbound, cursor: { readonly changes$: Observable<PollCursor> }): () => void {
-  const cursors = cursor.changes$.subscribe((value) => started.writer.cursor(value))
-  const records = started.queue.record$.subscribe((value) => started.writer.outbound(value))
-  return () => {
-    cursors.unsubscribe()
-    records.unsubscribe()
+/** Writes each cursor and record change through `writer` until the returned subscription is unsubscribed. @internal */
+export function saveChanges(started: StartedOutbound, cursor: { readonly changes$: Observable<PollCursor> }): Subscription {
+  const saving = new Subscription()
+  saving.add(cursor.changes$.subscribe(new CursorWrites(started.writer)))
+  saving.add(started.queue.record$.subscribe(new RecordWrites(started.writer)))
+  return saving
+}
+
+// Observers as classes: a chat keeps these for its whole life, and methods are shared where closures are not.
+class CursorWrites {
+  constructor(readonly writer: StoreWriter) {}
+
+  next(value: PollCursor): void {
+    this.writer.cursor(value)
+  }
+}
+
+class RecordWrites {
+  constructor(readonly writer: StoreWriter) {}
+
+  next(value: OutboundRecord): void {
+    this.writer.outbound(value)
   }
 }
 
@@ -101,20 +116,36 @@ async function settle(record: OutboundRecord, session: ChatSessionPort, config: 
 
 /** The session the queue posts through: a line, the end or typing goes out only once the state before it is stored under the lease. */
 function fencedSession(session: ChatSessionPort, writer: StoreWriter): OutboundQueueSession {
-  return {
-    snapshot: (options) => session.snapshot(options),
-    addLine: async (text, options) => {
-      await writer.flushWhenReachable(options?.signal)
-      return session.addLine(text, options)
-    },
-    end: async (options) => {
-      await writer.flushWhenReachable(options?.signal)
-      return session.end(options)
-    },
-    setVisitorTyping: async (status, options) => {
-      await writer.flushWhenReachable(options?.signal)
-      return session.setVisitorTyping(status, options)
-    },
+  return new FencedSession(session, writer)
+}
+
+// A class, not an object of arrow functions: its methods are shared by every chat instead of four closures each.
+class FencedSession implements OutboundQueueSession {
+  readonly #session: ChatSessionPort
+  readonly #writer: StoreWriter
+
+  constructor(session: ChatSessionPort, writer: StoreWriter) {
+    this.#session = session
+    this.#writer = writer
+  }
+
+  snapshot(options?: CallOptions & { readonly from?: number }): Promise<LegacySnapshot> {
+    return this.#session.snapshot(options)
+  }
+
+  async addLine(text: string, options?: CallOptions): Promise<number | undefined> {
+    await this.#writer.flushWhenReachable(options?.signal)
+    return this.#session.addLine(text, options)
+  }
+
+  async end(options?: CallOptions): Promise<void> {
+    await this.#writer.flushWhenReachable(options?.signal)
+    return this.#session.end(options)
+  }
+
+  async setVisitorTyping(status: 'typing' | 'not-typing', options?: CallOptions): Promise<void> {
+    await this.#writer.flushWhenReachable(options?.signal)
+    return this.#session.setVisitorTyping(status, options)
   }
 }
 

@@ -98,6 +98,7 @@ export class SocketSession {
   #consumerId: string | undefined
   #connection: Connection | undefined
   #closed = false
+  #forward: { next(frame: ServerFrame): void; error(error: unknown): void } | undefined
   #nextSubscription = 1
 
   /** Throws core's `InvalidArgumentError` at once, with a correct call, when `config` or `sink` is malformed. */
@@ -179,10 +180,7 @@ export class SocketSession {
   #follow({ notifications$, key }: RequestOutcome): void {
     if (this.#closed || notifications$ === undefined) return
     if (key !== undefined) this.#keyed.get(key)?.unsubscribe()
-    const subscription = notifications$.subscribe({
-      next: (frame) => this.#send(frame),
-      error: (error: unknown) => this.#sink.error(asError(error, 'E_POLL_FAILED', 'a notification stream failed')),
-    })
+    const subscription = notifications$.subscribe((this.#forward ??= new SocketSession.#Forward(this)))
     if (key !== undefined) this.#keyed.set(key, subscription)
     this.#subscriptions.add(subscription)
   }
@@ -193,6 +191,17 @@ export class SocketSession {
 
   #send(frame: ServerFrame): void {
     if (!this.#closed) this.#sink.frame(frame)
+  }
+
+  // One observer per socket for all its notification streams, rather than two closures per stream.
+  static readonly #Forward = class Forward {
+    constructor(readonly session: SocketSession) {}
+    next(frame: ServerFrame): void {
+      this.session.#send(frame)
+    }
+    error(error: unknown): void {
+      this.session.#sink.error(asError(error, 'E_POLL_FAILED', 'a notification stream failed'))
+    }
   }
 
   // The handlers' view of the session, a class so a socket holds one object rather than eight

@@ -28,11 +28,6 @@ function conversationNotifications$(
   states: readonly unknown[] | undefined,
   minTime: number | undefined,
 ): Observable<ExConversationChangeNotification> {
-  const notification = (changes: readonly ExConversationChange[]): ExConversationChangeNotification => ({
-    kind: 'notification',
-    type: 'cqm.ExConversationChangeNotification',
-    body: { subscriptionId, changes },
-  })
   return new Observable((subscriber) => {
     // What the stream replays while subscribing is the existing conversations: they make the first
     // notification (filtered by convState; possibly empty). Later changes go out as they come,
@@ -41,14 +36,18 @@ function conversationNotifications$(
     let initial = true
     const subscription = context.connection.conversations$().subscribe((change) => {
       if (initial) existing.push(change)
-      else subscriber.next(notification([change]))
+      else subscriber.next(notification(subscriptionId, [change]))
     })
     initial = false
     const listed = existing.filter(
       (change) =>
         (states === undefined || states.includes(change.result.conversationDetails.state)) && (minTime === undefined || change.result.lastUpdateTime >= minTime),
     )
-    subscriber.next(notification(listed))
+    subscriber.next(notification(subscriptionId, listed))
     return subscription
   })
+}
+
+function notification(subscriptionId: string, changes: readonly ExConversationChange[]): ExConversationChangeNotification {
+  return { kind: 'notification', type: 'cqm.ExConversationChangeNotification', body: { subscriptionId, changes } }
 }
