@@ -1,15 +1,14 @@
 // Fan-out: two gateway processes (in-process here) on one Redis; a consumer's socket on the process
 // that does not hold its chat gets every notification through the relay, and its lines are posted
 // by the holder, once. Both wire formats.
-import { RedisConversationRelay, RedisConversationStore } from '@chatbridge/redis'
 import { startLegacyChatServer } from '@chatbridge/testing'
 import type { LegacyChatServer } from '@chatbridge/testing'
 import { afterEach, expect, test, vi } from 'vitest'
 import { describeWithRedis } from '../../../redis/test/support/redis-suite.js'
-import { startGateway } from '../../src/index.js'
-import { ConsumerClient, fastPacing, newConsumer, requestConversation, say } from '../support/consumer-client.js'
+import { ConsumerClient, newConsumer, requestConversation, say } from '../support/consumer-client.js'
 import type { Change, ConversationChange } from '../support/consumer-client.js'
-import { accountId, testSigningKey } from '../support/gateway-client.js'
+import { testSigningKey } from '../support/gateway-client.js'
+import { type TestSigningKey, startRedisGateway } from '../support/redis-gateway.js'
 
 vi.setConfig({ testTimeout: 30_000 })
 const leaseTtlMs = 800
@@ -22,37 +21,8 @@ let run = 0
 const sequenced = (changes: readonly Change[]) => changes.flatMap((c) => (c.sequence === undefined ? [] : [{ sequence: c.sequence, originatorId: c.originatorId, event: c.event }]))
 
 describeWithRedis('fan-out between two gateways on one Redis', (redis) => {
-  async function gatewayOn(legacy: LegacyChatServer, format: 'json' | 'xml', prefix: string, signingKey: Awaited<ReturnType<typeof testSigningKey>>) {
-    const store = await RedisConversationStore.connect(redis().url, { prefix, leaseTtlMs })
-    const relay = await RedisConversationRelay.connect(redis().url, { prefix, blockMs: 200 })
-    const errors: Error[] = []
-    const polled = new Set<string>()
-    const gateway = await startGateway({
-      accountId,
-      legacy: { accountRoot: legacy.accountRoot, appKey: legacy.appKey, format, connection: { ...fastPacing, onPoll: (report) => polled.add(report.conversationId) } },
-      store,
-      relay,
-      signingKey,
-      onError: (error) => errors.push(error),
-    })
-    let closed = false
-    const close = async (): Promise<void> => {
-      if (closed) return
-      closed = true
-      await gateway.close()
-      await relay.close()
-      await store.close()
-    }
-    cleanups.push(close)
-    // Death as near as in-process gets: the store goes first, so the gateway cannot release its leases.
-    const die = async (): Promise<void> => {
-      closed = true
-      await store.close()
-      await gateway.close()
-      await relay.close()
-    }
-    return { gateway, errors, polled, die }
-  }
+  const gatewayOn = (legacy: LegacyChatServer, format: 'json' | 'xml', prefix: string, signingKey: TestSigningKey) =>
+    startRedisGateway({ redisUrl: redis().url, legacy, format, prefix, signingKey, leaseTtlMs, relay: true, cleanups })
 
   test.each(['json', 'xml'] as const)('a second socket of the consumer on the other gateway follows the conversation (%s)', async (format) => {
     const prefix = `fan${++run}:`

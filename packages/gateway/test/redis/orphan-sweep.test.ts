@@ -5,11 +5,11 @@ import { startLegacyChatServer } from '@chatbridge/testing'
 import type { LegacyChat, LegacyChatServer } from '@chatbridge/testing'
 import { afterEach, expect, test, vi } from 'vitest'
 import { describeWithRedis } from '../../../redis/test/support/redis-suite.js'
-import { startGateway } from '../../src/index.js'
 import { sweepPace } from '../../src/orphan-sweeper.js'
 import { ConsumerClient, fastPacing, newConsumer, requestConversation, say } from '../support/consumer-client.js'
 import type { ConversationChange } from '../support/consumer-client.js'
-import { accountId, testSigningKey } from '../support/gateway-client.js'
+import { testSigningKey } from '../support/gateway-client.js'
+import { type TestSigningKey, startRedisGateway } from '../support/redis-gateway.js'
 
 vi.setConfig({ testTimeout: 30_000 })
 const leaseTtlMs = 900
@@ -24,31 +24,8 @@ afterEach(async () => {
 let run = 0
 
 describeWithRedis('the orphan sweep', (redis) => {
-  async function gatewayOn(legacy: LegacyChatServer, prefix: string, signingKey: Awaited<ReturnType<typeof testSigningKey>>, abandonAfterMs?: number) {
-    const store = await RedisConversationStore.connect(redis().url, { prefix, leaseTtlMs })
-    const errors: Error[] = []
-    const gateway = await startGateway({
-      accountId,
-      legacy: { accountRoot: legacy.accountRoot, appKey: legacy.appKey, format: 'json', connection: fastPacing },
-      store,
-      signingKey,
-      ...(abandonAfterMs === undefined ? {} : { abandonAfterMs }),
-      onError: (error) => errors.push(error),
-    })
-    let closed = false
-    cleanups.push(async () => {
-      if (closed) return
-      closed = true
-      await gateway.close()
-      await store.close()
-    })
-    return { gateway, errors, die: async (): Promise<void> => {
-      // The store goes first, so the gateway cannot release its leases: as near to SIGKILL as in-process gets.
-      closed = true
-      await store.close()
-      await gateway.close()
-    } }
-  }
+  const gatewayOn = (legacy: LegacyChatServer, prefix: string, signingKey: TestSigningKey, abandonAfterMs?: number) =>
+    startRedisGateway({ redisUrl: redis().url, legacy, prefix, signingKey, leaseTtlMs, abandonAfterMs, cleanups })
 
   /** A consumer on A in a chat with one exchange; then A dies. Resolves once A is gone. */
   async function orphanOnA(abandonAfterMs?: number) {

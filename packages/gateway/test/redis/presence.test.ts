@@ -1,15 +1,14 @@
 // Presence across processes: the gateway holding a consumer's chat does not end it while the
 // consumer's socket is on the other gateway; it ends it (once) when the consumer has left both.
 // A promoted chat is the promoted gateway's to end on abandon.
-import { RedisConversationRelay, RedisConversationStore } from '@chatbridge/redis'
 import { startLegacyChatServer } from '@chatbridge/testing'
 import type { LegacyChat, LegacyChatServer } from '@chatbridge/testing'
 import { afterEach, expect, test, vi } from 'vitest'
 import { describeWithRedis } from '../../../redis/test/support/redis-suite.js'
-import { startGateway } from '../../src/index.js'
 import type { Gateway } from '../../src/index.js'
-import { ConsumerClient, fastPacing, newConsumer, requestConversation } from '../support/consumer-client.js'
-import { accountId, testSigningKey } from '../support/gateway-client.js'
+import { ConsumerClient, newConsumer, requestConversation } from '../support/consumer-client.js'
+import { testSigningKey } from '../support/gateway-client.js'
+import { type TestSigningKey, startRedisGateway } from '../support/redis-gateway.js'
 
 vi.setConfig({ testTimeout: 30_000 })
 const leaseTtlMs = 800
@@ -26,37 +25,8 @@ const deferred = async (gateway: Gateway): Promise<number> => (await gateway.met
 const endedEvents = (chat: LegacyChat) => chat.events.filter((e) => e['@type'] === 'state' && e['state'] === 'ended')
 
 describeWithRedis('presence of a consumer across two gateways on one Redis', (redis) => {
-  async function gatewayOn(legacy: LegacyChatServer, prefix: string, signingKey: Awaited<ReturnType<typeof testSigningKey>>) {
-    const store = await RedisConversationStore.connect(redis().url, { prefix, leaseTtlMs })
-    const relay = await RedisConversationRelay.connect(redis().url, { prefix, blockMs: 200 })
-    const errors: Error[] = []
-    const polled = new Set<string>()
-    const gateway = await startGateway({
-      accountId,
-      legacy: { accountRoot: legacy.accountRoot, appKey: legacy.appKey, connection: { ...fastPacing, onPoll: (report) => polled.add(report.conversationId) } },
-      store,
-      relay,
-      signingKey,
-      abandonAfterMs,
-      onError: (error) => errors.push(error),
-    })
-    let closed = false
-    const close = async (): Promise<void> => {
-      if (closed) return
-      closed = true
-      await gateway.close()
-      await relay.close()
-      await store.close()
-    }
-    cleanups.push(close)
-    const die = async (): Promise<void> => {
-      closed = true
-      await store.close()
-      await gateway.close()
-      await relay.close()
-    }
-    return { gateway, errors, polled, die }
-  }
+  const gatewayOn = (legacy: LegacyChatServer, prefix: string, signingKey: TestSigningKey) =>
+    startRedisGateway({ redisUrl: redis().url, legacy, prefix, signingKey, leaseTtlMs, relay: true, abandonAfterMs, cleanups })
 
   async function twoGateways() {
     const prefix = `presence${++run}:`

@@ -5,10 +5,10 @@ import { startLegacyChatServer } from '@chatbridge/testing'
 import type { LegacyChatServer } from '@chatbridge/testing'
 import { afterEach, expect, test, vi } from 'vitest'
 import { describeWithRedis } from '../../../redis/test/support/redis-suite.js'
-import { startGateway } from '../../src/index.js'
-import { ConsumerClient, fastPacing, newConsumer, requestConversation, say } from '../support/consumer-client.js'
+import { ConsumerClient, newConsumer, requestConversation, say } from '../support/consumer-client.js'
 import type { ConversationChange } from '../support/consumer-client.js'
-import { accountId, testSigningKey } from '../support/gateway-client.js'
+import { testSigningKey } from '../support/gateway-client.js'
+import { type TestSigningKey, startRedisGateway } from '../support/redis-gateway.js'
 
 vi.setConfig({ testTimeout: 30_000 })
 const leaseTtlMs = 800
@@ -20,31 +20,8 @@ afterEach(async () => {
 let run = 0
 
 describeWithRedis('two gateways on one Redis', (redis) => {
-  async function gatewayOn(legacy: LegacyChatServer, format: 'json' | 'xml', prefix: string, signingKey: Awaited<ReturnType<typeof testSigningKey>>) {
-    const store = await RedisConversationStore.connect(redis().url, { prefix, leaseTtlMs })
-    const errors: Error[] = []
-    const gateway = await startGateway({
-      accountId,
-      legacy: { accountRoot: legacy.accountRoot, appKey: legacy.appKey, format, connection: fastPacing },
-      store,
-      signingKey,
-      onError: (error) => errors.push(error),
-    })
-    let closed = false
-    const close = async (): Promise<void> => {
-      if (closed) return
-      closed = true
-      await gateway.close()
-      await store.close()
-    }
-    cleanups.push(close)
-    return { gateway, store, errors, close, die: async (): Promise<void> => {
-      // Death as near as in-process gets: the store goes first, so the gateway cannot release its leases.
-      closed = true
-      await store.close()
-      await gateway.close()
-    } }
-  }
+  const gatewayOn = (legacy: LegacyChatServer, format: 'json' | 'xml', prefix: string, signingKey: TestSigningKey) =>
+    startRedisGateway({ redisUrl: redis().url, legacy, format, prefix, signingKey, leaseTtlMs, cleanups })
 
   test.each(['json', 'xml'] as const)('a consumer whose gateway died continues on the other with the same token (%s)', async (format) => {
     const prefix = `two${++run}:`
