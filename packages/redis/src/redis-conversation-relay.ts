@@ -61,7 +61,7 @@ export class RedisConversationRelay implements ConversationRelay {
       blockMs: this.#blockMs,
       keyOf: (id) => this.#key('cmd', id),
       run: (args) => this.#blocking(args),
-      send: (args) => this.#command(args),
+      claim: async (replyKey, ttlMs) => (await this.#command(['SET', `${replyKey}:claimed`, '1', 'NX', 'PX', String(Math.max(1, ttlMs))])) !== null,
       answer: (replyKey, answer) => this.#command(['LPUSH', replyKey, JSON.stringify(answer)]).then(() => this.#command(['PEXPIRE', replyKey, String(this.#forwardTimeoutMs)])),
     })
   }
@@ -88,7 +88,9 @@ export class RedisConversationRelay implements ConversationRelay {
   async forward(conversationId: string, command: RelayCommand): Promise<RelayAnswer> {
     const replyKey = `${this.#prefix}reply:${randomUUID()}`
     const key = this.#key('cmd', conversationId)
-    await this.#command(['XADD', key, 'MAXLEN', '~', String(this.#maxPages), '*', 'c', JSON.stringify(command), 'r', replyKey])
+    // The deadline tells a holder that starts serving later whether its sender still waits for it.
+    const deadline = String(Date.now() + this.#forwardTimeoutMs)
+    await this.#command(['XADD', key, 'MAXLEN', '~', String(this.#maxPages), '*', 'c', JSON.stringify(command), 'r', replyKey, 'd', deadline])
     await this.#command(['PEXPIRE', key, String(this.#ttlMs)])
     const reply = (await this.#blocking(['BLPOP', replyKey, String(this.#forwardTimeoutMs / 1000)])) as readonly [string, string] | null
     if (reply === null) throw new AdapterError('E_OUTCOME_UNKNOWN', `no answer for conversation ${conversationId} within ${this.#forwardTimeoutMs} ms: its holder may have run the command`)

@@ -7,8 +7,8 @@ export interface RelayServeLoopOptions {
   readonly keyOf: (conversationId: string) => string
   /** A blocking command (its own connection). */
   readonly run: (args: readonly string[]) => Promise<unknown>
-  /** A plain command. */
-  readonly send: (args: readonly string[]) => Promise<unknown>
+  /** Claims the command whose reply key this is, for `ttlMs`: true for the one holder that runs it. */
+  readonly claim: (replyKey: string, ttlMs: number) => Promise<boolean>
   /** Pushes the answer to the forwarder's reply key. */
   readonly answer: (replyKey: string, answer: RelayAnswer) => Promise<unknown>
 }
@@ -18,8 +18,6 @@ interface Served {
   readonly handle: (command: RelayCommand) => Promise<RelayAnswer>
   /** The last command id read: the loop reads after it. */
   after: string
-  /** Settles once `after` is known. */
-  readonly ready: Promise<void>
   /** Commands of one conversation run one after another, in their order. */
   chain: Promise<void>
 }
@@ -42,9 +40,11 @@ export function answerFor(handler: RelayHandler, command: RelayCommand): Promise
 
 /**
  * Reads the command streams of the served conversations with one `XREAD BLOCK` and runs each
- * command once. A conversation starts after the last command its stream holds when serving begins:
- * a command an earlier holder never answered has timed out for its sender (outcome unknown) and
- * is not run late. Running while at least one conversation is served.
+ * command once. A conversation is read from its stream's start (the stream is capped), so a command
+ * sent while the chat changed holder — nobody serving it yet — is run by the new holder; a command
+ * whose sender stopped waiting (past its deadline: outcome unknown for it) is not run late, and each
+ * command is claimed before it runs, so two holders in a hand-over never both run it. Running while
+ * at least one conversation is served.
  *
  * @internal
  */
@@ -61,16 +61,7 @@ export class RelayServeLoop {
   /** Serves `conversationId` with `handle` until the teardown runs. */
   add(conversationId: string, handle: (command: RelayCommand) => Promise<RelayAnswer>): () => void {
     const key = this.#options.keyOf(conversationId)
-    // The stream's last id now, so commands added before the loop's next read are not missed.
-    const ready = this.#options.send(['XREVRANGE', key, '+', '-', 'COUNT', '1']).then(
-      (reply) => {
-        served.after = (reply as readonly [string, readonly string[]][])[0]?.[0] ?? '0'
-      },
-      () => {
-        served.after = '0'
-      },
-    )
-    const served: Served = { key, handle, after: '$', ready, chain: Promise.resolve() }
+    const served: Served = { key, handle, after: '0', chain: Promise.resolve() }
     this.#served.set(conversationId, served)
     this.#running ??= this.#loop()
     return () => {
@@ -88,7 +79,6 @@ export class RelayServeLoop {
   async #loop(): Promise<void> {
     while (!this.#closed && this.#served.size > 0) {
       const served = [...this.#served.values()]
-      await Promise.all(served.map((s) => s.ready))
       let reply: unknown
       try {
         reply = (await this.#options.run(['XREAD', 'COUNT', '100', 'BLOCK', String(this.#options.blockMs), 'STREAMS', ...served.map((s) => s.key), ...served.map((s) => s.after)]))
@@ -112,7 +102,10 @@ export class RelayServeLoop {
   async #runOne(served: Served, fields: readonly string[]): Promise<void> {
     const command = field(fields, 'c')
     const replyKey = field(fields, 'r')
+    const deadline = Number(field(fields, 'd') ?? 0)
     if (command === undefined || replyKey === undefined) return
+    const left = deadline - Date.now()
+    if (left <= 0 || !(await this.#options.claim(replyKey, left).catch(() => false))) return
     const answer = await served.handle(JSON.parse(command) as RelayCommand)
     await this.#options.answer(replyKey, answer).catch(() => undefined)
   }

@@ -119,6 +119,24 @@ describeWithRedis('RedisConversationRelay on a real Redis', (redis) => {
     stop()
   })
 
+  it('runs a command sent while nobody served the conversation (a hand-over) once the new holder serves it; two holders never both run it', async () => {
+    const follower = await relay({ forwardTimeoutMs: 5_000 })
+    const checker = await rawClient()
+    const answered = follower.forward('c1', { kind: 'setVisitorName', name: 'Bea' })
+    await vi.waitFor(async () => expect(await checker.sendCommand(['XLEN', `${prefix}cmd:c1`])).toBe(1))
+    const seen: string[] = []
+    const a = await relay({ blockMs: 200 })
+    const b = await relay({ blockMs: 200 })
+    a.serve('c1', () => (seen.push('a'), Promise.resolve('from a')))
+    b.serve('c1', () => (seen.push('b'), Promise.resolve('from b')))
+    const answer = await answered
+    expect(answer.ok).toBe(true)
+    expect(seen).toHaveLength(1)
+    // A later command is run once too, by whichever holder claims it first.
+    expect((await follower.forward('c1', { kind: 'close' })).ok).toBe(true)
+    expect(seen).toHaveLength(2)
+  })
+
   it('does not run a command sent before anyone served it: its sender timed out with the outcome unknown', async () => {
     const holder = await relay({ blockMs: 200 })
     const follower = await relay({ forwardTimeoutMs: 200 })
