@@ -1,0 +1,250 @@
+// One run of the poll loop as an object: its state in fields, its steps as prototype methods (no closures per chat).
+import type { Observable, Subscription, Unsubscribable } from 'rxjs'
+import { trustedNextLink } from '@chatbridge/core'
+import type { PollSupplier } from './session-supplier.js'
+import type { GateTicket } from './poll-gate.js'
+import type { ChatPollerOptions, PollerOutput, Step } from './poller-types.js'
+import { isChatOver } from './chat-over.js'
+import type { LegacyEvent, LegacySnapshot } from './legacy-contract.js'
+import { type PacingInput, backoffWaitMs, nextPollWaitMs, pollIntervalMs } from './pacing.js'
+import type { PollCursor, PollCursorHolder } from './poll-cursor.js'
+import { decidePollFailure, serverAnswered } from './poll-stop-decision.js'
+import { freshEvents } from './fresh-events.js'
+import { sendPollReport } from './poll-report.js'
+import { ActivityObserver, CONNECTING, ENDED, LIVE, PollAttempt, type PollLoopCallbacks, fireLoop, lastStateOf } from './poll-loop-parts.js'
+
+/** Where a run of the loop sends its outputs (a `Subscriber`, or a feed's observer). @internal */
+export interface PollLoopObserver {
+  next(output: PollerOutput): void
+  complete(): void
+}
+
+/**
+ * One run of the loop `pollChat` describes (see there for what it does). Every chat keeps one for
+ * as long as it is polled, so everything lives in fields and methods: the scheduler gets the loop
+ * as its action's state, the gate gets the one bound `send`, the supplier a {@link PollAttempt}.
+ *
+ * @internal
+ */
+export class PollLoop implements Unsubscribable, PollLoopCallbacks {
+  #failures = 0
+  #live = false
+  #pacing: PacingInput = { chatState: undefined, chatTimeoutS: undefined }
+  // The wait before the poll now in flight, and whether the visitor did something during it.
+  #lastWaitMs: number | undefined
+  #outbound = false
+  // When the server last answered anything (a page or an HTTP error): a chat whose server did not
+  // answer for longer than its chatTimeout has been ended by that server, so waiting on is futile.
+  #lastAnswerAt: number
+  // When the poll in flight started, for its PollReport, and when it was due: pacing counts from
+  // the due time, not from the answer, so a chat's polls do not drift later by each answer's
+  // latency (a 1 s pace stays 1 s apart, not 1 s + latency).
+  #pollStartedAt = 0
+  #dueAt: number
+  // What runs now: the request in flight, or the wait (its timer, and the earlier one activity set).
+  #request: Subscription | undefined
+  // The poll's place at the connection's gate (waiting for a slot, or holding one).
+  #ticket: GateTicket | undefined
+  #timer: Subscription | undefined
+  #cutTimer: Subscription | undefined
+  // The activity subscription, made once per run; activity counts only while `#waiting`.
+  #heard: Subscription | undefined
+  #waiting = false
+  #cut = false
+  #waitMs = 0
+  #fastMs = 0
+  #stopped = false
+  // The gate calls back with the slot: the one function a run keeps (made on the first gated poll).
+  #send: ((slot: GateTicket) => void) | undefined
+
+  constructor(
+    readonly supplier: PollSupplier,
+    readonly holder: PollCursorHolder,
+    readonly config: ChatPollerOptions,
+    readonly out: PollLoopObserver,
+  ) {
+    this.#lastAnswerAt = config.scheduler.now()
+    this.#dueAt = this.#lastAnswerAt
+  }
+
+  /** Emits `connecting`, then polls (it may settle, even end, before it returns). */
+  start(): this {
+    this.out.next(CONNECTING)
+    if (!this.#stopped) this.#poll()
+    return this
+  }
+
+  /** Cancels the wait or the request in flight; nothing is emitted after. */
+  unsubscribe(): void {
+    this.#stopped = true
+    this.#request?.unsubscribe()
+    this.#ticket?.leave()
+    this.#clearTimers()
+    this.#heard?.unsubscribe()
+  }
+
+  // Through the gate when there is one: a poll late for lack of CPU waits there, not in the HTTP
+  // pool where its timeout runs. A ticket left already (the poll settled synchronously) is not kept.
+  #poll(): void {
+    const gate = this.config.gate
+    if (gate === undefined) {
+      this.send(undefined)
+      return
+    }
+    this.#send ??= (slot: GateTicket): void => this.send(slot)
+    const place = gate.enter(this.#send)
+    if (place.active) this.#ticket = place
+  }
+
+  /** Starts the request (holding `slot` when gated). @internal */
+  send(slot: GateTicket | undefined): void {
+    this.#pollStartedAt = this.config.scheduler.now()
+    const attempt = new PollAttempt(this, slot)
+    let source: Observable<LegacySnapshot>
+    try {
+      source = this.supplier(this.holder.value)
+    } catch (error) {
+      attempt.error(error)
+      return
+    }
+    const subscription = source.subscribe(attempt)
+    // A supplier that answered synchronously is done already.
+    if (attempt.settled) subscription.unsubscribe()
+    else this.#request = subscription
+  }
+
+  /** `attempt`'s request settled with a snapshot, or failed (`failure` set). @internal */
+  settle(slot: GateTicket | undefined, snapshot: LegacySnapshot | undefined, failure: { readonly error: unknown } | undefined): void {
+    this.#request?.unsubscribe()
+    this.#request = undefined
+    slot?.leave()
+    if (this.#ticket === slot) this.#ticket = undefined
+    let next: Step
+    try {
+      next = failure === undefined ? this.#onPage(snapshot as LegacySnapshot) : this.#onFailure(failure.error)
+    } catch (error) {
+      next = this.#onFailure(error)
+    }
+    this.#carryOut(next)
+  }
+
+  #report(events: readonly LegacyEvent[], failed: boolean, error?: unknown): void {
+    const { onPoll, conversationId, scheduler } = this.config
+    if (onPoll !== undefined) sendPollReport(onPoll, conversationId ?? '', this.#pollStartedAt, scheduler.now(), events, failed, error)
+  }
+
+  #onPage(snapshot: LegacySnapshot): Step {
+    const fromId = this.holder.value.from
+    const events = freshEvents(snapshot.events.events, fromId)
+    this.#report(events, false)
+    const last = events.at(-1)
+    const nextFrom = last === undefined ? fromId : last.id + 1
+    const next: PollCursor = { from: nextFrom, next: trustedNextLink(snapshot.links, nextFrom)?.href }
+    const pacing = this.#pacing
+    const info = snapshot.info
+    const chatState = info?.state ?? lastStateOf(events) ?? pacing.chatState
+    const chatTimeoutS = info?.chatTimeout ?? pacing.chatTimeoutS
+    // The usual idle poll changes neither: keep the object.
+    if (chatState !== pacing.chatState || chatTimeoutS !== pacing.chatTimeoutS) this.#pacing = { chatState, chatTimeoutS }
+    const active = events.length > 0 || chatState !== pacing.chatState || info?.agentTyping === 'typing' || this.#outbound
+    const over = isChatOver({ events, info })
+    const page: PollerOutput = { kind: 'page', events, info, cursor: next }
+    const outputs = this.#live ? (over ? [page, ENDED] : [page]) : over ? [LIVE, page, ENDED] : [LIVE, page]
+    this.#live = true
+    this.#failures = 0
+    this.#lastAnswerAt = this.config.scheduler.now()
+    const waitMs = over ? undefined : nextPollWaitMs(this.#pacing, { active, lastWaitMs: this.#lastWaitMs }, this.config.pacing)
+    return { outputs, commit: next, waitMs, paced: true }
+  }
+
+  #onFailure(error: unknown): Step {
+    this.#report([], true, error)
+    this.#live = false
+    const config = this.config
+    const now = config.scheduler.now()
+    if (serverAnswered(error)) this.#lastAnswerAt = now
+    const chatTimeoutMs = (this.#pacing.chatTimeoutS ?? config.pacing.defaultChatTimeoutS) * 1000
+    const decision = decidePollFailure(error, { attempt: this.#failures, silentMs: now - this.#lastAnswerAt, chatTimeoutMs }, config.backoff, config.random)
+    if (!decision.retry) {
+      return { outputs: [{ kind: 'state', state: { status: 'closed', reason: decision.reason, error: decision.error } }], commit: undefined, waitMs: undefined }
+    }
+    this.#failures += 1
+    const retryInMs = backoffWaitMs(decision.retryInMs, this.#pacing, config.pacing)
+    return {
+      outputs: [
+        { kind: 'error', error },
+        { kind: 'state', state: { status: 'backing-off', retryInMs, attempt: this.#failures, error } },
+      ],
+      commit: undefined,
+      waitMs: retryInMs,
+    }
+  }
+
+  // Emits a step's outputs, then commits its cursor (the cursor advances after emission), then
+  // goes on: the next poll, a wait, or the end.
+  #carryOut(step: Step): void {
+    for (const output of step.outputs) {
+      if (this.#stopped) return
+      this.out.next(output)
+    }
+    if (this.#stopped) return
+    if (step.commit !== undefined) this.holder.set(step.commit)
+    if (step.waitMs === undefined) {
+      this.#stopped = true
+      this.out.complete()
+    } else if (step.waitMs <= 0) {
+      this.#dueAt = this.config.scheduler.now()
+      this.#poll()
+    } else this.#wait(step.waitMs, step.paced === true)
+  }
+
+  // A wait, cut short to the state's interval when the visitor does something meanwhile. A paced
+  // wait ends `waitMs` after the last poll was due (at once if that has passed: the request took
+  // longer, and a late poll is not made later still, nor followed by a burst catching up); a
+  // backoff counts from the failure.
+  #wait(waitMs: number, paced: boolean): void {
+    const config = this.config
+    this.#lastWaitMs = waitMs
+    this.#outbound = false
+    const now = config.scheduler.now()
+    this.#dueAt = paced ? Math.max(now, this.#dueAt + waitMs) : now + waitMs
+    if (this.#dueAt <= now) {
+      this.#poll()
+      return
+    }
+    this.#timer = config.scheduler.schedule(fireLoop, this.#dueAt - now, this)
+    if (config.activity$ === undefined) return
+    this.#waiting = true
+    this.#cut = false
+    this.#waitMs = waitMs
+    this.#fastMs = pollIntervalMs(this.#pacing, config.pacing)
+    this.#heard ??= config.activity$.subscribe(new ActivityObserver(this))
+  }
+
+  /** The visitor did something: during a wait, the poll comes at the latest the state's interval from now. @internal */
+  heard(): void {
+    if (!this.#waiting || this.#stopped) return
+    this.#outbound = true
+    if (this.#cut || this.#fastMs >= this.#waitMs) return
+    this.#cut = true
+    const scheduler = this.config.scheduler
+    this.#dueAt = Math.min(this.#dueAt, scheduler.now() + this.#fastMs)
+    this.#cutTimer = scheduler.schedule(fireLoop, this.#fastMs, this)
+  }
+
+  /** A wait's timer fired: whichever of the two fired first, the other one must not. @internal */
+  fire(): void {
+    this.#clearTimers()
+    this.#poll()
+  }
+
+  #clearTimers(): void {
+    this.#waiting = false
+    const timer = this.#timer
+    const cut = this.#cutTimer
+    this.#timer = undefined
+    this.#cutTimer = undefined
+    timer?.unsubscribe()
+    cut?.unsubscribe()
+  }
+}
