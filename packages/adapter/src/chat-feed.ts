@@ -1,10 +1,10 @@
 // One chat's shared feed: a single poll loop, the log of its messaging changes, its latest state.
-import type { Observable } from 'rxjs'
+import type { Observable, Unsubscribable } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
-import { type ChatPollerOptions, type PollSupplier, type PollerOutput, type PollerState, pollChat } from './chat-poller.js'
+import { type ChatPollerOptions, type PollSupplier, type PollerOutput, type PollerState, startPollLoop } from './chat-poller.js'
 import type { LegacyInfo } from './legacy-contract.js'
 import { EventLog, type LogEntry } from './event-log.js'
-import { HeldLoop, LoopObserver } from './held-loop.js'
+import { HeldLoop, type LoopEnds, LoopObserver, type LoopSink, type LoopStarter } from './held-loop.js'
 import { LazySubject } from './lazy-subject.js'
 import { type ReadFrom, replayThenLive } from './event-replay.js'
 import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
@@ -66,7 +66,7 @@ export interface LegacyEventRecord {
  *
  * @internal
  */
-export class ChatFeed {
+export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
   /** The chat id. */
   readonly conversationId: string
   readonly #options: ChatFeedOptions
@@ -82,23 +82,28 @@ export class ChatFeed {
   readonly #chatState = new LazySubject<string | undefined>('replay', undefined)
   /** The shared poll loop, held by the streams that keep the chat polled. */
   readonly #loop: HeldLoop
+  readonly #cursor: PollCursorHolder
+  readonly #poller: ChatPollerOptions
 
   constructor(options: ChatFeedOptions) {
     this.#options = options
     this.conversationId = options.conversationId
     this.#model = initialConversationModel(options)
     this.#log = new EventLog(options.readFrom === undefined ? Number.POSITIVE_INFINITY : (options.eventLogLimit ?? 50))
-    const cursor = options.cursor ?? cursorHolder()
-    // One function per feed; each run of the loop observes through a `LoopObserver` (no closures per run).
-    const apply = (output: PollerOutput): void => this.#apply(output)
-    this.#loop = new HeldLoop(
-      (ends) =>
-        pollChat(options.supplier, cursor, { ...options.poller, activity$: options.activity$ ?? options.poller.activity$, conversationId: options.conversationId }).subscribe(
-          new LoopObserver(ends, apply),
-        ),
-      options.graceMs,
-      options.poller.scheduler,
-    )
+    this.#cursor = options.cursor ?? cursorHolder()
+    this.#poller = { ...options.poller, activity$: options.activity$ ?? options.poller.activity$, conversationId: options.conversationId }
+    // The feed starts each run and observes it itself (a `LoopObserver`): no closures, no Subscriber.
+    this.#loop = new HeldLoop(this, options.graceMs, options.poller.scheduler)
+  }
+
+  /** Starts a run of the poll loop; the held loop calls it. @internal */
+  startLoop(ends: LoopEnds): Unsubscribable {
+    return startPollLoop(this.#options.supplier, this.#cursor, this.#poller, new LoopObserver(ends, this))
+  }
+
+  /** Takes one output of the poll loop; its run's observer calls it. @internal */
+  applyOutput(output: PollerOutput): void {
+    this.#apply(output)
   }
 
   /**

@@ -7,6 +7,20 @@ export interface LoopEnds {
   readonly complete: () => void
 }
 
+/** Starts a {@link HeldLoop}'s loop as a method, so its owner keeps no closure for it. @internal */
+export interface LoopStarter {
+  startLoop(ends: LoopEnds): Unsubscribable
+}
+
+/** Where a {@link LoopObserver} hands each value. @internal */
+export interface LoopSink<T> {
+  applyOutput(value: T): void
+}
+
+// Holders are copied on change (a chat has one to three): an empty list is this shared one, and a
+// first holder a one-element literal rather than a pushed-to array of 17 slots.
+const NO_HOLDERS: readonly Subscriber<unknown>[] = []
+
 /**
  * What `share({ resetOnError: true, resetOnComplete: false, resetOnRefCountZero: timer(graceMs) })`
  * did for a chat's loop, as plain code (the operator chain cost a Subject and a dozen closures and
@@ -17,18 +31,18 @@ export interface LoopEnds {
  * @internal
  */
 export class HeldLoop {
-  readonly #start: (ends: LoopEnds) => Subscription
+  readonly #start: ((ends: LoopEnds) => Unsubscribable) | LoopStarter
   readonly #graceMs: number
   readonly #scheduler: SchedulerLike
-  #holders: Subscriber<unknown>[] = []
-  #running: Subscription | undefined
+  #holders = NO_HOLDERS
+  #running: Unsubscribable | undefined
   #grace: Subscription | undefined
   #done = false
   // Which run of the loop is current: the ends of a stopped one are ignored.
   #run = 0
 
   /** `start` subscribes the loop (synchronously emitting, possibly ending, before it returns). */
-  constructor(start: (ends: LoopEnds) => Subscription, graceMs: number, scheduler: SchedulerLike) {
+  constructor(start: ((ends: LoopEnds) => Unsubscribable) | LoopStarter, graceMs: number, scheduler: SchedulerLike) {
     this.#start = start
     this.#graceMs = graceMs
     this.#scheduler = scheduler
@@ -46,7 +60,7 @@ export class HeldLoop {
   /** Stops the loop for good (later streams are not held, nothing restarts it). */
   stop(): void {
     this.#done = true
-    this.#holders = []
+    this.#holders = NO_HOLDERS
     this.#halt()
   }
 
@@ -54,19 +68,20 @@ export class HeldLoop {
   fail(error: unknown): void {
     this.#halt()
     const holders = this.#holders
-    this.#holders = []
+    this.#holders = NO_HOLDERS
     for (const holder of holders) holder.error(error)
   }
 
   #hold(subscriber: Subscriber<unknown>): void {
     if (this.#done) return
-    this.#holders.push(subscriber)
+    this.#holders = this.#holders.length === 0 ? [subscriber] : [...this.#holders, subscriber]
     this.#grace?.unsubscribe()
     this.#grace = undefined
     if (this.#running !== undefined) return
     const run = ++this.#run
     const ends = new RunEnds(this, run)
-    const subscription = this.#start(ends)
+    const start = this.#start
+    const subscription = typeof start === 'function' ? start(ends) : start.startLoop(ends)
     if (ends.ended || run !== this.#run) subscription.unsubscribe()
     else this.#running = subscription
   }
@@ -79,7 +94,7 @@ export class HeldLoop {
       return true
     }
     this.#done = true
-    this.#holders = []
+    this.#holders = NO_HOLDERS
     this.#halt()
     return true
   }
@@ -88,7 +103,7 @@ export class HeldLoop {
   release(subscriber: Subscriber<unknown>): void {
     const at = this.#holders.indexOf(subscriber)
     if (at < 0) return
-    this.#holders.splice(at, 1)
+    this.#holders = this.#holders.length === 1 ? NO_HOLDERS : this.#holders.filter((_, i) => i !== at)
     if (this.#holders.length > 0 || this.#running === undefined || this.#grace !== undefined) return
     this.#grace = this.#scheduler.schedule(() => {
       this.#grace = undefined
@@ -106,16 +121,16 @@ export class HeldLoop {
   }
 }
 
-/** Observes a loop's output: each value through `apply` (a throw there fails the loop, as inside an operator), its end to `ends`. @internal */
+/** Observes a loop's output: each value to `sink` (a throw there fails the loop, as inside an operator), its end to `ends`. @internal */
 export class LoopObserver<T> {
   constructor(
     readonly ends: LoopEnds,
-    readonly apply: (value: T) => void,
+    readonly sink: LoopSink<T>,
   ) {}
 
   next(value: T): void {
     try {
-      this.apply(value)
+      this.sink.applyOutput(value)
     } catch (error) {
       this.ends.error(error)
     }

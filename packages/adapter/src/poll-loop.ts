@@ -190,7 +190,8 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks {
     if (this.#stopped) return
     if (step.commit !== undefined) this.holder.set(step.commit)
     if (step.waitMs === undefined) {
-      this.#stopped = true
+      // Torn down before the end goes out: a feed observing directly has no Subscriber to do it.
+      this.unsubscribe()
       this.out.complete()
     } else if (step.waitMs <= 0) {
       this.#dueAt = this.config.scheduler.now()
