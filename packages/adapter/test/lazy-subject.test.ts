@@ -1,5 +1,5 @@
 import type { Observable} from 'rxjs';
-import { BehaviorSubject, ReplaySubject, Subject, Subscription, VirtualTimeScheduler } from 'rxjs'
+import { BehaviorSubject, ReplaySubject, Subject, Subscription, VirtualTimeScheduler, take } from 'rxjs'
 import { describe, expect, test } from 'vitest'
 import { HeldLoop, type LoopEnds } from '../src/held-loop.js'
 import { type LazyKind, LazySubject } from '../src/lazy-subject.js'
@@ -42,6 +42,44 @@ describe('LazySubject', () => {
       const lazy = kind === 'behavior' ? new LazySubject<number>(kind, 0) : new LazySubject<number>(kind)
       expect(run(lazy, script)).toEqual(run(real[kind](), script))
     }
+  })
+
+  test.each(['subject', 'replay', 'behavior'] as const)('as the RxJS %s: a subscriber leaving during its first value or during a next is not called again', (kind) => {
+    const script = (subject: { next(v: number): void; subscribe: Observable<number>['subscribe'] }): string[] => {
+      const log: string[] = []
+      subject.next(1)
+      subject.pipe(take(1)).subscribe((v) => log.push(`first ${v}`))
+      const b = subject.subscribe((v) => log.push(`b ${v}`))
+      subject.subscribe((v) => {
+        log.push(`c ${v}`)
+        b.unsubscribe()
+      })
+      subject.next(2)
+      subject.next(3)
+      return log
+    }
+    const lazy = kind === 'behavior' ? new LazySubject<number>(kind, 0) : new LazySubject<number>(kind)
+    expect(script(lazy)).toEqual(script(real[kind]()))
+  })
+
+  test.each(['subject', 'replay', 'behavior'] as const)('as the RxJS %s, one subscribing or leaving during an emission changes only later emissions', (kind) => {
+    const seen = (subject: { next(v: number): void; subscribe: Observable<number>['subscribe'] }): string[] => {
+      const log: string[] = []
+      const first = subject.subscribe((v) => {
+        log.push(`a${v}`)
+        if (v === 1) subject.subscribe((w) => log.push(`c${w}`))
+        if (v === 2) second.unsubscribe()
+      })
+      const second = subject.subscribe((v) => log.push(`b${v}`))
+      subject.next(1)
+      subject.next(2)
+      subject.next(3)
+      first.unsubscribe()
+      subject.next(4)
+      return log
+    }
+    const lazy = kind === 'behavior' ? new LazySubject<number>(kind, 0) : new LazySubject<number>(kind)
+    expect(seen(lazy)).toEqual(seen(real[kind]()))
   })
 
   test('keeps the latest value without a subscriber', () => {
