@@ -75,8 +75,9 @@ export function conversationDetails(m: ConversationModel, ts: number): Conversat
   const closed = isClosed(m)
   const openClose = closed ? 'CLOSE' : 'OPEN'
   const startTs = m.startTs ?? ts
-  const participants: Participant[] = [{ id: consumerIdOf(m), role: 'CONSUMER' }]
-  if (m.agent !== undefined) participants.push({ id: m.agent.id, role: 'ASSIGNED_AGENT' })
+  // Literals, not a push: the details are kept (the last UPSERT) for the chat's whole life.
+  const consumer: Participant = { id: consumerIdOf(m), role: 'CONSUMER' }
+  const participants: Participant[] = m.agent === undefined ? [consumer] : [consumer, { id: m.agent.id, role: 'ASSIGNED_AGENT' }]
   return {
     state: openClose,
     stage: openClose,

@@ -25,8 +25,9 @@ export interface LogEntry {
  */
 export class EventLog {
   readonly #limit: number
-  readonly #entries: LogEntry[] = []
-  readonly #contexts: MappingContext[] = []
+  // A first element makes a one-slot literal, not a pushed-to array of 17 slots: an idle chat has one or two.
+  #entries: LogEntry[] = []
+  #contexts: MappingContext[] = []
   #count = 0
   #keptFrom = 0
 
@@ -41,7 +42,8 @@ export class EventLog {
     if (first === undefined) return
     const context = mappingContext(model, info, first.id)
     const last = this.#contexts.at(-1)
-    if (last === undefined || !sameContext(last, context)) this.#contexts.push(context)
+    if (last === undefined) this.#contexts = [context]
+    else if (!sameContext(last, context)) this.#contexts.push(context)
   }
 
   /** Logs a change just emitted (dropping the oldest beyond the limit); returns its entry. */
@@ -49,7 +51,8 @@ export class EventLog {
     const entry = { index: this.#count, change }
     this.#count += 1
     if (!('sequence' in change)) return entry
-    this.#entries.push(entry)
+    if (this.#entries.length === 0) this.#entries = [entry]
+    else this.#entries.push(entry)
     if (this.#entries.length > this.#limit) {
       const dropped = this.#entries.shift()
       if (dropped !== undefined && 'sequence' in dropped.change) this.#keptFrom = dropped.change.sequence + 1

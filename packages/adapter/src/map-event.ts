@@ -165,9 +165,10 @@ export function closeAsGone(model: ConversationModel, now: number): { readonly m
 function lineChange(m: ConversationModel, event: Extract<LegacyEvent, { type: 'line' }>, ts: number): MessagingEventChange {
   const isHtml = event.textType === 'html'
   const message = isHtml ? htmlToPlainText(event.text) : event.text
-  const metadata: ChangeMetadata[] = []
-  if (isHtml) metadata.push({ type: 'LegacyHtml', html: event.text })
-  if (event.source === 'system') metadata.push({ type: 'LegacySystemMessage', systemMessageId: event.systemMessageId })
+  // Literals, not pushes: a logged line keeps its metadata array.
+  const html: ChangeMetadata | undefined = isHtml ? { type: 'LegacyHtml', html: event.text } : undefined
+  const system: ChangeMetadata | undefined = event.source === 'system' ? { type: 'LegacySystemMessage', systemMessageId: event.systemMessageId } : undefined
+  const metadata: ChangeMetadata[] = html === undefined ? (system === undefined ? [] : [system]) : system === undefined ? [html] : [html, system]
   return sequenced(m, event.id, ts, originatorBySource(m, event.source, event.by), { type: 'ContentEvent', contentType: 'text/plain', message }, metadata)
 }
 
