@@ -45,7 +45,7 @@ describe('LazySubject', () => {
   })
 
   test.each(['subject', 'replay', 'behavior'] as const)('as the RxJS %s: a subscriber leaving during its first value or during a next is not called again', (kind) => {
-    const script = (subject: { next(v: number): void; subscribe: Observable<number>['subscribe'] }): string[] => {
+    const script = (subject: Observable<number> & { next(v: number): void }): string[] => {
       const log: string[] = []
       subject.next(1)
       subject.pipe(take(1)).subscribe((v) => log.push(`first ${v}`))
