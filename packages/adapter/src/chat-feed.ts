@@ -46,6 +46,14 @@ export interface ChatFeedOptions {
   readonly now: () => number
 }
 
+/** Plain callbacks of a feed's owner (see {@link ChatFeed.listen}): what its `errors$` and `state$` carry, without a subscription. @internal */
+export interface ChatFeedListener {
+  /** A failed poll being retried (as on `errors$`). */
+  onError?(error: unknown): void
+  /** The poll loop's new state (as on `state$`, without the current one). */
+  onState?(state: PollerState): void
+}
+
 /** A legacy event of unknown type, as the feed passes it on. */
 export interface LegacyEventRecord {
   readonly conversationId: string
@@ -82,6 +90,7 @@ export class ChatFeed {
   readonly #chatState = new LazySubject<string | undefined>('replay', undefined)
   /** The shared poll loop, held by the streams that keep the chat polled. */
   readonly #loop: HeldLoop
+  #listener: ChatFeedListener | undefined
 
   constructor(options: ChatFeedOptions) {
     this.#options = options
@@ -157,6 +166,11 @@ export class ChatFeed {
     return this.#model.consumerId
   }
 
+  /** Calls `listener` with every error and state from now on (one listener: the feed's owner; a later one replaces it). */
+  listen(listener: ChatFeedListener | undefined): void {
+    this.#listener = listener
+  }
+
   /** Records that this side ends the chat (or, with `false`, that its end was refused), for the close reason. */
   markEndedByConsumer(ended = true): void {
     this.#model = withEndedByConsumer(this.#model, ended)
@@ -165,7 +179,7 @@ export class ChatFeed {
   /** Stops polling for good and completes every stream; idempotent. */
   dispose(): void {
     this.#loop.stop()
-    this.#state.next({ status: 'closed', reason: 'aborted' })
+    this.#setState({ status: 'closed', reason: 'aborted' })
     this.#completeAll()
   }
 
@@ -178,21 +192,27 @@ export class ChatFeed {
         break
       case 'error':
         this.#errors.next(output.error)
+        this.#listener?.onError?.(output.error)
         break
       case 'state': {
         const state = output.state
         if (state.status !== 'closed') {
-          this.#state.next(state)
+          this.#setState(state)
           break
         }
         const outcome = conversationOnStop(state.reason)
         if (outcome === 'close') this.#emit(closeAsGone(this.#model, now), undefined)
-        this.#state.next(state)
+        this.#setState(state)
         if (outcome !== 'fail') this.#completeAll()
         else this.#failAll(new AdapterError('E_POLL_FAILED', `polling conversation ${this.conversationId} stopped (${state.reason})`, { cause: state.error }))
         break
       }
     }
+  }
+
+  #setState(state: PollerState): void {
+    this.#state.next(state)
+    this.#listener?.onState?.(state)
   }
 
   #emit(result: { readonly model: ConversationModel; readonly outputs: readonly MappedOutput[] }, info: LegacyInfo | undefined): void {
