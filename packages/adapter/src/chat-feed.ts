@@ -11,7 +11,10 @@ import { type ConversationModel, chatStateOf, initialConversationModel, withEnde
 import { type MappedOutput, closeAsGone, mapBatch } from './map-event.js'
 import { type PollCursorHolder, cursorHolder } from './poll-cursor.js'
 import { conversationOnStop } from './poll-stop-decision.js'
-import type { ChangeMetadata, ExConversationChange, MessagingEventChange } from './messaging-types.js'
+import type { ExConversationChange, MessagingEventChange } from './messaging-types.js'
+import type { ChatFeedListener, LegacyEventRecord } from './chat-feed-types.js'
+
+export type { ChatFeedListener, LegacyEventRecord } from './chat-feed-types.js'
 
 /**
  * Options of one {@link ChatFeed}.
@@ -46,13 +49,6 @@ export interface ChatFeedOptions {
   readonly now: () => number
 }
 
-/** A legacy event of unknown type, as the feed passes it on. */
-export interface LegacyEventRecord {
-  readonly conversationId: string
-  readonly sequence: number
-  readonly metadata: readonly ChangeMetadata[]
-}
-
 /**
  * One chat's notifications, shared by every subscriber: a single poll loop (started by the first
  * subscriber, stopped `graceMs` after the last one leaves, aborting the request in flight), a
@@ -84,6 +80,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
   readonly #loop: HeldLoop
   readonly #cursor: PollCursorHolder
   readonly #poller: ChatPollerOptions
+  #listener: ChatFeedListener | undefined
 
   constructor(options: ChatFeedOptions) {
     this.#options = options
@@ -162,6 +159,11 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
     return this.#model.consumerId
   }
 
+  /** Calls `listener` with every error and state from now on (one listener: the feed's owner; a later one replaces it). */
+  listen(listener: ChatFeedListener | undefined): void {
+    this.#listener = listener
+  }
+
   /** Records that this side ends the chat (or, with `false`, that its end was refused), for the close reason. */
   markEndedByConsumer(ended = true): void {
     this.#model = withEndedByConsumer(this.#model, ended)
@@ -170,7 +172,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
   /** Stops polling for good and completes every stream; idempotent. */
   dispose(): void {
     this.#loop.stop()
-    this.#state.next({ status: 'closed', reason: 'aborted' })
+    this.#setState({ status: 'closed', reason: 'aborted' })
     this.#completeAll()
   }
 
@@ -183,21 +185,27 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
         break
       case 'error':
         this.#errors.next(output.error)
+        this.#listener?.onError?.(output.error)
         break
       case 'state': {
         const state = output.state
         if (state.status !== 'closed') {
-          this.#state.next(state)
+          this.#setState(state)
           break
         }
         const outcome = conversationOnStop(state.reason)
         if (outcome === 'close') this.#emit(closeAsGone(this.#model, now), undefined)
-        this.#state.next(state)
+        this.#setState(state)
         if (outcome !== 'fail') this.#completeAll()
         else this.#failAll(new AdapterError('E_POLL_FAILED', `polling conversation ${this.conversationId} stopped (${state.reason})`, { cause: state.error }))
         break
       }
     }
+  }
+
+  #setState(state: PollerState): void {
+    this.#state.next(state)
+    this.#listener?.onState?.(state)
   }
 
   #emit(result: { readonly model: ConversationModel; readonly outputs: readonly MappedOutput[] }, info: LegacyInfo | undefined): void {

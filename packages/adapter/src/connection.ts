@@ -9,7 +9,7 @@ import type { ConversationField, ConversationRequest, ExConversationChange, Mess
 import { LeaseKeeper } from './lease-keeper.js'
 import { Watchers } from './watchers.js'
 import { fromEach } from './each-conversation.js'
-import { type Conversation, openConversation } from './open-conversation.js'
+import { type Conversation, type ConversationEvents, openConversation } from './open-conversation.js'
 import { runRelayCommand } from './relay-commands.js'
 import { applyName, closeOn, nameOn, publishOn, updateFieldOn } from './conversation-commands.js'
 import { followConversation } from './follow-conversation.js'
@@ -46,6 +46,8 @@ export class Connection {
   readonly #closed = new BehaviorSubject<boolean>(false)
   readonly #watching = new Watchers<MessagingEventChange>()
   readonly #leases: LeaseKeeper
+  // One for all the conversations (they say which they are), not four closures each.
+  readonly #events: ConversationEvents
   #visitorName: string | undefined
 
   /** @param client core's `LegacyChatClient` (or anything with `startChat`/`attach`/`close`). @param options `ownsClient` (default false): close the client on {@link close}. */
@@ -54,6 +56,15 @@ export class Connection {
     this.#config = resolveConnectionOptions(config)
     this.#ownsClient = options.ownsClient ?? false
     this.#leases = new LeaseKeeper(this.#config.store, this.#config.poller.scheduler, (error) => this.#errors.next(error))
+    this.#events = {
+      onError: (error) => this.#errors.next(error),
+      onLease: (lease, holder) => this.#leases.add(lease, holder),
+      onLeaseLost: (conversationId, error) => {
+        this.#leases.remove(conversationId)
+        this.#errors.next(error)
+      },
+      serve: (conversationId, command) => runRelayCommand(this, conversationId, command),
+    }
   }
 
   /** The connection's state (see {@link ConnectionState}), current then changes; follows the latest conversation. */
@@ -209,15 +220,7 @@ export class Connection {
   }
 
   #open(session: ChatSessionPort, requestedSkill: string | undefined, adopt?: Parameters<typeof openConversation>[4]): Conversation {
-    const conversation = openConversation(session, this.#config, requestedSkill, {
-      onError: (error) => this.#errors.next(error),
-      onLease: (lease, onLost) => this.#leases.add(lease, onLost),
-      onLeaseLost: (conversationId, error) => {
-        this.#leases.remove(conversationId)
-        this.#errors.next(error)
-      },
-      serve: (command) => runRelayCommand(this, session.conversationId, command),
-    }, adopt)
+    const conversation = openConversation(session, this.#config, requestedSkill, this.#events, adopt)
     // An adopted feed is announced already: its subscribers go on with it.
     return this.#add(conversation, adopt === undefined)
   }

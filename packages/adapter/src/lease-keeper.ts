@@ -2,15 +2,20 @@
 import { type SchedulerLike, type Subscription, interval } from 'rxjs'
 import type { ConversationLease, ConversationStore } from './conversation-store.js'
 
+/** Told when the store says its lease is gone (the conversation itself: no closure per chat). @internal */
+export interface LeaseLossListener {
+  leaseGone(): void
+}
+
 interface Held {
   readonly lease: ConversationLease
-  readonly onLost: () => void
+  readonly holder: LeaseLossListener
 }
 
 /**
  * Renews every lease a connection holds in one store call per tick (a third of the shortest TTL,
  * so a lease survives two failed renewals); a lease the store reports lost calls its `onLost`
- * once. Leases that never expire (the in-memory store's) start no timer.
+ * once (its holder's `leaseGone`). Leases that never expire (the in-memory store's) start no timer.
  *
  * @internal
  */
@@ -30,9 +35,9 @@ export class LeaseKeeper {
     this.#onError = onError
   }
 
-  /** Keeps `lease` renewed until {@link remove}; `onLost` runs when the store says it is gone. */
-  add(lease: ConversationLease, onLost: () => void): void {
-    this.#held.set(lease.conversationId, { lease, onLost })
+  /** Keeps `lease` renewed until {@link remove}; `holder.leaseGone()` runs when the store says it is gone. */
+  add(lease: ConversationLease, holder: LeaseLossListener): void {
+    this.#held.set(lease.conversationId, { lease, holder })
     if (!Number.isFinite(lease.ttlMs)) return
     const periodMs = Math.max(1, Math.floor(lease.ttlMs / 3))
     if (periodMs >= this.#periodMs) return
@@ -62,7 +67,7 @@ export class LeaseKeeper {
         const gone = this.#held.get(lease.conversationId)
         if (gone?.lease.token !== lease.token) continue
         this.#held.delete(lease.conversationId)
-        gone.onLost()
+        gone.holder.leaseGone()
       }
     } catch (error) {
       this.#onError(error)

@@ -1,19 +1,21 @@
 // One conversation's parts put together: its cursor, its feed (poll loop and mapping), its outbound queue and its store.
 import { Subject, Subscription } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
-import { ChatFeed } from './chat-feed.js'
+import { ChatFeed, type ChatFeedListener } from './chat-feed.js'
 import { sessionSupplier } from './chat-poller.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
 import type { RelayCommand, RelayHandler } from './conversation-relay.js'
 import type { ConversationLease } from './conversation-store.js'
+import type { LeaseLossListener } from './lease-keeper.js'
 import type { ChatSessionPort } from './legacy-contract.js'
 import { reportingActivity } from './outbound-activity.js'
 import type { OutboundQueue } from './outbound-queue.js'
-import { keepAliveCapMs } from './pacing.js'
+import type { PollerState } from './poller-types.js'
 import { cursorHolder } from './poll-cursor.js'
 import type { PollSupplier } from './session-supplier.js'
 import { publishingSupplier, stopMarkerOf } from './relay-supplier.js'
-import { saveChanges, startOutbound } from './start-outbound.js'
+import { type StartedOutbound, outboundTiming, saveChanges, startOutbound, stopSaving } from './start-outbound.js'
+import type { StoreWriterOwner } from './store-writer.js'
 
 /** A conversation of a connection: the legacy chat, the feed reading it, the queue writing to it. @internal */
 export interface Conversation {
@@ -35,140 +37,205 @@ export interface Conversation {
   readonly release: () => Promise<void>
 }
 
-/** What a conversation reports to its connection. @internal */
+/** What the conversations report to their connection: one object per connection, told which conversation. @internal */
 export interface ConversationEvents {
   /** Failed polls, failed store writes, failed resends of an earlier owner's lines. */
   readonly onError: (error: unknown) => void
-  /** The lease was taken: call `onLeaseLost` from the keeper when a renewal says it is gone. */
-  readonly onLease: (lease: ConversationLease, onLeaseLost: () => void) => void
+  /** The lease was taken: call `holder.leaseGone()` from the keeper when a renewal says it is gone. */
+  readonly onLease: (lease: ConversationLease, holder: LeaseLossListener) => void
   /** The store refused a write: another process owns the chat now; the conversation is disposed. */
   readonly onLeaseLost: (conversationId: string, error: unknown) => void
   /** With `config.relay`: runs the commands other processes forward while this connection holds the lease. */
-  readonly serve?: RelayHandler | undefined
+  readonly serve?: ((conversationId: string, command: RelayCommand) => ReturnType<RelayHandler>) | undefined
 }
+
+type Adopt = (supplier: PollSupplier) => { readonly feed: ChatFeed; readonly cursor: ReturnType<typeof cursorHolder> }
 
 /**
  * Builds a conversation on `session`. The feed starts at once and always reads the chat from event
  * 0 (the conversation model is rebuilt from the whole log, so a resumed conversation's
  * notifications equal the legacy log); the outbound side starts from the store (see
  * `startOutbound`) and saves every cursor and record change, coalesced. With
- * `keepConversationsAlive` a subscriber polls until the chat ends even when nobody listens.
- *
- * @internal
+ * `keepConversationsAlive` a subscriber polls until the chat ends even when nobody listens. @internal
  */
-export function openConversation(
-  session: ChatSessionPort,
-  config: ResolvedConnectionOptions,
-  requestedSkill: string | undefined,
-  events: ConversationEvents,
-  adopt?: (supplier: PollSupplier) => { readonly feed: ChatFeed; readonly cursor: ReturnType<typeof cursorHolder> },
-): Conversation {
-  const relay = config.relay
-  // With a relay, every page with something new goes to the other processes too (fan-out).
-  const supplier = relay === undefined ? sessionSupplier(session) : publishingSupplier(sessionSupplier(session), (page) => void relay.publish(session.conversationId, page).catch(events.onError))
+export function openConversation(session: ChatSessionPort, config: ResolvedConnectionOptions, requestedSkill: string | undefined, events: ConversationEvents, adopt?: Adopt): Conversation {
+  return new HeldConversation(session, config, requestedSkill, events, adopt)
+}
+
+// One object as the feed's listener, its writer's owner and its lease's holder: an idle chat keeps fields here
+// instead of a closure (and a subscription) per callback, and no promise once its outbound side started.
+class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwner, LeaseLossListener {
+  readonly session: ChatSessionPort
+  readonly feed: ChatFeed
+  readonly #cursor: ReturnType<typeof cursorHolder>
+  readonly #config: ResolvedConnectionOptions
+  readonly #events: ConversationEvents
   // The visitor typing or sending: an answer may follow, so the poll loop goes back to its fast pace.
-  const activity = new Subject<void>()
-  // A follower promoted to holder: its feed goes on (same cursor, same numbering), now reading the chat.
-  const adopted = adopt?.(supplier)
-  const cursor = adopted?.cursor ?? cursorHolder()
-  const feed = adopted?.feed ?? new ChatFeed({
-    conversationId: session.conversationId,
-    supplier,
-    cursor,
-    poller: config.poller,
-    activity$: activity,
-    readFrom: (from: number, signal: AbortSignal) => session.snapshot({ from, signal }),
-    eventLogLimit: config.eventLogLimit,
-    graceMs: config.graceMs,
-    consumerId: config.consumerId,
-    requestedSkill,
-    now: config.now,
-  })
-  const subscriptions = new Subscription()
-  const controller = new AbortController()
-  let lease: ConversationLease | undefined
-  let disposed = false
-  const dispose = (): void => {
-    if (disposed) return
-    disposed = true
-    controller.abort()
-    subscriptions.unsubscribe()
-    started.then((s) => {
-      s.writer.stop()
-      s.queue.dispose()
-    }, () => undefined)
-    feed.dispose()
-    activity.complete()
-  }
-  const started = startOutbound({
-    session: reportingActivity(session, activity),
-    // Every wait between a line's tries stays under the keep-alive cap (a third of `chatTimeout`), as the poll loop's do.
-    maxWaitMs: keepAliveCapMs({ chatState: undefined, chatTimeoutS: undefined }, config.poller.pacing),
-    chatUri: chatUriOf(session),
-    feed,
-    cursor,
-    config,
-    store: config.store,
-    signal: controller.signal,
-    onError: events.onError,
-    onLeaseLost: (error) => {
-      dispose()
-      events.onLeaseLost(session.conversationId, error)
-    },
-  }).then((s) => {
-    lease = s.lease
-    if (disposed) {
-      s.queue.dispose()
-      throw new AdapterError('E_CLOSED', `conversation ${session.conversationId} was closed on this connection`)
-    }
-    subscriptions.add(saveChanges(s, cursor))
-    if (relay !== undefined && events.serve !== undefined) subscriptions.add(relay.serve(session.conversationId, events.serve))
-    events.onLease(s.lease, () => {
-      dispose()
-      events.onLeaseLost(session.conversationId, new AdapterError('E_CLOSED', `the lease of conversation ${session.conversationId} was lost: another process owns it`))
+  readonly #activity = new Subject<void>()
+  #subscriptions: Subscription | undefined
+  // Only while the outbound side starts: aborts it when the conversation is closed first.
+  #controller: AbortController | undefined
+  // While starting, and kept when that failed (its rejection is the queue's).
+  #starting: Promise<StartedOutbound> | undefined
+  #started: StartedOutbound | undefined
+  #closedFirst: AdapterError | undefined
+  #lease: ConversationLease | undefined
+  // The chat's end was heard (it may come before the outbound side started).
+  #over = false
+  #disposed = false
+
+  constructor(session: ChatSessionPort, config: ResolvedConnectionOptions, requestedSkill: string | undefined, events: ConversationEvents, adopt: Adopt | undefined) {
+    this.session = session
+    this.#config = config
+    this.#events = events
+    const relay = config.relay
+    // With a relay, every page with something new goes to the other processes too (fan-out).
+    const supplier = relay === undefined ? sessionSupplier(session) : publishingSupplier(sessionSupplier(session), (page) => void relay.publish(session.conversationId, page).catch(events.onError))
+    // A follower promoted to holder: its feed goes on (same cursor, same numbering), now reading the chat.
+    const adopted = adopt?.(supplier)
+    this.#cursor = adopted?.cursor ?? cursorHolder()
+    this.feed = adopted?.feed ?? new ChatFeed({
+      conversationId: session.conversationId,
+      supplier,
+      cursor: this.#cursor,
+      poller: config.poller,
+      activity$: this.#activity,
+      readFrom: (from: number, signal: AbortSignal) => session.snapshot({ from, signal }),
+      eventLogLimit: config.eventLogLimit,
+      graceMs: config.graceMs,
+      consumerId: config.consumerId,
+      requestedSkill,
+      now: config.now,
     })
-    // A shared store lists the consumer's conversations for every process to resume: an over chat leaves that list.
-    if (Number.isFinite(s.lease.ttlMs)) subscriptions.add(feed.state$.subscribe((state) => {
-      if (state.status === 'closed' && (state.reason === 'ended' || state.reason === 'chat-gone')) config.store.endConversation(s.lease).catch(events.onError)
-    }))
+    this.feed.listen(this)
+    this.#start()
+  }
+
+  get queue(): Promise<OutboundQueue> {
+    if (this.#started !== undefined) return Promise.resolve(this.#started.queue)
+    const starting = this.#starting
+    if (this.#closedFirst !== undefined || starting === undefined) return Promise.reject(this.#closedFirst ?? closedError(this.session.conversationId))
+    // Its own handlers ran first: the outcome is known when this continues.
+    return starting.then(() => this.queue)
+  }
+
+  get ready(): Promise<unknown> {
+    return this.queue
+  }
+
+  get subscriptions(): Subscription {
+    return (this.#subscriptions ??= new Subscription())
+  }
+
+  lease(): ConversationLease | undefined {
+    return this.#lease
+  }
+
+  dispose(): void {
+    if (this.#disposed) return
+    this.#disposed = true
+    this.#controller?.abort()
+    this.#subscriptions?.unsubscribe()
+    const started = this.#started
+    if (started !== undefined) {
+      stopSaving(started, this.#cursor)
+      started.writer.stop()
+      started.queue.dispose()
+    }
+    // A dispose here is no stop of the chat: nothing of the feed's last state is acted on.
+    this.feed.listen(undefined)
+    this.feed.dispose()
+    this.#activity.complete()
+  }
+
+  async release(): Promise<void> {
+    if (this.#started === undefined) await this.#starting?.catch(() => undefined)
+    const started = this.#started
+    if (started === undefined) return
+    await started.writer.flush().catch(this.#events.onError)
+    started.writer.stop()
+    await this.#config.store.releaseLease(started.lease).catch(this.#events.onError)
+  }
+
+  /** The feed's failed polls, and the writer's failed writes. */
+  onError(error: unknown): void {
+    this.#events.onError(error)
+  }
+
+  onState(state: PollerState): void {
+    if (state.status !== 'closed') return
+    const lease = this.#lease
+    const relay = this.#config.relay
+    // The holder's loop stopped on the chat's end: its followers stop too.
+    const stop = relay === undefined || lease === undefined ? undefined : stopMarkerOf(state)
+    if (stop !== undefined) void relay?.publish(this.session.conversationId, { from: this.#cursor.value.from, events: [], info: undefined, stop }).catch(this.#events.onError)
+    if (state.reason !== 'ended' && state.reason !== 'chat-gone') return
+    this.#over = true
+    if (this.#started !== undefined) this.#endInStore(this.#started)
+  }
+
+  /** A shared store lists the consumer's conversations for every process to resume: an over chat leaves that list. */
+  #endInStore(started: StartedOutbound): void {
+    if (Number.isFinite(started.lease.ttlMs)) this.#config.store.endConversation(started.lease).catch(this.#events.onError)
+  }
+
+  /** The store refused a write: another process owns the chat now. */
+  onLeaseLost(error: unknown): void {
+    this.dispose()
+    this.#events.onLeaseLost(this.session.conversationId, error)
+  }
+
+  leaseGone(): void {
+    this.onLeaseLost(new AdapterError('E_CLOSED', `the lease of conversation ${this.session.conversationId} was lost: another process owns it`))
+  }
+
+  #start(): void {
+    const controller = (this.#controller = new AbortController())
+    const starting = startOutbound({
+      session: reportingActivity(this.session, this.#activity),
+      chatUri: chatUriOf(this.session),
+      feed: this.feed,
+      cursor: this.#cursor,
+      config: this.#config,
+      store: this.#config.store,
+      timing: outboundTiming(this.#config),
+      signal: controller.signal,
+      owner: this,
+    })
+    this.#starting = starting
+    starting.then((started) => this.#onStarted(started), () => this.#onFailed())
+  }
+
+  #onFailed(): void {
+    this.#controller = undefined
+    // A conversation this connection may not have (another consumer's, another process's) is not read either.
+    this.dispose()
+  }
+
+  #onStarted(started: StartedOutbound): void {
+    this.#starting = undefined
+    this.#controller = undefined
+    this.#lease = started.lease
+    const id = this.session.conversationId
+    if (this.#disposed) {
+      started.queue.dispose()
+      this.#closedFirst = closedError(id)
+      return
+    }
+    this.#started = started
+    saveChanges(started, this.#cursor)
+    const relay = this.#config.relay
+    const serve = this.#events.serve
+    if (relay !== undefined && serve !== undefined) this.subscriptions.add(relay.serve(id, (command) => serve(id, command)))
+    this.#events.onLease(started.lease, this)
+    if (this.#over) this.#endInStore(started)
     // An earlier owner's lines go first, in their order; their callers are gone, so failures are reported.
-    for (const text of s.toSend) s.queue.sendLine(text).catch(events.onError)
-    return s
-  })
-  // A conversation this connection may not have (another consumer's, another process's) is not read either.
-  started.catch(dispose)
-  const queue = started.then((s) => s.queue)
-  // Nobody may ever ask for the queue: its failure must not be an unhandled rejection.
-  started.catch(() => undefined)
-  queue.catch(() => undefined)
-  subscriptions.add(feed.errors$.subscribe(events.onError))
-  // The holder's loop stopped on the chat's end: its followers stop too (a dispose here is no stop).
-  if (relay !== undefined) {
-    subscriptions.add(feed.state$.subscribe((state) => {
-      const stop = stopMarkerOf(state)
-      if (stop !== undefined && lease !== undefined) void relay.publish(session.conversationId, { from: cursor.value.from, events: [], info: undefined, stop }).catch(events.onError)
-    }))
-  }
-  if (config.keepConversationsAlive) {
-    started.then(() => subscriptions.add(feed.chatState$().subscribe(IGNORING_ERRORS)), () => undefined)
-  }
-  return {
-    session,
-    feed,
-    queue,
-    ready: queue,
-    lease: () => lease,
-    subscriptions,
-    dispose,
-    release: async () => {
-      const s = await started.catch(() => undefined)
-      if (s === undefined) return
-      await s.writer.flush().catch(events.onError)
-      s.writer.stop()
-      await config.store.releaseLease(s.lease).catch(events.onError)
-    },
+    for (const text of started.toSend) started.queue.sendLine(text).catch(this.#events.onError)
+    if (this.#config.keepConversationsAlive) this.subscriptions.add(this.feed.chatState$().subscribe(IGNORING_ERRORS))
   }
 }
+
+const closedError = (id: string): AdapterError => new AdapterError('E_CLOSED', `conversation ${id} was closed on this connection`)
 
 // Shared by every kept-alive chat (an observer literal here cost each chat a closure for its life).
 const IGNORING_ERRORS = { error: (): undefined => undefined }

@@ -1,13 +1,9 @@
 // The outbound queue: a chat's lines, end and typing, sent in order, one POST at a time.
-import { type Observable, Subject, filter, firstValueFrom, map, merge, take, takeUntil, timer } from 'rxjs'
+import { type Observable, Subject, filter, firstValueFrom, map, merge, of, take, takeUntil, timer } from 'rxjs'
 import { AdapterError, commandFailed } from './adapter-error.js'
-import { type CommandFailureFacts, chatGone, chatIsOver, decideEndFailure, decideLineFailure, decideLookFailure } from './outbound-failure-decision.js'
-import type { OutboundQueueOptions } from './outbound-queue-options.js'
-import { OutboundLedger, type OutboundRecord } from './outbound-record.js'
-
-type Item =
-  | { readonly kind: 'line'; readonly id: number; readonly text: string; readonly resolve: (sequence: number) => void; readonly reject: (error: unknown) => void }
-  | { readonly kind: 'end'; readonly resolve: (done: void) => void; readonly reject: (error: unknown) => void }
+import { chatGone, chatIsOver, decideEndFailure, decideLineFailure, decideLookFailure } from './outbound-failure-decision.js'
+import { type OutboundQueueItem as Item, type OutboundQueueOptions, failureFacts } from './outbound-queue-options.js'
+import { OutboundLedger } from './outbound-record.js'
 
 /**
  * Sends a chat's lines and its end in order, one POST at a time.
@@ -33,20 +29,16 @@ export class OutboundQueue {
   #items: Item[] = []
   #draining = false
   #disposed = false
-  readonly #controller = new AbortController()
-  readonly #disposed$ = new Subject<void>()
-  readonly #endQueued$ = new Subject<void>()
-  #typingChain: Promise<void> = Promise.resolve()
+  // Made on first use (most chats never send): an idle queue holds no controller, subject or promise.
+  #controller: AbortController | undefined
+  #disposed$: Subject<void> | undefined
+  #endQueued$: Subject<void> | undefined
+  #typingChain: Promise<void> | undefined
 
-  /** Makes a queue for one chat; nothing is sent until a command is queued. */
+  /** Nothing is sent until a command is queued. */
   constructor(options: OutboundQueueOptions) {
     this.#options = options
     this.#ledger = options.ledger ?? new OutboundLedger()
-  }
-
-  /** The queue's lines and typing state, current then changes: plain data, for a store to save. */
-  get record$(): Observable<OutboundRecord> {
-    return this.#ledger.changes$
   }
 
   /** Queues a line; resolves with its event id (the Messaging `sequence`) once the server has it. */
@@ -64,7 +56,7 @@ export class OutboundQueue {
     return new Promise<void>((resolve, reject) => {
       if (this.#disposed) return reject(this.#closedError())
       this.#items.push({ kind: 'end', resolve, reject })
-      this.#endQueued$.next()
+      this.#endQueued$?.next()
       this.#drain()
     })
   }
@@ -74,7 +66,7 @@ export class OutboundQueue {
     if (this.#disposed) return Promise.reject(this.#closedError())
     if (status === this.#ledger.value.typing) return Promise.resolve()
     this.#ledger.setTyping(status)
-    const sent = this.#typingChain.then(() => this.#options.session.setVisitorTyping(status, { signal: this.#controller.signal }))
+    const sent = (this.#typingChain ?? Promise.resolve()).then(() => this.#options.session.setVisitorTyping(status, { signal: this.#signal() }))
     this.#typingChain = sent.catch(() => undefined)
     return sent.catch((error: unknown) => {
       // Unknown now: the next call posts whatever it asks for.
@@ -87,9 +79,9 @@ export class OutboundQueue {
   dispose(): void {
     if (this.#disposed) return
     this.#disposed = true
-    this.#controller.abort()
-    this.#disposed$.next()
-    this.#disposed$.complete()
+    this.#controller?.abort()
+    this.#disposed$?.next()
+    this.#disposed$?.complete()
     const items = this.#items
     this.#items = []
     for (const item of items) item.reject(this.#closedError())
@@ -128,7 +120,7 @@ export class OutboundQueue {
     const mark = this.#options.cursor.value.from
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const sequence = await this.#options.session.addLine(text, { signal: this.#controller.signal })
+        const sequence = await this.#options.session.addLine(text, { signal: this.#signal() })
         if (sequence !== undefined && !this.#ledger.isClaimed(sequence)) return this.#ledger.claim(id, sequence)
         // 201 without a usable Location: the line is in the log; find its id there.
         const found = await this.#reconcile(id, text, mark)
@@ -137,7 +129,7 @@ export class OutboundQueue {
       } catch (error) {
         if (this.#disposed) throw this.#closedError()
         if (error instanceof AdapterError) throw error
-        const decision = decideLineFailure(error, this.#facts(attempt))
+        const decision = decideLineFailure(error, failureFacts(this.#options.timing, attempt))
         if (decision.action === 'await-agent') {
           // "Cannot add line while not in chat": the state we read was stale. Wait for chatting again.
           await this.#sleep(decision.retryInMs)
@@ -148,7 +140,7 @@ export class OutboundQueue {
           const found = await this.#reconcile(id, text, mark)
           if (found !== undefined) return found
           // A slow server may still apply the timed-out POST: look again before sending again.
-          await this.#sleep(this.#options.reconcileWindowMs)
+          await this.#sleep(this.#options.timing.reconcileWindowMs)
           const late = await this.#reconcile(id, text, mark)
           if (late !== undefined) return late
         }
@@ -162,14 +154,14 @@ export class OutboundQueue {
   async #reconcile(id: number, text: string, mark: number): Promise<number | undefined> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const snapshot = await this.#options.session.snapshot({ from: mark, signal: this.#controller.signal })
+        const snapshot = await this.#options.session.snapshot({ from: mark, signal: this.#signal() })
         const match = snapshot.events.events.find(
           (event) => event.type === 'line' && event.source === 'visitor' && event.text === text && event.id >= mark && !this.#ledger.isClaimed(event.id),
         )
         return match === undefined ? undefined : this.#ledger.claim(id, match.id)
       } catch (error) {
         if (this.#disposed) throw this.#closedError()
-        const decision = decideLookFailure(error, this.#facts(attempt))
+        const decision = decideLookFailure(error, failureFacts(this.#options.timing, attempt))
         if (!decision.retry) {
           const what = `could not tell whether a line reached conversation ${this.#options.conversationId}; it was not sent again`
           throw new AdapterError('E_OUTCOME_UNKNOWN', what, { cause: error })
@@ -180,17 +172,17 @@ export class OutboundQueue {
   }
 
   async #sendEnd(): Promise<void> {
-    this.#options.onEnd(true)
+    this.#options.chat.markEndedByConsumer(true)
     for (let attempt = 0; ; attempt += 1) {
       try {
-        await this.#options.session.end({ signal: this.#controller.signal })
+        await this.#options.session.end({ signal: this.#signal() })
         return
       } catch (error) {
         if (this.#disposed) throw this.#closedError()
-        const decision = decideEndFailure(error, this.#facts(attempt))
+        const decision = decideEndFailure(error, failureFacts(this.#options.timing, attempt))
         if (decision.action === 'done') return
         if (decision.action === 'give-up') {
-          if (decision.refused) this.#options.onEnd(false)
+          if (decision.refused) this.#options.chat.markEndedByConsumer(false)
           // Ending a chat that is already over is done (idempotent); its close reason stays its own.
           if (decision.refused && (await this.#isOver())) return
           throw this.#commandFailed('end the chat', error)
@@ -202,7 +194,7 @@ export class OutboundQueue {
 
   /** Whether a read of the chat (from the cursor) shows it over or gone; false when it cannot tell. */
   async #isOver(): Promise<boolean> {
-    const read = this.#options.session.snapshot({ from: this.#options.cursor.value.from, signal: this.#controller.signal })
+    const read = this.#options.session.snapshot({ from: this.#options.cursor.value.from, signal: this.#signal() })
     return read.then(chatIsOver, (error: unknown) => !this.#disposed && chatGone(error))
   }
 
@@ -211,9 +203,9 @@ export class OutboundQueue {
     const endQueued = (): boolean => this.#items.some((item) => item.kind === 'end')
     const outcome = await firstValueFrom(
       merge(
-        this.#options.chatState$().pipe(filter((state) => state === 'chatting' || state === 'ended' || (state !== undefined && endQueued()))),
-        this.#endQueued$.pipe(map(() => 'end-queued')),
-      ).pipe(take(1), takeUntil(this.#disposed$)),
+        this.#options.chat.chatState$().pipe(filter((state) => state === 'chatting' || state === 'ended' || (state !== undefined && endQueued()))),
+        (this.#endQueued$ ??= new Subject<void>()).pipe(map(() => 'end-queued')),
+      ).pipe(take(1), takeUntil(this.#whenDisposed())),
       { defaultValue: 'closed' },
     ).catch((error: unknown) => {
       throw this.#commandFailed('wait for an agent', error)
@@ -224,10 +216,6 @@ export class OutboundQueue {
     throw new AdapterError('E_NOT_SENT', `line not sent: conversation ${this.#options.conversationId} ${why} before an agent joined`)
   }
 
-  #facts(attempt: number): CommandFailureFacts {
-    return { attempt, maxAttempts: this.#options.maxAttempts, backoff: this.#options.backoff, random: this.#options.random, maxWaitMs: this.#options.maxWaitMs }
-  }
-
   /** A failed line leaves the record, unless its outcome is unknown: then it may be in the log. */
   #settleFailed(id: number, error: unknown): void {
     if (error instanceof AdapterError && error.code === 'E_OUTCOME_UNKNOWN') this.#ledger.mark(id, { status: 'outcome-unknown' })
@@ -235,8 +223,20 @@ export class OutboundQueue {
   }
 
   async #sleep(ms: number): Promise<void> {
-    const fired = await firstValueFrom(timer(ms, this.#options.scheduler).pipe(takeUntil(this.#disposed$)), { defaultValue: undefined })
+    const fired = await firstValueFrom(timer(ms, this.#options.timing.scheduler).pipe(takeUntil(this.#whenDisposed())), { defaultValue: undefined })
     if (fired === undefined) throw this.#closedError()
+  }
+
+  /** The signal of every request; aborted on dispose (one made after it starts aborted). */
+  #signal(): AbortSignal {
+    this.#controller ??= new AbortController()
+    if (this.#disposed) this.#controller.abort()
+    return this.#controller.signal
+  }
+
+  /** Emits on dispose (at once when disposed already). */
+  #whenDisposed(): Observable<void> {
+    return this.#disposed ? of(undefined) : (this.#disposed$ ??= new Subject<void>())
   }
 
   #closedError(): AdapterError {

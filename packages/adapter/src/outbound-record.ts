@@ -1,6 +1,6 @@
 // The outbound queue's state as plain data (each line's status, the last typing state sent), and its holder.
 import type { Observable } from 'rxjs'
-import { StateHolder } from './state-holder.js'
+import { StateHolder, type StateWatcher } from './state-holder.js'
 
 /**
  * Where one line stands: `queued` (waiting for its turn or for an agent), `sending` (a POST may
@@ -97,6 +97,11 @@ export class OutboundLedger {
   /** The record, then each change. */
   get changes$(): Observable<OutboundRecord> {
     return this.#holder.changes$
+  }
+
+  /** Calls `watcher` with every change of the record from now on (see `StateHolder.watch`). */
+  watch(watcher: StateWatcher<OutboundRecord> | undefined): void {
+    this.#holder.watch(watcher)
   }
 
   /** Records a new queued line; returns its id. */

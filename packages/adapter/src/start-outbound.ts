@@ -1,30 +1,33 @@
 // A conversation's outbound side, started from its store: the lease taken, the stored record settled, the queue built.
-import { type Observable, Subscription, firstValueFrom, timer } from 'rxjs'
+import { firstValueFrom, timer } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
-import type { ChatFeed } from './chat-feed.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
 import type { ConversationLease, ConversationStore } from './conversation-store.js'
 import type { CallOptions, ChatSessionPort, LegacySnapshot } from './legacy-contract.js'
 import { OutboundQueue } from './outbound-queue.js'
+import { keepAliveCapMs } from './pacing.js'
+import type { OutboundChat, OutboundTiming } from './outbound-queue-options.js'
 import { EMPTY_OUTBOUND, OutboundLedger, type OutboundRecord } from './outbound-record.js'
 import type { PollCursor, PollCursorHolder } from './poll-cursor.js'
 import { type ResumedOutbound, resumeOutbound } from './resume-outbound.js'
-import { StoreWriter } from './store-writer.js'
+import type { StateHolder } from './state-holder.js'
+import { StoreWriter, type StoreWriterOwner } from './store-writer.js'
 
 /** What {@link startOutbound} needs. @internal */
 export interface StartOutboundInput {
   readonly session: ChatSessionPort
   readonly chatUri: string
-  readonly feed: ChatFeed
+  /** The chat's feed (its state, its close reason). */
+  readonly feed: OutboundChat
   readonly cursor: PollCursorHolder
   readonly config: ResolvedConnectionOptions
   readonly store: ConversationStore
-  /** The longest one retry wait of the queue may be (see `OutboundQueueOptions.maxWaitMs`). */
-  readonly maxWaitMs?: number | undefined
+  /** How the queue retries; one object for all the queues of a connection (see {@link outboundTiming}). */
+  readonly timing: OutboundTiming
   /** Aborted when the conversation is closed on this connection. */
   readonly signal: AbortSignal
-  readonly onError: (error: unknown) => void
-  readonly onLeaseLost: (error: unknown) => void
+  /** Told of failed writes and of the lease's loss. */
+  readonly owner: StoreWriterOwner
 }
 
 /** A started outbound side. @internal */
@@ -32,6 +35,7 @@ export interface StartedOutbound {
   readonly queue: OutboundQueue
   readonly lease: ConversationLease
   readonly writer: StoreWriter
+  readonly ledger: OutboundLedger
   /** Texts of an earlier owner's lines to send again, oldest first (queue them before anything new). */
   readonly toSend: readonly string[]
 }
@@ -61,30 +65,43 @@ export async function startOutbound(input: StartOutboundInput): Promise<StartedO
   if (stored === undefined) await store.addConversation(id, { chatUri: input.chatUri, consumerId: config.consumerId })
   const resumed = await settle(stored?.outbound ?? EMPTY_OUTBOUND, session, config, signal)
   assertOpen(signal, id)
-  const writer = new StoreWriter(store, lease, { written: stored?.cursor, onLeaseLost: input.onLeaseLost, onError: input.onError })
-  const queue = new OutboundQueue({
-    conversationId: id,
-    session: fencedSession(session, writer),
-    chatState$: () => input.feed.chatState$(),
-    cursor: input.cursor,
-    ledger: new OutboundLedger(resumed.record),
-    onEnd: (ended) => input.feed.markEndedByConsumer(ended),
-    backoff: config.poller.backoff,
-    maxWaitMs: input.maxWaitMs,
-    random: config.poller.random,
-    scheduler: config.poller.scheduler,
-    maxAttempts: config.maxCommandAttempts,
-    reconcileWindowMs: config.reconcileWindowMs,
-  })
-  return { queue, lease, writer, toSend: resumed.toSend }
+  const writer = new StoreWriter(store, lease, input.owner, { written: stored?.cursor })
+  const ledger = new OutboundLedger(resumed.record)
+  const queue = new OutboundQueue({ conversationId: id, session: fencedSession(session, writer), chat: input.feed, cursor: input.cursor, ledger, timing: input.timing })
+  return { queue, lease, writer, ledger, toSend: resumed.toSend }
 }
 
-/** Writes each cursor and record change through `writer` until the returned subscription is unsubscribed. @internal */
-export function saveChanges(started: StartedOutbound, cursor: { readonly changes$: Observable<PollCursor> }): Subscription {
-  const saving = new Subscription()
-  saving.add(cursor.changes$.subscribe(new CursorWrites(started.writer)))
-  saving.add(started.queue.record$.subscribe(new RecordWrites(started.writer)))
-  return saving
+// One timing per connection's options: every queue of the connection shares it.
+const timings = new WeakMap<ResolvedConnectionOptions, OutboundTiming>()
+
+/** The queues' timing for `config`, made once per config. @internal */
+export function outboundTiming(config: ResolvedConnectionOptions): OutboundTiming {
+  let timing = timings.get(config)
+  if (timing === undefined) {
+    const { backoff, random, scheduler } = config.poller
+    // Every wait between a line's tries stays under the keep-alive cap (a third of `chatTimeout`), as the poll loop's do.
+    const maxWaitMs = keepAliveCapMs({ chatState: undefined, chatTimeoutS: undefined }, config.poller.pacing)
+    timing = { backoff, maxWaitMs, random, scheduler, maxAttempts: config.maxCommandAttempts, reconcileWindowMs: config.reconcileWindowMs }
+    timings.set(config, timing)
+  }
+  return timing
+}
+
+/**
+ * Writes the current cursor and record, then each change, through the started side's writer, until
+ * {@link stopSaving}: plain watchers of the holders, no subscription per chat. @internal
+ */
+export function saveChanges(started: StartedOutbound, cursor: StateHolder<PollCursor>): void {
+  started.writer.cursor(cursor.value)
+  started.writer.outbound(started.ledger.value)
+  cursor.watch(new CursorWrites(started.writer))
+  started.ledger.watch(new RecordWrites(started.writer))
+}
+
+/** Stops what {@link saveChanges} started. @internal */
+export function stopSaving(started: StartedOutbound, cursor: StateHolder<PollCursor>): void {
+  cursor.watch(undefined)
+  started.ledger.watch(undefined)
 }
 
 // Observers as classes: a chat keeps these for its whole life, and methods are shared where closures are not.

@@ -5,6 +5,14 @@ import { isLeaseLost } from './conversation-store.js'
 import type { OutboundRecord } from './outbound-record.js'
 import type { PollCursor } from './poll-cursor.js'
 
+/** Who a {@link StoreWriter} reports to (the conversation itself: no callbacks per chat). @internal */
+export interface StoreWriterOwner {
+  /** A write refused because the lease is gone; called once, the writer is stopped. */
+  onLeaseLost(error: unknown): void
+  /** A failed write that is tried again (the store unreachable). */
+  onError(error: unknown): void
+}
+
 /**
  * Saves a conversation's state as it changes: the latest value of each wins (values superseded
  * while a write is in flight are never written), one write is in flight at a time, and a cursor
@@ -18,8 +26,7 @@ import type { PollCursor } from './poll-cursor.js'
 export class StoreWriter {
   readonly #store: ConversationStore
   readonly #lease: ConversationLease
-  readonly #onLeaseLost: (error: unknown) => void
-  readonly #onError: (error: unknown) => void
+  readonly #owner: StoreWriterOwner
   #written: PollCursor | undefined
   #cursor: PollCursor | undefined
   #outbound: OutboundRecord | undefined
@@ -30,26 +37,24 @@ export class StoreWriter {
   readonly #retryMs: number
   readonly #scheduler: SchedulerLike
 
-  /** @param written the cursor the store already has (a resumed conversation's), so an older one is not written over it. */
+  /** @param options.written the cursor the store already has (a resumed conversation's), so an older one is not written over it. */
   constructor(
     store: ConversationStore,
     lease: ConversationLease,
+    owner: StoreWriterOwner,
     options: {
       readonly written?: PollCursor | undefined
-      readonly onLeaseLost: (error: unknown) => void
-      readonly onError: (error: unknown) => void
       /** Wait before writing again after a failure; default 1 000 ms. */
       readonly retryMs?: number
       readonly scheduler?: SchedulerLike
-    },
+    } = {},
   ) {
     this.#retryMs = options.retryMs ?? 1_000
     this.#scheduler = options.scheduler ?? asyncScheduler
     this.#store = store
     this.#lease = lease
     this.#written = options.written
-    this.#onLeaseLost = options.onLeaseLost
-    this.#onError = options.onError
+    this.#owner = owner
   }
 
   /** Saves `cursor` unless it is where the store's cursor already is (or behind it). */
@@ -127,7 +132,7 @@ export class StoreWriter {
       while (!this.#stopped && (this.#cursor !== undefined || this.#outbound !== undefined)) await this.#writeOnce()
     } catch (error) {
       if (this.#lost === undefined) {
-        this.#onError(error)
+        this.#owner.onError(error)
         this.#scheduleRetry()
       }
     }
@@ -161,7 +166,7 @@ export class StoreWriter {
       if (isLeaseLost(error)) {
         this.#lost = error instanceof Error ? error : new Error(String(error))
         this.#stopped = true
-        this.#onLeaseLost(error)
+        this.#owner.onLeaseLost(error)
       } else {
         // Keep the values for the next try, unless newer ones arrived.
         this.#cursor ??= cursor

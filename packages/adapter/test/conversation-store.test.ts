@@ -60,7 +60,7 @@ describe('StoreWriter', () => {
 
   test('one write in flight; values superseded meanwhile are never written; a cursor that did not move is not written', async () => {
     const { store, writes, release } = slowStore()
-    const writer = new StoreWriter(store, lease, { written: { from: 0, next: undefined }, onLeaseLost: () => undefined, onError: () => undefined })
+    const writer = new StoreWriter(store, lease, { onLeaseLost: () => undefined, onError: () => undefined }, { written: { from: 0, next: undefined } })
     writer.cursor({ from: 0, next: undefined })
     expect(writes).toEqual([])
     writer.cursor({ from: 1, next: undefined })
@@ -137,7 +137,7 @@ describe('LeaseKeeper', () => {
     const keeper = new LeaseKeeper(store, scheduler, () => undefined)
     const lost: string[] = []
     const leases = ['a', 'b', 'c'].map((id): ConversationLease => ({ conversationId: id, token: 1, ttlMs: 300 }))
-    for (const lease of leases) keeper.add(lease, () => lost.push(lease.conversationId))
+    for (const lease of leases) keeper.add(lease, { leaseGone: () => lost.push(lease.conversationId) })
     // One tick of the timer (100 ms), then the renewal's promise settles.
     const tick = async (): Promise<void> => {
       scheduler.maxFrames += 100
@@ -158,7 +158,7 @@ describe('LeaseKeeper', () => {
   test('a lease that never expires starts no timer', () => {
     const scheduler = new VirtualTimeScheduler()
     const keeper = new LeaseKeeper(new MemoryConversationStore(), scheduler, () => undefined)
-    keeper.add({ conversationId: 'a', token: 1, ttlMs: Infinity }, () => undefined)
+    keeper.add({ conversationId: 'a', token: 1, ttlMs: Infinity }, { leaseGone: () => undefined })
     expect(scheduler.actions).toHaveLength(0)
     keeper.dispose()
   })

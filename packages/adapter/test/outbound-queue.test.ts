@@ -59,14 +59,9 @@ function queueFor(
     ledger,
     conversationId: 'c1',
     session,
-    chatState$: () => state,
+    chat: { chatState$: () => state, markEndedByConsumer: onEnd },
     cursor: cursorHolder(),
-    onEnd,
-    backoff: { baseMs: 2, factor: 2, maxMs: 10 },
-    random: () => 0.5,
-    scheduler: asyncScheduler,
-    maxAttempts: 4,
-    reconcileWindowMs: 5,
+    timing: { backoff: { baseMs: 2, factor: 2, maxMs: 10 }, random: () => 0.5, scheduler: asyncScheduler, maxAttempts: 4, reconcileWindowMs: 5 },
   })
 }
 
@@ -199,14 +194,9 @@ describe('OutboundQueue and a long Retry-After', () => {
     const queue = new OutboundQueue({
       conversationId: 'c1',
       session,
-      chatState$: () => new BehaviorSubject<string | undefined>('chatting'),
+      chat: { chatState$: () => new BehaviorSubject<string | undefined>('chatting'), markEndedByConsumer: () => undefined },
       cursor: cursorHolder(),
-      onEnd: () => undefined,
-      backoff: { baseMs: 500, factor: 2, maxMs: 30_000 },
-      random: () => 0.5,
-      scheduler: asyncScheduler,
-      maxAttempts: 4,
-      reconcileWindowMs: 2_000,
+      timing: { backoff: { baseMs: 500, factor: 2, maxMs: 30_000 }, random: () => 0.5, scheduler: asyncScheduler, maxAttempts: 4, reconcileWindowMs: 2_000 },
     })
     let sequence: number | undefined
     const sent = queue.sendLine('hello').then((id) => (sequence = id))
