@@ -32,9 +32,10 @@ if (process.argv.includes('--closures')) inspector.connect()
 inspector.on('Debugger.scriptParsed', (message) => scripts.set(message.params.scriptId, message.params.url.replace(/^.*\/(packages|node_modules)\//, '')))
 if (process.argv.includes('--closures')) inspector.post('Debugger.enable')
 
-function bySizeOf(file: string): Map<string, { bytes: number; count: number }> {
+function bySizeOf(file: string, keep = false): Map<string, { bytes: number; count: number }> {
   const heap = JSON.parse(readFileSync(file, 'utf8')) as Snapshot
-  rmSync(file)
+  if (keep) console.log(`after snapshot kept: ${file}`)
+  else rmSync(file)
   const width = heap.snapshot.meta.node_fields.length
   const types = heap.snapshot.meta.node_types[0]
   const totals = new Map<string, { bytes: number; count: number }>()
@@ -67,6 +68,8 @@ const chats = Number(process.argv[2] ?? '2000')
 const byClosure = process.argv.includes('--closures')
 // `--strings`: strings by their first characters, to tell which texts each chat keeps.
 const byString = process.argv.includes('--strings')
+// `--keep`: keep the after snapshot (its path is printed), e.g. to look at retainers in DevTools.
+const keepSnapshot = process.argv.includes('--keep')
 // `--mode=connection|socket|by-hand`: one contender only (default: all three, in this order).
 const only = process.argv.find((arg) => arg.startsWith('--mode='))?.slice('--mode='.length)
 const modes: Record<string, (root: string, job: ScaleJob, sink: Sink) => Contender> = {
@@ -106,7 +109,7 @@ async function measure(mode: string): Promise<void> {
     for (const [i, handle] of handles.entries()) setTimeout(() => contender.start(handle), (i * job.intervalMs) / chats)
     await sleep(job.intervalMs + job.idleMs)
     collect()
-    const after = bySizeOf(writeHeapSnapshot(join(tmpdir(), `chatbridge-after-${process.pid}.heapsnapshot`)))
+    const after = bySizeOf(writeHeapSnapshot(join(tmpdir(), `chatbridge-after-${process.pid}.heapsnapshot`)), keepSnapshot)
     const rows = [...after.entries()]
       .map(([name, { bytes, count }]) => ({ name, bytes: (bytes - (before.get(name)?.bytes ?? 0)) / chats, count: (count - (before.get(name)?.count ?? 0)) / chats }))
       .sort((a, b) => b.bytes - a.bytes)
