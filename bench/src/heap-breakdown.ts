@@ -10,12 +10,14 @@ import { startChildServer } from './child-server.js'
 import { type Contender, contenders, type Sink } from './scale-contenders.js'
 import type { ScaleJob } from './scale-client.js'
 import { messagingSockets } from './socket-contender.js'
+import { gatewayConversations, type Population } from './gateway-contender.js'
 
 // `node --expose-gc bench/dist/heap-breakdown.js [chats]`: what one idle chat keeps on the heap, by
-// constructor, for three contenders in one run: the hand-written loop (the baseline), chatbridge's
-// `Connection`, and one Messaging socket per chat. Heap snapshots before and after opening N chats
-// (default 2,000) against the scale benchmark's server, each chat polled at 1 Hz for 3 s; self
-// sizes summed by constructor, divided by N.
+// constructor, for four contenders in one run: the hand-written loop (the baseline), chatbridge's
+// `Connection`, one Messaging socket per chat, and one gateway conversation per chat (a consumer, its
+// `ws` socket and one conversation; the clients in a child process, so only the gateway's side
+// counts). Heap snapshots before and after opening N chats (default 2,000) against the scale
+// benchmark's server, each chat polled at 1 Hz for 3 s; self sizes summed by constructor, divided by N.
 
 interface Snapshot {
   readonly snapshot: { readonly meta: { readonly node_fields: readonly string[]; readonly node_types: readonly [readonly string[]] } }
@@ -32,9 +34,10 @@ if (process.argv.includes('--closures')) inspector.connect()
 inspector.on('Debugger.scriptParsed', (message) => scripts.set(message.params.scriptId, message.params.url.replace(/^.*\/(packages|node_modules)\//, '')))
 if (process.argv.includes('--closures')) inspector.post('Debugger.enable')
 
-function bySizeOf(file: string): Map<string, { bytes: number; count: number }> {
+function bySizeOf(file: string, keep = false): Map<string, { bytes: number; count: number }> {
   const heap = JSON.parse(readFileSync(file, 'utf8')) as Snapshot
-  rmSync(file)
+  if (keep) console.log(`after snapshot kept: ${file}`)
+  else rmSync(file)
   const width = heap.snapshot.meta.node_fields.length
   const types = heap.snapshot.meta.node_types[0]
   const totals = new Map<string, { bytes: number; count: number }>()
@@ -67,12 +70,28 @@ const chats = Number(process.argv[2] ?? '2000')
 const byClosure = process.argv.includes('--closures')
 // `--strings`: strings by their first characters, to tell which texts each chat keeps.
 const byString = process.argv.includes('--strings')
-// `--mode=connection|socket|by-hand`: one contender only (default: all three, in this order).
+// `--keep`: keep the after snapshot (its path is printed), e.g. to look at retainers in DevTools.
+const keepSnapshot = process.argv.includes('--keep')
+// `--mode=by-hand|connection|socket|gateway`: one contender only (default: all four, in this order).
 const only = process.argv.find((arg) => arg.startsWith('--mode='))?.slice('--mode='.length)
-const modes: Record<string, (root: string, job: ScaleJob, sink: Sink) => Contender> = {
-  'by-hand': contenders['by-hand'],
-  connection: contenders.chatbridge,
-  socket: messagingSockets,
+const modes: Record<string, (root: string, job: ScaleJob, sink: Sink) => Promise<Population>> = {
+  'by-hand': (root, job, sink) => Promise.resolve(opening(contenders['by-hand'](root, job, sink))),
+  connection: (root, job, sink) => Promise.resolve(opening(contenders.chatbridge(root, job, sink))),
+  socket: (root, job) => Promise.resolve(opening(messagingSockets(root, job))),
+  // Made before the first snapshot: the gateway's own server, client and metrics are not per chat.
+  gateway: gatewayConversations,
+}
+
+/** A contender's chats opened 64 at a time, then polling started spread over one interval, as for the scale benchmark. */
+function opening(contender: Contender): Population {
+  return {
+    openAll: async (count) => {
+      const handles: string[] = []
+      for (let i = 0; i < count; i += 64) handles.push(...(await Promise.all(Array.from({ length: Math.min(64, count - i) }, () => contender.open()))))
+      for (const [i, handle] of handles.entries()) setTimeout(() => contender.start(handle), (i * job.intervalMs) / count)
+    },
+    close: () => contender.close(),
+  }
 }
 const RESULT = 'heap-breakdown result: '
 const job: ScaleJob = { mode: 'chatbridge', chats, intervalMs: 1000, lineEveryMs: 5000, idleMs: 3000, windows: 0, windowMs: 0, connections: 32 }
@@ -97,16 +116,13 @@ async function measure(mode: string): Promise<void> {
     const root = `http://127.0.0.1:${server.port}/api/account/12345678`
     const make = modes[mode]
     if (make === undefined) throw new Error(`--mode is one of ${Object.keys(modes).join(', ')}; got ${mode}`)
+    const population = await make(root, job, { measuring: false, latencies: [], delivered: 0, errors: 0 })
     collect()
     const before = bySizeOf(writeHeapSnapshot(join(tmpdir(), `chatbridge-before-${process.pid}.heapsnapshot`)))
-    const contender = make(root, job, { measuring: false, latencies: [], delivered: 0, errors: 0 })
-    const handles: string[] = []
-    for (let i = 0; i < chats; i += 64) handles.push(...(await Promise.all(Array.from({ length: Math.min(64, chats - i) }, () => contender.open()))))
-    // Polling starts spread over one interval, as for the scale benchmark.
-    for (const [i, handle] of handles.entries()) setTimeout(() => contender.start(handle), (i * job.intervalMs) / chats)
+    await population.openAll(chats)
     await sleep(job.intervalMs + job.idleMs)
     collect()
-    const after = bySizeOf(writeHeapSnapshot(join(tmpdir(), `chatbridge-after-${process.pid}.heapsnapshot`)))
+    const after = bySizeOf(writeHeapSnapshot(join(tmpdir(), `chatbridge-after-${process.pid}.heapsnapshot`)), keepSnapshot)
     const rows = [...after.entries()]
       .map(([name, { bytes, count }]) => ({ name, bytes: (bytes - (before.get(name)?.bytes ?? 0)) / chats, count: (count - (before.get(name)?.count ?? 0)) / chats }))
       .sort((a, b) => b.bytes - a.bytes)
@@ -114,7 +130,7 @@ async function measure(mode: string): Promise<void> {
     console.log(`\n${mode}: heap per chat, ${chats} chats: ${total.toFixed(0)} bytes (load ${loadavg()[0]?.toFixed(2) ?? '?'})`)
     console.log('  bytes  objects  constructor')
     for (const row of rows.slice(0, byClosure || byString ? 150 : 30)) console.log(`${row.bytes.toFixed(0).padStart(7)}  ${row.count.toFixed(1).padStart(7)}  ${row.name}`)
-    await contender.close()
+    await population.close()
     console.log(`${RESULT}${JSON.stringify({ mode, bytes: total })}`)
   } finally {
     await server.stop()

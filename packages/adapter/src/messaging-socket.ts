@@ -96,7 +96,7 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
   /** Called once with `{ code, reason }` when the socket closed, as `WebSocket.onclose`. */
   onclose: SocketListener<'close'> | null = null
 
-  readonly #listeners: { [K in keyof SocketEventMap]: Set<SocketListener<K>> } = { open: new Set(), message: new Set(), error: new Set(), close: new Set() }
+  #listeners: Map<keyof SocketEventMap, Set<(event: never) => void>> | undefined
   readonly #connections: PrivateConnection
   readonly #session: SocketSession
 
@@ -125,14 +125,15 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
     })
   }
 
-  /** Adds a browser-style listener. */
+  /** Adds a browser-style listener (the listener sets are made then: most sockets are heard through `on*` or `on()` only). */
   addEventListener<K extends keyof SocketEventMap>(type: K, listener: SocketListener<K>): void {
-    this.#listeners[type].add(listener)
+    const listeners = (this.#listeners ??= new Map<keyof SocketEventMap, Set<(event: never) => void>>())
+    listeners.set(type, (listeners.get(type) ?? new Set()).add(listener))
   }
 
   /** Removes a browser-style listener. */
   removeEventListener<K extends keyof SocketEventMap>(type: K, listener: SocketListener<K>): void {
-    this.#listeners[type].delete(listener)
+    this.#listeners?.get(type)?.delete(listener)
   }
 
   /**
@@ -219,7 +220,7 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
     const domEvent = { ...event, target: this }
     const handler = this[`on${type}`] as ((event: unknown) => void) | null
     handler?.call(this, domEvent)
-    for (const listener of this.#listeners[type] as Set<(event: unknown) => void>) listener.call(this, domEvent)
+    for (const listener of (this.#listeners?.get(type) ?? []) as Iterable<(event: unknown) => void>) listener.call(this, domEvent)
     if ('data' in event) this.emit('message', event.data)
     else if ('code' in event) this.emit('close', event.code, event.reason)
     else if (type === 'error') this.emit('error', (event as { readonly error: Error }).error)

@@ -9,7 +9,8 @@ import type { ChatClientPort } from '../legacy-contract.js'
 /** One lazily created `Connection` on `client`; closing it closes the client when it owns it. */
 export class PrivateConnection {
   readonly #client: ChatClientPort
-  readonly #config: ConnectionOptions
+  // Dropped once the connection is made (it keeps its resolved copy), not held for the socket's life.
+  #config: ConnectionOptions | undefined
   readonly #ownsClient: boolean
   #connection: Connection | undefined
 
@@ -22,7 +23,9 @@ export class PrivateConnection {
 
   /** The connection, created the first time with `consumerId`; later calls return the same one. */
   connectionFor(consumerId: string | undefined): Connection {
-    this.#connection ??= new Connection(this.#client, { ...this.#config, ...(consumerId === undefined ? {} : { consumerId }) }, { ownsClient: this.#ownsClient })
+    if (this.#connection !== undefined) return this.#connection
+    this.#connection = new Connection(this.#client, { ...this.#config, ...(consumerId === undefined ? {} : { consumerId }) }, { ownsClient: this.#ownsClient })
+    this.#config = undefined
     return this.#connection
   }
 

@@ -3,7 +3,7 @@
  * request type, a parsed request frame and a {@link RequestContext} in, a {@link RequestOutcome} out.
  * Handlers hold no state; what lives as long as the socket lives in the session behind the context.
  */
-import type { Observable } from 'rxjs'
+import type { Unsubscribable } from 'rxjs'
 import { AdapterError } from '../adapter-error.js'
 import type { Connection } from '../connection.js'
 import type { ConversationRequest, NotificationFrame, RequestFrame } from '../messaging-types.js'
@@ -16,10 +16,21 @@ export interface RequestOutcome {
   readonly type: string
   /** The response `body`. */
   readonly body: unknown
-  /** Notifications to send after the response; subscribed only once the response is out, so replays follow it. */
-  readonly notifications$?: Observable<NotificationFrame>
-  /** The session's key for `notifications$`: a later stream with the same key replaces it; unsubscribed by key. */
+  /**
+   * Starts the notifications to send after the response into `observer` (the session's, shared by all
+   * its streams); called only once the response is out, so replays follow it. A start function rather
+   * than an Observable: a socket holds its streams for its whole life, and each wrapping subscriber
+   * would cost it a subscriber, an observer and a finalizer array per stream.
+   */
+  readonly notifications?: (observer: NotificationObserver) => Unsubscribable
+  /** The session's key for `notifications`: a later stream with the same key replaces it; unsubscribed by key. */
   readonly key?: string
+}
+
+/** Where a handler's notifications go: frames in order, or the failure that ended the stream. */
+export interface NotificationObserver {
+  next(frame: NotificationFrame): void
+  error(error: unknown): void
 }
 
 /** What a handler may ask of the session it serves. */
@@ -44,6 +55,16 @@ export interface RequestContext {
 
 /** Answers one request type. Rejections become error responses (see `statusOf`). */
 export type RequestHandler = (request: RequestFrame, context: RequestContext) => Promise<RequestOutcome>
+
+/** Starts `notifications` into `observer`; a throw is the stream's failure (as an Observable's subscribe reports it), leaving nothing to keep. */
+export function startNotifications(notifications: NonNullable<RequestOutcome['notifications']>, observer: NotificationObserver): Unsubscribable | undefined {
+  try {
+    return notifications(observer)
+  } catch (error) {
+    observer.error(error)
+    return undefined
+  }
+}
 
 /** A 200 response with `body`. */
 export function ok(type: string, body: unknown): RequestOutcome {

@@ -1,5 +1,6 @@
-// The check of a socket session's configuration at construction: every mistake named, with a correct call.
+// The checks of a socket session's configuration: at construction (every mistake named, with a correct call), and of authentication per request.
 import { InvalidArgumentError } from '@chatbridge/core'
+import { RequestRefusedError } from './request-refused-error.js'
 import type { SessionSink, SocketSessionOptions } from './socket-session.js'
 
 /** Throws `InvalidArgumentError`, with a correct call, when `config` or `sink` is malformed. */
@@ -16,5 +17,15 @@ export function checkConfig(config: SocketSessionOptions, sink: SessionSink): vo
   }
   if (config.consumerId !== undefined && (typeof config.consumerId !== 'string' || config.consumerId === '')) {
     throw new InvalidArgumentError(`consumerId must be a non-empty string when given, e.g. { consumerId: 'consumer-42' }`)
+  }
+}
+
+/** Requests answered before the consumer is known, when authentication is required. */
+const BEFORE_AUTHENTICATION: ReadonlySet<string> = new Set(['InitConnection', 'GetClock'])
+
+/** Throws a 401 {@link RequestRefusedError} for a request of `type` that needs the consumer known when it is not yet. */
+export function checkAuthenticated(config: SocketSessionOptions, consumerId: string | undefined, type: string): void {
+  if (config.requireAuthentication === true && consumerId === undefined && !BEFORE_AUTHENTICATION.has(type)) {
+    throw new RequestRefusedError(401, `${type} before InitConnection authenticated the consumer`)
   }
 }

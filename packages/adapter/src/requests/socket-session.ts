@@ -3,16 +3,15 @@
  * to a sink. It owns the consumer's identity on this socket and the socket's subscriptions; the
  * request router answers each request. No WebSocket concept lives here.
  */
-import { Subscription } from 'rxjs'
+import type { Unsubscribable } from 'rxjs'
 import { AdapterError } from '../adapter-error.js'
 import type { Connection } from '../connection.js'
 import { unverifiedConsumerId } from '../consumer-id.js'
 import type { ConversationRequest, RequestFrame, RequestId, ServerFrame } from '../messaging-types.js'
 import { asError, bodyOf, statusOf } from './request-failure.js'
-import { checkConfig } from './session-config.js'
+import { checkAuthenticated, checkConfig } from './session-config.js'
 import { parseFrame } from './request-frame.js'
-import type { RequestContext, RequestOutcome } from './request-handler.js'
-import { RequestRefusedError } from './request-refused-error.js'
+import { type NotificationObserver, type RequestContext, type RequestOutcome, startNotifications } from './request-handler.js'
 import { routeRequest } from './request-router.js'
 
 /** Where a {@link SocketSession} sends what it has to say. */
@@ -70,9 +69,6 @@ export interface SocketSessionOptions {
   readonly now?: () => number
 }
 
-/** Requests answered before the consumer is known, when authentication is required. */
-const BEFORE_AUTHENTICATION: ReadonlySet<string> = new Set(['InitConnection', 'GetClock'])
-
 /**
  * One Messaging socket's requests and subscriptions, on any transport: hand it each text frame
  * with {@link receive}; it answers every request with exactly one `resp` (whose `reqId` is the
@@ -92,14 +88,15 @@ export class SocketSession {
   readonly #config: SocketSessionOptions
   readonly #sink: SessionSink
   readonly #now: () => number
-  readonly #subscriptions = new Subscription()
-  readonly #keyed = new Map<string, Subscription>()
-  readonly #context: RequestContext
+  // Every notification stream by its key (an unkeyed one gets a unique one): a parent `Subscription`
+  // would cost a finalizer array, and each stream a parentage link, for the socket's whole life.
+  readonly #streams = new Map<string, Unsubscribable>()
+  readonly #context: RequestContext & NotificationObserver
   #consumerId: string | undefined
   #connection: Connection | undefined
   #closed = false
-  #forward: { next(frame: ServerFrame): void; error(error: unknown): void } | undefined
   #nextSubscription = 1
+  #nextStream = 1
 
   /** Throws core's `InvalidArgumentError` at once, with a correct call, when `config` or `sink` is malformed. */
   constructor(config: SocketSessionOptions, sink: SessionSink) {
@@ -131,9 +128,7 @@ export class SocketSession {
       const connection = this.#config.connectionFor(this.#consumerId)
       this.#connection = connection
       if (this.#config.emitLegacyEvents === true) {
-        this.#subscriptions.add(
-          connection.legacyEvents$().subscribe((record) => this.#send({ kind: 'notification', type: 'chatbridge.LegacyEventNotification', body: { changes: [record] } })),
-        )
+        this.#streams.set('legacy', connection.legacyEvents$().subscribe((record) => this.#send({ kind: 'notification', type: 'chatbridge.LegacyEventNotification', body: { changes: [record] } })))
       }
     }
     return this.#connection
@@ -151,17 +146,16 @@ export class SocketSession {
   /** Ends every subscription of this session; responses still pending are not sent. Idempotent; does not close the connection. */
   close(): void {
     this.#closed = true
-    this.#subscriptions.unsubscribe()
-    this.#keyed.clear()
+    const streams = [...this.#streams.values()]
+    this.#streams.clear()
+    for (const stream of streams) stream.unsubscribe()
   }
 
   #handle(request: RequestFrame): void {
     let outcome: Promise<RequestOutcome>
     try {
       this.#config.beforeRequest?.(request, this)
-      if (this.#config.requireAuthentication === true && this.#consumerId === undefined && !BEFORE_AUTHENTICATION.has(request.type)) {
-        throw new RequestRefusedError(401, `${request.type} before InitConnection authenticated the consumer`)
-      }
+      checkAuthenticated(this.#config, this.#consumerId, request.type)
       outcome = routeRequest(request, this.#context)
     } catch (error) {
       // Answered as a handler's rejection is, a tick later.
@@ -171,18 +165,20 @@ export class SocketSession {
       (answer) => {
         this.#respond(request.id, answer.code, answer.type, answer.body)
         // Subscriptions start after their response is out, so replayed notifications follow it.
-        if (answer.notifications$ !== undefined) this.#follow(answer)
+        if (answer.notifications !== undefined) this.#follow(answer)
       },
       (error: unknown) => this.#respond(request.id, statusOf(error), 'GenericResponse', bodyOf(error)),
     )
   }
 
-  #follow({ notifications$, key }: RequestOutcome): void {
-    if (this.#closed || notifications$ === undefined) return
-    if (key !== undefined) this.#keyed.get(key)?.unsubscribe()
-    const subscription = notifications$.subscribe((this.#forward ??= new SocketSession.#Forward(this)))
-    if (key !== undefined) this.#keyed.set(key, subscription)
-    this.#subscriptions.add(subscription)
+  #follow({ notifications, key }: RequestOutcome): void {
+    if (this.#closed || notifications === undefined) return
+    const name = key ?? `#${this.#nextStream++}`
+    this.#context.unsubscribe(name)
+    const subscription = startNotifications(notifications, this.#context)
+    // A stream that replayed the session's close while subscribing is not kept.
+    if (this.#closed) subscription?.unsubscribe()
+    else if (subscription !== undefined) this.#streams.set(name, subscription)
   }
 
   #respond(reqId: RequestId, code: number, type: string, body: unknown): void {
@@ -193,20 +189,10 @@ export class SocketSession {
     if (!this.#closed) this.#sink.frame(frame)
   }
 
-  // One observer per socket for all its notification streams, rather than two closures per stream.
-  static readonly #Forward = class Forward {
-    constructor(readonly session: SocketSession) {}
-    next(frame: ServerFrame): void {
-      this.session.#send(frame)
-    }
-    error(error: unknown): void {
-      this.session.#sink.error(asError(error, 'E_POLL_FAILED', 'a notification stream failed'))
-    }
-  }
-
-  // The handlers' view of the session, a class so a socket holds one object rather than eight
-  // closures; declared in the class body to reach the session's private state.
-  static readonly #Context = class SessionContext implements RequestContext {
+  // The handlers' view of the session, and the one observer of all its notification streams: a class
+  // so a socket holds one object rather than ten closures; declared in the class body to reach the
+  // session's private state.
+  static readonly #Context = class SessionContext implements RequestContext, NotificationObserver {
     readonly #session: SocketSession
     readonly now: () => number
 
@@ -233,8 +219,19 @@ export class SocketSession {
     }
 
     unsubscribe(key: string): void {
-      this.#session.#keyed.get(key)?.unsubscribe()
-      this.#session.#keyed.delete(key)
+      const streams = this.#session.#streams
+      const stream = streams.get(key)
+      if (stream === undefined) return
+      streams.delete(key)
+      stream.unsubscribe()
+    }
+
+    next(frame: ServerFrame): void {
+      this.#session.#send(frame)
+    }
+
+    error(error: unknown): void {
+      this.#session.#sink.error(asError(error, 'E_POLL_FAILED', 'a notification stream failed'))
     }
 
     canReach(conversationId: string): boolean | Promise<boolean> {

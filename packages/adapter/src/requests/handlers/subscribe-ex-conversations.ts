@@ -1,7 +1,7 @@
 /** `cqm.SubscribeExConversations`: the consumer's conversations, listed once, then their changes. */
-import { Observable } from 'rxjs'
+import type { Unsubscribable } from 'rxjs'
 import type { ExConversationChange, ExConversationChangeNotification } from '../../messaging-types.js'
-import { type RequestContext, type RequestHandler, ok } from '../request-handler.js'
+import { type NotificationObserver, type RequestContext, type RequestHandler, ok } from '../request-handler.js'
 import { requestBody } from '../request-frame.js'
 
 /** The session's key of a `cqm` subscription, shared with `cqm.UnsubscribeExConversations`. */
@@ -17,35 +17,56 @@ export const subscribeExConversations: RequestHandler = (request, context) => {
   const minTime = typeof body['minLastUpdatedTime'] === 'number' ? body['minLastUpdatedTime'] : undefined
   return Promise.resolve({
     ...ok('cqm.SubscribeExConversationsResponse', { subscriptionId }),
-    notifications$: conversationNotifications$(context, subscriptionId, states, minTime),
+    notifications: (observer: NotificationObserver) => listConversations(context, observer, subscriptionId, states, minTime),
     key: cqmKey(subscriptionId),
   })
 }
 
-function conversationNotifications$(
+function listConversations(
   context: RequestContext,
+  observer: NotificationObserver,
   subscriptionId: string,
   states: readonly unknown[] | undefined,
   minTime: number | undefined,
-): Observable<ExConversationChangeNotification> {
-  return new Observable((subscriber) => {
-    // What the stream replays while subscribing is the existing conversations: they make the first
-    // notification (filtered by convState; possibly empty). Later changes go out as they come,
-    // unfiltered, so a client watching OPEN conversations still hears them close.
-    const existing: ExConversationChange[] = []
-    let initial = true
-    const subscription = context.connection.conversations$().subscribe((change) => {
-      if (initial) existing.push(change)
-      else subscriber.next(notification(subscriptionId, [change]))
-    })
-    initial = false
-    const listed = existing.filter(
-      (change) =>
-        (states === undefined || states.includes(change.result.conversationDetails.state)) && (minTime === undefined || change.result.lastUpdateTime >= minTime),
-    )
-    subscriber.next(notification(subscriptionId, listed))
-    return subscription
-  })
+): Unsubscribable {
+  // What the stream replays while subscribing is the existing conversations: they make the first
+  // notification (filtered by convState; possibly empty). Later changes go out as they come,
+  // unfiltered, so a client watching OPEN conversations still hears them close.
+  const listing = new Listing(observer, subscriptionId)
+  const subscription = context.connection.conversations$().subscribe(listing)
+  const listed = listing.listed().filter(
+    (change) => (states === undefined || states.includes(change.result.conversationDetails.state)) && (minTime === undefined || change.result.lastUpdateTime >= minTime),
+  )
+  observer.next(notification(subscriptionId, listed))
+  return subscription
+}
+
+/** Collects the changes replayed while subscribing, then sends each later one as it comes (an object, not closures held per socket). */
+class Listing {
+  readonly #observer: NotificationObserver
+  readonly #subscriptionId: string
+  #existing: ExConversationChange[] | undefined = []
+
+  constructor(observer: NotificationObserver, subscriptionId: string) {
+    this.#observer = observer
+    this.#subscriptionId = subscriptionId
+  }
+
+  /** The changes replayed so far; from now on each change is sent on its own. */
+  listed(): ExConversationChange[] {
+    const existing = this.#existing ?? []
+    this.#existing = undefined
+    return existing
+  }
+
+  next(change: ExConversationChange): void {
+    if (this.#existing !== undefined) this.#existing.push(change)
+    else this.#observer.next(notification(this.#subscriptionId, [change]))
+  }
+
+  error(error: unknown): void {
+    this.#observer.error(error)
+  }
 }
 
 function notification(subscriptionId: string, changes: readonly ExConversationChange[]): ExConversationChangeNotification {
