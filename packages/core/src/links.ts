@@ -96,7 +96,7 @@ export class Links {
   // The href of link `index` as it arrived.
   #text(index: number): string {
     const stored = this.#order[index * 2 + 1] ?? ''
-    return (this.#prefixed & (1 << index)) === 0 ? stored : this.#resource.slice(0, this.#prefixLength) + stored
+    return index >= MAX_PREFIXED || (this.#prefixed & (1 << index)) === 0 ? stored : this.#resource.slice(0, this.#prefixLength) + stored
   }
 }
 
