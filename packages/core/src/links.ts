@@ -19,15 +19,27 @@ export interface Link {
 export class Links {
   readonly #resource: string
   // Relation names then hrefs, in document order (no object per link); relation names interned.
+  // An href that starts with the resource's URI up to its query is kept as the rest only (bit i of
+  // `#prefixed` set for link i): a chat's links all share its URI, kept once in `#resource`.
   readonly #order: readonly string[]
+  readonly #prefixLength: number
+  readonly #prefixed: number
 
   /** Links as they arrived (`href` as sent, possibly relative or malformed) in a document at `resource`. */
   constructor(resource: URL | string, links: readonly { readonly rel: string; readonly href: string }[]) {
     // `URL.href` is the text the URL holds, so the links of one document share it.
     this.#resource = typeof resource === 'string' ? new URL(resource).href : resource.href
+    this.#prefixLength = prefixLengthOf(this.#resource)
+    const prefix = this.#resource.slice(0, this.#prefixLength)
     const order: string[] = []
-    for (const link of links) order.push(KNOWN_RELS.get(link.rel) ?? link.rel, link.href)
+    let prefixed = 0
+    links.forEach((link, index) => {
+      const rest = index < MAX_PREFIXED && link.href.startsWith(prefix) ? compactRest(link.href.slice(prefix.length)) : undefined
+      if (rest !== undefined) prefixed |= 1 << index
+      order.push(KNOWN_RELS.get(link.rel) ?? link.rel, rest ?? link.href)
+    })
     this.#order = order
+    this.#prefixed = prefixed
   }
 
   /** The URI of the document these links came in (a new `URL` on each read). */
@@ -58,7 +70,7 @@ export class Links {
     const out: Link[] = []
     const base = this.resource
     for (let i = 0; i < this.#order.length; i += 2) {
-      const resolved = resolveHref(this.#order[i + 1] ?? '', base)
+      const resolved = resolveHref(this.#text(i / 2), base)
       if (resolved !== undefined) out.push({ rel: this.#order[i] ?? '', href: resolved })
     }
     return out
@@ -74,11 +86,46 @@ export class Links {
   // The first link of a relation with an href wins, as clients that index by position would see it.
   #href(rel: string): string | undefined {
     for (let i = 0; i < this.#order.length; i += 2) {
-      const href = this.#order[i + 1] ?? ''
-      if (this.#order[i] === rel && href.trim() !== '') return href
+      if (this.#order[i] !== rel) continue
+      const href = this.#text(i / 2)
+      if (href.trim() !== '') return href
     }
     return undefined
   }
+
+  // The href of link `index` as it arrived.
+  #text(index: number): string {
+    const stored = this.#order[index * 2 + 1] ?? ''
+    return index >= MAX_PREFIXED || (this.#prefixed & (1 << index)) === 0 ? stored : this.#resource.slice(0, this.#prefixLength) + stored
+  }
+}
+
+// Bit flags of one 32-bit number mark the prefixed links; links past the 31st are kept whole.
+const MAX_PREFIXED = 31
+
+// The resource's URI up to its query or fragment: what the hrefs of its links start with.
+function prefixLengthOf(href: string): number {
+  const end = href.search(/[?#]/)
+  return end === -1 ? href.length : end
+}
+
+// The rests every chat shares (`/events`, `/info/agentTyping`) are kept once per process; the table
+// is bounded, and rests with a query (`?from=12`) vary per poll, so they are never entered.
+const SHARED_RESTS = new Map<string, string>()
+const MAX_SHARED_RESTS = 256
+// V8 keeps a slice of 13 characters or more as a view of the whole href: such a rest saves nothing.
+const SLICE_VIEW_LENGTH = 13
+
+function compactRest(rest: string): string | undefined {
+  const shared = SHARED_RESTS.get(rest)
+  if (shared !== undefined) return shared
+  if (SHARED_RESTS.size < MAX_SHARED_RESTS && !/[?#]/.test(rest) && !/\d{4}/.test(rest)) {
+    // Copied character by character so the table holds no view of this response's text.
+    const copy = Array.from(rest).join('')
+    SHARED_RESTS.set(copy, copy)
+    return copy
+  }
+  return rest.length < SLICE_VIEW_LENGTH ? rest : undefined
 }
 
 // The relations the legacy API documents, so a chat that keeps its links for hours holds one shared

@@ -43,6 +43,25 @@ describe('Links', () => {
   })
 })
 
+describe('Links that share the resource URI', () => {
+  it('give back every href exactly as sent, prefixed or not, with whitespace and after the 31st link', () => {
+    const chat = 'http://127.0.0.1:9/api/account/1/chat/H1-abc'
+    const sent = [
+      { rel: 'self', href: chat },
+      { rel: 'events', href: `${chat}/events` },
+      { rel: 'next', href: `${chat}?from=12` },
+      { rel: 'long', href: `${chat}/a/very/long/rest?with=query&and=more` },
+      { rel: 'padded', href: `${chat}/info ` },
+      { rel: 'other', href: 'http://127.0.0.1:9/api/account/1/chat/H2/events' },
+      ...Array.from({ length: 34 }, (_, i) => ({ rel: `r${i}`, href: `${chat}/x${i}` })),
+    ]
+    const links = new Links(`${chat}?from=3`, sent)
+    expect(links.all().map((link) => link.href.href)).toEqual(sent.map((link) => new URL(link.href.trim()).href))
+    expect(links.get('next')?.href).toBe(`${chat}?from=12`)
+    expect(links.get('r33')?.href).toBe(`${chat}/x33`)
+  })
+})
+
 describe('resolveHref mends the malformed forms the legacy docs show', () => {
   it.each([
     ['https:/va.example/x', 'https://va.example/x'],
