@@ -1,3 +1,4 @@
+// The scale bench's parent side: runs each contender at each N in its own child process, and turns the windows into the rows of tables 2a–2c.
 import { fork } from 'node:child_process'
 import { fmt, percent, ratio, summarise } from './measure.js'
 import type { Summary } from './measure.js'
@@ -33,7 +34,7 @@ export interface ScaleResult {
 }
 
 /** Runs one contender at one N in a child process with `--expose-gc`. */
-function runChild(job: ScaleJob, execArgv: readonly string[]): Promise<ScaleRun> {
+export function runScaleChild(job: ScaleJob, execArgv: readonly string[]): Promise<ScaleRun> {
   return new Promise((resolve, reject) => {
     const child = fork(new URL('./scale-client.js', import.meta.url), [JSON.stringify(job)], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -53,6 +54,33 @@ function percentile(sorted: readonly number[], p: number): number | undefined {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
 }
 
+/** One child run's figures: medians over its windows. */
+export function scaleResult(run: ScaleRun): ScaleResult {
+  const w = run.windows
+  const { mode, chats } = run.job
+  return {
+    mode,
+    chats,
+    clientCores: summarise(w.map((x) => x.clientCpuMicros / 1e6 / x.seconds)),
+    serverCores: summarise(w.map((x) => x.serverCpuMicros / 1e6 / x.seconds)),
+    cpuMicrosPerPoll: summarise(w.map((x) => x.clientCpuMicros / Math.max(1, x.polls))),
+    achieved: summarise(w.map((x) => x.polls / x.due)),
+    onTime: summarise(w.map((x) => x.onTime / Math.max(1, x.polls))),
+    loopDelayP99Ms: summarise(w.map((x) => x.loopDelayP99Ms)),
+    gcShare: summarise(w.map((x) => (x.gcMs * 1000) / Math.max(1, x.clientCpuMicros))),
+    elu: summarise(w.map((x) => x.elu)),
+    load: summarise(w.map((x) => x.load)),
+    heapPerChatBytes: run.heapPerChatBytes,
+    rssPerChatBytes: run.rssPerChatBytes,
+    latencyP50Ms: percentile(run.latenciesMs, 0.5),
+    latencyP99Ms: percentile(run.latenciesMs, 0.99),
+    linesDelivered: run.latenciesMs.length,
+    linesSaid: w.reduce((sum, x) => sum + x.linesSaid, 0),
+    errors: run.errors,
+    openSeconds: run.openSeconds,
+  }
+}
+
 /** Every contender at every N, one after the other (never two at once: they share two cores). */
 export async function runScaleBench(
   sizes: readonly number[],
@@ -63,29 +91,7 @@ export async function runScaleBench(
   const results: ScaleResult[] = []
   for (const chats of sizes) {
     for (const mode of modes) {
-      const run = await runChild({ ...base, mode, chats }, execArgv)
-      const w = run.windows
-      results.push({
-        mode,
-        chats,
-        clientCores: summarise(w.map((x) => x.clientCpuMicros / 1e6 / x.seconds)),
-        serverCores: summarise(w.map((x) => x.serverCpuMicros / 1e6 / x.seconds)),
-        cpuMicrosPerPoll: summarise(w.map((x) => x.clientCpuMicros / Math.max(1, x.polls))),
-        achieved: summarise(w.map((x) => x.polls / x.due)),
-        onTime: summarise(w.map((x) => x.onTime / Math.max(1, x.polls))),
-        loopDelayP99Ms: summarise(w.map((x) => x.loopDelayP99Ms)),
-        gcShare: summarise(w.map((x) => (x.gcMs * 1000) / Math.max(1, x.clientCpuMicros))),
-        elu: summarise(w.map((x) => x.elu)),
-        load: summarise(w.map((x) => x.load)),
-        heapPerChatBytes: run.heapPerChatBytes,
-        rssPerChatBytes: run.rssPerChatBytes,
-        latencyP50Ms: percentile(run.latenciesMs, 0.5),
-        latencyP99Ms: percentile(run.latenciesMs, 0.99),
-        linesDelivered: run.latenciesMs.length,
-        linesSaid: w.reduce((sum, x) => sum + x.linesSaid, 0),
-        errors: run.errors,
-        openSeconds: run.openSeconds,
-      })
+      results.push(scaleResult(await runScaleChild({ ...base, mode, chats }, execArgv)))
       const last = results.at(-1)
       if (last !== undefined) console.log(`  scale: ${mode} × ${fmt(chats)} chats: ${fmt(last.cpuMicrosPerPoll.median, 1)} µs/poll, ${percent(last.achieved.median)} of polls due`)
     }

@@ -5,7 +5,7 @@ import { loadavg } from 'node:os'
 import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startChildServer } from './child-server.js'
-import { type ScaleJob, type Sink, contenders } from './scale-contenders.js'
+import { type PollTrace, type ScaleJob, type Sink, contenders, pollTrace } from './scale-contenders.js'
 import { startWindowProfile } from './window-profiler.js'
 
 export type { ScaleJob, ScaleMode } from './scale-contenders.js'
@@ -27,6 +27,12 @@ export interface ScaleWindow {
   readonly elu: number
   /** The machine's 1-minute load average at the window's end (2 cores: above ~2 means others queue for CPU). */
   readonly load: number
+  /** The server's histogram of gaps between two polls of a chat (`counts[i]`: gaps in [i, i + 1) × bucketMs, the last open-ended). */
+  readonly gaps: { readonly bucketMs: number; readonly counts: readonly number[] }
+  /** `pollsPerChat[n]`: chats the server saw poll n times in the window. */
+  readonly pollsPerChat: readonly number[]
+  /** The client's own view of its polls, when the job traces. */
+  readonly trace?: { readonly startGaps: readonly number[]; readonly durations: readonly number[] }
 }
 
 /** What the child reports. */
@@ -50,7 +56,7 @@ function collect(): void {
 
 async function run(job: ScaleJob): Promise<ScaleRun> {
   const server = await startChildServer(new URL('./scale-server.js', import.meta.url), [String(job.lineEveryMs), String(job.intervalMs)])
-  const sink: Sink = { measuring: false, latencies: [], delivered: 0, errors: 0 }
+  const sink: Sink = { measuring: false, latencies: [], delivered: 0, errors: 0, ...(job.trace === true ? { trace: pollTrace() } : {}) }
   try {
     const root = `http://127.0.0.1:${server.port}/api/account/12345678`
     collect()
@@ -80,6 +86,8 @@ async function run(job: ScaleJob): Promise<ScaleRun> {
     for (let w = 0; w < job.windows; w += 1) {
       sink.measuring = true
       sink.delivered = 0
+      const trace: PollTrace | undefined = sink.trace === undefined ? undefined : { ...pollTrace(), lastStart: sink.trace.lastStart }
+      if (trace !== undefined) sink.trace = trace
       delay.reset()
       delay.enable()
       await server.ask('window-start')
@@ -107,6 +115,9 @@ async function run(job: ScaleJob): Promise<ScaleRun> {
         gcMs: windowGcMs,
         elu: utilisation,
         load: loadavg()[0] ?? 0,
+        gaps: end['gaps'] as ScaleWindow['gaps'],
+        pollsPerChat: end['pollsPerChat'] as number[],
+        ...(trace === undefined ? {} : { trace: { startGaps: trace.startGaps, durations: trace.durations } }),
       })
     }
     await profile.stop()

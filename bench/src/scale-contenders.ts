@@ -27,6 +27,8 @@ export interface ScaleJob {
   readonly profileTo?: string
   /** chatbridge's `maxPollsInFlight` (default: the Connection's). */
   readonly maxPollsInFlight?: number
+  /** Trace chatbridge's polls from its poll reports (start gaps, durations) into `Sink.trace`; off by default (it costs a map look-up per poll). */
+  readonly trace?: boolean
 }
 
 /** Opens and polls chats one way. */
@@ -42,12 +44,37 @@ const APP_KEY = 'bench-app-key-0123456789abcdef'
 const HEADERS = { authorization: `LivePerson appKey=${APP_KEY}`, accept: 'application/json' }
 const LINE = /^bench-line (\d+)$/
 
+/** Width of one bucket of the trace's histograms, ms (the last bucket takes everything past it). */
+export const TRACE_BUCKET_MS = 25
+const TRACE_BUCKETS = 400
+
+/** What the client saw of its own polls while measuring (chatbridge with `trace`): histograms in TRACE_BUCKET_MS buckets. */
+export interface PollTrace {
+  /** Start of a poll (its request, past the gate) after the start of the previous poll of its chat. */
+  readonly startGaps: number[]
+  /** Start to settle. */
+  readonly durations: number[]
+  readonly lastStart: Map<string, number>
+}
+
+/** An empty trace. */
+export function pollTrace(): PollTrace {
+  return { startGaps: new Array<number>(TRACE_BUCKETS).fill(0), durations: new Array<number>(TRACE_BUCKETS).fill(0), lastStart: new Map() }
+}
+
+function count(histogram: number[], ms: number): void {
+  const i = Math.max(0, Math.min(TRACE_BUCKETS - 1, Math.floor(ms / TRACE_BUCKET_MS)))
+  histogram[i] = (histogram[i] ?? 0) + 1
+}
+
 /** Where the contenders put what they saw: agent lines' delivery latency while measuring, errors. */
 export interface Sink {
   measuring: boolean
   latencies: number[]
   delivered: number
   errors: number
+  /** Set (and swapped per window) by the client when the job traces. */
+  trace?: PollTrace
 }
 
 function deliver(sink: Sink, text: string): void {
@@ -149,6 +176,13 @@ function chatbridge(root: string, job: ScaleJob, sink: Sink): Contender {
   // from the poll reports, as the other contenders count their failed requests.
   const onPoll = (report: PollReport): void => {
     if (report.outcome === 'failed') sink.errors += 1
+    const trace = sink.trace
+    if (trace === undefined) return
+    const previous = trace.lastStart.get(report.conversationId)
+    trace.lastStart.set(report.conversationId, report.at)
+    if (!sink.measuring) return
+    if (previous !== undefined) count(trace.startGaps, report.at - previous)
+    count(trace.durations, report.durationMs)
   }
   const gate = job.maxPollsInFlight === undefined ? {} : { maxPollsInFlight: job.maxPollsInFlight }
   const connection = new Connection(client, { ...paced, ...gate, onPoll }, { ownsClient: true })

@@ -6,20 +6,32 @@ import type { ChatAgent, LegacyChat } from '@chatbridge/testing'
 // in each chat, at a random phase. Each line's text carries the server's append time
 // (`bench-line <epoch ms>`): both processes share the machine's clock, so the client can measure
 // append → emission. It also counts the polls that reach it and how far apart they came, per
-// measurement window, and reports its own CPU. Exits when its parent goes.
+// measurement window, and reports its own CPU. Exits when its parent goes. For explaining the late
+// ones it also keeps, per window, a histogram of those gaps and of how many polls each chat made.
 
 const LINE_EVERY_MS = Number(process.argv[2] ?? '5000')
 const INTERVAL_MS = Number(process.argv[3] ?? '1000')
 /** A poll is on time when it came at most this long after the previous one of its chat. */
 const ON_TIME_SLACK_MS = 50
 
+/** Width of one bucket of the gap histogram, ms; gaps past the last bucket land in it. */
+const GAP_BUCKET_MS = 25
+const GAP_BUCKETS = 400
+
 interface Window {
+  id: number
   polls: number
   onTime: number
   lines: number
   cpu: NodeJS.CpuUsage
   startedAt: number
+  /** Polls by their gap after the previous poll of their chat, in GAP_BUCKET_MS buckets. */
+  gaps: number[]
+  /** Per chat: its polls in this window (filled as chats poll, a chat that never polled is missing). */
+  perChat: number[]
 }
+
+let windows = 0
 
 let linesOn = false
 let window: Window | undefined
@@ -28,12 +40,25 @@ const starters: Array<() => void> = []
 const agent: ChatAgent = (chat: LegacyChat) => {
   chat.accept({ name: 'Bench', id: 7 })
   let last: number | undefined
+  // This chat's polls in window `countedIn`, and its slot in that window's per-chat list.
+  let countedIn = -1
+  let slot = -1
   const offPoll = chat.on('poll', () => {
     const now = performance.now()
-    if (window !== undefined && last !== undefined) {
+    if (window !== undefined) {
       window.polls += 1
-      if (now - last <= INTERVAL_MS + ON_TIME_SLACK_MS) window.onTime += 1
-    } else if (window !== undefined) window.polls += 1
+      if (last !== undefined) {
+        const gap = now - last
+        if (gap <= INTERVAL_MS + ON_TIME_SLACK_MS) window.onTime += 1
+        const i = Math.min(GAP_BUCKETS - 1, Math.floor(gap / GAP_BUCKET_MS))
+        window.gaps[i] = (window.gaps[i] ?? 0) + 1
+      }
+      if (countedIn !== window.id) {
+        countedIn = window.id
+        slot = window.perChat.push(0) - 1
+      }
+      window.perChat[slot] = (window.perChat[slot] ?? 0) + 1
+    }
     last = now
   })
   let timer: NodeJS.Timeout | undefined
@@ -63,12 +88,16 @@ process.on('message', (message: unknown) => {
     for (const start of starters.splice(0)) start()
     process.send?.({ kind: 'lines-on' })
   } else if (kind === 'window-start') {
-    window = { polls: 0, onTime: 0, lines: 0, cpu: process.cpuUsage(), startedAt: performance.now() }
+    windows += 1
+    window = { id: windows, polls: 0, onTime: 0, lines: 0, cpu: process.cpuUsage(), startedAt: performance.now(), gaps: new Array<number>(GAP_BUCKETS).fill(0), perChat: [] }
     process.send?.({ kind: 'window-start' })
   } else if (kind === 'window-end' && window !== undefined) {
     const cpu = process.cpuUsage(window.cpu)
     const seconds = (performance.now() - window.startedAt) / 1000
-    process.send?.({ kind: 'window-end', polls: window.polls, onTime: window.onTime, lines: window.lines, cpuMicros: cpu.user + cpu.system, seconds })
+    const pollsPerChat: number[] = []
+    for (const count of window.perChat) pollsPerChat[count] = (pollsPerChat[count] ?? 0) + 1
+    const gaps = { bucketMs: GAP_BUCKET_MS, counts: window.gaps }
+    process.send?.({ kind: 'window-end', polls: window.polls, onTime: window.onTime, lines: window.lines, cpuMicros: cpu.user + cpu.system, seconds, gaps, pollsPerChat: Array.from(pollsPerChat, (n) => n ?? 0) })
     window = undefined
   }
 })
