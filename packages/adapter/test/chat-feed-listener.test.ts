@@ -1,7 +1,9 @@
 // ChatFeed.listen: the owner's plain callbacks see what errors$ and state$ carry.
 import { describe, expect, test } from 'vitest'
 import { ChatFeed } from '../src/chat-feed.js'
+import type { Observable } from 'rxjs'
 import type { PollerState } from '../src/chat-poller.js'
+import type { LegacySnapshot } from '../src/legacy-contract.js'
 import { info, lineEvent, snapshot, stateEvent } from './support/legacy-builders.js'
 import { marbleConfig, scripted, testScheduler } from './support/marbles.js'
 
@@ -12,7 +14,7 @@ describe('ChatFeed.listen', () => {
     const heard: { states: PollerState[]; errors: unknown[] } = { states: [], errors: [] }
     const failure = new TypeError('fetch failed')
     scheduler.run(({ cold }) => {
-      const answers = [cold('-#', undefined, failure), cold('-(a|)', { a: snapshot([stateEvent(0, 'chatting'), lineEvent(1, 'one'), stateEvent(2, 'ended')], info({ state: 'ended', agentId: 'a-7' })) })]
+      const answers: Observable<LegacySnapshot>[] = [cold<LegacySnapshot>('-#', undefined, failure), cold('-(a|)', { a: snapshot([stateEvent(0, 'chatting'), lineEvent(1, 'one'), stateEvent(2, 'ended')], info({ state: 'ended', agentId: 'a-7' })) })]
       const feed = new ChatFeed({ conversationId: 'c1', supplier: scripted(answers).supplier, poller: marbleConfig(scheduler), graceMs: 10, now: () => 0 })
       feed.state$.subscribe((state) => streamed.states.push(state))
       feed.errors$.subscribe((error) => streamed.errors.push(error))
