@@ -36,9 +36,8 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks {
   // When the server last answered anything (a page or an HTTP error): a chat whose server did not
   // answer for longer than its chatTimeout has been ended by that server, so waiting on is futile.
   #lastAnswerAt: number
-  // When the poll in flight started, for its PollReport, and when it was due: pacing counts from
-  // the due time, not from the answer, so a chat's polls do not drift later by each answer's
-  // latency (a 1 s pace stays 1 s apart, not 1 s + latency).
+  // When the poll in flight started (for its PollReport) and was due: pacing counts from the due
+  // time, not the answer, so polls do not drift later by each answer's latency.
   #pollStartedAt = 0
   #dueAt: number
   // What runs now: the request in flight, or the wait (its timer, and the earlier one activity set).
