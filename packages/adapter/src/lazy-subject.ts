@@ -37,7 +37,7 @@ export class LazySubject<T> extends Observable<T> {
     return this.#value
   }
 
-  /** Emits `value` to the subscribers, if any, and keeps it as the latest. */
+  /** Emits `value` to the subscribers, if any; a `replay` or `behavior` one keeps it as the latest. */
   next(value: T): void {
     if (this.#end !== undefined) return
     if (this.#kind !== 'subject') {
