@@ -18,6 +18,8 @@ import { gatewayConversations, type Population } from './gateway-contender.js'
 // `ws` socket and one conversation; the clients in a child process, so only the gateway's side
 // counts). Heap snapshots before and after opening N chats (default 2,000) against the scale
 // benchmark's server, each chat polled at 1 Hz for 3 s; self sizes summed by constructor, divided by N.
+// The first snapshot is taken after N/10 warm-up chats (at least 50) were opened and polled alike, so
+// the figure is what one more chat costs: compiled code and grown tables are not counted per chat.
 
 interface Snapshot {
   readonly snapshot: { readonly meta: { readonly node_fields: readonly string[]; readonly node_types: readonly [readonly string[]] } }
@@ -66,6 +68,8 @@ function collect(): void {
 }
 
 const chats = Number(process.argv[2] ?? '2000')
+// Chats opened before the first snapshot (see `measure`).
+const WARM_UP = Math.max(50, Math.round(chats / 10))
 // `--closures`: closures by function name, to tell which per-chat functions are kept.
 const byClosure = process.argv.includes('--closures')
 // `--strings`: strings by their first characters, to tell which texts each chat keeps.
@@ -117,6 +121,10 @@ async function measure(mode: string): Promise<void> {
     const make = modes[mode]
     if (make === undefined) throw new Error(`--mode is one of ${Object.keys(modes).join(', ')}; got ${mode}`)
     const population = await make(root, job, { measuring: false, latencies: [], delivered: 0, errors: 0 })
+    // A warm-up population first, polled as long as the measured one: the code V8 compiles and the
+    // shapes and tables it grows on a contender's first chats are made once per process, not per chat.
+    await population.openAll(WARM_UP)
+    await sleep(job.intervalMs + job.idleMs)
     collect()
     const before = bySizeOf(writeHeapSnapshot(join(tmpdir(), `chatbridge-before-${process.pid}.heapsnapshot`)))
     await population.openAll(chats)
