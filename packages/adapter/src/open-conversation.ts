@@ -1,5 +1,5 @@
 // One conversation's parts put together: its cursor, its feed (poll loop and mapping), its outbound queue and its store.
-import { Subject, Subscription } from 'rxjs'
+import { Subject, Subscription, take } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import { ChatFeed, type ChatFeedListener } from './chat-feed.js'
 import { sessionSupplier } from './chat-poller.js'
@@ -108,6 +108,8 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
       now: config.now,
     })
     this.feed.listen(this)
+    // An adopted feed may have heard the chat's end before this listened (a follower promoted after it).
+    if (adopted !== undefined) this.feed.state$.pipe(take(1)).subscribe((state) => this.onState(state))
     this.#start()
   }
 
