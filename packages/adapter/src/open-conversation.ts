@@ -1,5 +1,5 @@
 // One conversation's parts put together: its cursor, its feed (poll loop and mapping), its outbound queue and its store.
-import { Subject, Subscription, take } from 'rxjs'
+import { Subject, Subscription, defer, switchMap, take } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import { ChatFeed, type ChatFeedListener } from './chat-feed.js'
 import { sessionSupplier } from './chat-poller.js'
@@ -96,7 +96,8 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     this.#cursor = adopted?.cursor ?? cursorHolder()
     this.feed = adopted?.feed ?? new ChatFeed({
       conversationId: session.conversationId,
-      supplier,
+      // Nothing of the chat is read before the store said it is this consumer's (a listing would show it).
+      supplier: (at) => (this.#started !== undefined ? supplier(at) : defer(() => this.ready).pipe(switchMap(() => supplier(at)))),
       cursor: this.#cursor,
       poller: config.poller,
       activity$: this.#activity,
