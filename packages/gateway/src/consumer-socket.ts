@@ -5,7 +5,7 @@ import { GatewayError } from './gateway-error.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
 import type { ResolvedGatewayOptions } from './gateway-options.js'
 import type { SocketRegistry } from './socket-registry.js'
-import type { ConsumerIdentity, GatewaySession } from './session-port.js'
+import type { ConsumerIdentity, GatewaySession, SessionContext, SessionSink } from './session-port.js'
 import { TokenBucket } from './token-bucket.js'
 
 /** What a consumer socket needs from the gateway. */
@@ -43,8 +43,17 @@ function textOf(data: RawData): string {
   return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8')
 }
 
-/** A consumer's open socket, from the upgrade to the close; `heartbeat()` is called by the gateway's ping sweep. */
-export class ConsumerSocket {
+// Each socket's owner, for the listeners below: shared by every socket, they find theirs from `ws` (their `this`).
+const owners = new WeakMap<WebSocket, ConsumerSocket>()
+
+/**
+ * A consumer's open socket, from the upgrade to the close; `heartbeat()` is called by the gateway's
+ * ping sweep. It is its session's sink and context itself, and its `ws` listeners and timers are
+ * shared functions, so an idle socket holds this object rather than a dozen closures.
+ */
+export class ConsumerSocket implements SessionSink, SessionContext {
+  /** The identity verified on the upgrade, if any (the session's context). */
+  readonly consumer: ConsumerIdentity | undefined
   readonly #ws: WebSocket
   readonly #deps: ConsumerSocketDeps
   readonly #bucket: TokenBucket
@@ -59,22 +68,75 @@ export class ConsumerSocket {
   /** Wires `ws` (already open) to a new session; `identity` is the one verified on the upgrade, if any. */
   constructor(ws: WebSocket, address: string, identity: ConsumerIdentity | undefined, deps: ConsumerSocketDeps) {
     const { options } = deps
+    this.consumer = identity
     this.#ws = ws
     this.#deps = deps
     this.#bucket = new TokenBucket(options.requestsPerSecond, options.requestBurst, options.now)
     deps.registry.add(this, address)
-    this.#idle = setTimeout(() => this.shutdown(CloseCode.idle, 'idle'), options.idleTimeoutMs)
-    ws.on('error', (error) => options.onError(error))
-    ws.on('close', () => this.#closed())
-    ws.on('ping', () => this.#idle.refresh())
-    ws.on('pong', () => void (this.#alive = true))
-    ws.on('message', (data, isBinary) => this.#message(data, isBinary))
+    this.#idle = setTimeout(ConsumerSocket.#shut, options.idleTimeoutMs, this, CloseCode.idle, 'idle')
+    owners.set(ws, this)
+    ws.on('error', ConsumerSocket.#onError)
+    ws.on('close', ConsumerSocket.#onClose)
+    ws.on('ping', ConsumerSocket.#onPing)
+    ws.on('pong', ConsumerSocket.#onPong)
+    ws.on('message', ConsumerSocket.#onMessage)
     if (identity === undefined) {
-      this.#auth = setTimeout(() => this.shutdown(CloseCode.policyViolation, 'not authenticated in time'), options.authTimeoutMs)
+      this.#auth = setTimeout(ConsumerSocket.#shut, options.authTimeoutMs, this, CloseCode.policyViolation, 'not authenticated in time')
     } else {
       this.#authenticated(identity)
     }
-    this.#session = this.#open(identity)
+    this.#session = this.#open()
+  }
+
+  static #shut(this: void, socket: ConsumerSocket, code: number, reason: string): void {
+    socket.shutdown(code, reason)
+  }
+
+  // The listeners are registered only after `owners.set`, so each finds its socket.
+  static #onError(this: WebSocket, error: Error): void {
+    ConsumerSocket.#of(this).#deps.options.onError(error)
+  }
+
+  static #onClose(this: WebSocket): void {
+    ConsumerSocket.#of(this).#closed()
+  }
+
+  static #onPing(this: WebSocket): void {
+    ConsumerSocket.#of(this).#idle.refresh()
+  }
+
+  static #onPong(this: WebSocket): void {
+    ConsumerSocket.#of(this).#alive = true
+  }
+
+  static #onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    ConsumerSocket.#of(this).#message(data, isBinary)
+  }
+
+  static #of(ws: WebSocket): ConsumerSocket {
+    const socket = owners.get(ws)
+    if (socket === undefined) throw new Error('a consumer socket listener on a ws it does not own')
+    return socket
+  }
+
+  /** The session's context: verifies a token from `InitConnection`. */
+  get verify(): (jwt: string) => Promise<ConsumerIdentity> {
+    return this.#deps.verify
+  }
+
+  /** The session's sink: one frame to the consumer. */
+  send(frame: object): void {
+    this.#send(frame)
+  }
+
+  /** The session's sink: ends the socket because of `error`. */
+  error(error: Error): void {
+    this.#failed(error)
+  }
+
+  /** The session's context: the socket is authenticated as `identity` now. */
+  onAuthenticated(identity: ConsumerIdentity): void {
+    this.#authenticated(identity)
   }
 
   /** Drops the socket if it did not answer the last ping, else pings it again. */
@@ -100,13 +162,10 @@ export class ConsumerSocket {
     this.#ws.terminate()
   }
 
-  #open(identity: ConsumerIdentity | undefined): GatewaySession {
-    const { options, verify } = this.#deps
+  #open(): GatewaySession {
+    const { options } = this.#deps
     try {
-      return options.sessions.open(
-        { send: (frame) => this.#send(frame), error: (error) => this.#failed(error) },
-        { consumer: identity, verify, onAuthenticated: (next) => this.#authenticated(next) },
-      )
+      return options.sessions.open(this, this)
     } catch (error) {
       options.onError(error instanceof Error ? error : new Error(String(error)))
       this.shutdown(CloseCode.internalError, 'internal error')
@@ -167,10 +226,11 @@ export class ConsumerSocket {
     clearTimeout(this.#expiry)
     const delay = identity.expiresAt - this.#deps.options.now()
     const code = identity.authenticated ? CloseCode.tokenExpired : CloseCode.identityExpired
-    this.#expiry = setTimeout(
-      () => (delay > maxDelayMs ? this.#armExpiry(identity) : this.shutdown(code, 'the token expired')),
-      Math.max(0, Math.min(delay, maxDelayMs)),
-    )
+    this.#expiry = delay > maxDelayMs ? setTimeout(ConsumerSocket.#rearm, maxDelayMs, this, identity) : setTimeout(ConsumerSocket.#shut, Math.max(0, delay), this, code, 'the token expired')
+  }
+
+  static #rearm(this: void, socket: ConsumerSocket, identity: ConsumerIdentity): void {
+    socket.#armExpiry(identity)
   }
 
   #closed(): void {
