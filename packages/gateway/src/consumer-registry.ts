@@ -5,7 +5,7 @@ import type { ChatClientPort, ConnectionOptions, ConversationRelay, Conversation
 import { type StoreOutageReporter, storeOutageReporter } from './store-outage.js'
 import { resumeStored } from './stored-conversations.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
-import type { ConsumerLease } from './consumer-lease.js'
+import { type ConsumerLease, HeldLease, type LeaseHost } from './consumer-lease.js'
 import { type ConsumerPresence, consumerPresence } from './consumer-presence.js'
 
 export type { ConsumerLease } from './consumer-lease.js'
@@ -54,6 +54,17 @@ export class ConsumerRegistry {
   readonly #outage: StoreOutageReporter | undefined
   readonly #presence: ConsumerPresence
   #closed = false
+  // What every lease calls back: one object for the registry, so a lease holds no closures.
+  readonly #host: LeaseHost<ConsumerEntry> = {
+    request: (entry, request, next) => this.#request(entry, request, next),
+    closed: (entry, conversationId) => {
+      if (entry.open.delete(conversationId)) this.#gauge()
+    },
+    released: (entry) => {
+      entry.sockets -= 1
+      this.#arm(entry, this.#abandonAfterMs)
+    },
+  }
 
   /** An empty registry; connections are made as consumers arrive. */
   constructor(options: ConsumerRegistryOptions) {
@@ -84,23 +95,7 @@ export class ConsumerRegistry {
     clearTimeout(entry.abandon)
     entry.abandon = undefined
     entry.sockets += 1
-    let released = false
-    return {
-      consumerId,
-      connection: entry.connection,
-      ready: entry.ready,
-      owns: (conversationId) => entry.owned.has(conversationId),
-      requestConversation: (request, next) => this.#request(entry, request, next),
-      closed: (conversationId) => {
-        if (entry.open.delete(conversationId)) this.#gauge()
-      },
-      release: () => {
-        if (released) return
-        released = true
-        entry.sockets -= 1
-        this.#arm(entry, this.#abandonAfterMs)
-      },
-    }
+    return new HeldLease(entry, this.#host)
   }
 
   /** Takes over a chat no process polls, with no socket (see orphan-sweeper.ts); a new entry resumes all the consumer's. Undefined when closing or already its. */
@@ -148,9 +143,9 @@ export class ConsumerRegistry {
       open: new Set(),
       subscriptions: [],
       sockets: 0,
-      ready: Promise.resolve(),
+      ready: settled,
       abandon: undefined,
-      lock: Promise.resolve(),
+      lock: settled,
     }
     const failures = this.#options.metrics?.pollFailures
     if (failures !== undefined) entry.subscriptions.push(connection.errors$.subscribe((error) => failures.inc({ code: codeOf(error) })))
@@ -242,6 +237,9 @@ export class ConsumerRegistry {
     this.#options.metrics?.chatsPolled.set(this.openConversations)
   }
 }
+
+// One settled promise for every entry that has nothing to wait for (then on it never changes it).
+const settled = Promise.resolve()
 
 function codeOf(error: unknown): string {
   return error instanceof ChatBridgeError ? String(error.code) : 'unknown'
