@@ -2,11 +2,13 @@
 import type { RawData, WebSocket } from 'ws'
 import { CloseCode } from './close-codes.js'
 import { GatewayError } from './gateway-error.js'
+import { closeCodeOf, requestIdOf, textOf } from './socket-frames.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
 import type { ResolvedGatewayOptions } from './gateway-options.js'
 import type { SocketRegistry } from './socket-registry.js'
 import type { ConsumerIdentity, GatewaySession, SessionContext, SessionSink } from './session-port.js'
 import { TokenBucket } from './token-bucket.js'
+import type { DeadlineHeap, Timed } from './deadline-heap.js'
 
 /** What a consumer socket needs from the gateway. */
 export interface ConsumerSocketDeps {
@@ -14,33 +16,8 @@ export interface ConsumerSocketDeps {
   readonly metrics: GatewayMetrics
   readonly registry: SocketRegistry<ConsumerSocket>
   readonly verify: (jwt: string) => Promise<ConsumerIdentity>
-}
-
-// setTimeout's longest delay; a later expiry is re-armed when it fires.
-const maxDelayMs = 2 ** 31 - 1
-
-/** The close code for a session's error: token refusals pick theirs, anything else is a server error. */
-export function closeCodeOf(error: Error): number {
-  if (!(error instanceof GatewayError)) return CloseCode.internalError
-  if (error.code === 'E_TOKEN_EXPIRED') return CloseCode.tokenExpired
-  if (error.code === 'E_IDENTITY_EXPIRED') return CloseCode.identityExpired
-  return CloseCode.policyViolation
-}
-
-/** The request id of a frame, read for the 429 answer only; `null` when there is none. */
-function requestIdOf(text: string): string | number | null {
-  try {
-    const frame: unknown = JSON.parse(text)
-    const id = typeof frame === 'object' && frame !== null ? (frame as Record<string, unknown>)['id'] : undefined
-    return typeof id === 'string' || typeof id === 'number' ? id : null
-  } catch {
-    return null
-  }
-}
-
-function textOf(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
-  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8')
+  /** The one timer of every socket's idle, authentication and expiry deadlines. */
+  readonly deadlines: DeadlineHeap<ConsumerSocket>
 }
 
 // Each socket's owner, for the listeners below: shared by every socket, they find theirs from `ws` (their `this`).
@@ -51,9 +28,13 @@ const owners = new WeakMap<WebSocket, ConsumerSocket>()
  * ping sweep. It is its session's sink and context itself, and its `ws` listeners and timers are
  * shared functions, so an idle socket holds this object rather than a dozen closures.
  */
-export class ConsumerSocket implements SessionSink, SessionContext {
+export class ConsumerSocket implements SessionSink, SessionContext, Timed {
   /** The identity verified on the upgrade, if any (the session's context). */
   readonly consumer: ConsumerIdentity | undefined
+  /** Kept by `deps.deadlines`. */
+  deadline = Infinity
+  /** Kept by `deps.deadlines`. */
+  slot = -1
   readonly #ws: WebSocket
   readonly #deps: ConsumerSocketDeps
   readonly #bucket: TokenBucket
@@ -61,9 +42,11 @@ export class ConsumerSocket implements SessionSink, SessionContext {
   #identity: ConsumerIdentity | undefined
   #alive = true
   #ended = false
-  #idle: NodeJS.Timeout
-  #auth: NodeJS.Timeout | undefined
-  #expiry: NodeJS.Timeout | undefined
+  // Deadlines in `deps.deadlines`' clock: idle past the last frame, authentication (until it happens), the token's expiry.
+  #lastFrame: number
+  #authBy: number
+  #expiresAt = Infinity
+  #expiryCode: number = CloseCode.identityExpired
 
   /** Wires `ws` (already open) to a new session; `identity` is the one verified on the upgrade, if any. */
   constructor(ws: WebSocket, address: string, identity: ConsumerIdentity | undefined, deps: ConsumerSocketDeps) {
@@ -73,23 +56,27 @@ export class ConsumerSocket implements SessionSink, SessionContext {
     this.#deps = deps
     this.#bucket = new TokenBucket(options.requestsPerSecond, options.requestBurst, options.now)
     deps.registry.add(this, address)
-    this.#idle = setTimeout(ConsumerSocket.#shut, options.idleTimeoutMs, this, CloseCode.idle, 'idle')
+    this.#lastFrame = deps.deadlines.now()
+    this.#authBy = identity === undefined ? this.#lastFrame + options.authTimeoutMs : Infinity
     owners.set(ws, this)
     ws.on('error', ConsumerSocket.#onError)
     ws.on('close', ConsumerSocket.#onClose)
     ws.on('ping', ConsumerSocket.#onPing)
     ws.on('pong', ConsumerSocket.#onPong)
     ws.on('message', ConsumerSocket.#onMessage)
-    if (identity === undefined) {
-      this.#auth = setTimeout(ConsumerSocket.#shut, options.authTimeoutMs, this, CloseCode.policyViolation, 'not authenticated in time')
-    } else {
-      this.#authenticated(identity)
-    }
+    if (identity !== undefined) this.#authenticated(identity)
+    this.#schedule()
     this.#session = this.#open()
   }
 
-  static #shut(this: void, socket: ConsumerSocket, code: number, reason: string): void {
-    socket.shutdown(code, reason)
+  /** A deadline may have passed (see {@link DeadlineHeap}): closes the socket for the first that did, else answers the next. */
+  due(now: number): number {
+    const first = this.#nextDeadline()
+    if (this.#ended || first > now) return this.#ended ? Infinity : first
+    if (first === this.#expiresAt) this.shutdown(this.#expiryCode, 'the token expired')
+    else if (first === this.#authBy) this.shutdown(CloseCode.policyViolation, 'not authenticated in time')
+    else this.shutdown(CloseCode.idle, 'idle')
+    return Infinity
   }
 
   // The listeners are registered only after `owners.set`, so each finds its socket.
@@ -102,7 +89,8 @@ export class ConsumerSocket implements SessionSink, SessionContext {
   }
 
   static #onPing(this: WebSocket): void {
-    ConsumerSocket.#of(this).#idle.refresh()
+    const socket = ConsumerSocket.#of(this)
+    socket.#lastFrame = socket.#deps.deadlines.now()
   }
 
   static #onPong(this: WebSocket): void {
@@ -181,7 +169,8 @@ export class ConsumerSocket implements SessionSink, SessionContext {
   }
 
   #message(data: RawData, isBinary: boolean): void {
-    this.#idle.refresh()
+    // The idle deadline moves later: the heap keeps the earlier one, and is told the new one when that passes.
+    this.#lastFrame = this.#deps.deadlines.now()
     if (isBinary) return this.shutdown(CloseCode.unsupportedData, 'Messaging frames are text')
     const text = textOf(data)
     this.#deps.metrics.framesIn.inc()
@@ -209,8 +198,7 @@ export class ConsumerSocket implements SessionSink, SessionContext {
   #authenticated(identity: ConsumerIdentity): void {
     // A verification that finished after the close must not count a socket that is gone.
     if (this.#ended) return
-    clearTimeout(this.#auth)
-    this.#auth = undefined
+    this.#authBy = Infinity
     const { registry, options } = this.#deps
     if (this.#identity?.consumerId !== identity.consumerId) {
       if (registry.countConsumer(identity.consumerId) >= options.maxSocketsPerConsumer) {
@@ -219,25 +207,24 @@ export class ConsumerSocket implements SessionSink, SessionContext {
       registry.bindConsumer(this, identity.consumerId)
     }
     this.#identity = identity
-    this.#armExpiry(identity)
+    const { deadlines } = this.#deps
+    this.#expiresAt = deadlines.now() + Math.max(0, identity.expiresAt - options.now())
+    this.#expiryCode = identity.authenticated ? CloseCode.tokenExpired : CloseCode.identityExpired
+    // In the constructor the socket is scheduled once all is set.
+    if (this.slot >= 0 && this.#expiresAt < this.deadline) this.#schedule()
   }
 
-  #armExpiry(identity: ConsumerIdentity): void {
-    clearTimeout(this.#expiry)
-    const delay = identity.expiresAt - this.#deps.options.now()
-    const code = identity.authenticated ? CloseCode.tokenExpired : CloseCode.identityExpired
-    this.#expiry = delay > maxDelayMs ? setTimeout(ConsumerSocket.#rearm, maxDelayMs, this, identity) : setTimeout(ConsumerSocket.#shut, Math.max(0, delay), this, code, 'the token expired')
+  #nextDeadline(): number {
+    return Math.min(this.#lastFrame + this.#deps.options.idleTimeoutMs, this.#authBy, this.#expiresAt)
   }
 
-  static #rearm(this: void, socket: ConsumerSocket, identity: ConsumerIdentity): void {
-    socket.#armExpiry(identity)
+  #schedule(): void {
+    this.#deps.deadlines.set(this, this.#nextDeadline())
   }
 
   #closed(): void {
     this.#ended = true
-    clearTimeout(this.#idle)
-    clearTimeout(this.#auth)
-    clearTimeout(this.#expiry)
+    this.#deps.deadlines.delete(this)
     this.#deps.registry.remove(this)
     try {
       this.#session.close()
