@@ -1,7 +1,6 @@
 // The consumers' conversations, outliving their sockets: one Connection per verified consumer id.
-import { ChatBridgeError } from '@chatbridge/core'
 import { AdapterError, Connection, RequestRefusedError } from '@chatbridge/adapter'
-import type { ChatClientPort, ConnectionOptions, ConversationRelay, ConversationRequest, ConversationStore } from '@chatbridge/adapter'
+import type { ChatClientPort, ConnectionOptions, ConversationRelay, ConversationRequest, ConversationStore, PollReport } from '@chatbridge/adapter'
 import { type StoreOutageReporter, storeOutageReporter } from './store-outage.js'
 import { resumeStored } from './stored-conversations.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
@@ -18,7 +17,7 @@ export interface ConsumerRegistryOptions {
   readonly connection?: ConnectionOptions
   /** With no socket of a consumer for this long, on any process (see `relay`), its open chats held here are ended (the visitor left). Default 10 min. */
   readonly abandonAfterMs?: number
-  /** Metrics to feed: `chatsPolled` (open conversations), `pollFailures` (failed polls, by code), `abandonsDeferred` (the consumer present elsewhere). */
+  /** Metrics to feed: `chatsPolled` (open conversations), `pollFailures` (failed polls, by code, from the poll reports), `abandonsDeferred` (the consumer present elsewhere). */
   readonly metrics?: Pick<GatewayMetrics, 'chatsPolled' | 'pollFailures'> & Partial<Pick<GatewayMetrics, 'abandonsDeferred'>>
   /** Where the consumers' conversations are kept, shared by a deployment's processes: a first socket here resumes them. Default: memory. */
   readonly store?: ConversationStore
@@ -54,6 +53,7 @@ export class ConsumerRegistry {
   readonly #outage: StoreOutageReporter | undefined
   readonly #presence: ConsumerPresence
   #closed = false
+  readonly #connectionOptions: ConnectionOptions
   // What every lease calls back: one object for the registry, so a lease holds no closures.
   readonly #host: LeaseHost<ConsumerEntry> = {
     request: (entry, request, next) => this.#request(entry, request, next),
@@ -73,6 +73,21 @@ export class ConsumerRegistry {
     const { store, onError } = options
     this.#outage = store === undefined || onError === undefined ? undefined : storeOutageReporter(store, onError)
     const present = (): string[] => [...this.#entries.values()].filter((entry) => entry.sockets > 0).map((entry) => entry.consumerId)
+    const failures = options.metrics?.pollFailures
+    const onPoll = options.connection?.onPoll
+    this.#connectionOptions = {
+      ...options.connection,
+      ...(store === undefined ? {} : { store }),
+      ...(store === undefined || options.relay === undefined ? {} : { relay: options.relay }),
+      keepConversationsAlive: true,
+      // Failed polls from every connection's poll reports: one callback for all, where an errors$ subscription per consumer cost ~2.8 KB each.
+      ...(failures === undefined ? {} : {
+        onPoll: (report: PollReport): void => {
+          if (report.outcome === 'failed') failures.inc({ code: report.code ?? 'unknown' })
+          onPoll?.(report)
+        },
+      }),
+    }
     this.#presence = consumerPresence(store === undefined ? undefined : options.relay, this.#abandonAfterMs, present, (error) => this.reportStoreError(error))
   }
 
@@ -129,13 +144,7 @@ export class ConsumerRegistry {
 
   #create(consumerId: string): ConsumerEntry {
     const { store } = this.#options
-    const connection = new Connection(this.#options.client, {
-      ...this.#options.connection,
-      ...(store === undefined ? {} : { store }),
-      ...(store === undefined || this.#options.relay === undefined ? {} : { relay: this.#options.relay }),
-      consumerId,
-      keepConversationsAlive: true,
-    })
+    const connection = new Connection(this.#options.client, { ...this.#connectionOptions, consumerId })
     const entry: ConsumerEntry = {
       consumerId,
       connection,
@@ -147,8 +156,6 @@ export class ConsumerRegistry {
       abandon: undefined,
       lock: settled,
     }
-    const failures = this.#options.metrics?.pollFailures
-    if (failures !== undefined) entry.subscriptions.push(connection.errors$.subscribe((error) => failures.inc({ code: codeOf(error) })))
     // During a store outage every connection's writes fail on each poll: the operator hears of it once.
     const outage = this.#outage
     if (outage !== undefined && store !== undefined) {
@@ -240,7 +247,3 @@ export class ConsumerRegistry {
 
 // One settled promise for every entry that has nothing to wait for (then on it never changes it).
 const settled = Promise.resolve()
-
-function codeOf(error: unknown): string {
-  return error instanceof ChatBridgeError ? String(error.code) : 'unknown'
-}
