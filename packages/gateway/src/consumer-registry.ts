@@ -1,11 +1,10 @@
 // The consumers' conversations, outliving their sockets: one Connection per verified consumer id.
-import { ChatBridgeError } from '@chatbridge/core'
 import { AdapterError, Connection, RequestRefusedError } from '@chatbridge/adapter'
-import type { ChatClientPort, ConnectionOptions, ConversationRelay, ConversationRequest, ConversationStore } from '@chatbridge/adapter'
+import type { ChatClientPort, ConnectionOptions, ConversationRelay, ConversationRequest, ConversationStore, PollReport } from '@chatbridge/adapter'
 import { type StoreOutageReporter, storeOutageReporter } from './store-outage.js'
 import { resumeStored } from './stored-conversations.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
-import type { ConsumerLease } from './consumer-lease.js'
+import { type ConsumerLease, HeldLease, type LeaseHost } from './consumer-lease.js'
 import { type ConsumerPresence, consumerPresence } from './consumer-presence.js'
 
 export type { ConsumerLease } from './consumer-lease.js'
@@ -18,7 +17,7 @@ export interface ConsumerRegistryOptions {
   readonly connection?: ConnectionOptions
   /** With no socket of a consumer for this long, on any process (see `relay`), its open chats held here are ended (the visitor left). Default 10 min. */
   readonly abandonAfterMs?: number
-  /** Metrics to feed: `chatsPolled` (open conversations), `pollFailures` (failed polls, by code), `abandonsDeferred` (the consumer present elsewhere). */
+  /** Metrics to feed: `chatsPolled` (open conversations), `pollFailures` (failed polls, by code, from the poll reports), `abandonsDeferred` (the consumer present elsewhere). */
   readonly metrics?: Pick<GatewayMetrics, 'chatsPolled' | 'pollFailures'> & Partial<Pick<GatewayMetrics, 'abandonsDeferred'>>
   /** Where the consumers' conversations are kept, shared by a deployment's processes: a first socket here resumes them. Default: memory. */
   readonly store?: ConversationStore
@@ -54,6 +53,18 @@ export class ConsumerRegistry {
   readonly #outage: StoreOutageReporter | undefined
   readonly #presence: ConsumerPresence
   #closed = false
+  readonly #connectionOptions: ConnectionOptions
+  // What every lease calls back: one object for the registry, so a lease holds no closures.
+  readonly #host: LeaseHost<ConsumerEntry> = {
+    request: (entry, request, next) => this.#request(entry, request, next),
+    closed: (entry, conversationId) => {
+      if (entry.open.delete(conversationId)) this.#gauge()
+    },
+    released: (entry) => {
+      entry.sockets -= 1
+      this.#arm(entry, this.#abandonAfterMs)
+    },
+  }
 
   /** An empty registry; connections are made as consumers arrive. */
   constructor(options: ConsumerRegistryOptions) {
@@ -62,6 +73,21 @@ export class ConsumerRegistry {
     const { store, onError } = options
     this.#outage = store === undefined || onError === undefined ? undefined : storeOutageReporter(store, onError)
     const present = (): string[] => [...this.#entries.values()].filter((entry) => entry.sockets > 0).map((entry) => entry.consumerId)
+    const failures = options.metrics?.pollFailures
+    const onPoll = options.connection?.onPoll
+    this.#connectionOptions = {
+      ...options.connection,
+      ...(store === undefined ? {} : { store }),
+      ...(store === undefined || options.relay === undefined ? {} : { relay: options.relay }),
+      keepConversationsAlive: true,
+      // Failed polls from every connection's poll reports: one callback for all, where an errors$ subscription per consumer cost ~2.8 KB each.
+      ...(failures === undefined ? {} : {
+        onPoll: (report: PollReport): void => {
+          if (report.outcome === 'failed') failures.inc({ code: report.code ?? 'unknown' })
+          onPoll?.(report)
+        },
+      }),
+    }
     this.#presence = consumerPresence(store === undefined ? undefined : options.relay, this.#abandonAfterMs, present, (error) => this.reportStoreError(error))
   }
 
@@ -84,23 +110,7 @@ export class ConsumerRegistry {
     clearTimeout(entry.abandon)
     entry.abandon = undefined
     entry.sockets += 1
-    let released = false
-    return {
-      consumerId,
-      connection: entry.connection,
-      ready: entry.ready,
-      owns: (conversationId) => entry.owned.has(conversationId),
-      requestConversation: (request, next) => this.#request(entry, request, next),
-      closed: (conversationId) => {
-        if (entry.open.delete(conversationId)) this.#gauge()
-      },
-      release: () => {
-        if (released) return
-        released = true
-        entry.sockets -= 1
-        this.#arm(entry, this.#abandonAfterMs)
-      },
-    }
+    return new HeldLease(entry, this.#host)
   }
 
   /** Takes over a chat no process polls, with no socket (see orphan-sweeper.ts); a new entry resumes all the consumer's. Undefined when closing or already its. */
@@ -134,13 +144,7 @@ export class ConsumerRegistry {
 
   #create(consumerId: string): ConsumerEntry {
     const { store } = this.#options
-    const connection = new Connection(this.#options.client, {
-      ...this.#options.connection,
-      ...(store === undefined ? {} : { store }),
-      ...(store === undefined || this.#options.relay === undefined ? {} : { relay: this.#options.relay }),
-      consumerId,
-      keepConversationsAlive: true,
-    })
+    const connection = new Connection(this.#options.client, { ...this.#connectionOptions, consumerId })
     const entry: ConsumerEntry = {
       consumerId,
       connection,
@@ -148,12 +152,10 @@ export class ConsumerRegistry {
       open: new Set(),
       subscriptions: [],
       sockets: 0,
-      ready: Promise.resolve(),
+      ready: settled,
       abandon: undefined,
-      lock: Promise.resolve(),
+      lock: settled,
     }
-    const failures = this.#options.metrics?.pollFailures
-    if (failures !== undefined) entry.subscriptions.push(connection.errors$.subscribe((error) => failures.inc({ code: codeOf(error) })))
     // During a store outage every connection's writes fail on each poll: the operator hears of it once.
     const outage = this.#outage
     if (outage !== undefined && store !== undefined) {
@@ -243,6 +245,5 @@ export class ConsumerRegistry {
   }
 }
 
-function codeOf(error: unknown): string {
-  return error instanceof ChatBridgeError ? String(error.code) : 'unknown'
-}
+// One settled promise for every entry that has nothing to wait for (then on it never changes it).
+const settled = Promise.resolve()

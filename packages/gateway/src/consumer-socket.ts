@@ -2,11 +2,13 @@
 import type { RawData, WebSocket } from 'ws'
 import { CloseCode } from './close-codes.js'
 import { GatewayError } from './gateway-error.js'
+import { closeCodeOf, requestIdOf, textOf } from './socket-frames.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
 import type { ResolvedGatewayOptions } from './gateway-options.js'
 import type { SocketRegistry } from './socket-registry.js'
-import type { ConsumerIdentity, GatewaySession } from './session-port.js'
+import type { ConsumerIdentity, GatewaySession, SessionContext, SessionSink } from './session-port.js'
 import { TokenBucket } from './token-bucket.js'
+import type { DeadlineHeap, Timed } from './deadline-heap.js'
 
 /** What a consumer socket needs from the gateway. */
 export interface ConsumerSocketDeps {
@@ -14,37 +16,25 @@ export interface ConsumerSocketDeps {
   readonly metrics: GatewayMetrics
   readonly registry: SocketRegistry<ConsumerSocket>
   readonly verify: (jwt: string) => Promise<ConsumerIdentity>
+  /** The one timer of every socket's idle, authentication and expiry deadlines. */
+  readonly deadlines: DeadlineHeap<ConsumerSocket>
 }
 
-// setTimeout's longest delay; a later expiry is re-armed when it fires.
-const maxDelayMs = 2 ** 31 - 1
+// Each socket's owner, for the listeners below: shared by every socket, they find theirs from `ws` (their `this`).
+const owners = new WeakMap<WebSocket, ConsumerSocket>()
 
-/** The close code for a session's error: token refusals pick theirs, anything else is a server error. */
-export function closeCodeOf(error: Error): number {
-  if (!(error instanceof GatewayError)) return CloseCode.internalError
-  if (error.code === 'E_TOKEN_EXPIRED') return CloseCode.tokenExpired
-  if (error.code === 'E_IDENTITY_EXPIRED') return CloseCode.identityExpired
-  return CloseCode.policyViolation
-}
-
-/** The request id of a frame, read for the 429 answer only; `null` when there is none. */
-function requestIdOf(text: string): string | number | null {
-  try {
-    const frame: unknown = JSON.parse(text)
-    const id = typeof frame === 'object' && frame !== null ? (frame as Record<string, unknown>)['id'] : undefined
-    return typeof id === 'string' || typeof id === 'number' ? id : null
-  } catch {
-    return null
-  }
-}
-
-function textOf(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
-  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8')
-}
-
-/** A consumer's open socket, from the upgrade to the close; `heartbeat()` is called by the gateway's ping sweep. */
-export class ConsumerSocket {
+/**
+ * A consumer's open socket, from the upgrade to the close; `heartbeat()` is called by the gateway's
+ * ping sweep. It is its session's sink and context itself, and its `ws` listeners and timers are
+ * shared functions, so an idle socket holds this object rather than a dozen closures.
+ */
+export class ConsumerSocket implements SessionSink, SessionContext, Timed {
+  /** The identity verified on the upgrade, if any (the session's context). */
+  readonly consumer: ConsumerIdentity | undefined
+  /** Kept by `deps.deadlines`. */
+  deadline = Infinity
+  /** Kept by `deps.deadlines`. */
+  slot = -1
   readonly #ws: WebSocket
   readonly #deps: ConsumerSocketDeps
   readonly #bucket: TokenBucket
@@ -52,29 +42,89 @@ export class ConsumerSocket {
   #identity: ConsumerIdentity | undefined
   #alive = true
   #ended = false
-  #idle: NodeJS.Timeout
-  #auth: NodeJS.Timeout | undefined
-  #expiry: NodeJS.Timeout | undefined
+  // Deadlines in `deps.deadlines`' clock: idle past the last frame, authentication (until it happens), the token's expiry.
+  #lastFrame: number
+  #authBy: number
+  #expiresAt = Infinity
+  #expiryCode: number = CloseCode.identityExpired
 
   /** Wires `ws` (already open) to a new session; `identity` is the one verified on the upgrade, if any. */
   constructor(ws: WebSocket, address: string, identity: ConsumerIdentity | undefined, deps: ConsumerSocketDeps) {
     const { options } = deps
+    this.consumer = identity
     this.#ws = ws
     this.#deps = deps
     this.#bucket = new TokenBucket(options.requestsPerSecond, options.requestBurst, options.now)
     deps.registry.add(this, address)
-    this.#idle = setTimeout(() => this.shutdown(CloseCode.idle, 'idle'), options.idleTimeoutMs)
-    ws.on('error', (error) => options.onError(error))
-    ws.on('close', () => this.#closed())
-    ws.on('ping', () => this.#idle.refresh())
-    ws.on('pong', () => void (this.#alive = true))
-    ws.on('message', (data, isBinary) => this.#message(data, isBinary))
-    if (identity === undefined) {
-      this.#auth = setTimeout(() => this.shutdown(CloseCode.policyViolation, 'not authenticated in time'), options.authTimeoutMs)
-    } else {
-      this.#authenticated(identity)
-    }
-    this.#session = this.#open(identity)
+    this.#lastFrame = deps.deadlines.now()
+    this.#authBy = identity === undefined ? this.#lastFrame + options.authTimeoutMs : Infinity
+    owners.set(ws, this)
+    ws.on('error', ConsumerSocket.#onError)
+    ws.on('close', ConsumerSocket.#onClose)
+    ws.on('ping', ConsumerSocket.#onPing)
+    ws.on('pong', ConsumerSocket.#onPong)
+    ws.on('message', ConsumerSocket.#onMessage)
+    if (identity !== undefined) this.#authenticated(identity)
+    this.#schedule()
+    this.#session = this.#open()
+  }
+
+  /** A deadline may have passed (see {@link DeadlineHeap}): closes the socket for the first that did, else answers the next. */
+  due(now: number): number {
+    const first = this.#nextDeadline()
+    if (this.#ended || first > now) return this.#ended ? Infinity : first
+    if (first === this.#expiresAt) this.shutdown(this.#expiryCode, 'the token expired')
+    else if (first === this.#authBy) this.shutdown(CloseCode.policyViolation, 'not authenticated in time')
+    else this.shutdown(CloseCode.idle, 'idle')
+    return Infinity
+  }
+
+  // The listeners are registered only after `owners.set`, so each finds its socket.
+  static #onError(this: WebSocket, error: Error): void {
+    ConsumerSocket.#of(this).#deps.options.onError(error)
+  }
+
+  static #onClose(this: WebSocket): void {
+    ConsumerSocket.#of(this).#closed()
+  }
+
+  static #onPing(this: WebSocket): void {
+    const socket = ConsumerSocket.#of(this)
+    socket.#lastFrame = socket.#deps.deadlines.now()
+  }
+
+  static #onPong(this: WebSocket): void {
+    ConsumerSocket.#of(this).#alive = true
+  }
+
+  static #onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    ConsumerSocket.#of(this).#message(data, isBinary)
+  }
+
+  static #of(ws: WebSocket): ConsumerSocket {
+    const socket = owners.get(ws)
+    if (socket === undefined) throw new Error('a consumer socket listener on a ws it does not own')
+    return socket
+  }
+
+  /** The session's context: verifies a token from `InitConnection`. */
+  get verify(): (jwt: string) => Promise<ConsumerIdentity> {
+    return this.#deps.verify
+  }
+
+  /** The session's sink: one frame to the consumer. */
+  send(frame: object): void {
+    this.#send(frame)
+  }
+
+  /** The session's sink: ends the socket because of `error`. */
+  error(error: Error): void {
+    this.#failed(error)
+  }
+
+  /** The session's context: the socket is authenticated as `identity` now. */
+  onAuthenticated(identity: ConsumerIdentity): void {
+    this.#authenticated(identity)
   }
 
   /** Drops the socket if it did not answer the last ping, else pings it again. */
@@ -100,13 +150,10 @@ export class ConsumerSocket {
     this.#ws.terminate()
   }
 
-  #open(identity: ConsumerIdentity | undefined): GatewaySession {
-    const { options, verify } = this.#deps
+  #open(): GatewaySession {
+    const { options } = this.#deps
     try {
-      return options.sessions.open(
-        { send: (frame) => this.#send(frame), error: (error) => this.#failed(error) },
-        { consumer: identity, verify, onAuthenticated: (next) => this.#authenticated(next) },
-      )
+      return options.sessions.open(this, this)
     } catch (error) {
       options.onError(error instanceof Error ? error : new Error(String(error)))
       this.shutdown(CloseCode.internalError, 'internal error')
@@ -122,7 +169,8 @@ export class ConsumerSocket {
   }
 
   #message(data: RawData, isBinary: boolean): void {
-    this.#idle.refresh()
+    // The idle deadline moves later: the heap keeps the earlier one, and is told the new one when that passes.
+    this.#lastFrame = this.#deps.deadlines.now()
     if (isBinary) return this.shutdown(CloseCode.unsupportedData, 'Messaging frames are text')
     const text = textOf(data)
     this.#deps.metrics.framesIn.inc()
@@ -150,8 +198,7 @@ export class ConsumerSocket {
   #authenticated(identity: ConsumerIdentity): void {
     // A verification that finished after the close must not count a socket that is gone.
     if (this.#ended) return
-    clearTimeout(this.#auth)
-    this.#auth = undefined
+    this.#authBy = Infinity
     const { registry, options } = this.#deps
     if (this.#identity?.consumerId !== identity.consumerId) {
       if (registry.countConsumer(identity.consumerId) >= options.maxSocketsPerConsumer) {
@@ -160,24 +207,24 @@ export class ConsumerSocket {
       registry.bindConsumer(this, identity.consumerId)
     }
     this.#identity = identity
-    this.#armExpiry(identity)
+    const { deadlines } = this.#deps
+    this.#expiresAt = deadlines.now() + Math.max(0, identity.expiresAt - options.now())
+    this.#expiryCode = identity.authenticated ? CloseCode.tokenExpired : CloseCode.identityExpired
+    // In the constructor the socket is scheduled once all is set.
+    if (this.slot >= 0 && this.#expiresAt < this.deadline) this.#schedule()
   }
 
-  #armExpiry(identity: ConsumerIdentity): void {
-    clearTimeout(this.#expiry)
-    const delay = identity.expiresAt - this.#deps.options.now()
-    const code = identity.authenticated ? CloseCode.tokenExpired : CloseCode.identityExpired
-    this.#expiry = setTimeout(
-      () => (delay > maxDelayMs ? this.#armExpiry(identity) : this.shutdown(code, 'the token expired')),
-      Math.max(0, Math.min(delay, maxDelayMs)),
-    )
+  #nextDeadline(): number {
+    return Math.min(this.#lastFrame + this.#deps.options.idleTimeoutMs, this.#authBy, this.#expiresAt)
+  }
+
+  #schedule(): void {
+    this.#deps.deadlines.set(this, this.#nextDeadline())
   }
 
   #closed(): void {
     this.#ended = true
-    clearTimeout(this.#idle)
-    clearTimeout(this.#auth)
-    clearTimeout(this.#expiry)
+    this.#deps.deadlines.delete(this)
     this.#deps.registry.remove(this)
     try {
       this.#session.close()

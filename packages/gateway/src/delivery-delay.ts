@@ -9,7 +9,8 @@ const maxMeasuredPerSocket = 1000
 
 interface SocketTiming {
   readonly since: number
-  readonly measured: Set<string>
+  // Made on the first measured event: most sockets of idle chats never have one.
+  measured: Set<string> | undefined
 }
 
 /**
@@ -46,7 +47,7 @@ export class DeliveryDelay {
   written(socket: object, frame: object): void {
     const now = this.#now()
     let timing = this.#sockets.get(socket)
-    if (timing === undefined) this.#sockets.set(socket, (timing = { since: now, measured: new Set() }))
+    if (timing === undefined) this.#sockets.set(socket, (timing = { since: now, measured: undefined }))
     const { type, body } = frame as { readonly type?: unknown; readonly body?: { readonly changes?: unknown } }
     if (type !== 'ms.MessagingEventNotification' || !Array.isArray(body?.changes)) return
     for (const change of body.changes as readonly { readonly sequence?: unknown; readonly dialogId?: unknown; readonly conversationId?: unknown }[]) {
@@ -54,9 +55,10 @@ export class DeliveryDelay {
       if (typeof change.sequence !== 'number' || typeof conversation !== 'string') continue
       const key = `${conversation}:${change.sequence}`
       const at = this.#polledAt.get(key)
-      if (at === undefined || at < timing.since || timing.measured.has(key)) continue
-      if (timing.measured.size >= maxMeasuredPerSocket) timing.measured.clear()
-      timing.measured.add(key)
+      if (at === undefined || at < timing.since || timing.measured?.has(key) === true) continue
+      const measured = (timing.measured ??= new Set())
+      if (measured.size >= maxMeasuredPerSocket) measured.clear()
+      measured.add(key)
       this.#histogram.observe(Math.max(0, now - at) / 1000)
     }
   }

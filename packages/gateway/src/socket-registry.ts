@@ -6,7 +6,8 @@ export class SocketRegistry<S extends object> {
   readonly #address = new Map<S, string>()
   readonly #consumer = new Map<S, string>()
   readonly #perAddress = new Map<string, number>()
-  readonly #perConsumer = new Map<string, Set<S>>()
+  // Counts, not sets: which sockets are whose is in #consumer already.
+  readonly #perConsumer = new Map<string, number>()
   readonly #metrics: GatewayMetrics
   #emptied: (() => void)[] = []
 
@@ -33,7 +34,7 @@ export class SocketRegistry<S extends object> {
 
   /** Open sockets authenticated as `consumerId`. */
   countConsumer(consumerId: string): number {
-    return this.#perConsumer.get(consumerId)?.size ?? 0
+    return this.#perConsumer.get(consumerId) ?? 0
   }
 
   /** Counts a newly opened socket. */
@@ -48,9 +49,7 @@ export class SocketRegistry<S extends object> {
     if (!this.#address.has(socket)) return
     this.#unbind(socket)
     this.#consumer.set(socket, consumerId)
-    const set = this.#perConsumer.get(consumerId) ?? new Set<S>()
-    set.add(socket)
-    this.#perConsumer.set(consumerId, set)
+    this.#perConsumer.set(consumerId, this.countConsumer(consumerId) + 1)
     this.#metrics.consumersConnected.set(this.#perConsumer.size)
   }
 
@@ -71,9 +70,9 @@ export class SocketRegistry<S extends object> {
     const consumerId = this.#consumer.get(socket)
     if (consumerId === undefined) return
     this.#consumer.delete(socket)
-    const set = this.#perConsumer.get(consumerId)
-    set?.delete(socket)
-    if (set?.size === 0) this.#perConsumer.delete(consumerId)
+    const left = this.countConsumer(consumerId) - 1
+    if (left > 0) this.#perConsumer.set(consumerId, left)
+    else this.#perConsumer.delete(consumerId)
     this.#metrics.consumersConnected.set(this.#perConsumer.size)
   }
 }

@@ -25,6 +25,7 @@ import { selfSignedCredentials } from './tls-credentials.js'
 import { createTokenService } from './token-service.js'
 import type { TokenService } from './token-service.js'
 import { createUpgradeHandler } from './upgrade-handler.js'
+import { DeadlineHeap } from './deadline-heap.js'
 
 /** A running gateway. */
 export interface Gateway {
@@ -122,6 +123,7 @@ interface GatewayParts {
 async function serve(server: Server, options: ResolvedGatewayOptions, parts: GatewayParts, scheme: 'http' | 'https'): Promise<Gateway> {
   const { tokens, brand, metrics, engine, store } = parts
   const registry = new SocketRegistry<ConsumerSocket>(metrics)
+  const deadlines = new DeadlineHeap<ConsumerSocket>()
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: options.maxFrameBytes })
   let draining = false
   let own: readonly string[] = []
@@ -144,7 +146,7 @@ async function serve(server: Server, options: ResolvedGatewayOptions, parts: Gat
     trustedProxies: options.trustedProxies,
     ...(options.staticDir === undefined ? {} : { staticDir: options.staticDir }),
   }))
-  server.on('upgrade', createUpgradeHandler({ options, metrics, registry, verify, wss, originAllowed, draining: () => draining }))
+  server.on('upgrade', createUpgradeHandler({ options, metrics, registry, verify, deadlines, wss, originAllowed, draining: () => draining }))
 
   await listen(server, options)
   const address = server.address() as AddressInfo
@@ -166,6 +168,7 @@ async function serve(server: Server, options: ResolvedGatewayOptions, parts: Gat
     await Promise.race([registry.whenEmpty(), new Promise((resolve) => (timer = setTimeout(resolve, options.drainTimeoutMs)))])
     clearTimeout(timer)
     for (const socket of registry.sockets()) socket.terminate()
+    deadlines.close()
     server.closeAllConnections()
     wss.close()
     // The sockets are gone: the consumers' connections (their chats stay, to time out on the legacy side) and the client.

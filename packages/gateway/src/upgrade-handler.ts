@@ -25,8 +25,10 @@ type Verdict =
 
 /** The `'upgrade'` listener of the gateway's server; it never throws. */
 export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  // One listener for every socket: a closure made per upgrade would share the upgrade's scope and keep its request and head alive as long as the socket.
+  const onSocketError = (error: Error): void => deps.options.onError(error)
   return (req, socket, head) => {
-    socket.on('error', (error) => deps.options.onError(error))
+    socket.on('error', onSocketError)
     judge(deps, req).then(
       (verdict) => {
         if (!verdict.ok) return refuse(deps, socket, verdict.status, verdict.reason, verdict.message)
