@@ -1,5 +1,5 @@
 // Every conversation of a connection, those it has and those added later, merged into one stream of their streams' values.
-import { type BehaviorSubject, Observable, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs'
+import { Observable, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs'
 import type { ChatFeed } from './chat-feed.js'
 
 /** What {@link fromEach} reads of a connection. @internal */
@@ -7,7 +7,8 @@ export interface EachSource {
   readonly conversations: () => Iterable<{ readonly feed: ChatFeed }>
   /** Conversations as they are added; completes when the connection closes. */
   readonly added: Observable<{ readonly feed: ChatFeed }>
-  readonly closed: BehaviorSubject<boolean>
+  /** Closed or not: the current value at once, then `true` once. */
+  readonly closed: Observable<boolean>
 }
 
 /**

@@ -23,7 +23,8 @@ export class LeaseKeeper {
   readonly #store: ConversationStore
   readonly #scheduler: SchedulerLike
   readonly #onError: (error: unknown) => void
-  readonly #held = new Map<string, Held>()
+  // Made with the first lease: a connection may hold none (a socket before its first conversation).
+  #held: Map<string, Held> | undefined
   #timer: Subscription | undefined
   #periodMs = Infinity
   #renewing = false
@@ -37,7 +38,7 @@ export class LeaseKeeper {
 
   /** Keeps `lease` renewed until {@link remove}; `holder.leaseGone()` runs when the store says it is gone. */
   add(lease: ConversationLease, holder: LeaseLossListener): void {
-    this.#held.set(lease.conversationId, { lease, holder })
+    ;(this.#held ??= new Map()).set(lease.conversationId, { lease, holder })
     if (!Number.isFinite(lease.ttlMs)) return
     const periodMs = Math.max(1, Math.floor(lease.ttlMs / 3))
     if (periodMs >= this.#periodMs) return
@@ -48,25 +49,25 @@ export class LeaseKeeper {
 
   /** Stops renewing the conversation's lease. */
   remove(conversationId: string): void {
-    this.#held.delete(conversationId)
+    this.#held?.delete(conversationId)
   }
 
   /** The leases held now. */
   get leases(): readonly ConversationLease[] {
-    return [...this.#held.values()].map((held) => held.lease)
+    return [...(this.#held?.values() ?? [])].map((held) => held.lease)
   }
 
   /** Renews every lease now, in one store call (skipped while the previous one runs). */
   async renewNow(): Promise<void> {
-    const held = [...this.#held.values()].filter((h) => Number.isFinite(h.lease.ttlMs))
+    const held = [...(this.#held?.values() ?? [])].filter((h) => Number.isFinite(h.lease.ttlMs))
     if (this.#renewing || held.length === 0) return
     this.#renewing = true
     try {
       const lost = await this.#store.renewLeases(held.map((h) => h.lease))
       for (const lease of lost) {
-        const gone = this.#held.get(lease.conversationId)
+        const gone = this.#held?.get(lease.conversationId)
         if (gone?.lease.token !== lease.token) continue
-        this.#held.delete(lease.conversationId)
+        this.#held?.delete(lease.conversationId)
         gone.holder.leaseGone()
       }
     } catch (error) {
@@ -80,6 +81,6 @@ export class LeaseKeeper {
   dispose(): void {
     this.#timer?.unsubscribe()
     this.#timer = undefined
-    this.#held.clear()
+    this.#held = undefined
   }
 }

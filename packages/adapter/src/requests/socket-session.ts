@@ -89,8 +89,8 @@ export class SocketSession {
   readonly #sink: SessionSink
   readonly #now: () => number
   // Every notification stream by its key (an unkeyed one gets a unique one): a parent `Subscription`
-  // would cost a finalizer array, and each stream a parentage link, for the socket's whole life.
-  readonly #streams = new Map<string, Unsubscribable>()
+  // would cost a finalizer array, and each stream a parentage link, for the socket's whole life. Made with the first one.
+  #streams: Map<string, Unsubscribable> | undefined
   readonly #context: RequestContext & NotificationObserver
   #consumerId: string | undefined
   #connection: Connection | undefined
@@ -128,7 +128,7 @@ export class SocketSession {
       const connection = this.#config.connectionFor(this.#consumerId)
       this.#connection = connection
       if (this.#config.emitLegacyEvents === true) {
-        this.#streams.set('legacy', connection.legacyEvents$().subscribe((record) => this.#send({ kind: 'notification', type: 'chatbridge.LegacyEventNotification', body: { changes: [record] } })))
+        this.#keep('legacy', connection.legacyEvents$().subscribe((record) => this.#send({ kind: 'notification', type: 'chatbridge.LegacyEventNotification', body: { changes: [record] } })))
       }
     }
     return this.#connection
@@ -146,9 +146,9 @@ export class SocketSession {
   /** Ends every subscription of this session; responses still pending are not sent. Idempotent; does not close the connection. */
   close(): void {
     this.#closed = true
-    const streams = [...this.#streams.values()]
-    this.#streams.clear()
-    for (const stream of streams) stream.unsubscribe()
+    const streams = this.#streams
+    this.#streams = undefined
+    for (const stream of streams?.values() ?? []) stream.unsubscribe()
   }
 
   #handle(request: RequestFrame): void {
@@ -178,7 +178,11 @@ export class SocketSession {
     const subscription = startNotifications(notifications, this.#context)
     // A stream that replayed the session's close while subscribing is not kept.
     if (this.#closed) subscription?.unsubscribe()
-    else if (subscription !== undefined) this.#streams.set(name, subscription)
+    else if (subscription !== undefined) this.#keep(name, subscription)
+  }
+
+  #keep(key: string, stream: Unsubscribable): void {
+    ;(this.#streams ??= new Map()).set(key, stream)
   }
 
   #respond(reqId: RequestId, code: number, type: string, body: unknown): void {
@@ -219,10 +223,9 @@ export class SocketSession {
     }
 
     unsubscribe(key: string): void {
-      const streams = this.#session.#streams
-      const stream = streams.get(key)
+      const stream = this.#session.#streams?.get(key)
       if (stream === undefined) return
-      streams.delete(key)
+      this.#session.#streams?.delete(key)
       stream.unsubscribe()
     }
 
