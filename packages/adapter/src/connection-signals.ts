@@ -1,12 +1,16 @@
-// A connection's own signals (closed, conversation added, latest conversation, errors), each stream made only when asked for; and its conversations' callbacks.
+// A connection's own signals (closed, conversations added, the latest one, errors), each stream made only when asked for; and its conversations' callbacks.
 import type { Observable } from 'rxjs'
+import type { ChatFeed } from './chat-feed.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
 import type { RelayCommand } from './conversation-relay.js'
 import type { ConversationLease } from './conversation-store.js'
+import type { EachSource, EachWatcher } from './each-conversation.js'
 import { LazySubject } from './lazy-subject.js'
 import { LeaseKeeper, type LeaseLossListener } from './lease-keeper.js'
 import type { ConversationEvents } from './open-conversation.js'
 import { type RelayCommandTarget, runRelayCommand } from './relay-commands.js'
+
+const NO_WATCHERS: readonly EachWatcher[] = []
 
 /**
  * What a `Connection` tells its own streams, as plain fields until a stream is asked for: a
@@ -16,13 +20,20 @@ import { type RelayCommandTarget, runRelayCommand } from './relay-commands.js'
  *
  * @internal
  */
-export class ConnectionSignals<C> {
+export class ConnectionSignals<C extends { readonly feed: ChatFeed }> implements EachSource {
+  readonly conversations: () => Iterable<C>
   #closed = false
   #latest: C | undefined
   #closed$: LazySubject<boolean> | undefined
-  #added$: LazySubject<C> | undefined
   #current$: LazySubject<C | undefined> | undefined
   #errors$: LazySubject<unknown> | undefined
+  // Copied on change, so a watcher leaving while they are told leaves no hole in the walk.
+  #watchers: readonly EachWatcher[] = NO_WATCHERS
+
+  /** @param conversations the connection's conversations now, for `fromEach`. */
+  constructor(conversations: () => Iterable<C>) {
+    this.conversations = conversations
+  }
 
   /** Whether {@link close} was called. */
   get closed(): boolean {
@@ -32,11 +43,6 @@ export class ConnectionSignals<C> {
   /** Closed or not: the current value, then `true` once. */
   get closed$(): Observable<boolean> {
     return (this.#closed$ ??= new LazySubject<boolean>('behavior', this.#closed))
-  }
-
-  /** Conversations announced from now on; completes on {@link complete}. */
-  get added$(): Observable<C> {
-    return (this.#added$ ??= this.#made(new LazySubject<C>('subject')))
   }
 
   /** The latest conversation announced (`undefined` before one), then each one announced. */
@@ -49,11 +55,21 @@ export class ConnectionSignals<C> {
     return (this.#errors$ ??= this.#made(new LazySubject<unknown>('subject')))
   }
 
-  /** A new conversation: the latest now, and added. */
+  /** A new conversation: the latest now, and told to the watchers. */
   announce(conversation: C): void {
     this.#latest = conversation
     this.#current$?.next(conversation)
-    this.#added$?.next(conversation)
+    for (const watcher of this.#watchers) watcher.added(conversation)
+  }
+
+  /** Tells `watcher` of each conversation announced and of the close (at once when closed). */
+  watch(watcher: EachWatcher): void {
+    if (this.#closed) watcher.closed()
+    else this.#watchers = [...this.#watchers, watcher]
+  }
+
+  unwatch(watcher: EachWatcher): void {
+    this.#watchers = this.#watchers.filter((each) => each !== watcher)
   }
 
   /** Reports `error` to the errors stream, if anyone asked for it. */
@@ -65,12 +81,14 @@ export class ConnectionSignals<C> {
   close(): void {
     this.#closed = true
     this.#closed$?.next(true)
+    for (const watcher of this.#watchers) watcher.closed()
   }
 
-  /** Completes the added, current and errors streams (now, or for one asked for later). */
+  /** Completes the current and errors streams (now, or for one asked for later), and tells the watchers no more come. */
   complete(): void {
     this.#completed = true
-    for (const subject of [this.#added$, this.#current$, this.#errors$]) subject?.complete()
+    for (const subject of [this.#current$, this.#errors$]) subject?.complete()
+    for (const watcher of this.#watchers) watcher.complete()
   }
 
   #completed = false
@@ -88,7 +106,7 @@ export class ConnectionSignals<C> {
  *
  * @internal
  */
-export class ConnectionEvents<C> implements ConversationEvents {
+export class ConnectionEvents<C extends { readonly feed: ChatFeed }> implements ConversationEvents {
   readonly leases: LeaseKeeper
   // Bound once: the lease keeper and the connection's commands keep it as a plain function.
   readonly onError: (error: unknown) => void

@@ -7,6 +7,7 @@ import { ConnectionEvents, ConnectionSignals } from './connection-signals.js'
 import { type ConnectionOptions, type ResolvedConnectionOptions, resolveConnectionOptions } from './connection-options.js'
 import type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
 import type { ConversationField, ConversationRequest, ExConversationChange, MessagingEvent, MessagingEventChange, UserProfile } from './messaging-types.js'
+import { SmallMap } from './small-map.js'
 import { Watchers } from './watchers.js'
 import { fromEach } from './each-conversation.js'
 import { type Conversation, openConversation } from './open-conversation.js'
@@ -38,8 +39,9 @@ export class Connection {
   readonly #client: ChatClientPort
   readonly #config: ResolvedConnectionOptions
   readonly #ownsClient: boolean
-  readonly #conversations = new Map<string, Conversation>()
-  readonly #signals = new ConnectionSignals<Conversation>()
+  // A socket's connection has one conversation: a `Map`'s table would cost more than the entry.
+  readonly #conversations = new SmallMap<Conversation>()
+  readonly #signals: ConnectionSignals<Conversation> = new ConnectionSignals(() => this.#conversations.values())
   // Made with the first `messagingEvents$` subscriber: a connection may never have one.
   #watching: Watchers<MessagingEventChange> | undefined
   // One for all the conversations (they say which they are), not four closures each.
@@ -220,7 +222,7 @@ export class Connection {
   }
 
   #fromEach<T>(stream: (feed: Conversation['feed']) => Observable<T>): Observable<T> {
-    return fromEach({ conversations: () => this.#conversations.values(), added: this.#signals.added$, closed: this.#signals.closed$ }, stream)
+    return fromEach(this.#signals, stream)
   }
 
   #whenClosed(): Observable<unknown> {

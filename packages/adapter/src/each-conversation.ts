@@ -2,13 +2,24 @@
 import { Observable, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs'
 import type { ChatFeed } from './chat-feed.js'
 
+/** Told of a connection's conversations as they are added, and of its close. @internal */
+export interface EachWatcher {
+  added(conversation: { readonly feed: ChatFeed }): void
+  /** No conversation will be added any more (the connection's streams completed). */
+  complete(): void
+  closed(): void
+}
+
 /** What {@link fromEach} reads of a connection. @internal */
 export interface EachSource {
   readonly conversations: () => Iterable<{ readonly feed: ChatFeed }>
-  /** Conversations as they are added; completes when the connection closes. */
-  readonly added: Observable<{ readonly feed: ChatFeed }>
-  /** Closed or not: the current value at once, then `true` once. */
-  readonly closed: Observable<boolean>
+  /**
+   * Tells `watcher` of each conversation added and of the close until {@link unwatch}; one closed
+   * already is told so at once. A listener, not subscriptions to `added$` and `closed$`: two RxJS
+   * subscribers, their finalizer arrays and teardowns for every `conversations$` subscriber's life.
+   */
+  watch(watcher: EachWatcher): void
+  unwatch(watcher: EachWatcher): void
 }
 
 /**
@@ -23,13 +34,14 @@ export function fromEach<T>(source: EachSource, stream: (feed: ChatFeed) => Obse
   return new Observable<T>((subscriber) => new Merged(source, stream, subscriber).start())
 }
 
-class Merged<T> implements Unsubscribable {
+class Merged<T> implements Unsubscribable, EachWatcher {
   readonly #source: EachSource
   readonly #stream: (feed: ChatFeed) => Observable<T>
   readonly subscriber: Subscriber<T>
   readonly #inners = new Set<Part<T>>()
-  #closing: Subscription | undefined
-  #adding: Subscription | undefined
+  // Conversations added count once the ones there at the start are merged (as `merge(from(current), added)` subscribed `added` then).
+  #listening = false
+  #watching = false
   #outerDone = false
   #ended = false
 
@@ -40,21 +52,24 @@ class Merged<T> implements Unsubscribable {
   }
 
   start(): Unsubscribable {
-    // The close watch first, as `takeUntil` subscribes its notifier before the source.
-    const closing = this.#source.closed.subscribe(new CloseWatch(this))
-    if (this.#ended) {
-      closing.unsubscribe()
-      return this
-    }
-    this.#closing = closing
+    // Watching for the close first, as `takeUntil` subscribes its notifier before the source.
+    this.#source.watch(this)
+    this.#watching = !this.#ended
+    if (this.#ended) this.#source.unwatch(this)
     for (const conversation of [...this.#source.conversations()]) {
       if (this.#ended) return this
       this.next(conversation)
     }
-    const adding = this.#source.added.subscribe(this)
-    if (this.#ended) adding.unsubscribe()
-    else this.#adding = adding
+    this.#listening = true
     return this
+  }
+
+  added(conversation: { readonly feed: ChatFeed }): void {
+    if (this.#listening) this.next(conversation)
+  }
+
+  closed(): void {
+    this.finish()
   }
 
   /** A conversation (present at the start or added since): its stream joins the merge. */
@@ -67,12 +82,8 @@ class Merged<T> implements Unsubscribable {
     else part.subscription = subscription
   }
 
-  error(error: unknown): void {
-    this.end()
-    this.subscriber.error(error)
-  }
-
   complete(): void {
+    if (!this.#listening) return
     this.#outerDone = true
     if (this.#inners.size === 0) this.finish()
   }
@@ -91,8 +102,8 @@ class Merged<T> implements Unsubscribable {
   end(): void {
     if (this.#ended) return
     this.#ended = true
-    this.#closing?.unsubscribe()
-    this.#adding?.unsubscribe()
+    if (this.#watching) this.#source.unwatch(this)
+    this.#watching = false
     for (const part of this.#inners) part.subscription?.unsubscribe()
     this.#inners.clear()
   }
@@ -123,18 +134,5 @@ class Part<T> {
   complete(): void {
     this.done = true
     this.#merged.partDone(this)
-  }
-}
-
-/** Completes the merge once the connection is closed. */
-class CloseWatch {
-  readonly #merged: { finish(): void }
-
-  constructor(merged: { finish(): void }) {
-    this.#merged = merged
-  }
-
-  next(closed: boolean): void {
-    if (closed) this.#merged.finish()
   }
 }

@@ -1,6 +1,7 @@
 // Keeps a connection's conversation leases: one batched renewal per tick for all of them.
 import { type SchedulerLike, type Subscription, interval } from 'rxjs'
 import type { ConversationLease, ConversationStore } from './conversation-store.js'
+import { SmallMap } from './small-map.js'
 
 /** Told when the store says its lease is gone (the conversation itself: no closure per chat). @internal */
 export interface LeaseLossListener {
@@ -23,8 +24,8 @@ export class LeaseKeeper {
   readonly #store: ConversationStore
   readonly #scheduler: SchedulerLike
   readonly #onError: (error: unknown) => void
-  // Made with the first lease: a connection may hold none (a socket before its first conversation).
-  #held: Map<string, Held> | undefined
+  // Small: a socket's connection holds one lease at most times, or none.
+  readonly #held = new SmallMap<Held>()
   #timer: Subscription | undefined
   #periodMs = Infinity
   #renewing = false
@@ -38,7 +39,7 @@ export class LeaseKeeper {
 
   /** Keeps `lease` renewed until {@link remove}; `holder.leaseGone()` runs when the store says it is gone. */
   add(lease: ConversationLease, holder: LeaseLossListener): void {
-    ;(this.#held ??= new Map()).set(lease.conversationId, { lease, holder })
+    this.#held.set(lease.conversationId, { lease, holder })
     if (!Number.isFinite(lease.ttlMs)) return
     const periodMs = Math.max(1, Math.floor(lease.ttlMs / 3))
     if (periodMs >= this.#periodMs) return
@@ -49,25 +50,25 @@ export class LeaseKeeper {
 
   /** Stops renewing the conversation's lease. */
   remove(conversationId: string): void {
-    this.#held?.delete(conversationId)
+    this.#held.delete(conversationId)
   }
 
   /** The leases held now. */
   get leases(): readonly ConversationLease[] {
-    return [...(this.#held?.values() ?? [])].map((held) => held.lease)
+    return this.#held.values().map((held) => held.lease)
   }
 
   /** Renews every lease now, in one store call (skipped while the previous one runs). */
   async renewNow(): Promise<void> {
-    const held = [...(this.#held?.values() ?? [])].filter((h) => Number.isFinite(h.lease.ttlMs))
+    const held = this.#held.values().filter((h) => Number.isFinite(h.lease.ttlMs))
     if (this.#renewing || held.length === 0) return
     this.#renewing = true
     try {
       const lost = await this.#store.renewLeases(held.map((h) => h.lease))
       for (const lease of lost) {
-        const gone = this.#held?.get(lease.conversationId)
+        const gone = this.#held.get(lease.conversationId)
         if (gone?.lease.token !== lease.token) continue
-        this.#held?.delete(lease.conversationId)
+        this.#held.delete(lease.conversationId)
         gone.holder.leaseGone()
       }
     } catch (error) {
@@ -81,6 +82,6 @@ export class LeaseKeeper {
   dispose(): void {
     this.#timer?.unsubscribe()
     this.#timer = undefined
-    this.#held = undefined
+    this.#held.clear()
   }
 }

@@ -2,6 +2,7 @@
 import type { ConversationLease, ConversationStore, StoredConversation } from './conversation-store.js'
 import { EMPTY_OUTBOUND, type OutboundRecord } from './outbound-record.js'
 import { type PollCursor, START_CURSOR } from './poll-cursor.js'
+import { SmallMap } from './small-map.js'
 
 /**
  * A {@link ConversationStore} in this process's memory: what a `Connection` uses when given no
@@ -9,19 +10,18 @@ import { type PollCursor, START_CURSOR } from './poll-cursor.js'
  * and its writes are never refused. Values are copied through JSON, as a real store would.
  */
 export class MemoryConversationStore implements ConversationStore {
-  // Maps made empty and shared until the first conversation: a socket's private store may never get one.
-  #conversations: Map<string, StoredConversation> = NONE
-  #byConsumer: Map<string, string[]> = NONE
+  // Small maps: a socket's private store keeps one conversation, or none.
+  readonly #conversations = new SmallMap<StoredConversation>()
+  readonly #byConsumer = new SmallMap<readonly string[]>()
 
   /** Records a new conversation; keeps an existing one. */
   addConversation(conversationId: string, conversation: { readonly chatUri: string; readonly consumerId: string | undefined }): Promise<void> {
     if (!this.#conversations.has(conversationId)) {
-      if (this.#conversations === NONE) {
-        this.#conversations = new Map<string, StoredConversation>()
-        this.#byConsumer = new Map<string, string[]>()
-      }
       this.#conversations.set(conversationId, stored(conversation.chatUri, conversation.consumerId, START_CURSOR, EMPTY_OUTBOUND, undefined))
-      if (conversation.consumerId !== undefined) this.#byConsumer.set(conversation.consumerId, [...(this.#byConsumer.get(conversation.consumerId) ?? []), conversationId])
+      if (conversation.consumerId !== undefined) {
+        const ids = this.#byConsumer.get(conversation.consumerId)
+        this.#byConsumer.set(conversation.consumerId, ids === undefined ? [conversationId] : [...ids, conversationId])
+      }
     }
     return Promise.resolve()
   }
@@ -94,9 +94,6 @@ export class MemoryConversationStore implements ConversationStore {
     this.#conversations.set(conversationId, stored(old.chatUri, old.consumerId, change.cursor ?? old.cursor, change.outbound ?? old.outbound, visitorName))
   }
 }
-
-// Never written: every write above goes to a conversation `addConversation` made the maps for first.
-const NONE = new Map<never, never>()
 
 // A literal, not a spread of the old record: in V8 a spread followed by more fields gives each
 // object a map of its own (about 200 bytes more per conversation, on every write).

@@ -13,6 +13,7 @@ import { checkAuthenticated, checkConfig } from './session-config.js'
 import { parseFrame } from './request-frame.js'
 import { type NotificationObserver, type RequestContext, type RequestOutcome, startNotifications } from './request-handler.js'
 import { routeRequest } from './request-router.js'
+import { SmallMap } from '../small-map.js'
 
 /** Where a {@link SocketSession} sends what it has to say. */
 export interface SessionSink {
@@ -89,8 +90,8 @@ export class SocketSession {
   readonly #sink: SessionSink
   readonly #now: () => number
   // Every notification stream by its key (an unkeyed one gets a unique one): a parent `Subscription`
-  // would cost a finalizer array, and each stream a parentage link, for the socket's whole life. Made with the first one.
-  #streams: Map<string, Unsubscribable> | undefined
+  // would cost a finalizer array, and each stream a parentage link, for the socket's whole life. Small: a socket has a stream or two.
+  readonly #streams = new SmallMap<Unsubscribable>()
   readonly #context: RequestContext & NotificationObserver
   #consumerId: string | undefined
   #connection: Connection | undefined
@@ -128,7 +129,7 @@ export class SocketSession {
       const connection = this.#config.connectionFor(this.#consumerId)
       this.#connection = connection
       if (this.#config.emitLegacyEvents === true) {
-        this.#keep('legacy', connection.legacyEvents$().subscribe((record) => this.#send({ kind: 'notification', type: 'chatbridge.LegacyEventNotification', body: { changes: [record] } })))
+        this.#streams.set('legacy', connection.legacyEvents$().subscribe((record) => this.#send({ kind: 'notification', type: 'chatbridge.LegacyEventNotification', body: { changes: [record] } })))
       }
     }
     return this.#connection
@@ -146,9 +147,9 @@ export class SocketSession {
   /** Ends every subscription of this session; responses still pending are not sent. Idempotent; does not close the connection. */
   close(): void {
     this.#closed = true
-    const streams = this.#streams
-    this.#streams = undefined
-    for (const stream of streams?.values() ?? []) stream.unsubscribe()
+    const streams = this.#streams.values()
+    this.#streams.clear()
+    for (const stream of streams) stream.unsubscribe()
   }
 
   #handle(request: RequestFrame): void {
@@ -178,11 +179,7 @@ export class SocketSession {
     const subscription = startNotifications(notifications, this.#context)
     // A stream that replayed the session's close while subscribing is not kept.
     if (this.#closed) subscription?.unsubscribe()
-    else if (subscription !== undefined) this.#keep(name, subscription)
-  }
-
-  #keep(key: string, stream: Unsubscribable): void {
-    ;(this.#streams ??= new Map()).set(key, stream)
+    else if (subscription !== undefined) this.#streams.set(name, subscription)
   }
 
   #respond(reqId: RequestId, code: number, type: string, body: unknown): void {
@@ -223,9 +220,9 @@ export class SocketSession {
     }
 
     unsubscribe(key: string): void {
-      const stream = this.#session.#streams?.get(key)
+      const stream = this.#session.#streams.get(key)
       if (stream === undefined) return
-      this.#session.#streams?.delete(key)
+      this.#session.#streams.delete(key)
       stream.unsubscribe()
     }
 
