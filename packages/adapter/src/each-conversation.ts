@@ -38,7 +38,8 @@ class Merged<T> implements Unsubscribable, EachWatcher {
   readonly #source: EachSource
   readonly #stream: (feed: ChatFeed) => Observable<T>
   readonly subscriber: Subscriber<T>
-  readonly #inners = new Set<Part<T>>()
+  // A list copied on change, not a `Set` (whose table costs more than the one or two parts a socket has).
+  #inners: readonly Part<T>[] = []
   // Conversations added count once the ones there at the start are merged (as `merge(from(current), added)` subscribed `added` then).
   #listening = false
   #watching = false
@@ -76,7 +77,7 @@ class Merged<T> implements Unsubscribable, EachWatcher {
   next(conversation: { readonly feed: ChatFeed }): void {
     if (this.#ended) return
     const part = new Part(this)
-    this.#inners.add(part)
+    this.#inners = this.#inners.length === 0 ? [part] : [...this.#inners, part]
     const subscription = this.#stream(conversation.feed).subscribe(part)
     if (part.done) subscription.unsubscribe()
     else part.subscription = subscription
@@ -85,12 +86,12 @@ class Merged<T> implements Unsubscribable, EachWatcher {
   complete(): void {
     if (!this.#listening) return
     this.#outerDone = true
-    if (this.#inners.size === 0) this.finish()
+    if (this.#inners.length === 0) this.finish()
   }
 
   partDone(part: Part<T>): void {
-    this.#inners.delete(part)
-    if (this.#outerDone && this.#inners.size === 0) this.finish()
+    this.#inners = this.#inners.filter((each) => each !== part)
+    if (this.#outerDone && this.#inners.length === 0) this.finish()
   }
 
   finish(): void {
@@ -104,8 +105,9 @@ class Merged<T> implements Unsubscribable, EachWatcher {
     this.#ended = true
     if (this.#watching) this.#source.unwatch(this)
     this.#watching = false
-    for (const part of this.#inners) part.subscription?.unsubscribe()
-    this.#inners.clear()
+    const inners = this.#inners
+    this.#inners = []
+    for (const part of inners) part.subscription?.unsubscribe()
   }
 
   unsubscribe(): void {
