@@ -169,7 +169,7 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
   if (!Number.isInteger(eventLogLimit)) throw invalid('eventLogLimit', 'a positive integer', eventLogLimit, '50')
   return {
     poller: {
-      pacing: {
+      pacing: (lastPacing = reused(lastPacing, {
         chattingMs: positive('chattingIntervalMs', config.chattingIntervalMs, 500),
         waitingMs: positive('waitingIntervalMs', config.waitingIntervalMs, 2000),
         keepAliveFraction: fraction,
@@ -177,12 +177,12 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
         defaultChatTimeoutS: positive('defaultChatTimeoutS', config.defaultChatTimeoutS, requestedTimeoutS ?? 40),
         idleGrowth,
         ...(config.idleCeilingMs === undefined ? {} : { idleCeilingMs: positive('idleCeilingMs', config.idleCeilingMs, 3500) }),
-      },
-      backoff: {
+      })),
+      backoff: (lastBackoff = reused(lastBackoff, {
         baseMs: positive('backoffBaseMs', config.backoffBaseMs, 500),
         factor: positive('backoffFactor', config.backoffFactor, 2),
         maxMs: positive('backoffMaxMs', config.backoffMaxMs, 30_000),
-      },
+      })),
       random: config.random ?? Math.random,
       scheduler: config.scheduler ?? pollClock,
       onPoll: config.onPoll,
@@ -194,7 +194,7 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
     reconcileWindowMs: nonNegative('reconcileWindowMs', config.reconcileWindowMs, 2000),
     keepConversationsAlive: config.keepConversationsAlive ?? false,
     interactionTimeoutS: config.interactionTimeoutS,
-    skillMap: config.skillMap ?? {},
+    skillMap: config.skillMap ?? NO_SKILL_MAP,
     consumerId: config.consumerId,
     now: config.now ?? Date.now,
     store: config.store ?? new MemoryConversationStore(),
@@ -202,6 +202,21 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
     csat: checkCsatOptions(config.csat),
   }
 }
+
+// The pacing and backoff last resolved, shared by the connections that resolve equal ones (every
+// socket of a gateway, as a rule): 130 bytes a connection otherwise, as the conditional spread
+// gives each pacing object a map of its own. One of each is kept, so the memo stays bounded.
+let lastPacing: ChatPollerOptions['pacing'] | undefined
+let lastBackoff: ChatPollerOptions['backoff'] | undefined
+
+function reused<T extends object>(last: T | undefined, next: T): T {
+  if (last === undefined) return next
+  const keys = Object.keys(next) as (keyof T)[]
+  return keys.length === Object.keys(last).length && keys.every((key) => Object.is(last[key], next[key])) ? last : next
+}
+
+// Shared by every connection given none (one empty object each cost a socket's connection 56 bytes).
+const NO_SKILL_MAP: Readonly<Record<string, string>> = Object.freeze({})
 
 function invalid(name: keyof ConnectionOptions, rule: string, value: unknown, example: string): AdapterError {
   return new AdapterError('E_INVALID_CONFIG', `${name} must be ${rule}, e.g. { ${name}: ${example} } as the options of new Connection(client, options) or createMessagingSocket(options); got ${String(value)}`)

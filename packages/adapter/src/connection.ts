@@ -1,16 +1,16 @@
 // The reactive face (Connection): a consumer's conversations as RxJS streams and Messaging commands as promises.
-import { BehaviorSubject, Observable, Subject, filter, of, switchMap, takeUntil, takeWhile } from 'rxjs'
+import { Observable, filter, of, switchMap, takeUntil, takeWhile } from 'rxjs'
 import { AdapterError, commandFailed } from './adapter-error.js'
 import type { LegacyEventRecord } from './chat-feed.js'
 import type { ConnectionState } from './connection-state.js'
+import { ConnectionEvents, ConnectionSignals } from './connection-signals.js'
 import { type ConnectionOptions, type ResolvedConnectionOptions, resolveConnectionOptions } from './connection-options.js'
 import type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
 import type { ConversationField, ConversationRequest, ExConversationChange, MessagingEvent, MessagingEventChange, UserProfile } from './messaging-types.js'
-import { LeaseKeeper } from './lease-keeper.js'
+import { SmallMap } from './small-map.js'
 import { Watchers } from './watchers.js'
 import { fromEach } from './each-conversation.js'
-import { type Conversation, type ConversationEvents, openConversation } from './open-conversation.js'
-import { runRelayCommand } from './relay-commands.js'
+import { type Conversation, openConversation } from './open-conversation.js'
 import { applyName, closeOn, nameOn, publishOn, updateFieldOn } from './conversation-commands.js'
 import { followConversation } from './follow-conversation.js'
 import { legacyChatRequest } from './requests/legacy-chat-request.js'
@@ -39,15 +39,13 @@ export class Connection {
   readonly #client: ChatClientPort
   readonly #config: ResolvedConnectionOptions
   readonly #ownsClient: boolean
-  readonly #conversations = new Map<string, Conversation>()
-  readonly #added = new Subject<Conversation>()
-  readonly #current = new BehaviorSubject<Conversation | undefined>(undefined)
-  readonly #errors = new Subject<unknown>()
-  readonly #closed = new BehaviorSubject<boolean>(false)
-  readonly #watching = new Watchers<MessagingEventChange>()
-  readonly #leases: LeaseKeeper
+  // A socket's connection has one conversation: a `Map`'s table would cost more than the entry.
+  readonly #conversations = new SmallMap<Conversation>()
+  readonly #signals: ConnectionSignals<Conversation> = new ConnectionSignals(() => this.#conversations.values())
+  // Made with the first `messagingEvents$` subscriber: a connection may never have one.
+  #watching: Watchers<MessagingEventChange> | undefined
   // One for all the conversations (they say which they are), not four closures each.
-  readonly #events: ConversationEvents
+  readonly #events: ConnectionEvents<Conversation>
   #visitorName: string | undefined
 
   /** @param client core's `LegacyChatClient` (or anything with `startChat`/`attach`/`close`). @param options `ownsClient` (default false): close the client on {@link close}. */
@@ -55,33 +53,24 @@ export class Connection {
     this.#client = client
     this.#config = resolveConnectionOptions(config)
     this.#ownsClient = options.ownsClient ?? false
-    this.#leases = new LeaseKeeper(this.#config.store, this.#config.poller.scheduler, (error) => this.#errors.next(error))
-    this.#events = {
-      onError: (error) => this.#errors.next(error),
-      onLease: (lease, holder) => this.#leases.add(lease, holder),
-      onLeaseLost: (conversationId, error) => {
-        this.#leases.remove(conversationId)
-        this.#errors.next(error)
-      },
-      serve: (conversationId, command) => runRelayCommand(this, conversationId, command),
-    }
+    this.#events = new ConnectionEvents(this.#signals, this.#config, this)
   }
 
   /** The connection's state (see {@link ConnectionState}), current then changes; follows the latest conversation. */
   get state$(): Observable<ConnectionState> {
-    return this.#closed.pipe(
+    return this.#signals.closed$.pipe(
       takeWhile((closed) => !closed, true),
       switchMap((closed) =>
         closed
           ? of<ConnectionState>({ status: 'closed', reason: 'closed-by-user' })
-          : this.#current.pipe(switchMap((conversation) => (conversation === undefined ? of<ConnectionState>({ status: 'live' }) : conversation.feed.state$))),
+          : this.#signals.current$.pipe(switchMap((conversation) => (conversation === undefined ? of<ConnectionState>({ status: 'live' }) : conversation.feed.state$))),
       ),
     )
   }
 
   /** Failed polls being retried (e.g. core's `DecodeError`); the cursor is kept, nothing is lost. */
   get errors$(): Observable<unknown> {
-    return this.#errors.pipe(takeUntil(this.#whenClosed()))
+    return this.#signals.errors$.pipe(takeUntil(this.#whenClosed()))
   }
 
   /**
@@ -100,10 +89,10 @@ export class Connection {
    */
   messagingEvents$(dialogId: string, options: { readonly fromSeq?: number } = {}): Observable<MessagingEventChange> {
     return new Observable<MessagingEventChange>((subscriber) => {
-      if (this.#closed.value) return subscriber.complete()
+      if (this.#signals.closed) return subscriber.complete()
       const conversation = this.#conversationFor(dialogId)
       // Read once the store let this connection have it (the lease, the consumer's own conversation).
-      return this.#watching.follow(subscriber, conversation.ready, () => conversation.feed.messagingEvents$(options.fromSeq ?? 0))
+      return (this.#watching ??= new Watchers()).follow(subscriber, conversation.ready, () => conversation.feed.messagingEvents$(options.fromSeq ?? 0))
     })
   }
 
@@ -122,10 +111,10 @@ export class Connection {
     } catch (error) {
       throw commandFailed('request a conversation', error)
     }
-    if (this.#closed.value) throw closedError()
+    if (this.#signals.closed) throw closedError()
     const conversation = this.#open(session, skill)
     await conversation.queue
-    if (this.#visitorName !== undefined) await applyName(conversation, this.#visitorName).catch((error: unknown) => this.#errors.next(error))
+    if (this.#visitorName !== undefined) await applyName(conversation, this.#visitorName).catch(this.#events.onError)
     return { conversationId: session.conversationId }
   }
 
@@ -147,9 +136,9 @@ export class Connection {
     if (relay === undefined) throw new AdapterError('E_BAD_REQUEST', 'following a conversation needs a relay: new Connection(client, { store, relay })')
     const session = this.#conversations.get(conversationId)?.session ?? this.#client.attach(conversationId)
     if (this.#conversations.has(session.conversationId)) return { conversationId: session.conversationId }
-    const follower = followConversation(session, this.#config, relay, (error) => this.#errors.next(error), () => {
+    const follower = followConversation(session, this.#config, relay, this.#events.onError, () => {
       // Promoted (the holder's lease is free): the same feed goes on here as the holder's, so its subscribers see a continuation.
-      if (!this.#closed.value && this.#conversations.get(session.conversationId) === follower) this.#open(session, undefined, follower.handOver)
+      if (!this.#signals.closed && this.#conversations.get(session.conversationId) === follower) this.#open(session, undefined, follower.handOver)
     })
     return { conversationId: this.#add(follower).session.conversationId }
   }
@@ -193,7 +182,7 @@ export class Connection {
     if (name === '') return
     this.#visitorName = name
     const open = [...this.#conversations.values()].filter((c) => c.feed.legacyState !== 'ended')
-    await Promise.all(open.map((conversation) => nameOn(conversation, name, this.#config.store, (error) => this.#errors.next(error))))
+    await Promise.all(open.map((conversation) => nameOn(conversation, name, this.#config.store, this.#events.onError)))
   }
 
   /**
@@ -202,14 +191,14 @@ export class Connection {
    * not end the chats (they can be resumed). Idempotent.
    */
   async close(): Promise<void> {
-    if (this.#closed.value) return
-    this.#closed.next(true)
-    this.#watching.completeAll()
-    this.#leases.dispose()
+    if (this.#signals.closed) return
+    this.#signals.close()
+    this.#watching?.completeAll()
+    this.#events.leases.dispose()
     for (const conversation of this.#conversations.values()) conversation.dispose()
     // What was not written yet is written, and the leases given up: another connection may continue at once.
     await Promise.all([...this.#conversations.values()].map((conversation) => conversation.release()))
-    for (const subject of [this.#added, this.#current, this.#errors]) subject.complete()
+    this.#signals.complete()
     if (this.#ownsClient) await this.#client.close()
   }
 
@@ -228,21 +217,20 @@ export class Connection {
   #add(conversation: Conversation, announce = true): Conversation {
     this.#conversations.set(conversation.session.conversationId, conversation)
     if (!announce) return conversation
-    this.#current.next(conversation)
-    this.#added.next(conversation)
+    this.#signals.announce(conversation)
     return conversation
   }
 
   #fromEach<T>(stream: (feed: Conversation['feed']) => Observable<T>): Observable<T> {
-    return fromEach({ conversations: () => this.#conversations.values(), added: this.#added, closed: this.#closed }, stream)
+    return fromEach(this.#signals, stream)
   }
 
   #whenClosed(): Observable<unknown> {
-    return this.#closed.pipe(filter((closed) => closed))
+    return this.#signals.closed$.pipe(filter((closed) => closed))
   }
 
   #assertOpen(): void {
-    if (this.#closed.value) throw closedError()
+    if (this.#signals.closed) throw closedError()
   }
 }
 

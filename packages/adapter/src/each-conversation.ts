@@ -1,13 +1,25 @@
 // Every conversation of a connection, those it has and those added later, merged into one stream of their streams' values.
-import { type BehaviorSubject, Observable, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs'
+import { Observable, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs'
 import type { ChatFeed } from './chat-feed.js'
+
+/** Told of a connection's conversations as they are added, and of its close. @internal */
+export interface EachWatcher {
+  added(conversation: { readonly feed: ChatFeed }): void
+  /** No conversation will be added any more (the connection's streams completed). */
+  complete(): void
+  closed(): void
+}
 
 /** What {@link fromEach} reads of a connection. @internal */
 export interface EachSource {
   readonly conversations: () => Iterable<{ readonly feed: ChatFeed }>
-  /** Conversations as they are added; completes when the connection closes. */
-  readonly added: Observable<{ readonly feed: ChatFeed }>
-  readonly closed: BehaviorSubject<boolean>
+  /**
+   * Tells `watcher` of each conversation added and of the close until {@link unwatch}; one closed
+   * already is told so at once. A listener, not subscriptions to `added$` and `closed$`: two RxJS
+   * subscribers, their finalizer arrays and teardowns for every `conversations$` subscriber's life.
+   */
+  watch(watcher: EachWatcher): void
+  unwatch(watcher: EachWatcher): void
 }
 
 /**
@@ -22,13 +34,15 @@ export function fromEach<T>(source: EachSource, stream: (feed: ChatFeed) => Obse
   return new Observable<T>((subscriber) => new Merged(source, stream, subscriber).start())
 }
 
-class Merged<T> implements Unsubscribable {
+class Merged<T> implements Unsubscribable, EachWatcher {
   readonly #source: EachSource
   readonly #stream: (feed: ChatFeed) => Observable<T>
   readonly subscriber: Subscriber<T>
-  readonly #inners = new Set<Part<T>>()
-  #closing: Subscription | undefined
-  #adding: Subscription | undefined
+  // A list copied on change, not a `Set` (whose table costs more than the one or two parts a socket has).
+  #inners: readonly Part<T>[] = []
+  // Conversations added count once the ones there at the start are merged (as `merge(from(current), added)` subscribed `added` then).
+  #listening = false
+  #watching = false
   #outerDone = false
   #ended = false
 
@@ -39,46 +53,45 @@ class Merged<T> implements Unsubscribable {
   }
 
   start(): Unsubscribable {
-    // The close watch first, as `takeUntil` subscribes its notifier before the source.
-    const closing = this.#source.closed.subscribe(new CloseWatch(this))
-    if (this.#ended) {
-      closing.unsubscribe()
-      return this
-    }
-    this.#closing = closing
+    // Watching for the close first, as `takeUntil` subscribes its notifier before the source.
+    this.#source.watch(this)
+    this.#watching = !this.#ended
+    if (this.#ended) this.#source.unwatch(this)
     for (const conversation of [...this.#source.conversations()]) {
       if (this.#ended) return this
       this.next(conversation)
     }
-    const adding = this.#source.added.subscribe(this)
-    if (this.#ended) adding.unsubscribe()
-    else this.#adding = adding
+    this.#listening = true
     return this
+  }
+
+  added(conversation: { readonly feed: ChatFeed }): void {
+    if (this.#listening) this.next(conversation)
+  }
+
+  closed(): void {
+    this.finish()
   }
 
   /** A conversation (present at the start or added since): its stream joins the merge. */
   next(conversation: { readonly feed: ChatFeed }): void {
     if (this.#ended) return
     const part = new Part(this)
-    this.#inners.add(part)
+    this.#inners = this.#inners.length === 0 ? [part] : [...this.#inners, part]
     const subscription = this.#stream(conversation.feed).subscribe(part)
     if (part.done) subscription.unsubscribe()
     else part.subscription = subscription
   }
 
-  error(error: unknown): void {
-    this.end()
-    this.subscriber.error(error)
-  }
-
   complete(): void {
+    if (!this.#listening) return
     this.#outerDone = true
-    if (this.#inners.size === 0) this.finish()
+    if (this.#inners.length === 0) this.finish()
   }
 
   partDone(part: Part<T>): void {
-    this.#inners.delete(part)
-    if (this.#outerDone && this.#inners.size === 0) this.finish()
+    this.#inners = this.#inners.filter((each) => each !== part)
+    if (this.#outerDone && this.#inners.length === 0) this.finish()
   }
 
   finish(): void {
@@ -90,10 +103,11 @@ class Merged<T> implements Unsubscribable {
   end(): void {
     if (this.#ended) return
     this.#ended = true
-    this.#closing?.unsubscribe()
-    this.#adding?.unsubscribe()
-    for (const part of this.#inners) part.subscription?.unsubscribe()
-    this.#inners.clear()
+    if (this.#watching) this.#source.unwatch(this)
+    this.#watching = false
+    const inners = this.#inners
+    this.#inners = []
+    for (const part of inners) part.subscription?.unsubscribe()
   }
 
   unsubscribe(): void {
@@ -122,18 +136,5 @@ class Part<T> {
   complete(): void {
     this.done = true
     this.#merged.partDone(this)
-  }
-}
-
-/** Completes the merge once the connection is closed. */
-class CloseWatch {
-  readonly #merged: { finish(): void }
-
-  constructor(merged: { finish(): void }) {
-    this.#merged = merged
-  }
-
-  next(closed: boolean): void {
-    if (closed) this.#merged.finish()
   }
 }

@@ -1,6 +1,7 @@
 // Keeps a connection's conversation leases: one batched renewal per tick for all of them.
 import { type SchedulerLike, type Subscription, interval } from 'rxjs'
 import type { ConversationLease, ConversationStore } from './conversation-store.js'
+import { SmallMap } from './small-map.js'
 
 /** Told when the store says its lease is gone (the conversation itself: no closure per chat). @internal */
 export interface LeaseLossListener {
@@ -23,7 +24,8 @@ export class LeaseKeeper {
   readonly #store: ConversationStore
   readonly #scheduler: SchedulerLike
   readonly #onError: (error: unknown) => void
-  readonly #held = new Map<string, Held>()
+  // Small: a socket's connection holds one lease at most times, or none.
+  readonly #held = new SmallMap<Held>()
   #timer: Subscription | undefined
   #periodMs = Infinity
   #renewing = false
@@ -53,12 +55,12 @@ export class LeaseKeeper {
 
   /** The leases held now. */
   get leases(): readonly ConversationLease[] {
-    return [...this.#held.values()].map((held) => held.lease)
+    return this.#held.values().map((held) => held.lease)
   }
 
   /** Renews every lease now, in one store call (skipped while the previous one runs). */
   async renewNow(): Promise<void> {
-    const held = [...this.#held.values()].filter((h) => Number.isFinite(h.lease.ttlMs))
+    const held = this.#held.values().filter((h) => Number.isFinite(h.lease.ttlMs))
     if (this.#renewing || held.length === 0) return
     this.#renewing = true
     try {

@@ -95,8 +95,12 @@ export class PollGate {
       }
     } finally {
       this.draining = false
-      // The consumed front is dropped in one go once it is most of the array.
-      if (this.head > 1024 && this.head * 2 > this.line.length) {
+      // An emptied line starts over (its array freed: a connection of one chat would otherwise keep
+      // 1,024 spent slots); a consumed front is dropped in one go once it is most of the array.
+      if (this.head === this.line.length) {
+        this.line.length = 0
+        this.head = 0
+      } else if (this.head > 1024 && this.head * 2 > this.line.length) {
         this.line.splice(0, this.head)
         this.head = 0
       }

@@ -1,7 +1,7 @@
-import { BehaviorSubject, EMPTY, type Observable, Subject, catchError, defer, filter, from, merge, mergeMap, takeUntil } from 'rxjs'
+import { BehaviorSubject, EMPTY, type Observable, Subject, type Subscription, catchError, defer, filter, from, merge, mergeMap, takeUntil } from 'rxjs'
 import { describe, expect, test } from 'vitest'
 import type { ChatFeed } from '../src/chat-feed.js'
-import { fromEach } from '../src/each-conversation.js'
+import { type EachSource, type EachWatcher, fromEach } from '../src/each-conversation.js'
 
 // A stand-in conversation: its "feed" is the subject its stream reads.
 interface Fake {
@@ -15,6 +15,24 @@ function fake(): Fake {
 }
 
 const streamOf = (feed: ChatFeed): Observable<string> => feed as unknown as Subject<string>
+
+// A source whose watchers follow the two subjects (what the connection's signals replace), so the
+// merge can be compared against the operator chain on the same subjects.
+function sourceOf(conversations: () => Iterable<Fake>, added: Subject<Fake>, closed: BehaviorSubject<boolean>): EachSource {
+  const watching = new Map<EachWatcher, Subscription>()
+  return {
+    conversations,
+    watch: (watcher) => {
+      const subscription = closed.subscribe((value) => value && watcher.closed())
+      subscription.add(added.subscribe({ next: (c) => watcher.added(c), complete: () => watcher.complete() }))
+      watching.set(watcher, subscription)
+    },
+    unwatch: (watcher) => {
+      watching.get(watcher)?.unsubscribe()
+      watching.delete(watcher)
+    },
+  }
+}
 
 // The operator chain `fromEach` replaces, to compare against.
 function chain(current: Fake[], added: Subject<Fake>, closed: BehaviorSubject<boolean>): Observable<string> {
@@ -31,7 +49,7 @@ function run(kind: 'plain' | 'chain', steps: readonly Step[], startClosed = fals
   const all = [...current]
   const added = new Subject<Fake>()
   const closed = new BehaviorSubject(startClosed)
-  const stream = kind === 'plain' ? fromEach({ conversations: () => current, added, closed }, streamOf) : chain(current, added, closed)
+  const stream = kind === 'plain' ? fromEach(sourceOf(() => current, added, closed), streamOf) : chain(current, added, closed)
   const seen: string[] = []
   const subscription = stream.subscribe({ next: (value) => seen.push(value), error: () => seen.push('error'), complete: () => seen.push('complete') })
   for (const step of steps) {
@@ -73,7 +91,7 @@ describe('fromEach', () => {
     const one = fake()
     const added = new Subject<Fake>()
     const closed = new BehaviorSubject(false)
-    const subscription = fromEach({ conversations: () => [one], added, closed }, streamOf).subscribe()
+    const subscription = fromEach(sourceOf(() => [one], added, closed), streamOf).subscribe()
     expect([one.values.observed, added.observed, closed.observed]).toEqual([true, true, true])
     subscription.unsubscribe()
     expect([one.values.observed, added.observed, closed.observed]).toEqual([false, false, false])

@@ -52,4 +52,17 @@ describe('PollGate', () => {
     expect(tickets.every((ticket) => !ticket.active)).toBe(true)
     expect([gate.inFlight, gate.waiting]).toEqual([0, 0])
   })
+  test('a line emptied and filled again keeps admitting in order (the emptied line starts over)', () => {
+    const gate = new PollGate(1)
+    const started: string[] = []
+    for (const round of ['a', 'b']) {
+      const first = gate.enter(() => started.push(`${round}1`))
+      const second = gate.enter(() => started.push(`${round}2`))
+      expect(gate.waiting).toBe(1)
+      first.leave()
+      second.leave()
+      expect([gate.inFlight, gate.waiting]).toEqual([0, 0])
+    }
+    expect(started).toEqual(['a1', 'a2', 'b1', 'b2'])
+  })
 })

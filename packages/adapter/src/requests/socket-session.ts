@@ -13,6 +13,7 @@ import { checkAuthenticated, checkConfig } from './session-config.js'
 import { parseFrame } from './request-frame.js'
 import { type NotificationObserver, type RequestContext, type RequestOutcome, startNotifications } from './request-handler.js'
 import { routeRequest } from './request-router.js'
+import { SmallMap } from '../small-map.js'
 
 /** Where a {@link SocketSession} sends what it has to say. */
 export interface SessionSink {
@@ -89,8 +90,8 @@ export class SocketSession {
   readonly #sink: SessionSink
   readonly #now: () => number
   // Every notification stream by its key (an unkeyed one gets a unique one): a parent `Subscription`
-  // would cost a finalizer array, and each stream a parentage link, for the socket's whole life.
-  readonly #streams = new Map<string, Unsubscribable>()
+  // would cost a finalizer array, and each stream a parentage link, for the socket's whole life. Small: a socket has a stream or two.
+  readonly #streams = new SmallMap<Unsubscribable>()
   readonly #context: RequestContext & NotificationObserver
   #consumerId: string | undefined
   #connection: Connection | undefined
@@ -146,7 +147,7 @@ export class SocketSession {
   /** Ends every subscription of this session; responses still pending are not sent. Idempotent; does not close the connection. */
   close(): void {
     this.#closed = true
-    const streams = [...this.#streams.values()]
+    const streams = this.#streams.values()
     this.#streams.clear()
     for (const stream of streams) stream.unsubscribe()
   }
@@ -219,10 +220,9 @@ export class SocketSession {
     }
 
     unsubscribe(key: string): void {
-      const streams = this.#session.#streams
-      const stream = streams.get(key)
+      const stream = this.#session.#streams.get(key)
       if (stream === undefined) return
-      streams.delete(key)
+      this.#session.#streams.delete(key)
       stream.unsubscribe()
     }
 

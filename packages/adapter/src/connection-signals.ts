@@ -1,0 +1,132 @@
+// A connection's own signals (closed, conversations added, the latest one, errors), each stream made only when asked for; and its conversations' callbacks.
+import type { Observable } from 'rxjs'
+import type { ChatFeed } from './chat-feed.js'
+import type { ResolvedConnectionOptions } from './connection-options.js'
+import type { RelayCommand } from './conversation-relay.js'
+import type { ConversationLease } from './conversation-store.js'
+import type { EachSource, EachWatcher } from './each-conversation.js'
+import { LazySubject } from './lazy-subject.js'
+import { LeaseKeeper, type LeaseLossListener } from './lease-keeper.js'
+import type { ConversationEvents } from './open-conversation.js'
+import { type RelayCommandTarget, runRelayCommand } from './relay-commands.js'
+
+const NO_WATCHERS: readonly EachWatcher[] = []
+
+/**
+ * What a `Connection` tells its own streams, as plain fields until a stream is asked for: a
+ * Messaging socket has a private connection whose `state$` and `errors$` are mostly never read, and
+ * four RxJS subjects up front cost it about half a kilobyte. A stream made late starts from the
+ * state then (the latest conversation, closed or not), as the subjects it replaces would have.
+ *
+ * @internal
+ */
+export class ConnectionSignals<C extends { readonly feed: ChatFeed }> implements EachSource {
+  readonly conversations: () => Iterable<C>
+  #closed = false
+  #latest: C | undefined
+  #closed$: LazySubject<boolean> | undefined
+  #current$: LazySubject<C | undefined> | undefined
+  #errors$: LazySubject<unknown> | undefined
+  // Copied on change, so a watcher leaving while they are told leaves no hole in the walk.
+  #watchers: readonly EachWatcher[] = NO_WATCHERS
+
+  /** @param conversations the connection's conversations now, for `fromEach`. */
+  constructor(conversations: () => Iterable<C>) {
+    this.conversations = conversations
+  }
+
+  /** Whether {@link close} was called. */
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /** Closed or not: the current value, then `true` once. */
+  get closed$(): Observable<boolean> {
+    return (this.#closed$ ??= new LazySubject<boolean>('behavior', this.#closed))
+  }
+
+  /** The latest conversation announced (`undefined` before one), then each one announced. */
+  get current$(): Observable<C | undefined> {
+    return (this.#current$ ??= this.#made(new LazySubject<C | undefined>('behavior', this.#latest)))
+  }
+
+  /** Errors reported from now on (one reported with no stream asked for is dropped, as a subject drops it). */
+  get errors$(): Observable<unknown> {
+    return (this.#errors$ ??= this.#made(new LazySubject<unknown>('subject')))
+  }
+
+  /** A new conversation: the latest now, and told to the watchers. */
+  announce(conversation: C): void {
+    this.#latest = conversation
+    this.#current$?.next(conversation)
+    for (const watcher of this.#watchers) watcher.added(conversation)
+  }
+
+  /** Tells `watcher` of each conversation announced and of the close (at once when closed). */
+  watch(watcher: EachWatcher): void {
+    if (this.#closed) watcher.closed()
+    else this.#watchers = [...this.#watchers, watcher]
+  }
+
+  unwatch(watcher: EachWatcher): void {
+    this.#watchers = this.#watchers.filter((each) => each !== watcher)
+  }
+
+  /** Reports `error` to the errors stream, if anyone asked for it. */
+  error(error: unknown): void {
+    this.#errors$?.next(error)
+  }
+
+  /** Marks the connection closed (`closed$` emits `true`). */
+  close(): void {
+    this.#closed = true
+    this.#closed$?.next(true)
+    for (const watcher of this.#watchers) watcher.closed()
+  }
+
+  /** Completes the current and errors streams (now, or for one asked for later), and tells the watchers no more come. */
+  complete(): void {
+    this.#completed = true
+    for (const subject of [this.#current$, this.#errors$]) subject?.complete()
+    for (const watcher of this.#watchers) watcher.complete()
+  }
+
+  #completed = false
+
+  #made<T>(subject: LazySubject<T>): LazySubject<T> {
+    if (this.#completed) subject.complete()
+    return subject
+  }
+}
+
+/**
+ * The callbacks every conversation of a connection shares (they say which they are), as one object
+ * of prototype methods rather than four closures and their context per connection; it keeps the
+ * connection's leases.
+ *
+ * @internal
+ */
+export class ConnectionEvents<C extends { readonly feed: ChatFeed }> implements ConversationEvents {
+  readonly leases: LeaseKeeper
+  // Bound once: the lease keeper and the connection's commands keep it as a plain function.
+  readonly onError: (error: unknown) => void
+  readonly #target: RelayCommandTarget
+  // A bound function too: a conversation keeps it detached, for its relay's forwarded commands.
+  readonly serve = (conversationId: string, command: RelayCommand): Promise<unknown> => runRelayCommand(this.#target, conversationId, command)
+
+  constructor(signals: ConnectionSignals<C>, config: ResolvedConnectionOptions, target: RelayCommandTarget) {
+    this.onError = (error) => signals.error(error)
+    this.leases = new LeaseKeeper(config.store, config.poller.scheduler, this.onError)
+    this.#target = target
+  }
+
+  onLease(lease: ConversationLease, holder: LeaseLossListener): void {
+    this.leases.add(lease, holder)
+  }
+
+  onLeaseLost(conversationId: string, error: unknown): void {
+    this.leases.remove(conversationId)
+    this.onError(error)
+  }
+
+}
