@@ -124,7 +124,7 @@ export class Connection {
     }
     if (this.#closed.value) throw closedError()
     const conversation = this.#open(session, skill)
-    await conversation.queue
+    await conversation.ready
     if (this.#visitorName !== undefined) await applyName(conversation, this.#visitorName).catch((error: unknown) => this.#errors.next(error))
     return { conversationId: session.conversationId }
   }

@@ -4,6 +4,7 @@ import type { ConversationLease, ConversationStore } from './conversation-store.
 import { isLeaseLost } from './conversation-store.js'
 import type { OutboundRecord } from './outbound-record.js'
 import type { PollCursor } from './poll-cursor.js'
+import type { StateWatcher } from './state-holder.js'
 
 /** Who a {@link StoreWriter} reports to (the conversation itself: no callbacks per chat). @internal */
 export interface StoreWriterOwner {
@@ -20,10 +21,11 @@ export interface StoreWriterOwner {
  * writer for good and calls `onLeaseLost` once; other failures (the store unreachable) go to
  * `onError` and the latest values are written again after `retryMs`, with the next change or on
  * {@link flush}, whichever comes first — so when the store returns it converges on the latest state.
+ * It watches the cursor's and the record's holders itself (see {@link next}).
  *
  * @internal
  */
-export class StoreWriter {
+export class StoreWriter implements StateWatcher<PollCursor | OutboundRecord> {
   readonly #store: ConversationStore
   readonly #lease: ConversationLease
   readonly #owner: StoreWriterOwner
@@ -57,10 +59,21 @@ export class StoreWriter {
     this.#owner = owner
   }
 
+  /** A holder's change: the cursor's or the record's (one watcher for both, not an observer object each). */
+  next(value: PollCursor | OutboundRecord): void {
+    if ('lines' in value) this.outbound(value)
+    else this.cursor(value)
+  }
+
   /** Saves `cursor` unless it is where the store's cursor already is (or behind it). */
   cursor(cursor: PollCursor): void {
-    const last = this.#cursor ?? this.#written
-    if (last !== undefined && (cursor.from < last.from || (cursor.from === last.from && cursor.next === last.next))) return
+    const pending = this.#cursor
+    const last = pending ?? this.#written
+    if (last !== undefined && (cursor.from < last.from || (cursor.from === last.from && cursor.next === last.next))) {
+      // The same position again: keep the newer equal object, so the older one (and its copy of the `next` href) can go.
+      if (pending === undefined && cursor.from === last.from) this.#written = cursor
+      return
+    }
     this.#cursor = cursor
     this.#kick()
   }
