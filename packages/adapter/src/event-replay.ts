@@ -60,7 +60,9 @@ class Replay implements Unsubscribable {
     const below = source.log.keptFrom
     this.#live = source.live$.subscribe(new LiveObserver(this))
     const older = fromSeq < below && source.readFrom !== undefined ? readOlder(source, source.readFrom, fromSeq, below) : EMPTY
-    this.#head = concat(older, from(kept).pipe(map(changeOf))).subscribe(new HeadObserver(this))
+    const head = concat(older, from(kept).pipe(map(changeOf))).subscribe(new HeadObserver(this))
+    // The kept events replay at once: a head already through is not kept for the subscriber's life.
+    if (!head.closed) this.#head = head
     return this
   }
 
@@ -81,12 +83,14 @@ class Replay implements Unsubscribable {
   }
 
   headFailed(error: unknown): void {
+    this.#head = undefined
     this.#subscriber.error(error)
   }
 
   headDone(): void {
     const queued = this.#waiting ?? []
     this.#waiting = undefined
+    this.#head = undefined
     for (const entry of queued) this.#subscriber.next(entry.change)
     const ended = this.#ended
     if (ended === 'complete') this.#subscriber.complete()
