@@ -83,7 +83,6 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
   #writer: StoreWriter | undefined
   #ledger: OutboundLedger | undefined
   #queue: OutboundQueue | undefined
-  #closedFirst: AdapterError | undefined
   #lease: ConversationLease | undefined
   // The chat's end was heard (it may come before the outbound side started).
   #over = false
@@ -100,7 +99,7 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     const adopted = adopt?.(supplier)
     this.#cursor = adopted?.cursor ?? cursorHolder()
     const { poller, eventLogLimit, graceMs, consumerId, now } = config
-    const readFrom = snapshotReader(session)
+    const readFrom = readSnapshot.bind(session)
     this.feed = adopted?.feed ?? new ChatFeed({ conversationId: session.conversationId, supplier, cursor: this.#cursor, poller, activity$: this.#activity, readFrom, eventLogLimit, graceMs, consumerId, requestedSkill, now })
     this.feed.listen(this)
     this.start()
@@ -177,7 +176,8 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
   private whenStarted<T>(then: () => T): Promise<T> {
     if (this.#writer !== undefined) return Promise.resolve(then())
     const starting = this.#starting
-    if (this.#closedFirst !== undefined || starting === undefined) return Promise.reject(this.#closedFirst ?? closedError(this.session.conversationId))
+    // Neither starting nor started: closed before its outbound side started.
+    if (starting === undefined) return Promise.reject(closedError(this.session.conversationId))
     // Its own handlers ran first: the outcome is known when this continues.
     return starting.then(() => this.whenStarted(then))
   }
@@ -218,11 +218,8 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     this.#starting = undefined
     this.#controller = undefined
     this.#lease = started.lease
+    if (this.#disposed) return
     const id = this.session.conversationId
-    if (this.#disposed) {
-      this.#closedFirst = closedError(id)
-      return
-    }
     this.#writer = started.writer
     this.#ledger = started.ledger
     saveChanges(started.writer, started.ledger, this.#cursor)
@@ -242,7 +239,7 @@ const closedError = (id: string): AdapterError => new AdapterError('E_CLOSED', `
 // Shared by every kept-alive chat (an observer literal here cost each chat a closure for its life).
 const IGNORING_ERRORS = { error: (): undefined => undefined }
 
-// A function of its own, so the reader's closure keeps the session only (not the constructor's other variables).
-function snapshotReader(session: ChatSessionPort): (from: number, signal: AbortSignal) => Promise<LegacySnapshot> {
-  return (from, signal) => session.snapshot({ from, signal })
+// Bound to each chat's session (see the constructor): a closure there cost each chat a function and a context.
+function readSnapshot(this: ChatSessionPort, from: number, signal: AbortSignal): Promise<LegacySnapshot> {
+  return this.snapshot({ from, signal })
 }
