@@ -1,12 +1,19 @@
 // A multicast stream that behaves as an RxJS Subject, ReplaySubject(1) or BehaviorSubject, holding its subscribers in a plain list.
 import { Observable, type Subscriber, type TeardownLogic, type Unsubscribable } from 'rxjs'
 
+/** What a {@link LazySubject} calls: an RxJS `Subscriber`, or any object with these three (no subscriber chain). @internal */
+export interface LazyObserver<T> {
+  next(value: T): void
+  error(error: unknown): void
+  complete(): void
+}
+
 /** Which RxJS subject a {@link LazySubject} behaves as. @internal */
 export type LazyKind = 'subject' | 'replay' | 'behavior'
 
 // Subscriber lists are copied on change (a chat's stream has none to three), so `next` walks the
 // list as it was without a copy, and an empty one is this shared array.
-const NONE: readonly Subscriber<never>[] = []
+const NONE: readonly LazyObserver<never>[] = []
 const NO_VALUE: unique symbol = Symbol('no value')
 
 /**
@@ -20,7 +27,7 @@ const NO_VALUE: unique symbol = Symbol('no value')
  */
 export class LazySubject<T> extends Observable<T> {
   readonly #kind: LazyKind
-  #observers: readonly Subscriber<T>[] = NONE
+  #observers: readonly LazyObserver<T>[] = NONE
   // NO_VALUE until a value is kept: one field where a flag and a value would be two.
   #value: T | typeof NO_VALUE
   #end: { readonly error: unknown } | 'complete' | undefined
@@ -73,8 +80,11 @@ export class LazySubject<T> extends Observable<T> {
     return this.add(subscriber)
   }
 
-  /** Adds `subscriber` as the RxJS subject would: a replay replays first, an ended one ends it. @internal */
-  add(subscriber: Subscriber<T>): TeardownLogic {
+  /**
+   * Adds `subscriber` as the RxJS subject would: a replay replays first, an ended one ends it.
+   * Returns what takes it off again (`undefined` when it ended at once). @internal
+   */
+  add(subscriber: LazyObserver<T>): Unsubscribable | undefined {
     const end = this.#end
     const value = this.#value
     if (this.#kind === 'replay' && value !== NO_VALUE) {
@@ -90,7 +100,7 @@ export class LazySubject<T> extends Observable<T> {
   }
 
   /** Takes `subscriber` off the list (it unsubscribed). @internal */
-  remove(subscriber: Subscriber<T>): void {
+  remove(subscriber: LazyObserver<T>): void {
     const observers = this.#observers
     const at = observers.indexOf(subscriber)
     if (at < 0) return
@@ -99,14 +109,14 @@ export class LazySubject<T> extends Observable<T> {
 }
 
 // Not a `#` method: those cost every instance a brand field.
-function withAdded<T>(observers: readonly Subscriber<T>[], subscriber: Subscriber<T>): readonly Subscriber<T>[] {
+function withAdded<T>(observers: readonly LazyObserver<T>[], subscriber: LazyObserver<T>): readonly LazyObserver<T>[] {
   return observers.length === 0 ? [subscriber] : [...observers, subscriber]
 }
 
 class Removal<T> implements Unsubscribable {
   constructor(
     readonly subject: LazySubject<T>,
-    readonly subscriber: Subscriber<T>,
+    readonly subscriber: LazyObserver<T>,
   ) {}
 
   unsubscribe(): void {
