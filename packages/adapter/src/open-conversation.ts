@@ -222,7 +222,7 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     const id = this.session.conversationId
     this.#writer = started.writer
     this.#ledger = started.ledger
-    saveChanges(started.writer, started.ledger, this.#cursor)
+    saveChanges(started.writer, started.ledger, this.#cursor, started.recordStored)
     const relay = this.#config.relay
     const serve = this.#events.serve
     if (relay !== undefined && serve !== undefined) this.subscriptions.add(relay.serve(id, (command) => serve(id, command)))

@@ -31,6 +31,8 @@ export interface StartedOutbound {
   readonly ledger: OutboundLedger
   /** Texts of an earlier owner's lines to send again, oldest first (queue them before anything new). */
   readonly toSend: readonly string[]
+  /** The ledger's record is the one the store has (nothing settled or resumed): no need to write it first. */
+  readonly recordStored: boolean
 }
 
 /**
@@ -56,10 +58,12 @@ export async function startOutbound(input: StartOutboundInput): Promise<StartedO
     throw new AdapterError('E_UNKNOWN_CONVERSATION', `conversation ${id} is not this consumer's`)
   }
   if (stored === undefined) await store.addConversation(id, { chatUri: chatUriOf(session), consumerId: config.consumerId })
-  const resumed = await settle(stored?.outbound ?? EMPTY_OUTBOUND, session, config, signal)
+  // A new conversation's record is the empty one (`addConversation` records it so).
+  const record = stored?.outbound ?? EMPTY_OUTBOUND
+  const resumed = await settle(record, session, config, signal)
   assertOpen(signal, id)
   const writer = new StoreWriter(store, lease, input.owner, { written: stored?.cursor })
-  return { lease, writer, ledger: new OutboundLedger(resumed.record), toSend: resumed.toSend }
+  return { lease, writer, ledger: new OutboundLedger(resumed.record), toSend: resumed.toSend, recordStored: resumed.record === record }
 }
 
 /** What {@link outboundQueue} builds a started side's queue of. @internal */
@@ -97,12 +101,13 @@ export function outboundTiming(config: ResolvedConnectionOptions): OutboundTimin
 }
 
 /**
- * Writes the current cursor and record, then each change, through `writer`, until {@link stopSaving}:
- * the writer itself watches both holders, no subscription nor observer object per chat. @internal
+ * Writes the current cursor and record (unless `recordStored`: the store has that one), then each
+ * change, through `writer`, until {@link stopSaving}: the writer itself watches both holders, no
+ * subscription nor observer object per chat (and an idle chat's store keeps no copy of an empty record). @internal
  */
-export function saveChanges(writer: StoreWriter, ledger: OutboundLedger, cursor: StateHolder<PollCursor>): void {
+export function saveChanges(writer: StoreWriter, ledger: OutboundLedger, cursor: StateHolder<PollCursor>, recordStored = false): void {
   writer.cursor(cursor.value)
-  writer.outbound(ledger.value)
+  if (!recordStored) writer.outbound(ledger.value)
   cursor.watch(writer)
   ledger.watch(writer)
 }
