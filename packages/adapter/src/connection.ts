@@ -113,7 +113,7 @@ export class Connection {
     }
     if (this.#signals.closed) throw closedError()
     const conversation = this.#open(session, skill)
-    await conversation.queue
+    await conversation.ready
     if (this.#visitorName !== undefined) await applyName(conversation, this.#visitorName).catch(this.#events.onError)
     return { conversationId: session.conversationId }
   }

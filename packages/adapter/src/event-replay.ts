@@ -2,6 +2,7 @@
 import { type Observable, EMPTY, Observable as Stream, type Subscriber, type Subscription, type Unsubscribable, concat, from, map } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import type { EventLog, LogEntry } from './event-log.js'
+import { type LazyObserver, LazySubject } from './lazy-subject.js'
 import type { LegacySnapshot } from './legacy-contract.js'
 import { remapMessages, replayStart } from './mapping-context.js'
 import type { MessagingEventChange } from './messaging-types.js'
@@ -33,14 +34,14 @@ export function replayThenLive(source: ReplaySource, fromSeq: number): Observabl
 }
 
 // Classes, not closures: a subscriber's replay stays subscribed as long as it watches the chat live.
-class Replay implements Unsubscribable {
+class Replay implements Unsubscribable, LazyObserver<LogEntry> {
   readonly #subscriber: Subscriber<MessagingEventChange>
   readonly #fromSeq: number
   readonly #high: number
   // Live changes wait here until the replay is through; then they pass straight on.
   #waiting: LogEntry[] | undefined = []
   #ended: { readonly error: unknown } | 'complete' | undefined
-  #live: Subscription | undefined
+  #live: Unsubscribable | undefined
   #head: Subscription | undefined
 
   constructor(
@@ -58,10 +59,27 @@ class Replay implements Unsubscribable {
     const fromSeq = this.#fromSeq
     const kept = source.log.kept(fromSeq)
     const below = source.log.keptFrom
-    this.#live = source.live$.subscribe(new LiveObserver(this))
+    // The feed's own stream takes this replay as its observer: no RxJS subscriber chain per watcher.
+    const live$ = source.live$
+    this.#live = live$ instanceof LazySubject ? live$.add(this) : live$.subscribe(new LiveObserver(this))
     const older = fromSeq < below && source.readFrom !== undefined ? readOlder(source, source.readFrom, fromSeq, below) : EMPTY
-    this.#head = concat(older, from(kept).pipe(map(changeOf))).subscribe(new HeadObserver(this))
+    const head = concat(older, from(kept).pipe(map(changeOf))).subscribe(new HeadObserver(this))
+    // The kept events replay at once: a head already through is not kept for the subscriber's life.
+    if (!head.closed) this.#head = head
     return this
+  }
+
+  /** A live change (the feed's stream calls these three). */
+  next(entry: LogEntry): void {
+    this.live(entry)
+  }
+
+  error(error: unknown): void {
+    this.liveEnded({ error })
+  }
+
+  complete(): void {
+    this.liveEnded('complete')
   }
 
   live(entry: LogEntry): void {
@@ -81,12 +99,14 @@ class Replay implements Unsubscribable {
   }
 
   headFailed(error: unknown): void {
+    this.#head = undefined
     this.#subscriber.error(error)
   }
 
   headDone(): void {
     const queued = this.#waiting ?? []
     this.#waiting = undefined
+    this.#head = undefined
     for (const entry of queued) this.#subscriber.next(entry.change)
     const ended = this.#ended
     if (ended === 'complete') this.#subscriber.complete()

@@ -1,12 +1,20 @@
 // A multicast stream that behaves as an RxJS Subject, ReplaySubject(1) or BehaviorSubject, holding its subscribers in a plain list.
 import { Observable, type Subscriber, type TeardownLogic, type Unsubscribable } from 'rxjs'
 
+/** What a {@link LazySubject} calls: an RxJS `Subscriber`, or any object with these three (no subscriber chain). @internal */
+export interface LazyObserver<T> {
+  next(value: T): void
+  error(error: unknown): void
+  complete(): void
+}
+
 /** Which RxJS subject a {@link LazySubject} behaves as. @internal */
 export type LazyKind = 'subject' | 'replay' | 'behavior'
 
 // Subscriber lists are copied on change (a chat's stream has none to three), so `next` walks the
 // list as it was without a copy, and an empty one is this shared array.
-const NONE: readonly Subscriber<never>[] = []
+const NONE: readonly LazyObserver<never>[] = []
+const NO_VALUE: unique symbol = Symbol('no value')
 
 /**
  * An Observable that behaves exactly as a `Subject`, a `ReplaySubject(1)` or a `BehaviorSubject`
@@ -19,31 +27,28 @@ const NONE: readonly Subscriber<never>[] = []
  */
 export class LazySubject<T> extends Observable<T> {
   readonly #kind: LazyKind
-  #observers: readonly Subscriber<T>[] = NONE
-  #hasValue: boolean
-  #value: T | undefined
+  #observers: readonly LazyObserver<T>[] = NONE
+  // NO_VALUE until a value is kept: one field where a flag and a value would be two.
+  #value: T | typeof NO_VALUE
   #end: { readonly error: unknown } | 'complete' | undefined
 
   /** A `behavior` one needs its `initial` value; a `replay` one given `initial` replays it. */
   constructor(kind: LazyKind, ...initial: [] | [T]) {
-    super(subscribeLazily)
+    super()
     this.#kind = kind
-    this.#hasValue = initial.length > 0
-    this.#value = initial[0]
+    this.#value = initial.length > 0 ? (initial[0] as T) : NO_VALUE
   }
 
   /** The latest value of a `replay` or `behavior` one (`undefined` before the first); a plain `subject` keeps none. */
   get value(): T | undefined {
-    return this.#value
+    const value = this.#value
+    return value === NO_VALUE ? undefined : value
   }
 
   /** Emits `value` to the subscribers, if any; a `replay` or `behavior` one keeps it as the latest. */
   next(value: T): void {
     if (this.#end !== undefined) return
-    if (this.#kind !== 'subject') {
-      this.#hasValue = true
-      this.#value = value
-    }
+    if (this.#kind !== 'subject') this.#value = value
     const observers = this.#observers
     for (const observer of observers) observer.next(value)
   }
@@ -66,27 +71,36 @@ export class LazySubject<T> extends Observable<T> {
     for (const observer of observers) observer.error(error)
   }
 
-  /** Adds `subscriber` as the RxJS subject would: a replay replays first, an ended one ends it. @internal */
-  add(subscriber: Subscriber<T>): TeardownLogic {
+  /**
+   * Where RxJS subscribes a subscriber (the prototype method it calls, as its own `Subject` does):
+   * a subscribe function given to `super` would be one more field on every instance.
+   * @internal
+   */
+  _subscribe(subscriber: Subscriber<T>): TeardownLogic {
+    return this.add(subscriber)
+  }
+
+  /**
+   * Adds `subscriber` as the RxJS subject would: a replay replays first, an ended one ends it.
+   * Returns what takes it off again (`undefined` when it ended at once). @internal
+   */
+  add(subscriber: LazyObserver<T>): Unsubscribable | undefined {
     const end = this.#end
-    if (this.#kind === 'replay' && this.#hasValue) {
-      if (end === undefined) this.#push(subscriber)
-      subscriber.next(this.#value as T)
+    const value = this.#value
+    if (this.#kind === 'replay' && value !== NO_VALUE) {
+      if (end === undefined) this.#observers = withAdded(this.#observers, subscriber)
+      subscriber.next(value)
     } else if (end === undefined) {
-      this.#push(subscriber)
-      if (this.#kind === 'behavior') subscriber.next(this.#value as T)
+      this.#observers = withAdded(this.#observers, subscriber)
+      if (this.#kind === 'behavior') subscriber.next(value as T)
     }
     if (end === 'complete') subscriber.complete()
     else if (end !== undefined) subscriber.error(end.error)
     return end === undefined ? new Removal(this, subscriber) : undefined
   }
 
-  #push(subscriber: Subscriber<T>): void {
-    this.#observers = this.#observers.length === 0 ? [subscriber] : [...this.#observers, subscriber]
-  }
-
   /** Takes `subscriber` off the list (it unsubscribed). @internal */
-  remove(subscriber: Subscriber<T>): void {
+  remove(subscriber: LazyObserver<T>): void {
     const observers = this.#observers
     const at = observers.indexOf(subscriber)
     if (at < 0) return
@@ -94,15 +108,15 @@ export class LazySubject<T> extends Observable<T> {
   }
 }
 
-// One function for every lazy subject (RxJS calls it with the Observable as `this`), not a closure each.
-function subscribeLazily(this: Observable<unknown>, subscriber: Subscriber<unknown>): TeardownLogic {
-  return (this as LazySubject<unknown>).add(subscriber)
+// Not a `#` method: those cost every instance a brand field.
+function withAdded<T>(observers: readonly LazyObserver<T>[], subscriber: LazyObserver<T>): readonly LazyObserver<T>[] {
+  return observers.length === 0 ? [subscriber] : [...observers, subscriber]
 }
 
 class Removal<T> implements Unsubscribable {
   constructor(
     readonly subject: LazySubject<T>,
-    readonly subscriber: Subscriber<T>,
+    readonly subscriber: LazyObserver<T>,
   ) {}
 
   unsubscribe(): void {

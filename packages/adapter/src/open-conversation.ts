@@ -7,15 +7,16 @@ import type { ResolvedConnectionOptions } from './connection-options.js'
 import type { RelayCommand, RelayHandler } from './conversation-relay.js'
 import type { ConversationLease } from './conversation-store.js'
 import type { LeaseLossListener } from './lease-keeper.js'
-import type { ChatSessionPort } from './legacy-contract.js'
+import type { ChatSessionPort, LegacySnapshot } from './legacy-contract.js'
 import { reportingActivity } from './outbound-activity.js'
 import type { OutboundQueue } from './outbound-queue.js'
+import type { OutboundLedger } from './outbound-record.js'
 import type { PollerState } from './poller-types.js'
 import { cursorHolder } from './poll-cursor.js'
 import type { PollSupplier } from './session-supplier.js'
 import { publishingSupplier, stopMarkerOf } from './relay-supplier.js'
-import { type StartedOutbound, outboundTiming, saveChanges, startOutbound, stopSaving } from './start-outbound.js'
-import type { StoreWriterOwner } from './store-writer.js'
+import { type StartedOutbound, outboundQueue, saveChanges, startOutbound, stopSaving } from './start-outbound.js'
+import type { StoreWriter, StoreWriterOwner } from './store-writer.js'
 
 /** A conversation of a connection: the legacy chat, the feed reading it, the queue writing to it. @internal */
 export interface Conversation {
@@ -23,7 +24,7 @@ export interface Conversation {
   readonly feed: ChatFeed
   /** The queue, once the lease is held and the stored record settled; rejects when that failed or the conversation was closed first. */
   readonly queue: Promise<OutboundQueue>
-  /** Settles once the conversation may be read here (the queue for a holder; the store's consent for a follower). */
+  /** Settles once the conversation may be read here (the outbound side started for a holder; the store's consent for a follower). */
   readonly ready: Promise<unknown>
   /** A followed conversation's way to its holder (see `followConversation`); absent on the holder. */
   readonly forward?: ((command: RelayCommand) => Promise<unknown>) | undefined
@@ -63,7 +64,8 @@ export function openConversation(session: ChatSessionPort, config: ResolvedConne
 }
 
 // One object as the feed's listener, its writer's owner and its lease's holder: an idle chat keeps fields here
-// instead of a closure (and a subscription) per callback, and no promise once its outbound side started.
+// instead of a closure (and a subscription) per callback, no promise once its outbound side started, and no
+// queue until something is sent. Methods are TS-private, not `#`: `#` methods cost every instance a brand slot.
 class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwner, LeaseLossListener {
   readonly session: ChatSessionPort
   readonly feed: ChatFeed
@@ -77,8 +79,10 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
   #controller: AbortController | undefined
   // While starting, and kept when that failed (its rejection is the queue's).
   #starting: Promise<StartedOutbound> | undefined
-  #started: StartedOutbound | undefined
-  #closedFirst: AdapterError | undefined
+  // Once started (and not closed first): the writer and the ledger; the queue on its first use.
+  #writer: StoreWriter | undefined
+  #ledger: OutboundLedger | undefined
+  #queue: OutboundQueue | undefined
   #lease: ConversationLease | undefined
   // The chat's end was heard (it may come before the outbound side started).
   #over = false
@@ -94,36 +98,23 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     // A follower promoted to holder: its feed goes on (same cursor, same numbering), now reading the chat.
     const adopted = adopt?.(supplier)
     this.#cursor = adopted?.cursor ?? cursorHolder()
-    this.feed = adopted?.feed ?? new ChatFeed({
-      conversationId: session.conversationId,
-      // Nothing of the chat is read before the store said it is this consumer's (a listing would show it).
-      supplier: (at) => (this.#started !== undefined ? supplier(at) : defer(() => this.ready).pipe(switchMap(() => supplier(at)))),
-      cursor: this.#cursor,
-      poller: config.poller,
-      activity$: this.#activity,
-      readFrom: (from: number, signal: AbortSignal) => session.snapshot({ from, signal }),
-      eventLogLimit: config.eventLogLimit,
-      graceMs: config.graceMs,
-      consumerId: config.consumerId,
-      requestedSkill,
-      now: config.now,
-    })
+    const { poller, eventLogLimit, graceMs, consumerId, now } = config
+    const readFrom = readSnapshot.bind(session)
+    // Nothing of the chat is read before the store said it is this consumer's (a listing would show it).
+    const consented: PollSupplier = (at) => (this.#writer !== undefined ? supplier(at) : defer(() => this.ready).pipe(switchMap(() => supplier(at))))
+    this.feed = adopted?.feed ?? new ChatFeed({ conversationId: session.conversationId, supplier: consented, cursor: this.#cursor, poller, activity$: this.#activity, readFrom, eventLogLimit, graceMs, consumerId, requestedSkill, now })
     this.feed.listen(this)
     // An adopted feed may have heard the chat's end before this listened (a follower promoted after it).
     if (adopted !== undefined) this.feed.state$.pipe(take(1)).subscribe((state) => this.onState(state))
-    this.#start()
+    this.start()
   }
 
   get queue(): Promise<OutboundQueue> {
-    if (this.#started !== undefined) return Promise.resolve(this.#started.queue)
-    const starting = this.#starting
-    if (this.#closedFirst !== undefined || starting === undefined) return Promise.reject(this.#closedFirst ?? closedError(this.session.conversationId))
-    // Its own handlers ran first: the outcome is known when this continues.
-    return starting.then(() => this.queue)
+    return this.whenStarted(() => this.queueNow())
   }
 
   get ready(): Promise<unknown> {
-    return this.queue
+    return this.whenStarted(() => undefined)
   }
 
   get subscriptions(): Subscription {
@@ -139,12 +130,9 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     this.#disposed = true
     this.#controller?.abort()
     this.#subscriptions?.unsubscribe()
-    const started = this.#started
-    if (started !== undefined) {
-      stopSaving(started, this.#cursor)
-      started.writer.stop()
-      started.queue.dispose()
-    }
+    if (this.#ledger !== undefined) stopSaving(this.#ledger, this.#cursor)
+    this.#writer?.stop()
+    this.#queue?.dispose()
     // A dispose here is no stop of the chat: nothing of the feed's last state is acted on.
     this.feed.listen(undefined)
     this.feed.dispose()
@@ -152,12 +140,13 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
   }
 
   async release(): Promise<void> {
-    if (this.#started === undefined) await this.#starting?.catch(() => undefined)
-    const started = this.#started
-    if (started === undefined) return
-    await started.writer.flush().catch(this.#events.onError)
-    started.writer.stop()
-    await this.#config.store.releaseLease(started.lease).catch(this.#events.onError)
+    if (this.#writer === undefined) await this.#starting?.catch(() => undefined)
+    const writer = this.#writer
+    const lease = this.#lease
+    if (writer === undefined || lease === undefined) return
+    await writer.flush().catch(this.#events.onError)
+    writer.stop()
+    await this.#config.store.releaseLease(lease).catch(this.#events.onError)
   }
 
   /** The feed's failed polls, and the writer's failed writes. */
@@ -174,12 +163,7 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     if (stop !== undefined) void relay?.publish(this.session.conversationId, { from: this.#cursor.value.from, events: [], info: undefined, stop }).catch(this.#events.onError)
     if (state.reason !== 'ended' && state.reason !== 'chat-gone') return
     this.#over = true
-    if (this.#started !== undefined) this.#endInStore(this.#started)
-  }
-
-  /** A shared store lists the consumer's conversations for every process to resume: an over chat leaves that list. */
-  #endInStore(started: StartedOutbound): void {
-    if (Number.isFinite(started.lease.ttlMs)) this.#config.store.endConversation(started.lease).catch(this.#events.onError)
+    if (this.#writer !== undefined) this.endInStore()
   }
 
   /** The store refused a write: another process owns the chat now. */
@@ -192,48 +176,64 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     this.onLeaseLost(new AdapterError('E_CLOSED', `the lease of conversation ${this.session.conversationId} was lost: another process owns it`))
   }
 
-  #start(): void {
-    const controller = (this.#controller = new AbortController())
-    const starting = startOutbound({
-      session: reportingActivity(this.session, this.#activity),
-      chatUri: chatUriOf(this.session),
-      feed: this.feed,
-      cursor: this.#cursor,
-      config: this.#config,
-      store: this.#config.store,
-      timing: outboundTiming(this.#config),
-      signal: controller.signal,
-      owner: this,
-    })
-    this.#starting = starting
-    starting.then((started) => this.#onStarted(started), () => this.#onFailed())
+  /** `then()` once the outbound side started; the start's failure, or `E_CLOSED` when closed first. */
+  private whenStarted<T>(then: () => T): Promise<T> {
+    if (this.#writer !== undefined) return Promise.resolve(then())
+    const starting = this.#starting
+    // Neither starting nor started: closed before its outbound side started.
+    if (starting === undefined) return Promise.reject(closedError(this.session.conversationId))
+    // Its own handlers ran first: the outcome is known when this continues.
+    return starting.then(() => this.whenStarted(then))
   }
 
-  #onFailed(): void {
+  /** The queue, made on first use (most chats never send); one made after `dispose` starts disposed, as the queue it would have been. */
+  private queueNow(): OutboundQueue {
+    let queue = this.#queue
+    if (queue === undefined && this.#writer !== undefined && this.#ledger !== undefined) {
+      const session = reportingActivity(this.session, this.#activity)
+      queue = this.#queue = outboundQueue({ session, chat: this.feed, cursor: this.#cursor, writer: this.#writer, ledger: this.#ledger, config: this.#config })
+      if (this.#disposed) queue.dispose()
+    }
+    if (queue === undefined) throw closedError(this.session.conversationId)
+    return queue
+  }
+
+  /** A shared store lists the consumer's conversations for every process to resume: an over chat leaves that list. */
+  private endInStore(): void {
+    const lease = this.#lease
+    if (lease !== undefined && Number.isFinite(lease.ttlMs)) this.#config.store.endConversation(lease).catch(this.#events.onError)
+  }
+
+  private start(): void {
+    const controller = (this.#controller = new AbortController())
+    const config = this.#config
+    const starting = startOutbound({ session: this.session, config, store: config.store, signal: controller.signal, owner: this })
+    this.#starting = starting
+    starting.then((started) => this.onStarted(started), () => this.onFailed())
+  }
+
+  // A conversation this connection may not have (another consumer's, another process's) is not read either.
+  private onFailed(): void {
     this.#controller = undefined
-    // A conversation this connection may not have (another consumer's, another process's) is not read either.
     this.dispose()
   }
 
-  #onStarted(started: StartedOutbound): void {
+  private onStarted(started: StartedOutbound): void {
     this.#starting = undefined
     this.#controller = undefined
     this.#lease = started.lease
+    if (this.#disposed) return
     const id = this.session.conversationId
-    if (this.#disposed) {
-      started.queue.dispose()
-      this.#closedFirst = closedError(id)
-      return
-    }
-    this.#started = started
-    saveChanges(started, this.#cursor)
+    this.#writer = started.writer
+    this.#ledger = started.ledger
+    saveChanges(started.writer, started.ledger, this.#cursor, started.recordStored)
     const relay = this.#config.relay
     const serve = this.#events.serve
     if (relay !== undefined && serve !== undefined) this.subscriptions.add(relay.serve(id, (command) => serve(id, command)))
     this.#events.onLease(started.lease, this)
-    if (this.#over) this.#endInStore(started)
+    if (this.#over) this.endInStore()
     // An earlier owner's lines go first, in their order; their callers are gone, so failures are reported.
-    for (const text of started.toSend) started.queue.sendLine(text).catch(this.#events.onError)
+    for (const text of started.toSend) this.queueNow().sendLine(text).catch(this.#events.onError)
     if (this.#config.keepConversationsAlive) this.subscriptions.add(this.feed.chatState$().subscribe(IGNORING_ERRORS))
   }
 }
@@ -243,8 +243,7 @@ const closedError = (id: string): AdapterError => new AdapterError('E_CLOSED', `
 // Shared by every kept-alive chat (an observer literal here cost each chat a closure for its life).
 const IGNORING_ERRORS = { error: (): undefined => undefined }
 
-/** The chat's URI when the session tells it (core's `ChatSession.uri`), else its id (which `attach` also takes). */
-function chatUriOf(session: ChatSessionPort): string {
-  const uri: unknown = (session as { readonly uri?: unknown }).uri
-  return uri instanceof URL ? uri.href : session.conversationId
+// Bound to each chat's session (see the constructor): a closure there cost each chat a function and a context.
+function readSnapshot(this: ChatSessionPort, from: number, signal: AbortSignal): Promise<LegacySnapshot> {
+  return this.snapshot({ from, signal })
 }

@@ -1,6 +1,5 @@
 // The outbound queue's state as plain data (each line's status, the last typing state sent), and its holder.
-import type { Observable } from 'rxjs'
-import { StateHolder, type StateWatcher } from './state-holder.js'
+import { StateHolder } from './state-holder.js'
 
 /**
  * Where one line stands: `queued` (waiting for its turn or for an agent), `sending` (a POST may
@@ -81,39 +80,23 @@ export function isClaimed(record: OutboundRecord, sequence: number): boolean {
  *
  * @internal
  */
-export class OutboundLedger {
-  readonly #holder: StateHolder<OutboundRecord>
-
+export class OutboundLedger extends StateHolder<OutboundRecord> {
+  // A holder itself (its value, `changes$`, `watch`), not an object around one: one object less per chat.
   /** Makes a ledger starting at `initial` (a stored record, or an empty one). */
   constructor(initial: OutboundRecord = EMPTY_OUTBOUND) {
-    this.#holder = new StateHolder(initial)
-  }
-
-  /** The record now. */
-  get value(): OutboundRecord {
-    return this.#holder.value
-  }
-
-  /** The record, then each change. */
-  get changes$(): Observable<OutboundRecord> {
-    return this.#holder.changes$
-  }
-
-  /** Calls `watcher` with every change of the record from now on (see `StateHolder.watch`). */
-  watch(watcher: StateWatcher<OutboundRecord> | undefined): void {
-    this.#holder.watch(watcher)
+    super(initial)
   }
 
   /** Records a new queued line; returns its id. */
   queue(text: string): number {
     const id = this.value.nextLineId
-    this.#holder.set(queueLine(this.value, text))
+    this.set(queueLine(this.value, text))
     return id
   }
 
   /** Puts line `id` in a new status. */
   mark(id: number, status: OutboundLineStatus): void {
-    this.#holder.set(setLineStatus(this.value, id, status))
+    this.set(setLineStatus(this.value, id, status))
   }
 
   /** Marks line `id` applied as event `sequence`; returns the sequence. */
@@ -124,7 +107,7 @@ export class OutboundLedger {
 
   /** Forgets line `id`: it failed and nothing of it is in the log. */
   drop(id: number): void {
-    this.#holder.set(dropLine(this.value, id))
+    this.set(dropLine(this.value, id))
   }
 
   /** True when event `sequence` is already some line's. */
@@ -134,6 +117,6 @@ export class OutboundLedger {
 
   /** Records the typing state posted (`undefined`: unknown after a failed post). */
   setTyping(typing: OutboundRecord['typing']): void {
-    this.#holder.set({ ...this.value, typing })
+    this.set({ ...this.value, typing })
   }
 }

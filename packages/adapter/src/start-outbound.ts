@@ -16,33 +16,28 @@ import { StoreWriter, type StoreWriterOwner } from './store-writer.js'
 /** What {@link startOutbound} needs. @internal */
 export interface StartOutboundInput {
   readonly session: ChatSessionPort
-  readonly chatUri: string
-  /** The chat's feed (its state, its close reason). */
-  readonly feed: OutboundChat
-  readonly cursor: PollCursorHolder
   readonly config: ResolvedConnectionOptions
   readonly store: ConversationStore
-  /** How the queue retries; one object for all the queues of a connection (see {@link outboundTiming}). */
-  readonly timing: OutboundTiming
   /** Aborted when the conversation is closed on this connection. */
   readonly signal: AbortSignal
   /** Told of failed writes and of the lease's loss. */
   readonly owner: StoreWriterOwner
 }
 
-/** A started outbound side. @internal */
+/** A started outbound side (its queue is made on first use, see {@link outboundQueue}). @internal */
 export interface StartedOutbound {
-  readonly queue: OutboundQueue
   readonly lease: ConversationLease
   readonly writer: StoreWriter
   readonly ledger: OutboundLedger
   /** Texts of an earlier owner's lines to send again, oldest first (queue them before anything new). */
   readonly toSend: readonly string[]
+  /** The ledger's record is the one the store has (nothing settled or resumed): no need to write it first. */
+  readonly recordStored: boolean
 }
 
 /**
  * Takes the conversation's lease, loads what the store has of it (recording it when new) and
- * builds its queue on the stored record: `applied` lines stay, `sending` and `outcome-unknown` ones
+ * readies its queue's ledger and writer on the stored record: `applied` lines stay, `sending` and `outcome-unknown` ones
  * are settled against the event log first (looked up twice, `reconcileWindowMs` apart, as a live
  * queue does) and sent again only when the log does not show them, `queued` ones are sent.
  * Every line's `sending` is written (fenced) before its POST, so a line is never posted by a
@@ -62,13 +57,31 @@ export async function startOutbound(input: StartOutboundInput): Promise<StartedO
     await store.releaseLease(lease)
     throw new AdapterError('E_UNKNOWN_CONVERSATION', `conversation ${id} is not this consumer's`)
   }
-  if (stored === undefined) await store.addConversation(id, { chatUri: input.chatUri, consumerId: config.consumerId })
-  const resumed = await settle(stored?.outbound ?? EMPTY_OUTBOUND, session, config, signal)
+  if (stored === undefined) await store.addConversation(id, { chatUri: chatUriOf(session), consumerId: config.consumerId })
+  // A new conversation's record is the empty one (`addConversation` records it so).
+  const record = stored?.outbound ?? EMPTY_OUTBOUND
+  const resumed = await settle(record, session, config, signal)
   assertOpen(signal, id)
   const writer = new StoreWriter(store, lease, input.owner, { written: stored?.cursor })
-  const ledger = new OutboundLedger(resumed.record)
-  const queue = new OutboundQueue({ conversationId: id, session: fencedSession(session, writer), chat: input.feed, cursor: input.cursor, ledger, timing: input.timing })
-  return { queue, lease, writer, ledger, toSend: resumed.toSend }
+  return { lease, writer, ledger: new OutboundLedger(resumed.record), toSend: resumed.toSend, recordStored: resumed.record === record }
+}
+
+/** What {@link outboundQueue} builds a started side's queue of. @internal */
+export interface OutboundQueueParts {
+  /** The session lines go out through (fenced here by the writer). */
+  readonly session: ChatSessionPort
+  /** The chat's feed (its state, its close reason). */
+  readonly chat: OutboundChat
+  readonly cursor: PollCursorHolder
+  readonly writer: StoreWriter
+  readonly ledger: OutboundLedger
+  readonly config: ResolvedConnectionOptions
+}
+
+/** The queue of a started side: its lines go out once the state before them is stored under the lease. @internal */
+export function outboundQueue(parts: OutboundQueueParts): OutboundQueue {
+  const { session, chat, cursor, writer, ledger, config } = parts
+  return new OutboundQueue({ conversationId: session.conversationId, session: new FencedSession(session, writer), chat, cursor, ledger, timing: outboundTiming(config) })
 }
 
 // One timing per connection's options: every queue of the connection shares it.
@@ -88,37 +101,21 @@ export function outboundTiming(config: ResolvedConnectionOptions): OutboundTimin
 }
 
 /**
- * Writes the current cursor and record, then each change, through the started side's writer, until
- * {@link stopSaving}: plain watchers of the holders, no subscription per chat. @internal
+ * Writes the current cursor and record (unless `recordStored`: the store has that one), then each
+ * change, through `writer`, until {@link stopSaving}: the writer itself watches both holders, no
+ * subscription nor observer object per chat (and an idle chat's store keeps no copy of an empty record). @internal
  */
-export function saveChanges(started: StartedOutbound, cursor: StateHolder<PollCursor>): void {
-  started.writer.cursor(cursor.value)
-  started.writer.outbound(started.ledger.value)
-  cursor.watch(new CursorWrites(started.writer))
-  started.ledger.watch(new RecordWrites(started.writer))
+export function saveChanges(writer: StoreWriter, ledger: OutboundLedger, cursor: StateHolder<PollCursor>, recordStored = false): void {
+  writer.cursor(cursor.value)
+  if (!recordStored) writer.outbound(ledger.value)
+  cursor.watch(writer)
+  ledger.watch(writer)
 }
 
 /** Stops what {@link saveChanges} started. @internal */
-export function stopSaving(started: StartedOutbound, cursor: StateHolder<PollCursor>): void {
+export function stopSaving(ledger: OutboundLedger, cursor: StateHolder<PollCursor>): void {
   cursor.watch(undefined)
-  started.ledger.watch(undefined)
-}
-
-// Observers as classes: a chat keeps these for its whole life, and methods are shared where closures are not.
-class CursorWrites {
-  constructor(readonly writer: StoreWriter) {}
-
-  next(value: PollCursor): void {
-    this.writer.cursor(value)
-  }
-}
-
-class RecordWrites {
-  constructor(readonly writer: StoreWriter) {}
-
-  next(value: OutboundRecord): void {
-    this.writer.outbound(value)
-  }
+  ledger.watch(undefined)
 }
 
 async function settle(record: OutboundRecord, session: ChatSessionPort, config: ResolvedConnectionOptions, signal: AbortSignal): Promise<ResumedOutbound> {
@@ -131,11 +128,7 @@ async function settle(record: OutboundRecord, session: ChatSessionPort, config: 
   return look()
 }
 
-/** The session the queue posts through: a line, the end or typing goes out only once the state before it is stored under the lease. */
-function fencedSession(session: ChatSessionPort, writer: StoreWriter): OutboundQueueSession {
-  return new FencedSession(session, writer)
-}
-
+// The session the queue posts through: a line, the end or typing goes out only once the state before it is stored under the lease.
 // A class, not an object of arrow functions: its methods are shared by every chat instead of four closures each.
 class FencedSession implements OutboundQueueSession {
   readonly #session: ChatSessionPort
@@ -170,4 +163,10 @@ type OutboundQueueSession = Pick<ChatSessionPort, 'addLine' | 'end' | 'snapshot'
 
 function assertOpen(signal: AbortSignal, id: string): void {
   if (signal.aborted) throw new AdapterError('E_CLOSED', `conversation ${id} was closed on this connection`)
+}
+
+/** The chat's URI when the session tells it (core's `ChatSession.uri`), else its id (which `attach` also takes). */
+function chatUriOf(session: ChatSessionPort): string {
+  const uri: unknown = (session as { readonly uri?: unknown }).uri
+  return uri instanceof URL ? uri.href : session.conversationId
 }

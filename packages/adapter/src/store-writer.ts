@@ -4,6 +4,14 @@ import type { ConversationLease, ConversationStore } from './conversation-store.
 import { isLeaseLost } from './conversation-store.js'
 import type { OutboundRecord } from './outbound-record.js'
 import type { PollCursor } from './poll-cursor.js'
+import type { StateWatcher } from './state-holder.js'
+
+interface RetryTiming {
+  readonly retryMs: number
+  readonly scheduler: SchedulerLike
+}
+
+const DEFAULT_TIMING: RetryTiming = { retryMs: 1_000, scheduler: asyncScheduler }
 
 /** Who a {@link StoreWriter} reports to (the conversation itself: no callbacks per chat). @internal */
 export interface StoreWriterOwner {
@@ -20,10 +28,12 @@ export interface StoreWriterOwner {
  * writer for good and calls `onLeaseLost` once; other failures (the store unreachable) go to
  * `onError` and the latest values are written again after `retryMs`, with the next change or on
  * {@link flush}, whichever comes first — so when the store returns it converges on the latest state.
+ * It watches the cursor's and the record's holders itself (see {@link next}). Its helpers are
+ * TS-private, not `#`: `#` methods cost every instance a brand field.
  *
  * @internal
  */
-export class StoreWriter {
+export class StoreWriter implements StateWatcher<PollCursor | OutboundRecord> {
   readonly #store: ConversationStore
   readonly #lease: ConversationLease
   readonly #owner: StoreWriterOwner
@@ -34,8 +44,8 @@ export class StoreWriter {
   #lost: Error | undefined
   #stopped = false
   #retry: Subscription | undefined
-  readonly #retryMs: number
-  readonly #scheduler: SchedulerLike
+  // Shared by every writer left to the defaults (one field, not two copies per chat).
+  readonly #timing: RetryTiming
 
   /** @param options.written the cursor the store already has (a resumed conversation's), so an older one is not written over it. */
   constructor(
@@ -49,36 +59,47 @@ export class StoreWriter {
       readonly scheduler?: SchedulerLike
     } = {},
   ) {
-    this.#retryMs = options.retryMs ?? 1_000
-    this.#scheduler = options.scheduler ?? asyncScheduler
+    const { retryMs, scheduler } = options
+    this.#timing = retryMs === undefined && scheduler === undefined ? DEFAULT_TIMING : { retryMs: retryMs ?? DEFAULT_TIMING.retryMs, scheduler: scheduler ?? asyncScheduler }
     this.#store = store
     this.#lease = lease
     this.#written = options.written
     this.#owner = owner
   }
 
+  /** A holder's change: the cursor's or the record's (one watcher for both, not an observer object each). */
+  next(value: PollCursor | OutboundRecord): void {
+    if ('lines' in value) this.outbound(value)
+    else this.cursor(value)
+  }
+
   /** Saves `cursor` unless it is where the store's cursor already is (or behind it). */
   cursor(cursor: PollCursor): void {
-    const last = this.#cursor ?? this.#written
-    if (last !== undefined && (cursor.from < last.from || (cursor.from === last.from && cursor.next === last.next))) return
+    const pending = this.#cursor
+    const last = pending ?? this.#written
+    if (last !== undefined && (cursor.from < last.from || (cursor.from === last.from && cursor.next === last.next))) {
+      // The same position again: keep the newer equal object, so the older one (and its copy of the `next` href) can go.
+      if (pending === undefined && cursor.from === last.from) this.#written = cursor
+      return
+    }
     this.#cursor = cursor
-    this.#kick()
+    this.kick()
   }
 
   /** Saves the outbound record. */
   outbound(record: OutboundRecord): void {
     this.#outbound = record
-    this.#kick()
+    this.kick()
   }
 
   /** Resolves once every value given so far is written; rejects when a write failed (the lease's loss included). */
   async flush(): Promise<void> {
-    this.#kick()
+    this.kick()
     while (this.#running !== undefined) await this.#running
     if (this.#lost !== undefined) throw this.#lost
     if (this.#cursor !== undefined || this.#outbound !== undefined) {
       // The last write failed for another reason (reported to onError): try once more, now.
-      await this.#writeOnce()
+      await this.writeOnce()
     }
   }
 
@@ -94,18 +115,18 @@ export class StoreWriter {
         return await this.flush()
       } catch (error) {
         if (this.#lost !== undefined || this.#stopped || this.#store.available !== false || signal?.aborted === true) throw error
-        await this.#pause(signal)
+        await this.pause(signal)
       }
     }
   }
 
-  #pause(signal: AbortSignal | undefined): Promise<void> {
+  private pause(signal: AbortSignal | undefined): Promise<void> {
     return new Promise((resolve) => {
       const onAbort = (): void => {
         wait.unsubscribe()
         resolve()
       }
-      const wait = timer(this.#retryMs, this.#scheduler).subscribe(() => {
+      const wait = timer(this.#timing.retryMs, this.#timing.scheduler).subscribe(() => {
         signal?.removeEventListener('abort', onAbort)
         resolve()
       })
@@ -120,34 +141,34 @@ export class StoreWriter {
     this.#retry = undefined
   }
 
-  #kick(): void {
+  private kick(): void {
     if (this.#running !== undefined || this.#stopped) return
     this.#retry?.unsubscribe()
     this.#retry = undefined
-    this.#running = this.#drain().finally(() => (this.#running = undefined))
+    this.#running = this.drain().finally(() => (this.#running = undefined))
   }
 
-  async #drain(): Promise<void> {
+  private async drain(): Promise<void> {
     try {
-      while (!this.#stopped && (this.#cursor !== undefined || this.#outbound !== undefined)) await this.#writeOnce()
+      while (!this.#stopped && (this.#cursor !== undefined || this.#outbound !== undefined)) await this.writeOnce()
     } catch (error) {
       if (this.#lost === undefined) {
         this.#owner.onError(error)
-        this.#scheduleRetry()
+        this.scheduleRetry()
       }
     }
   }
 
-  #scheduleRetry(): void {
+  private scheduleRetry(): void {
     if (this.#stopped || this.#retry !== undefined) return
     // After the drain's `finally` cleared #running, so the retry may start one.
-    this.#retry = timer(this.#retryMs, this.#scheduler).subscribe(() => {
+    this.#retry = timer(this.#timing.retryMs, this.#timing.scheduler).subscribe(() => {
       this.#retry = undefined
-      this.#kick()
+      this.kick()
     })
   }
 
-  async #writeOnce(): Promise<void> {
+  private async writeOnce(): Promise<void> {
     const cursor = this.#cursor
     let outbound: OutboundRecord | undefined
     try {

@@ -1,5 +1,5 @@
 // The streams a connection completes when it closes, kept in a set instead of a takeUntil subscription each.
-import type { Observable, Subscriber, TeardownLogic } from 'rxjs'
+import type { Observable, Subscriber, TeardownLogic, Unsubscribable } from 'rxjs'
 
 /**
  * Subscribers a connection hands a chat's events to once the chat is ready, and completes on
@@ -20,11 +20,23 @@ export class Watchers<T> {
       },
       (error: unknown) => subscriber.error(error),
     )
-    return () => this.#subscribers.delete(subscriber)
+    return new Unfollow(this.#subscribers, subscriber)
   }
 
   /** Completes every subscriber still following. */
   completeAll(): void {
     for (const subscriber of [...this.#subscribers]) subscriber.complete()
+  }
+}
+
+// The teardown as an object of two fields: a closure here kept the whole `follow` scope for the watch's life.
+class Unfollow<T> implements Unsubscribable {
+  constructor(
+    readonly subscribers: Set<Subscriber<T>>,
+    readonly subscriber: Subscriber<T>,
+  ) {}
+
+  unsubscribe(): void {
+    this.subscribers.delete(this.subscriber)
   }
 }

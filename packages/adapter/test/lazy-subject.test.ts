@@ -134,3 +134,26 @@ describe('HeldLoop', () => {
     expect(starts).toHaveLength(3)
   })
 })
+
+describe('LazySubject.add with a plain observer (no RxJS subscriber)', () => {
+  const plain = (log: string[]) => ({ next: (v: number) => log.push(String(v)), error: (e: unknown) => log.push(`error ${String(e)}`), complete: () => log.push('complete') })
+
+  test('gets what an RxJS subscriber would, until it is taken off', () => {
+    const subject = new LazySubject<number>('replay')
+    subject.next(1)
+    const log: string[] = []
+    const removal = subject.add(plain(log))
+    subject.next(2)
+    removal?.unsubscribe()
+    subject.next(3)
+    expect(log).toEqual(['1', '2'])
+  })
+
+  test('one added after the end is ended at once, with nothing to take off', () => {
+    const subject = new LazySubject<number>('subject')
+    subject.error('boom')
+    const log: string[] = []
+    expect(subject.add(plain(log))).toBeUndefined()
+    expect(log).toEqual(['error boom'])
+  })
+})
