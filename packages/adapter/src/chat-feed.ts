@@ -13,6 +13,7 @@ import { type PollCursorHolder, cursorHolder } from './poll-cursor.js'
 import { conversationOnStop } from './poll-stop-decision.js'
 import type { ExConversationChange, MessagingEventChange } from './messaging-types.js'
 import type { ChatFeedListener, LegacyEventRecord } from './chat-feed-types.js'
+import type { ActivitySource } from './outbound-activity.js'
 
 export type { ChatFeedListener, LegacyEventRecord } from './chat-feed-types.js'
 
@@ -30,8 +31,8 @@ export interface ChatFeedOptions {
    */
   readonly cursor?: PollCursorHolder | undefined
   readonly poller: ChatPollerOptions
-  /** This chat's outbound activity (see `reportingActivity`): the poll loop speeds up on each value. */
-  readonly activity$?: Observable<unknown> | undefined
+  /** This chat's outbound activity (see `reportingActivity`): the poll loop speeds up on each poke. */
+  readonly activity?: ActivitySource | undefined
   /**
    * Reads the chat's events from an event id, to replay what the log no longer keeps; without it
    * the log keeps every event.
@@ -88,7 +89,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
     this.#model = initialConversationModel(options)
     this.#log = new EventLog(options.readFrom === undefined ? Number.POSITIVE_INFINITY : (options.eventLogLimit ?? 50))
     this.#cursor = options.cursor ?? cursorHolder()
-    this.#poller = { ...options.poller, activity$: options.activity$ ?? options.poller.activity$, conversationId: options.conversationId }
+    this.#poller = { ...options.poller, activity: options.activity ?? options.poller.activity, conversationId: options.conversationId }
     // The feed starts each run and observes it itself (a `LoopObserver`): no closures, no Subscriber.
     this.#loop = new HeldLoop(this, options.graceMs, options.poller.scheduler)
   }

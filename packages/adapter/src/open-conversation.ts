@@ -1,5 +1,5 @@
 // One conversation's parts put together: its cursor, its feed (poll loop and mapping), its outbound queue and its store.
-import { Subject, Subscription } from 'rxjs'
+import { Subscription } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import { ChatFeed, type ChatFeedListener } from './chat-feed.js'
 import { sessionSupplier } from './chat-poller.js'
@@ -8,7 +8,7 @@ import type { RelayCommand, RelayHandler } from './conversation-relay.js'
 import type { ConversationLease } from './conversation-store.js'
 import type { LeaseLossListener } from './lease-keeper.js'
 import type { ChatSessionPort } from './legacy-contract.js'
-import { reportingActivity } from './outbound-activity.js'
+import { OutboundActivity, reportingActivity } from './outbound-activity.js'
 import type { OutboundQueue } from './outbound-queue.js'
 import type { PollerState } from './poller-types.js'
 import { cursorHolder } from './poll-cursor.js'
@@ -71,7 +71,7 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
   readonly #config: ResolvedConnectionOptions
   readonly #events: ConversationEvents
   // The visitor typing or sending: an answer may follow, so the poll loop goes back to its fast pace.
-  readonly #activity = new Subject<void>()
+  readonly #activity = new OutboundActivity()
   #subscriptions: Subscription | undefined
   // Only while the outbound side starts: aborts it when the conversation is closed first.
   #controller: AbortController | undefined
@@ -99,7 +99,7 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
       supplier,
       cursor: this.#cursor,
       poller: config.poller,
-      activity$: this.#activity,
+      activity: this.#activity,
       readFrom: (from: number, signal: AbortSignal) => session.snapshot({ from, signal }),
       eventLogLimit: config.eventLogLimit,
       graceMs: config.graceMs,
@@ -145,7 +145,6 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     // A dispose here is no stop of the chat: nothing of the feed's last state is acted on.
     this.feed.listen(undefined)
     this.feed.dispose()
-    this.#activity.complete()
   }
 
   async release(): Promise<void> {

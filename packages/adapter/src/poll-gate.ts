@@ -10,8 +10,25 @@ export interface GateTicket {
   leave(): void
 }
 
-interface Waiter {
-  start: (() => void) | undefined
+// A ticket is its own place in line: one object per poll, its steps on the prototype (no closures).
+class Ticket implements GateTicket {
+  // 0 waiting, 1 running, 2 left.
+  state = 0
+
+  constructor(
+    readonly gate: PollGate,
+    readonly start: (ticket: GateTicket) => void,
+  ) {}
+
+  get active(): boolean {
+    return this.state !== 2
+  }
+
+  leave(): void {
+    const state = this.state
+    this.state = 2
+    if (state === 1) this.gate.freed()
+  }
 }
 
 /**
@@ -27,7 +44,8 @@ interface Waiter {
  */
 export class PollGate {
   private running = 0
-  private readonly line: Waiter[] = []
+  // Started tickets are cleared from it, so the line holds no poll once it started.
+  private readonly line: (Ticket | undefined)[] = []
   private head = 0
   private draining = false
 
@@ -41,7 +59,7 @@ export class PollGate {
   /** Polls waiting for a slot (for tests and metrics). */
   get waiting(): number {
     let count = 0
-    for (let i = this.head; i < this.line.length; i += 1) if (this.line[i]?.start !== undefined) count += 1
+    for (let i = this.head; i < this.line.length; i += 1) if (this.line[i]?.state === 0) count += 1
     return count
   }
 
@@ -50,31 +68,16 @@ export class PollGate {
    * after the request settles, or to give up the place in line.
    */
   enter(start: (ticket: GateTicket) => void): GateTicket {
-    let state: 'waiting' | 'running' | 'left' = 'waiting'
-    const waiter: Waiter = {
-      start: () => {
-        state = 'running'
-        start(ticket)
-      },
-    }
-    const ticket: GateTicket = {
-      get active() {
-        return state !== 'left'
-      },
-      leave: () => {
-        if (state === 'running') {
-          state = 'left'
-          this.running -= 1
-          this.drain()
-        } else if (state === 'waiting') {
-          state = 'left'
-          waiter.start = undefined
-        }
-      },
-    }
-    this.line.push(waiter)
+    const ticket = new Ticket(this, start)
+    this.line.push(ticket)
     this.drain()
     return ticket
+  }
+
+  /** A running ticket left: its slot is free. @internal */
+  freed(): void {
+    this.running -= 1
+    this.drain()
   }
 
   // Starts waiters while slots are free. A poll that settles synchronously (a supplier that throws)
@@ -84,14 +87,13 @@ export class PollGate {
     this.draining = true
     try {
       while (this.running < this.limit && this.head < this.line.length) {
-        const waiter = this.line[this.head]
-        this.line[this.head] = EMPTY
+        const ticket = this.line[this.head]
+        this.line[this.head] = undefined
         this.head += 1
-        const start = waiter?.start
-        if (waiter === undefined || start === undefined) continue
-        waiter.start = undefined
+        if (ticket === undefined || ticket.state !== 0) continue
+        ticket.state = 1
         this.running += 1
-        start()
+        ticket.start(ticket)
       }
     } finally {
       this.draining = false
@@ -103,5 +105,3 @@ export class PollGate {
     }
   }
 }
-
-const EMPTY: Waiter = { start: undefined }
