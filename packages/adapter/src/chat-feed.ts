@@ -8,7 +8,7 @@ import { HeldLoop, type LoopEnds, LoopObserver, type LoopSink, type LoopStarter 
 import { LazySubject } from './lazy-subject.js'
 import { type ReadFrom, replayThenLive } from './event-replay.js'
 import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
-import { type MappedOutput, closeAsGone, mapBatch } from './map-event.js'
+import { type MappedOutput, closeAsGone, isIdlePage, mapBatch } from './map-event.js'
 import { type PollCursorHolder, cursorHolder } from './poll-cursor.js'
 import { conversationOnStop } from './poll-stop-decision.js'
 import type { ExConversationChange, MessagingEventChange } from './messaging-types.js'
@@ -178,11 +178,12 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
   }
 
   #apply(output: PollerOutput): void {
-    const now = this.#options.now()
     switch (output.kind) {
       case 'page':
+        // The usual idle page: nothing to map, log or compare.
+        if (isIdlePage(this.#model, output.events, output.info)) break
         this.#log.notePage(this.#model, output.info, output.events)
-        this.#emit(mapBatch(this.#model, output.events, output.info, now), output.info)
+        this.#emit(mapBatch(this.#model, output.events, output.info, this.#options.now()), output.info)
         break
       case 'error':
         this.#errors.next(output.error)
@@ -195,7 +196,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
           break
         }
         const outcome = conversationOnStop(state.reason)
-        if (outcome === 'close') this.#emit(closeAsGone(this.#model, now), undefined)
+        if (outcome === 'close') this.#emit(closeAsGone(this.#model, this.#options.now()), undefined)
         this.#setState(state)
         if (outcome !== 'fail') this.#completeAll()
         else this.#failAll(new AdapterError('E_POLL_FAILED', `polling conversation ${this.conversationId} stopped (${state.reason})`, { cause: state.error }))
