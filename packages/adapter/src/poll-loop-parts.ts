@@ -34,7 +34,6 @@ export class DirectFetch {
 
   /** Fetches from `cursor`; the loop's `settle` hears how it went (holding `slot`). */
   start(cursor: PollCursor, slot: GateTicket | undefined): void {
-    this.#slot = slot
     this.#controller ??= new AbortController()
     let request: Promise<LegacySnapshot>
     try {
@@ -43,6 +42,7 @@ export class DirectFetch {
       this.loop.settle(slot, undefined, { error })
       return
     }
+    this.#slot = slot
     this.#inFlight = true
     request.then(this.#answered, this.#failed)
   }
@@ -54,16 +54,20 @@ export class DirectFetch {
     this.#controller?.abort()
   }
 
-  readonly #answered = (snapshot: LegacySnapshot): void => {
-    if (!this.#inFlight) return
+  // The settled request's slot, not kept after: an idle chat holds no ticket.
+  #take(): GateTicket | undefined {
+    const slot = this.#slot
     this.#inFlight = false
-    this.loop.settle(this.#slot, snapshot, undefined)
+    this.#slot = undefined
+    return slot
+  }
+
+  readonly #answered = (snapshot: LegacySnapshot): void => {
+    if (this.#inFlight) this.loop.settle(this.#take(), snapshot, undefined)
   }
 
   readonly #failed = (error: unknown): void => {
-    if (!this.#inFlight) return
-    this.#inFlight = false
-    this.loop.settle(this.#slot, undefined, { error })
+    if (this.#inFlight) this.loop.settle(this.#take(), undefined, { error })
   }
 }
 
