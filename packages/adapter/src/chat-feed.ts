@@ -8,11 +8,12 @@ import { HeldLoop, type LoopEnds, LoopObserver, type LoopSink, type LoopStarter 
 import { LazySubject } from './lazy-subject.js'
 import { type ReadFrom, replayThenLive } from './event-replay.js'
 import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
-import { type MappedOutput, closeAsGone, mapBatch } from './map-event.js'
+import { type MappedOutput, closeAsGone, isIdlePage, mapBatch } from './map-event.js'
 import { type PollCursorHolder, cursorHolder } from './poll-cursor.js'
 import { conversationOnStop } from './poll-stop-decision.js'
 import type { ExConversationChange, MessagingEventChange } from './messaging-types.js'
 import type { ChatFeedListener, LegacyEventRecord } from './chat-feed-types.js'
+import type { ActivitySource } from './outbound-activity.js'
 
 export type { ChatFeedListener, LegacyEventRecord } from './chat-feed-types.js'
 
@@ -30,8 +31,8 @@ export interface ChatFeedOptions {
    */
   readonly cursor?: PollCursorHolder | undefined
   readonly poller: ChatPollerOptions
-  /** This chat's outbound activity (see `reportingActivity`): the poll loop speeds up on each value. */
-  readonly activity$?: Observable<unknown> | undefined
+  /** This chat's outbound activity (see `reportingActivity`): the poll loop speeds up on each poke. */
+  readonly activity?: ActivitySource | undefined
   /**
    * Reads the chat's events from an event id, to replay what the log no longer keeps; without it
    * the log keeps every event.
@@ -88,7 +89,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
     this.#model = initialConversationModel(options)
     this.#log = new EventLog(options.readFrom === undefined ? Number.POSITIVE_INFINITY : (options.eventLogLimit ?? 50))
     this.#cursor = options.cursor ?? cursorHolder()
-    this.#poller = { ...options.poller, activity$: options.activity$ ?? options.poller.activity$, conversationId: options.conversationId }
+    this.#poller = { ...options.poller, activity: options.activity ?? options.poller.activity, conversationId: options.conversationId }
     // The feed starts each run and observes it itself (a `LoopObserver`): no closures, no Subscriber.
     this.#loop = new HeldLoop(this, options.graceMs, options.poller.scheduler)
   }
@@ -177,11 +178,12 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
   }
 
   #apply(output: PollerOutput): void {
-    const now = this.#options.now()
     switch (output.kind) {
       case 'page':
+        // The usual idle page: nothing to map, log or compare.
+        if (isIdlePage(this.#model, output.events, output.info)) break
         this.#log.notePage(this.#model, output.info, output.events)
-        this.#emit(mapBatch(this.#model, output.events, output.info, now), output.info)
+        this.#emit(mapBatch(this.#model, output.events, output.info, this.#options.now()), output.info)
         break
       case 'error':
         this.#errors.next(output.error)
@@ -194,7 +196,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
           break
         }
         const outcome = conversationOnStop(state.reason)
-        if (outcome === 'close') this.#emit(closeAsGone(this.#model, now), undefined)
+        if (outcome === 'close') this.#emit(closeAsGone(this.#model, this.#options.now()), undefined)
         this.#setState(state)
         if (outcome !== 'fail') this.#completeAll()
         else this.#failAll(new AdapterError('E_POLL_FAILED', `polling conversation ${this.conversationId} stopped (${state.reason})`, { cause: state.error }))

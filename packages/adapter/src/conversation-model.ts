@@ -214,8 +214,10 @@ export function sameDetails(a: ConversationDetails, b: ConversationDetails): boo
  */
 export function describesModel(details: ConversationDetails, m: ConversationModel): boolean {
   const openClose = isClosed(m) ? 'CLOSE' : 'OPEN'
-  const [consumer, agent, ...others] = details.participants
-  const [dialog, ...moreDialogs] = details.dialogs
+  // Indexes, not destructuring with rests: this runs on every poll, and rests are arrays.
+  const participants = details.participants
+  const agent = participants[1]
+  const dialog = details.dialogs[0]
   return (
     m.startTs !== undefined &&
     details.state === openClose &&
@@ -224,14 +226,14 @@ export function describesModel(details: ConversationDetails, m: ConversationMode
     details.startTs === m.startTs &&
     details.endTs === m.endTs &&
     details.closeReason === m.closeReason &&
-    consumer?.id === consumerIdOf(m) &&
+    participants[0]?.id === consumerIdOf(m) &&
     (m.agent === undefined ? agent === undefined : agent?.id === m.agent.id && agent.role === 'ASSIGNED_AGENT') &&
-    others.length === 0 &&
+    participants.length <= 2 &&
     dialog?.dialogId === m.conversationId &&
     dialog.state === openClose &&
     dialog.creationTs === m.startTs &&
     dialog.endTs === m.endTs &&
-    moreDialogs.length === 0 &&
+    details.dialogs.length === 1 &&
     (m.transfer === undefined ? details.metadata === undefined : details.metadata?.length === 1 && details.metadata[0] === m.transfer)
   )
 }

@@ -147,6 +147,29 @@ export function mapBatch(
 }
 
 /**
+ * True when {@link mapBatch} would map this page to nothing and leave `model` as it is: no events,
+ * and info changing nothing the model keeps (the common idle poll) — so the caller may skip it.
+ * `false` when unsure (the details not checkable without building them): map it then.
+ *
+ * @internal
+ */
+export function isIdlePage(model: ConversationModel, events: readonly LegacyEvent[], info: LegacyInfo | undefined): boolean {
+  if (events.length > 0 || model.consumerId === undefined) return false
+  if (info === undefined) return true
+  const closed = isClosed(model)
+  const infoAgentId = info.agentId ?? info.agentName
+  return (
+    (info.skillId ?? info.skillName ?? model.skillId) === model.skillId &&
+    (model.legacyState !== undefined || closed) &&
+    (closed || model.legacyState !== 'chatting' || infoAgentId === undefined || infoAgentId === model.agent?.id) &&
+    (closed || !isChatOver({ events, info })) &&
+    model.lastDetails !== undefined &&
+    describesModel(model.lastDetails, model) &&
+    info.agentTyping === model.agentTyping
+  )
+}
+
+/**
  * Closes the conversation because the chat is over on the server without an `ended` event: gone
  * (404, internalCode 12) or ended for want of answers (`server-silent`).
  *

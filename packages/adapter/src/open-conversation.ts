@@ -1,5 +1,5 @@
 // One conversation's parts put together: its cursor, its feed (poll loop and mapping), its outbound queue and its store.
-import { Subject, Subscription, defer, switchMap, take } from 'rxjs'
+import { Subscription, take } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import { ChatFeed, type ChatFeedListener } from './chat-feed.js'
 import { sessionSupplier } from './chat-poller.js'
@@ -8,12 +8,12 @@ import type { RelayCommand, RelayHandler } from './conversation-relay.js'
 import type { ConversationLease } from './conversation-store.js'
 import type { LeaseLossListener } from './lease-keeper.js'
 import type { ChatSessionPort, LegacySnapshot } from './legacy-contract.js'
-import { reportingActivity } from './outbound-activity.js'
+import { OutboundActivity, reportingActivity } from './outbound-activity.js'
 import type { OutboundQueue } from './outbound-queue.js'
 import type { OutboundLedger } from './outbound-record.js'
 import type { PollerState } from './poller-types.js'
 import { cursorHolder } from './poll-cursor.js'
-import type { PollSupplier } from './session-supplier.js'
+import type { PollSupplier, ReadConsent } from './session-supplier.js'
 import { publishingSupplier, stopMarkerOf } from './relay-supplier.js'
 import { type StartedOutbound, outboundQueue, saveChanges, startOutbound, stopSaving } from './start-outbound.js'
 import type { StoreWriter, StoreWriterOwner } from './store-writer.js'
@@ -63,17 +63,16 @@ export function openConversation(session: ChatSessionPort, config: ResolvedConne
   return new HeldConversation(session, config, requestedSkill, events, adopt)
 }
 
-// One object as the feed's listener, its writer's owner and its lease's holder: an idle chat keeps fields here
-// instead of a closure (and a subscription) per callback, no promise once its outbound side started, and no
-// queue until something is sent. Methods are TS-private, not `#`: `#` methods cost every instance a brand slot.
-class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwner, LeaseLossListener {
+// One object as the feed's listener and consent, its writer's owner and its lease's holder: an idle chat keeps fields, not a
+// closure per callback, no promise once started, no queue before a send. TS-private methods: `#` ones cost a brand slot each.
+class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwner, LeaseLossListener, ReadConsent {
   readonly session: ChatSessionPort
   readonly feed: ChatFeed
   readonly #cursor: ReturnType<typeof cursorHolder>
   readonly #config: ResolvedConnectionOptions
   readonly #events: ConversationEvents
   // The visitor typing or sending: an answer may follow, so the poll loop goes back to its fast pace.
-  readonly #activity = new Subject<void>()
+  readonly #activity = new OutboundActivity()
   #subscriptions: Subscription | undefined
   // Only while the outbound side starts: aborts it when the conversation is closed first.
   #controller: AbortController | undefined
@@ -94,15 +93,14 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     this.#events = events
     const relay = config.relay
     // With a relay, every page with something new goes to the other processes too (fan-out).
-    const supplier = relay === undefined ? sessionSupplier(session) : publishingSupplier(sessionSupplier(session), (page) => void relay.publish(session.conversationId, page).catch(events.onError))
+    // Nothing of the chat is read before the store said it is this consumer's (a listing would show it).
+    const supplier = relay === undefined ? sessionSupplier(session, this) : publishingSupplier(sessionSupplier(session, this), (page) => void relay.publish(session.conversationId, page).catch(events.onError))
     // A follower promoted to holder: its feed goes on (same cursor, same numbering), now reading the chat.
     const adopted = adopt?.(supplier)
     this.#cursor = adopted?.cursor ?? cursorHolder()
     const { poller, eventLogLimit, graceMs, consumerId, now } = config
     const readFrom = readSnapshot.bind(session)
-    // Nothing of the chat is read before the store said it is this consumer's (a listing would show it).
-    const consented: PollSupplier = (at) => (this.#writer !== undefined ? supplier(at) : defer(() => this.ready).pipe(switchMap(() => supplier(at))))
-    this.feed = adopted?.feed ?? new ChatFeed({ conversationId: session.conversationId, supplier: consented, cursor: this.#cursor, poller, activity$: this.#activity, readFrom, eventLogLimit, graceMs, consumerId, requestedSkill, now })
+    this.feed = adopted?.feed ?? new ChatFeed({ conversationId: session.conversationId, supplier, cursor: this.#cursor, poller, activity: this.#activity, readFrom, eventLogLimit, graceMs, consumerId, requestedSkill, now })
     this.feed.listen(this)
     // An adopted feed may have heard the chat's end before this listened (a follower promoted after it).
     if (adopted !== undefined) this.feed.state$.pipe(take(1)).subscribe((state) => this.onState(state))
@@ -111,6 +109,10 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
 
   get queue(): Promise<OutboundQueue> {
     return this.whenStarted(() => this.queueNow())
+  }
+
+  get given(): boolean {
+    return this.#writer !== undefined
   }
 
   get ready(): Promise<unknown> {
@@ -136,7 +138,6 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     // A dispose here is no stop of the chat: nothing of the feed's last state is acted on.
     this.feed.listen(undefined)
     this.feed.dispose()
-    this.#activity.complete()
   }
 
   async release(): Promise<void> {

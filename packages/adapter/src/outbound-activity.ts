@@ -1,15 +1,57 @@
 // Outbound activity: a chat session that tells pacing when the visitor types or sends, so the poll loop speeds up.
-import type { Observer } from 'rxjs'
 import type { CallOptions, ChatSessionPort, LegacySnapshot } from './legacy-contract.js'
+
+/** Who hears a chat's outbound activity: its poll loop. @internal */
+export interface ActivityListener {
+  heard(): void
+}
+
+/** Where a chat's poll loop listens for its outbound activity (see {@link OutboundActivity}). @internal */
+export interface ActivitySource {
+  listen(listener: ActivityListener): void
+  unlisten(listener: ActivityListener): void
+}
+
+/** What is told of outbound activity. @internal */
+export interface ActivityPort {
+  poke(): void
+}
+
+const NO_LISTENERS: readonly ActivityListener[] = []
+
+/**
+ * One chat's outbound activity, as plain calls: `poke()` tells each listener at once. Not a
+ * Subject: every chat has one for its whole life, and an idle chat should keep one object with
+ * one listener, no subscription.
+ *
+ * @internal
+ */
+export class OutboundActivity implements ActivitySource, ActivityPort {
+  // Copied on change (a chat has one listener at a time): a poke may add or remove one safely.
+  #listeners = NO_LISTENERS
+
+  poke(): void {
+    for (const listener of this.#listeners) listener.heard()
+  }
+
+  listen(listener: ActivityListener): void {
+    this.#listeners = this.#listeners.length === 0 ? [listener] : [...this.#listeners, listener]
+  }
+
+  unlisten(listener: ActivityListener): void {
+    const at = this.#listeners.indexOf(listener)
+    if (at >= 0) this.#listeners = this.#listeners.length === 1 ? NO_LISTENERS : this.#listeners.filter((_, i) => i !== at)
+  }
+}
 
 /**
  * `session` with `addLine` and `setVisitorTyping` reporting to `activity` before they go out: the
  * visitor doing something means an answer may follow, so the chat's poll loop (which listens
- * through `ChatPollerOptions.activity$`) polls at its fast pace again.
+ * through `ChatPollerOptions.activity`) polls at its fast pace again.
  *
  * @internal
  */
-export function reportingActivity(session: ChatSessionPort, activity: Pick<Observer<void>, 'next'>): ChatSessionPort {
+export function reportingActivity(session: ChatSessionPort, activity: ActivityPort): ChatSessionPort {
   return new ReportingSession(session, activity)
 }
 
@@ -17,9 +59,9 @@ export function reportingActivity(session: ChatSessionPort, activity: Pick<Obser
 // on the prototype cost it two fields instead of six closures.
 class ReportingSession implements ChatSessionPort {
   readonly #session: ChatSessionPort
-  readonly #activity: Pick<Observer<void>, 'next'>
+  readonly #activity: ActivityPort
 
-  constructor(session: ChatSessionPort, activity: Pick<Observer<void>, 'next'>) {
+  constructor(session: ChatSessionPort, activity: ActivityPort) {
     this.#session = session
     this.#activity = activity
   }
@@ -37,7 +79,7 @@ class ReportingSession implements ChatSessionPort {
   }
 
   addLine(text: string, options?: CallOptions): Promise<number | undefined> {
-    this.#activity.next()
+    this.#activity.poke()
     return this.#session.addLine(text, options)
   }
 
@@ -50,7 +92,7 @@ class ReportingSession implements ChatSessionPort {
   }
 
   setVisitorTyping(status: 'typing' | 'not-typing', options?: CallOptions): Promise<void> {
-    this.#activity.next()
+    this.#activity.poke()
     return this.#session.setVisitorTyping(status, options)
   }
 }

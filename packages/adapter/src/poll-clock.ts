@@ -50,6 +50,42 @@ class ClockAction<T> extends Subscription implements SchedulerAction<T>, Pending
   }
 }
 
+/** What a {@link ClockTimer} calls when it is due. @internal */
+export interface TimerTarget {
+  fire(): void
+}
+
+/**
+ * One owner's timer on a clock, armed again and again: a poll loop's wait costs no action object,
+ * no `Subscription`, per poll. At most one pending firing; arming again moves it.
+ *
+ * @internal
+ */
+export class ClockTimer implements Pending {
+  due = 0
+  seq = 0
+  index = -1
+
+  constructor(
+    readonly clock: PollClock,
+    readonly target: TimerTarget,
+  ) {}
+
+  /** Fires `delay` ms from now (instead of when it was due, if it was pending). */
+  arm(delay: number): void {
+    this.clock.enqueue(this, delay)
+  }
+
+  /** Takes the pending firing out, if any. */
+  cancel(): void {
+    this.clock.dequeue(this)
+  }
+
+  run(): void {
+    this.target.fire()
+  }
+}
+
 /**
  * A `SchedulerLike` for many timers at once: every `schedule` goes into one min-heap of due times
  * (ties in scheduling order), and one Node timer is armed for the earliest. `now()` is

@@ -10,6 +10,27 @@ export interface GateTicket {
   leave(): void
 }
 
+// A ticket is its own place in line: one object per poll, its steps on the prototype (no closures).
+class Ticket implements GateTicket {
+  // 0 waiting, 1 running, 2 left.
+  state = 0
+
+  constructor(
+    readonly gate: PollGate,
+    readonly start: (ticket: GateTicket) => void,
+  ) {}
+
+  get active(): boolean {
+    return this.state !== 2
+  }
+
+  leave(): void {
+    const state = this.state
+    this.state = 2
+    if (state === 1) this.gate.freed()
+  }
+}
+
 /**
  * Admission of polls into the HTTP client. Without it, every chat of a saturated process has its
  * request queued in the client's connection pool, where its whole-request timeout is already
@@ -23,6 +44,7 @@ export interface GateTicket {
  */
 export class PollGate {
   private running = 0
+  // Started tickets are cleared from it, so the line holds no poll once it started.
   private readonly line: (Ticket | undefined)[] = []
   private head = 0
   private draining = false
@@ -37,7 +59,7 @@ export class PollGate {
   /** Polls waiting for a slot (for tests and metrics). */
   get waiting(): number {
     let count = 0
-    for (let i = this.head; i < this.line.length; i += 1) if (this.line[i]?.state === 'waiting') count += 1
+    for (let i = this.head; i < this.line.length; i += 1) if (this.line[i]?.state === 0) count += 1
     return count
   }
 
@@ -52,8 +74,8 @@ export class PollGate {
     return ticket
   }
 
-  /** A running ticket left: its slot goes to the next in line. @internal */
-  release(): void {
+  /** A running ticket left: its slot is free. @internal */
+  freed(): void {
     this.running -= 1
     this.drain()
   }
@@ -68,12 +90,10 @@ export class PollGate {
         const ticket = this.line[this.head]
         this.line[this.head] = undefined
         this.head += 1
-        const start = ticket?.start
-        if (ticket === undefined || start === undefined) continue
-        ticket.start = undefined
-        ticket.state = 'running'
+        if (ticket === undefined || ticket.state !== 0) continue
+        ticket.state = 1
         this.running += 1
-        start(ticket)
+        ticket.start(ticket)
       }
     } finally {
       this.draining = false
@@ -86,32 +106,6 @@ export class PollGate {
         this.line.splice(0, this.head)
         this.head = 0
       }
-    }
-  }
-}
-
-// A class, not an object literal with a getter and closures: a poll loop keeps its ticket between polls, and a
-// literal with a getter is a dictionary-mode object (a 256-byte property store) plus three closures and their context.
-class Ticket implements GateTicket {
-  state: 'waiting' | 'running' | 'left' = 'waiting'
-
-  constructor(
-    readonly gate: PollGate,
-    // Until the gate starts it (or it leaves the line): then dropped.
-    public start: ((ticket: GateTicket) => void) | undefined,
-  ) {}
-
-  get active(): boolean {
-    return this.state !== 'left'
-  }
-
-  leave(): void {
-    if (this.state === 'running') {
-      this.state = 'left'
-      this.gate.release()
-    } else if (this.state === 'waiting') {
-      this.state = 'left'
-      this.start = undefined
     }
   }
 }

@@ -1,20 +1,113 @@
-// The poll loop's small parts: a request's observer, the activity observer, the timer's function, the fixed outputs.
-import type { SchedulerAction } from 'rxjs'
+// The poll loop's small parts: a request's observer, its promise-form requests, its wait timer, the fixed outputs.
+import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs'
+import { ClockTimer, PollClock, type TimerTarget } from './poll-clock.js'
+import type { PollCursor } from './poll-cursor.js'
+import type { DirectPollSupplier } from './session-supplier.js'
 import type { GateTicket } from './poll-gate.js'
-import type { PollerOutput } from './poller-types.js'
+import type { PollerOutput, Step } from './poller-types.js'
+import type { PollFailureDecision } from './poll-stop-decision.js'
 import { AdapterError } from './adapter-error.js'
 import type { LegacyEvent, LegacySnapshot } from './legacy-contract.js'
 
 /** What these parts call back on (a `PollLoop`). @internal */
 export interface PollLoopCallbacks {
   settle(slot: GateTicket | undefined, snapshot: LegacySnapshot | undefined, failure: { readonly error: unknown } | undefined): void
-  heard(): void
-  fire(): void
 }
 
-// One function for every loop's timers: the scheduler hands it the loop as the action's state.
-export function fireLoop(this: SchedulerAction<PollLoopCallbacks>, loop?: PollLoopCallbacks): void {
-  loop?.fire()
+/**
+ * A run's requests through a supplier's promise form (see `DirectPollSupplier`): one controller
+ * and two callbacks per run, instead of an Observable, a Subscriber and a controller per poll. One
+ * request at a time (the loop's rule); an answer after {@link cancel} is dropped, and a cancelled
+ * one is not started again.
+ *
+ * @internal
+ */
+export class DirectFetch {
+  #controller: AbortController | undefined
+  #slot: GateTicket | undefined
+  #inFlight = false
+
+  constructor(
+    readonly loop: PollLoopCallbacks,
+    readonly fetch: DirectPollSupplier['fetchPage'],
+  ) {}
+
+  /** Fetches from `cursor`; the loop's `settle` hears how it went (holding `slot`). */
+  start(cursor: PollCursor, slot: GateTicket | undefined): void {
+    this.#controller ??= new AbortController()
+    let request: Promise<LegacySnapshot>
+    try {
+      request = this.fetch(cursor, this.#controller.signal)
+    } catch (error) {
+      this.loop.settle(slot, undefined, { error })
+      return
+    }
+    this.#slot = slot
+    this.#inFlight = true
+    request.then(this.#answered, this.#failed)
+  }
+
+  /** Aborts the request in flight, if any, for good: the run stopped (aborting builds a DOMException with a stack: only then). */
+  cancel(): void {
+    if (!this.#inFlight) return
+    this.#inFlight = false
+    this.#controller?.abort()
+  }
+
+  // The settled request's slot, not kept after: an idle chat holds no ticket.
+  #take(): GateTicket | undefined {
+    const slot = this.#slot
+    this.#inFlight = false
+    this.#slot = undefined
+    return slot
+  }
+
+  readonly #answered = (snapshot: LegacySnapshot): void => {
+    if (this.#inFlight) this.loop.settle(this.#take(), snapshot, undefined)
+  }
+
+  readonly #failed = (error: unknown): void => {
+    if (this.#inFlight) this.loop.settle(this.#take(), undefined, { error })
+  }
+}
+
+// One function for every loop's timers on other schedulers: the scheduler hands it the loop as the action's state.
+function fireTarget(this: SchedulerAction<TimerTarget>, target?: TimerTarget): void {
+  target?.fire()
+}
+
+/**
+ * A loop's one wait timer, armed again for each wait (and earlier when activity cuts one short).
+ * On a {@link PollClock} (the default) it is one entry kept for the run; on another scheduler
+ * (`TestScheduler`, say) an action per wait.
+ *
+ * @internal
+ */
+export class LoopTimer {
+  readonly #entry: ClockTimer | undefined
+  #action: Subscription | undefined
+
+  constructor(
+    readonly scheduler: SchedulerLike,
+    readonly target: TimerTarget,
+  ) {
+    if (scheduler instanceof PollClock) this.#entry = new ClockTimer(scheduler, target)
+  }
+
+  /** Fires `delayMs` from now, instead of any pending firing. */
+  arm(delayMs: number): void {
+    if (this.#entry !== undefined) return this.#entry.arm(delayMs)
+    this.#action?.unsubscribe()
+    this.#action = this.scheduler.schedule(fireTarget, delayMs, this.target)
+  }
+
+  /** No pending firing from now on. */
+  cancel(): void {
+    this.#entry?.cancel()
+    const action = this.#action
+    this.#action = undefined
+    action?.unsubscribe()
+  }
 }
 
 /** One request's observer: the first of its answer, failure or completion settles the poll, once. @internal */
@@ -43,15 +136,6 @@ export class PollAttempt {
   }
 }
 
-/** The activity subscription's observer: a value is the visitor doing something. @internal */
-export class ActivityObserver {
-  constructor(readonly loop: PollLoopCallbacks) {}
-
-  next(): void {
-    this.loop.heard()
-  }
-}
-
 /** @internal */
 export const CONNECTING: PollerOutput = { kind: 'state', state: { status: 'connecting' } }
 /** @internal */
@@ -66,4 +150,17 @@ export function lastStateOf(events: readonly LegacyEvent[]): string | undefined 
     if (event?.type === 'state') return event.state
   }
   return undefined
+}
+
+/** The step after a failed poll: closed when it is not retried, else the error and the backoff (`attempt`, `retryInMs`). @internal */
+export function failureStep(error: unknown, decision: PollFailureDecision, attempt: number, retryInMs: number): Step {
+  if (!decision.retry) return { outputs: [{ kind: 'state', state: { status: 'closed', reason: decision.reason, error: decision.error } }], commit: undefined, waitMs: undefined }
+  return {
+    outputs: [
+      { kind: 'error', error },
+      { kind: 'state', state: { status: 'backing-off', retryInMs, attempt, error } },
+    ],
+    commit: undefined,
+    waitMs: retryInMs,
+  }
 }

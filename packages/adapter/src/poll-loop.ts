@@ -1,7 +1,7 @@
 // One run of the poll loop as an object: its state in fields, its steps as prototype methods (no closures per chat).
 import type { Observable, Subscription, Unsubscribable } from 'rxjs'
 import { trustedNextLink } from '@chatbridge/core'
-import type { PollSupplier } from './session-supplier.js'
+import { type PollSupplier, directFetchOf } from './session-supplier.js'
 import type { GateTicket } from './poll-gate.js'
 import type { ChatPollerOptions, PollerOutput, Step } from './poller-types.js'
 import { isChatOver } from './chat-over.js'
@@ -11,7 +11,9 @@ import type { PollCursor, PollCursorHolder } from './poll-cursor.js'
 import { decidePollFailure, serverAnswered } from './poll-stop-decision.js'
 import { freshEvents } from './fresh-events.js'
 import { sendPollReport } from './poll-report.js'
-import { ActivityObserver, CONNECTING, ENDED, LIVE, PollAttempt, type PollLoopCallbacks, fireLoop, lastStateOf } from './poll-loop-parts.js'
+import { CONNECTING, DirectFetch, ENDED, LIVE, LoopTimer, PollAttempt, failureStep, type PollLoopCallbacks, lastStateOf } from './poll-loop-parts.js'
+import type { ActivityListener } from './outbound-activity.js'
+import type { TimerTarget } from './poll-clock.js'
 
 /** Where a run of the loop sends its outputs (a `Subscriber`, or a feed's observer). @internal */
 export interface PollLoopObserver {
@@ -21,12 +23,13 @@ export interface PollLoopObserver {
 
 /**
  * One run of the loop `pollChat` describes (see there for what it does). Every chat keeps one for
- * as long as it is polled, so everything lives in fields and methods: the scheduler gets the loop
- * as its action's state, the gate gets the one bound `send`, the supplier a {@link PollAttempt}.
+ * as long as it is polled, so everything lives in fields and methods: the timer and the activity
+ * call the loop back, the gate gets the one bound `send`, the supplier a {@link PollAttempt} (or,
+ * in its promise form, the run's one {@link DirectFetch}).
  *
  * @internal
  */
-export class PollLoop implements Unsubscribable, PollLoopCallbacks {
+export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityListener, TimerTarget {
   #failures = 0
   #live = false
   #pacing: PacingInput = { chatState: undefined, chatTimeoutS: undefined }
@@ -40,14 +43,15 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks {
   // time, not the answer, so polls do not drift later by each answer's latency.
   #pollStartedAt = 0
   #dueAt: number
-  // What runs now: the request in flight, or the wait (its timer, and the earlier one activity set).
+  // What runs now: the request in flight (a subscription, or the supplier's promise form), or the
+  // wait on the run's one timer.
   #request: Subscription | undefined
+  readonly #direct: DirectFetch | undefined
   // The poll's place at the connection's gate (waiting for a slot, or holding one).
   #ticket: GateTicket | undefined
-  #timer: Subscription | undefined
-  #cutTimer: Subscription | undefined
-  // The activity subscription, made once per run; activity counts only while `#waiting`.
-  #heard: Subscription | undefined
+  #timer: LoopTimer | undefined
+  // Listening to activity from the first wait on; it counts only while `#waiting`.
+  #listening = false
   #waiting = false
   #cut = false
   #waitMs = 0
@@ -64,6 +68,8 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks {
   ) {
     this.#lastAnswerAt = config.scheduler.now()
     this.#dueAt = this.#lastAnswerAt
+    const fetch = directFetchOf(supplier)
+    if (fetch !== undefined) this.#direct = new DirectFetch(this, fetch)
   }
 
   /** Emits `connecting`, then polls (it may settle, even end, before it returns). */
@@ -77,9 +83,10 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks {
   unsubscribe(): void {
     this.#stopped = true
     this.#request?.unsubscribe()
+    this.#direct?.cancel()
     this.#ticket?.leave()
     this.#clearTimers()
-    this.#heard?.unsubscribe()
+    if (this.#listening) this.config.activity?.unlisten(this)
   }
 
   // Through the gate when there is one: a poll late for lack of CPU waits there, not in the HTTP
@@ -98,6 +105,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks {
   /** Starts the request (holding `slot` when gated). @internal */
   send(slot: GateTicket | undefined): void {
     this.#pollStartedAt = this.config.scheduler.now()
+    if (this.#direct !== undefined) return this.#direct.start(this.holder.value, slot)
     const attempt = new PollAttempt(this, slot)
     let source: Observable<LegacySnapshot>
     try {
@@ -133,12 +141,15 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks {
   }
 
   #onPage(snapshot: LegacySnapshot): Step {
-    const fromId = this.holder.value.from
+    const current = this.holder.value
+    const fromId = current.from
     const events = freshEvents(snapshot.events.events, fromId)
     this.#report(events, false)
     const last = events.at(-1)
     const nextFrom = last === undefined ? fromId : last.id + 1
-    const next: PollCursor = { from: nextFrom, next: trustedNextLink(snapshot.links, nextFrom)?.href }
+    const nextHref = trustedNextLink(snapshot.links, nextFrom)?.href
+    // An idle page leaves the cursor as it was: the same object, so nothing is committed or stored.
+    const next: PollCursor = nextFrom === fromId && nextHref === current.next ? current : { from: nextFrom, next: nextHref }
     const pacing = this.#pacing
     const info = snapshot.info
     const chatState = info?.state ?? lastStateOf(events) ?? pacing.chatState
@@ -164,19 +175,8 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks {
     if (serverAnswered(error)) this.#lastAnswerAt = now
     const chatTimeoutMs = (this.#pacing.chatTimeoutS ?? config.pacing.defaultChatTimeoutS) * 1000
     const decision = decidePollFailure(error, { attempt: this.#failures, silentMs: now - this.#lastAnswerAt, chatTimeoutMs }, config.backoff, config.random)
-    if (!decision.retry) {
-      return { outputs: [{ kind: 'state', state: { status: 'closed', reason: decision.reason, error: decision.error } }], commit: undefined, waitMs: undefined }
-    }
-    this.#failures += 1
-    const retryInMs = backoffWaitMs(decision.retryInMs, this.#pacing, config.pacing)
-    return {
-      outputs: [
-        { kind: 'error', error },
-        { kind: 'state', state: { status: 'backing-off', retryInMs, attempt: this.#failures, error } },
-      ],
-      commit: undefined,
-      waitMs: retryInMs,
-    }
+    if (decision.retry) this.#failures += 1
+    return failureStep(error, decision, this.#failures, decision.retry ? backoffWaitMs(decision.retryInMs, this.#pacing, config.pacing) : 0)
   }
 
   // Emits a step's outputs, then commits its cursor (the cursor advances after emission), then
@@ -212,13 +212,15 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks {
       this.#poll()
       return
     }
-    this.#timer = config.scheduler.schedule(fireLoop, this.#dueAt - now, this)
-    if (config.activity$ === undefined) return
+    this.#timer ??= new LoopTimer(config.scheduler, this)
+    this.#timer.arm(this.#dueAt - now)
+    if (config.activity === undefined) return
     this.#waiting = true
     this.#cut = false
     this.#waitMs = waitMs
     this.#fastMs = pollIntervalMs(this.#pacing, config.pacing)
-    this.#heard ??= config.activity$.subscribe(new ActivityObserver(this))
+    if (!this.#listening) config.activity.listen(this)
+    this.#listening = true
   }
 
   /** The visitor did something: during a wait, the poll comes at the latest the state's interval from now. @internal */
@@ -227,12 +229,13 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks {
     this.#outbound = true
     if (this.#cut || this.#fastMs >= this.#waitMs) return
     this.#cut = true
-    const scheduler = this.config.scheduler
-    this.#dueAt = Math.min(this.#dueAt, scheduler.now() + this.#fastMs)
-    this.#cutTimer = scheduler.schedule(fireLoop, this.#fastMs, this)
+    const now = this.config.scheduler.now()
+    if (now + this.#fastMs >= this.#dueAt) return
+    this.#dueAt = now + this.#fastMs
+    this.#timer?.arm(this.#fastMs)
   }
 
-  /** A wait's timer fired: whichever of the two fired first, the other one must not. @internal */
+  /** The wait's timer fired. @internal */
   fire(): void {
     this.#clearTimers()
     this.#poll()
@@ -240,11 +243,6 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks {
 
   #clearTimers(): void {
     this.#waiting = false
-    const timer = this.#timer
-    const cut = this.#cutTimer
-    this.#timer = undefined
-    this.#cutTimer = undefined
-    timer?.unsubscribe()
-    cut?.unsubscribe()
+    this.#timer?.cancel()
   }
 }

@@ -41,16 +41,20 @@ export function sendPollReport(
 ): void {
   const first = events[0]
   const code = failed ? errorCode(error) : undefined
+  const durationMs = now - at
+  const outcome = failed ? 'failed' : 'ok'
+  const count = events.length
+  // Literals, not conditional spreads: an idle poll's report is one small object.
+  const report: PollReport =
+    code === undefined
+      ? first === undefined
+        ? { conversationId, at, durationMs, outcome, events: count }
+        : { conversationId, at, durationMs, outcome, events: count, firstSequence: first.id }
+      : first === undefined
+        ? { conversationId, at, durationMs, outcome, code, events: count }
+        : { conversationId, at, durationMs, outcome, code, events: count, firstSequence: first.id }
   try {
-    listener({
-      conversationId,
-      at,
-      durationMs: now - at,
-      outcome: failed ? 'failed' : 'ok',
-      events: events.length,
-      ...(code === undefined ? {} : { code }),
-      ...(first === undefined ? {} : { firstSequence: first.id }),
-    })
+    listener(report)
   } catch {
     // Dropped on purpose: see above.
   }

@@ -1,5 +1,6 @@
 // What the poll loop emits and what it is configured with (its types, apart from the loop itself).
-import type { Observable, SchedulerLike } from 'rxjs'
+import type { SchedulerLike } from 'rxjs'
+import type { ActivitySource } from './outbound-activity.js'
 import type { LegacyEvent, LegacyInfo } from './legacy-contract.js'
 import type { PacingOptions } from './pacing.js'
 import type { PollGate } from './poll-gate.js'
@@ -41,10 +42,11 @@ export interface ChatPollerOptions {
   /** Every wait goes through it, so `TestScheduler` can drive the loop; default `asyncScheduler`. */
   readonly scheduler: SchedulerLike
   /**
-   * This chat's outbound activity (the visitor typing or sending a line): each value cuts a longer
-   * wait short to the state's interval, and the next poll counts as active. Per chat; default none.
+   * This chat's outbound activity (the visitor typing or sending a line): each poke cuts a longer
+   * wait short to the state's interval, and the next poll counts as active. A run of the loop
+   * listens from its first wait until it stops. Per chat; default none.
    */
-  readonly activity$?: Observable<unknown> | undefined
+  readonly activity?: ActivitySource | undefined
   /** Called once per settled poll with a `PollReport` (see `ConnectionOptions.onPoll`); default none. */
   readonly onPoll?: PollReportListener | undefined
   /** The chat's id, for those reports; default `''`. */

@@ -10,26 +10,51 @@ import type { PollCursor } from './poll-cursor.js'
 export type PollSupplier = (cursor: PollCursor) => Observable<LegacySnapshot>
 
 /**
- * The supplier for a core chat session: `followNext(cursor.next)` when there is a `next` link, else
- * `snapshot({ from })`. Each request has its own `AbortController`, aborted when an unsubscribe
- * finds it still in flight.
+ * A supplier that also fetches as a plain promise under a signal its caller owns: the poll loop
+ * then keeps one `AbortController` per run instead of an Observable, a Subscriber and a controller
+ * per poll. `fetchPage` must answer like the supplier itself would.
+ *
+ * @internal
  */
-export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'followNext'>): PollSupplier {
+export interface DirectPollSupplier extends PollSupplier {
+  readonly fetchPage: (cursor: PollCursor, signal: AbortSignal) => Promise<LegacySnapshot>
+}
+
+/**
+ * `supplier`'s promise form when it has one (see {@link DirectPollSupplier}).
+ *
+ * @internal
+ */
+export function directFetchOf(supplier: PollSupplier): DirectPollSupplier['fetchPage'] | undefined {
+  return (supplier as Partial<DirectPollSupplier>).fetchPage
+}
+
+/** Whether a chat may be read yet: nothing is fetched before `given`, or before `ready` resolves. @internal */
+export interface ReadConsent {
+  readonly given: boolean
+  readonly ready: Promise<unknown>
+}
+
+/**
+ * The supplier for a core chat session (reading nothing before `consent`, when given one): `followNext(cursor.next)` when there is a `next` link, else
+ * `snapshot({ from })`. Each request has its own `AbortController`, aborted when an unsubscribe
+ * finds it still in flight; the poll loop uses its `fetchPage` instead, under one signal per run.
+ */
+export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'followNext'>, consent?: ReadConsent): DirectPollSupplier {
   // An idle chat follows the same `next` link poll after poll: parse it once (core copies it before use).
   let parsed: { readonly href: string; readonly url: URL } | undefined
   const urlOf = (href: string): URL => {
     if (parsed?.href !== href) parsed = { href, url: new URL(href) }
     return parsed.url
   }
-  return (cursor) =>
+  const read = (cursor: PollCursor, signal: AbortSignal): Promise<LegacySnapshot> =>
+    cursor.next === undefined ? session.snapshot({ from: cursor.from, signal }) : session.followNext(urlOf(cursor.next), { signal })
+  const fetchPage = consent === undefined ? read : (cursor: PollCursor, signal: AbortSignal): Promise<LegacySnapshot> => (consent.given ? read(cursor, signal) : consent.ready.then(() => read(cursor, signal)))
+  const supplier = (cursor: PollCursor): Observable<LegacySnapshot> =>
     new Observable<LegacySnapshot>((subscriber) => {
       const controller = new AbortController()
       let settled = false
-      const request =
-        cursor.next === undefined
-          ? session.snapshot({ from: cursor.from, signal: controller.signal })
-          : session.followNext(urlOf(cursor.next), { signal: controller.signal })
-      request.then(
+      fetchPage(cursor, controller.signal).then(
         (snapshot) => {
           settled = true
           subscriber.next(snapshot)
@@ -45,4 +70,5 @@ export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'fol
         if (!settled) controller.abort()
       }
     })
+  return Object.assign(supplier, { fetchPage })
 }

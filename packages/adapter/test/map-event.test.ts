@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import type { LegacyEvent } from '../src/legacy-contract.js'
 import { conversationDetails, describesModel, initialConversationModel, sameDetails } from '../src/conversation-model.js'
-import { closeAsGone, mapBatch } from '../src/map-event.js'
+import { closeAsGone, isIdlePage, mapBatch } from '../src/map-event.js'
 import { info, lineEvent, stateEvent, timeOf } from './support/legacy-builders.js'
 
 const NOW = Date.parse('2026-01-01T12:00:00.000Z')
@@ -182,5 +182,47 @@ describe('conversation details comparison (field by field, on every poll)', () =
     expect(mapBatch(idle.model, [], chattingInfo, NOW + 2000).outputs).toEqual([])
     const reassigned = mapBatch(idle.model, [], info({ state: 'chatting', agentId: 'a-9', agentName: 'Bo' }), NOW + 3000)
     expect(reassigned.outputs.map((o) => o.kind)).toEqual(['conversation'])
+  })
+})
+
+describe('isIdlePage (the feed skips such pages)', () => {
+  const chat = { state: 'chatting', agentId: 'a-7', agentName: 'Ann' } as const
+  const models = () => {
+    const waiting = mapBatch(fresh(), [stateEvent(0, 'waiting')], info(), NOW).model
+    const chatting = mapBatch(waiting, [stateEvent(1, 'chatting')], info(chat), NOW).model
+    const typing = mapBatch(chatting, [], info({ ...chat, agentTyping: 'typing' }), NOW).model
+    const ended = mapBatch(chatting, [stateEvent(2, 'ended')], info({ ...chat, state: 'ended' }), NOW).model
+    return [fresh(), waiting, chatting, typing, ended, { ...chatting, lastDetails: undefined }]
+  }
+  const infos = [
+    undefined,
+    info(),
+    info(chat),
+    info({ ...chat, agentTyping: 'typing' }),
+    info({ ...chat, agentId: 'a-8' }),
+    info({ ...chat, skillId: 'Other' }),
+    info({ ...chat, state: 'ended' }),
+    info({ state: 'waiting', visitorId: 'someone-else' }),
+  ]
+
+  test('true only where mapBatch maps to nothing and keeps the model', () => {
+    for (const model of models()) {
+      for (const page of infos) {
+        if (!isIdlePage(model, [], page)) continue
+        const mapped = mapBatch(model, [], page, NOW)
+        expect(mapped.outputs).toEqual([])
+        expect(mapped.model).toBe(model)
+      }
+    }
+  })
+
+  test('true for the usual idle poll of a waiting or chatting chat; never with events or before the first batch', () => {
+    const [initial, waiting, chatting] = models()
+    expect(isIdlePage(waiting!, [], info())).toBe(true)
+    expect(isIdlePage(chatting!, [], info(chat))).toBe(true)
+    expect(isIdlePage(chatting!, [], undefined)).toBe(true)
+    expect(isIdlePage(chatting!, [], info({ ...chat, agentTyping: 'typing' }))).toBe(false)
+    expect(isIdlePage(chatting!, [lineEvent(3, 'hi', 'agent')], info(chat))).toBe(false)
+    expect(isIdlePage(initial!, [], info())).toBe(false)
   })
 })

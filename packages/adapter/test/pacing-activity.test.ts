@@ -1,9 +1,9 @@
-import { NEVER, type Observable } from 'rxjs'
+import type { Observable, SchedulerLike } from 'rxjs'
 import { describe, expect, test } from 'vitest'
 import { ChatFeed } from '../src/chat-feed.js'
 import { type PollSupplier, pollChat } from '../src/chat-poller.js'
 import type { ChatSessionPort, LegacySnapshot } from '../src/legacy-contract.js'
-import { reportingActivity } from '../src/outbound-activity.js'
+import { OutboundActivity, reportingActivity } from '../src/outbound-activity.js'
 import { info, lineEvent, snapshot, stateEvent } from './support/legacy-builders.js'
 import { marbleConfig, testScheduler } from './support/marbles.js'
 
@@ -11,6 +11,13 @@ import { marbleConfig, testScheduler } from './support/marbles.js'
 const activity = { idleGrowth: 1.5, idleCeilingMs: 20 }
 const chatting = info({ state: 'chatting', agentId: 'a-7' })
 const typing = info({ state: 'chatting', agentId: 'a-7', agentTyping: 'typing' })
+
+/** An activity source the visitor pokes at each of `times` (scheduler milliseconds). */
+function pokedAt(scheduler: SchedulerLike, ...times: number[]): OutboundActivity {
+  const activity = new OutboundActivity()
+  for (const at of times) scheduler.schedule(() => activity.poke(), at)
+  return activity
+}
 
 /** Each poll answers after 1 ms with `pages[n]` (the last one again once they run out); records when polls start. */
 function timedSupplier(now: () => number, pages: readonly LegacySnapshot[], cold: (marbles: string, values: Record<string, LegacySnapshot>) => Observable<LegacySnapshot>): { supplier: PollSupplier; starts: number[] } {
@@ -58,12 +65,11 @@ describe('pacing by activity (marbles)', () => {
 
   test('the visitor typing or sending cuts a long wait short to the fast pace, and the next poll counts as active', () => {
     const scheduler = testScheduler()
-    scheduler.run(({ cold, hot, flush }) => {
+    scheduler.run(({ cold, flush }) => {
       const idle = snapshot([], chatting)
       const { supplier, starts } = timedSupplier(() => scheduler.now(), [snapshot([stateEvent(0, 'chatting')], chatting), idle], cold)
       // Polls at 0, 5, 13, 25; the wait after 25 would be 18 (until 43): the visitor types at 35.
-      const activity$ = hot('35ms a', { a: undefined })
-      const config = { ...marbleConfig(scheduler, activity), activity$ }
+      const config = { ...marbleConfig(scheduler, activity), activity: pokedAt(scheduler, 35) }
       const subscription = pollChat(supplier, { from: 0, next: undefined }, config).subscribe()
       scheduler.schedule(() => subscription.unsubscribe(), 60)
       flush()
@@ -74,11 +80,10 @@ describe('pacing by activity (marbles)', () => {
 
   test('activity during a wait already at the fast pace changes nothing but the next decision', () => {
     const scheduler = testScheduler()
-    scheduler.run(({ cold, hot, flush }) => {
+    scheduler.run(({ cold, flush }) => {
       const idle = snapshot([], chatting)
       const { supplier, starts } = timedSupplier(() => scheduler.now(), [snapshot([stateEvent(0, 'chatting')], chatting), idle], cold)
-      const activity$ = hot('3ms a', { a: undefined })
-      const subscription = pollChat(supplier, { from: 0, next: undefined }, { ...marbleConfig(scheduler, activity), activity$ }).subscribe()
+      const subscription = pollChat(supplier, { from: 0, next: undefined }, { ...marbleConfig(scheduler, activity), activity: pokedAt(scheduler, 3) }).subscribe()
       scheduler.schedule(() => subscription.unsubscribe(), 25)
       flush()
       // 5 after the first page (its wait heard the visitor), 5 again, then 8.
@@ -90,7 +95,7 @@ describe('pacing by activity (marbles)', () => {
     const scheduler = testScheduler()
     scheduler.run(({ cold, flush }) => {
       const { supplier, starts } = timedSupplier(() => scheduler.now(), [snapshot([stateEvent(0, 'chatting')], chatting), snapshot([], chatting)], cold)
-      const subscription = pollChat(supplier, { from: 0, next: undefined }, { ...marbleConfig(scheduler, { idleGrowth: 1 }), activity$: NEVER }).subscribe()
+      const subscription = pollChat(supplier, { from: 0, next: undefined }, { ...marbleConfig(scheduler, { idleGrowth: 1 }), activity: new OutboundActivity() }).subscribe()
       scheduler.schedule(() => subscription.unsubscribe(), 25)
       flush()
       expect(starts).toEqual([0, 5, 10, 15, 20])
@@ -123,7 +128,7 @@ describe('reportingActivity', () => {
       setVisitorName: () => Promise.resolve(),
       setVisitorTyping: (status) => (calls.push(status), Promise.resolve()),
     }
-    const reporting = reportingActivity(session, { next: () => calls.push('activity') })
+    const reporting = reportingActivity(session, { poke: () => calls.push('activity') })
     await reporting.snapshot()
     await reporting.followNext(new URL('http://chat.test/c1?from=1'))
     expect(await reporting.addLine('hi')).toBe(7)
@@ -134,11 +139,28 @@ describe('reportingActivity', () => {
   })
 })
 
+describe('OutboundActivity', () => {
+  test('a poke reaches every listener listening then; one that leaves hears no more', () => {
+    const activity = new OutboundActivity()
+    const heard: string[] = []
+    const a = { heard: () => heard.push('a') }
+    const b = { heard: () => (heard.push('b'), activity.unlisten(b)) }
+    activity.poke()
+    activity.listen(a)
+    activity.listen(b)
+    activity.poke()
+    activity.poke()
+    activity.unlisten(a)
+    activity.poke()
+    expect(heard).toEqual(['a', 'b', 'a'])
+  })
+})
+
 describe('ChatFeed with outbound activity', () => {
-  test("the feed's activity$ reaches its poll loop: the visitor typing cuts a stretched wait short", () => {
+  test("the feed's activity reaches its poll loop: the visitor typing cuts a stretched wait short", () => {
     const scheduler = testScheduler()
     const starts: number[] = []
-    scheduler.run(({ cold, hot, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable }) => {
       const idle = snapshot([], chatting)
       const pages = [snapshot([stateEvent(0, 'chatting')], chatting), idle, idle, idle, snapshot([stateEvent(1, 'ended')], info({ state: 'ended', agentId: 'a-7' }))]
       const { supplier } = timedSupplier(() => scheduler.now(), pages, cold)
@@ -146,7 +168,7 @@ describe('ChatFeed with outbound activity', () => {
         conversationId: 'c1',
         supplier: (cursor) => (starts.push(scheduler.now()), supplier(cursor)),
         poller: marbleConfig(scheduler, activity),
-        activity$: hot('16ms a', { a: undefined }),
+        activity: pokedAt(scheduler, 16),
         graceMs: 0,
         now: () => 0,
       })

@@ -1,7 +1,7 @@
 // The process-wide poll clock under vitest fake timers: order, cancellation, one native timer, re-entrancy, errors.
 import { timer } from 'rxjs'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { PollClock } from '../src/poll-clock.js'
+import { ClockTimer, PollClock } from '../src/poll-clock.js'
 
 describe('PollClock', () => {
   beforeEach(() => {
@@ -126,5 +126,31 @@ describe('PollClock across fake-timer installs', () => {
     clock.schedule(() => ran.push('second'), 20)
     vi.advanceTimersByTime(20)
     expect(ran).toEqual(['first', 'second'])
+  })
+})
+
+describe('ClockTimer', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  test('a ClockTimer is one entry armed again and again: arming moves it, cancelling takes it out', () => {
+    const clock = new PollClock()
+    const fired: number[] = []
+    const timer = new ClockTimer(clock, { fire: () => fired.push(clock.now()) })
+    timer.arm(30)
+    timer.arm(10)
+    expect(clock.pending).toBe(1)
+    vi.advanceTimersByTime(30)
+    expect(fired).toEqual([1_000_010])
+    timer.arm(5)
+    timer.cancel()
+    expect([clock.pending, vi.getTimerCount()]).toEqual([0, 0])
+    timer.arm(5)
+    vi.advanceTimersByTime(5)
+    expect(fired).toEqual([1_000_010, 1_000_035])
   })
 })
