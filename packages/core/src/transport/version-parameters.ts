@@ -11,8 +11,18 @@ const PARAMETERS = [
   ['NC', 'true'],
 ] as const
 
+// A query of plain `name=value` pairs (characters the form encoding writes as they are) reads back
+// from `URLSearchParams` unchanged, so appending to its text gives the same URI at a third of the cost.
+const PLAIN_QUERY = /^\?[\w*.-]+=[\w*.-]*(?:&[\w*.-]+=[\w*.-]*)*$/
+const CARRIES_VERSION = /[?&](?:v|NC)=/
+
 /** Adds `v=1` and `NC=true` unless the URI already carries them; its own query is kept. */
 export function withVersion(uri: URL): URL {
+  const search = uri.search
+  if (uri.hash === '') {
+    if (search === '' && !uri.href.endsWith('?')) return new URL(`${uri.href}?v=1&NC=true`)
+    if (PLAIN_QUERY.test(search) && !CARRIES_VERSION.test(search)) return new URL(`${uri.href}&v=1&NC=true`)
+  }
   const url = new URL(uri)
   for (const [name, value] of PARAMETERS) if (!url.searchParams.has(name)) url.searchParams.set(name, value)
   return url
