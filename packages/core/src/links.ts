@@ -47,6 +47,11 @@ export class Links {
     return new URL(this.#resource)
   }
 
+  /** @internal {@link resource} as text, for error messages that may never be built. */
+  get resourceHref(): string {
+    return this.#resource
+  }
+
   /** True when the relation is present with a usable href. */
   has(rel: string): boolean {
     return this.get(rel) !== undefined

@@ -20,8 +20,8 @@ export interface TransportRequest extends RequestOptions {
   readonly override?: 'PUT' | 'DELETE'
   /** A body in JSON shape; serialised in the client's format. */
   readonly body?: Readonly<Record<string, unknown>>
-  /** The resource whose link led here, for error messages. */
-  readonly via?: URL
+  /** The resource whose link led here, for error messages (text: most requests never need it parsed). */
+  readonly via?: URL | string
 }
 
 /** A successful response, its body parsed into the JSON shape (`undefined` when empty). */

@@ -29,7 +29,7 @@ export interface HttpRequest {
   /** This request's timeout in milliseconds, overriding the transport's. */
   readonly timeoutMs?: number | undefined
   /** The resource whose link led here, for error messages. */
-  readonly via?: URL | undefined
+  readonly via?: URL | string | undefined
 }
 
 /** One HTTP response, its body not read yet. */
@@ -67,17 +67,6 @@ export interface BodyWatch {
 /** A response whose body is watched: `watch.failure` maps a failure while reading, `watch.end` runs once reading stops. */
 export function watchBody(response: HttpResponse, watch: BodyWatch): HttpResponse {
   return new WatchedResponse(response, watch)
-}
-
-/** A copy of a response with another `header` lookup; the body is shared. */
-export function withResponse(response: HttpResponse, change: { readonly header: (name: string) => string | null }): HttpResponse {
-  return {
-    status: response.status,
-    url: response.url,
-    header: change.header,
-    read: (limitBytes) => response.read(limitBytes),
-    discard: () => response.discard(),
-  }
 }
 
 // A class rather than an object of closures: it is made for every response, by two layers.
