@@ -76,7 +76,7 @@ export class ChatSession {
   async snapshot(options: FromOptions = {}): Promise<ChatSnapshot> {
     const uri = this.uri
     if (options.from !== undefined) uri.searchParams.set('from', String(checkFrom(options.from)))
-    return this.#readChat(uri, options, this.uri)
+    return this.#readChat(uri, options, this.#uri)
   }
 
   /**
@@ -85,7 +85,7 @@ export class ChatSession {
    * the origin policy applies to it like to every URI.
    */
   async followNext(next: URL, options: RequestOptions = {}): Promise<ChatSnapshot> {
-    return this.#readChat(next, options, this.#chatLinks?.resource ?? this.uri)
+    return this.#readChat(next, options, this.#chatLinks?.resourceHref ?? this.#uri)
   }
 
   /** Reads the events section alone (`events` relation), from `from`. */
@@ -103,7 +103,7 @@ export class ChatSession {
   /** Reads the info section alone (`info` relation). */
   async info(options: RequestOptions = {}): Promise<ChatInfo> {
     const uri = await this.#chatLink('info', options)
-    const response = await this.#transport.send({ ...options, method: 'GET', uri, via: this.uri })
+    const response = await this.#transport.send({ ...options, method: 'GET', uri, via: this.#uri })
     const info = toInfo(this.#transport.decode(InfoDocument, response).info, response.uri)
     this.#infoLinks = info.links
     return info
@@ -162,7 +162,7 @@ export class ChatSession {
   async exitSurvey(options: RequestOptions & { readonly surveyName?: string } = {}): Promise<Survey> {
     const uri = await this.#chatLink('exit-survey', options)
     if (options.surveyName !== undefined) uri.searchParams.set('surveyName', options.surveyName)
-    const response = await this.#transport.send({ ...options, method: 'GET', uri, via: this.uri })
+    const response = await this.#transport.send({ ...options, method: 'GET', uri, via: this.#uri })
     return toSurvey(this.#transport.decode(SurveyDocument, response))
   }
 
@@ -178,7 +178,7 @@ export class ChatSession {
     await this.#put(await this.#chatLink('custom-variables', options), { customVariables: { customVariable } }, options)
   }
 
-  async #readChat(uri: URL, options: RequestOptions, via: URL): Promise<ChatSnapshot> {
+  async #readChat(uri: URL, options: RequestOptions, via: string): Promise<ChatSnapshot> {
     const response = await this.#transport.send({ ...options, method: 'GET', uri, via })
     const snapshot = toSnapshot(this.#transport.decode(ChatDocument, response), response.uri)
     this.#chatLinks = snapshot.links
@@ -187,23 +187,23 @@ export class ChatSession {
   }
 
   async #readEvents(uri: URL, options: RequestOptions): Promise<EventsPage> {
-    const response = await this.#transport.send({ ...options, method: 'GET', uri, via: this.uri })
+    const response = await this.#transport.send({ ...options, method: 'GET', uri, via: this.#uri })
     return toEventsPage(this.#transport.decode(EventsDocument, response).events, response.uri)
   }
 
   async #getScalar(rel: string, codec: t.Decoder<unknown, Record<string, string>>, key: string, options: RequestOptions): Promise<string> {
     const uri = await this.#infoLink(rel, options)
-    const response = await this.#transport.send({ ...options, method: 'GET', uri, via: this.uri })
+    const response = await this.#transport.send({ ...options, method: 'GET', uri, via: this.#uri })
     return this.#transport.decode(codec, response)[key] ?? ''
   }
 
   async #post(rel: string, body: Record<string, unknown>, options: RequestOptions): Promise<{ location: URL | undefined }> {
     const uri = await this.#chatLink(rel, options)
-    return this.#transport.send({ ...options, method: 'POST', uri, body, via: this.uri })
+    return this.#transport.send({ ...options, method: 'POST', uri, body, via: this.#uri })
   }
 
   async #put(uri: URL, body: Record<string, unknown>, options: RequestOptions): Promise<void> {
-    const request: TransportRequest = { ...options, method: 'POST', override: 'PUT', uri, body, via: this.uri }
+    const request: TransportRequest = { ...options, method: 'POST', override: 'PUT', uri, body, via: this.#uri }
     await this.#transport.send(request)
   }
 

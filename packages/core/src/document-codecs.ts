@@ -1,8 +1,8 @@
 /** The io-ts codecs of the legacy documents (chat, events, info, survey, scalars), in their JSON shape. */
 import * as t from 'io-ts'
-import { isLeft } from 'fp-ts/lib/Either.js'
 import { ChatEventCodec } from './event-codec.js'
-import { LenientBoolean, LenientNumber, LenientRecord, LenientString, RawLinks, oneOrMany } from './lenient-codecs.js'
+import { LenientBoolean, LenientNumber, LenientString, RawLinks, oneOrMany } from './lenient-codecs.js'
+import { SectionType, documentOf } from './section-codec.js'
 
 /**
  * Codecs of the legacy resources, in their JSON shape (XML is mapped to the same shape first).
@@ -10,21 +10,8 @@ import { LenientBoolean, LenientNumber, LenientRecord, LenientString, RawLinks, 
  */
 
 /** An object section whose listed fields are decoded and whose other fields are kept as they are. */
-function section<P extends t.Props>(name: string, props: P): t.Type<Record<string, unknown> & t.TypeOfPartialProps<P>, unknown, unknown> {
-  const fields = t.partial(props)
-  type Section = Record<string, unknown> & t.TypeOfPartialProps<P>
-  return new t.Type<Section, unknown, unknown>(
-    name,
-    (input): input is Section => LenientRecord.is(input),
-    (input, context) => {
-      const record = LenientRecord.validate(input, context)
-      if (isLeft(record)) return record
-      const decoded = fields.validate(record.right, context)
-      if (isLeft(decoded)) return decoded
-      return t.success({ ...record.right, ...decoded.right })
-    },
-    t.identity,
-  )
+function section<P extends t.Props>(name: string, props: P): SectionType<Record<string, unknown> & t.TypeOfPartialProps<P>> {
+  return new SectionType(name, props)
 }
 
 /** `events` section: links and events (the `event` key is missing when there are none). */
@@ -57,8 +44,11 @@ export const InfoSection = section('info', {
   language: LenientString,
 })
 
-/** `GET {chat}`: the whole chat resource. */
-export const ChatDocument = t.type({ chat: section('chat', { link: RawLinks, events: EventsSection, info: InfoSection }) }, 'ChatDocument')
+/** The `chat` section: links, events and info. */
+export const ChatSection = section('chat', { link: RawLinks, events: EventsSection, info: InfoSection })
+
+/** `GET {chat}`: the whole chat resource; the idle poll's shape is read without io-ts. */
+export const ChatDocument = documentOf('chat', ChatSection, 'ChatDocument')
 
 /** `GET {chat}/events`. */
 export const EventsDocument = t.type({ events: EventsSection }, 'EventsDocument')

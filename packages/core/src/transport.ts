@@ -79,7 +79,7 @@ export class Transport {
   }
 
   /** Sends a request; resolves for 2xx, throws a typed `ChatBridgeError` otherwise. */
-  async send(request: TransportRequest): Promise<TransportResponse> {
+  send(request: TransportRequest): Promise<TransportResponse> {
     return this.#send(request)
   }
 

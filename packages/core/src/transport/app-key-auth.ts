@@ -6,8 +6,11 @@ import type { Layer } from './handler.js'
 
 /** Adds the app key to requests for `home`'s origin; an empty key adds nothing. */
 export function appKeyAuth(home: URL, appKey: string): Layer {
-  return (next) => async (request) => {
-    if (appKey === '' || request.url.origin !== home.origin) return next(request)
-    return next({ ...request, headers: { ...request.headers, authorization: `LivePerson appKey=${appKey}` } })
+  const origin = home.origin
+  const authorization = `LivePerson appKey=${appKey}`
+  // Not async: the layer only changes the request, so it hands back the promise below as it is.
+  return (next) => (request) => {
+    if (appKey === '' || request.url.origin !== origin) return next(request)
+    return next({ ...request, headers: { ...request.headers, authorization } })
   }
 }

@@ -11,31 +11,45 @@ import type { HttpResponse, Layer } from './handler.js'
 export function bodyLimit(limitBytes: number): Layer {
   return (next) => async (request) => {
     const response = await next(request)
-    const tooLarge = (): BodyTooLargeError => {
-      response.discard()
-      return new BodyTooLargeError({ uri: redactUri(response.url), limitBytes })
-    }
     const declared = Number(response.header('content-length') ?? Number.NaN)
-    if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge()
-    return limited(response, limitBytes, tooLarge)
+    if (Number.isFinite(declared) && declared > limitBytes) {
+      response.discard()
+      throw tooLarge(response, limitBytes)
+    }
+    return new LimitedResponse(response, limitBytes)
   }
 }
 
-function limited(response: HttpResponse, limitBytes: number, tooLarge: () => BodyTooLargeError): HttpResponse {
-  return {
-    status: response.status,
-    url: response.url,
-    header: (name) => response.header(name),
-    discard: () => response.discard(),
-    body: {
-      async *[Symbol.asyncIterator]() {
-        let size = 0
-        for await (const chunk of response.body) {
-          size += chunk.byteLength
-          if (size > limitBytes) throw tooLarge()
-          yield chunk
-        }
-      },
-    },
+function tooLarge(response: HttpResponse, limitBytes: number): BodyTooLargeError {
+  return new BodyTooLargeError({ uri: redactUri(response.url), limitBytes })
+}
+
+// A class rather than an object of closures: one is made for every response.
+class LimitedResponse implements HttpResponse {
+  readonly status: number
+  readonly url: URL
+  readonly #inner: HttpResponse
+  readonly #limitBytes: number
+
+  constructor(inner: HttpResponse, limitBytes: number) {
+    this.status = inner.status
+    this.url = inner.url
+    this.#inner = inner
+    this.#limitBytes = limitBytes
+  }
+
+  header(name: string): string | null {
+    return this.#inner.header(name)
+  }
+
+  /** A caller's own lower limit is honoured as such: only passing this layer's limit is an error. */
+  async read(limitBytes: number): Promise<Uint8Array | undefined> {
+    const bytes = await this.#inner.read(Math.min(limitBytes, this.#limitBytes))
+    if (bytes === undefined && limitBytes >= this.#limitBytes) throw tooLarge(this, this.#limitBytes)
+    return bytes
+  }
+
+  discard(): void {
+    this.#inner.discard()
   }
 }

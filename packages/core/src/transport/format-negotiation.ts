@@ -11,7 +11,6 @@ import { responseFormat } from '../wire-format.js'
 import type { WireFormat } from '../wire-format.js'
 import type { Handler } from './handler.js'
 import { httpError } from './http-error.js'
-import { readBody } from './read-body.js'
 
 /** A request as the client describes it; the layers add auth, `v=1`, format and limits. */
 export interface TransportRequest extends RequestOptions {
@@ -21,8 +20,8 @@ export interface TransportRequest extends RequestOptions {
   readonly override?: 'PUT' | 'DELETE'
   /** A body in JSON shape; serialised in the client's format. */
   readonly body?: Readonly<Record<string, unknown>>
-  /** The resource whose link led here, for error messages. */
-  readonly via?: URL
+  /** The resource whose link led here, for error messages (text: most requests never need it parsed). */
+  readonly via?: URL | string
 }
 
 /** A successful response, its body parsed into the JSON shape (`undefined` when empty). */
@@ -36,6 +35,7 @@ export interface TransportResponse {
   header(name: string): string | null
 }
 
+const EMPTY = new Uint8Array(0)
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 
 /** Turns a handler of HTTP requests into one of documents in `format`. */
@@ -54,7 +54,8 @@ export function formatNegotiation(format: WireFormat): (next: Handler) => Handle
       timeoutMs: request.timeoutMs,
       via: request.via,
     })
-    const bytes = await readBody(response)
+    // No limit of its own: the body-limit layer below throws past its limit, so nothing comes back undefined.
+    const bytes = (await response.read(Number.POSITIVE_INFINITY)) ?? EMPTY
     const contentType = response.header('content-type')
     const answered = responseFormat(contentType, format)
     // Built only on failure: redacting the URI costs a parse, and most responses are fine.

@@ -4,6 +4,20 @@
  * so the same chain runs on the `request` and the `fetch` path, nock included).
  */
 
+/**
+ * What of an `AbortSignal` a request needs. An `AbortSignal` is one; the timeout layer passes a
+ * lighter one of its own down (an `AbortController` per request costs more than the rest of the layer).
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean
+  readonly reason: unknown
+  addEventListener(type: 'abort', listener: AbortListener, options?: { readonly once?: boolean }): void
+  removeEventListener(type: 'abort', listener: AbortListener): void
+}
+
+/** A listener of an {@link AbortSignalLike}: a function or, as for any `EventTarget`, an object with `handleEvent`. */
+export type AbortListener = (() => void) | { handleEvent(): void }
+
 /** One HTTP request as the layers see it; each layer may return a changed copy. */
 export interface HttpRequest {
   readonly method: 'GET' | 'POST'
@@ -11,11 +25,11 @@ export interface HttpRequest {
   readonly headers: Readonly<Record<string, string>>
   readonly body: string | undefined
   /** The caller's signal; the timeout layer replaces it with one that also fires on timeout. */
-  readonly signal?: AbortSignal | undefined
+  readonly signal?: AbortSignalLike | undefined
   /** This request's timeout in milliseconds, overriding the transport's. */
   readonly timeoutMs?: number | undefined
   /** The resource whose link led here, for error messages. */
-  readonly via?: URL | undefined
+  readonly via?: URL | string | undefined
 }
 
 /** One HTTP response, its body not read yet. */
@@ -24,8 +38,11 @@ export interface HttpResponse {
   /** The URI that answered (after the layers below changed it, e.g. with `v=1`). */
   readonly url: URL
   header(name: string): string | null
-  /** The body, chunk by chunk; stops early when the consumer stops. */
-  readonly body: AsyncIterable<Uint8Array>
+  /**
+   * Reads the whole body, once. Resolves `undefined` as soon as more than `limitBytes` arrived,
+   * the rest dropped, so nothing buffers more than the limit.
+   */
+  read(limitBytes: number): Promise<Uint8Array | undefined>
   /** Drops the rest of the body and frees the connection. */
   discard(): void
 }
@@ -41,38 +58,47 @@ export function compose<Req, Res>(handler: Handler<Req, Res>, ...layers: readonl
   return layers.reduceRight<Handler<Req, Res>>((next, layer) => layer(next), handler)
 }
 
-/** A response whose body is watched: `onError` maps a failure while reading, `onEnd` runs once reading stops. */
-export function watchBody(response: HttpResponse, watch: { onError?: (error: unknown) => unknown; onEnd?: () => void }): HttpResponse {
-  const end = watch.onEnd ?? ((): void => undefined)
-  return {
-    status: response.status,
-    url: response.url,
-    header: (name) => response.header(name),
-    discard: () => {
-      end()
-      response.discard()
-    },
-    body: {
-      async *[Symbol.asyncIterator]() {
-        try {
-          for await (const chunk of response.body) yield chunk
-        } catch (error) {
-          throw watch.onError === undefined ? error : watch.onError(error)
-        } finally {
-          end()
-        }
-      },
-    },
-  }
+/** What a layer watching a body does: map a failure while reading, and run once reading stopped. */
+export interface BodyWatch {
+  failure(error: unknown): unknown
+  end(): void
 }
 
-/** A copy of a response with another URL or headers; the body is shared. */
-export function withResponse(response: HttpResponse, change: { readonly header?: (name: string) => string | null }): HttpResponse {
-  return {
-    status: response.status,
-    url: response.url,
-    header: change.header ?? ((name) => response.header(name)),
-    body: response.body,
-    discard: () => response.discard(),
+/** A response whose body is watched: `watch.failure` maps a failure while reading, `watch.end` runs once reading stops. */
+export function watchBody(response: HttpResponse, watch: BodyWatch): HttpResponse {
+  return new WatchedResponse(response, watch)
+}
+
+// A class rather than an object of closures: it is made for every response, by two layers.
+class WatchedResponse implements HttpResponse {
+  readonly status: number
+  readonly url: URL
+  readonly #inner: HttpResponse
+  readonly #watch: BodyWatch
+
+  constructor(inner: HttpResponse, watch: BodyWatch) {
+    this.status = inner.status
+    this.url = inner.url
+    this.#inner = inner
+    this.#watch = watch
+  }
+
+  header(name: string): string | null {
+    return this.#inner.header(name)
+  }
+
+  async read(limitBytes: number): Promise<Uint8Array | undefined> {
+    try {
+      return await this.#inner.read(limitBytes)
+    } catch (error) {
+      throw this.#watch.failure(error)
+    } finally {
+      this.#watch.end()
+    }
+  }
+
+  discard(): void {
+    this.#watch.end()
+    this.#inner.discard()
   }
 }

@@ -4,7 +4,8 @@
  */
 import { request as undiciRequest } from 'undici'
 import type { Dispatcher } from 'undici'
-import type { Handler } from './handler.js'
+import type { AbortSignalLike, Handler, HttpRequest } from './handler.js'
+import { readChunks, readDeclared } from './read-body.js'
 
 /** How requests go out: `undici.request` or global `fetch`. */
 export type HttpCallKind = 'fetch' | 'request'
@@ -18,52 +19,63 @@ export function httpCall(kind: HttpCallKind, dispatcher: Dispatcher): Handler {
  * Global `fetch` with an undici dispatcher. nock sees this path (it patches the global), so
  * recorded fixtures exercise exactly the decoding code that real traffic does.
  */
-const fetchCall = async (init: Parameters<Handler>[0], dispatcher: Dispatcher): ReturnType<Handler> => {
+const fetchCall = async (init: HttpRequest, dispatcher: Dispatcher): ReturnType<Handler> => {
   // Looked up per call, not at import, so an interceptor installed later is honoured.
   const response = await globalThis.fetch(init.url, {
     method: init.method,
     headers: init.headers,
     body: init.body ?? null,
-    signal: init.signal ?? null,
+    signal: init.signal === undefined ? null : abortSignalOf(init.signal),
     redirect: 'manual',
     // Node's fetch accepts an undici 7 dispatcher; its own typings name an older undici.
     ...({ dispatcher } as object),
   })
   const stream = response.body
+  const discard = (): void => {
+    if (stream !== null && !stream.locked) stream.cancel().catch(() => undefined)
+  }
   return {
     status: response.status,
     url: init.url,
     header: (name) => response.headers.get(name),
-    body: stream ?? emptyBody(),
-    discard: () => {
-      if (stream !== null && !stream.locked) stream.cancel().catch(() => undefined)
-    },
+    // fetch may decompress, so its Content-Length says nothing of the bytes read: always chunk by chunk.
+    read: async (limitBytes) => (stream === null ? new Uint8Array(0) : readChunks(stream, limitBytes)),
+    discard,
   }
 }
 
 /** `undici.request`: fewer layers per call than fetch, invisible to nock. */
-const requestCall = async (init: Parameters<Handler>[0], dispatcher: Dispatcher): ReturnType<Handler> => {
+const requestCall = async (init: HttpRequest, dispatcher: Dispatcher): ReturnType<Handler> => {
   const response = await undiciRequest(init.url, {
     method: init.method,
     headers: init.headers,
     body: init.body ?? null,
-    signal: init.signal,
+    // undici only reads `aborted`/`reason` and adds/removes an 'abort' listener: a lighter signal will do.
+    signal: init.signal as AbortSignal | undefined,
     dispatcher,
   })
+  const { headers, body } = response
   return {
     status: response.statusCode,
     url: init.url,
     header: (name) => {
-      const value = response.headers[name.toLowerCase()]
+      const value = headers[name.toLowerCase()]
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
     },
-    body: response.body,
+    read: (limitBytes) => readDeclared(body, Number(headers['content-length'] ?? Number.NaN), limitBytes),
     discard: () => {
       // undici reports a destroyed body as an 'error' event; nobody is reading it any more.
-      response.body.on('error', () => undefined)
-      response.body.destroy()
+      body.on('error', () => undefined)
+      body.destroy()
     },
   }
 }
 
-async function* emptyBody(): AsyncIterable<Uint8Array> {}
+// fetch wants a real AbortSignal; the timeout layer's lighter one is bridged to one here.
+function abortSignalOf(signal: AbortSignalLike): AbortSignal {
+  if (signal instanceof AbortSignal) return signal
+  const controller = new AbortController()
+  if (signal.aborted) controller.abort(signal.reason)
+  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
+  return controller.signal
+}

@@ -6,7 +6,7 @@
 import { AbortedError, ChatBridgeError, NetworkError } from '../errors.js'
 import { redactUri } from '../redact.js'
 import { watchBody } from './handler.js'
-import type { Layer } from './handler.js'
+import type { BodyWatch, HttpRequest, Layer } from './handler.js'
 
 // Failures that prove the request never reached the server; anything else may have been applied.
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
@@ -19,7 +19,7 @@ export function networkErrors(): Layer {
   return (next) => async (request) => {
     try {
       const response = await next(request)
-      return watchBody(response, { onError: (error) => networkFailure(error, request.method, request.url, true) })
+      return watchBody(response, new StreamingFailure(request))
     } catch (error) {
       throw networkFailure(error, request.method, request.url, false)
     }
@@ -35,6 +35,21 @@ export function networkFailure(error: unknown, method: string, target: URL, resp
   if (code !== undefined && CLIENT_CLOSED.has(code)) return new AbortedError({ method, uri, cause: error })
   const outcomeUnknown = responded || code === undefined || !NOT_SENT.has(code)
   return new NetworkError({ method, uri, outcomeUnknown, cause: error, reason: code ?? messageOf(error) })
+}
+
+// What fails while the body streams comes after the head: the server may have applied the request.
+class StreamingFailure implements BodyWatch {
+  readonly #request: HttpRequest
+
+  constructor(request: HttpRequest) {
+    this.#request = request
+  }
+
+  failure(error: unknown): unknown {
+    return networkFailure(error, this.#request.method, this.#request.url, true)
+  }
+
+  end(): void {}
 }
 
 function errorCode(error: unknown): string | undefined {

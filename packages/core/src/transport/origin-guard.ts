@@ -24,20 +24,26 @@ export function originPolicy(home: URL, allowedOrigins: readonly string[] = []):
 export function isAllowedTarget(target: URL, policy: OriginPolicy): boolean {
   const scheme = target.protocol
   if (scheme !== 'http:' && scheme !== 'https:') return false
-  if (policy.allowedOrigins.has(target.origin)) return true
+  const origin = target.origin
+  if (policy.allowedOrigins.has(origin)) return true
   // On the home origin, a URI must stay under the account root: `../../admin` is not the chat's.
-  return target.origin === policy.home.origin && isUnder(target.pathname, policy.home.pathname)
+  return origin === policy.home.origin && isUnder(target.pathname, policy.home.pathname)
 }
 
 /** Throws {@link ForeignOriginError} (naming `resource`, where the URI was found) unless the policy allows `target`. */
-export function assertAllowedTarget(target: URL, policy: OriginPolicy, resource: URL): void {
-  if (!isAllowedTarget(target, policy)) throw new ForeignOriginError({ href: redactUri(target), resource: redactUri(resource) })
+export function assertAllowedTarget(target: URL, policy: OriginPolicy, resource: URL | string): void {
+  if (!isAllowedTarget(target, policy)) throw refusal(target, resource)
+}
+
+function refusal(target: URL, resource: URL | string): ForeignOriginError {
+  return new ForeignOriginError({ href: redactUri(target), resource: redactUri(resource) })
 }
 
 /** Refuses, before anything is sent, every request the policy does not allow. */
 export function originGuard(policy: OriginPolicy): Layer {
-  return (next) => async (request) => {
-    assertAllowedTarget(request.url, policy, request.via ?? policy.home)
+  // Not async (it adds nothing to the response): a refusal is handed back as a rejection all the same.
+  return (next) => (request) => {
+    if (!isAllowedTarget(request.url, policy)) return Promise.reject(refusal(request.url, request.via ?? policy.home))
     return next(request)
   }
 }

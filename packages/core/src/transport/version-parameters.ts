@@ -3,16 +3,25 @@
  * every request. This layer adds them going out and removes them from the `Location` it hands
  * back, so no URI above the transport ever carries them.
  */
-import { withResponse } from './handler.js'
-import type { Layer } from './handler.js'
+import type { HttpResponse, Layer } from './handler.js'
 
 const PARAMETERS = [
   ['v', '1'],
   ['NC', 'true'],
 ] as const
 
+// A query of plain `name=value` pairs (characters the form encoding writes as they are) reads back
+// from `URLSearchParams` unchanged, so appending to its text gives the same URI at a third of the cost.
+const PLAIN_QUERY = /^\?[\w*.-]+=[\w*.-]*(?:&[\w*.-]+=[\w*.-]*)*$/
+const CARRIES_VERSION = /[?&](?:v|NC)=/
+
 /** Adds `v=1` and `NC=true` unless the URI already carries them; its own query is kept. */
 export function withVersion(uri: URL): URL {
+  const search = uri.search
+  if (uri.hash === '') {
+    if (search === '' && !uri.href.endsWith('?')) return new URL(`${uri.href}?v=1&NC=true`)
+    if (PLAIN_QUERY.test(search) && !CARRIES_VERSION.test(search)) return new URL(`${uri.href}&v=1&NC=true`)
+  }
   const url = new URL(uri)
   for (const [name, value] of PARAMETERS) if (!url.searchParams.has(name)) url.searchParams.set(name, value)
   return url
@@ -27,16 +36,34 @@ export function withoutVersion(uri: URL): URL {
 
 /** Sends every request with the version parameters; a `Location` comes back (absolute) without them. */
 export function versionParameters(): Layer {
-  return (next) => async (request) => {
-    const response = await next({ ...request, url: withVersion(request.url) })
-    return withResponse(response, {
-      header: (name) => {
-        const value = response.header(name)
-        if (value === null || name.toLowerCase() !== 'location') return value
-        const location = parseUrl(value, response.url)
-        return location === undefined ? value : withoutVersion(location).href
-      },
-    })
+  return (next) => async (request) => new UnversionedLocation(await next({ ...request, url: withVersion(request.url) }))
+}
+
+// A class rather than an object of closures: one is made for every response.
+class UnversionedLocation implements HttpResponse {
+  readonly status: number
+  readonly url: URL
+  readonly #inner: HttpResponse
+
+  constructor(inner: HttpResponse) {
+    this.status = inner.status
+    this.url = inner.url
+    this.#inner = inner
+  }
+
+  header(name: string): string | null {
+    const value = this.#inner.header(name)
+    if (value === null || name.toLowerCase() !== 'location') return value
+    const location = parseUrl(value, this.url)
+    return location === undefined ? value : withoutVersion(location).href
+  }
+
+  read(limitBytes: number): Promise<Uint8Array | undefined> {
+    return this.#inner.read(limitBytes)
+  }
+
+  discard(): void {
+    this.#inner.discard()
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Handler, HttpRequest, HttpResponse } from '../../src/transport/handler.js'
+import { concat } from '../../src/transport/read-body.js'
 
 /** A canned answer of {@link fakeHandler}. */
 export interface FakeAnswer {
@@ -24,7 +25,7 @@ export function fakeHandler(answer: (request: HttpRequest) => FakeAnswer | Promi
   }) as Handler & { readonly requests: HttpRequest[]; readonly discarded: number }
 }
 
-/** A response with a body made of `chunks`. */
+/** A response with a body made of `chunks`; passing the read's limit drops the rest (a discard). */
 export function responseOf(url: URL, answer: FakeAnswer, onDiscard: () => void = () => undefined): HttpResponse {
   const headers = new Map(Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]))
   const chunks = typeof answer.body === 'string' ? [answer.body] : (answer.body ?? [])
@@ -33,17 +34,31 @@ export function responseOf(url: URL, answer: FakeAnswer, onDiscard: () => void =
     url,
     header: (name) => headers.get(name.toLowerCase()) ?? null,
     discard: onDiscard,
-    body: bodyOf(chunks.map((chunk) => new TextEncoder().encode(chunk))),
+    read: readerOf(
+      chunks.map((chunk) => new TextEncoder().encode(chunk)),
+      undefined,
+      onDiscard,
+    ),
   }
 }
 
-/** A body of `parts`, failing with `failure` after them when given. */
-export async function* bodyOf(parts: readonly Uint8Array[], failure?: Error): AsyncIterable<Uint8Array> {
-  for (const part of parts) {
-    await Promise.resolve()
-    yield part
+/** A body `read` of `parts`, one tick each, failing with `failure` after them when given. */
+export function readerOf(parts: readonly Uint8Array[], failure?: Error, onDrop: () => void = () => undefined): HttpResponse['read'] {
+  return async (limitBytes) => {
+    const chunks: Uint8Array[] = []
+    let size = 0
+    for (const part of parts) {
+      await Promise.resolve()
+      size += part.byteLength
+      if (size > limitBytes) {
+        onDrop()
+        return undefined
+      }
+      chunks.push(part)
+    }
+    if (failure !== undefined) throw failure
+    return concat(chunks, size)
   }
-  if (failure !== undefined) throw failure
 }
 
 /** A GET of `url` as the layers see it. */
@@ -51,9 +66,7 @@ export function get(url: string, extra: Partial<HttpRequest> = {}): HttpRequest 
   return { method: 'GET', url: new URL(url), headers: {}, body: undefined, ...extra }
 }
 
-/** The whole body of a response as text. */
+/** The whole body of a response as text (`read` with no limit of its own). */
 export async function textOf(response: HttpResponse): Promise<string> {
-  let text = ''
-  for await (const chunk of response.body) text += new TextDecoder().decode(chunk)
-  return text
+  return new TextDecoder().decode((await response.read(Number.POSITIVE_INFINITY)) ?? new Uint8Array(0))
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { DecodeError, HttpError } from '@chatbridge/core'
 import { formatNegotiation } from '../../src/transport/format-negotiation.js'
 import { wireFormat } from '../../src/wire-format.js'
-import { bodyOf, fakeHandler } from './fake-handler.js'
+import { fakeHandler, readerOf } from './fake-handler.js'
 
 const uri = new URL('https://x/api/account/1/chat/H1')
 
@@ -35,7 +35,7 @@ describe('formatNegotiation', () => {
     expect(syntax).toBeInstanceOf(DecodeError)
     expect((syntax as DecodeError).message).toContain('not well-formed JSON (content type application/json)')
     const bytes = await formatNegotiation(wireFormat('json'))((request) =>
-      Promise.resolve({ status: 200, url: request.url, header: () => null, discard: () => undefined, body: bodyOf([new Uint8Array([0x7b, 0xff])]) }),
+      Promise.resolve({ status: 200, url: request.url, header: () => null, discard: () => undefined, read: readerOf([new Uint8Array([0x7b, 0xff])]) }),
     )({ method: 'GET', uri }).catch((e: unknown) => e)
     expect(bytes).toMatchObject({ code: 'E_DECODE', path: '' })
     expect((bytes as Error).message).toContain('not valid UTF-8')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AbortedError, HttpError, NetworkError } from '@chatbridge/core'
 import { networkErrors, networkFailure } from '../../src/transport/network-errors.js'
-import { bodyOf, get } from './fake-handler.js'
+import { get, readerOf } from './fake-handler.js'
 
 const withCode = (code: string): Error => Object.assign(new Error(`failed: ${code}`), { code })
 
@@ -24,11 +24,9 @@ describe('networkErrors', () => {
 
   it('maps a failure while the body streams as responded', async () => {
     const response = await networkErrors()((request) =>
-      Promise.resolve({ status: 200, url: request.url, header: () => null, discard: () => undefined, body: bodyOf([], withCode('ECONNREFUSED')) }),
+      Promise.resolve({ status: 200, url: request.url, header: () => null, discard: () => undefined, read: readerOf([], withCode('ECONNREFUSED')) }),
     )(get('https://x/a'))
-    const error = await (async () => {
-      for await (const _ of response.body) void _
-    })().catch((e: unknown) => e)
+    const error = await response.read(100).catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'E_NETWORK', outcomeUnknown: true })
   })
 })
