@@ -84,8 +84,8 @@ export interface ConnectionOptions {
    */
   readonly scheduler?: SchedulerLike
   /**
-   * Polls of this connection's chats in flight at once; default 64 (a few per connection of the
-   * client's pool, 16 by default). Late polls wait their turn in order before their request, and
+   * Polls in flight at once on this connection's client; default 64 (a few per connection of the
+   * client's pool, 16 by default). Connections on one client with one limit share the bound. Late polls wait their turn in order before their request, and
    * its timeout, starts: without the bound, a process short of CPU queues every chat's request in
    * the pool, where they time out unsent and each timeout costs a reconnect.
    */
@@ -140,11 +140,12 @@ export interface ResolvedConnectionOptions {
 
 /**
  * Applies the defaults of {@link ConnectionOptions} once; throws an {@link AdapterError}
- * `E_INVALID_CONFIG` whose message shows a correct call.
+ * `E_INVALID_CONFIG` whose message shows a correct call. With `client`, the poll gate is the one
+ * that client's connections with the same `maxPollsInFlight` share.
  *
  * @internal
  */
-export function resolveConnectionOptions(config: ConnectionOptions = {}): ResolvedConnectionOptions {
+export function resolveConnectionOptions(config: ConnectionOptions = {}, client?: object): ResolvedConnectionOptions {
   const positive = (name: keyof ConnectionOptions, value: number | undefined, fallback: number): number => {
     if (value === undefined) return fallback
     if (!Number.isFinite(value) || value <= 0) throw invalid(name, 'a positive number', value, String(fallback))
@@ -186,7 +187,7 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
       random: config.random ?? Math.random,
       scheduler: config.scheduler ?? pollClock,
       onPoll: config.onPoll,
-      gate: new PollGate(positiveInteger('maxPollsInFlight', config.maxPollsInFlight, 64)),
+      gate: gateOf(client, positiveInteger('maxPollsInFlight', config.maxPollsInFlight, 64)),
     },
     graceMs: nonNegative('lastSubscriberGraceMs', config.lastSubscriberGraceMs, 100),
     eventLogLimit,
@@ -201,6 +202,19 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}): Resolv
     relay: config.relay,
     csat: checkCsatOptions(config.csat),
   }
+}
+
+// The gate protects a client's connection pool, so the connections on one client with one limit share it
+// (a socket's private connection, a gateway's per consumer): a gate each let every socket queue its polls.
+const gates = new WeakMap<object, Map<number, PollGate>>()
+
+function gateOf(client: object | undefined, limit: number): PollGate {
+  if (client === undefined) return new PollGate(limit)
+  const mine = gates.get(client) ?? new Map<number, PollGate>()
+  gates.set(client, mine)
+  const gate = mine.get(limit) ?? new PollGate(limit)
+  mine.set(limit, gate)
+  return gate
 }
 
 // The pacing and backoff last resolved, shared by the connections that resolve equal ones (every

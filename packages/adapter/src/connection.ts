@@ -51,7 +51,7 @@ export class Connection {
   /** @param client core's `LegacyChatClient` (or anything with `startChat`/`attach`/`close`). @param options `ownsClient` (default false): close the client on {@link close}. */
   constructor(client: ChatClientPort, config: ConnectionOptions = {}, options: { readonly ownsClient?: boolean } = {}) {
     this.#client = client
-    this.#config = resolveConnectionOptions(config)
+    this.#config = resolveConnectionOptions(config, client)
     this.#ownsClient = options.ownsClient ?? false
     this.#events = new ConnectionEvents(this.#signals, this.#config, this)
   }

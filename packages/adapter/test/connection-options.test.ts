@@ -32,7 +32,17 @@ describe('resolveConnectionOptions', () => {
     expect(() => resolveConnectionOptions({ eventLogLimit: 2.5 })).toThrow(expect.objectContaining({ code: 'E_INVALID_CONFIG', message: expect.stringContaining('eventLogLimit must be a positive integer') }))
   })
 
-  test('each connection has its own poll gate: 64 polls in flight by default, or maxPollsInFlight (a positive integer)', () => {
+  test('connections on one client with one limit share its poll gate; another client or limit has its own', () => {
+    const client = {}
+    const shared = resolveConnectionOptions({}, client).poller.gate
+    expect(resolveConnectionOptions({ maxPollsInFlight: 64 }, client).poller.gate).toBe(shared)
+    expect(resolveConnectionOptions({ maxPollsInFlight: 8 }, client).poller.gate).not.toBe(shared)
+    expect(resolveConnectionOptions({ maxPollsInFlight: 8 }, client).poller.gate?.limit).toBe(8)
+    expect(resolveConnectionOptions({}, {}).poller.gate).not.toBe(shared)
+    expect(resolveConnectionOptions({}).poller.gate).not.toBe(shared)
+  })
+
+  test('without a client, each resolution has its own poll gate: 64 polls in flight by default, or maxPollsInFlight (a positive integer)', () => {
     const a = resolveConnectionOptions()
     const b = resolveConnectionOptions({ maxPollsInFlight: 8 })
     expect(a.poller.gate?.limit).toBe(64)
