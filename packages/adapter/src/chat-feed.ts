@@ -89,7 +89,9 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
     this.#model = initialConversationModel(options)
     this.#log = new EventLog(options.readFrom === undefined ? Number.POSITIVE_INFINITY : (options.eventLogLimit ?? 50))
     this.#cursor = options.cursor ?? cursorHolder()
-    this.#poller = { ...options.poller, activity: options.activity ?? options.poller.activity, conversationId: options.conversationId }
+    // Every field named, not spread: a spread gives each chat's copy a shape of its own (~400 B).
+    const { pacing, backoff, random, scheduler, onPoll, gate } = options.poller
+    this.#poller = { pacing, backoff, random, scheduler, activity: options.activity ?? options.poller.activity, onPoll, conversationId: options.conversationId, gate }
     // The feed starts each run and observes it itself (a `LoopObserver`): no closures, no Subscriber.
     this.#loop = new HeldLoop(this, options.graceMs, options.poller.scheduler)
   }
