@@ -92,9 +92,9 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     this.#config = config
     this.#events = events
     const relay = config.relay
-    // With a relay, every page with something new goes to the other processes too (fan-out).
-    // Nothing of the chat is read before the store said it is this consumer's (a listing would show it).
-    const supplier = relay === undefined ? sessionSupplier(session, this) : publishingSupplier(sessionSupplier(session, this), (page) => void relay.publish(session.conversationId, page).catch(events.onError))
+    // Nothing is read before the store said the chat is this consumer's (a listing would show it; a follower was told so);
+    // with a relay, every page with something new goes to the other processes too (fan-out).
+    const read = sessionSupplier(session, adopt === undefined ? this : undefined), supplier = relay === undefined ? read : publishingSupplier(read, (page) => void relay.publish(session.conversationId, page).catch(events.onError))
     // A follower promoted to holder: its feed goes on (same cursor, same numbering), now reading the chat.
     const adopted = adopt?.(supplier)
     this.#cursor = adopted?.cursor ?? cursorHolder()
