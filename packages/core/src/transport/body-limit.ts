@@ -5,7 +5,7 @@
  */
 import { BodyTooLargeError } from '../errors.js'
 import { redactUri } from '../redact.js'
-import type { HttpResponse, Layer } from './handler.js'
+import { ForwardingResponse, type HttpResponse, type Layer } from './handler.js'
 
 /** Refuses bodies over `limitBytes` with a `BodyTooLargeError`, dropping the rest of the body. */
 export function bodyLimit(limitBytes: number): Layer {
@@ -24,32 +24,18 @@ function tooLarge(response: HttpResponse, limitBytes: number): BodyTooLargeError
   return new BodyTooLargeError({ uri: redactUri(response.url), limitBytes })
 }
 
-// A class rather than an object of closures: one is made for every response.
-class LimitedResponse implements HttpResponse {
-  readonly status: number
-  readonly url: URL
-  readonly #inner: HttpResponse
+class LimitedResponse extends ForwardingResponse {
   readonly #limitBytes: number
 
   constructor(inner: HttpResponse, limitBytes: number) {
-    this.status = inner.status
-    this.url = inner.url
-    this.#inner = inner
+    super(inner)
     this.#limitBytes = limitBytes
   }
 
-  header(name: string): string | null {
-    return this.#inner.header(name)
-  }
-
   /** A caller's own lower limit is honoured as such: only passing this layer's limit is an error. */
-  async read(limitBytes: number): Promise<Uint8Array | undefined> {
-    const bytes = await this.#inner.read(Math.min(limitBytes, this.#limitBytes))
+  override async read(limitBytes: number): Promise<Uint8Array | undefined> {
+    const bytes = await this.inner.read(Math.min(limitBytes, this.#limitBytes))
     if (bytes === undefined && limitBytes >= this.#limitBytes) throw tooLarge(this, this.#limitBytes)
     return bytes
-  }
-
-  discard(): void {
-    this.#inner.discard()
   }
 }

@@ -69,27 +69,45 @@ export function watchBody(response: HttpResponse, watch: BodyWatch): HttpRespons
   return new WatchedResponse(response, watch)
 }
 
-// A class rather than an object of closures: it is made for every response, by two layers.
-class WatchedResponse implements HttpResponse {
+/**
+ * A response that hands everything to the one below it; a layer's response class overrides what it
+ * changes. A class rather than an object of closures: layers make one for every response.
+ */
+export class ForwardingResponse implements HttpResponse {
   readonly status: number
   readonly url: URL
-  readonly #inner: HttpResponse
-  readonly #watch: BodyWatch
+  protected readonly inner: HttpResponse
 
-  constructor(inner: HttpResponse, watch: BodyWatch) {
+  constructor(inner: HttpResponse) {
     this.status = inner.status
     this.url = inner.url
-    this.#inner = inner
-    this.#watch = watch
+    this.inner = inner
   }
 
   header(name: string): string | null {
-    return this.#inner.header(name)
+    return this.inner.header(name)
   }
 
-  async read(limitBytes: number): Promise<Uint8Array | undefined> {
+  read(limitBytes: number): Promise<Uint8Array | undefined> {
+    return this.inner.read(limitBytes)
+  }
+
+  discard(): void {
+    this.inner.discard()
+  }
+}
+
+class WatchedResponse extends ForwardingResponse {
+  readonly #watch: BodyWatch
+
+  constructor(inner: HttpResponse, watch: BodyWatch) {
+    super(inner)
+    this.#watch = watch
+  }
+
+  override async read(limitBytes: number): Promise<Uint8Array | undefined> {
     try {
-      return await this.#inner.read(limitBytes)
+      return await this.inner.read(limitBytes)
     } catch (error) {
       throw this.#watch.failure(error)
     } finally {
@@ -97,8 +115,8 @@ class WatchedResponse implements HttpResponse {
     }
   }
 
-  discard(): void {
+  override discard(): void {
     this.#watch.end()
-    this.#inner.discard()
+    this.inner.discard()
   }
 }

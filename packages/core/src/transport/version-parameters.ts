@@ -3,7 +3,7 @@
  * every request. This layer adds them going out and removes them from the `Location` it hands
  * back, so no URI above the transport ever carries them.
  */
-import type { HttpResponse, Layer } from './handler.js'
+import { ForwardingResponse, type Layer } from './handler.js'
 
 const PARAMETERS = [
   ['v', '1'],
@@ -39,31 +39,12 @@ export function versionParameters(): Layer {
   return (next) => async (request) => new UnversionedLocation(await next({ ...request, url: withVersion(request.url) }))
 }
 
-// A class rather than an object of closures: one is made for every response.
-class UnversionedLocation implements HttpResponse {
-  readonly status: number
-  readonly url: URL
-  readonly #inner: HttpResponse
-
-  constructor(inner: HttpResponse) {
-    this.status = inner.status
-    this.url = inner.url
-    this.#inner = inner
-  }
-
-  header(name: string): string | null {
-    const value = this.#inner.header(name)
+class UnversionedLocation extends ForwardingResponse {
+  override header(name: string): string | null {
+    const value = this.inner.header(name)
     if (value === null || name.toLowerCase() !== 'location') return value
     const location = parseUrl(value, this.url)
     return location === undefined ? value : withoutVersion(location).href
-  }
-
-  read(limitBytes: number): Promise<Uint8Array | undefined> {
-    return this.#inner.read(limitBytes)
-  }
-
-  discard(): void {
-    this.#inner.discard()
   }
 }
 
