@@ -1,4 +1,4 @@
-// `node bench/dist/scale-one.js CHATS [MODE] [--in-flight=N] [--trace] [--runs=R]`: one contender of table 2c at one N, with where its late polls came from.
+// `node bench/dist/scale-one.js CHATS [MODE] [--in-flight=N] [--idle-ms=N] [--trace] [--runs=R]`: one contender of table 2c at one N, with where its late polls came from.
 import { loadavg } from 'node:os'
 import { runScaleChild, scaleCpuRows, scaleResult } from './scale-bench.js'
 import type { ScaleMode, ScaleWindow } from './scale-client.js'
@@ -17,12 +17,15 @@ const positional = args.filter((a) => !a.startsWith('--'))
 const chats = Number(positional[0] ?? '10000')
 const mode = (positional[1] ?? 'chatbridge') as ScaleMode
 const inFlight = flag('in-flight')
+// `--idle-ms=N`: the idle period before the windows (table 2c's 8 s lets 10,000 chats still catch up in them).
+const idleMs = flag('idle-ms')
 const runs = Number(flag('runs') ?? '1')
 const job = {
   ...SCALE_DEFAULT_JOB,
   mode,
   chats,
   ...(inFlight === undefined ? {} : { maxPollsInFlight: Number(inFlight) }),
+  ...(idleMs === undefined ? {} : { idleMs: Number(idleMs) }),
   ...(args.includes('--trace') ? { trace: true } : {}),
 }
 for (let r = 0; r < runs; r += 1) {
