@@ -7,6 +7,7 @@ import type { GateTicket } from './poll-gate.js'
 import type { PollerOutput, Step } from './poller-types.js'
 import type { PollFailureDecision } from './poll-stop-decision.js'
 import { AdapterError } from './adapter-error.js'
+import { lendController, takeBackController } from './spare-controllers.js'
 import type { LegacyEvent, LegacySnapshot } from './legacy-contract.js'
 
 /** What these parts call back on (a `PollLoop`). @internal */
@@ -15,8 +16,9 @@ export interface PollLoopCallbacks {
 }
 
 /**
- * A run's requests through a supplier's promise form (see `DirectPollSupplier`): one controller
- * and two callbacks per run, instead of an Observable, a Subscriber and a controller per poll. One
+ * A run's requests through a supplier's promise form (see `DirectPollSupplier`): two callbacks per
+ * run and a controller lent for each request in flight (see `spare-controllers.ts`), instead of an
+ * Observable, a Subscriber and a new controller per poll. One
  * request at a time (the loop's rule); an answer after {@link cancel} is dropped, and a cancelled
  * one is not started again.
  *
@@ -34,14 +36,16 @@ export class DirectFetch {
 
   /** Fetches from `cursor`; the loop's `settle` hears how it went (holding `slot`). */
   start(cursor: PollCursor, slot: GateTicket | undefined): void {
-    this.#controller ??= new AbortController()
+    const controller = lendController()
     let request: Promise<LegacySnapshot>
     try {
-      request = this.fetch(cursor, this.#controller.signal)
+      request = this.fetch(cursor, controller.signal)
     } catch (error) {
+      takeBackController(controller)
       this.loop.settle(slot, undefined, { error })
       return
     }
+    this.#controller = controller
     this.#slot = slot
     this.#inFlight = true
     request.then(this.#answered, this.#failed)
@@ -51,14 +55,19 @@ export class DirectFetch {
   cancel(): void {
     if (!this.#inFlight) return
     this.#inFlight = false
-    this.#controller?.abort()
+    const controller = this.#controller
+    this.#controller = undefined
+    controller?.abort()
   }
 
-  // The settled request's slot, not kept after: an idle chat holds no ticket.
+  // The settled request's slot and controller, not kept after: an idle chat holds neither.
   #take(): GateTicket | undefined {
     const slot = this.#slot
     this.#inFlight = false
     this.#slot = undefined
+    const controller = this.#controller
+    this.#controller = undefined
+    if (controller !== undefined) takeBackController(controller)
     return slot
   }
 
