@@ -13,6 +13,7 @@ import {
   withConsumerId,
 } from './conversation-model.js'
 import { epochMs } from './event-time.js'
+import { systemLineMetadata } from './system-line-metadata.js'
 import { htmlToPlainText } from './html-to-plain-text.js'
 import type { LegacyEvent, LegacyInfo } from './legacy-contract.js'
 import type { ChangeMetadata, ChatStateValue, ExConversationChange, MessagingEventChange, MessagingRole, OriginatorMetadata } from './messaging-types.js'
@@ -188,10 +189,11 @@ export function closeAsGone(model: ConversationModel, now: number): { readonly m
 function lineChange(m: ConversationModel, event: Extract<LegacyEvent, { type: 'line' }>, ts: number): MessagingEventChange {
   const isHtml = event.textType === 'html'
   const message = isHtml ? htmlToPlainText(event.text) : event.text
-  // Literals, not pushes: a logged line keeps its metadata array.
+  // Literals, not pushes: a logged line keeps its metadata array (a plain system line shares one).
   const html: ChangeMetadata | undefined = isHtml ? { type: 'LegacyHtml', html: event.text } : undefined
-  const system: ChangeMetadata | undefined = event.source === 'system' ? { type: 'LegacySystemMessage', systemMessageId: event.systemMessageId } : undefined
-  const metadata: ChangeMetadata[] = html === undefined ? (system === undefined ? [] : [system]) : system === undefined ? [html] : [html, system]
+  const isSystem = event.source === 'system'
+  const system: ChangeMetadata | undefined = isSystem && html !== undefined ? { type: 'LegacySystemMessage', systemMessageId: event.systemMessageId } : undefined
+  const metadata: readonly ChangeMetadata[] = html === undefined ? (isSystem ? systemLineMetadata(event.systemMessageId) : []) : system === undefined ? [html] : [html, system]
   return sequenced(m, event.id, ts, originatorBySource(m, event.source, event.by), { type: 'ContentEvent', contentType: 'text/plain', message }, metadata)
 }
 
