@@ -66,7 +66,9 @@ export interface ChatFeedOptions {
 export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
   /** The chat id. */
   readonly conversationId: string
-  readonly #options: ChatFeedOptions
+  readonly #supplier: PollSupplier // the options' fields, not the options object (~110 B per chat)
+  readonly #readFrom: ReadFrom | undefined
+  readonly #now: () => number
   #model: ConversationModel
   readonly #log: EventLog
   // Lazy: a subject is made only when someone subscribes (most chats are watched on one stream).
@@ -84,7 +86,9 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
   #listener: ChatFeedListener | undefined
 
   constructor(options: ChatFeedOptions) {
-    this.#options = options
+    this.#supplier = options.supplier
+    this.#readFrom = options.readFrom
+    this.#now = options.now
     this.conversationId = options.conversationId
     this.#model = initialConversationModel(options)
     this.#log = new EventLog(options.readFrom === undefined ? Number.POSITIVE_INFINITY : (options.eventLogLimit ?? 50))
@@ -98,7 +102,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
 
   /** Starts a run of the poll loop; the held loop calls it. @internal */
   startLoop(ends: LoopEnds): Unsubscribable {
-    return startPollLoop(this.#options.supplier, this.#cursor, this.#poller, new LoopObserver(ends, this))
+    return startPollLoop(this.#supplier, this.#cursor, this.#poller, new LoopObserver(ends, this))
   }
 
   /** Takes one output of the poll loop; its run's observer calls it. @internal */
@@ -113,7 +117,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
    * `E_POLL_FAILED` when polling stopped on a failure that is not retried.
    */
   messagingEvents$(fromSeq = 0): Observable<MessagingEventChange> {
-    const source = { conversationId: this.conversationId, log: this.#log, live$: this.#messages, readFrom: this.#options.readFrom, now: this.#options.now }
+    const source = { conversationId: this.conversationId, log: this.#log, live$: this.#messages, readFrom: this.#readFrom, now: this.#now }
     return this.#loop.holding(replayThenLive(source, fromSeq))
   }
 
@@ -185,7 +189,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
         // The usual idle page: nothing to map, log or compare.
         if (isIdlePage(this.#model, output.events, output.info)) break
         this.#log.notePage(this.#model, output.info, output.events)
-        this.#emit(mapBatch(this.#model, output.events, output.info, this.#options.now()), output.info)
+        this.#emit(mapBatch(this.#model, output.events, output.info, this.#now()), output.info)
         break
       case 'error':
         this.#errors.next(output.error)
@@ -198,7 +202,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
           break
         }
         const outcome = conversationOnStop(state.reason)
-        if (outcome === 'close') this.#emit(closeAsGone(this.#model, this.#options.now()), undefined)
+        if (outcome === 'close') this.#emit(closeAsGone(this.#model, this.#now()), undefined)
         this.#setState(state)
         if (outcome !== 'fail') this.#completeAll()
         else this.#failAll(new AdapterError('E_POLL_FAILED', `polling conversation ${this.conversationId} stopped (${state.reason})`, { cause: state.error }))

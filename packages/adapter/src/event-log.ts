@@ -15,6 +15,8 @@ export interface LogEntry {
   readonly change: MessagingEventChange
 }
 
+const SHORT_LOG = 8
+
 /**
  * The last `limit` sequenced changes of a chat (changes without a sequence, typing, are never
  * replayed and so never kept), and from which sequence on they are complete (`keptFrom`): a
@@ -25,7 +27,6 @@ export interface LogEntry {
  */
 export class EventLog {
   readonly #limit: number
-  // A first element makes a one-slot literal, not a pushed-to array of 17 slots: an idle chat has one or two.
   #entries: LogEntry[] = []
   #contexts: MappingContext[] = []
   #count = 0
@@ -51,8 +52,10 @@ export class EventLog {
     const entry = { index: this.#count, change }
     this.#count += 1
     if (!('sequence' in change)) return entry
-    if (this.#entries.length === 0) this.#entries = [entry]
-    else this.#entries.push(entry)
+    const entries = this.#entries
+    // Copied while short (exact size), pushed once longer: a push reserves 17 slots, and an idle chat keeps a few entries.
+    if (entries.length < SHORT_LOG) this.#entries = [...entries, entry]
+    else entries.push(entry)
     if (this.#entries.length > this.#limit) {
       const dropped = this.#entries.shift()
       if (dropped !== undefined && 'sequence' in dropped.change) this.#keptFrom = dropped.change.sequence + 1

@@ -165,8 +165,9 @@ function assertOpen(signal: AbortSignal, id: string): void {
   if (signal.aborted) throw new AdapterError('E_CLOSED', `conversation ${id} was closed on this connection`)
 }
 
-/** The chat's URI when the session tells it (core's `ChatSession.uri`), else its id (which `attach` also takes). */
+/** The chat's URI when the session tells it (core's `ChatSession.href`, the session's own string, or `.uri`), else its id (which `attach` also takes). */
 function chatUriOf(session: ChatSessionPort): string {
-  const uri: unknown = (session as { readonly uri?: unknown }).uri
-  return uri instanceof URL ? uri.href : session.conversationId
+  const told = session as { readonly href?: unknown; readonly uri?: unknown }
+  if (typeof told.href === 'string') return told.href
+  return told.uri instanceof URL ? told.uri.href : session.conversationId
 }

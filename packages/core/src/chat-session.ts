@@ -62,6 +62,11 @@ export class ChatSession {
     return new URL(this.#uri)
   }
 
+  /** {@link uri} as text: the same string on each read, so what keeps it (a store's record, say) shares the session's copy. */
+  get href(): string {
+    return this.#uri
+  }
+
   /** @internal Sessions come from `LegacyChatClient.startChat` or `attach`. */
   static open(transport: Transport, uri: URL): ChatSession {
     return new ChatSession(transport, uri)

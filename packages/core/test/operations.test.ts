@@ -274,6 +274,8 @@ describe('every documented operation, as it goes on the wire', () => {
     const chat = c.attach(CHAT_URI)
     chat.uri.pathname = '/elsewhere'
     expect(chat.uri.href).toBe(CHAT_URI)
+    expect(chat.href).toBe(CHAT_URI)
+    expect(c.attach(CHAT_ID).href).toBe(CHAT_URI)
     expect(() => c.attach('https://elsewhere.example/api/account/1/chat/x')).toThrow(/outside the account/)
   })
 })
