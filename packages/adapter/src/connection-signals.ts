@@ -9,6 +9,7 @@ import { LazySubject } from './lazy-subject.js'
 import { LeaseKeeper, type LeaseLossListener } from './lease-keeper.js'
 import type { ConversationEvents } from './open-conversation.js'
 import { type RelayCommandTarget, runRelayCommand } from './relay-commands.js'
+import { withoutAt } from './exact-lists.js'
 
 const NO_WATCHERS: readonly EachWatcher[] = []
 
@@ -65,11 +66,11 @@ export class ConnectionSignals<C extends { readonly feed: ChatFeed }> implements
   /** Tells `watcher` of each conversation announced and of the close (at once when closed). */
   watch(watcher: EachWatcher): void {
     if (this.#closed) watcher.closed()
-    else this.#watchers = [...this.#watchers, watcher]
+    else this.#watchers = this.#watchers.concat([watcher])
   }
 
   unwatch(watcher: EachWatcher): void {
-    this.#watchers = this.#watchers.filter((each) => each !== watcher)
+    this.#watchers = withoutAt(this.#watchers, this.#watchers.indexOf(watcher))
   }
 
   /** Reports `error` to the errors stream, if anyone asked for it. */

@@ -1,6 +1,7 @@
 // Every conversation of a connection, those it has and those added later, merged into one stream of their streams' values.
 import { Observable, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs'
 import type { ChatFeed } from './chat-feed.js'
+import { withoutAt } from './exact-lists.js'
 
 /** Told of a connection's conversations as they are added, and of its close. @internal */
 export interface EachWatcher {
@@ -77,7 +78,7 @@ class Merged<T> implements Unsubscribable, EachWatcher {
   next(conversation: { readonly feed: ChatFeed }): void {
     if (this.#ended) return
     const part = new Part(this)
-    this.#inners = this.#inners.length === 0 ? [part] : [...this.#inners, part]
+    this.#inners = this.#inners.length === 0 ? [part] : this.#inners.concat([part])
     const subscription = this.#stream(conversation.feed).subscribe(part)
     if (part.done) subscription.unsubscribe()
     else part.subscription = subscription
@@ -90,7 +91,7 @@ class Merged<T> implements Unsubscribable, EachWatcher {
   }
 
   partDone(part: Part<T>): void {
-    this.#inners = this.#inners.filter((each) => each !== part)
+    this.#inners = withoutAt(this.#inners, this.#inners.indexOf(part))
     if (this.#outerDone && this.#inners.length === 0) this.finish()
   }
 

@@ -54,7 +54,7 @@ export class EventLog {
     if (!('sequence' in change)) return entry
     const entries = this.#entries
     // Copied while short (exact size), pushed once longer: a push reserves 17 slots, and an idle chat keeps a few entries.
-    if (entries.length < SHORT_LOG) this.#entries = [...entries, entry]
+    if (entries.length < SHORT_LOG) this.#entries = entries.concat([entry])
     else entries.push(entry)
     if (this.#entries.length > this.#limit) {
       const dropped = this.#entries.shift()

@@ -1,5 +1,6 @@
 // One chat's poll loop, held by its subscribers: started by the first, stopped a grace period after the last leaves.
 import { Observable, type SchedulerLike, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs'
+import { withoutAt } from './exact-lists.js'
 
 /** How a {@link HeldLoop} starts its loop: it reports its failure and its end through these. @internal */
 export interface LoopEnds {
@@ -18,7 +19,8 @@ export interface LoopSink<T> {
 }
 
 // Holders are copied on change (a chat has one to three): an empty list is this shared one, and a
-// first holder a one-element literal rather than a pushed-to array of 17 slots.
+// first holder a one-element literal, a later one a `concat` (exact size: a spread `[...a, b]`
+// reserves 19 slots, like a push).
 const NO_HOLDERS: readonly Subscriber<unknown>[] = []
 
 /**
@@ -74,7 +76,7 @@ export class HeldLoop {
 
   #hold(subscriber: Subscriber<unknown>): void {
     if (this.#done) return
-    this.#holders = this.#holders.length === 0 ? [subscriber] : [...this.#holders, subscriber]
+    this.#holders = this.#holders.length === 0 ? [subscriber] : this.#holders.concat([subscriber])
     this.#grace?.unsubscribe()
     this.#grace = undefined
     if (this.#running !== undefined) return
@@ -103,7 +105,7 @@ export class HeldLoop {
   release(subscriber: Subscriber<unknown>): void {
     const at = this.#holders.indexOf(subscriber)
     if (at < 0) return
-    this.#holders = this.#holders.length === 1 ? NO_HOLDERS : this.#holders.filter((_, i) => i !== at)
+    this.#holders = this.#holders.length === 1 ? NO_HOLDERS : withoutAt(this.#holders, at)
     if (this.#holders.length > 0 || this.#running === undefined || this.#grace !== undefined) return
     this.#grace = this.#scheduler.schedule(() => {
       this.#grace = undefined

@@ -1,5 +1,6 @@
 // A multicast stream that behaves as an RxJS Subject, ReplaySubject(1) or BehaviorSubject, holding its subscribers in a plain list.
 import { Observable, type Subscriber, type TeardownLogic, type Unsubscribable } from 'rxjs'
+import { withoutAt } from './exact-lists.js'
 
 /** What a {@link LazySubject} calls: an RxJS `Subscriber`, or any object with these three (no subscriber chain). @internal */
 export interface LazyObserver<T> {
@@ -104,13 +105,13 @@ export class LazySubject<T> extends Observable<T> {
     const observers = this.#observers
     const at = observers.indexOf(subscriber)
     if (at < 0) return
-    this.#observers = observers.length === 1 ? NONE : observers.filter((_, i) => i !== at)
+    this.#observers = observers.length === 1 ? NONE : withoutAt(observers, at)
   }
 }
 
 // Not a `#` method: those cost every instance a brand field.
 function withAdded<T>(observers: readonly LazyObserver<T>[], subscriber: LazyObserver<T>): readonly LazyObserver<T>[] {
-  return observers.length === 0 ? [subscriber] : [...observers, subscriber]
+  return observers.length === 0 ? [subscriber] : observers.concat([subscriber])
 }
 
 class Removal<T> implements Unsubscribable {

@@ -20,7 +20,7 @@ export class MemoryConversationStore implements ConversationStore {
       this.#conversations.set(conversationId, stored(conversation.chatUri, conversation.consumerId, START_CURSOR, EMPTY_OUTBOUND, undefined))
       if (conversation.consumerId !== undefined) {
         const ids = this.#byConsumer.get(conversation.consumerId)
-        this.#byConsumer.set(conversation.consumerId, ids === undefined ? [conversationId] : [...ids, conversationId])
+        this.#byConsumer.set(conversation.consumerId, ids === undefined ? [conversationId] : ids.concat([conversationId]))
       }
     }
     return Promise.resolve()

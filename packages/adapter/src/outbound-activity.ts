@@ -1,5 +1,6 @@
 // Outbound activity: a chat session that tells pacing when the visitor types or sends, so the poll loop speeds up.
 import type { CallOptions, ChatSessionPort, LegacySnapshot } from './legacy-contract.js'
+import { withoutAt } from './exact-lists.js'
 
 /** Who hears a chat's outbound activity: its poll loop. @internal */
 export interface ActivityListener {
@@ -35,12 +36,12 @@ export class OutboundActivity implements ActivitySource, ActivityPort {
   }
 
   listen(listener: ActivityListener): void {
-    this.#listeners = this.#listeners.length === 0 ? [listener] : [...this.#listeners, listener]
+    this.#listeners = this.#listeners.length === 0 ? [listener] : this.#listeners.concat([listener])
   }
 
   unlisten(listener: ActivityListener): void {
     const at = this.#listeners.indexOf(listener)
-    if (at >= 0) this.#listeners = this.#listeners.length === 1 ? NO_LISTENERS : this.#listeners.filter((_, i) => i !== at)
+    if (at >= 0) this.#listeners = this.#listeners.length === 1 ? NO_LISTENERS : withoutAt(this.#listeners, at)
   }
 }
 
