@@ -64,8 +64,7 @@ export interface ChatFeedOptions {
  * @internal
  */
 export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
-  /** The chat id. */
-  readonly conversationId: string
+  readonly conversationId: string // the chat id
   readonly #supplier: PollSupplier // the options' fields, not the options object (~110 B per chat)
   readonly #readFrom: ReadFrom | undefined
   readonly #now: () => number
@@ -82,7 +81,9 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
   /** The shared poll loop, held by the streams that keep the chat polled. */
   readonly #loop: HeldLoop
   readonly #cursor: PollCursorHolder
-  readonly #poller: ChatPollerOptions
+  readonly #config: ChatPollerOptions // the connection's, shared: the feed is its loops' chat (activity, id)
+  /** This chat's outbound activity, which its poll loop listens to. @internal */
+  readonly activity: ActivitySource | undefined
   #listener: ChatFeedListener | undefined
 
   constructor(options: ChatFeedOptions) {
@@ -93,16 +94,15 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
     this.#model = initialConversationModel(options)
     this.#log = new EventLog(options.readFrom === undefined ? Number.POSITIVE_INFINITY : (options.eventLogLimit ?? 50))
     this.#cursor = options.cursor ?? cursorHolder()
-    // Every field named, not spread: a spread gives each chat's copy a shape of its own (~400 B).
-    const { pacing, backoff, random, scheduler, onPoll, gate } = options.poller
-    this.#poller = { pacing, backoff, random, scheduler, activity: options.activity ?? options.poller.activity, onPoll, conversationId: options.conversationId, gate }
-    // The feed starts each run and observes it itself (a `LoopObserver`): no closures, no Subscriber.
+    this.#config = options.poller
+    this.activity = options.activity ?? options.poller.activity
+    // The feed starts and observes each run itself (a `LoopObserver`): no closures, no Subscriber.
     this.#loop = new HeldLoop(this, options.graceMs, options.poller.scheduler)
   }
 
   /** Starts a run of the poll loop; the held loop calls it. @internal */
   startLoop(ends: LoopEnds): Unsubscribable {
-    return startPollLoop(this.#supplier, this.#cursor, this.#poller, new LoopObserver(ends, this))
+    return startPollLoop(this.#supplier, this.#cursor, this.#config, new LoopObserver(ends, this), this)
   }
 
   /** Takes one output of the poll loop; its run's observer calls it. @internal */

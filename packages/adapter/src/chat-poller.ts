@@ -1,7 +1,7 @@
 // The poll loop (the "source"): reads one chat page after page, paced, as plain code behind an Observable.
 import { Observable, type Unsubscribable } from 'rxjs'
 import type { PollSupplier } from './session-supplier.js'
-import type { ChatPollerOptions, PollerOutput } from './poller-types.js'
+import type { ChatPollerOptions, PollChat, PollerOutput } from './poller-types.js'
 import { type PollCursor, type PollCursorHolder, cursorHolder } from './poll-cursor.js'
 import { PollLoop, type PollLoopObserver } from './poll-loop.js'
 
@@ -34,12 +34,12 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
 
 /**
  * Runs the loop {@link pollChat} describes into `out` (a feed's own observer: no `Subscriber` in
- * between); what it returns stops it. It may emit, even complete, before it returns.
+ * between) for `chat` (default `config`'s activity and id); what it returns stops it. It may emit, even complete, before it returns.
  *
  * @internal
  */
-export function startPollLoop(supplier: PollSupplier, cursor: PollCursor | PollCursorHolder, config: ChatPollerOptions, out: PollLoopObserver): Unsubscribable {
-  return new PollLoop(supplier, isHolder(cursor) ? cursor : cursorHolder(cursor), config, out).start()
+export function startPollLoop(supplier: PollSupplier, cursor: PollCursor | PollCursorHolder, config: ChatPollerOptions, out: PollLoopObserver, chat: PollChat = config): Unsubscribable {
+  return new PollLoop(supplier, isHolder(cursor) ? cursor : cursorHolder(cursor), config, out, chat).start()
 }
 
 function isHolder(cursor: PollCursor | PollCursorHolder): cursor is PollCursorHolder {

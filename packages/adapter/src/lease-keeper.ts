@@ -39,8 +39,9 @@ export class LeaseKeeper {
 
   /** Keeps `lease` renewed until {@link remove}; `holder.leaseGone()` runs when the store says it is gone. */
   add(lease: ConversationLease, holder: LeaseLossListener): void {
-    this.#held.set(lease.conversationId, { lease, holder })
+    // Nothing to renew, and no store reports such a lease lost: keeping it would cost each chat an entry.
     if (!Number.isFinite(lease.ttlMs)) return
+    this.#held.set(lease.conversationId, { lease, holder })
     const periodMs = Math.max(1, Math.floor(lease.ttlMs / 3))
     if (periodMs >= this.#periodMs) return
     this.#periodMs = periodMs
@@ -53,14 +54,14 @@ export class LeaseKeeper {
     this.#held.delete(conversationId)
   }
 
-  /** The leases held now. */
+  /** The leases being renewed (one that never expires is not kept: there is nothing to renew). */
   get leases(): readonly ConversationLease[] {
     return this.#held.values().map((held) => held.lease)
   }
 
   /** Renews every lease now, in one store call (skipped while the previous one runs). */
   async renewNow(): Promise<void> {
-    const held = this.#held.values().filter((h) => Number.isFinite(h.lease.ttlMs))
+    const held = this.#held.values()
     if (this.#renewing || held.length === 0) return
     this.#renewing = true
     try {

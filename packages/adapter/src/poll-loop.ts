@@ -3,7 +3,7 @@ import type { Observable, Subscription, Unsubscribable } from 'rxjs'
 import { trustedNextLink } from '@chatbridge/core'
 import { type PollSupplier, directFetchOf } from './session-supplier.js'
 import type { GateTicket } from './poll-gate.js'
-import type { ChatPollerOptions, PollerOutput, Step } from './poller-types.js'
+import type { ChatPollerOptions, PollChat, PollerOutput, Step } from './poller-types.js'
 import { isChatOver } from './chat-over.js'
 import type { LegacyEvent, LegacySnapshot } from './legacy-contract.js'
 import { type PacingInput, backoffWaitMs, nextPollWaitMs, pollIntervalMs } from './pacing.js'
@@ -65,6 +65,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
     readonly holder: PollCursorHolder,
     readonly config: ChatPollerOptions,
     readonly out: PollLoopObserver,
+    readonly chat: PollChat = config, // a feed is its own loops' chat: every chat's loop shares one `config`
   ) {
     this.#lastAnswerAt = config.scheduler.now()
     this.#dueAt = this.#lastAnswerAt
@@ -86,7 +87,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
     this.#direct?.cancel()
     this.#ticket?.leave()
     this.#clearTimers()
-    if (this.#listening) this.config.activity?.unlisten(this)
+    if (this.#listening) this.chat.activity?.unlisten(this)
   }
 
   // Through the gate when there is one: a poll late for lack of CPU waits there, not in the HTTP
@@ -136,8 +137,8 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
   }
 
   #report(events: readonly LegacyEvent[], failed: boolean, error?: unknown): void {
-    const { onPoll, conversationId, scheduler } = this.config
-    if (onPoll !== undefined) sendPollReport(onPoll, conversationId ?? '', this.#pollStartedAt, scheduler.now(), events, failed, error)
+    const { onPoll, scheduler } = this.config
+    if (onPoll !== undefined) sendPollReport(onPoll, this.chat.conversationId ?? '', this.#pollStartedAt, scheduler.now(), events, failed, error)
   }
 
   #onPage(snapshot: LegacySnapshot): Step {
@@ -214,12 +215,13 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
     }
     this.#timer ??= new LoopTimer(config.scheduler, this)
     this.#timer.arm(this.#dueAt - now)
-    if (config.activity === undefined) return
+    const activity = this.chat.activity
+    if (activity === undefined) return
     this.#waiting = true
     this.#cut = false
     this.#waitMs = waitMs
     this.#fastMs = pollIntervalMs(this.#pacing, config.pacing)
-    if (!this.#listening) config.activity.listen(this)
+    if (!this.#listening) activity.listen(this)
     this.#listening = true
   }
 

@@ -65,3 +65,6 @@ export interface Step {
   /** The wait counts from when the settled poll was due (pacing), not from now (a backoff). */
   readonly paced?: boolean
 }
+
+/** Whose poll loop it is: its activity and its id for poll reports (a feed passes itself; default the options'). @internal */
+export type PollChat = Pick<ChatPollerOptions, 'activity' | 'conversationId'>

@@ -155,11 +155,14 @@ describe('LeaseKeeper', () => {
     keeper.dispose()
   })
 
-  test('a lease that never expires starts no timer', () => {
+  test('a lease that never expires starts no timer and is not kept (nothing renews it)', () => {
     const scheduler = new VirtualTimeScheduler()
     const keeper = new LeaseKeeper(new MemoryConversationStore(), scheduler, () => undefined)
     keeper.add({ conversationId: 'a', token: 1, ttlMs: Infinity }, { leaseGone: () => undefined })
     expect(scheduler.actions).toHaveLength(0)
+    expect(keeper.leases).toEqual([])
+    keeper.add({ conversationId: 'b', token: 1, ttlMs: 300 }, { leaseGone: () => undefined })
+    expect(keeper.leases.map((l) => l.conversationId)).toEqual(['b'])
     keeper.dispose()
   })
 })

@@ -1,5 +1,6 @@
 import { HttpError } from '@chatbridge/core'
 import { describe, expect, test } from 'vitest'
+import { ChatFeed } from '../src/chat-feed.js'
 import { pollChat } from '../src/chat-poller.js'
 import type { LegacySnapshot } from '../src/legacy-contract.js'
 import type { PollReport } from '../src/poll-report.js'
@@ -10,6 +11,21 @@ const chatting = info({ state: 'chatting', agentId: 'a-7' })
 const ended = info({ state: 'ended', agentId: 'a-7' })
 
 describe('onPoll', () => {
+  test("a feed's reports carry its own chat id while its loops share the connection's poller options", () => {
+    const scheduler = testScheduler()
+    const reports: PollReport[] = []
+    scheduler.run(({ cold, flush }) => {
+      const poller = { ...marbleConfig(scheduler), onPoll: (report: PollReport) => reports.push(report) }
+      const feeds = ['c1', 'c2'].map((id) => {
+        const answers = [cold('-(a|)', { a: snapshot([stateEvent(0, 'ended')], ended) })]
+        return new ChatFeed({ conversationId: id, supplier: scripted(answers).supplier, poller, graceMs: 0, now: () => 0 })
+      })
+      for (const feed of feeds) feed.chatState$().subscribe()
+      flush()
+    })
+    expect(reports.map((report) => report.conversationId)).toEqual(['c1', 'c2'])
+  })
+
   test('one report per settled poll: start, duration, outcome with the error code, new events and the first sequence', () => {
     const scheduler = testScheduler()
     const reports: PollReport[] = []
