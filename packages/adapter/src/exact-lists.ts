@@ -1,7 +1,7 @@
 // Removal from the small copy-on-change lists a chat keeps, as a copy of exact size.
 
 /**
- * `list` without its element at `at` (`list` itself when `at` is negative), as a copy of exact size:
+ * `list` without its element at `at` (all of it when `at` is negative), as a copy of exact size:
  * `filter` reserves 17 slots, and an idle chat keeps its lists for as long as it lives. Adding is
  * `list.concat([item])`, exact too (a spread `[...list, item]` reserves 19, like a push).
  *
