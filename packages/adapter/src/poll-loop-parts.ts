@@ -18,16 +18,15 @@ export interface PollLoopCallbacks {
 /**
  * A run's requests through a supplier's promise form (see `DirectPollSupplier`): two callbacks per
  * run and a controller lent for each request in flight (see `spare-controllers.ts`), instead of an
- * Observable, a Subscriber and a new controller per poll. One
- * request at a time (the loop's rule); an answer after {@link cancel} is dropped, and a cancelled
- * one is not started again.
+ * Observable, a Subscriber and a new controller per poll. One request at a time (the loop's rule);
+ * an answer after {@link cancel} is dropped, and a cancelled one is not started again.
  *
  * @internal
  */
 export class DirectFetch {
+  // Set while a request is in flight, and only then: an idle chat holds no controller.
   #controller: AbortController | undefined
   #slot: GateTicket | undefined
-  #inFlight = false
 
   constructor(
     readonly loop: PollLoopCallbacks,
@@ -47,36 +46,33 @@ export class DirectFetch {
     }
     this.#controller = controller
     this.#slot = slot
-    this.#inFlight = true
     request.then(this.#answered, this.#failed)
   }
 
   /** Aborts the request in flight, if any, for good: the run stopped (aborting builds a DOMException with a stack: only then). */
   cancel(): void {
-    if (!this.#inFlight) return
-    this.#inFlight = false
     const controller = this.#controller
     this.#controller = undefined
     controller?.abort()
   }
 
-  // The settled request's slot and controller, not kept after: an idle chat holds neither.
-  #take(): GateTicket | undefined {
+  // The settled request's slot, not kept after (an idle chat holds no ticket), and its controller back to the spares.
+  #take(controller: AbortController): GateTicket | undefined {
     const slot = this.#slot
-    this.#inFlight = false
     this.#slot = undefined
-    const controller = this.#controller
     this.#controller = undefined
-    if (controller !== undefined) takeBackController(controller)
+    takeBackController(controller)
     return slot
   }
 
   readonly #answered = (snapshot: LegacySnapshot): void => {
-    if (this.#inFlight) this.loop.settle(this.#take(), snapshot, undefined)
+    const controller = this.#controller
+    if (controller !== undefined) this.loop.settle(this.#take(controller), snapshot, undefined)
   }
 
   readonly #failed = (error: unknown): void => {
-    if (this.#inFlight) this.loop.settle(this.#take(), undefined, { error })
+    const controller = this.#controller
+    if (controller !== undefined) this.loop.settle(this.#take(controller), undefined, { error })
   }
 }
 

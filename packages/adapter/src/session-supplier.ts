@@ -11,8 +11,8 @@ export type PollSupplier = (cursor: PollCursor) => Observable<LegacySnapshot>
 
 /**
  * A supplier that also fetches as a plain promise under a signal its caller owns: the poll loop
- * then keeps one `AbortController` per run instead of an Observable, a Subscriber and a controller
- * per poll. `fetchPage` must answer like the supplier itself would.
+ * then lends each request a spare `AbortController` instead of an Observable, a Subscriber and a
+ * new controller per poll. `fetchPage` must answer like the supplier itself would.
  *
  * @internal
  */
@@ -38,7 +38,7 @@ export interface ReadConsent {
 /**
  * The supplier for a core chat session (reading nothing before `consent`, when given one): `followNext(cursor.next)` when there is a `next` link, else
  * `snapshot({ from })`. Each request has its own `AbortController`, aborted when an unsubscribe
- * finds it still in flight; the poll loop uses its `fetchPage` instead, under one signal per run.
+ * finds it still in flight; the poll loop uses its `fetchPage` instead, under a signal it lends.
  */
 export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'followNext'>, consent?: ReadConsent): DirectPollSupplier {
   // The `next` link is parsed for each poll, not kept parsed: a kept `URL` cost an idle chat ~400 B
