@@ -1,6 +1,9 @@
 // What a chat's feed hands its owner and its legacy-event subscribers, apart from the feed itself.
-import type { PollerState } from './poller-types.js'
+import type { ChatPollerOptions, PollSupplier, PollerState } from './chat-poller.js'
 import type { ChangeMetadata } from './messaging-types.js'
+import type { ReadFrom } from './event-replay.js'
+import type { ActivitySource } from './outbound-activity.js'
+import type { PollCursorHolder } from './poll-cursor.js'
 
 /** Plain callbacks of a feed's owner (see {@link ChatFeed.listen}): what its `errors$` and `state$` carry, without a subscription. @internal */
 export interface ChatFeedListener {
@@ -15,4 +18,37 @@ export interface LegacyEventRecord {
   readonly conversationId: string
   readonly sequence: number
   readonly metadata: readonly ChangeMetadata[]
+}
+
+/**
+ * Options of one {@link ChatFeed}.
+ *
+ * @internal
+ */
+export interface ChatFeedOptions {
+  readonly conversationId: string
+  readonly supplier: PollSupplier
+  /**
+   * The chat's cursor, which the poll loop reads and commits to (and others may read); default a
+   * fresh one from event 0. It must start at 0: the feed rebuilds the conversation from the whole log.
+   */
+  readonly cursor?: PollCursorHolder | undefined
+  readonly poller: ChatPollerOptions
+  /** This chat's outbound activity (see `reportingActivity`): the poll loop speeds up on each poke. */
+  readonly activity?: ActivitySource | undefined
+  /**
+   * Reads the chat's events from an event id, to replay what the log no longer keeps; without it
+   * the log keeps every event.
+   */
+  readonly readFrom?: ReadFrom | undefined
+  /** How many sequenced changes the log keeps when `readFrom` is given; default 50. */
+  readonly eventLogLimit?: number | undefined
+  /** How long the poll loop outlives its last subscriber, in milliseconds; default 100. */
+  readonly graceMs: number
+  /** The consumer's participant id when known up front (JWT `sub`). */
+  readonly consumerId?: string | undefined
+  /** The skill the chat was requested for, until info reports one. */
+  readonly requestedSkill?: string | undefined
+  /** Epoch milliseconds, for changes without an event time; default `Date.now`. */
+  readonly now: () => number
 }

@@ -6,49 +6,18 @@ import type { LegacyInfo } from './legacy-contract.js'
 import { EventLog, type LogEntry } from './event-log.js'
 import { HeldLoop, type LoopEnds, LoopObserver, type LoopSink, type LoopStarter } from './held-loop.js'
 import { LazySubject } from './lazy-subject.js'
-import { type ReadFrom, replayThenLive } from './event-replay.js'
+import { type ReadFrom, replaying } from './event-replay.js'
 import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
 import { type MappedOutput, closeAsGone, isIdlePage, mapBatch } from './map-event.js'
 import { type PollCursorHolder, cursorHolder } from './poll-cursor.js'
 import { conversationOnStop } from './poll-stop-decision.js'
 import type { ExConversationChange, MessagingEventChange } from './messaging-types.js'
-import type { ChatFeedListener, LegacyEventRecord } from './chat-feed-types.js'
+import type { ChatFeedListener, ChatFeedOptions, LegacyEventRecord } from './chat-feed-types.js'
 import type { ActivitySource } from './outbound-activity.js'
+import { type LazyObserver } from './lazy-subject.js'
+import { observableOf } from './watch.js'
 
-export type { ChatFeedListener, LegacyEventRecord } from './chat-feed-types.js'
-
-/**
- * Options of one {@link ChatFeed}.
- *
- * @internal
- */
-export interface ChatFeedOptions {
-  readonly conversationId: string
-  readonly supplier: PollSupplier
-  /**
-   * The chat's cursor, which the poll loop reads and commits to (and others may read); default a
-   * fresh one from event 0. It must start at 0: the feed rebuilds the conversation from the whole log.
-   */
-  readonly cursor?: PollCursorHolder | undefined
-  readonly poller: ChatPollerOptions
-  /** This chat's outbound activity (see `reportingActivity`): the poll loop speeds up on each poke. */
-  readonly activity?: ActivitySource | undefined
-  /**
-   * Reads the chat's events from an event id, to replay what the log no longer keeps; without it
-   * the log keeps every event.
-   */
-  readonly readFrom?: ReadFrom | undefined
-  /** How many sequenced changes the log keeps when `readFrom` is given; default 50. */
-  readonly eventLogLimit?: number | undefined
-  /** How long the poll loop outlives its last subscriber, in milliseconds; default 100. */
-  readonly graceMs: number
-  /** The consumer's participant id when known up front (JWT `sub`). */
-  readonly consumerId?: string | undefined
-  /** The skill the chat was requested for, until info reports one. */
-  readonly requestedSkill?: string | undefined
-  /** Epoch milliseconds, for changes without an event time; default `Date.now`. */
-  readonly now: () => number
-}
+export type { ChatFeedListener, ChatFeedOptions, LegacyEventRecord } from './chat-feed-types.js'
 
 /**
  * One chat's notifications, shared by every subscriber: a single poll loop (started by the first
@@ -117,23 +86,38 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
    * `E_POLL_FAILED` when polling stopped on a failure that is not retried.
    */
   messagingEvents$(fromSeq = 0): Observable<MessagingEventChange> {
+    return observableOf((observer) => this.watchMessagingEvents(fromSeq, observer))
+  }
+
+  /** {@link messagingEvents$} into a plain observer (no RxJS subscriber: a socket keeps it for its life); returns what stops it. */
+  watchMessagingEvents(fromSeq: number, observer: LazyObserver<MessagingEventChange>): Unsubscribable {
     const source = { conversationId: this.conversationId, log: this.#log, live$: this.#messages, readFrom: this.#readFrom, now: this.#now }
-    return this.#loop.holding(replayThenLive(source, fromSeq))
+    return this.#loop.watch(replaying(source, fromSeq), observer)
   }
 
   /** The conversation's latest change (when there is one), then each new one; keeps the chat polled. */
   conversationChanges$(): Observable<ExConversationChange> {
-    return this.#loop.holding(this.#conversation)
+    return observableOf((observer) => this.watchConversationChanges(observer))
   }
 
-  /** Legacy events of unknown type, live; keeps the chat polled. */
-  legacyEvents$(): Observable<LegacyEventRecord> {
-    return this.#loop.holding(this.#legacy)
+  /** {@link conversationChanges$} into a plain observer; returns what stops it. */
+  watchConversationChanges(observer: LazyObserver<ExConversationChange>): Unsubscribable {
+    return this.#loop.watch(this.#conversation, observer)
+  }
+
+  /** Legacy events of unknown type, live, into a plain observer; keeps the chat polled. Returns what stops it. */
+  watchLegacyEvents(observer: LazyObserver<LegacyEventRecord>): Unsubscribable {
+    return this.#loop.watch(this.#legacy, observer)
   }
 
   /** The legacy chat state (`waiting`, `chatting`, `ended`, …), current then changes; keeps the chat polled. */
   chatState$(): Observable<string | undefined> {
-    return this.#loop.holding(this.#chatState)
+    return observableOf((observer) => this.#loop.watch(this.#chatState, observer))
+  }
+
+  /** Keeps the chat polled until the chat ends or the returned watch is stopped, with nobody listening (`keepConversationsAlive`). */
+  keepPolled(): Unsubscribable {
+    return this.#loop.watch(this.#chatState, IGNORED)
   }
 
   /** The poll loop's state, current then changes. Does not start polling. */
@@ -248,3 +232,6 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
     this.#errors.complete()
   }
 }
+
+// What `keepPolled` watches with: the chat's state is not needed, its failure shows in `state$`.
+const IGNORED: LazyObserver<unknown> = { next: () => undefined, error: () => undefined, complete: () => undefined }

@@ -1,5 +1,5 @@
 // The reactive face (Connection): a consumer's conversations as RxJS streams and Messaging commands as promises.
-import { Observable, filter, of, switchMap, takeUntil, takeWhile } from 'rxjs'
+import { type Observable, type Unsubscribable, filter, of, switchMap, takeUntil, takeWhile } from 'rxjs'
 import { AdapterError, commandFailed } from './adapter-error.js'
 import type { LegacyEventRecord } from './chat-feed.js'
 import type { ConnectionState } from './connection-state.js'
@@ -9,7 +9,9 @@ import type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
 import type { ConversationField, ConversationRequest, ExConversationChange, MessagingEvent, MessagingEventChange, UserProfile } from './messaging-types.js'
 import { SmallMap } from './small-map.js'
 import { Watchers } from './watchers.js'
-import { fromEach } from './each-conversation.js'
+import { type Stream, watchEach } from './each-conversation.js'
+import type { LazyObserver } from './lazy-subject.js'
+import { completed, observableOf } from './watch.js'
 import { type Conversation, openConversation } from './open-conversation.js'
 import { applyName, closeOn, nameOn, publishOn, updateFieldOn } from './conversation-commands.js'
 import { followConversation } from './follow-conversation.js'
@@ -70,7 +72,7 @@ export class Connection {
 
   /** Failed polls being retried (e.g. core's `DecodeError`); the cursor is kept, nothing is lost. */
   get errors$(): Observable<unknown> {
-    return this.#signals.errors$.pipe(takeUntil(this.#whenClosed()))
+    return this.#signals.errors$.pipe(takeUntil(this.#signals.closed$.pipe(filter((closed) => closed))))
   }
 
   /**
@@ -78,7 +80,12 @@ export class Connection {
    * UPSERTs (the first subscriber starts polling). Completes when the connection closes.
    */
   conversations$(): Observable<ExConversationChange> {
-    return this.#fromEach((feed) => feed.conversationChanges$())
+    return observableOf((observer) => this.watchConversations(observer))
+  }
+
+  /** {@link conversations$} into a plain observer (no RxJS subscriber: a socket keeps it for its life); returns what stops it. @internal */
+  watchConversations(observer: LazyObserver<ExConversationChange>): Unsubscribable {
+    return watchEach(this.#signals, CONVERSATION_CHANGES, observer)
   }
 
   /**
@@ -88,17 +95,25 @@ export class Connection {
    * with `AdapterError` `E_POLL_FAILED` when polling stops on a failure that is not retried.
    */
   messagingEvents$(dialogId: string, options: { readonly fromSeq?: number } = {}): Observable<MessagingEventChange> {
-    return new Observable<MessagingEventChange>((subscriber) => {
-      if (this.#signals.closed) return subscriber.complete()
-      const conversation = this.#conversationFor(dialogId)
-      // Read once the store let this connection have it (the lease, the consumer's own conversation).
-      return (this.#watching ??= new Watchers()).follow(subscriber, conversation.ready, () => conversation.feed.messagingEvents$(options.fromSeq ?? 0))
-    })
+    return observableOf((observer) => this.watchMessagingEvents(dialogId, options.fromSeq ?? 0, observer))
+  }
+
+  /** {@link messagingEvents$} into a plain observer; a throw is the stream's failure. Returns what stops it. @internal */
+  watchMessagingEvents(dialogId: string, fromSeq: number, observer: LazyObserver<MessagingEventChange>): Unsubscribable {
+    if (this.#signals.closed) return completed(observer)
+    const conversation = this.#conversationFor(dialogId)
+    // Read once the store let this connection have it (the lease, the consumer's own conversation).
+    return (this.#watching ??= new Watchers()).follow(observer, conversation.ready, (follow) => conversation.feed.watchMessagingEvents(fromSeq, follow))
   }
 
   /** Legacy events of a type chatbridge does not know, from every conversation, live (opt-in). */
   legacyEvents$(): Observable<LegacyEventRecord> {
-    return this.#fromEach((feed) => feed.legacyEvents$())
+    return observableOf((observer) => this.watchLegacyEvents(observer))
+  }
+
+  /** {@link legacyEvents$} into a plain observer; returns what stops it. @internal */
+  watchLegacyEvents(observer: LazyObserver<LegacyEventRecord>): Unsubscribable {
+    return watchEach(this.#signals, LEGACY_EVENTS, observer)
   }
 
   /** Requests a new chat (`POST chat/request`); resolves with its id once the server created it. */
@@ -221,17 +236,13 @@ export class Connection {
     return conversation
   }
 
-  #fromEach<T>(stream: (feed: Conversation['feed']) => Observable<T>): Observable<T> {
-    return fromEach(this.#signals, stream)
-  }
-
-  #whenClosed(): Observable<unknown> {
-    return this.#signals.closed$.pipe(filter((closed) => closed))
-  }
-
   #assertOpen(): void {
     if (this.#signals.closed) throw closedError()
   }
 }
+
+// One function each for every connection's merges, not a closure per subscription.
+const CONVERSATION_CHANGES: Stream<ExConversationChange> = (feed, observer) => feed.watchConversationChanges(observer)
+const LEGACY_EVENTS: Stream<LegacyEventRecord> = (feed, observer) => feed.watchLegacyEvents(observer)
 
 const closedError = (): AdapterError => new AdapterError('E_CLOSED', 'the connection is closed')

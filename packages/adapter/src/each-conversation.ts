@@ -1,7 +1,9 @@
 // Every conversation of a connection, those it has and those added later, merged into one stream of their streams' values.
-import { Observable, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs'
+import type { Observable, Unsubscribable } from 'rxjs'
 import type { ChatFeed } from './chat-feed.js'
 import { withoutAt } from './exact-lists.js'
+import type { LazyObserver } from './lazy-subject.js'
+import { observableOf } from './watch.js'
 
 /** Told of a connection's conversations as they are added, and of its close. @internal */
 export interface EachWatcher {
@@ -11,7 +13,7 @@ export interface EachWatcher {
   closed(): void
 }
 
-/** What {@link fromEach} reads of a connection. @internal */
+/** What {@link watchEach} reads of a connection. @internal */
 export interface EachSource {
   readonly conversations: () => Iterable<{ readonly feed: ChatFeed }>
   /**
@@ -28,17 +30,27 @@ export interface EachSource {
  * takeUntil(closed.pipe(filter(Boolean))))` did, as plain code: that chain cost about thirty closures and
  * operator subscribers per subscription (a socket holds one or two for its whole life). A conversation
  * whose stream errors ends its part only (its failure shows in `state$` and its `messagingEvents$`).
+ * `stream` starts one conversation's stream into an observer (a feed's watch) and returns what stops it.
+ * Returns what stops the merge.
  *
  * @internal
  */
-export function fromEach<T>(source: EachSource, stream: (feed: ChatFeed) => Observable<T>): Observable<T> {
-  return new Observable<T>((subscriber) => new Merged(source, stream, subscriber).start())
+export function watchEach<T>(source: EachSource, stream: Stream<T>, observer: LazyObserver<T>): Unsubscribable {
+  return new Merged(source, stream, observer).start()
 }
+
+/** {@link watchEach} as an Observable. @internal */
+export function fromEach<T>(source: EachSource, stream: Stream<T>): Observable<T> {
+  return observableOf((observer) => watchEach(source, stream, observer))
+}
+
+/** Starts one conversation's stream into `observer`; returns what stops it. @internal */
+export type Stream<T> = (feed: ChatFeed, observer: LazyObserver<T>) => Unsubscribable
 
 class Merged<T> implements Unsubscribable, EachWatcher {
   readonly #source: EachSource
-  readonly #stream: (feed: ChatFeed) => Observable<T>
-  readonly subscriber: Subscriber<T>
+  readonly #stream: Stream<T>
+  readonly subscriber: LazyObserver<T>
   // A list copied on change, not a `Set` (whose table costs more than the one or two parts a socket has).
   #inners: readonly Part<T>[] = []
   // Conversations added count once the ones there at the start are merged (as `merge(from(current), added)` subscribed `added` then).
@@ -47,7 +59,7 @@ class Merged<T> implements Unsubscribable, EachWatcher {
   #outerDone = false
   #ended = false
 
-  constructor(source: EachSource, stream: (feed: ChatFeed) => Observable<T>, subscriber: Subscriber<T>) {
+  constructor(source: EachSource, stream: Stream<T>, subscriber: LazyObserver<T>) {
     this.#source = source
     this.#stream = stream
     this.subscriber = subscriber
@@ -79,7 +91,7 @@ class Merged<T> implements Unsubscribable, EachWatcher {
     if (this.#ended) return
     const part = new Part(this)
     this.#inners = this.#inners.length === 0 ? [part] : this.#inners.concat([part])
-    const subscription = this.#stream(conversation.feed).subscribe(part)
+    const subscription = this.#stream(conversation.feed, part)
     if (part.done) subscription.unsubscribe()
     else part.subscription = subscription
   }
@@ -119,7 +131,7 @@ class Merged<T> implements Unsubscribable, EachWatcher {
 /** One conversation's stream in the merge; its failure ends only this part. */
 class Part<T> {
   readonly #merged: Merged<T>
-  subscription: Subscription | undefined
+  subscription: Unsubscribable | undefined
   done = false
 
   constructor(merged: Merged<T>) {

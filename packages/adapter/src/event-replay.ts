@@ -1,16 +1,17 @@
 // A subscriber's replay: older events read again from the legacy server, then the kept ones, then live ones, each once and in order.
-import { type Observable, EMPTY, Observable as Stream, type Subscriber, type Subscription, type Unsubscribable, concat, from, map } from 'rxjs'
+import { type Observable, EMPTY, Observable as Stream, type Subscription, type Unsubscribable, concat, from, map } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import type { EventLog, LogEntry } from './event-log.js'
 import { type LazyObserver, LazySubject } from './lazy-subject.js'
 import type { LegacySnapshot } from './legacy-contract.js'
 import { remapMessages, replayStart } from './mapping-context.js'
 import type { MessagingEventChange } from './messaging-types.js'
+import type { Watchable } from './watch.js'
 
 /** Reads the chat resource's events from an event id (core's `session.snapshot({ from })`). @internal */
 export type ReadFrom = (from: number, signal: AbortSignal) => Promise<LegacySnapshot>
 
-/** What {@link replayThenLive} replays from. @internal */
+/** What {@link replaying} replays from. @internal */
 export interface ReplaySource {
   readonly conversationId: string
   readonly log: EventLog
@@ -29,13 +30,14 @@ export interface ReplaySource {
  *
  * @internal
  */
-export function replayThenLive(source: ReplaySource, fromSeq: number): Observable<MessagingEventChange> {
-  return new Stream<MessagingEventChange>((subscriber) => new Replay(source, fromSeq, subscriber).start())
+export function replaying(source: ReplaySource, fromSeq: number): Watchable<MessagingEventChange> {
+  return { add: (observer) => new Replay(source, fromSeq, observer).start() }
 }
 
 // Classes, not closures: a subscriber's replay stays subscribed as long as it watches the chat live.
 class Replay implements Unsubscribable, LazyObserver<LogEntry> {
-  readonly #subscriber: Subscriber<MessagingEventChange>
+  // Its watch (the loop's `Holding`) guards the end: nothing reaches a stopped or ended observer.
+  readonly #subscriber: LazyObserver<MessagingEventChange>
   readonly #fromSeq: number
   readonly #high: number
   // Live changes wait here until the replay is through; then they pass straight on.
@@ -47,7 +49,7 @@ class Replay implements Unsubscribable, LazyObserver<LogEntry> {
   constructor(
     readonly source: ReplaySource,
     fromSeq: number,
-    subscriber: Subscriber<MessagingEventChange>,
+    subscriber: LazyObserver<MessagingEventChange>,
   ) {
     this.#subscriber = subscriber
     this.#fromSeq = fromSeq

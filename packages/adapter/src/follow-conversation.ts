@@ -74,7 +74,7 @@ export function followConversation(session: ChatSessionPort, config: ResolvedCon
     })
     subscriptions.add(retry)
   }
-  if (config.keepConversationsAlive) ready.then(() => subscriptions.add(feed.chatState$().subscribe({ error: () => undefined })), () => undefined)
+  if (config.keepConversationsAlive) ready.then(() => subscriptions.add(feed.keepPolled()), () => undefined)
   const queue: Promise<never> = Promise.reject(new AdapterError('E_CLOSED', `conversation ${id} is followed here: its lines go through the process holding it`))
   queue.catch(() => undefined)
   return {

@@ -1,6 +1,8 @@
 // One chat's poll loop, held by its subscribers: started by the first, stopped a grace period after the last leaves.
-import { Observable, type SchedulerLike, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs'
+import type { SchedulerLike, Subscription, Unsubscribable } from 'rxjs'
 import { withoutAt } from './exact-lists.js'
+import type { LazyObserver } from './lazy-subject.js'
+import { type Watchable, reportUnhandled } from './watch.js'
 
 /** How a {@link HeldLoop} starts its loop: it reports its failure and its end through these. @internal */
 export interface LoopEnds {
@@ -21,12 +23,12 @@ export interface LoopSink<T> {
 // Holders are copied on change (a chat has one to three): an empty list is this shared one, and a
 // first holder a one-element literal, a later one a `concat` (exact size: a spread `[...a, b]`
 // reserves 19 slots, like a push).
-const NO_HOLDERS: readonly Subscriber<unknown>[] = []
+const NO_HOLDERS: readonly Holding<unknown>[] = []
 
 /**
  * What `share({ resetOnError: true, resetOnComplete: false, resetOnRefCountZero: timer(graceMs) })`
  * did for a chat's loop, as plain code (the operator chain cost a Subject and a dozen closures and
- * subscribers per chat): {@link holding} streams keep the loop running; once none does, it stops
+ * subscribers per chat): {@link watch}ing streams keep the loop running; once none does, it stops
  * after `graceMs` unless one comes back meanwhile. A failed loop errors the streams holding it and
  * starts again for the next one; a loop that completed (the chat is over) is not started again.
  *
@@ -50,13 +52,16 @@ export class HeldLoop {
     this.#scheduler = scheduler
   }
 
-  /** `source`, keeping the loop running while subscribed; errors with the loop's failure. */
-  holding<T>(source: Observable<T>): Observable<T> {
-    return new Observable<T>((subscriber) => {
-      const inner = source.subscribe(subscriber)
-      if (!subscriber.closed) this.#hold(subscriber)
-      return new Holding(this, inner, subscriber)
-    })
+  /**
+   * `observer` watches `source`, keeping the loop running until it stops (or the source or the loop
+   * ends); errors with the loop's failure. A throw in `observer` is reported (see `reportUnhandled`),
+   * never the loop's failure. Returns what stops the watch.
+   */
+  watch<T>(source: Watchable<T>, observer: LazyObserver<T>): Unsubscribable {
+    const holding = new Holding(this, observer)
+    holding.attach(source)
+    if (!holding.done) this.#hold(holding)
+    return holding
   }
 
   /** Stops the loop for good (later streams are not held, nothing restarts it). */
@@ -74,9 +79,9 @@ export class HeldLoop {
     for (const holder of holders) holder.error(error)
   }
 
-  #hold(subscriber: Subscriber<unknown>): void {
+  #hold(holding: Holding<unknown>): void {
     if (this.#done) return
-    this.#holders = this.#holders.length === 0 ? [subscriber] : this.#holders.concat([subscriber])
+    this.#holders = this.#holders.length === 0 ? [holding] : this.#holders.concat([holding])
     this.#grace?.unsubscribe()
     this.#grace = undefined
     if (this.#running !== undefined) return
@@ -101,9 +106,9 @@ export class HeldLoop {
     return true
   }
 
-  /** `subscriber` no longer holds the loop (see {@link holding}). @internal */
-  release(subscriber: Subscriber<unknown>): void {
-    const at = this.#holders.indexOf(subscriber)
+  /** `holding` no longer holds the loop (see {@link watch}). @internal */
+  release(holding: Holding<unknown>): void {
+    const at = this.#holders.indexOf(holding)
     if (at < 0) return
     this.#holders = this.#holders.length === 1 ? NO_HOLDERS : withoutAt(this.#holders, at)
     if (this.#holders.length > 0 || this.#running === undefined || this.#grace !== undefined) return
@@ -165,15 +170,58 @@ class RunEnds implements LoopEnds {
   }
 }
 
-class Holding implements Unsubscribable {
+// The watch's end in one place, as an RxJS subscriber has it: nothing reaches the observer after
+// it, and it stops the source and lets the loop go.
+class Holding<T> implements LazyObserver<T>, Unsubscribable {
+  #inner: Unsubscribable | undefined
+  done = false
+
   constructor(
     readonly loop: HeldLoop,
-    readonly inner: Subscription,
-    readonly subscriber: Subscriber<unknown>,
+    readonly observer: LazyObserver<T>,
   ) {}
 
+  attach(source: Watchable<T>): void {
+    const inner = source.add(this)
+    if (this.done) inner?.unsubscribe()
+    else this.#inner = inner
+  }
+
+  next(value: T): void {
+    if (this.done) return
+    try {
+      this.observer.next(value)
+    } catch (error) {
+      reportUnhandled(error)
+    }
+  }
+
+  error(error: unknown): void {
+    if (this.done) return
+    this.unsubscribe()
+    try {
+      this.observer.error(error)
+    } catch (thrown) {
+      reportUnhandled(thrown)
+    }
+  }
+
+  complete(): void {
+    if (this.done) return
+    this.unsubscribe()
+    try {
+      this.observer.complete()
+    } catch (thrown) {
+      reportUnhandled(thrown)
+    }
+  }
+
   unsubscribe(): void {
-    this.inner.unsubscribe()
-    this.loop.release(this.subscriber)
+    if (this.done) return
+    this.done = true
+    const inner = this.#inner
+    this.#inner = undefined
+    inner?.unsubscribe()
+    this.loop.release(this)
   }
 }

@@ -1,42 +1,76 @@
 // The streams a connection completes when it closes, kept in a set instead of a takeUntil subscription each.
-import type { Observable, Subscriber, TeardownLogic, Unsubscribable } from 'rxjs'
+import type { Unsubscribable } from 'rxjs'
+import type { LazyObserver } from './lazy-subject.js'
 
 /**
- * Subscribers a connection hands a chat's events to once the chat is ready, and completes on
+ * Observers a connection hands a chat's events to once the chat is ready, and completes on
  * close: one set entry per watched chat, where `takeUntil(closed$)` and `switchMap` cost a
  * subscriber chain each.
  *
  * @internal
  */
 export class Watchers<T> {
-  readonly #subscribers = new Set<Subscriber<T>>()
+  readonly #follows = new Set<Follow<T>>()
 
-  /** Subscribes `subscriber` to `events()` once `ready` resolves (its rejection errors it); returns the teardown. */
-  follow(subscriber: Subscriber<T>, ready: Promise<unknown>, events: () => Observable<T>): TeardownLogic {
-    this.#subscribers.add(subscriber)
+  /**
+   * Starts `start(observer)` once `ready` resolves (its rejection errors `observer`), unless stopped
+   * first; returns what stops it. `observer` hears nothing after its stream ended or it was stopped.
+   */
+  follow(observer: LazyObserver<T>, ready: Promise<unknown>, start: (observer: LazyObserver<T>) => Unsubscribable): Unsubscribable {
+    const follow = new Follow(this.#follows, observer)
+    this.#follows.add(follow)
     ready.then(
-      () => {
-        if (!subscriber.closed) events().subscribe(subscriber)
-      },
-      (error: unknown) => subscriber.error(error),
+      () => follow.start(start),
+      (error: unknown) => follow.error(error),
     )
-    return new Unfollow(this.#subscribers, subscriber)
+    return follow
   }
 
-  /** Completes every subscriber still following. */
+  /** Completes every observer still following. */
   completeAll(): void {
-    for (const subscriber of [...this.#subscribers]) subscriber.complete()
+    for (const follow of [...this.#follows]) follow.complete()
   }
 }
 
-// The teardown as an object of two fields: a closure here kept the whole `follow` scope for the watch's life.
-class Unfollow<T> implements Unsubscribable {
+// One watch: its place in the set and its stream, ended once (the stream's end, a stop or the close).
+class Follow<T> implements LazyObserver<T>, Unsubscribable {
+  #inner: Unsubscribable | undefined
+  #ended = false
+
   constructor(
-    readonly subscribers: Set<Subscriber<T>>,
-    readonly subscriber: Subscriber<T>,
+    readonly follows: Set<Follow<T>>,
+    readonly observer: LazyObserver<T>,
   ) {}
 
+  start(start: (observer: LazyObserver<T>) => Unsubscribable): void {
+    if (this.#ended) return
+    const inner = start(this)
+    if (this.#ended) inner.unsubscribe()
+    else this.#inner = inner
+  }
+
+  next(value: T): void {
+    if (!this.#ended) this.observer.next(value)
+  }
+
+  error(error: unknown): void {
+    if (this.#ended) return
+    this.unsubscribe()
+    this.observer.error(error)
+  }
+
+  complete(): void {
+    if (this.#ended) return
+    this.unsubscribe()
+    this.observer.complete()
+  }
+
   unsubscribe(): void {
-    this.subscribers.delete(this.subscriber)
+    if (this.#ended) return
+    this.#ended = true
+    this.follows.delete(this)
+    const inner = this.#inner
+    this.#inner = undefined
+    inner?.unsubscribe()
   }
 }

@@ -1,4 +1,4 @@
-import { BehaviorSubject, EMPTY, type Observable, Subject, type Subscription, catchError, defer, filter, from, merge, mergeMap, takeUntil } from 'rxjs'
+import { BehaviorSubject, EMPTY, type Observable, type Observer, Subject, type Subscription, catchError, defer, filter, from, merge, mergeMap, takeUntil } from 'rxjs'
 import { describe, expect, test } from 'vitest'
 import type { ChatFeed } from '../src/chat-feed.js'
 import { type EachSource, type EachWatcher, fromEach } from '../src/each-conversation.js'
@@ -15,6 +15,7 @@ function fake(): Fake {
 }
 
 const streamOf = (feed: ChatFeed): Observable<string> => feed as unknown as Subject<string>
+const watchOf = (feed: ChatFeed, observer: Observer<string>): Subscription => streamOf(feed).subscribe(observer)
 
 // A source whose watchers follow the two subjects (what the connection's signals replace), so the
 // merge can be compared against the operator chain on the same subjects.
@@ -49,7 +50,7 @@ function run(kind: 'plain' | 'chain', steps: readonly Step[], startClosed = fals
   const all = [...current]
   const added = new Subject<Fake>()
   const closed = new BehaviorSubject(startClosed)
-  const stream = kind === 'plain' ? fromEach(sourceOf(() => current, added, closed), streamOf) : chain(current, added, closed)
+  const stream = kind === 'plain' ? fromEach(sourceOf(() => current, added, closed), watchOf) : chain(current, added, closed)
   const seen: string[] = []
   const subscription = stream.subscribe({ next: (value) => seen.push(value), error: () => seen.push('error'), complete: () => seen.push('complete') })
   for (const step of steps) {
@@ -91,7 +92,7 @@ describe('fromEach', () => {
     const one = fake()
     const added = new Subject<Fake>()
     const closed = new BehaviorSubject(false)
-    const subscription = fromEach(sourceOf(() => [one], added, closed), streamOf).subscribe()
+    const subscription = fromEach(sourceOf(() => [one], added, closed), watchOf).subscribe()
     expect([one.values.observed, added.observed, closed.observed]).toEqual([true, true, true])
     subscription.unsubscribe()
     expect([one.values.observed, added.observed, closed.observed]).toEqual([false, false, false])

@@ -1,7 +1,8 @@
 import { Subject } from 'rxjs'
 import { describe, expect, test } from 'vitest'
 import { EventLog, type LogEntry } from '../src/event-log.js'
-import { replayThenLive } from '../src/event-replay.js'
+import { type ReplaySource, replaying } from '../src/event-replay.js'
+import { observableOf } from '../src/watch.js'
 import { initialConversationModel } from '../src/conversation-model.js'
 import type { LegacySnapshot } from '../src/legacy-contract.js'
 import { mapBatch } from '../src/map-event.js'
@@ -34,7 +35,9 @@ function fedLog(): { log: EventLog; live: Subject<LogEntry>; emitted: MessagingE
   return { log, live, emitted, feed }
 }
 
-describe('replayThenLive', () => {
+const replayThenLive = (source: ReplaySource, fromSeq: number) => observableOf<MessagingEventChange>((observer) => replaying(source, fromSeq).add(observer))
+
+describe('replaying', () => {
   test('keeps the last changes only; an older fromSeq is read from the server; live changes meanwhile wait their turn', async () => {
     const { log, live, emitted, feed } = fedLog()
     feed(8)

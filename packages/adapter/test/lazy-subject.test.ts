@@ -1,6 +1,6 @@
 import type { Observable} from 'rxjs';
-import { BehaviorSubject, ReplaySubject, Subject, Subscription, VirtualTimeScheduler, take } from 'rxjs'
-import { describe, expect, test } from 'vitest'
+import { BehaviorSubject, ReplaySubject, Subject, Subscription, VirtualTimeScheduler, config, take } from 'rxjs'
+import { describe, expect, test, vi } from 'vitest'
 import { HeldLoop, type LoopEnds } from '../src/held-loop.js'
 import { type LazyKind, LazySubject } from '../src/lazy-subject.js'
 
@@ -105,14 +105,17 @@ describe('HeldLoop', () => {
     return { held, starts, stops: () => stopped, scheduler }
   }
 
+  const quiet = { next: () => undefined, error: () => undefined, complete: () => undefined }
+  const watching = (held: HeldLoop, observer: { next(v: number): void; error(e: unknown): void; complete(): void } = quiet) => held.watch(new LazySubject<number>('subject'), observer)
+
   test('one loop for overlapping holders; stopped a grace period after the last leaves unless one comes back', () => {
     const { held, starts, stops, scheduler } = loop()
-    const a = held.holding(new Subject<number>()).subscribe()
-    const b = held.holding(new Subject<number>()).subscribe()
+    const a = watching(held)
+    const b = watching(held)
     expect(starts).toHaveLength(1)
     a.unsubscribe()
     b.unsubscribe()
-    scheduler.schedule(() => held.holding(new Subject<number>()).subscribe(), 50)
+    scheduler.schedule(() => watching(held), 50)
     scheduler.flush()
     expect(stops()).toBe(0)
     expect(starts).toHaveLength(1)
@@ -120,18 +123,56 @@ describe('HeldLoop', () => {
 
   test('stops after the grace; a failure errors the holders and the next holder restarts; a completed loop is not restarted', () => {
     const { held, starts, stops, scheduler } = loop()
-    held.holding(new Subject<number>()).subscribe().unsubscribe()
+    watching(held).unsubscribe()
     scheduler.flush()
     expect(stops()).toBe(1)
     const errors: unknown[] = []
-    held.holding(new Subject<number>()).subscribe({ error: (e: unknown) => errors.push(e) })
+    watching(held, { ...quiet, error: (e: unknown) => errors.push(e) })
     starts[1]?.error('down')
     expect(errors).toEqual(['down'])
-    held.holding(new Subject<number>()).subscribe()
+    watching(held)
     expect(starts).toHaveLength(3)
     starts[2]?.complete()
-    held.holding(new Subject<number>()).subscribe()
+    watching(held)
     expect(starts).toHaveLength(3)
+  })
+
+  test('a watch hears nothing once stopped or ended, and a source that ended at once holds no loop', () => {
+    const { held, starts } = loop()
+    const source = new LazySubject<number>('subject')
+    const seen: string[] = []
+    const watch = held.watch(source, { next: (v) => seen.push(String(v)), error: () => seen.push('error'), complete: () => seen.push('complete') })
+    source.next(1)
+    watch.unsubscribe()
+    source.next(2)
+    expect(seen).toEqual(['1'])
+    const ended = new LazySubject<number>('subject')
+    ended.complete()
+    held.watch(ended, { ...quiet, complete: () => seen.push('ended') })
+    expect(seen).toEqual(['1', 'ended'])
+    expect(starts).toHaveLength(1)
+  })
+
+  test("an observer that throws is reported as RxJS reports a subscriber's throw; the loop and the other watches go on", () => {
+    vi.useFakeTimers()
+    const reported: unknown[] = []
+    config.onUnhandledError = (error) => reported.push(error)
+    try {
+      const { held, starts, stops } = loop()
+      const source = new LazySubject<number>('subject')
+      const seen: number[] = []
+      held.watch(source, { ...quiet, next: () => { throw new Error('listener broke') } })
+      held.watch(source, { ...quiet, next: (v) => seen.push(v) })
+      source.next(7)
+      vi.runAllTimers()
+      expect(reported).toEqual([new Error('listener broke')])
+      expect(seen).toEqual([7])
+      expect(starts).toHaveLength(1)
+      expect(stops()).toBe(0)
+    } finally {
+      config.onUnhandledError = null
+      vi.useRealTimers()
+    }
   })
 })
 

@@ -6,6 +6,7 @@
 import type { Unsubscribable } from 'rxjs'
 import { AdapterError } from '../adapter-error.js'
 import type { Connection } from '../connection.js'
+import type { LegacyEventRecord } from '../chat-feed.js'
 import { unverifiedConsumerId } from '../consumer-id.js'
 import type { ConversationRequest, RequestFrame, RequestId, ServerFrame } from '../messaging-types.js'
 import { asError, bodyOf, statusOf } from './request-failure.js'
@@ -129,7 +130,8 @@ export class SocketSession {
       const connection = this.#config.connectionFor(this.#consumerId)
       this.#connection = connection
       if (this.#config.emitLegacyEvents === true) {
-        this.#streams.set('legacy', connection.legacyEvents$().subscribe((record) => this.#send({ kind: 'notification', type: 'chatbridge.LegacyEventNotification', body: { changes: [record] } })))
+        const send = (record: LegacyEventRecord): void => this.#send({ kind: 'notification', type: 'chatbridge.LegacyEventNotification', body: { changes: [record] } })
+        this.#streams.set('legacy', connection.watchLegacyEvents({ next: send, error: () => undefined, complete: () => undefined }))
       }
     }
     return this.#connection

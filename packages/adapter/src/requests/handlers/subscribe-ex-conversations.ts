@@ -33,7 +33,7 @@ function listConversations(
   // notification (filtered by convState; possibly empty). Later changes go out as they come,
   // unfiltered, so a client watching OPEN conversations still hears them close.
   const listing = new Listing(observer, subscriptionId)
-  const subscription = context.connection.conversations$().subscribe(listing)
+  const subscription = context.connection.watchConversations(listing)
   const listed = listing.listed().filter(
     (change) => (states === undefined || states.includes(change.result.conversationDetails.state)) && (minTime === undefined || change.result.lastUpdateTime >= minTime),
   )
@@ -67,6 +67,8 @@ class Listing {
   error(error: unknown): void {
     this.#observer.error(error)
   }
+
+  complete(): void {}
 }
 
 function notification(subscriptionId: string, changes: readonly ExConversationChange[]): ExConversationChangeNotification {

@@ -12,9 +12,9 @@ export const subscribeMessagingEvents: RequestHandler = async (request, context)
   if (!Number.isInteger(fromSeq) || fromSeq < 0) return badRequest('ms.SubscribeMessagingEvents fromSeq must be a non-negative integer')
   const reaching = ensureReachable(context, dialogId)
   if (reaching !== undefined) await reaching
-  // One plain observer on the connection's stream: an operator chain (or a wrapping Observable) cost
-  // subscribers, closures and finalizer arrays per subscription, held as long as the dialog is watched.
-  const notifications = (observer: NotificationObserver) => context.connection.messagingEvents$(dialogId, { fromSeq }).subscribe(new Notifying(observer))
+  // One plain observer on the connection's watch: an RxJS subscription (let alone an operator chain) cost
+  // subscribers, closures and finalizer arrays, held as long as the dialog is watched.
+  const notifications = (observer: NotificationObserver) => context.connection.watchMessagingEvents(dialogId, fromSeq, new Notifying(observer))
   return { ...ok('GenericSubscribeResponse', 'OK'), notifications, key: `dialog:${dialogId}` }
 }
 
@@ -33,4 +33,6 @@ class Notifying {
   error(error: unknown): void {
     this.#observer.error(error)
   }
+
+  complete(): void {}
 }
