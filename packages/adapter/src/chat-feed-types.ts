@@ -1,5 +1,6 @@
 // What a chat's feed hands its owner and its legacy-event subscribers, apart from the feed itself.
-import type { ChatPollerOptions, PollSupplier, PollerState } from './chat-poller.js'
+import type { ChatPollerOptions, PollerState } from './chat-poller.js'
+import type { PageSource } from './session-supplier.js'
 import type { ChangeMetadata } from './messaging-types.js'
 import type { ReadFrom } from './event-replay.js'
 import type { ActivitySource } from './outbound-activity.js'
@@ -27,7 +28,7 @@ export interface LegacyEventRecord {
  */
 export interface ChatFeedOptions {
   readonly conversationId: string
-  readonly supplier: PollSupplier
+  readonly supplier: PageSource
   /**
    * The chat's cursor, which the poll loop reads and commits to (and others may read); default a
    * fresh one from event 0. It must start at 0: the feed rebuilds the conversation from the whole log.

@@ -1,7 +1,8 @@
 // One chat's shared feed: a single poll loop, the log of its messaging changes, its latest state.
 import type { Observable, Unsubscribable } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
-import { type ChatPollerOptions, type PollSupplier, type PollerOutput, type PollerState, startPollLoop } from './chat-poller.js'
+import { type ChatPollerOptions, type PollerOutput, type PollerState, startPollLoop } from './chat-poller.js'
+import type { PageSource } from './session-supplier.js'
 import type { LegacyInfo } from './legacy-contract.js'
 import { EventLog, type LogEntry } from './event-log.js'
 import { HeldLoop, type LoopEnds, LoopObserver, type LoopSink, type LoopStarter } from './held-loop.js'
@@ -34,7 +35,7 @@ export type { ChatFeedListener, ChatFeedOptions, LegacyEventRecord } from './cha
  */
 export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
   readonly conversationId: string // the chat id
-  readonly #supplier: PollSupplier // the options' fields, not the options object (~110 B per chat)
+  readonly #supplier: PageSource // the options' fields, not the options object (~110 B per chat)
   readonly #readFrom: ReadFrom | undefined
   readonly #now: () => number
   #model: ConversationModel

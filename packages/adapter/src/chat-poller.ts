@@ -1,6 +1,6 @@
 // The poll loop (the "source"): reads one chat page after page, paced, as plain code behind an Observable.
 import { Observable, type Unsubscribable } from 'rxjs'
-import type { PollSupplier } from './session-supplier.js'
+import type { PageSource, PollSupplier } from './session-supplier.js'
 import type { ChatPollerOptions, PollChat, PollerOutput } from './poller-types.js'
 import { type PollCursor, type PollCursorHolder, cursorHolder } from './poll-cursor.js'
 import { PollLoop, type PollLoopObserver } from './poll-loop.js'
@@ -38,7 +38,7 @@ export function pollChat(supplier: PollSupplier, cursor: PollCursor | PollCursor
  *
  * @internal
  */
-export function startPollLoop(supplier: PollSupplier, cursor: PollCursor | PollCursorHolder, config: ChatPollerOptions, out: PollLoopObserver, chat: PollChat = config): Unsubscribable {
+export function startPollLoop(supplier: PageSource, cursor: PollCursor | PollCursorHolder, config: ChatPollerOptions, out: PollLoopObserver, chat: PollChat = config): Unsubscribable {
   return new PollLoop(supplier, isHolder(cursor) ? cursor : cursorHolder(cursor), config, out, chat).start()
 }
 

@@ -169,7 +169,7 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}, client?
   const eventLogLimit = positive('eventLogLimit', config.eventLogLimit, 50)
   if (!Number.isInteger(eventLogLimit)) throw invalid('eventLogLimit', 'a positive integer', eventLogLimit, '50')
   return {
-    poller: {
+    poller: (lastPoller = reused(lastPoller, {
       pacing: (lastPacing = reused(lastPacing, {
         chattingMs: positive('chattingIntervalMs', config.chattingIntervalMs, 500),
         waitingMs: positive('waitingIntervalMs', config.waitingIntervalMs, 2000),
@@ -188,7 +188,7 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}, client?
       scheduler: config.scheduler ?? pollClock,
       onPoll: config.onPoll,
       gate: gateOf(client, positiveInteger('maxPollsInFlight', config.maxPollsInFlight, 64)),
-    },
+    })),
     graceMs: nonNegative('lastSubscriberGraceMs', config.lastSubscriberGraceMs, 100),
     eventLogLimit,
     maxCommandAttempts: positive('maxCommandAttempts', config.maxCommandAttempts, 5),
@@ -217,11 +217,12 @@ function gateOf(client: object | undefined, limit: number): PollGate {
   return gate
 }
 
-// The pacing and backoff last resolved, shared by the connections that resolve equal ones (every
-// socket of a gateway, as a rule): 130 bytes a connection otherwise, as the conditional spread
-// gives each pacing object a map of its own. One of each is kept, so the memo stays bounded.
+// The pacing, backoff and poller options last resolved, shared by the connections that resolve equal
+// ones (every socket of a gateway, as a rule): 200 bytes a connection otherwise, as the conditional
+// spread gives each pacing object a map of its own. One of each is kept, so the memo stays bounded.
 let lastPacing: ChatPollerOptions['pacing'] | undefined
 let lastBackoff: ChatPollerOptions['backoff'] | undefined
+let lastPoller: ChatPollerOptions | undefined
 
 function reused<T extends object>(last: T | undefined, next: T): T {
   if (last === undefined) return next

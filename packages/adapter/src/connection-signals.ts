@@ -9,9 +9,8 @@ import { LazySubject } from './lazy-subject.js'
 import { LeaseKeeper, type LeaseLossListener } from './lease-keeper.js'
 import type { ConversationEvents } from './open-conversation.js'
 import { type RelayCommandTarget, runRelayCommand } from './relay-commands.js'
-import { withoutAt } from './exact-lists.js'
+import { type Few, NO_ITEMS, itemsOf, withItem, withoutItem } from './exact-lists.js'
 
-const NO_WATCHERS: readonly EachWatcher[] = []
 
 /**
  * What a `Connection` tells its own streams, as plain fields until a stream is asked for: a
@@ -22,18 +21,23 @@ const NO_WATCHERS: readonly EachWatcher[] = []
  * @internal
  */
 export class ConnectionSignals<C extends { readonly feed: ChatFeed }> implements EachSource {
-  readonly conversations: () => Iterable<C>
+  readonly #conversations: { values(): Iterable<C> }
   #closed = false
   #latest: C | undefined
   #closed$: LazySubject<boolean> | undefined
   #current$: LazySubject<C | undefined> | undefined
   #errors$: LazySubject<unknown> | undefined
   // Copied on change, so a watcher leaving while they are told leaves no hole in the walk.
-  #watchers: readonly EachWatcher[] = NO_WATCHERS
+  #watchers: Few<EachWatcher> = NO_ITEMS
 
-  /** @param conversations the connection's conversations now, for `fromEach`. */
-  constructor(conversations: () => Iterable<C>) {
-    this.conversations = conversations
+  /** @param conversations the connection's conversations (its map: no closure kept to read it), for `watchEach`. */
+  constructor(conversations: { values(): Iterable<C> }) {
+    this.#conversations = conversations
+  }
+
+  /** The connection's conversations now. */
+  conversations(): Iterable<C> {
+    return this.#conversations.values()
   }
 
   /** Whether {@link close} was called. */
@@ -60,17 +64,17 @@ export class ConnectionSignals<C extends { readonly feed: ChatFeed }> implements
   announce(conversation: C): void {
     this.#latest = conversation
     this.#current$?.next(conversation)
-    for (const watcher of this.#watchers) watcher.added(conversation)
+    for (const watcher of itemsOf(this.#watchers)) watcher.added(conversation)
   }
 
   /** Tells `watcher` of each conversation announced and of the close (at once when closed). */
   watch(watcher: EachWatcher): void {
     if (this.#closed) watcher.closed()
-    else this.#watchers = this.#watchers.concat([watcher])
+    else this.#watchers = withItem(this.#watchers, watcher)
   }
 
   unwatch(watcher: EachWatcher): void {
-    this.#watchers = withoutAt(this.#watchers, this.#watchers.indexOf(watcher))
+    this.#watchers = withoutItem(this.#watchers, watcher)
   }
 
   /** Reports `error` to the errors stream, if anyone asked for it. */
@@ -82,14 +86,14 @@ export class ConnectionSignals<C extends { readonly feed: ChatFeed }> implements
   close(): void {
     this.#closed = true
     this.#closed$?.next(true)
-    for (const watcher of this.#watchers) watcher.closed()
+    for (const watcher of itemsOf(this.#watchers)) watcher.closed()
   }
 
   /** Completes the current and errors streams (now, or for one asked for later), and tells the watchers no more come. */
   complete(): void {
     this.#completed = true
     for (const subject of [this.#current$, this.#errors$]) subject?.complete()
-    for (const watcher of this.#watchers) watcher.complete()
+    for (const watcher of itemsOf(this.#watchers)) watcher.complete()
   }
 
   #completed = false
@@ -112,13 +116,15 @@ export class ConnectionEvents<C extends { readonly feed: ChatFeed }> implements 
   // Bound once: the lease keeper and the connection's commands keep it as a plain function.
   readonly onError: (error: unknown) => void
   readonly #target: RelayCommandTarget
-  // A bound function too: a conversation keeps it detached, for its relay's forwarded commands.
-  readonly serve = (conversationId: string, command: RelayCommand): Promise<unknown> => runRelayCommand(this.#target, conversationId, command)
 
   constructor(signals: ConnectionSignals<C>, config: ResolvedConnectionOptions, target: RelayCommandTarget) {
     this.onError = (error) => signals.error(error)
     this.leases = new LeaseKeeper(config.store, config.poller.scheduler, this.onError)
     this.#target = target
+  }
+
+  serve(conversationId: string, command: RelayCommand): Promise<unknown> {
+    return runRelayCommand(this.#target, conversationId, command)
   }
 
   onLease(lease: ConversationLease, holder: LeaseLossListener): void {

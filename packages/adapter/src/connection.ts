@@ -43,7 +43,7 @@ export class Connection {
   readonly #ownsClient: boolean
   // A socket's connection has one conversation: a `Map`'s table would cost more than the entry.
   readonly #conversations = new SmallMap<Conversation>()
-  readonly #signals: ConnectionSignals<Conversation> = new ConnectionSignals(() => this.#conversations.values())
+  readonly #signals: ConnectionSignals<Conversation> = new ConnectionSignals(this.#conversations)
   // Made with the first `messagingEvents$` subscriber: a connection may never have one.
   #watching: Watchers<MessagingEventChange> | undefined
   // One for all the conversations (they say which they are), not four closures each.

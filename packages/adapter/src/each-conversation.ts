@@ -1,7 +1,7 @@
 // Every conversation of a connection, those it has and those added later, merged into one stream of their streams' values.
 import type { Observable, Unsubscribable } from 'rxjs'
 import type { ChatFeed } from './chat-feed.js'
-import { withoutAt } from './exact-lists.js'
+import { type Few, NO_ITEMS, countOf, itemsOf, withItem, withoutItem } from './exact-lists.js'
 import type { LazyObserver } from './lazy-subject.js'
 import { observableOf } from './watch.js'
 
@@ -51,8 +51,8 @@ class Merged<T> implements Unsubscribable, EachWatcher {
   readonly #source: EachSource
   readonly #stream: Stream<T>
   readonly subscriber: LazyObserver<T>
-  // A list copied on change, not a `Set` (whose table costs more than the one or two parts a socket has).
-  #inners: readonly Part<T>[] = []
+  // Copied on change, not a `Set` (whose table costs more than the one or two parts a socket has).
+  #inners: Few<Part<T>> = NO_ITEMS
   // Conversations added count once the ones there at the start are merged (as `merge(from(current), added)` subscribed `added` then).
   #listening = false
   #watching = false
@@ -90,7 +90,7 @@ class Merged<T> implements Unsubscribable, EachWatcher {
   next(conversation: { readonly feed: ChatFeed }): void {
     if (this.#ended) return
     const part = new Part(this)
-    this.#inners = this.#inners.length === 0 ? [part] : this.#inners.concat([part])
+    this.#inners = withItem(this.#inners, part)
     const subscription = this.#stream(conversation.feed, part)
     if (part.done) subscription.unsubscribe()
     else part.subscription = subscription
@@ -99,12 +99,12 @@ class Merged<T> implements Unsubscribable, EachWatcher {
   complete(): void {
     if (!this.#listening) return
     this.#outerDone = true
-    if (this.#inners.length === 0) this.finish()
+    if (countOf(this.#inners) === 0) this.finish()
   }
 
   partDone(part: Part<T>): void {
-    this.#inners = withoutAt(this.#inners, this.#inners.indexOf(part))
-    if (this.#outerDone && this.#inners.length === 0) this.finish()
+    this.#inners = withoutItem(this.#inners, part)
+    if (this.#outerDone && countOf(this.#inners) === 0) this.finish()
   }
 
   finish(): void {
@@ -119,8 +119,8 @@ class Merged<T> implements Unsubscribable, EachWatcher {
     if (this.#watching) this.#source.unwatch(this)
     this.#watching = false
     const inners = this.#inners
-    this.#inners = []
-    for (const part of inners) part.subscription?.unsubscribe()
+    this.#inners = NO_ITEMS
+    for (const part of itemsOf(inners)) part.subscription?.unsubscribe()
   }
 
   unsubscribe(): void {

@@ -11,3 +11,44 @@ export function withoutAt<T>(list: readonly T[], at: number): T[] {
   if (at < 0) return list.slice()
   return list.slice(0, at).concat(list.slice(at + 1))
 }
+
+/**
+ * A short list a chat keeps for its whole life, most often of one item: nothing ({@link NO_ITEMS}),
+ * the item itself (an array of one costs 56 bytes), or an exact-size array of two or more. Items
+ * are objects, never arrays. Changes make a new value; a list being walked is never changed.
+ *
+ * @internal
+ */
+export type Few<T extends object> = T | readonly T[]
+
+/** The empty {@link Few}, shared. @internal */
+export const NO_ITEMS: readonly never[] = []
+
+/** Whether `few` is an array (none, or two or more), not one item. @internal */
+export function isList<T extends object>(few: Few<T>): few is readonly T[] {
+  return Array.isArray(few)
+}
+
+/** `few` with `item` last. @internal */
+export function withItem<T extends object>(few: Few<T>, item: T): Few<T> {
+  if (!isList(few)) return [few, item]
+  return few.length === 0 ? item : few.concat([item])
+}
+
+/** `few` without the first `item` in it (the same value when it is not there). @internal */
+export function withoutItem<T extends object>(few: Few<T>, item: T): Few<T> {
+  if (!isList(few)) return few === item ? NO_ITEMS : few
+  const at = few.indexOf(item)
+  if (at < 0) return few
+  return few.length === 2 ? (few[1 - at] as T) : withoutAt(few, at)
+}
+
+/** The items as an array (a new one for a single item: for the rare walks, a close or an end). @internal */
+export function itemsOf<T extends object>(few: Few<T>): readonly T[] {
+  return isList(few) ? few : [few]
+}
+
+/** How many items. @internal */
+export function countOf<T extends object>(few: Few<T>): number {
+  return isList(few) ? few.length : 1
+}

@@ -1,6 +1,6 @@
 // One chat's poll loop, held by its subscribers: started by the first, stopped a grace period after the last leaves.
 import type { SchedulerLike, Subscription, Unsubscribable } from 'rxjs'
-import { withoutAt } from './exact-lists.js'
+import { type Few, NO_ITEMS, countOf, itemsOf, withItem, withoutItem } from './exact-lists.js'
 import type { LazyObserver } from './lazy-subject.js'
 import { type Watchable, reportUnhandled } from './watch.js'
 
@@ -20,10 +20,8 @@ export interface LoopSink<T> {
   applyOutput(value: T): void
 }
 
-// Holders are copied on change (a chat has one to three): an empty list is this shared one, and a
-// first holder a one-element literal, a later one a `concat` (exact size: a spread `[...a, b]`
-// reserves 19 slots, like a push).
-const NO_HOLDERS: readonly Holding<unknown>[] = []
+// Holders are copied on change (a chat has one to three): none, the one holder itself, or an exact-size array.
+const NO_HOLDERS: Few<Holding<unknown>> = NO_ITEMS
 
 /**
  * What `share({ resetOnError: true, resetOnComplete: false, resetOnRefCountZero: timer(graceMs) })`
@@ -76,12 +74,12 @@ export class HeldLoop {
     this.#halt()
     const holders = this.#holders
     this.#holders = NO_HOLDERS
-    for (const holder of holders) holder.error(error)
+    for (const holder of itemsOf(holders)) holder.error(error)
   }
 
   #hold(holding: Holding<unknown>): void {
     if (this.#done) return
-    this.#holders = this.#holders.length === 0 ? [holding] : this.#holders.concat([holding])
+    this.#holders = withItem(this.#holders, holding)
     this.#grace?.unsubscribe()
     this.#grace = undefined
     if (this.#running !== undefined) return
@@ -108,13 +106,13 @@ export class HeldLoop {
 
   /** `holding` no longer holds the loop (see {@link watch}). @internal */
   release(holding: Holding<unknown>): void {
-    const at = this.#holders.indexOf(holding)
-    if (at < 0) return
-    this.#holders = this.#holders.length === 1 ? NO_HOLDERS : withoutAt(this.#holders, at)
-    if (this.#holders.length > 0 || this.#running === undefined || this.#grace !== undefined) return
+    const holders = withoutItem(this.#holders, holding)
+    if (holders === this.#holders) return
+    this.#holders = holders
+    if (countOf(holders) > 0 || this.#running === undefined || this.#grace !== undefined) return
     this.#grace = this.#scheduler.schedule(() => {
       this.#grace = undefined
-      if (this.#holders.length === 0) this.#halt()
+      if (countOf(this.#holders) === 0) this.#halt()
     }, this.#graceMs)
   }
 

@@ -1,6 +1,6 @@
 // A multicast stream that behaves as an RxJS Subject, ReplaySubject(1) or BehaviorSubject, holding its subscribers in a plain list.
 import { Observable, type Subscriber, type TeardownLogic, type Unsubscribable } from 'rxjs'
-import { withoutAt } from './exact-lists.js'
+import { type Few, NO_ITEMS, isList, itemsOf, withItem, withoutItem } from './exact-lists.js'
 
 /** What a {@link LazySubject} calls: an RxJS `Subscriber`, or any object with these three (no subscriber chain). @internal */
 export interface LazyObserver<T> {
@@ -13,8 +13,7 @@ export interface LazyObserver<T> {
 export type LazyKind = 'subject' | 'replay' | 'behavior'
 
 // Subscriber lists are copied on change (a chat's stream has none to three), so `next` walks the
-// list as it was without a copy, and an empty one is this shared array.
-const NONE: readonly LazyObserver<never>[] = []
+// list as it was without a copy: none, the one subscriber itself, or an exact-size array.
 const NO_VALUE: unique symbol = Symbol('no value')
 
 /**
@@ -28,7 +27,7 @@ const NO_VALUE: unique symbol = Symbol('no value')
  */
 export class LazySubject<T> extends Observable<T> {
   readonly #kind: LazyKind
-  #observers: readonly LazyObserver<T>[] = NONE
+  #observers: Few<LazyObserver<T>> = NO_ITEMS
   // NO_VALUE until a value is kept: one field where a flag and a value would be two.
   #value: T | typeof NO_VALUE
   #end: { readonly error: unknown } | 'complete' | undefined
@@ -51,7 +50,8 @@ export class LazySubject<T> extends Observable<T> {
     if (this.#end !== undefined) return
     if (this.#kind !== 'subject') this.#value = value
     const observers = this.#observers
-    for (const observer of observers) observer.next(value)
+    if (!isList(observers)) observers.next(value)
+    else for (const observer of observers) observer.next(value)
   }
 
   /** Completes (now, or for the first subscriber to come). */
@@ -59,8 +59,8 @@ export class LazySubject<T> extends Observable<T> {
     if (this.#end !== undefined) return
     this.#end = 'complete'
     const observers = this.#observers
-    this.#observers = NONE
-    for (const observer of observers) observer.complete()
+    this.#observers = NO_ITEMS
+    for (const observer of itemsOf(observers)) observer.complete()
   }
 
   /** Errors (now, or for the first subscriber to come). */
@@ -68,8 +68,8 @@ export class LazySubject<T> extends Observable<T> {
     if (this.#end !== undefined) return
     this.#end = { error }
     const observers = this.#observers
-    this.#observers = NONE
-    for (const observer of observers) observer.error(error)
+    this.#observers = NO_ITEMS
+    for (const observer of itemsOf(observers)) observer.error(error)
   }
 
   /**
@@ -89,10 +89,10 @@ export class LazySubject<T> extends Observable<T> {
     const end = this.#end
     const value = this.#value
     if (this.#kind === 'replay' && value !== NO_VALUE) {
-      if (end === undefined) this.#observers = withAdded(this.#observers, subscriber)
+      if (end === undefined) this.#observers = withItem(this.#observers, subscriber)
       subscriber.next(value)
     } else if (end === undefined) {
-      this.#observers = withAdded(this.#observers, subscriber)
+      this.#observers = withItem(this.#observers, subscriber)
       if (this.#kind === 'behavior') subscriber.next(value as T)
     }
     if (end === 'complete') subscriber.complete()
@@ -102,16 +102,8 @@ export class LazySubject<T> extends Observable<T> {
 
   /** Takes `subscriber` off the list (it unsubscribed). @internal */
   remove(subscriber: LazyObserver<T>): void {
-    const observers = this.#observers
-    const at = observers.indexOf(subscriber)
-    if (at < 0) return
-    this.#observers = observers.length === 1 ? NONE : withoutAt(observers, at)
+    this.#observers = withoutItem(this.#observers, subscriber)
   }
-}
-
-// Not a `#` method: those cost every instance a brand field.
-function withAdded<T>(observers: readonly LazyObserver<T>[], subscriber: LazyObserver<T>): readonly LazyObserver<T>[] {
-  return observers.length === 0 ? [subscriber] : observers.concat([subscriber])
 }
 
 class Removal<T> implements Unsubscribable {

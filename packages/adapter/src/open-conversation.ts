@@ -12,8 +12,8 @@ import { OutboundActivity, reportingActivity } from './outbound-activity.js'
 import type { OutboundQueue } from './outbound-queue.js'
 import type { OutboundLedger } from './outbound-record.js'
 import type { PollerState } from './poller-types.js'
-import { cursorHolder } from './poll-cursor.js'
-import type { PollSupplier, ReadConsent } from './session-supplier.js'
+import { type PollCursor, cursorHolder } from './poll-cursor.js'
+import { type PageFetcher, type PollSupplier, type ReadConsent, readPage, readSnapshot } from './session-supplier.js'
 import { publishingSupplier, stopMarkerOf } from './relay-supplier.js'
 import { type StartedOutbound, outboundQueue, saveChanges, startOutbound, stopSaving } from './start-outbound.js'
 import type { StoreWriter, StoreWriterOwner } from './store-writer.js'
@@ -47,7 +47,7 @@ export interface ConversationEvents {
   /** The store refused a write: another process owns the chat now; the conversation is disposed. */
   readonly onLeaseLost: (conversationId: string, error: unknown) => void
   /** With `config.relay`: runs the commands other processes forward while this connection holds the lease. */
-  readonly serve?: ((conversationId: string, command: RelayCommand) => ReturnType<RelayHandler>) | undefined
+  serve(conversationId: string, command: RelayCommand): ReturnType<RelayHandler>
 }
 
 type Adopt = (supplier: PollSupplier) => { readonly feed: ChatFeed; readonly cursor: ReturnType<typeof cursorHolder> }
@@ -65,7 +65,7 @@ export function openConversation(session: ChatSessionPort, config: ResolvedConne
 
 // One object as the feed's listener and consent, its writer's owner and its lease's holder: an idle chat keeps fields, not a
 // closure per callback, no promise once started, no queue before a send. TS-private methods: `#` ones cost a brand slot each.
-class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwner, LeaseLossListener, ReadConsent {
+class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwner, LeaseLossListener, ReadConsent, PageFetcher {
   readonly session: ChatSessionPort
   readonly feed: ChatFeed
   readonly #cursor: ReturnType<typeof cursorHolder>
@@ -95,14 +95,14 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     this.#events = events
     const relay = config.relay
     // Nothing is read before the store said the chat is this consumer's (a listing would show it; a follower was told so);
-    // with a relay, every page with something new goes to the other processes too (fan-out).
-    const read = sessionSupplier(session, adopt === undefined ? this : undefined), supplier = relay === undefined ? read : publishingSupplier(read, (page) => void relay.publish(session.conversationId, page).catch(events.onError))
+    // with a relay, every page with something new goes to the other processes too (fan-out). Else this is the loop's fetcher.
+    const published = relay === undefined ? undefined : publishingSupplier(sessionSupplier(session, adopt === undefined ? this : undefined), (page) => void relay.publish(session.conversationId, page).catch(events.onError))
     // A follower promoted to holder: its feed goes on (same cursor, same numbering), now reading the chat.
-    const adopted = adopt?.(supplier)
+    const adopted = adopt?.(published ?? sessionSupplier(session))
     this.#cursor = adopted?.cursor ?? cursorHolder()
     const { poller, eventLogLimit, graceMs, consumerId, now } = config
     const readFrom = readSnapshot.bind(session)
-    this.feed = adopted?.feed ?? new ChatFeed({ conversationId: session.conversationId, supplier, cursor: this.#cursor, poller, activity: this.#activity, readFrom, eventLogLimit, graceMs, consumerId, requestedSkill, now })
+    this.feed = adopted?.feed ?? new ChatFeed({ conversationId: session.conversationId, supplier: published ?? this, cursor: this.#cursor, poller, activity: this.#activity, readFrom, eventLogLimit, graceMs, consumerId, requestedSkill, now })
     this.feed.listen(this)
     // An adopted feed may have heard the chat's end before this listened (a follower promoted after it).
     if (adopted !== undefined) this.feed.state$.pipe(take(1)).subscribe((state) => this.onState(state))
@@ -119,6 +119,10 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
 
   get ready(): Promise<unknown> {
     return this.whenStarted(() => undefined)
+  }
+
+  fetchPage(cursor: PollCursor, signal: AbortSignal): Promise<LegacySnapshot> {
+    return this.given ? readPage(this.session, cursor, signal) : this.ready.then(() => readPage(this.session, cursor, signal))
   }
 
   get subscriptions(): Subscription {
@@ -232,8 +236,8 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     this.#ledger = started.ledger
     saveChanges(started.writer, started.ledger, this.#cursor, started.recordStored)
     const relay = this.#config.relay
-    const serve = this.#events.serve
-    if (relay !== undefined && serve !== undefined) this.subscriptions.add(relay.serve(id, (command) => serve(id, command)))
+    const events = this.#events
+    if (relay !== undefined) this.subscriptions.add(relay.serve(id, (command) => events.serve(id, command)))
     this.#events.onLease(started.lease, this)
     if (this.#over) this.endInStore()
     // An earlier owner's lines go first, in their order; their callers are gone, so failures are reported.
@@ -243,8 +247,3 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
 }
 
 const closedError = (id: string): AdapterError => new AdapterError('E_CLOSED', `conversation ${id} was closed on this connection`)
-
-// Bound to each chat's session (see the constructor): a closure there cost each chat a function and a context.
-function readSnapshot(this: ChatSessionPort, from: number, signal: AbortSignal): Promise<LegacySnapshot> {
-  return this.snapshot({ from, signal })
-}

@@ -1,6 +1,6 @@
 // Outbound activity: a chat session that tells pacing when the visitor types or sends, so the poll loop speeds up.
 import type { CallOptions, ChatSessionPort, LegacySnapshot } from './legacy-contract.js'
-import { withoutAt } from './exact-lists.js'
+import { type Few, NO_ITEMS, itemsOf, withItem, withoutItem } from './exact-lists.js'
 
 /** Who hears a chat's outbound activity: its poll loop. @internal */
 export interface ActivityListener {
@@ -18,8 +18,6 @@ export interface ActivityPort {
   poke(): void
 }
 
-const NO_LISTENERS: readonly ActivityListener[] = []
-
 /**
  * One chat's outbound activity, as plain calls: `poke()` tells each listener at once. Not a
  * Subject: every chat has one for its whole life, and an idle chat should keep one object with
@@ -29,19 +27,18 @@ const NO_LISTENERS: readonly ActivityListener[] = []
  */
 export class OutboundActivity implements ActivitySource, ActivityPort {
   // Copied on change (a chat has one listener at a time): a poke may add or remove one safely.
-  #listeners = NO_LISTENERS
+  #listeners: Few<ActivityListener> = NO_ITEMS
 
   poke(): void {
-    for (const listener of this.#listeners) listener.heard()
+    for (const listener of itemsOf(this.#listeners)) listener.heard()
   }
 
   listen(listener: ActivityListener): void {
-    this.#listeners = this.#listeners.length === 0 ? [listener] : this.#listeners.concat([listener])
+    this.#listeners = withItem(this.#listeners, listener)
   }
 
   unlisten(listener: ActivityListener): void {
-    const at = this.#listeners.indexOf(listener)
-    if (at >= 0) this.#listeners = this.#listeners.length === 1 ? NO_LISTENERS : withoutAt(this.#listeners, at)
+    this.#listeners = withoutItem(this.#listeners, listener)
   }
 }
 

@@ -10,6 +10,11 @@ export interface GateTicket {
   leave(): void
 }
 
+/** Who waits in the gate: told to start, with its ticket, once a slot is free (a method: a poll loop keeps no callback for it). */
+export interface GateEntrant {
+  send(ticket: GateTicket): void
+}
+
 // A ticket is its own place in line: one object per poll, its steps on the prototype (no closures).
 class Ticket implements GateTicket {
   // 0 waiting, 1 running, 2 left.
@@ -17,7 +22,7 @@ class Ticket implements GateTicket {
 
   constructor(
     readonly gate: PollGate,
-    readonly start: (ticket: GateTicket) => void,
+    readonly entrant: GateEntrant,
   ) {}
 
   get active(): boolean {
@@ -64,11 +69,11 @@ export class PollGate {
   }
 
   /**
-   * Runs `start` with the ticket once a slot is free — now, if one is. Every ticket must be left:
-   * after the request settles, or to give up the place in line.
+   * Calls `entrant.send` with the ticket once a slot is free — now, if one is. Every ticket must be
+   * left: after the request settles, or to give up the place in line.
    */
-  enter(start: (ticket: GateTicket) => void): GateTicket {
-    const ticket = new Ticket(this, start)
+  enter(entrant: GateEntrant): GateTicket {
+    const ticket = new Ticket(this, entrant)
     this.line.push(ticket)
     this.drain()
     return ticket
@@ -93,7 +98,7 @@ export class PollGate {
         if (ticket === undefined || ticket.state !== 0) continue
         ticket.state = 1
         this.running += 1
-        ticket.start(ticket)
+        ticket.entrant.send(ticket)
       }
     } finally {
       this.draining = false

@@ -1,8 +1,8 @@
 // One run of the poll loop as an object: its state in fields, its steps as prototype methods (no closures per chat).
 import type { Observable, Subscription, Unsubscribable } from 'rxjs'
 import { trustedNextLink } from '@chatbridge/core'
-import { type PollSupplier, directFetchOf } from './session-supplier.js'
-import type { GateTicket } from './poll-gate.js'
+import { type PageSource, type PollSupplier, directFetchOf } from './session-supplier.js'
+import type { GateEntrant, GateTicket } from './poll-gate.js'
 import type { ChatPollerOptions, PollChat, PollerOutput, Step } from './poller-types.js'
 import { isChatOver } from './chat-over.js'
 import type { LegacyEvent, LegacySnapshot } from './legacy-contract.js'
@@ -29,7 +29,7 @@ export interface PollLoopObserver {
  *
  * @internal
  */
-export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityListener, TimerTarget {
+export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityListener, TimerTarget, GateEntrant {
   #failures = 0
   #live = false
   #pacing: PacingInput = { chatState: undefined, chatTimeoutS: undefined }
@@ -57,11 +57,9 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
   #waitMs = 0
   #fastMs = 0
   #stopped = false
-  // The gate calls back with the slot: the one function a run keeps (made on the first gated poll).
-  #send: ((slot: GateTicket) => void) | undefined
 
   constructor(
-    readonly supplier: PollSupplier,
+    readonly supplier: PageSource,
     readonly holder: PollCursorHolder,
     readonly config: ChatPollerOptions,
     readonly out: PollLoopObserver,
@@ -98,8 +96,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
       this.send(undefined)
       return
     }
-    this.#send ??= (slot: GateTicket): void => this.send(slot)
-    const place = gate.enter(this.#send)
+    const place = gate.enter(this)
     if (place.active) this.#ticket = place
   }
 
@@ -110,7 +107,8 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
     const attempt = new PollAttempt(this, slot)
     let source: Observable<LegacySnapshot>
     try {
-      source = this.supplier(this.holder.value)
+      // A plain fetcher always goes direct (see the constructor): here the source is a supplier.
+      source = (this.supplier as PollSupplier)(this.holder.value)
     } catch (error) {
       attempt.error(error)
       return

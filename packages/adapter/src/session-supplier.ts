@@ -10,23 +10,36 @@ import type { PollCursor } from './poll-cursor.js'
 export type PollSupplier = (cursor: PollCursor) => Observable<LegacySnapshot>
 
 /**
- * A supplier that also fetches as a plain promise under a signal its caller owns: the poll loop
- * then lends each request a spare `AbortController` instead of an Observable, a Subscriber and a
- * new controller per poll. `fetchPage` must answer like the supplier itself would.
+ * Fetches one page as a plain promise under a signal its caller owns: the poll loop then lends
+ * each request a spare `AbortController` instead of an Observable, a Subscriber and a new
+ * controller per poll. A method, so a chat's own object can be its fetcher (no closures kept).
  *
  * @internal
  */
-export interface DirectPollSupplier extends PollSupplier {
-  readonly fetchPage: (cursor: PollCursor, signal: AbortSignal) => Promise<LegacySnapshot>
+export interface PageFetcher {
+  fetchPage(cursor: PollCursor, signal: AbortSignal): Promise<LegacySnapshot>
 }
 
+/** A supplier that is also a {@link PageFetcher}; `fetchPage` must answer like the supplier itself would. @internal */
+export interface DirectPollSupplier extends PollSupplier, PageFetcher {}
+
+/** What a poll loop reads pages from: a supplier, or a fetcher only. @internal */
+export type PageSource = PollSupplier | PageFetcher
+
 /**
- * `supplier`'s promise form when it has one (see {@link DirectPollSupplier}).
+ * `source`'s promise form when it has one (see {@link PageFetcher}).
  *
  * @internal
  */
-export function directFetchOf(supplier: PollSupplier): DirectPollSupplier['fetchPage'] | undefined {
-  return (supplier as Partial<DirectPollSupplier>).fetchPage
+export function directFetchOf(source: PageSource): PageFetcher | undefined {
+  return typeof source !== 'function' || (source as Partial<DirectPollSupplier>).fetchPage !== undefined ? (source as PageFetcher) : undefined
+}
+
+/** Reads one page of `session` from `cursor`: its `next` link when it has one, else `from`. @internal */
+export function readPage(session: Pick<ChatSessionPort, 'snapshot' | 'followNext'>, cursor: PollCursor, signal: AbortSignal): Promise<LegacySnapshot> {
+  // The `next` link is parsed for each poll, not kept parsed: a kept `URL` cost an idle chat ~400 B
+  // for the one parse per poll it saved (core copies the URL for the request anyway).
+  return cursor.next === undefined ? session.snapshot({ from: cursor.from, signal }) : session.followNext(new URL(cursor.next), { signal })
 }
 
 /** Whether a chat may be read yet: nothing is fetched before `given`, or before `ready` resolves. @internal */
@@ -41,10 +54,7 @@ export interface ReadConsent {
  * finds it still in flight; the poll loop uses its `fetchPage` instead, under a signal it lends.
  */
 export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'followNext'>, consent?: ReadConsent): DirectPollSupplier {
-  // The `next` link is parsed for each poll, not kept parsed: a kept `URL` cost an idle chat ~400 B
-  // for the one parse per poll it saved (core copies the URL for the request anyway).
-  const read = (cursor: PollCursor, signal: AbortSignal): Promise<LegacySnapshot> =>
-    cursor.next === undefined ? session.snapshot({ from: cursor.from, signal }) : session.followNext(new URL(cursor.next), { signal })
+  const read = (cursor: PollCursor, signal: AbortSignal): Promise<LegacySnapshot> => readPage(session, cursor, signal)
   const fetchPage = consent === undefined ? read : (cursor: PollCursor, signal: AbortSignal): Promise<LegacySnapshot> => (consent.given ? read(cursor, signal) : consent.ready.then(() => read(cursor, signal)))
   const supplier = (cursor: PollCursor): Observable<LegacySnapshot> =>
     new Observable<LegacySnapshot>((subscriber) => {
@@ -67,4 +77,12 @@ export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'fol
       }
     })
   return Object.assign(supplier, { fetchPage })
+}
+
+/**
+ * Reads the chat's events from an event id; bound to a chat's session (`readSnapshot.bind(session)`)
+ * for its feed's replays: a closure cost each chat a function and a context. @internal
+ */
+export function readSnapshot(this: Pick<ChatSessionPort, 'snapshot'>, from: number, signal: AbortSignal): Promise<LegacySnapshot> {
+  return this.snapshot({ from, signal })
 }

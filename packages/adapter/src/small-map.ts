@@ -1,6 +1,6 @@
-// A map for the few entries a socket's connection has (most often one): a flat array of exactly its entries, a `Map` past a handful.
+// A map for the few entries a socket's connection has (most often one): the first entry in two fields, a few more in a flat array, a `Map` past a handful.
 
-// An empty one shares this array: it costs nothing until its first entry.
+// No entries past the first share this array: it costs nothing until a second entry.
 const EMPTY: readonly unknown[] = []
 
 /** Past this many entries the flat array's linear look-ups give way to a `Map`. */
@@ -10,46 +10,50 @@ const FLAT_LIMIT = 8
  * The part of `Map` a connection, its lease keeper and its memory store use, keyed by strings, in
  * insertion order. A `Map` costs about 200 bytes empty (its hash table has room for a few entries
  * up front), and a Messaging socket's private connection keeps five of them for one conversation;
- * here up to {@link FLAT_LIMIT} entries live in one array of exactly their size (keys and values
- * alternating), copied on each change, and only a larger map makes a `Map`.
+ * here the first entry is two fields of this object (no array: an array and its elements cost 68
+ * bytes more), the next ones up to {@link FLAT_LIMIT} live in one array of exactly their size (keys
+ * and values alternating), copied on each change, and only a larger map makes a `Map`.
  *
  * @internal
  */
 export class SmallMap<V> {
-  #flat: readonly unknown[] = EMPTY
+  // The first entry; `undefined` key: the map is empty (then `#rest` is too).
+  #key: string | undefined
+  #value: V | undefined
+  #rest: readonly unknown[] = EMPTY
   #map: Map<string, V> | undefined
 
   /** How many entries. */
   get size(): number {
-    return this.#map?.size ?? this.#flat.length / 2
+    return this.#map?.size ?? (this.#key === undefined ? 0 : 1 + this.#rest.length / 2)
   }
 
   get(key: string): V | undefined {
     if (this.#map !== undefined) return this.#map.get(key)
-    const at = this.#indexOf(key)
-    return at < 0 ? undefined : (this.#flat[at + 1] as V)
+    if (key === this.#key) return this.#value
+    const at = indexOf(this.#rest, key)
+    return at < 0 ? undefined : (this.#rest[at + 1] as V)
   }
 
   has(key: string): boolean {
-    return this.#map !== undefined ? this.#map.has(key) : this.#indexOf(key) >= 0
+    if (this.#map !== undefined) return this.#map.has(key)
+    return (this.#key !== undefined && key === this.#key) || indexOf(this.#rest, key) >= 0
   }
 
   /** Sets `key` (a new key goes last, an existing one keeps its place). */
   set(key: string, value: V): this {
     if (this.#map !== undefined) {
       this.#map.set(key, value)
-      return this
-    }
-    const at = this.#indexOf(key)
-    const flat = resized(this.#flat, at >= 0 ? this.#flat.length : this.#flat.length + 2, -1)
-    flat[at >= 0 ? at : this.#flat.length] = key
-    flat[(at >= 0 ? at : this.#flat.length) + 1] = value
-    if (flat.length / 2 <= FLAT_LIMIT) this.#flat = flat
-    else {
-      const map = new Map<string, V>()
-      for (let i = 0; i < flat.length; i += 2) map.set(flat[i] as string, flat[i + 1] as V)
-      this.#map = map
-      this.#flat = EMPTY
+    } else if (this.#key === undefined || key === this.#key) {
+      this.#key = key
+      this.#value = value
+    } else {
+      const at = indexOf(this.#rest, key)
+      const rest = resized(this.#rest, at >= 0 ? this.#rest.length : this.#rest.length + 2, -1)
+      rest[at >= 0 ? at : this.#rest.length] = key
+      rest[(at >= 0 ? at : this.#rest.length) + 1] = value
+      if (rest.length / 2 < FLAT_LIMIT) this.#rest = rest
+      else this.#toMap(rest)
     }
     return this
   }
@@ -57,31 +61,50 @@ export class SmallMap<V> {
   /** Removes `key`; whether it was there. */
   delete(key: string): boolean {
     if (this.#map !== undefined) return this.#map.delete(key)
-    const at = this.#indexOf(key)
+    if (this.#key !== undefined && key === this.#key) {
+      // The next entry moves into the fields, so the order holds.
+      const rest = this.#rest
+      this.#key = rest[0] as string | undefined
+      this.#value = rest[1] as V | undefined
+      this.#rest = rest.length <= 2 ? EMPTY : resized(rest, rest.length - 2, 0)
+      return true
+    }
+    const at = indexOf(this.#rest, key)
     if (at < 0) return false
-    this.#flat = this.#flat.length === 2 ? EMPTY : resized(this.#flat, this.#flat.length - 2, at)
+    this.#rest = this.#rest.length === 2 ? EMPTY : resized(this.#rest, this.#rest.length - 2, at)
     return true
   }
 
   /** The values in insertion order, as they are now (later changes do not show in this list). */
   values(): readonly V[] {
     if (this.#map !== undefined) return [...this.#map.values()]
-    const values: V[] = []
-    for (let i = 1; i < this.#flat.length; i += 2) values.push(this.#flat[i] as V)
+    if (this.#key === undefined) return []
+    const values: V[] = [this.#value as V]
+    for (let i = 1; i < this.#rest.length; i += 2) values.push(this.#rest[i] as V)
     return values
   }
 
   /** Removes every entry. */
   clear(): void {
     this.#map = undefined
-    this.#flat = EMPTY
+    this.#key = undefined
+    this.#value = undefined
+    this.#rest = EMPTY
   }
 
-  #indexOf(key: string): number {
-    const flat = this.#flat
-    for (let i = 0; i < flat.length; i += 2) if (flat[i] === key) return i
-    return -1
+  #toMap(rest: readonly unknown[]): void {
+    const map = new Map<string, V>([[this.#key as string, this.#value as V]])
+    for (let i = 0; i < rest.length; i += 2) map.set(rest[i] as string, rest[i + 1] as V)
+    this.#map = map
+    this.#key = undefined
+    this.#value = undefined
+    this.#rest = EMPTY
   }
+}
+
+function indexOf(flat: readonly unknown[], key: string): number {
+  for (let i = 0; i < flat.length; i += 2) if (flat[i] === key) return i
+  return -1
 }
 
 // A copy of `flat` in an array of exactly `length` slots (a pushed-to array keeps room for 16 more),

@@ -48,7 +48,7 @@ function run(signals: ConnectionSignals<Named> | Eager, steps: readonly Step[]):
   return seen
 }
 
-const none = (): Iterable<Named> => []
+const none = { values: (): Iterable<Named> => [] }
 
 describe('ConnectionSignals', () => {
   const scripts: readonly (readonly Step[])[] = [

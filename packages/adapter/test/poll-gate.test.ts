@@ -6,7 +6,7 @@ describe('PollGate', () => {
   test('admits up to the limit at once, then one per slot freed, in the order they came', () => {
     const gate = new PollGate(2)
     const started: number[] = []
-    const tickets = Array.from({ length: 5 }, (_, i) => gate.enter(() => started.push(i)))
+    const tickets = Array.from({ length: 5 }, (_, i) => gate.enter({ send: () => started.push(i) }))
     expect(started).toEqual([0, 1])
     expect([gate.inFlight, gate.waiting]).toEqual([2, 3])
     tickets[1]?.leave()
@@ -20,9 +20,9 @@ describe('PollGate', () => {
   test('a poll that leaves its place in line is never started and holds no slot; leaving twice frees one slot', () => {
     const gate = new PollGate(1)
     const started: string[] = []
-    const a = gate.enter(() => started.push('a'))
-    const b = gate.enter(() => started.push('b'))
-    const c = gate.enter(() => started.push('c'))
+    const a = gate.enter({ send: () => started.push('a') })
+    const b = gate.enter({ send: () => started.push('b') })
+    const c = gate.enter({ send: () => started.push('c') })
     b.leave()
     expect(b.active).toBe(false)
     expect(gate.waiting).toBe(1)
@@ -37,12 +37,14 @@ describe('PollGate', () => {
     const gate = new PollGate(1)
     const started: number[] = []
     const tickets: GateTicket[] = []
-    const blocker = gate.enter(() => started.push(-1))
+    const blocker = gate.enter({ send: () => started.push(-1) })
     for (let i = 0; i < 10_000; i += 1) {
       tickets.push(
-        gate.enter((ticket) => {
-          started.push(i)
-          ticket.leave()
+        gate.enter({
+          send: (ticket) => {
+            started.push(i)
+            ticket.leave()
+          },
         }),
       )
     }
@@ -56,8 +58,8 @@ describe('PollGate', () => {
     const gate = new PollGate(1)
     const started: string[] = []
     for (const round of ['a', 'b']) {
-      const first = gate.enter(() => started.push(`${round}1`))
-      const second = gate.enter(() => started.push(`${round}2`))
+      const first = gate.enter({ send: () => started.push(`${round}1`) })
+      const second = gate.enter({ send: () => started.push(`${round}2`) })
       expect(gate.waiting).toBe(1)
       first.leave()
       second.leave()

@@ -31,12 +31,14 @@ export class Links {
     this.#resource = typeof resource === 'string' ? new URL(resource).href : resource.href
     this.#prefixLength = prefixLengthOf(this.#resource)
     const prefix = this.#resource.slice(0, this.#prefixLength)
-    const order: string[] = []
+    // Exactly two slots a link: pushing pairs onto `[]` reserves 19, and a chat keeps two of these.
+    const order = new Array<string>(links.length * 2)
     let prefixed = 0
     links.forEach((link, index) => {
       const rest = index < MAX_PREFIXED && startsWith(link.href, prefix) ? compactRest(link.href.slice(prefix.length)) : undefined
       if (rest !== undefined) prefixed |= 1 << index
-      order.push(KNOWN_RELS.get(link.rel) ?? link.rel, rest ?? link.href)
+      order[index * 2] = KNOWN_RELS.get(link.rel) ?? link.rel
+      order[index * 2 + 1] = rest ?? link.href
     })
     this.#order = order
     this.#prefixed = prefixed
