@@ -17,3 +17,8 @@ export { decideRetry } from './retry-decision.js'
 export type { BackoffOptions, RetryDecision } from './retry-decision.js'
 // Fan-out: the holder's publishing supplier, a follower's relay-backed supplier and its zero-wait poller.
 export { followerPoller, publishingSupplier, relaySupplier } from './relay-supplier.js'
+// A dialog's messaging changes into a plain observer: what `messagingEvents$` gives, without the
+// RxJS subscriber, observer and finalizer array a subscription keeps (a host that follows every
+// conversation for its own bookkeeping, as the gateway does, keeps one per conversation).
+export { watchMessagingEvents } from './connection-watch.js'
+export type { LazyObserver as PlainObserver } from './lazy-subject.js'

@@ -1,6 +1,11 @@
 // The streams a connection completes when it closes, kept in a set instead of a takeUntil subscription each.
 import type { Unsubscribable } from 'rxjs'
+import { type Few, NO_ITEMS, countOf, itemsOf, withItem, withoutItem } from './exact-lists.js'
 import type { LazyObserver } from './lazy-subject.js'
+
+// Past this many follows a `Set` (a copied list would cost a copy per change); below it, a list:
+// a socket's connection has one or two, which a `Set` and its table keep in 158 bytes.
+const MOST_LISTED = 8
 
 /**
  * Observers a connection hands a chat's events to once the chat is ready, and completes on
@@ -10,15 +15,17 @@ import type { LazyObserver } from './lazy-subject.js'
  * @internal
  */
 export class Watchers<T> {
-  readonly #follows = new Set<Follow<T>>()
+  #follows: Few<Follow<T>> | Set<Follow<T>> = NO_ITEMS
 
   /**
    * Starts `start(observer)` once `ready` resolves (its rejection errors `observer`), unless stopped
    * first; returns what stops it. `observer` hears nothing after its stream ended or it was stopped.
    */
   follow(observer: LazyObserver<T>, ready: Promise<unknown>, start: (observer: LazyObserver<T>) => Unsubscribable): Unsubscribable {
-    const follow = new Follow(this.#follows, observer)
-    this.#follows.add(follow)
+    const follow = new Follow(this, observer)
+    const follows = this.#follows
+    if (follows instanceof Set) follows.add(follow)
+    else this.#follows = countOf(follows) < MOST_LISTED ? withItem(follows, follow) : new Set([...itemsOf(follows), follow])
     ready.then(
       () => follow.start(start),
       (error: unknown) => follow.error(error),
@@ -28,7 +35,15 @@ export class Watchers<T> {
 
   /** Completes every observer still following. */
   completeAll(): void {
-    for (const follow of [...this.#follows]) follow.complete()
+    const follows = this.#follows
+    for (const follow of follows instanceof Set ? [...follows] : itemsOf(follows)) follow.complete()
+  }
+
+  /** `follow` ended. @internal */
+  remove(follow: Follow<T>): void {
+    const follows = this.#follows
+    if (follows instanceof Set) follows.delete(follow)
+    else this.#follows = withoutItem(follows, follow)
   }
 }
 
@@ -38,7 +53,7 @@ class Follow<T> implements LazyObserver<T>, Unsubscribable {
   #ended = false
 
   constructor(
-    readonly follows: Set<Follow<T>>,
+    readonly watchers: Watchers<T>,
     readonly observer: LazyObserver<T>,
   ) {}
 
@@ -68,7 +83,7 @@ class Follow<T> implements LazyObserver<T>, Unsubscribable {
   unsubscribe(): void {
     if (this.#ended) return
     this.#ended = true
-    this.follows.delete(this)
+    this.watchers.remove(this)
     const inner = this.#inner
     this.#inner = undefined
     inner?.unsubscribe()

@@ -8,7 +8,7 @@ import type { MessagingEventChange } from '../src/index.js'
 
 describe('the internals entry point', () => {
   test('exports exactly these values', () => {
-    expect(Object.keys(internals).sort()).toEqual(['decideRetry', 'initialConversationModel', 'mapBatch', 'pollChat', 'sessionSupplier', 'followerPoller', 'publishingSupplier', 'relaySupplier'].sort())
+    expect(Object.keys(internals).sort()).toEqual(['decideRetry', 'initialConversationModel', 'mapBatch', 'pollChat', 'sessionSupplier', 'followerPoller', 'publishingSupplier', 'relaySupplier', 'watchMessagingEvents'].sort())
   })
 
   test('is a subpath export of the package, built like the main one', () => {

@@ -29,7 +29,7 @@ export interface ConsumerLease {
 export interface LeasedEntry {
   readonly consumerId: string
   readonly connection: Connection
-  readonly owned: ReadonlySet<string>
+  readonly owned: readonly string[]
   readonly ready: Promise<void>
 }
 
@@ -67,7 +67,7 @@ export class HeldLease<E extends LeasedEntry> implements ConsumerLease {
   }
 
   owns(conversationId: string): boolean {
-    return this.#entry.owned.has(conversationId)
+    return this.#entry.owned.includes(conversationId)
   }
 
   requestConversation(

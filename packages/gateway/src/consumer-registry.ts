@@ -6,6 +6,8 @@ import { resumeStored } from './stored-conversations.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
 import { type ConsumerLease, HeldLease, type LeaseHost } from './consumer-lease.js'
 import { type ConsumerPresence, consumerPresence } from './consumer-presence.js'
+import { type ConsumerEntry, ConversationEnd, NO_IDS, takeAll, withId, withoutId } from './consumer-entry.js'
+import { watchMessagingEvents } from '@chatbridge/adapter/internals'
 
 export type { ConsumerLease } from './consumer-lease.js'
 
@@ -27,18 +29,6 @@ export interface ConsumerRegistryOptions {
   readonly onError?: (error: Error) => void
 }
 
-interface ConsumerEntry {
-  readonly consumerId: string
-  readonly connection: Connection
-  readonly owned: Set<string>
-  readonly open: Set<string>
-  readonly subscriptions: { unsubscribe(): void }[] // what the registry follows on the connection; ended with it
-  sockets: number
-  ready: Promise<void>
-  abandon: NodeJS.Timeout | undefined
-  lock: Promise<unknown> // requests of one consumer run one after another, so two tabs racing start one chat
-}
-
 /**
  * The one owner of which conversations are whose. A consumer's `Connection` is made on its first
  * socket and shared by every later one (reload, reconnect, a second tab); while no socket is
@@ -57,9 +47,7 @@ export class ConsumerRegistry {
   // What every lease calls back: one object for the registry, so a lease holds no closures.
   readonly #host: LeaseHost<ConsumerEntry> = {
     request: (entry, request, next) => this.#request(entry, request, next),
-    closed: (entry, conversationId) => {
-      if (entry.open.delete(conversationId)) this.#gauge()
-    },
+    closed: (entry, conversationId) => this.#over(entry, conversationId),
     released: (entry) => {
       entry.sockets -= 1
       this.#arm(entry, this.#abandonAfterMs)
@@ -99,7 +87,7 @@ export class ConsumerRegistry {
   /** Open conversations across consumers: the legacy chats being kept alive. */
   get openConversations(): number {
     let count = 0
-    for (const entry of this.#entries.values()) count += entry.open.size
+    for (const entry of this.#entries.values()) count += entry.open.length
     return count
   }
 
@@ -116,7 +104,7 @@ export class ConsumerRegistry {
   /** Takes over a chat no process polls, with no socket (see orphan-sweeper.ts); a new entry resumes all the consumer's. Undefined when closing or already its. */
   adopt(consumerId: string, conversationId: string): Connection | undefined {
     const known = this.#entries.get(consumerId)
-    if (this.#closed || known?.owned.has(conversationId) === true) return undefined
+    if (this.#closed || known?.owned.includes(conversationId) === true) return undefined
     if (known !== undefined) this.#track(known, known.connection.resumeConversation(conversationId).conversationId)
     else this.attach(consumerId).release()
     return this.#entries.get(consumerId)?.connection
@@ -136,7 +124,7 @@ export class ConsumerRegistry {
     this.#entries.clear()
     for (const entry of entries) {
       clearTimeout(entry.abandon)
-      for (const subscription of entry.subscriptions.splice(0)) subscription.unsubscribe()
+      for (const subscription of takeAll(entry)) subscription.unsubscribe()
     }
     await Promise.all([...entries.map((entry) => entry.connection.close()), ...this.#abandoning])
     this.#gauge()
@@ -148,8 +136,8 @@ export class ConsumerRegistry {
     const entry: ConsumerEntry = {
       consumerId,
       connection,
-      owned: new Set(),
-      open: new Set(),
+      owned: NO_IDS,
+      open: NO_IDS,
       subscriptions: [],
       sockets: 0,
       ready: settled,
@@ -159,9 +147,9 @@ export class ConsumerRegistry {
     // During a store outage every connection's writes fail on each poll: the operator hears of it once.
     const outage = this.#outage
     if (outage !== undefined && store !== undefined) {
-      entry.subscriptions.push(connection.errors$.subscribe((error) => {
+      entry.subscriptions = [connection.errors$.subscribe((error) => {
         if (store.available === false) outage.report(error instanceof Error ? error : new Error(String(error)))
-      }))
+      })]
     }
     this.#entries.set(consumerId, entry)
     if (store !== undefined) {
@@ -195,15 +183,22 @@ export class ConsumerRegistry {
   }
 
   #track(entry: ConsumerEntry, conversationId: string): void {
-    entry.owned.add(conversationId)
-    entry.open.add(conversationId)
+    entry.owned = withId(entry.owned, conversationId)
+    entry.open = withId(entry.open, conversationId)
     this.#gauge()
-    const closed = (): void => {
-      entry.open.delete(conversationId)
-      this.#gauge()
-    }
     // The dialog's stream ends when the chat ended or polling stopped for good; it replays nothing from here.
-    entry.subscriptions.push(entry.connection.messagingEvents$(conversationId, { fromSeq: Number.MAX_SAFE_INTEGER }).subscribe({ complete: closed, error: closed }))
+    const end = new ConversationEnd(entry, conversationId, this.#onEnd)
+    entry.subscriptions = entry.subscriptions.concat([watchMessagingEvents(entry.connection, conversationId, Number.MAX_SAFE_INTEGER, end)])
+  }
+
+  // One function for every tracked conversation's end.
+  readonly #onEnd = (entry: ConsumerEntry, conversationId: string): void => this.#over(entry, conversationId)
+
+  #over(entry: ConsumerEntry, conversationId: string): void {
+    const open = withoutId(entry.open, conversationId)
+    if (open === entry.open) return
+    entry.open = open
+    this.#gauge()
   }
 
   #arm(entry: ConsumerEntry, afterMs: number): void {
@@ -235,7 +230,7 @@ export class ConsumerRegistry {
         entry.connection.closeConversation(conversationId).catch((error: unknown) => this.#options.onError?.(error instanceof Error ? error : new Error(String(error)))),
       ),
     )
-    for (const subscription of entry.subscriptions.splice(0)) subscription.unsubscribe()
+    for (const subscription of takeAll(entry)) subscription.unsubscribe()
     await entry.connection.close()
     this.#gauge()
   }

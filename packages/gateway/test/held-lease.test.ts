@@ -4,7 +4,7 @@ import { HeldLease, type LeasedEntry } from '../src/consumer-lease.js'
 import { SocketRegistry } from '../src/socket-registry.js'
 import { createGatewayMetrics } from '../src/gateway-metrics.js'
 
-const entry: LeasedEntry = { consumerId: 'c-1', connection: {} as Connection, owned: new Set(['conv-1']), ready: Promise.resolve() }
+const entry: LeasedEntry = { consumerId: 'c-1', connection: {} as Connection, owned: ['conv-1'], ready: Promise.resolve() }
 
 test('a held lease reads its entry and hands every call to its host once; release is idempotent', async () => {
   const host = { request: vi.fn(() => Promise.resolve({ conversationId: 'conv-2' })), closed: vi.fn(), released: vi.fn() }
