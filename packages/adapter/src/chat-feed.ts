@@ -10,6 +10,7 @@ import { LazySubject } from './lazy-subject.js'
 import { type ReadFrom, replaying } from './event-replay.js'
 import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
 import { type MappedOutput, closeAsGone, isIdlePage, mapBatch } from './map-event.js'
+import { modelLiteral } from './model-literal.js'
 import { type PollCursorHolder, cursorHolder } from './poll-cursor.js'
 import { conversationOnStop } from './poll-stop-decision.js'
 import type { ExConversationChange, MessagingEventChange } from './messaging-types.js'
@@ -158,7 +159,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
 
   /** Records that this side ends the chat (or, with `false`, that its end was refused), for the close reason. */
   markEndedByConsumer(ended = true): void {
-    this.#model = withEndedByConsumer(this.#model, ended)
+    this.#model = modelLiteral(withEndedByConsumer(this.#model, ended))
   }
 
   /** Stops polling for good and completes every stream; idempotent. */
@@ -202,7 +203,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
   }
 
   #emit(result: { readonly model: ConversationModel; readonly outputs: readonly MappedOutput[] }, info: LegacyInfo | undefined): void {
-    this.#model = result.model
+    this.#model = result.model === this.#model ? result.model : modelLiteral(result.model)
     for (const output of result.outputs) {
       if (output.kind === 'message') {
         this.#messages.next(this.#log.add(output.change))
