@@ -45,8 +45,9 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
   readonly #messages = new LazySubject<LogEntry>('subject')
   // Replay, not behavior: a late subscriber still gets the last value after completion.
   readonly #conversation = new LazySubject<ExConversationChange>('replay')
-  readonly #legacy = new LazySubject<LegacyEventRecord>('subject')
-  readonly #errors = new LazySubject<unknown>('subject')
+  // Made on first use (few chats have a listener for these), ended then as the feed's streams ended.
+  #legacy: LazySubject<LegacyEventRecord> | undefined
+  #errors: LazySubject<unknown> | undefined
   readonly #state = new LazySubject<PollerState>('behavior', { status: 'connecting' })
   readonly #chatState = new LazySubject<string | undefined>('replay', undefined)
   /** The shared poll loop, held by the streams that keep the chat polled. */
@@ -109,7 +110,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
 
   /** Legacy events of unknown type, live, into a plain observer; keeps the chat polled. Returns what stops it. */
   watchLegacyEvents(observer: LazyObserver<LegacyEventRecord>): Unsubscribable {
-    return this.#loop.watch(this.#legacy, observer)
+    return this.#loop.watch((this.#legacy ??= endedLike(new LazySubject('subject'), this.#messages, true)), observer)
   }
 
   /** The legacy chat state (`waiting`, `chatting`, `ended`, …), current then changes; keeps the chat polled. */
@@ -129,7 +130,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
 
   /** Failed polls that are being retried (decode errors, network errors, …). Does not start polling. */
   get errors$(): Observable<unknown> {
-    return this.#errors
+    return (this.#errors ??= endedLike(new LazySubject('subject'), this.#messages, false))
   }
 
   /** How many messaging changes the log keeps now (at most its limit). */
@@ -178,7 +179,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
         this.#emit(mapBatch(this.#model, output.events, output.info, this.#now()), output.info)
         break
       case 'error':
-        this.#errors.next(output.error)
+        this.#errors?.next(output.error)
         this.#listener?.onError?.(output.error)
         break
       case 'state': {
@@ -210,7 +211,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
       } else if (output.kind === 'conversation') {
         this.#conversation.next(output.change)
       } else {
-        this.#legacy.next({ conversationId: output.conversationId, sequence: output.sequence, metadata: output.metadata })
+        this.#legacy?.next({ conversationId: output.conversationId, sequence: output.sequence, metadata: output.metadata })
       }
     }
     const state = chatStateOf(this.#model, info)
@@ -221,18 +222,27 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
 
   #failAll(error: AdapterError): void {
     this.#messages.error(error)
-    this.#legacy.error(error)
+    this.#legacy?.error(error)
     this.#chatState.error(error)
     this.#conversation.error(error)
   }
 
   #completeAll(): void {
     this.#messages.complete()
-    this.#legacy.complete()
+    this.#legacy?.complete()
     this.#chatState.complete()
     this.#conversation.complete()
-    this.#errors.complete()
+    this.#errors?.complete()
   }
+}
+
+// A stream made late, ended as `like` (the messages, which end with every stream) ended: completed, or
+// failed when `failed` says this one fails with the feed (its errors stream only completes).
+function endedLike<T>(subject: LazySubject<T>, like: LazySubject<unknown>, failed: boolean): LazySubject<T> {
+  const end = like.end
+  if (end === 'complete') subject.complete()
+  else if (end !== undefined && failed) subject.error(end.error)
+  return subject
 }
 
 // What `keepPolled` watches with: the chat's state is not needed, its failure shows in `state$`.

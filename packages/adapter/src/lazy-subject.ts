@@ -45,6 +45,11 @@ export class LazySubject<T> extends Observable<T> {
     return value === NO_VALUE ? undefined : value
   }
 
+  /** How it ended, if it did: `'complete'`, or the error it failed with. @internal */
+  get end(): { readonly error: unknown } | 'complete' | undefined {
+    return this.#end
+  }
+
   /** Emits `value` to the subscribers, if any; a `replay` or `behavior` one keeps it as the latest. */
   next(value: T): void {
     if (this.#end !== undefined) return

@@ -1,0 +1,43 @@
+// A feed's errors and legacy-event streams, made on first use: one asked for after the feed ended ends as one made at the start did.
+import type { Observable } from 'rxjs'
+import { describe, expect, test } from 'vitest'
+import { ChatFeed } from '../src/chat-feed.js'
+import type { LegacySnapshot } from '../src/legacy-contract.js'
+import { marbleConfig, scripted, testScheduler } from './support/marbles.js'
+
+function ends(stream: Observable<unknown>): string[] {
+  const seen: string[] = []
+  stream.subscribe({ next: () => seen.push('next'), error: (error: unknown) => seen.push(`error ${(error as { code?: string }).code ?? String(error)}`), complete: () => seen.push('complete') })
+  return seen
+}
+
+describe('ChatFeed streams made late', () => {
+  test('after dispose: errors$ and the legacy events complete', () => {
+    const scheduler = testScheduler()
+    const feed = new ChatFeed({ conversationId: 'c1', supplier: scripted([]).supplier, poller: marbleConfig(scheduler), graceMs: 10, now: () => 0 })
+    feed.dispose()
+    expect(ends(feed.errors$)).toEqual(['complete'])
+    const legacy: string[] = []
+    feed.watchLegacyEvents({ next: () => legacy.push('next'), error: () => legacy.push('error'), complete: () => legacy.push('complete') })
+    expect(legacy).toEqual(['complete'])
+  })
+
+  test('after polling failed for good: the legacy events fail as the messages did, errors$ stays open as it always has', () => {
+    const scheduler = testScheduler()
+    const seen: { messages: string[]; errors: string[]; legacy: string[] } = { messages: [], errors: [], legacy: [] }
+    scheduler.run(({ cold }) => {
+      // A 404: the chat is gone for good, polling stops without a retry.
+      const gone = Object.assign(new Error('gone'), { status: 404, name: 'HttpError' })
+      const answers: Observable<LegacySnapshot>[] = [cold<LegacySnapshot>('-#', undefined, gone)]
+      const feed = new ChatFeed({ conversationId: 'c1', supplier: scripted(answers).supplier, poller: marbleConfig(scheduler), graceMs: 10, now: () => 0 })
+      seen.messages = ends(feed.messagingEvents$())
+      scheduler.schedule(() => {
+        seen.errors = ends(feed.errors$)
+        const legacy: string[] = []
+        feed.watchLegacyEvents({ next: () => legacy.push('next'), error: (error: unknown) => legacy.push(`error ${(error as { code?: string }).code ?? ''}`), complete: () => legacy.push('complete') })
+        seen.legacy = legacy
+      }, 50)
+    })
+    expect(seen).toEqual({ messages: ['error E_POLL_FAILED'], legacy: ['error E_POLL_FAILED'], errors: [] })
+  })
+})
