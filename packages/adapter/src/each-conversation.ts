@@ -91,7 +91,14 @@ class Merged<T> implements Unsubscribable, EachWatcher {
     if (this.#ended) return
     const part = new Part(this)
     this.#inners = withItem(this.#inners, part)
-    const subscription = this.#stream(conversation.feed, part)
+    let subscription: Unsubscribable
+    try {
+      subscription = this.#stream(conversation.feed, part)
+    } catch {
+      // A stream that fails to start ends its part only, as a failing one does.
+      part.error()
+      return
+    }
     if (part.done) subscription.unsubscribe()
     else part.subscription = subscription
   }

@@ -59,7 +59,14 @@ class Follow<T> implements LazyObserver<T>, Unsubscribable {
 
   start(start: (observer: LazyObserver<T>) => Unsubscribable): void {
     if (this.#ended) return
-    const inner = start(this)
+    let inner: Unsubscribable
+    try {
+      inner = start(this)
+    } catch (error) {
+      // As a subscribe that throws errors its subscriber (this runs in a promise reaction: a throw would be an unhandled rejection).
+      this.error(error)
+      return
+    }
     if (this.#ended) inner.unsubscribe()
     else this.#inner = inner
   }

@@ -97,4 +97,19 @@ describe('fromEach', () => {
     subscription.unsubscribe()
     expect([one.values.observed, added.observed, closed.observed]).toEqual([false, false, false])
   })
+
+  test('a stream that throws as it starts ends its own part only', () => {
+    const [one, two] = [fake(), fake()]
+    const added = new Subject<Fake>()
+    const closed = new BehaviorSubject(false)
+    const seen: string[] = []
+    const failing = (feed: ChatFeed, observer: Observer<string>): Subscription => {
+      if (feed === one.feed) throw new Error('cannot start')
+      return watchOf(feed, observer)
+    }
+    const subscription = fromEach(sourceOf(() => [one, two], added, closed), failing).subscribe({ next: (v) => seen.push(v), error: () => seen.push('error') })
+    two.values.next('b')
+    subscription.unsubscribe()
+    expect(seen).toEqual(['b'])
+  })
 })
