@@ -6,7 +6,7 @@ import type { PageSource } from './session-supplier.js'
 import type { LegacyInfo } from './legacy-contract.js'
 import { EventLog, type LogEntry } from './event-log.js'
 import { HeldLoop, type LoopEnds, LoopObserver, type LoopSink, type LoopStarter } from './held-loop.js'
-import { type LazyObserver, LazySubject } from './lazy-subject.js'
+import { type LazyObserver, LazySubject, endedLike } from './lazy-subject.js'
 import { type ReadFrom, replaying } from './event-replay.js'
 import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
 import { type MappedOutput, closeAsGone, isIdlePage, mapBatch } from './map-event.js'
@@ -16,7 +16,7 @@ import { conversationOnStop } from './poll-stop-decision.js'
 import type { ExConversationChange, MessagingEventChange } from './messaging-types.js'
 import type { ChatFeedListener, ChatFeedOptions, LegacyEventRecord } from './chat-feed-types.js'
 import type { ActivitySource } from './outbound-activity.js'
-import { observableOf } from './watch.js'
+import { IGNORING, observableOf } from './watch.js'
 
 export type { ChatFeedListener, ChatFeedOptions, LegacyEventRecord } from './chat-feed-types.js'
 
@@ -47,8 +47,11 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
   // Made on first use (few chats have a listener for these), ended then as the feed's streams ended.
   #legacy: LazySubject<LegacyEventRecord> | undefined
   #errors: LazySubject<unknown> | undefined
-  readonly #state = new LazySubject<PollerState>('behavior', { status: 'connecting' })
-  readonly #chatState = new LazySubject<string | undefined>('replay', undefined)
+  // The poll loop's state and the legacy chat state as plain values; their subjects made on first use.
+  #stateValue: PollerState = CONNECTING
+  #state: LazySubject<PollerState> | undefined
+  #chatStateValue: string | undefined
+  #chatState: LazySubject<string | undefined> | undefined
   /** The shared poll loop, held by the streams that keep the chat polled. */
   readonly #loop: HeldLoop
   readonly #cursor: PollCursorHolder
@@ -114,17 +117,17 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
 
   /** The legacy chat state (`waiting`, `chatting`, `ended`, …), current then changes; keeps the chat polled. */
   chatState$(): Observable<string | undefined> {
-    return observableOf((observer) => this.#loop.watch(this.#chatState, observer))
+    return observableOf((observer) => this.#loop.watch(this.chatStates(), observer))
   }
 
   /** Keeps the chat polled until the chat ends or the returned watch is stopped, with nobody listening (`keepConversationsAlive`). */
   keepPolled(): Unsubscribable {
-    return this.#loop.watch(this.#chatState, IGNORED)
+    return this.#loop.watch(this.chatStates(), IGNORING)
   }
 
   /** The poll loop's state, current then changes. Does not start polling. */
   get state$(): Observable<PollerState> {
-    return this.#state
+    return (this.#state ??= new LazySubject('behavior', this.#stateValue))
   }
 
   /** Failed polls that are being retried (decode errors, network errors, …). Does not start polling. */
@@ -144,7 +147,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
 
   /** The legacy chat state as last read. */
   get legacyState(): string | undefined {
-    return this.#chatState.value
+    return this.#chatStateValue
   }
 
   /** The consumer's participant id as the mapping settled it. */
@@ -198,7 +201,8 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
   }
 
   #setState(state: PollerState): void {
-    this.#state.next(state)
+    this.#stateValue = state
+    this.#state?.next(state)
     this.#listener?.onState?.(state)
   }
 
@@ -214,35 +218,31 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
       }
     }
     const state = chatStateOf(this.#model, info)
-    if (state !== this.#chatState.value) {
-      this.#chatState.next(state)
+    if (state !== this.#chatStateValue) {
+      this.#chatStateValue = state
+      this.#chatState?.next(state)
     }
+  }
+
+  // The chat-state subject, made on first use with the current value, ended as the feed's streams ended (TS-private: a `#` method costs every instance a brand slot).
+  private chatStates(): LazySubject<string | undefined> {
+    return (this.#chatState ??= endedLike(new LazySubject('replay', this.#chatStateValue), this.#messages, true))
   }
 
   #failAll(error: AdapterError): void {
     this.#messages.error(error)
     this.#legacy?.error(error)
-    this.#chatState.error(error)
+    this.#chatState?.error(error)
     this.#conversation.error(error)
   }
 
   #completeAll(): void {
     this.#messages.complete()
     this.#legacy?.complete()
-    this.#chatState.complete()
+    this.#chatState?.complete()
     this.#conversation.complete()
     this.#errors?.complete()
   }
 }
 
-// A stream made late, ended as `like` (the messages, which end with every stream) ended: completed, or
-// failed when `failed` says this one fails with the feed (its errors stream only completes).
-function endedLike<T>(subject: LazySubject<T>, like: LazySubject<unknown>, failed: boolean): LazySubject<T> {
-  const end = like.end
-  if (end === 'complete') subject.complete()
-  else if (end !== undefined && failed) subject.error(end.error)
-  return subject
-}
-
-// What `keepPolled` watches with: the chat's state is not needed, its failure shows in `state$`.
-const IGNORED: LazyObserver<unknown> = { next: () => undefined, error: () => undefined, complete: () => undefined }
+const CONNECTING: PollerState = { status: 'connecting' }

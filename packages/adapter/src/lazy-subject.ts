@@ -121,3 +121,14 @@ class Removal<T> implements Unsubscribable {
     this.subject.remove(this.subscriber)
   }
 }
+
+/**
+ * `subject`, made late, ended as `like` ended: completed, or failed when `failed` (a stream that
+ * only completes with its owner passes false). @internal
+ */
+export function endedLike<T>(subject: LazySubject<T>, like: LazySubject<unknown>, failed: boolean): LazySubject<T> {
+  const end = like.end
+  if (end === 'complete') subject.complete()
+  else if (end !== undefined && failed) subject.error(end.error)
+  return subject
+}

@@ -40,3 +40,6 @@ export function reportUnhandled(error: unknown): void {
     report(error)
   })
 }
+
+/** An observer that ignores everything: a watch held only to keep a chat polled. @internal */
+export const IGNORING: LazyObserver<unknown> = { next: () => undefined, error: () => undefined, complete: () => undefined }

@@ -1,4 +1,4 @@
-// A feed's errors and legacy-event streams, made on first use: one asked for after the feed ended ends as one made at the start did.
+// A feed's errors, legacy-event, state and chat-state streams, made on first use: one asked for late behaves as one made at the start did.
 import type { Observable } from 'rxjs'
 import { describe, expect, test } from 'vitest'
 import { ChatFeed } from '../src/chat-feed.js'
@@ -20,11 +20,17 @@ describe('ChatFeed streams made late', () => {
     const legacy: string[] = []
     feed.watchLegacyEvents({ next: () => legacy.push('next'), error: () => legacy.push('error'), complete: () => legacy.push('complete') })
     expect(legacy).toEqual(['complete'])
+    const states: unknown[] = []
+    feed.state$.subscribe((state) => states.push(state))
+    expect(states).toEqual([{ status: 'closed', reason: 'aborted' }])
+    const chatStates: string[] = []
+    feed.chatState$().subscribe({ next: (state) => chatStates.push(String(state)), complete: () => chatStates.push('complete') })
+    expect(chatStates).toEqual(['undefined', 'complete'])
   })
 
   test('after polling failed for good: the legacy events fail as the messages did, errors$ stays open as it always has', () => {
     const scheduler = testScheduler()
-    const seen: { messages: string[]; errors: string[]; legacy: string[] } = { messages: [], errors: [], legacy: [] }
+    const seen: { messages: string[]; errors: string[]; legacy: string[]; chatState: string[] } = { messages: [], errors: [], legacy: [], chatState: [] }
     scheduler.run(({ cold }) => {
       // A 404: the chat is gone for good, polling stops without a retry.
       const gone = Object.assign(new Error('gone'), { status: 404, name: 'HttpError' })
@@ -36,8 +42,9 @@ describe('ChatFeed streams made late', () => {
         const legacy: string[] = []
         feed.watchLegacyEvents({ next: () => legacy.push('next'), error: (error: unknown) => legacy.push(`error ${(error as { code?: string }).code ?? ''}`), complete: () => legacy.push('complete') })
         seen.legacy = legacy
+        ends(feed.chatState$()).forEach((end) => seen.chatState.push(end))
       }, 50)
     })
-    expect(seen).toEqual({ messages: ['error E_POLL_FAILED'], legacy: ['error E_POLL_FAILED'], errors: [] })
+    expect(seen).toEqual({ messages: ['error E_POLL_FAILED'], legacy: ['error E_POLL_FAILED'], errors: [], chatState: ['next', 'error E_POLL_FAILED'] })
   })
 })
