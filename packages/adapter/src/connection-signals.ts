@@ -11,7 +11,6 @@ import type { ConversationEvents } from './open-conversation.js'
 import { type RelayCommandTarget, runRelayCommand } from './relay-commands.js'
 import { type Few, NO_ITEMS, itemsOf, withItem, withoutItem } from './exact-lists.js'
 
-
 /**
  * What a `Connection` tells its own streams, as plain fields until a stream is asked for: a
  * Messaging socket has a private connection whose `state$` and `errors$` are mostly never read, and
