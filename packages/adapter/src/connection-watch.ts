@@ -3,6 +3,7 @@ import type { Unsubscribable } from 'rxjs'
 import type { Connection } from './connection.js'
 import type { LazyObserver } from './lazy-subject.js'
 import type { MessagingEventChange } from './messaging-types.js'
+import { STOPPED } from './watch.js'
 
 /**
  * `connection.messagingEvents$(dialogId, { fromSeq })` into `observer`: the same changes, end and
@@ -13,6 +14,6 @@ export function watchMessagingEvents(connection: Connection, dialogId: string, f
     return connection.watchMessagingEvents(dialogId, fromSeq, observer)
   } catch (error) {
     observer.error(error)
-    return { unsubscribe: () => undefined }
+    return STOPPED
   }
 }

@@ -13,7 +13,7 @@ import type { OutboundQueue } from './outbound-queue.js'
 import type { OutboundLedger } from './outbound-record.js'
 import type { PollerState } from './poller-types.js'
 import { type PollCursor, cursorHolder } from './poll-cursor.js'
-import { type PageFetcher, type PollSupplier, type ReadConsent, readPage, readSnapshot } from './session-supplier.js'
+import { type PageFetcher, type PollSupplier, type ReadConsent, readSnapshot, readWhenGiven } from './session-supplier.js'
 import { publishingSupplier, stopMarkerOf } from './relay-supplier.js'
 import { type StartedOutbound, outboundQueue, saveChanges, startOutbound, stopSaving } from './start-outbound.js'
 import type { StoreWriter, StoreWriterOwner } from './store-writer.js'
@@ -122,7 +122,7 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
   }
 
   fetchPage(cursor: PollCursor, signal: AbortSignal): Promise<LegacySnapshot> {
-    return this.given ? readPage(this.session, cursor, signal) : this.ready.then(() => readPage(this.session, cursor, signal))
+    return readWhenGiven(this.session, this, cursor, signal)
   }
 
   get subscriptions(): Subscription {

@@ -16,8 +16,8 @@ export interface PollLoopCallbacks {
 }
 
 /**
- * A run's requests through a supplier's promise form (see `DirectPollSupplier`): two callbacks per
- * run and a controller lent for each request in flight (see `spare-controllers.ts`), instead of an
+ * A run's requests through a supplier's promise form (see `PageFetcher`): two callbacks and a
+ * controller lent for each request in flight (see `spare-controllers.ts`), instead of an
  * Observable, a Subscriber and a new controller per poll. One request at a time (the loop's rule);
  * an answer after {@link cancel} is dropped, and a cancelled one is not started again.
  *

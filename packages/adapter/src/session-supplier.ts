@@ -35,6 +35,11 @@ export function directFetchOf(source: PageSource): PageFetcher | undefined {
   return typeof source !== 'function' || (source as Partial<DirectPollSupplier>).fetchPage !== undefined ? (source as PageFetcher) : undefined
 }
 
+/** {@link readPage} once `consent` is given (at once without one). @internal */
+export function readWhenGiven(session: Pick<ChatSessionPort, 'snapshot' | 'followNext'>, consent: ReadConsent | undefined, cursor: PollCursor, signal: AbortSignal): Promise<LegacySnapshot> {
+  return consent === undefined || consent.given ? readPage(session, cursor, signal) : consent.ready.then(() => readPage(session, cursor, signal))
+}
+
 /** Reads one page of `session` from `cursor`: its `next` link when it has one, else `from`. @internal */
 export function readPage(session: Pick<ChatSessionPort, 'snapshot' | 'followNext'>, cursor: PollCursor, signal: AbortSignal): Promise<LegacySnapshot> {
   // The `next` link is parsed for each poll, not kept parsed: a kept `URL` cost an idle chat ~400 B
@@ -54,8 +59,7 @@ export interface ReadConsent {
  * finds it still in flight; the poll loop uses its `fetchPage` instead, under a signal it lends.
  */
 export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'followNext'>, consent?: ReadConsent): DirectPollSupplier {
-  const read = (cursor: PollCursor, signal: AbortSignal): Promise<LegacySnapshot> => readPage(session, cursor, signal)
-  const fetchPage = consent === undefined ? read : (cursor: PollCursor, signal: AbortSignal): Promise<LegacySnapshot> => (consent.given ? read(cursor, signal) : consent.ready.then(() => read(cursor, signal)))
+  const fetchPage = (cursor: PollCursor, signal: AbortSignal): Promise<LegacySnapshot> => readWhenGiven(session, consent, cursor, signal)
   const supplier = (cursor: PollCursor): Observable<LegacySnapshot> =>
     new Observable<LegacySnapshot>((subscriber) => {
       const controller = new AbortController()

@@ -25,7 +25,8 @@ export function completed(observer: LazyObserver<unknown>): Unsubscribable {
   return STOPPED
 }
 
-const STOPPED: Unsubscribable = { unsubscribe: () => undefined }
+/** What stops a watch that ended at once (or never started). @internal */
+export const STOPPED: Unsubscribable = { unsubscribe: () => undefined }
 
 /**
  * Reports a throw from an observer the way RxJS does for a subscriber's (`config.onUnhandledError`,
