@@ -56,4 +56,21 @@ describe('epochMs', () => {
       }),
     )
   })
+
+  test('times in one minute, read one after another, agree with Date.parse (the minute is kept from the read before)', () => {
+    const minute = fc.record({ base: isoLike, seconds: fc.array(fc.tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 999 })), { minLength: 2, maxLength: 6 }) })
+    fc.assert(
+      fc.property(minute, ({ base, seconds }) => {
+        for (const [second, ms] of seconds) {
+          const time = `${base.slice(0, 17)}${pad(second, 2)}.${pad(ms, 3)}${base.slice(19).replace(/^\.\d*/, '')}`
+          expect(epochMs(time, FALLBACK)).toBe(reference(time))
+        }
+      }),
+      { numRuns: 2000 },
+    )
+    // The same minute at another offset is another instant.
+    expect(epochMs('2017-02-27T06:24:15.424-05:00', FALLBACK)).toBe(Date.parse('2017-02-27T06:24:15.424-05:00'))
+    expect(epochMs('2017-02-27T06:24:16.424+05:00', FALLBACK)).toBe(Date.parse('2017-02-27T06:24:16.424+05:00'))
+    expect(epochMs('2017-02-27T06:24:17.424Z', FALLBACK)).toBe(Date.parse('2017-02-27T06:24:17.424Z'))
+  })
 })
