@@ -27,7 +27,8 @@ const SHORT_LOG = 8
  */
 export class EventLog {
   readonly #limit: number
-  #entries: LogEntry[] = []
+  // Each kept change then its index: an entry object each cost an idle chat 40 bytes a line.
+  #kept: (MessagingEventChange | number)[] = []
   #contexts: MappingContext[] = []
   #count = 0
   #keptFrom = 0
@@ -52,13 +53,13 @@ export class EventLog {
     const entry = { index: this.#count, change }
     this.#count += 1
     if (!('sequence' in change)) return entry
-    const entries = this.#entries
-    // Copied while short (exact size), pushed once longer: a push reserves 17 slots, and an idle chat keeps a few entries.
-    if (entries.length < SHORT_LOG) this.#entries = entries.concat([entry])
-    else entries.push(entry)
-    if (this.#entries.length > this.#limit) {
-      const dropped = this.#entries.shift()
-      if (dropped !== undefined && 'sequence' in dropped.change) this.#keptFrom = dropped.change.sequence + 1
+    const kept = this.#kept
+    // Copied while short (exact size), pushed once longer: a push reserves 17 slots, and an idle chat keeps a few changes.
+    if (kept.length < SHORT_LOG * 2) this.#kept = kept.concat([change, entry.index])
+    else kept.push(change, entry.index)
+    if (this.#kept.length > this.#limit * 2) {
+      const [dropped] = this.#kept.splice(0, 2)
+      if (typeof dropped === 'object' && 'sequence' in dropped) this.#keptFrom = dropped.sequence + 1
     }
     return entry
   }
@@ -75,7 +76,7 @@ export class EventLog {
 
   /** How many changes are kept. */
   get size(): number {
-    return this.#entries.length
+    return this.#kept.length / 2
   }
 
   /** The mapping contexts so far, by ascending `fromId`. */
@@ -85,6 +86,11 @@ export class EventLog {
 
   /** The kept changes with `sequence ≥ fromSeq`, oldest first (a copy). */
   kept(fromSeq: number): LogEntry[] {
-    return this.#entries.filter((entry) => 'sequence' in entry.change && entry.change.sequence >= fromSeq)
+    const entries: LogEntry[] = []
+    for (let i = 0; i < this.#kept.length; i += 2) {
+      const change = this.#kept[i] as MessagingEventChange
+      if ('sequence' in change && change.sequence >= fromSeq) entries.push({ index: this.#kept[i + 1] as number, change })
+    }
+    return entries
   }
 }

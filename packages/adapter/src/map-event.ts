@@ -59,6 +59,8 @@ export function mapBatch(
     m = { ...m, lastDetails: details }
     outputs.push({ kind: 'conversation', change: { type: 'UPSERT', result: { convId: m.conversationId, conversationDetails: details, lastUpdateTime: ts } } })
   }
+  // A page's lines from one originator share its object: a chat logs its lines for its life.
+  let lastOriginator: OriginatorMetadata | undefined
   // The agent's "ended" line may sit after the state event in the same page.
   if (events.some((e) => e.type === 'line' && e.source === 'system' && e.systemMessageId === 5)) m = { ...m, agentEndedLineSeen: true }
 
@@ -74,7 +76,9 @@ export function mapBatch(
       }
       case 'line': {
         if (m.startTs === undefined) m = { ...m, startTs: ts }
-        outputs.push({ kind: 'message', change: lineChange(m, event, ts) })
+        const change = lineChange(m, event, ts, lastOriginator)
+        lastOriginator = change.originatorMetadata
+        outputs.push({ kind: 'message', change })
         break
       }
       case 'url':
@@ -186,7 +190,8 @@ export function closeAsGone(model: ConversationModel, now: number): { readonly m
   }
 }
 
-function lineChange(m: ConversationModel, event: Extract<LegacyEvent, { type: 'line' }>, ts: number): MessagingEventChange {
+// `previous`: the originator of the line before on the page, taken when it is the same one.
+function lineChange(m: ConversationModel, event: Extract<LegacyEvent, { type: 'line' }>, ts: number, previous: OriginatorMetadata | undefined): MessagingEventChange {
   const isHtml = event.textType === 'html'
   const message = isHtml ? htmlToPlainText(event.text) : event.text
   // Literals, not pushes: a logged line keeps its metadata array (a plain system line shares one).
@@ -194,7 +199,10 @@ function lineChange(m: ConversationModel, event: Extract<LegacyEvent, { type: 'l
   const isSystem = event.source === 'system'
   const system: ChangeMetadata | undefined = isSystem && html !== undefined ? { type: 'LegacySystemMessage', systemMessageId: event.systemMessageId } : undefined
   const metadata: readonly ChangeMetadata[] = html === undefined ? (isSystem ? systemLineMetadata(event.systemMessageId) : []) : system === undefined ? [html] : [html, system]
-  return sequenced(m, event.id, ts, originatorBySource(m, event.source, event.by), { type: 'ContentEvent', contentType: 'text/plain', message }, metadata)
+  const originator = originatorBySource(m, event.source, event.by)
+  // The system's id is the page's chat's (compared by role: comparing two built ids would flatten them).
+  const shared = previous !== undefined && previous.role === originator.role && (originator.role === 'CONTROLLER' || previous.id === originator.id) ? previous : originator
+  return sequenced(m, event.id, ts, shared, { type: 'ContentEvent', contentType: 'text/plain', message }, metadata)
 }
 
 function sequenced(

@@ -226,3 +226,22 @@ describe('isIdlePage (the feed skips such pages)', () => {
     expect(isIdlePage(initial!, [], info())).toBe(false)
   })
 })
+
+describe('originators', () => {
+  test("a page's lines from one originator share its object; another originator gets its own", () => {
+    const { outputs } = mapBatch(fresh(), [
+      lineEvent(1, 'You are now chatting', 'system', { systemMessageId: 4 }),
+      lineEvent(2, 'Thank you for choosing to chat with us.', 'system', { systemMessageId: 4 }),
+      lineEvent(3, 'hi', 'visitor'),
+      lineEvent(4, 'hello', 'visitor'),
+      lineEvent(5, 'Hello', 'agent', { by: 'Natalie' }),
+    ], info({ state: 'chatting', agentId: 'a-1' }), NOW)
+    const originators = outputs.flatMap((output) => (output.kind === 'message' ? [output.change.originatorMetadata] : []))
+    expect(originators.map((o) => o?.role)).toEqual(['CONTROLLER', 'CONTROLLER', 'CONSUMER', 'CONSUMER', 'ASSIGNED_AGENT'])
+    expect(originators[1]).toBe(originators[0])
+    expect(originators[0]).toEqual({ id: 'system-c1', role: 'CONTROLLER' })
+    expect(originators[3]).toBe(originators[2])
+    expect(originators[2]).not.toBe(originators[1])
+    expect(originators[4]).not.toBe(originators[3])
+  })
+})

@@ -1,0 +1,43 @@
+// The bounded log: what it keeps, from which sequence on, and the indexes subscribers tell replays by.
+import { describe, expect, test } from 'vitest'
+import { EventLog } from '../src/event-log.js'
+import type { MessagingEventChange } from '../src/messaging-types.js'
+
+const line = (sequence: number): MessagingEventChange => ({
+  sequence,
+  originatorId: 'system-c1',
+  originatorMetadata: { id: 'system-c1', role: 'CONTROLLER' },
+  serverTimestamp: sequence,
+  event: { type: 'ContentEvent', contentType: 'text/plain', message: `line ${sequence}` },
+  conversationId: 'c1',
+  dialogId: 'c1',
+})
+const typing: MessagingEventChange = {
+  originatorId: 'a-1',
+  originatorMetadata: { id: 'a-1', role: 'ASSIGNED_AGENT' },
+  event: { type: 'ChatStateEvent', chatState: 'COMPOSING' },
+  conversationId: 'c1',
+  dialogId: 'c1',
+}
+
+describe('EventLog', () => {
+  test('keeps the last `limit` sequenced changes with their indexes; typing counts an index but is not kept', () => {
+    const log = new EventLog(3)
+    const added = [log.add(line(1)), log.add(typing), log.add(line(2)), log.add(line(3)), log.add(line(4)), log.add(line(5))]
+    expect(added.map((entry) => entry.index)).toEqual([0, 1, 2, 3, 4, 5])
+    expect(log.lastIndex).toBe(5)
+    expect(log.size).toBe(3)
+    expect(log.keptFrom).toBe(3)
+    expect(log.kept(0).map((entry) => [entry.index, 'sequence' in entry.change ? entry.change.sequence : -1])).toEqual([[3, 3], [4, 4], [5, 5]])
+    expect(log.kept(5).map((entry) => entry.index)).toEqual([5])
+    expect(log.kept(4)[0]?.change).toBe(added[4]?.change)
+  })
+
+  test('a long chat stays at the bound, past the short exact-size stage', () => {
+    const log = new EventLog(20)
+    for (let sequence = 0; sequence < 1000; sequence += 1) log.add(line(sequence))
+    expect(log.size).toBe(20)
+    expect(log.keptFrom).toBe(980)
+    expect(log.kept(0).map((entry) => entry.index)).toEqual(Array.from({ length: 20 }, (_, i) => 980 + i))
+  })
+})
