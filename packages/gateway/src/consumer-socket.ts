@@ -9,6 +9,7 @@ import type { SocketRegistry } from './socket-registry.js'
 import type { ConsumerIdentity, GatewaySession, SessionContext, SessionSink } from './session-port.js'
 import { TokenBucket } from './token-bucket.js'
 import type { DeadlineHeap, Timed } from './deadline-heap.js'
+import type { DeliveryTarget } from './delivery-delay.js'
 
 /** What a consumer socket needs from the gateway. */
 export interface ConsumerSocketDeps {
@@ -28,13 +29,17 @@ const owners = new WeakMap<WebSocket, ConsumerSocket>()
  * ping sweep. It is its session's sink and context itself, and its `ws` listeners and timers are
  * shared functions, so an idle socket holds this object rather than a dozen closures.
  */
-export class ConsumerSocket implements SessionSink, SessionContext, Timed {
+export class ConsumerSocket implements SessionSink, SessionContext, Timed, DeliveryTarget {
   /** The identity verified on the upgrade, if any (the session's context). */
   readonly consumer: ConsumerIdentity | undefined
   /** Kept by `deps.deadlines`. */
   deadline = Infinity
   /** Kept by `deps.deadlines`. */
   slot = -1
+  /** Kept by `deps.metrics.deliveries`. */
+  deliveriesSince: number | undefined = undefined
+  /** Kept by `deps.metrics.deliveries`. */
+  deliveriesMeasured: readonly (string | number)[] | undefined = undefined
   readonly #ws: WebSocket
   readonly #deps: ConsumerSocketDeps
   readonly #bucket: TokenBucket

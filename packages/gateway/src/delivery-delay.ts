@@ -2,20 +2,59 @@
 import type { PollReport } from '@chatbridge/adapter'
 import type { Histogram } from 'prom-client'
 
-/** Polled events remembered for measuring (about 100 bytes each), whatever the number of chats. */
-const maxPolledEvents = 20_000
-/** Conversations a socket's measured sequences are remembered for (see `SocketTiming.measured`). */
+/** Conversations whose latest polls are remembered for measuring (about 130 bytes each), the least recently polled forgotten first. @internal */
+export const maxPolledConversations = 20_000
+/** Conversations a socket's measured sequences are remembered for (see {@link DeliveryTarget.deliveriesMeasured}). */
 const maxMeasuredPerSocket = 1000
 
-interface SocketTiming {
-  readonly since: number
-  // Per conversation, the highest sequence measured, so a repeated frame (a replay) is not measured
-  // twice: live events reach a socket in sequence order. Conversation ids and sequences alternating,
-  // exact size; a `Set` of every key measured cost an idle socket ~200 bytes for its life.
-  measured: readonly (string | number)[]
+/**
+ * What a {@link DeliveryDelay} keeps of a socket, on the socket itself (as the gateway's deadline
+ * heap keeps its `deadline` and `slot`): nothing is kept for it elsewhere, and it goes with the socket.
+ */
+export interface DeliveryTarget {
+  /** When the socket's first frame was written, in the delay's clock; `undefined` before. Kept by the delay. */
+  deliveriesSince: number | undefined
+  /**
+   * Per conversation, the highest sequence measured, so a repeated frame (a replay) is not measured
+   * twice: live events reach a socket in sequence order. Conversation ids and sequences alternating,
+   * exact size (a `Set` of every key measured cost an idle socket ~200 bytes for its life). Kept by the delay.
+   */
+  deliveriesMeasured: readonly (string | number)[] | undefined
 }
 
-const NONE_MEASURED: readonly (string | number)[] = []
+/**
+ * The sequences of a conversation's last two polls that brought events, and when each started:
+ * a frame may be written after the next poll settled, never much later (the frames of a poll are
+ * written as it is applied). One object a conversation, where a map entry per event cost ~250 bytes.
+ */
+class LatestPolls {
+  previousFirst = 0
+  previousLast = -1
+  previousAt = 0
+
+  constructor(
+    public first: number,
+    public last: number,
+    public at: number,
+  ) {}
+
+  /** A newer poll brought `first … last`; the older one is forgotten. */
+  push(first: number, last: number, at: number): void {
+    this.previousFirst = this.first
+    this.previousLast = this.last
+    this.previousAt = this.at
+    this.first = first
+    this.last = last
+    this.at = at
+  }
+
+  /** When the poll that brought `sequence` started, if it is one of the two. */
+  polledAt(sequence: number): number | undefined {
+    if (sequence >= this.first && sequence <= this.last) return this.at
+    if (sequence >= this.previousFirst && sequence <= this.previousLast) return this.previousAt
+    return undefined
+  }
+}
 
 /**
  * Feeds `deliveryDelay`. `polled` remembers when each new event's poll started (`report.at`);
@@ -24,8 +63,8 @@ const NONE_MEASURED: readonly (string | number)[] = []
  * frame reaches that socket as a replay (a reload, a resubscription), which is not a delivery delay.
  */
 export class DeliveryDelay {
-  readonly #polledAt = new Map<string, number>()
-  readonly #sockets = new WeakMap<object, SocketTiming>()
+  // In the order last polled with events: the first is the one forgotten when full.
+  readonly #polls = new Map<string, LatestPolls>()
   readonly #histogram: Histogram
   readonly #now: () => number
 
@@ -37,34 +76,43 @@ export class DeliveryDelay {
 
   /** A settled poll (`ConnectionOptions.onPoll`): its events are sequences `firstSequence …` of its conversation. */
   polled(report: PollReport): void {
-    if (report.outcome !== 'ok' || report.firstSequence === undefined) return
-    for (let i = 0; i < report.events; i++) {
-      if (this.#polledAt.size >= maxPolledEvents) {
-        const oldest = this.#polledAt.keys().next()
-        if (oldest.done !== true) this.#polledAt.delete(oldest.value)
+    const first = report.firstSequence
+    if (report.outcome !== 'ok' || first === undefined || report.events <= 0) return
+    const last = first + report.events - 1
+    const polls = this.#polls.get(report.conversationId)
+    if (polls === undefined) {
+      if (this.#polls.size >= maxPolledConversations) {
+        const oldest = this.#polls.keys().next()
+        if (oldest.done !== true) this.#polls.delete(oldest.value)
       }
-      this.#polledAt.set(`${report.conversationId}:${report.firstSequence + i}`, report.at)
+      this.#polls.set(report.conversationId, new LatestPolls(first, last, report.at))
+      return
     }
+    polls.push(first, last, report.at)
+    // Moved to the end: the most recently polled.
+    this.#polls.delete(report.conversationId)
+    this.#polls.set(report.conversationId, polls)
   }
 
-  /** A frame written to `socket` (any identity object, e.g. the socket). */
-  written(socket: object, frame: object): void {
+  /** A frame written to `socket`. */
+  written(socket: DeliveryTarget, frame: object): void {
     const now = this.#now()
-    let timing = this.#sockets.get(socket)
-    if (timing === undefined) this.#sockets.set(socket, (timing = { since: now, measured: NONE_MEASURED }))
+    const since = (socket.deliveriesSince ??= now)
     const { type, body } = frame as { readonly type?: unknown; readonly body?: { readonly changes?: unknown } }
     if (type !== 'ms.MessagingEventNotification' || !Array.isArray(body?.changes)) return
     for (const change of body.changes as readonly { readonly sequence?: unknown; readonly dialogId?: unknown; readonly conversationId?: unknown }[]) {
       const conversation = change.dialogId ?? change.conversationId
       if (typeof change.sequence !== 'number' || typeof conversation !== 'string') continue
-      const key = `${conversation}:${change.sequence}`
-      const at = this.#polledAt.get(key)
-      if (at === undefined || at < timing.since || change.sequence <= highestMeasured(timing.measured, conversation)) continue
-      timing.measured = withMeasured(timing.measured, conversation, change.sequence)
+      const at = this.#polls.get(conversation)?.polledAt(change.sequence)
+      const measured = socket.deliveriesMeasured ?? NONE_MEASURED
+      if (at === undefined || at < since || change.sequence <= highestMeasured(measured, conversation)) continue
+      socket.deliveriesMeasured = withMeasured(measured, conversation, change.sequence)
       this.#histogram.observe(Math.max(0, now - at) / 1000)
     }
   }
 }
+
+const NONE_MEASURED: readonly (string | number)[] = []
 
 function highestMeasured(measured: readonly (string | number)[], conversation: string): number {
   for (let i = 0; i < measured.length; i += 2) if (measured[i] === conversation) return measured[i + 1] as number
