@@ -12,11 +12,27 @@ export interface ConsumerEntry {
   sockets: number
   ready: Promise<void>
   abandon: NodeJS.Timeout | undefined
-  lock: Promise<unknown> // requests of one consumer run one after another, so two tabs racing start one chat
+  lock: Promise<void> // requests of one consumer run one after another, so two tabs racing start one chat
 }
 
 /** No ids, shared. */
 export const NO_IDS: readonly string[] = []
+
+/** One settled promise for every entry that has nothing to wait for (then on it never changes it). */
+export const SETTLED: Promise<void> = Promise.resolve()
+
+/**
+ * Makes `entry[key]` settle after `pending` (fulfilled or not), then go back to {@link SETTLED}
+ * unless replaced meanwhile: an idle entry keeps no promise of its own, nor what the last one
+ * resolved with (a request's `{ conversationId }`), for the rest of its life.
+ */
+export function holdUntilSettled(entry: ConsumerEntry, key: 'lock' | 'ready', pending: Promise<unknown>): void {
+  const held = pending.then(release, release)
+  function release(): void {
+    if (entry[key] === held) entry[key] = SETTLED
+  }
+  entry[key] = held
+}
 
 // Lists copied on change, not Sets: a consumer mostly has one conversation, which a `Set` and its
 // table keep in 158 bytes, an exact array in 56.

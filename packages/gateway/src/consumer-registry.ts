@@ -6,7 +6,7 @@ import { resumeStored } from './stored-conversations.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
 import { type ConsumerLease, HeldLease, type LeaseHost } from './consumer-lease.js'
 import { type ConsumerPresence, consumerPresence } from './consumer-presence.js'
-import { type ConsumerEntry, ConversationEnd, NO_IDS, takeAll, withId, withoutId } from './consumer-entry.js'
+import { type ConsumerEntry, ConversationEnd, NO_IDS, SETTLED, holdUntilSettled, takeAll, withId, withoutId } from './consumer-entry.js'
 import { watchMessagingEvents } from '@chatbridge/adapter/internals'
 
 export type { ConsumerLease } from './consumer-lease.js'
@@ -140,9 +140,9 @@ export class ConsumerRegistry {
       open: NO_IDS,
       subscriptions: [],
       sockets: 0,
-      ready: settled,
+      ready: SETTLED,
       abandon: undefined,
-      lock: settled,
+      lock: SETTLED,
     }
     // During a store outage every connection's writes fail on each poll: the operator hears of it once.
     const outage = this.#outage
@@ -153,11 +153,11 @@ export class ConsumerRegistry {
     }
     this.#entries.set(consumerId, entry)
     if (store !== undefined) {
-      entry.ready = resumeStored(store, consumerId, connection, {
+      holdUntilSettled(entry, 'ready', resumeStored(store, consumerId, connection, {
         track: (conversationId) => this.#track(entry, conversationId),
         closed: () => this.#closed || this.#entries.get(consumerId) !== entry,
         onError: (error) => this.reportStoreError(error),
-      }, this.#options.relay !== undefined)
+      }, this.#options.relay !== undefined))
     }
     return entry
   }
@@ -178,7 +178,7 @@ export class ConsumerRegistry {
       return { conversationId }
     }
     const result = entry.lock.then(run, run)
-    entry.lock = result.catch(() => undefined)
+    holdUntilSettled(entry, 'lock', result)
     return result
   }
 
@@ -239,6 +239,3 @@ export class ConsumerRegistry {
     this.#options.metrics?.chatsPolled.set(this.openConversations)
   }
 }
-
-// One settled promise for every entry that has nothing to wait for (then on it never changes it).
-const settled = Promise.resolve()
