@@ -5,7 +5,7 @@ import { GatewayError } from './gateway-error.js'
 import { closeCodeOf, requestIdOf, textOf } from './socket-frames.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
 import type { ResolvedGatewayOptions } from './gateway-options.js'
-import type { SocketRegistry } from './socket-registry.js'
+import type { RegisteredSocket, SocketRegistry } from './socket-registry.js'
 import type { ConsumerIdentity, GatewaySession, SessionContext, SessionSink } from './session-port.js'
 import { TokenBucket } from './token-bucket.js'
 import type { DeadlineHeap, Timed } from './deadline-heap.js'
@@ -29,13 +29,17 @@ const owners = new WeakMap<WebSocket, ConsumerSocket>()
  * ping sweep. It is its session's sink and context itself, and its `ws` listeners and timers are
  * shared functions, so an idle socket holds this object rather than a dozen closures.
  */
-export class ConsumerSocket implements SessionSink, SessionContext, Timed, DeliveryTarget {
+export class ConsumerSocket implements SessionSink, SessionContext, Timed, DeliveryTarget, RegisteredSocket {
   /** The identity verified on the upgrade, if any (the session's context). */
   readonly consumer: ConsumerIdentity | undefined
   /** Kept by `deps.deadlines`. */
   deadline = Infinity
   /** Kept by `deps.deadlines`. */
   slot = -1
+  /** Kept by `deps.registry`. */
+  registeredAddress: string | undefined = undefined
+  /** Kept by `deps.registry`. */
+  registeredConsumer: string | undefined = undefined
   /** Kept by `deps.metrics.deliveries`. */
   deliveriesSince: number | undefined = undefined
   /** Kept by `deps.metrics.deliveries`. */

@@ -1,12 +1,22 @@
 // The gateway's open sockets, counted per remote address and per consumer, feeding the socket gauges.
 import type { GatewayMetrics } from './gateway-metrics.js'
 
-/** Tracks open sockets (any object standing for one) by address and consumer; the one owner of those counts. */
-export class SocketRegistry<S extends object> {
-  readonly #address = new Map<S, string>()
-  readonly #consumer = new Map<S, string>()
+/**
+ * What a {@link SocketRegistry} keeps on each socket, on the socket itself (as the deadline heap
+ * keeps `deadline` and `slot`): a map entry per socket for each cost ~50 bytes. @internal
+ */
+export interface RegisteredSocket {
+  /** The remote address it was added with. Kept by the registry. */
+  registeredAddress: string | undefined
+  /** The consumer it is counted as, if any. Kept by the registry. */
+  registeredConsumer: string | undefined
+}
+
+/** Tracks open sockets by address and consumer; the one owner of those counts. */
+export class SocketRegistry<S extends RegisteredSocket> {
+  readonly #open = new Set<S>()
   readonly #perAddress = new Map<string, number>()
-  // Counts, not sets: which sockets are whose is in #consumer already.
+  // Counts, not sets: which sockets are whose is on the sockets already.
   readonly #perConsumer = new Map<string, number>()
   readonly #metrics: GatewayMetrics
   #emptied: (() => void)[] = []
@@ -18,12 +28,12 @@ export class SocketRegistry<S extends object> {
 
   /** Every open socket. */
   sockets(): IterableIterator<S> {
-    return this.#address.keys()
+    return this.#open.values()
   }
 
   /** Resolves once no socket is open (at once when none is). */
   whenEmpty(): Promise<void> {
-    if (this.#address.size === 0) return Promise.resolve()
+    if (this.#open.size === 0) return Promise.resolve()
     return new Promise((resolve) => this.#emptied.push(resolve))
   }
 
@@ -39,37 +49,38 @@ export class SocketRegistry<S extends object> {
 
   /** Counts a newly opened socket. */
   add(socket: S, address: string): void {
-    this.#address.set(socket, address)
+    this.#open.add(socket)
+    socket.registeredAddress = address
     this.#perAddress.set(address, this.countAddress(address) + 1)
-    this.#metrics.socketsOpen.set(this.#address.size)
+    this.#metrics.socketsOpen.set(this.#open.size)
   }
 
   /** Counts `socket` as `consumerId`'s (moving it from the consumer it had, if any); a socket not open is ignored. */
   bindConsumer(socket: S, consumerId: string): void {
-    if (!this.#address.has(socket)) return
+    if (!this.#open.has(socket)) return
     this.#unbind(socket)
-    this.#consumer.set(socket, consumerId)
+    socket.registeredConsumer = consumerId
     this.#perConsumer.set(consumerId, this.countConsumer(consumerId) + 1)
     this.#metrics.consumersConnected.set(this.#perConsumer.size)
   }
 
   /** Forgets a closed socket. */
   remove(socket: S): void {
-    const address = this.#address.get(socket)
-    if (address === undefined) return
+    const address = socket.registeredAddress
+    if (address === undefined || !this.#open.delete(socket)) return
     this.#unbind(socket)
-    this.#address.delete(socket)
+    socket.registeredAddress = undefined
     const left = this.countAddress(address) - 1
     if (left > 0) this.#perAddress.set(address, left)
     else this.#perAddress.delete(address)
-    this.#metrics.socketsOpen.set(this.#address.size)
-    if (this.#address.size === 0) for (const resolve of this.#emptied.splice(0)) resolve()
+    this.#metrics.socketsOpen.set(this.#open.size)
+    if (this.#open.size === 0) for (const resolve of this.#emptied.splice(0)) resolve()
   }
 
   #unbind(socket: S): void {
-    const consumerId = this.#consumer.get(socket)
+    const consumerId = socket.registeredConsumer
     if (consumerId === undefined) return
-    this.#consumer.delete(socket)
+    socket.registeredConsumer = undefined
     const left = this.countConsumer(consumerId) - 1
     if (left > 0) this.#perConsumer.set(consumerId, left)
     else this.#perConsumer.delete(consumerId)

@@ -1,7 +1,7 @@
 import { expect, test, vi } from 'vitest'
 import type { Connection } from '@chatbridge/adapter'
 import { HeldLease, type LeasedEntry } from '../src/consumer-lease.js'
-import { SocketRegistry } from '../src/socket-registry.js'
+import { type RegisteredSocket, SocketRegistry } from '../src/socket-registry.js'
 import { createGatewayMetrics } from '../src/gateway-metrics.js'
 
 const entry: LeasedEntry = { consumerId: 'c-1', connection: {} as Connection, owned: ['conv-1'], ready: Promise.resolve() }
@@ -22,8 +22,8 @@ test('a held lease reads its entry and hands every call to its host once; releas
 })
 
 test('the socket registry counts sockets per consumer, moving a rebound one and forgetting a closed one', () => {
-  const registry = new SocketRegistry<object>(createGatewayMetrics())
-  const [a, b] = [{}, {}]
+  const registry = new SocketRegistry<RegisteredSocket>(createGatewayMetrics())
+  const [a, b] = [{ registeredAddress: undefined, registeredConsumer: undefined }, { registeredAddress: undefined, registeredConsumer: undefined }]
   registry.add(a, 'addr')
   registry.add(b, 'addr')
   registry.bindConsumer(a, 'alice')
