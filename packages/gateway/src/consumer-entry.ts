@@ -1,22 +1,20 @@
-// A consumer's entry in the registry: its connection, its conversation ids as exact-size lists, and the watch that tells the registry a conversation is over.
+// A consumer's entry in the registry: its connection, its conversation ids and watches as short lists, and the watch that tells the registry a conversation is over.
 import type { Connection, MessagingEventChange } from '@chatbridge/adapter'
 import type { PlainObserver } from '@chatbridge/adapter/internals'
+import { type Few, NONE, itemsOf } from './few.js'
 
 /** What the registry keeps of one consumer. */
 export interface ConsumerEntry {
   readonly consumerId: string
   readonly connection: Connection
-  owned: readonly string[]
-  open: readonly string[]
-  subscriptions: readonly { unsubscribe(): void }[] // what the registry follows on the connection; ended with it
+  owned: Few<string>
+  open: Few<string>
+  subscriptions: Few<{ unsubscribe(): void }> // what the registry follows on the connection; ended with it
   sockets: number
   ready: Promise<void>
   abandon: NodeJS.Timeout | undefined
   lock: Promise<void> // requests of one consumer run one after another, so two tabs racing start one chat
 }
-
-/** No ids, shared. */
-export const NO_IDS: readonly string[] = []
 
 /** One settled promise for every entry that has nothing to wait for (then on it never changes it). */
 export const SETTLED: Promise<void> = Promise.resolve()
@@ -32,21 +30,6 @@ export function holdUntilSettled(entry: ConsumerEntry, key: 'lock' | 'ready', pe
     if (entry[key] === held) entry[key] = SETTLED
   }
   entry[key] = held
-}
-
-// Lists copied on change, not Sets: a consumer mostly has one conversation, which a `Set` and its
-// table keep in 158 bytes, an exact array in 56.
-
-/** `ids` with `id` last (the same list when it is there already). */
-export function withId(ids: readonly string[], id: string): readonly string[] {
-  return ids.includes(id) ? ids : ids.concat([id])
-}
-
-/** `ids` without `id` (the same list when it is not there). */
-export function withoutId(ids: readonly string[], id: string): readonly string[] {
-  const at = ids.indexOf(id)
-  if (at < 0) return ids
-  return ids.length === 1 ? NO_IDS : ids.slice(0, at).concat(ids.slice(at + 1))
 }
 
 /**
@@ -75,6 +58,6 @@ export class ConversationEnd<E> implements PlainObserver<MessagingEventChange> {
 // The entry's subscriptions, which it no longer keeps.
 export function takeAll(entry: ConsumerEntry): readonly { unsubscribe(): void }[] {
   const subscriptions = entry.subscriptions
-  entry.subscriptions = []
-  return subscriptions
+  entry.subscriptions = NONE
+  return itemsOf(subscriptions)
 }

@@ -1,5 +1,6 @@
 // What a socket holds of its consumer's conversations while it is connected.
 import type { Connection, ConversationRequest } from '@chatbridge/adapter'
+import { type Few, has } from './few.js'
 
 /** One socket's hold on its consumer's conversations; {@link ConsumerLease.release} it when the socket closes. */
 export interface ConsumerLease {
@@ -29,7 +30,7 @@ export interface ConsumerLease {
 export interface LeasedEntry {
   readonly consumerId: string
   readonly connection: Connection
-  readonly owned: readonly string[]
+  readonly owned: Few<string>
   readonly ready: Promise<void>
 }
 
@@ -67,7 +68,7 @@ export class HeldLease<E extends LeasedEntry> implements ConsumerLease {
   }
 
   owns(conversationId: string): boolean {
-    return this.#entry.owned.includes(conversationId)
+    return has(this.#entry.owned, conversationId)
   }
 
   requestConversation(

@@ -6,7 +6,8 @@ import { resumeStored } from './stored-conversations.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
 import { type ConsumerLease, HeldLease, type LeaseHost } from './consumer-lease.js'
 import { type ConsumerPresence, consumerPresence } from './consumer-presence.js'
-import { type ConsumerEntry, ConversationEnd, NO_IDS, SETTLED, holdUntilSettled, takeAll, withId, withoutId } from './consumer-entry.js'
+import { type ConsumerEntry, ConversationEnd, SETTLED, holdUntilSettled, takeAll } from './consumer-entry.js'
+import { NONE, countOf, firstOf, has, itemsOf, withItem, withoutItem } from './few.js'
 import { watchMessagingEvents } from '@chatbridge/adapter/internals'
 
 export type { ConsumerLease } from './consumer-lease.js'
@@ -87,7 +88,7 @@ export class ConsumerRegistry {
   /** Open conversations across consumers: the legacy chats being kept alive. */
   get openConversations(): number {
     let count = 0
-    for (const entry of this.#entries.values()) count += entry.open.length
+    for (const entry of this.#entries.values()) count += countOf(entry.open)
     return count
   }
 
@@ -104,7 +105,7 @@ export class ConsumerRegistry {
   /** Takes over a chat no process polls, with no socket (see orphan-sweeper.ts); a new entry resumes all the consumer's. Undefined when closing or already its. */
   adopt(consumerId: string, conversationId: string): Connection | undefined {
     const known = this.#entries.get(consumerId)
-    if (this.#closed || known?.owned.includes(conversationId) === true) return undefined
+    if (this.#closed || (known !== undefined && has(known.owned, conversationId))) return undefined
     if (known !== undefined) this.#track(known, known.connection.resumeConversation(conversationId).conversationId)
     else this.attach(consumerId).release()
     return this.#entries.get(consumerId)?.connection
@@ -136,9 +137,9 @@ export class ConsumerRegistry {
     const entry: ConsumerEntry = {
       consumerId,
       connection,
-      owned: NO_IDS,
-      open: NO_IDS,
-      subscriptions: [],
+      owned: NONE,
+      open: NONE,
+      subscriptions: NONE,
       sockets: 0,
       ready: SETTLED,
       abandon: undefined,
@@ -147,9 +148,9 @@ export class ConsumerRegistry {
     // During a store outage every connection's writes fail on each poll: the operator hears of it once.
     const outage = this.#outage
     if (outage !== undefined && store !== undefined) {
-      entry.subscriptions = [connection.errors$.subscribe((error) => {
+      entry.subscriptions = connection.errors$.subscribe((error) => {
         if (store.available === false) outage.report(error instanceof Error ? error : new Error(String(error)))
-      })]
+      })
     }
     this.#entries.set(consumerId, entry)
     if (store !== undefined) {
@@ -168,7 +169,7 @@ export class ConsumerRegistry {
     next: (request: ConversationRequest) => Promise<{ readonly conversationId: string }>,
   ): Promise<{ readonly conversationId: string }> {
     const run = async (): Promise<{ readonly conversationId: string }> => {
-      const [open] = entry.open
+      const open = firstOf(entry.open)
       if (open !== undefined) {
         const message = `conversation ${open} is open: continue it, or close it before requesting another`
         throw new RequestRefusedError(409, message, { body: { conversationId: open, message } })
@@ -183,19 +184,19 @@ export class ConsumerRegistry {
   }
 
   #track(entry: ConsumerEntry, conversationId: string): void {
-    entry.owned = withId(entry.owned, conversationId)
-    entry.open = withId(entry.open, conversationId)
+    entry.owned = withItem(entry.owned, conversationId, true)
+    entry.open = withItem(entry.open, conversationId, true)
     this.#gauge()
     // The dialog's stream ends when the chat ended or polling stopped for good; it replays nothing from here.
     const end = new ConversationEnd(entry, conversationId, this.#onEnd)
-    entry.subscriptions = entry.subscriptions.concat([watchMessagingEvents(entry.connection, conversationId, Number.MAX_SAFE_INTEGER, end)])
+    entry.subscriptions = withItem(entry.subscriptions, watchMessagingEvents(entry.connection, conversationId, Number.MAX_SAFE_INTEGER, end))
   }
 
   // One function for every tracked conversation's end.
   readonly #onEnd = (entry: ConsumerEntry, conversationId: string): void => this.#over(entry, conversationId)
 
   #over(entry: ConsumerEntry, conversationId: string): void {
-    const open = withoutId(entry.open, conversationId)
+    const open = withoutItem(entry.open, conversationId)
     if (open === entry.open) return
     entry.open = open
     this.#gauge()
@@ -224,7 +225,7 @@ export class ConsumerRegistry {
     // Forgotten first: a socket arriving now starts afresh rather than on a connection being closed.
     this.#entries.delete(entry.consumerId)
     // A followed chat is its holder's to end; a promoted one is this process's now.
-    const open = [...entry.open].filter((conversationId) => !entry.connection.follows(conversationId))
+    const open = itemsOf(entry.open).filter((conversationId) => !entry.connection.follows(conversationId))
     await Promise.all(
       open.map((conversationId) =>
         entry.connection.closeConversation(conversationId).catch((error: unknown) => this.#options.onError?.(error instanceof Error ? error : new Error(String(error)))),
