@@ -7,7 +7,7 @@ import type { GatewayMetrics } from './gateway-metrics.js'
 import type { ResolvedGatewayOptions } from './gateway-options.js'
 import type { RegisteredSocket, SocketRegistry } from './socket-registry.js'
 import type { ConsumerIdentity, GatewaySession, SessionContext, SessionSink } from './session-port.js'
-import { TokenBucket } from './token-bucket.js'
+import { FULL_BUCKET, type TokenRate } from './token-bucket.js'
 import type { DeadlineHeap, Timed } from './deadline-heap.js'
 import type { DeliveryTarget } from './delivery-delay.js'
 
@@ -19,6 +19,8 @@ export interface ConsumerSocketDeps {
   readonly verify: (jwt: string) => Promise<ConsumerIdentity>
   /** The one timer of every socket's idle, authentication and expiry deadlines. */
   readonly deadlines: DeadlineHeap<ConsumerSocket>
+  /** The request rate limit of every socket (`requestsPerSecond`, `requestBurst`); each socket keeps its bucket. */
+  readonly requestRate: TokenRate
 }
 
 // Each socket's owner, for the listeners below: shared by every socket, they find theirs from `ws` (their `this`).
@@ -46,7 +48,7 @@ export class ConsumerSocket implements SessionSink, SessionContext, Timed, Deliv
   deliveriesMeasured: readonly (string | number)[] | undefined = undefined
   readonly #ws: WebSocket
   readonly #deps: ConsumerSocketDeps
-  readonly #bucket: TokenBucket
+  #bucket = FULL_BUCKET
   readonly #session: GatewaySession
   #identity: ConsumerIdentity | undefined
   #alive = true
@@ -63,7 +65,6 @@ export class ConsumerSocket implements SessionSink, SessionContext, Timed, Deliv
     this.consumer = identity
     this.#ws = ws
     this.#deps = deps
-    this.#bucket = new TokenBucket(options.requestsPerSecond, options.requestBurst, options.now)
     deps.registry.add(this, address)
     this.#lastFrame = deps.deadlines.now()
     this.#authBy = identity === undefined ? this.#lastFrame + options.authTimeoutMs : Infinity
@@ -183,9 +184,11 @@ export class ConsumerSocket implements SessionSink, SessionContext, Timed, Deliv
     if (isBinary) return this.shutdown(CloseCode.unsupportedData, 'Messaging frames are text')
     const text = textOf(data)
     this.#deps.metrics.framesIn.inc()
-    if (!this.#bucket.take()) {
+    const bucket = this.#deps.requestRate.take(this.#bucket)
+    if (bucket === undefined) {
       return this.#send({ kind: 'resp', reqId: requestIdOf(text), code: 429, type: 'GenericResponse', body: 'too many requests: wait at least 1 s' })
     }
+    this.#bucket = bucket
     try {
       this.#session.receive(text)
     } catch (error) {

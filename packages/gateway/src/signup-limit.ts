@@ -1,6 +1,6 @@
 // The signup rate per client address: a token bucket each, in a bounded map, and which address a request is from.
 import { isIP } from 'node:net'
-import { TokenBucket } from './token-bucket.js'
+import { FULL_BUCKET, TokenRate } from './token-bucket.js'
 
 /** How fast one address may sign up, and how many addresses are remembered. */
 export interface SignupLimitOptions {
@@ -20,28 +20,30 @@ export interface SignupLimitOptions {
  * address a fresh burst — never memory growth.
  */
 export class SignupLimit {
-  readonly #buckets = new Map<string, TokenBucket>()
+  // Each address's bucket: when it is full again (see TokenRate).
+  readonly #buckets = new Map<string, number>()
   readonly #options: SignupLimitOptions
+  readonly #rate: TokenRate
 
   constructor(options: SignupLimitOptions) {
     this.#options = options
+    this.#rate = new TokenRate(options.perSecond, options.burst, options.now)
   }
 
   /** Takes one signup of `address`; false when it is over its rate. */
   take(address: string): boolean {
-    const { perSecond, burst, maxAddresses, now } = this.#options
-    let bucket = this.#buckets.get(address)
+    const bucket = this.#buckets.get(address)
     if (bucket === undefined) {
-      bucket = new TokenBucket(perSecond, burst, now)
-      if (this.#buckets.size >= maxAddresses) {
+      if (this.#buckets.size >= this.#options.maxAddresses) {
         const oldest = this.#buckets.keys().next()
         if (oldest.done !== true) this.#buckets.delete(oldest.value)
       }
     } else {
       this.#buckets.delete(address)
     }
-    this.#buckets.set(address, bucket)
-    return bucket.take()
+    const next = this.#rate.take(bucket ?? FULL_BUCKET)
+    this.#buckets.set(address, next ?? bucket ?? FULL_BUCKET)
+    return next !== undefined
   }
 
   /** Seconds until an address over its rate has a signup again (for `Retry-After`). */

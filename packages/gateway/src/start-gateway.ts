@@ -26,6 +26,7 @@ import { createTokenService } from './token-service.js'
 import type { TokenService } from './token-service.js'
 import { createUpgradeHandler } from './upgrade-handler.js'
 import { DeadlineHeap } from './deadline-heap.js'
+import { TokenRate } from './token-bucket.js'
 
 /** A running gateway. */
 export interface Gateway {
@@ -146,7 +147,8 @@ async function serve(server: Server, options: ResolvedGatewayOptions, parts: Gat
     trustedProxies: options.trustedProxies,
     ...(options.staticDir === undefined ? {} : { staticDir: options.staticDir }),
   }))
-  server.on('upgrade', createUpgradeHandler({ options, metrics, registry, verify, deadlines, wss, originAllowed, draining: () => draining }))
+  const requestRate = new TokenRate(options.requestsPerSecond, options.requestBurst, options.now)
+  server.on('upgrade', createUpgradeHandler({ options, metrics, registry, verify, deadlines, requestRate, wss, originAllowed, draining: () => draining }))
 
   await listen(server, options)
   const address = server.address() as AddressInfo

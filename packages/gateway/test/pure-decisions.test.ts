@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { isCallbackName } from '../src/http-reply.js'
 import { matchRoute, requestTarget } from '../src/http-routes.js'
 import { isOriginAllowed } from '../src/origin-policy.js'
-import { TokenBucket } from '../src/token-bucket.js'
+import { FULL_BUCKET, TokenRate } from '../src/token-bucket.js'
 
 describe('isOriginAllowed', () => {
   const own = ['https://chat.example']
@@ -48,7 +48,16 @@ test('callback names are identifier paths only', () => {
 
 test('the token bucket allows the burst, then the rate', () => {
   let now = 0
-  const bucket = new TokenBucket(2, 3, () => now)
+  // One bucket, kept as its holders keep it: the state `take` answers, unchanged when refused.
+  const rate = new TokenRate(2, 3, () => now)
+  let state = FULL_BUCKET
+  const bucket = {
+    take: (): boolean => {
+      const next = rate.take(state)
+      if (next !== undefined) state = next
+      return next !== undefined
+    },
+  }
   expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, true, false])
   now += 499
   expect(bucket.take()).toBe(false)
