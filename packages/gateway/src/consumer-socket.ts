@@ -53,11 +53,10 @@ export class ConsumerSocket implements SessionSink, SessionContext, Timed, Deliv
   #identity: ConsumerIdentity | undefined
   #alive = true
   #ended = false
-  // Deadlines in `deps.deadlines`' clock: idle past the last frame, authentication (until it happens), the token's expiry.
+  // Deadlines in `deps.deadlines`' clock: idle past the last frame; and authentication until it
+  // happens, then the identity's expiry (never both: one field, which `#identity` tells apart).
   #lastFrame: number
-  #authBy: number
-  #expiresAt = Infinity
-  #expiryCode: number = CloseCode.identityExpired
+  #closeAt: number
 
   /** Wires `ws` (already open) to a new session; `identity` is the one verified on the upgrade, if any. */
   constructor(ws: WebSocket, address: string, identity: ConsumerIdentity | undefined, deps: ConsumerSocketDeps) {
@@ -67,7 +66,7 @@ export class ConsumerSocket implements SessionSink, SessionContext, Timed, Deliv
     this.#deps = deps
     deps.registry.add(this, address)
     this.#lastFrame = deps.deadlines.now()
-    this.#authBy = identity === undefined ? this.#lastFrame + options.authTimeoutMs : Infinity
+    this.#closeAt = identity === undefined ? this.#lastFrame + options.authTimeoutMs : Infinity
     owners.set(ws, this)
     ws.on('error', ConsumerSocket.#onError)
     ws.on('close', ConsumerSocket.#onClose)
@@ -83,9 +82,10 @@ export class ConsumerSocket implements SessionSink, SessionContext, Timed, Deliv
   due(now: number): number {
     const first = this.#nextDeadline()
     if (this.#ended || first > now) return this.#ended ? Infinity : first
-    if (first === this.#expiresAt) this.shutdown(this.#expiryCode, 'the token expired')
-    else if (first === this.#authBy) this.shutdown(CloseCode.policyViolation, 'not authenticated in time')
-    else this.shutdown(CloseCode.idle, 'idle')
+    const identity = this.#identity
+    if (first !== this.#closeAt) this.shutdown(CloseCode.idle, 'idle')
+    else if (identity === undefined) this.shutdown(CloseCode.policyViolation, 'not authenticated in time')
+    else this.shutdown(identity.authenticated ? CloseCode.tokenExpired : CloseCode.identityExpired, 'the token expired')
     return Infinity
   }
 
@@ -210,24 +210,24 @@ export class ConsumerSocket implements SessionSink, SessionContext, Timed, Deliv
   #authenticated(identity: ConsumerIdentity): void {
     // A verification that finished after the close must not count a socket that is gone.
     if (this.#ended) return
-    this.#authBy = Infinity
     const { registry, options } = this.#deps
     if (this.#identity?.consumerId !== identity.consumerId) {
       if (registry.countConsumer(identity.consumerId) >= options.maxSocketsPerConsumer) {
+        // Closing now: no authentication deadline any more; an identity it had still expires.
+        if (this.#identity === undefined) this.#closeAt = Infinity
         return this.shutdown(CloseCode.policyViolation, 'too many sockets for this consumer')
       }
       registry.bindConsumer(this, identity.consumerId)
     }
     this.#identity = identity
     const { deadlines } = this.#deps
-    this.#expiresAt = deadlines.now() + Math.max(0, identity.expiresAt - options.now())
-    this.#expiryCode = identity.authenticated ? CloseCode.tokenExpired : CloseCode.identityExpired
+    this.#closeAt = deadlines.now() + Math.max(0, identity.expiresAt - options.now())
     // In the constructor the socket is scheduled once all is set.
-    if (this.slot >= 0 && this.#expiresAt < this.deadline) this.#schedule()
+    if (this.slot >= 0 && this.#closeAt < this.deadline) this.#schedule()
   }
 
   #nextDeadline(): number {
-    return Math.min(this.#lastFrame + this.#deps.options.idleTimeoutMs, this.#authBy, this.#expiresAt)
+    return Math.min(this.#lastFrame + this.#deps.options.idleTimeoutMs, this.#closeAt)
   }
 
   #schedule(): void {
