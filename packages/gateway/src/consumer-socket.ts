@@ -42,9 +42,10 @@ export class ConsumerSocket implements SessionSink, SessionContext, Timed, Deliv
   registeredAddress: string | undefined = undefined
   /** Kept by `deps.registry`. */
   registeredConsumer: string | undefined = undefined
-  /** Kept by `deps.metrics.deliveries`. */
+  // Kept by `deps.metrics.deliveries` (see DeliveryTarget).
   deliveriesSince: number | undefined = undefined
-  /** Kept by `deps.metrics.deliveries`. */
+  deliveriesConversation: string | undefined = undefined
+  deliveriesHighest = -1
   deliveriesMeasured: readonly (string | number)[] | undefined = undefined
   readonly #ws: WebSocket
   readonly #deps: ConsumerSocketDeps

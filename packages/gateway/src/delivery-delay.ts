@@ -4,7 +4,7 @@ import type { Histogram } from 'prom-client'
 
 /** Conversations whose latest polls are remembered for measuring (about 130 bytes each), the least recently polled forgotten first. @internal */
 export const maxPolledConversations = 20_000
-/** Conversations a socket's measured sequences are remembered for (see {@link DeliveryTarget.deliveriesMeasured}). */
+/** Conversations a socket's measured sequences are remembered for (see {@link DeliveryTarget}). */
 const maxMeasuredPerSocket = 1000
 
 /**
@@ -16,8 +16,16 @@ export interface DeliveryTarget {
   deliveriesSince: number | undefined
   /**
    * Per conversation, the highest sequence measured, so a repeated frame (a replay) is not measured
-   * twice: live events reach a socket in sequence order. Conversation ids and sequences alternating,
-   * exact size (a `Set` of every key measured cost an idle socket ~200 bytes for its life). Kept by the delay.
+   * twice: live events reach a socket in sequence order. The first conversation measured and its
+   * sequence are these two fields (a socket mostly has one, and an array of the pair cost 64 bytes).
+   * Kept by the delay.
+   */
+  deliveriesConversation: string | undefined
+  /** See {@link deliveriesConversation}; -1 before. Kept by the delay. */
+  deliveriesHighest: number
+  /**
+   * Any further conversations: ids and sequences alternating, exact size (a `Set` of every key
+   * measured cost an idle socket ~200 bytes for its life). Kept by the delay.
    */
   deliveriesMeasured: readonly (string | number)[] | undefined
 }
@@ -104,9 +112,8 @@ export class DeliveryDelay {
       const conversation = change.dialogId ?? change.conversationId
       if (typeof change.sequence !== 'number' || typeof conversation !== 'string') continue
       const at = this.#polls.get(conversation)?.polledAt(change.sequence)
-      const measured = socket.deliveriesMeasured ?? NONE_MEASURED
-      if (at === undefined || at < since || change.sequence <= highestMeasured(measured, conversation)) continue
-      socket.deliveriesMeasured = withMeasured(measured, conversation, change.sequence)
+      if (at === undefined || at < since || change.sequence <= highestMeasured(socket, conversation)) continue
+      measure(socket, conversation, change.sequence)
       this.#histogram.observe(Math.max(0, now - at) / 1000)
     }
   }
@@ -114,9 +121,20 @@ export class DeliveryDelay {
 
 const NONE_MEASURED: readonly (string | number)[] = []
 
-function highestMeasured(measured: readonly (string | number)[], conversation: string): number {
+function highestMeasured(socket: DeliveryTarget, conversation: string): number {
+  if (socket.deliveriesConversation === conversation) return socket.deliveriesHighest
+  const measured = socket.deliveriesMeasured ?? NONE_MEASURED
   for (let i = 0; i < measured.length; i += 2) if (measured[i] === conversation) return measured[i + 1] as number
   return -1
+}
+
+function measure(socket: DeliveryTarget, conversation: string, sequence: number): void {
+  if (socket.deliveriesConversation === undefined || socket.deliveriesConversation === conversation) {
+    socket.deliveriesConversation = conversation
+    socket.deliveriesHighest = sequence
+  } else {
+    socket.deliveriesMeasured = withMeasured(socket.deliveriesMeasured ?? NONE_MEASURED, conversation, sequence)
+  }
 }
 
 function withMeasured(measured: readonly (string | number)[], conversation: string, sequence: number): readonly (string | number)[] {
@@ -126,5 +144,6 @@ function withMeasured(measured: readonly (string | number)[], conversation: stri
     copy[at + 1] = sequence
     return copy
   }
-  return measured.length / 2 >= maxMeasuredPerSocket ? [conversation, sequence] : measured.concat([conversation, sequence])
+  // The first conversation is kept apart: the rest fill the bound.
+  return measured.length / 2 >= maxMeasuredPerSocket - 1 ? [conversation, sequence] : measured.concat([conversation, sequence])
 }

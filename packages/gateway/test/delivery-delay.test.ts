@@ -17,7 +17,7 @@ function setUp(): { readonly delay: DeliveryDelay; readonly clock: { now: number
 
 const poll = (conversationId: string, firstSequence: number, events: number, at: number): PollReport => ({ conversationId, at, durationMs: 1, outcome: 'ok', events, firstSequence })
 const notification = (dialogId: string, ...sequences: number[]): object => ({ kind: 'notification', type: 'ms.MessagingEventNotification', body: { changes: sequences.map((sequence) => ({ sequence, dialogId })) } })
-const socket = (): DeliveryTarget => ({ deliveriesSince: undefined, deliveriesMeasured: undefined })
+const socket = (): DeliveryTarget => ({ deliveriesSince: undefined, deliveriesConversation: undefined, deliveriesHighest: -1, deliveriesMeasured: undefined })
 
 test('each event of a poll is measured from its start, once per socket; a replay after the first frame is not measured again', async () => {
   const { delay, clock, observed } = setUp()
@@ -70,4 +70,18 @@ test(`at most ${maxPolledConversations} conversations are remembered: the one po
   delay.written(other, notification('second', 1))
   delay.written(other, notification('c2', 1))
   expect((await observed()).count).toBe(4)
+})
+
+test('a socket with several conversations measures each live event once, in each of them', async () => {
+  const { delay, clock, observed } = setUp()
+  const target = socket()
+  delay.written(target, { kind: 'resp', reqId: '1', code: 200 })
+  for (const id of ['c1', 'c2', 'c3']) delay.polled(poll(id, 1, 2, clock.now))
+  for (const id of ['c1', 'c2', 'c3']) delay.written(target, notification(id, 1))
+  expect((await observed()).count).toBe(3)
+  // Replayed from 0, then the next live one: only the ones not measured yet count.
+  for (const id of ['c3', 'c2', 'c1']) delay.written(target, notification(id, 1, 2))
+  expect((await observed()).count).toBe(6)
+  for (const id of ['c1', 'c2', 'c3']) delay.written(target, notification(id, 1, 2))
+  expect((await observed()).count).toBe(6)
 })
