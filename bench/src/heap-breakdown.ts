@@ -22,11 +22,19 @@ import { gatewayConversations, type Population } from './gateway-contender.js'
 // the figure is what one more chat costs: compiled code and grown tables are not counted per chat.
 // V8 still compiles (bytecode, optimized code, feedback) while the measured chats run: about 1 MB in
 // all whatever N is (1.24 MB at 1,000 chats, 1.05 MB at 3,000), so it is left out of the per-chat
-// figure and printed on its own line.
+// figure and printed on its own line; so is V8's number-to-string cache (see `v8CachesOf`).
 
 interface Snapshot {
-  readonly snapshot: { readonly meta: { readonly node_fields: readonly string[]; readonly node_types: readonly [readonly string[]] } }
+  readonly snapshot: {
+    readonly meta: {
+      readonly node_fields: readonly string[]
+      readonly node_types: readonly [readonly string[]]
+      readonly edge_fields: readonly string[]
+      readonly edge_types: readonly [readonly string[]]
+    }
+  }
   readonly nodes: readonly number[]
+  readonly edges: readonly number[]
   readonly strings: readonly string[]
   /** Per closure: node index, script id, line, column (0-based). */
   readonly locations?: readonly number[]
@@ -51,7 +59,14 @@ function bySizeOf(file: string, keep = false): Map<string, { bytes: number; coun
   for (let i = 0; byClosure && i < locations.length; i += 4) {
     where.set(locations[i] ?? 0, `${scripts.get(String(locations[i + 1])) ?? '?'}:${(locations[i + 2] ?? 0) + 1}`)
   }
+  const caches = v8CachesOf(heap)
   for (let i = 0; i < heap.nodes.length; i += width) {
+    const cache = caches.get(i)
+    if (cache !== undefined) {
+      const entry = totals.get(cache) ?? { bytes: 0, count: 0 }
+      totals.set(cache, { bytes: entry.bytes + (heap.nodes[i + 3] ?? 0), count: entry.count + 1 })
+      continue
+    }
     const type = types[heap.nodes[i] ?? 0] ?? '?'
     const name = heap.strings[heap.nodes[i + 1] ?? 0] ?? '?'
     const key = type === 'object' ? name : byString && type === 'string' ? `(string) ${JSON.stringify(name.slice(0, 60).replace(/\d+/g, "#"))}` : type === 'array' || type === 'hidden' || (byClosure && (type === 'closure' || type === 'code')) ? `(${type}) ${name} ${where.get(i) ?? ''}` : `(${type})`
@@ -61,6 +76,26 @@ function bySizeOf(file: string, keep = false): Map<string, { bytes: number; coun
     totals.set(key, entry)
   }
   return totals
+}
+
+// V8's process-wide caches of a fixed most size, by node offset: the number-to-string cache grows
+// once to 256 KB, on the first few thousand numbers turned to text whatever N is; in a round where
+// it grows between the snapshots it would count as ~260 bytes a chat.
+function v8CachesOf(heap: Snapshot): Map<number, string> {
+  const { node_fields: nodeFields, edge_fields: edgeFields, edge_types: [edgeTypes] } = heap.snapshot.meta
+  const width = nodeFields.length
+  const edgeWidth = edgeFields.length
+  const edgeCount = nodeFields.indexOf('edge_count')
+  const caches = new Map<number, string>()
+  for (let i = 0, edge = 0; i < heap.nodes.length; edge += (heap.nodes[i + edgeCount] ?? 0) * edgeWidth, i += width) {
+    if (heap.strings[heap.nodes[i + 1] ?? 0] !== '(Strong roots)') continue
+    for (let e = edge; e < edge + (heap.nodes[i + edgeCount] ?? 0) * edgeWidth; e += edgeWidth) {
+      const type = edgeTypes[heap.edges[e] ?? 0]
+      const named = type !== 'element' && type !== 'hidden'
+      if (named && heap.strings[heap.edges[e + 1] ?? 0] === 'number_string_cache') caches.set(heap.edges[e + 2] ?? 0, '(cache) number_string_cache')
+    }
+  }
+  return caches
 }
 
 function collect(): void {
@@ -137,11 +172,13 @@ async function measure(mode: string): Promise<void> {
     const grown = [...after.entries()]
       .map(([name, { bytes, count }]) => ({ name, bytes: (bytes - (before.get(name)?.bytes ?? 0)) / chats, count: (count - (before.get(name)?.count ?? 0)) / chats }))
       .sort((a, b) => b.bytes - a.bytes)
-    const rows = grown.filter((row) => !row.name.startsWith('(code)'))
+    const rows = grown.filter((row) => !row.name.startsWith('(code)') && !row.name.startsWith('(cache)'))
     const total = rows.reduce((sum, row) => sum + row.bytes, 0)
     const compiled = grown.reduce((sum, row) => sum + (row.name.startsWith('(code)') ? row.bytes * chats : 0), 0)
+    const cached = grown.reduce((sum, row) => sum + (row.name.startsWith('(cache)') ? row.bytes * chats : 0), 0)
     console.log(`\n${mode}: heap per chat, ${chats} chats: ${total.toFixed(0)} bytes (load ${loadavg()[0]?.toFixed(2) ?? '?'})`)
     console.log(`  left out: code V8 compiled meanwhile, ${(compiled / 1024).toFixed(0)} KB in all (${(compiled / chats).toFixed(0)} bytes a chat if it were counted)`)
+    console.log(`  left out: V8's number-to-string cache grown meanwhile, ${(cached / 1024).toFixed(0)} KB (${(cached / chats).toFixed(0)} bytes a chat if it were counted)`)
     console.log('  bytes  objects  constructor')
     for (const row of rows.slice(0, byClosure || byString ? 150 : 30)) console.log(`${row.bytes.toFixed(0).padStart(7)}  ${row.count.toFixed(1).padStart(7)}  ${row.name}`)
     await population.close()
