@@ -16,7 +16,7 @@ import { conversationOnStop } from './poll-stop-decision.js'
 import type { ExConversationChange, MessagingEventChange } from './messaging-types.js'
 import type { ChatFeedListener, ChatFeedOptions, LegacyEventRecord } from './chat-feed-types.js'
 import type { ActivitySource } from './outbound-activity.js'
-import { IGNORING, observableOf } from './watch.js'
+import { EndOnly, IGNORING, STOPPED, observableOf } from './watch.js'
 
 export type { ChatFeedListener, ChatFeedOptions, LegacyEventRecord } from './chat-feed-types.js'
 
@@ -94,8 +94,9 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
     return observableOf((observer) => this.watchMessagingEvents(fromSeq, observer))
   }
 
-  /** {@link messagingEvents$} into a plain observer (no RxJS subscriber: a socket keeps it for its life); returns what stops it. */
-  watchMessagingEvents(fromSeq: number, observer: LazyObserver<MessagingEventChange>): Unsubscribable {
+  /** {@link messagingEvents$} into a plain observer (no RxJS subscriber: a socket keeps it for its life), or with `'end'` only its end, not keeping the chat polled; returns what stops it. */
+  watchMessagingEvents(fromSeq: number | 'end', observer: LazyObserver<MessagingEventChange>): Unsubscribable {
+    if (fromSeq === 'end') return this.#messages.add(new EndOnly(observer)) ?? STOPPED
     const source = { conversationId: this.conversationId, log: this.#log, live$: this.#messages, readFrom: this.#readFrom, now: this.#now }
     return this.#loop.watch(replaying(source, fromSeq), observer)
   }

@@ -98,8 +98,8 @@ export class Connection {
     return observableOf((observer) => this.watchMessagingEvents(dialogId, options.fromSeq ?? 0, observer))
   }
 
-  /** {@link messagingEvents$} into a plain observer; a throw is the stream's failure. Returns what stops it. @internal */
-  watchMessagingEvents(dialogId: string, fromSeq: number, observer: LazyObserver<MessagingEventChange>): Unsubscribable {
+  /** {@link messagingEvents$} into a plain observer, or with `'end'` only its end (see `ChatFeed`); a throw is the stream's failure. Returns what stops it. @internal */
+  watchMessagingEvents(dialogId: string, fromSeq: number | 'end', observer: LazyObserver<MessagingEventChange>): Unsubscribable {
     if (this.#signals.closed) return completed(observer)
     const conversation = this.#conversationFor(dialogId)
     // Read once the store let this connection have it (the lease, the consumer's own conversation).

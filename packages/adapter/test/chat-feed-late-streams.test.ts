@@ -47,4 +47,18 @@ describe('ChatFeed streams made late', () => {
     })
     expect(seen).toEqual({ messages: ['error E_POLL_FAILED'], legacy: ['error E_POLL_FAILED'], errors: [], chatState: ['next', 'error E_POLL_FAILED'] })
   })
+
+  test("an 'end' watch hears the failure that stopped polling, and none of the changes", () => {
+    const scheduler = testScheduler()
+    const seen: string[] = []
+    scheduler.run(({ cold }) => {
+      const gone = Object.assign(new Error('gone'), { status: 404, name: 'HttpError' })
+      const answers: Observable<LegacySnapshot>[] = [cold<LegacySnapshot>('-#', undefined, gone)]
+      const feed = new ChatFeed({ conversationId: 'c1', supplier: scripted(answers).supplier, poller: marbleConfig(scheduler), graceMs: 10, now: () => 0 })
+      ends(feed.messagingEvents$())
+      feed.watchMessagingEvents('end', { next: () => seen.push('next'), error: (error: unknown) => seen.push(`error ${(error as { code?: string }).code ?? ''}`), complete: () => seen.push('complete') })
+    })
+    expect(seen).toEqual(['error E_POLL_FAILED'])
+  })
 })
+

@@ -61,4 +61,31 @@ describe('watchMessagingEvents (internals): messagingEvents$ into a plain observ
     await connection.close()
     expect(ends.sort((a, b) => a - b)).toEqual([0, 1, 2, 4, 5, 6, 7, 8, 9, 11])
   })
+
+  test("'end': none of the changes, only the end, on a connection that keeps its chats polled; a stopped one hears nothing", async () => {
+    const fake = new FakeClient()
+    const connection = new Connection(fake, { ...fastConfig, keepConversationsAlive: true })
+    const { conversationId } = await connection.requestConversation({ skillId: 'Sales' })
+    const chat = fake.chats.get(conversationId) as FakeChat
+    const seen: string[] = []
+    const stopped: string[] = []
+    let ended!: () => void
+    const done = new Promise<void>((resolve) => (ended = resolve))
+    watchMessagingEvents(connection, conversationId, 'end', { next: () => seen.push('next'), error: () => seen.push('error'), complete: () => (seen.push('complete'), ended()) })
+    watchMessagingEvents(connection, conversationId, 'end', { next: () => stopped.push('next'), error: () => stopped.push('error'), complete: () => stopped.push('complete') }).unsubscribe()
+    chat.push(stateEvent(0, 'chatting'))
+    chat.push(lineEvent(1, 'hello', 'agent'))
+    chat.push(stateEvent(2, 'ended'))
+    await done
+    expect(seen).toEqual(['complete'])
+    expect(stopped).toEqual([])
+    // Once ended, a new end watch completes (as soon as the conversation is ready), hearing nothing else.
+    const late: string[] = []
+    await new Promise<void>((resolve) => {
+      watchMessagingEvents(connection, conversationId, 'end', { next: () => late.push('next'), error: () => late.push('error'), complete: () => (late.push('complete'), resolve()) })
+    })
+    expect(late).toEqual(['complete'])
+    await connection.close()
+  })
 })
+

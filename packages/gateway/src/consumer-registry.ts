@@ -187,9 +187,9 @@ export class ConsumerRegistry {
     entry.owned = withItem(entry.owned, conversationId, true)
     entry.open = withItem(entry.open, conversationId, true)
     this.#gauge()
-    // The dialog's stream ends when the chat ended or polling stopped for good; it replays nothing from here.
+    // Told only of the dialog's end (the chat ended, or polling stopped for good); the connection keeps the chat polled.
     const end = new ConversationEnd(entry, conversationId, this.#onEnd)
-    entry.subscriptions = withItem(entry.subscriptions, watchMessagingEvents(entry.connection, conversationId, Number.MAX_SAFE_INTEGER, end))
+    entry.subscriptions = withItem(entry.subscriptions, watchMessagingEvents(entry.connection, conversationId, 'end', end))
   }
 
   // One function for every tracked conversation's end.
