@@ -198,11 +198,19 @@ function lineChange(m: ConversationModel, event: Extract<LegacyEvent, { type: 'l
   const html: ChangeMetadata | undefined = isHtml ? { type: 'LegacyHtml', html: event.text } : undefined
   const isSystem = event.source === 'system'
   const system: ChangeMetadata | undefined = isSystem && html !== undefined ? { type: 'LegacySystemMessage', systemMessageId: event.systemMessageId } : undefined
-  const metadata: readonly ChangeMetadata[] = html === undefined ? (isSystem ? systemLineMetadata(event.systemMessageId) : []) : system === undefined ? [html] : [html, system]
-  const originator = originatorBySource(m, event.source, event.by)
-  // The system's id is the page's chat's (compared by role: comparing two built ids would flatten them).
-  const shared = previous !== undefined && previous.role === originator.role && (originator.role === 'CONTROLLER' || previous.id === originator.id) ? previous : originator
-  return sequenced(m, event.id, ts, shared, { type: 'ContentEvent', contentType: 'text/plain', message }, metadata)
+  const metadata: readonly ChangeMetadata[] = html === undefined ? (isSystem ? systemLineMetadata(event.systemMessageId) : NO_METADATA) : system === undefined ? [html] : [html, system]
+  return sequenced(m, event.id, ts, sameOriginator(m, event, previous) ?? originatorBySource(m, event.source, event.by), { type: 'ContentEvent', contentType: 'text/plain', message }, metadata)
+}
+
+const NO_METADATA: readonly ChangeMetadata[] = []
+
+// `previous` when this line's originator is the same, told without building it.
+function sameOriginator(m: ConversationModel, event: Extract<LegacyEvent, { type: 'line' }>, previous: OriginatorMetadata | undefined): OriginatorMetadata | undefined {
+  if (previous === undefined) return undefined
+  if (event.source === 'visitor') return previous.role === 'CONSUMER' && previous.id === consumerIdOf(m) ? previous : undefined
+  if (event.source === 'agent') return previous.role === 'ASSIGNED_AGENT' && previous.id === (m.agent?.id ?? event.by) ? previous : undefined
+  // The system's id is the page's chat's, so the role tells (comparing built ids would flatten them).
+  return previous.role === 'CONTROLLER' ? previous : undefined
 }
 
 function sequenced(

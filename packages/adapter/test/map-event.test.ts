@@ -244,4 +244,18 @@ describe('originators', () => {
     expect(originators[2]).not.toBe(originators[1])
     expect(originators[4]).not.toBe(originators[3])
   })
+
+  test("an agent's lines share theirs while the agent is the same; another agent's line gets its own", () => {
+    const { outputs } = mapBatch(fresh(), [
+      lineEvent(1, 'one', 'agent', { by: 'Natalie' }),
+      lineEvent(2, 'two', 'agent', { by: 'Natalie' }),
+      lineEvent(3, 'three', 'agent', { by: 'Sam' }),
+      lineEvent(4, 'four', 'agent'),
+    ], undefined, NOW)
+    const originators = outputs.flatMap((output) => (output.kind === 'message' ? [output.change.originatorMetadata] : []))
+    expect(originators.map((o) => o?.id)).toEqual(['Natalie', 'Natalie', 'Sam', 'agent'])
+    expect(originators[1]).toBe(originators[0])
+    expect(originators[2]).not.toBe(originators[1])
+    expect(originators[3]).not.toBe(originators[2])
+  })
 })
