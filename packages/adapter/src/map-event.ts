@@ -59,7 +59,7 @@ export function mapBatch(
     m = { ...m, lastDetails: details }
     outputs.push({ kind: 'conversation', change: { type: 'UPSERT', result: { convId: m.conversationId, conversationDetails: details, lastUpdateTime: ts } } })
   }
-  // A page's lines from one originator share its object: a chat logs its lines for its life.
+  // Consecutive lines of one originator share its object: a chat logs its lines for its life.
   let lastOriginator: OriginatorMetadata | undefined
   // The agent's "ended" line may sit after the state event in the same page.
   if (events.some((e) => e.type === 'line' && e.source === 'system' && e.systemMessageId === 5)) m = { ...m, agentEndedLineSeen: true }

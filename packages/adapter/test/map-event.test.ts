@@ -228,7 +228,7 @@ describe('isIdlePage (the feed skips such pages)', () => {
 })
 
 describe('originators', () => {
-  test("a page's lines from one originator share its object; another originator gets its own", () => {
+  test("consecutive lines of a page from one originator share its object; another originator gets its own", () => {
     const { outputs } = mapBatch(fresh(), [
       lineEvent(1, 'You are now chatting', 'system', { systemMessageId: 4 }),
       lineEvent(2, 'Thank you for choosing to chat with us.', 'system', { systemMessageId: 4 }),
