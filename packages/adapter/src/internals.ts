@@ -22,3 +22,6 @@ export { followerPoller, publishingSupplier, relaySupplier } from './relay-suppl
 // conversation for its own bookkeeping, as the gateway does, keeps one per conversation).
 export { watchMessagingEvents } from './connection-watch.js'
 export type { LazyObserver as PlainObserver } from './lazy-subject.js'
+// The short lists the engine keeps per chat (one item as itself), for a host keeping its own per consumer.
+export { NO_ITEMS, countOf, firstOf, has, itemsOf, withItem, withoutItem } from './exact-lists.js'
+export type { Few } from './exact-lists.js'

@@ -8,7 +8,7 @@ import type { MessagingEventChange } from '../src/index.js'
 
 describe('the internals entry point', () => {
   test('exports exactly these values', () => {
-    expect(Object.keys(internals).sort()).toEqual(['decideRetry', 'initialConversationModel', 'mapBatch', 'pollChat', 'sessionSupplier', 'followerPoller', 'publishingSupplier', 'relaySupplier', 'watchMessagingEvents'].sort())
+    expect(Object.keys(internals).sort()).toEqual(['decideRetry', 'initialConversationModel', 'mapBatch', 'pollChat', 'sessionSupplier', 'followerPoller', 'publishingSupplier', 'relaySupplier', 'watchMessagingEvents', 'NO_ITEMS', 'countOf', 'firstOf', 'has', 'itemsOf', 'withItem', 'withoutItem'].sort())
   })
 
   test('is a subpath export of the package, built like the main one', () => {

@@ -1,7 +1,6 @@
 // A consumer's entry in the registry: its connection, its conversation ids and watches as short lists, and the watch that tells the registry a conversation is over.
 import type { Connection, MessagingEventChange } from '@chatbridge/adapter'
-import type { PlainObserver } from '@chatbridge/adapter/internals'
-import { type Few, NONE, itemsOf } from './few.js'
+import { type Few, NO_ITEMS, type PlainObserver, itemsOf } from '@chatbridge/adapter/internals'
 
 /** What the registry keeps of one consumer. */
 export interface ConsumerEntry {
@@ -58,6 +57,6 @@ export class ConversationEnd<E> implements PlainObserver<MessagingEventChange> {
 // The entry's subscriptions, which it no longer keeps.
 export function takeAll(entry: ConsumerEntry): readonly { unsubscribe(): void }[] {
   const subscriptions = entry.subscriptions
-  entry.subscriptions = NONE
+  entry.subscriptions = NO_ITEMS
   return itemsOf(subscriptions)
 }

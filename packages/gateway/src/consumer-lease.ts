@@ -1,6 +1,6 @@
 // What a socket holds of its consumer's conversations while it is connected.
 import type { Connection, ConversationRequest } from '@chatbridge/adapter'
-import { type Few, has } from './few.js'
+import { type Few, has } from '@chatbridge/adapter/internals'
 
 /** One socket's hold on its consumer's conversations; {@link ConsumerLease.release} it when the socket closes. */
 export interface ConsumerLease {

@@ -7,8 +7,7 @@ import type { GatewayMetrics } from './gateway-metrics.js'
 import { type ConsumerLease, HeldLease, type LeaseHost } from './consumer-lease.js'
 import { type ConsumerPresence, consumerPresence } from './consumer-presence.js'
 import { type ConsumerEntry, ConversationEnd, SETTLED, holdUntilSettled, takeAll } from './consumer-entry.js'
-import { NONE, countOf, firstOf, has, itemsOf, withItem, withoutItem } from './few.js'
-import { watchMessagingEvents } from '@chatbridge/adapter/internals'
+import { NO_ITEMS, countOf, firstOf, has, itemsOf, watchMessagingEvents, withItem, withoutItem } from '@chatbridge/adapter/internals'
 
 export type { ConsumerLease } from './consumer-lease.js'
 
@@ -137,9 +136,9 @@ export class ConsumerRegistry {
     const entry: ConsumerEntry = {
       consumerId,
       connection,
-      owned: NONE,
-      open: NONE,
-      subscriptions: NONE,
+      owned: NO_ITEMS,
+      open: NO_ITEMS,
+      subscriptions: NO_ITEMS,
       sockets: 0,
       ready: SETTLED,
       abandon: undefined,
