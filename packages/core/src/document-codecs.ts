@@ -1,6 +1,6 @@
 /** The io-ts codecs of the legacy documents (chat, events, info, survey, scalars), in their JSON shape. */
 import * as t from 'io-ts'
-import { ChatEventCodec } from './event-codec.js'
+import { ChatEventCodec, readEvent } from './event-codec.js'
 import { LenientBoolean, LenientNumber, LenientString, RawLinks, oneOrMany } from './lenient-codecs.js'
 import { SectionType, documentOf } from './section-codec.js'
 
@@ -17,7 +17,7 @@ function section<P extends t.Props>(name: string, props: P): SectionType<Record<
 /** `events` section: links and events (the `event` key is missing when there are none). */
 export const EventsSection = section('events', {
   link: RawLinks,
-  event: oneOrMany(ChatEventCodec),
+  event: oneOrMany(ChatEventCodec, readEvent),
 })
 
 /** `info` section; ids are strings since they exceed 2^32 and some servers quote them. */

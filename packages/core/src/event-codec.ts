@@ -95,6 +95,17 @@ function build(input: Fields): ChatEvent {
   }
 }
 
+/** One event as {@link ChatEventCodec} decodes it, or `undefined` where it would fail (it then says why). */
+export function readEvent(input: unknown): ChatEvent | undefined {
+  if (!isRecord(input)) return undefined
+  try {
+    return build(input)
+  } catch (error) {
+    if (error instanceof FieldFailure) return undefined
+    throw error
+  }
+}
+
 /**
  * One legacy event. `@id` and `@type` must be there (the id is the cursor); every other field is
  * read leniently, and unknown types and fields are kept, never a failure.

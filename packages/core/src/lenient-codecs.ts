@@ -95,18 +95,47 @@ export const EventId = lenient(
   'expected a non-negative integer',
 )
 
-/** A list that may come as a bare object when it has one element, or be missing when empty. */
-export function oneOrMany<C extends t.Mixed>(item: C): t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown> {
-  const array = t.array(item)
-  return new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
-    `oneOrMany(${item.name})`,
-    array.is,
-    (input, context) => {
-      if (input === undefined || input === null || input === '') return t.success([])
-      return array.validate(Array.isArray(input) ? input : [input], context)
-    },
-    array.encode,
-  )
+/**
+ * `oneOrMany`'s codec. With an item reader, `read` gives what `validate` succeeds with, without
+ * io-ts's context per item (an events page has a thousand), or `undefined` when it might fail.
+ */
+export class ListType<C extends t.Mixed> extends t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown> {
+  readonly #readItem: ((input: unknown) => t.TypeOf<C> | undefined) | undefined
+
+  constructor(item: C, readItem?: (input: unknown) => t.TypeOf<C> | undefined) {
+    const array = t.array(item)
+    super(
+      `oneOrMany(${item.name})`,
+      array.is,
+      (input, context) => {
+        if (input === undefined || input === null || input === '') return t.success([])
+        return array.validate(Array.isArray(input) ? input : [input], context)
+      },
+      array.encode,
+    )
+    this.#readItem = readItem
+  }
+
+  /** What `validate` would succeed with (an empty list as it came), or `undefined` when unsure or without an item reader. */
+  read(input: unknown): Array<t.TypeOf<C>> | undefined {
+    const readItem = this.#readItem
+    if (readItem === undefined) return undefined
+    if (input === undefined || input === null || input === '') return []
+    const list = Array.isArray(input) ? (input as unknown[]) : [input]
+    if (list.length === 0) return list
+    const items: Array<t.TypeOf<C>> = []
+    for (const entry of list) {
+      const item = readItem(entry)
+      if (item === undefined) return undefined
+      items.push(item)
+    }
+    return items
+  }
+}
+
+/** A list that may come as a bare object when it has one element, or be missing when empty; `readItem` as for {@link ListType}. */
+export function oneOrMany<C extends t.Mixed>(item: C, readItem?: (input: unknown) => t.TypeOf<C> | undefined): ListType<C> {
+  return new ListType(item, readItem)
 }
 
 /** A raw link: `@href`/`@rel`, or `href`/`rel` as some documents spell them. */

@@ -5,7 +5,7 @@
  */
 import * as t from 'io-ts'
 import { isLeft } from 'fp-ts/lib/Either.js'
-import { LenientNumber, LenientRecord, LenientString, RawLinks, isRecord, lenientNumber, lenientString } from './lenient-codecs.js'
+import { LenientNumber, LenientRecord, LenientString, ListType, RawLinks, isRecord, lenientNumber, lenientString } from './lenient-codecs.js'
 import type { RawLink } from './lenient-codecs.js'
 
 // Returned by a field reader when io-ts might fail (or do something this code does not mirror).
@@ -77,6 +77,10 @@ function readField(codec: t.Mixed, value: unknown): unknown {
   if (codec === LenientNumber) return value === undefined ? KEEP : typeof value === 'number' && Number.isFinite(value) ? KEEP : (lenientNumber(value) ?? UNSURE)
   if (codec === RawLinks) return readLinks(value)
   if (codec instanceof SectionType) return value === undefined ? KEEP : ((codec as SectionType<Record<string, unknown>>).read(value) ?? UNSURE)
+  if (codec instanceof ListType) {
+    const list = (codec as ListType<t.Mixed>).read(value)
+    if (list !== undefined) return list === value ? KEEP : list
+  }
   const result = codec.decode(value)
   if (isLeft(result)) return value === undefined ? KEEP : UNSURE
   return result.right === value ? KEEP : result.right

@@ -1,6 +1,6 @@
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
-import { ChatDocument, ChatSection } from '../src/document-codecs.js'
+import { ChatDocument, ChatSection, EventsSection } from '../src/document-codecs.js'
 import { decodeWith } from '../src/decode.js'
 import { wireFormat } from '../src/wire-format.js'
 import { fixture } from './support.js'
@@ -34,6 +34,18 @@ const variants: Array<[string, unknown]> = [
   ['a link that is text', { chat: { link: ['https://x'] } }],
   ['a bad event id', { chat: { events: { event: [{ '@id': '-1', '@type': 'line' }] } } }],
   ['events as null', { chat: { events: null } }],
+  ['no events', { chat: { events: { event: [] } } }],
+  ['events of every type', { chat: { events: { event: [
+    { '@id': 1, '@type': 'state', state: 'chatting', time: '2017-02-27T06:24:15.424-05:00' },
+    { '@id': '2', '@type': 'line', text: 7, source: 'agent', by: 'Bench', systemMessageId: '4', subType: 'REGULAR' },
+    { '@id': 3, '@type': 'url', url: 'https://x/' },
+    { '@id': 4, '@type': 'a2a-transfer', chatRequestParameters: { skill: 'Sales' } },
+    { '@id': 5, '@type': 'line-status', lineStatus: 'read', refSequenceId: '2' },
+    { '@id': 6, '@type': 'coBrowse', extra: { kept: true } },
+  ] } } }],
+  ['an event with an unreadable field after good ones', { chat: { events: { event: [{ '@id': 1, '@type': 'line', text: 'hi' }, { '@id': 2, '@type': 'line', text: { no: 1 } }] } } }],
+  ['an event without a type', { chat: { events: { event: [{ '@id': 1, '@type': 'line' }, { '@id': 2 }] } } }],
+  ['an event that is text', { chat: { events: { event: [{ '@id': 1, '@type': 'line' }, 'line'] } } }],
   ['no chat', { other: 1 }],
   ['an array', [idle]],
   ['a __proto__ key', JSON.parse('{"chat":{"__proto__":{"polluted":"yes"},"info":{"state":"waiting"}}}')],
@@ -62,5 +74,13 @@ describe('the chat document fast path', () => {
   it('leaves to io-ts what it does not mirror', () => {
     expect(ChatSection.read({ info: { state: null } })).toBeUndefined()
     expect(ChatSection.read(JSON.parse('{"__proto__":{},"info":{}}'))).toBeUndefined()
+  })
+
+  it('reads the events without io-ts, and leaves a page with a bad event to it', () => {
+    const events = (event: unknown) => EventsSection.read({ event })
+    expect(events([{ '@id': '4', '@type': 'line', text: 'hi' }])?.event).toMatchObject([{ id: 4, type: 'line', text: 'hi' }])
+    expect(events({ '@id': 4, '@type': 'state', state: 'ended' })?.event).toMatchObject([{ id: 4, state: 'ended' }])
+    expect(events([{ '@id': 4, '@type': 'line' }, { '@id': 5, '@type': 'line', text: [] }])).toBeUndefined()
+    expect(events([{ '@id': 4, '@type': 'line' }, null])).toBeUndefined()
   })
 })
