@@ -15,7 +15,8 @@ export interface RegisteredSocket {
 /** Tracks open sockets by address and consumer; the one owner of those counts. */
 export class SocketRegistry<S extends RegisteredSocket> {
   readonly #open = new Set<S>()
-  readonly #perAddress = new Map<string, number>()
+  // Each address's count and its first socket's copy of it, which later sockets from there share (~32 B each).
+  readonly #perAddress = new Map<string, { readonly address: string; count: number }>()
   // Counts, not sets: which sockets are whose is on the sockets already.
   readonly #perConsumer = new Map<string, number>()
   readonly #metrics: GatewayMetrics
@@ -39,7 +40,7 @@ export class SocketRegistry<S extends RegisteredSocket> {
 
   /** Open sockets from `address`. */
   countAddress(address: string): number {
-    return this.#perAddress.get(address) ?? 0
+    return this.#perAddress.get(address)?.count ?? 0
   }
 
   /** Open sockets authenticated as `consumerId`. */
@@ -50,8 +51,10 @@ export class SocketRegistry<S extends RegisteredSocket> {
   /** Counts a newly opened socket. */
   add(socket: S, address: string): void {
     this.#open.add(socket)
-    socket.registeredAddress = address
-    this.#perAddress.set(address, this.countAddress(address) + 1)
+    const counted = this.#perAddress.get(address)
+    if (counted === undefined) this.#perAddress.set(address, { address, count: 1 })
+    else counted.count += 1
+    socket.registeredAddress = counted?.address ?? address
     this.#metrics.socketsOpen.set(this.#open.size)
   }
 
@@ -70,8 +73,8 @@ export class SocketRegistry<S extends RegisteredSocket> {
     if (address === undefined || !this.#open.delete(socket)) return
     this.#unbind(socket)
     socket.registeredAddress = undefined
-    const left = this.countAddress(address) - 1
-    if (left > 0) this.#perAddress.set(address, left)
+    const counted = this.#perAddress.get(address)
+    if (counted !== undefined && counted.count > 1) counted.count -= 1
     else this.#perAddress.delete(address)
     this.#metrics.socketsOpen.set(this.#open.size)
     if (this.#open.size === 0) for (const resolve of this.#emptied.splice(0)) resolve()

@@ -35,6 +35,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
         const address = req.socket.remoteAddress ?? 'unknown'
         if ('expired' in verdict) {
           return deps.wss.handleUpgrade(req, socket, head, (ws) => {
+            socket.off('error', onSocketError)
             ws.on('error', (error) => deps.options.onError(error))
             deps.metrics.socketsClosed.inc({ code: String(closeCode(verdict.expired)) })
             ws.close(closeCode(verdict.expired), verdict.expired.message)
@@ -44,7 +45,11 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
         if (deps.draining()) return refuse(deps, socket, 503, 'draining', 'the gateway is shutting down')
         const limit = limitRefusal(deps, address, verdict.identity)
         if (limit !== undefined) return refuse(deps, socket, 429, limit, 'too many sockets')
-        deps.wss.handleUpgrade(req, socket, head, (ws) => void new ConsumerSocket(ws, address, verdict.identity, deps))
+        deps.wss.handleUpgrade(req, socket, head, (ws) => {
+          // ws handles the socket's errors from now on (it closes the WebSocket): a second listener cost each socket an array.
+          socket.off('error', onSocketError)
+          new ConsumerSocket(ws, address, verdict.identity, deps)
+        })
       },
       (error: unknown) => {
         deps.options.onError(error instanceof Error ? error : new Error(String(error)))
