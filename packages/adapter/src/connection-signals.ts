@@ -112,14 +112,21 @@ export class ConnectionSignals<C extends { readonly feed: ChatFeed }> implements
  */
 export class ConnectionEvents<C extends { readonly feed: ChatFeed }> implements ConversationEvents {
   readonly leases: LeaseKeeper
-  // Bound once: the lease keeper and the connection's commands keep it as a plain function.
-  readonly onError: (error: unknown) => void
+  readonly #signals: ConnectionSignals<C>
   readonly #target: RelayCommandTarget
+  // Made on first use (a failed write, a relay): a connection that never needs it keeps no closure.
+  #onError: ((error: unknown) => void) | undefined
 
   constructor(signals: ConnectionSignals<C>, config: ResolvedConnectionOptions, target: RelayCommandTarget) {
-    this.onError = (error) => signals.error(error)
-    this.leases = new LeaseKeeper(config.store, config.poller.scheduler, this.onError)
+    this.#signals = signals
+    this.leases = new LeaseKeeper(config.store, config.poller.scheduler, signals)
     this.#target = target
+  }
+
+  /** Reports an error to the connection's errors stream, as a plain function (a `.catch` handler). */
+  get onError(): (error: unknown) => void {
+    const signals = this.#signals
+    return (this.#onError ??= (error) => signals.error(error))
   }
 
   serve(conversationId: string, command: RelayCommand): Promise<unknown> {
@@ -132,7 +139,7 @@ export class ConnectionEvents<C extends { readonly feed: ChatFeed }> implements 
 
   onLeaseLost(conversationId: string, error: unknown): void {
     this.leases.remove(conversationId)
-    this.onError(error)
+    this.#signals.error(error)
   }
 
 }

@@ -23,18 +23,18 @@ interface Held {
 export class LeaseKeeper {
   readonly #store: ConversationStore
   readonly #scheduler: SchedulerLike
-  readonly #onError: (error: unknown) => void
+  readonly #errors: { error(error: unknown): void }
   // Small: a socket's connection holds one lease at most times, or none.
   readonly #held = new SmallMap<Held>()
   #timer: Subscription | undefined
   #periodMs = Infinity
   #renewing = false
 
-  /** Makes a keeper renewing through `store`; failed renewals (Redis down) go to `onError` and are tried again next tick. */
-  constructor(store: ConversationStore, scheduler: SchedulerLike, onError: (error: unknown) => void) {
+  /** Makes a keeper renewing through `store`; failed renewals (Redis down) go to `errors.error` and are tried again next tick. */
+  constructor(store: ConversationStore, scheduler: SchedulerLike, errors: { error(error: unknown): void }) {
     this.#store = store
     this.#scheduler = scheduler
-    this.#onError = onError
+    this.#errors = errors
   }
 
   /** Keeps `lease` renewed until {@link remove}; `holder.leaseGone()` runs when the store says it is gone. */
@@ -73,7 +73,7 @@ export class LeaseKeeper {
         gone.holder.leaseGone()
       }
     } catch (error) {
-      this.#onError(error)
+      this.#errors.error(error)
     } finally {
       this.#renewing = false
     }

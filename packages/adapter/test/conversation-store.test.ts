@@ -134,7 +134,7 @@ describe('LeaseKeeper', () => {
       },
     })
     scheduler.maxFrames = 0
-    const keeper = new LeaseKeeper(store, scheduler, () => undefined)
+    const keeper = new LeaseKeeper(store, scheduler, { error: () => undefined })
     const lost: string[] = []
     const leases = ['a', 'b', 'c'].map((id): ConversationLease => ({ conversationId: id, token: 1, ttlMs: 300 }))
     for (const lease of leases) keeper.add(lease, { leaseGone: () => lost.push(lease.conversationId) })
@@ -157,7 +157,7 @@ describe('LeaseKeeper', () => {
 
   test('a lease that never expires starts no timer and is not kept (nothing renews it)', () => {
     const scheduler = new VirtualTimeScheduler()
-    const keeper = new LeaseKeeper(new MemoryConversationStore(), scheduler, () => undefined)
+    const keeper = new LeaseKeeper(new MemoryConversationStore(), scheduler, { error: () => undefined })
     keeper.add({ conversationId: 'a', token: 1, ttlMs: Infinity }, { leaseGone: () => undefined })
     expect(scheduler.actions).toHaveLength(0)
     expect(keeper.leases).toEqual([])
