@@ -131,7 +131,6 @@ export interface ResolvedConnectionOptions {
   readonly keepConversationsAlive: boolean
   readonly interactionTimeoutS: number | undefined
   readonly skillMap: Readonly<Record<string, string>>
-  readonly consumerId: string | undefined
   readonly now: () => number
   readonly store: ConversationStore
   readonly relay: ConversationRelay | undefined
@@ -168,7 +167,7 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}, client?
   if (idleGrowth < 1) throw invalid('idleGrowth', '1 or more', idleGrowth, '2.5')
   const eventLogLimit = positive('eventLogLimit', config.eventLogLimit, 50)
   if (!Number.isInteger(eventLogLimit)) throw invalid('eventLogLimit', 'a positive integer', eventLogLimit, '50')
-  return {
+  const resolved: ResolvedConnectionOptions = {
     poller: (lastPoller = reused(lastPoller, {
       pacing: (lastPacing = reused(lastPacing, {
         chattingMs: positive('chattingIntervalMs', config.chattingIntervalMs, 500),
@@ -196,12 +195,15 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}, client?
     keepConversationsAlive: config.keepConversationsAlive ?? false,
     interactionTimeoutS: config.interactionTimeoutS,
     skillMap: config.skillMap ?? NO_SKILL_MAP,
-    consumerId: config.consumerId,
     now: config.now ?? Date.now,
     store: config.store ?? new MemoryConversationStore(),
     relay: config.relay,
     csat: checkCsatOptions(config.csat),
   }
+  if (config.store === undefined) return resolved
+  const shared = reused(resolvedOn.get(config.store), resolved)
+  resolvedOn.set(config.store, shared)
+  return shared
 }
 
 // The gate protects a client's connection pool, so the connections on one client with one limit share it
@@ -223,6 +225,9 @@ function gateOf(client: object | undefined, limit: number): PollGate {
 let lastPacing: ChatPollerOptions['pacing'] | undefined
 let lastBackoff: ChatPollerOptions['backoff'] | undefined
 let lastPoller: ChatPollerOptions | undefined
+// The whole options last resolved on a store, shared by the connections on it that resolve equal ones (a
+// gateway's, one per consumer): 128 bytes a connection otherwise. Kept with the store, so they go with it.
+const resolvedOn = new WeakMap<ConversationStore, ResolvedConnectionOptions>()
 
 function reused<T extends object>(last: T | undefined, next: T): T {
   if (last === undefined) return next

@@ -112,12 +112,15 @@ export class ConnectionSignals<C extends { readonly feed: ChatFeed }> implements
  */
 export class ConnectionEvents<C extends { readonly feed: ChatFeed }> implements ConversationEvents {
   readonly leases: LeaseKeeper
+  // The connection's, here rather than in its resolved options: those are shared by connections resolving equal ones.
+  readonly consumerId: string | undefined
   readonly #signals: ConnectionSignals<C>
   readonly #target: RelayCommandTarget
   // Made on first use (a failed write, a relay): a connection that never needs it keeps no closure.
   #onError: ((error: unknown) => void) | undefined
 
-  constructor(signals: ConnectionSignals<C>, config: ResolvedConnectionOptions, target: RelayCommandTarget) {
+  constructor(signals: ConnectionSignals<C>, config: ResolvedConnectionOptions, consumerId: string | undefined, target: RelayCommandTarget) {
+    this.consumerId = consumerId
     this.#signals = signals
     this.leases = new LeaseKeeper(config.store, config.poller.scheduler, signals)
     this.#target = target

@@ -55,7 +55,7 @@ export class Connection {
     this.#client = client
     this.#config = resolveConnectionOptions(config, client)
     this.#ownsClient = options.ownsClient ?? false
-    this.#events = new ConnectionEvents(this.#signals, this.#config, this)
+    this.#events = new ConnectionEvents(this.#signals, this.#config, config.consumerId, this)
   }
 
   /** The connection's state (see {@link ConnectionState}), current then changes; follows the latest conversation. */
@@ -151,7 +151,7 @@ export class Connection {
     if (relay === undefined) throw new AdapterError('E_BAD_REQUEST', 'following a conversation needs a relay: new Connection(client, { store, relay })')
     const session = this.#conversations.get(conversationId)?.session ?? this.#client.attach(conversationId)
     if (this.#conversations.has(session.conversationId)) return { conversationId: session.conversationId }
-    const follower = followConversation(session, this.#config, relay, this.#events.onError, () => {
+    const follower = followConversation(session, this.#config, this.#events.consumerId, relay, this.#events.onError, () => {
       // Promoted (the holder's lease is free): the same feed goes on here as the holder's, so its subscribers see a continuation.
       if (!this.#signals.closed && this.#conversations.get(session.conversationId) === follower) this.#open(session, undefined, follower.handOver)
     })

@@ -22,7 +22,7 @@ import { followerPoller, relaySupplier } from './relay-supplier.js'
  *
  * @internal
  */
-export function followConversation(session: ChatSessionPort, config: ResolvedConnectionOptions, relay: ConversationRelay, onError: (error: unknown) => void, onFree: () => void): FollowedConversation {
+export function followConversation(session: ChatSessionPort, config: ResolvedConnectionOptions, consumerId: string | undefined, relay: ConversationRelay, onError: (error: unknown) => void, onFree: () => void): FollowedConversation {
   const id = session.conversationId
   // Promoted: the feed's loop reads the chat through the holder's supplier from then on.
   let holding: PollSupplier | undefined
@@ -30,7 +30,7 @@ export function followConversation(session: ChatSessionPort, config: ResolvedCon
   const held = (at: PollCursor): Observable<LegacySnapshot> => (holding === undefined ? EMPTY : holding(at))
   const cursor = cursorHolder()
   const readFrom = (from: number, signal: AbortSignal): ReturnType<ChatSessionPort['snapshot']> => session.snapshot({ from, signal })
-  const ready = mayFollow(config, id)
+  const ready = mayFollow(config, consumerId, id)
   const relayed = relaySupplier(relay, id, readFrom)
   const feed = new ChatFeed({
     conversationId: id,
@@ -43,7 +43,7 @@ export function followConversation(session: ChatSessionPort, config: ResolvedCon
     readFrom,
     eventLogLimit: config.eventLogLimit,
     graceMs: config.graceMs,
-    consumerId: config.consumerId,
+    consumerId,
     now: config.now,
   })
   const subscriptions = new Subscription()
@@ -116,10 +116,10 @@ export interface FollowedConversation extends Conversation {
 }
 
 /** Resolves when the store lists the conversation as this connection's consumer's (or the connection knows no consumer). */
-async function mayFollow(config: ResolvedConnectionOptions, id: string): Promise<void> {
+async function mayFollow(config: ResolvedConnectionOptions, consumerId: string | undefined, id: string): Promise<void> {
   const stored = await config.store.loadConversation(id)
   if (stored === undefined) throw new AdapterError('E_UNKNOWN_CONVERSATION', `conversation ${id} is not in the store: there is nothing to follow`)
-  if (config.consumerId !== undefined && stored.consumerId !== undefined && stored.consumerId !== config.consumerId) {
+  if (consumerId !== undefined && stored.consumerId !== undefined && stored.consumerId !== consumerId) {
     throw new AdapterError('E_UNKNOWN_CONVERSATION', `conversation ${id} is not this consumer's`)
   }
 }

@@ -40,6 +40,7 @@ export interface Conversation {
 
 /** What the conversations report to their connection: one object per connection, told which conversation. @internal */
 export interface ConversationEvents {
+  readonly consumerId: string | undefined // the connection's (`ConnectionOptions.consumerId`)
   /** Failed polls, failed store writes, failed resends of an earlier owner's lines. */
   readonly onError: (error: unknown) => void
   /** The lease was taken: call `holder.leaseGone()` from the keeper when a renewal says it is gone. */
@@ -100,9 +101,9 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     // A follower promoted to holder: its feed goes on (same cursor, same numbering), now reading the chat.
     const adopted = adopt?.(published ?? sessionSupplier(session))
     this.#cursor = adopted?.cursor ?? cursorHolder()
-    const { poller, eventLogLimit, graceMs, consumerId, now } = config
+    const { poller, eventLogLimit, graceMs, now } = config
     const readFrom = readSnapshot.bind(session)
-    this.feed = adopted?.feed ?? new ChatFeed({ conversationId: session.conversationId, supplier: published ?? this, cursor: this.#cursor, poller, activity: this.#activity, readFrom, eventLogLimit, graceMs, consumerId, requestedSkill, now })
+    this.feed = adopted?.feed ?? new ChatFeed({ conversationId: session.conversationId, supplier: published ?? this, cursor: this.#cursor, poller, activity: this.#activity, readFrom, eventLogLimit, graceMs, consumerId: events.consumerId, requestedSkill, now })
     this.feed.listen(this)
     // An adopted feed may have heard the chat's end before this listened (a follower promoted after it).
     if (adopted !== undefined) this.feed.state$.pipe(take(1)).subscribe((state) => this.onState(state))
@@ -215,7 +216,7 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
   private start(): void {
     const controller = (this.#controller = new AbortController())
     const config = this.#config
-    const starting = startOutbound({ session: this.session, config, store: config.store, signal: controller.signal, owner: this })
+    const starting = startOutbound({ session: this.session, config, store: config.store, consumerId: this.#events.consumerId, signal: controller.signal, owner: this })
     this.#starting = starting
     starting.then((started) => this.onStarted(started), () => this.onFailed())
   }

@@ -18,6 +18,8 @@ export interface StartOutboundInput {
   readonly session: ChatSessionPort
   readonly config: ResolvedConnectionOptions
   readonly store: ConversationStore
+  /** The connection's consumer, if it has one: a stored conversation of another one is refused. */
+  readonly consumerId: string | undefined
   /** Aborted when the conversation is closed on this connection. */
   readonly signal: AbortSignal
   /** Told of failed writes and of the lease's loss. */
@@ -46,18 +48,18 @@ export interface StartedOutbound {
  * @internal
  */
 export async function startOutbound(input: StartOutboundInput): Promise<StartedOutbound> {
-  const { session, store, config, signal } = input
+  const { session, store, config, consumerId, signal } = input
   const id = session.conversationId
   const lease = await store.acquireLease(id)
   assertOpen(signal, id)
   if (lease === undefined) throw new AdapterError('E_CLOSED', `conversation ${id} is held by another process`)
   const stored = await store.loadConversation(id)
   assertOpen(signal, id)
-  if (stored !== undefined && config.consumerId !== undefined && stored.consumerId !== undefined && stored.consumerId !== config.consumerId) {
+  if (stored !== undefined && consumerId !== undefined && stored.consumerId !== undefined && stored.consumerId !== consumerId) {
     await store.releaseLease(lease)
     throw new AdapterError('E_UNKNOWN_CONVERSATION', `conversation ${id} is not this consumer's`)
   }
-  if (stored === undefined) await store.addConversation(id, { chatUri: chatUriOf(session), consumerId: config.consumerId })
+  if (stored === undefined) await store.addConversation(id, { chatUri: chatUriOf(session), consumerId })
   // A new conversation's record is the empty one (`addConversation` records it so).
   const record = stored?.outbound ?? EMPTY_OUTBOUND
   const resumed = await settle(record, session, config, signal)

@@ -1,6 +1,7 @@
 import { pollClock } from '../src/poll-clock.js'
 import { describe, expect, test } from 'vitest'
 import { resolveConnectionOptions } from '../src/connection-options.js'
+import { MemoryConversationStore } from '../src/memory-conversation-store.js'
 
 describe('resolveConnectionOptions', () => {
   test('defaults: 500 ms chatting, 2 s waiting, a third of chatTimeout, 500 ms ×2 up to 30 s, 100 ms grace', () => {
@@ -61,5 +62,13 @@ describe('resolveConnectionOptions', () => {
     expect(other.poller.pacing).toEqual({ ...one.poller.pacing, idleCeilingMs: undefined })
     expect(Object.keys(other.poller.pacing)).not.toContain('idleCeilingMs')
     expect(resolveConnectionOptions({ backoffMaxMs: 9000 }).poller.backoff).toEqual({ baseMs: 500, factor: 2, maxMs: 9000 })
+  })
+  test('connections on one store resolving equal options share them; other options or another store get their own', () => {
+    const [store, client] = [new MemoryConversationStore(), {}]
+    const one = resolveConnectionOptions({ store, chattingIntervalMs: 700, consumerId: 'alice' }, client)
+    expect(resolveConnectionOptions({ store, chattingIntervalMs: 700, consumerId: 'bob' }, client)).toBe(one)
+    expect(resolveConnectionOptions({ store, chattingIntervalMs: 800 }, client)).not.toBe(one)
+    expect(resolveConnectionOptions({ store: new MemoryConversationStore(), chattingIntervalMs: 700 }, client)).not.toBe(one)
+    expect(resolveConnectionOptions({ chattingIntervalMs: 700 }, client)).not.toBe(resolveConnectionOptions({ chattingIntervalMs: 700 }, client))
   })
 })

@@ -70,3 +70,18 @@ test("another consumer's conversation, resumed while the store is slow, is never
   await intruder.close()
   await client.close()
 })
+
+test("connections of two consumers on one store and client (sharing their resolved options) keep each one's conversations its own", async () => {
+  const store = new MemoryConversationStore()
+  const client = new LegacyChatClient({ accountRoot: server.accountRoot, appKey: server.appKey })
+  const [x, y] = [new Connection(client, { ...fastConfig, store, consumerId: 'x' }), new Connection(client, { ...fastConfig, store, consumerId: 'y' })]
+  const { conversationId } = await x.requestConversation({ skillId: 'Sales' })
+  const chat = server.chat(conversationId)!
+  chat.accept({ name: 'Natalie', id: 7 })
+  chat.say('for x only')
+  await expect(firstValueFrom(y.messagingEvents$(conversationId))).rejects.toMatchObject({ code: 'E_UNKNOWN_CONVERSATION' })
+  await expect(y.publishEvent(conversationId, { type: 'ContentEvent', contentType: 'text/plain', message: 'not mine' })).rejects.toMatchObject({ code: 'E_UNKNOWN_CONVERSATION' })
+  expect(await store.conversationsOf('x')).toEqual([conversationId])
+  await Promise.all([x.close(), y.close()])
+  await client.close()
+})
