@@ -6,7 +6,7 @@ import type { RelayCommand } from './conversation-relay.js'
 import type { ConversationLease } from './conversation-store.js'
 import type { EachSource, EachWatcher } from './each-conversation.js'
 import { LazySubject } from './lazy-subject.js'
-import { LeaseKeeper, type LeaseLossListener } from './lease-keeper.js'
+import { LeaseKeeper, type LeaseLossListener, expires } from './lease-keeper.js'
 import type { ConversationEvents } from './open-conversation.js'
 import { type RelayCommandTarget, runRelayCommand } from './relay-commands.js'
 import { type Few, NO_ITEMS, itemsOf, withItem, withoutItem } from './exact-lists.js'
@@ -111,7 +111,9 @@ export class ConnectionSignals<C extends { readonly feed: ChatFeed }> implements
  * @internal
  */
 export class ConnectionEvents<C extends { readonly feed: ChatFeed }> implements ConversationEvents {
-  readonly leases: LeaseKeeper
+  readonly #config: ResolvedConnectionOptions
+  // Made with the first lease that runs out: a single process's connections (the in-memory store) never need one.
+  #leases: LeaseKeeper | undefined
   // The connection's, here rather than in its resolved options: those are shared by connections resolving equal ones.
   readonly consumerId: string | undefined
   readonly #signals: ConnectionSignals<C>
@@ -122,7 +124,7 @@ export class ConnectionEvents<C extends { readonly feed: ChatFeed }> implements 
   constructor(signals: ConnectionSignals<C>, config: ResolvedConnectionOptions, consumerId: string | undefined, target: RelayCommandTarget) {
     this.consumerId = consumerId
     this.#signals = signals
-    this.leases = new LeaseKeeper(config.store, config.poller.scheduler, signals)
+    this.#config = config
     this.#target = target
   }
 
@@ -137,12 +139,16 @@ export class ConnectionEvents<C extends { readonly feed: ChatFeed }> implements 
   }
 
   onLease(lease: ConversationLease, holder: LeaseLossListener): void {
-    this.leases.add(lease, holder)
+    if (expires(lease)) (this.#leases ??= new LeaseKeeper(this.#config.store, this.#config.poller.scheduler, this.#signals)).add(lease, holder)
   }
 
   onLeaseLost(conversationId: string, error: unknown): void {
-    this.leases.remove(conversationId)
+    this.#leases?.remove(conversationId)
     this.#signals.error(error)
   }
 
+  /** Stops renewing the leases (the connection closes; they are released, or left to run out). */
+  disposeLeases(): void {
+    this.#leases?.dispose()
+  }
 }

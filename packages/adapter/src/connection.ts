@@ -209,7 +209,7 @@ export class Connection {
     if (this.#signals.closed) return
     this.#signals.close()
     this.#watching?.completeAll()
-    this.#events.leases.dispose()
+    this.#events.disposeLeases()
     for (const conversation of this.#conversations.values()) conversation.dispose()
     // What was not written yet is written, and the leases given up: another connection may continue at once.
     await Promise.all([...this.#conversations.values()].map((conversation) => conversation.release()))

@@ -8,6 +8,11 @@ export interface LeaseLossListener {
   leaseGone(): void
 }
 
+/** Whether `lease` runs out (the in-memory store's never do): only those are renewed, and so kept. @internal */
+export function expires(lease: ConversationLease): boolean {
+  return Number.isFinite(lease.ttlMs)
+}
+
 interface Held {
   readonly lease: ConversationLease
   readonly holder: LeaseLossListener
@@ -40,7 +45,7 @@ export class LeaseKeeper {
   /** Keeps `lease` renewed until {@link remove}; `holder.leaseGone()` runs when the store says it is gone. */
   add(lease: ConversationLease, holder: LeaseLossListener): void {
     // Nothing to renew, and no store reports such a lease lost: keeping it would cost each chat an entry.
-    if (!Number.isFinite(lease.ttlMs)) return
+    if (!expires(lease)) return
     this.#held.set(lease.conversationId, { lease, holder })
     const periodMs = Math.max(1, Math.floor(lease.ttlMs / 3))
     if (periodMs >= this.#periodMs) return
