@@ -7,7 +7,7 @@ import type { LegacyInfo } from './legacy-contract.js'
 import { EventLog, type LogEntry } from './event-log.js'
 import { HeldLoop, type LoopEnds, LoopObserver, type LoopSink, type LoopStarter } from './held-loop.js'
 import { type LazyObserver, LazySubject, endedLike } from './lazy-subject.js'
-import { type ReadFrom, replaying } from './event-replay.js'
+import { type ReadFrom, type ReplaySource, replaying } from './event-replay.js'
 import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
 import { type MappedOutput, closeAsGone, isIdlePage, mapBatch } from './map-event.js'
 import { modelLiteral } from './model-literal.js'
@@ -33,15 +33,16 @@ export type { ChatFeedListener, ChatFeedOptions, LegacyEventRecord } from './cha
  *
  * @internal
  */
-export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
+export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySource {
   readonly conversationId: string // the chat id
   readonly #supplier: PageSource // the options' fields, not the options object (~110 B per chat)
-  readonly #readFrom: ReadFrom | undefined
-  readonly #now: () => number
-  #model: ConversationModel
-  readonly #log: EventLog
+  // These four are what its subscribers' replays read: the feed is their source (no object per subscriber).
+  readonly readFrom: ReadFrom | undefined
+  readonly now: () => number
+  readonly log: EventLog
   // Lazy: a subject is made only when someone subscribes (most chats are watched on one stream).
-  readonly #messages = new LazySubject<LogEntry>('subject')
+  readonly live$ = new LazySubject<LogEntry>('subject')
+  #model: ConversationModel
   // Replay, not behavior: a late subscriber still gets the last value after completion.
   readonly #conversation = new LazySubject<ExConversationChange>('replay')
   // Made on first use (few chats have a listener for these), ended then as the feed's streams ended.
@@ -62,11 +63,11 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
 
   constructor(options: ChatFeedOptions) {
     this.#supplier = options.supplier
-    this.#readFrom = options.readFrom
-    this.#now = options.now
+    this.readFrom = options.readFrom
+    this.now = options.now
     this.conversationId = options.conversationId
     this.#model = initialConversationModel(options)
-    this.#log = new EventLog(options.readFrom === undefined ? Number.POSITIVE_INFINITY : (options.eventLogLimit ?? 50))
+    this.log = new EventLog(options.readFrom === undefined ? Number.POSITIVE_INFINITY : (options.eventLogLimit ?? 50))
     this.#cursor = options.cursor ?? cursorHolder()
     this.#config = options.poller
     this.activity = options.activity ?? options.poller.activity
@@ -96,9 +97,8 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
 
   /** {@link messagingEvents$} into a plain observer (no RxJS subscriber: a socket keeps it for its life), or with `'end'` only its end, not keeping the chat polled; returns what stops it. */
   watchMessagingEvents(fromSeq: number | 'end', observer: LazyObserver<MessagingEventChange>): Unsubscribable {
-    if (fromSeq === 'end') return this.#messages.add(new EndOnly(observer)) ?? STOPPED
-    const source = { conversationId: this.conversationId, log: this.#log, live$: this.#messages, readFrom: this.#readFrom, now: this.#now }
-    return this.#loop.watch(replaying(source, fromSeq), observer)
+    if (fromSeq === 'end') return this.live$.add(new EndOnly(observer)) ?? STOPPED
+    return this.#loop.watch(replaying(this, fromSeq), observer)
   }
 
   /** The conversation's latest change (when there is one), then each new one; keeps the chat polled. */
@@ -113,7 +113,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
 
   /** Legacy events of unknown type, live, into a plain observer; keeps the chat polled. Returns what stops it. */
   watchLegacyEvents(observer: LazyObserver<LegacyEventRecord>): Unsubscribable {
-    return this.#loop.watch((this.#legacy ??= endedLike(new LazySubject('subject'), this.#messages, true)), observer)
+    return this.#loop.watch((this.#legacy ??= endedLike(new LazySubject('subject'), this.live$, true)), observer)
   }
 
   /** The legacy chat state (`waiting`, `chatting`, `ended`, …), current then changes; keeps the chat polled. */
@@ -133,12 +133,12 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
 
   /** Failed polls that are being retried (decode errors, network errors, …). Does not start polling. */
   get errors$(): Observable<unknown> {
-    return (this.#errors ??= endedLike(new LazySubject('subject'), this.#messages, false))
+    return (this.#errors ??= endedLike(new LazySubject('subject'), this.live$, false))
   }
 
   /** How many messaging changes the log keeps now (at most its limit). */
   get loggedEvents(): number {
-    return this.#log.size
+    return this.log.size
   }
 
   /** The latest conversation change, if any. */
@@ -178,8 +178,8 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
       case 'page':
         // The usual idle page: nothing to map, log or compare.
         if (isIdlePage(this.#model, output.events, output.info)) break
-        this.#log.notePage(this.#model, output.info, output.events)
-        this.#emit(mapBatch(this.#model, output.events, output.info, this.#now()), output.info)
+        this.log.notePage(this.#model, output.info, output.events)
+        this.#emit(mapBatch(this.#model, output.events, output.info, this.now()), output.info)
         break
       case 'error':
         this.#errors?.next(output.error)
@@ -192,7 +192,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
           break
         }
         const outcome = conversationOnStop(state.reason)
-        if (outcome === 'close') this.#emit(closeAsGone(this.#model, this.#now()), undefined)
+        if (outcome === 'close') this.#emit(closeAsGone(this.#model, this.now()), undefined)
         this.#setState(state)
         if (outcome !== 'fail') this.#completeAll()
         else this.#failAll(new AdapterError('E_POLL_FAILED', `polling conversation ${this.conversationId} stopped (${state.reason})`, { cause: state.error }))
@@ -211,7 +211,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
     this.#model = result.model === this.#model ? result.model : modelLiteral(result.model)
     for (const output of result.outputs) {
       if (output.kind === 'message') {
-        this.#messages.next(this.#log.add(output.change))
+        this.live$.next(this.log.add(output.change))
       } else if (output.kind === 'conversation') {
         this.#conversation.next(output.change)
       } else {
@@ -227,18 +227,18 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput> {
 
   // The chat-state subject, made on first use with the current value, ended as the feed's streams ended (TS-private: a `#` method costs every instance a brand slot).
   private chatStates(): LazySubject<string | undefined> {
-    return (this.#chatState ??= endedLike(new LazySubject('replay', this.#chatStateValue), this.#messages, true))
+    return (this.#chatState ??= endedLike(new LazySubject('replay', this.#chatStateValue), this.live$, true))
   }
 
   #failAll(error: AdapterError): void {
-    this.#messages.error(error)
+    this.live$.error(error)
     this.#legacy?.error(error)
     this.#chatState?.error(error)
     this.#conversation.error(error)
   }
 
   #completeAll(): void {
-    this.#messages.complete()
+    this.live$.complete()
     this.#legacy?.complete()
     this.#chatState?.complete()
     this.#conversation.complete()
