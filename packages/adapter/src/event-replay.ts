@@ -3,13 +3,16 @@ import { type Observable, EMPTY, Observable as Stream, type Subscription, type U
 import { AdapterError } from './adapter-error.js'
 import type { EventLog, LogEntry } from './event-log.js'
 import { type LazyObserver, LazySubject } from './lazy-subject.js'
-import type { LegacySnapshot } from './legacy-contract.js'
+import type { ChatSessionPort, LegacySnapshot } from './legacy-contract.js'
 import { remapMessages, replayStart } from './mapping-context.js'
 import type { MessagingEventChange } from './messaging-types.js'
 import type { Watchable } from './watch.js'
 
-/** Reads the chat resource's events from an event id (core's `session.snapshot({ from })`). @internal */
-export type ReadFrom = (from: number, signal: AbortSignal) => Promise<LegacySnapshot>
+/**
+ * Reads the chat resource's events from an event id: a function, or the chat's session itself (its
+ * `snapshot({ from })`), which a chat has anyway where a function bound to it cost 48 bytes. @internal
+ */
+export type ReadFrom = ((from: number, signal: AbortSignal) => Promise<LegacySnapshot>) | Pick<ChatSessionPort, 'snapshot'>
 
 /** What {@link replaying} replays from. @internal */
 export interface ReplaySource {
@@ -161,7 +164,9 @@ function readOlder(source: ReplaySource, readFrom: ReadFrom, fromSeq: number, be
   return new Stream<MessagingEventChange>((subscriber) => {
     const controller = new AbortController()
     let settled = false
-    readFrom(replayStart(source.log.contexts, fromSeq), controller.signal).then(
+    const from = replayStart(source.log.contexts, fromSeq)
+    const read = typeof readFrom === 'function' ? readFrom(from, controller.signal) : readFrom.snapshot({ from, signal: controller.signal })
+    read.then(
       (snapshot) => {
         settled = true
         for (const change of remapMessages(source.conversationId, source.log.contexts, snapshot.events.events, { fromSeq, below }, source.now())) subscriber.next(change)

@@ -13,7 +13,7 @@ import type { OutboundQueue } from './outbound-queue.js'
 import type { OutboundLedger } from './outbound-record.js'
 import type { PollerState } from './poller-types.js'
 import { type PollCursor, cursorHolder } from './poll-cursor.js'
-import { type PageFetcher, type PollSupplier, type ReadConsent, readSnapshot, readWhenGiven } from './session-supplier.js'
+import { type PageFetcher, type PollSupplier, type ReadConsent, readWhenGiven } from './session-supplier.js'
 import { publishingSupplier, stopMarkerOf } from './relay-supplier.js'
 import { type StartedOutbound, outboundQueue, saveChanges, startOutbound, stopSaving } from './start-outbound.js'
 import type { StoreWriter, StoreWriterOwner } from './store-writer.js'
@@ -102,8 +102,7 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     const adopted = adopt?.(published ?? sessionSupplier(session))
     this.#cursor = adopted?.cursor ?? cursorHolder()
     const { poller, eventLogLimit, graceMs, now } = config
-    const readFrom = readSnapshot.bind(session)
-    this.feed = adopted?.feed ?? new ChatFeed({ conversationId: session.conversationId, supplier: published ?? this, cursor: this.#cursor, poller, activity: this.#activity, readFrom, eventLogLimit, graceMs, consumerId: events.consumerId, requestedSkill, now })
+    this.feed = adopted?.feed ?? new ChatFeed({ conversationId: session.conversationId, supplier: published ?? this, cursor: this.#cursor, poller, activity: this.#activity, readFrom: session, eventLogLimit, graceMs, consumerId: events.consumerId, requestedSkill, now })
     this.feed.listen(this)
     // An adopted feed may have heard the chat's end before this listened (a follower promoted after it).
     if (adopted !== undefined) this.feed.state$.pipe(take(1)).subscribe((state) => this.onState(state))

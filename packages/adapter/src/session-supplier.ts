@@ -82,11 +82,3 @@ export function sessionSupplier(session: Pick<ChatSessionPort, 'snapshot' | 'fol
     })
   return Object.assign(supplier, { fetchPage })
 }
-
-/**
- * Reads the chat's events from an event id; bound to a chat's session (`readSnapshot.bind(session)`)
- * for its feed's replays: a closure cost each chat a function and a context. @internal
- */
-export function readSnapshot(this: Pick<ChatSessionPort, 'snapshot'>, from: number, signal: AbortSignal): Promise<LegacySnapshot> {
-  return this.snapshot({ from, signal })
-}

@@ -32,7 +32,8 @@ async function openFeed(format: 'json' | 'xml'): Promise<{ feed: ChatFeed; chat:
     conversationId: session.conversationId,
     supplier: sessionSupplier(session),
     poller: resolveConnectionOptions(fastConfig).poller,
-    readFrom: (from, signal) => session.snapshot({ from, signal }),
+    // The session itself, as a connection's conversation passes it.
+    readFrom: session,
     eventLogLimit: LIMIT,
     graceMs: 5,
     now: Date.now,
