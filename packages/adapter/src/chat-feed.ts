@@ -26,10 +26,10 @@ export type { ChatFeedListener, ChatFeedOptions, LegacyEventRecord } from './cha
  * bounded log of the latest messaging changes (an older `fromSeq` is replayed from the server, see
  * `replayThenLive`), and the latest conversation state.
  *
- * The loop always reads the chat from event 0: the whole log is needed to rebuild the
- * conversation; subscribers filter by sequence. The cursor is not the feed's:
- * it lives in `options.cursor`, which the loop alone advances, so each legacy event is mapped once
- * and logged once, and overlapping subscribers and restarts of the loop never see it twice.
+ * The loop always reads the chat from event 0: the whole log is needed to rebuild the conversation;
+ * subscribers filter by sequence. The cursor is not the feed's: it lives in `options.cursor`, which
+ * the loop alone advances, so each legacy event is mapped and logged once, and overlapping
+ * subscribers and restarts of the loop never see it twice.
  *
  * @internal
  */
@@ -43,9 +43,10 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySour
   // Lazy: a subject is made only when someone subscribes (most chats are watched on one stream).
   readonly live$ = new LazySubject<LogEntry>('subject')
   #model: ConversationModel
-  // Replay, not behavior: a late subscriber still gets the last value after completion.
-  readonly #conversation = new LazySubject<ExConversationChange>('replay')
-  // Made on first use (few chats have a listener for these), ended then as the feed's streams ended.
+  #latestConversation: ExConversationChange | undefined
+  // Made on first use (few chats have a listener for these), ended then as the feed's streams ended; the
+  // conversation's replays the latest change (not behavior: a late subscriber still gets it after the end).
+  #conversation: LazySubject<ExConversationChange> | undefined
   #legacy: LazySubject<LegacyEventRecord> | undefined
   #errors: LazySubject<unknown> | undefined
   // The poll loop's state and the legacy chat state as plain values; their subjects made on first use.
@@ -108,7 +109,8 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySour
 
   /** {@link conversationChanges$} into a plain observer; returns what stops it. */
   watchConversationChanges(observer: LazyObserver<ExConversationChange>): Unsubscribable {
-    return this.#loop.watch(this.#conversation, observer)
+    const latest: [] | [ExConversationChange] = this.#latestConversation === undefined ? [] : [this.#latestConversation]
+    return this.#loop.watch((this.#conversation ??= endedLike(new LazySubject('replay', ...latest), this.live$, true)), observer)
   }
 
   /** Legacy events of unknown type, live, into a plain observer; keeps the chat polled. Returns what stops it. */
@@ -143,7 +145,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySour
 
   /** The latest conversation change, if any. */
   get latestConversation(): ExConversationChange | undefined {
-    return this.#conversation.value
+    return this.#latestConversation
   }
 
   /** The legacy chat state as last read. */
@@ -213,7 +215,8 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySour
       if (output.kind === 'message') {
         this.live$.next(this.log.add(output.change))
       } else if (output.kind === 'conversation') {
-        this.#conversation.next(output.change)
+        this.#latestConversation = output.change
+        this.#conversation?.next(output.change)
       } else {
         this.#legacy?.next({ conversationId: output.conversationId, sequence: output.sequence, metadata: output.metadata })
       }
@@ -231,18 +234,11 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySour
   }
 
   #failAll(error: AdapterError): void {
-    this.live$.error(error)
-    this.#legacy?.error(error)
-    this.#chatState?.error(error)
-    this.#conversation.error(error)
+    for (const subject of [this.live$, this.#legacy, this.#chatState, this.#conversation]) subject?.error(error)
   }
 
   #completeAll(): void {
-    this.live$.complete()
-    this.#legacy?.complete()
-    this.#chatState?.complete()
-    this.#conversation.complete()
-    this.#errors?.complete()
+    for (const subject of [this.live$, this.#legacy, this.#chatState, this.#conversation, this.#errors]) subject?.complete()
   }
 }
 

@@ -85,4 +85,14 @@ describe('ChatFeed (marbles)', () => {
       expectObservable(state, '20ms ^').toBe('20ms (x|)', { x: 'CLOSE' })
     })
   })
+
+  test('a first subscriber to conversation changes after the chat ended still gets the latest, then the end', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, expectObservable }) => {
+      const answers = [cold('-(a|)', { a: snapshot([stateEvent(0, 'chatting'), lineEvent(1, 'hi'), stateEvent(2, 'ended')], ended) })]
+      const feed = new ChatFeed({ conversationId: 'c1', supplier: scripted(answers).supplier, poller: marbleConfig(scheduler), graceMs: 10, now: () => 0 })
+      expectObservable(feed.messagingEvents$(0).pipe(map(seq))).toBe('-(a|)', { a: 1 })
+      expectObservable(feed.conversationChanges$().pipe(map((change) => change.result.conversationDetails.state)), '20ms ^').toBe('20ms (x|)', { x: 'CLOSE' })
+    })
+  })
 })
