@@ -125,7 +125,8 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySour
 
   /** Keeps the chat polled until the chat ends or the returned watch is stopped, with nobody listening (`keepConversationsAlive`). */
   keepPolled(): Unsubscribable {
-    return this.#loop.watch(this.chatStates(), IGNORING)
+    // On the changes' own stream, which ends with the chat: no chat-state subject made for it.
+    return this.#loop.watch(this.live$, IGNORING)
   }
 
   /** The poll loop's state, current then changes. Does not start polling. */
