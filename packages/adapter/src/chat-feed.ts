@@ -36,7 +36,7 @@ export type { ChatFeedListener, ChatFeedOptions, LegacyEventRecord } from './cha
 export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySource {
   readonly conversationId: string // the chat id
   readonly #supplier: PageSource // the options' fields, not the options object (~110 B per chat)
-  // These four are what its subscribers' replays read: the feed is their source (no object per subscriber).
+  // What its subscribers' replays read, with `conversationId` and `live$`: the feed is their source (no object per subscriber).
   readonly readFrom: ReadFrom | undefined
   readonly now: () => number
   readonly log: EventLog

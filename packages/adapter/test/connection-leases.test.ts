@@ -1,4 +1,4 @@
-// A connection renews the leases that run out (a shared store's) and never those that do not (memory's).
+// A connection renews the leases that run out (a shared store's) through its store; those that never do are the keeper's test.
 import { LegacyChatClient } from '@chatbridge/core'
 import { type LegacyChatServer, startLegacyChatServer } from '@chatbridge/testing'
 import { afterAll, beforeAll, expect, test } from 'vitest'
