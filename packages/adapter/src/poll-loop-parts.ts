@@ -80,34 +80,33 @@ function fireTarget(this: SchedulerAction<TimerTarget>, target?: TimerTarget): v
   target?.fire()
 }
 
-/**
- * A loop's one wait timer, armed again for each wait (and earlier when activity cuts one short).
- * On a {@link PollClock} (the default) it is one entry kept for the run; on another scheduler
- * (`TestScheduler`, say) an action per wait.
- *
- * @internal
- */
-export class LoopTimer {
-  readonly #entry: ClockTimer | undefined
+/** A loop's one wait timer, armed again for each wait (and earlier when activity cuts one short). @internal */
+export interface LoopTimer {
+  /** Fires `delayMs` from now, instead of any pending firing. */
+  arm(delayMs: number): void
+  /** No pending firing from now on. */
+  cancel(): void
+}
+
+/** `target`'s wait timer: on a {@link PollClock} (the default) the clock's own entry, kept for the run; on another scheduler (`TestScheduler`, say) an action per wait. @internal */
+export function loopTimer(scheduler: SchedulerLike, target: TimerTarget): LoopTimer {
+  return scheduler instanceof PollClock ? new ClockTimer(scheduler, target) : new ActionTimer(scheduler, target)
+}
+
+class ActionTimer implements LoopTimer {
   #action: Subscription | undefined
 
   constructor(
     readonly scheduler: SchedulerLike,
     readonly target: TimerTarget,
-  ) {
-    if (scheduler instanceof PollClock) this.#entry = new ClockTimer(scheduler, target)
-  }
+  ) {}
 
-  /** Fires `delayMs` from now, instead of any pending firing. */
   arm(delayMs: number): void {
-    if (this.#entry !== undefined) return this.#entry.arm(delayMs)
     this.#action?.unsubscribe()
     this.#action = this.scheduler.schedule(fireTarget, delayMs, this.target)
   }
 
-  /** No pending firing from now on. */
   cancel(): void {
-    this.#entry?.cancel()
     const action = this.#action
     this.#action = undefined
     action?.unsubscribe()

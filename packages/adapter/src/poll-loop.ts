@@ -11,7 +11,7 @@ import type { PollCursor, PollCursorHolder } from './poll-cursor.js'
 import { decidePollFailure, serverAnswered } from './poll-stop-decision.js'
 import { freshEvents } from './fresh-events.js'
 import { sendPollReport } from './poll-report.js'
-import { CONNECTING, DirectFetch, ENDED, LIVE, LoopTimer, PollAttempt, failureStep, type PollLoopCallbacks, lastStateOf } from './poll-loop-parts.js'
+import { CONNECTING, DirectFetch, ENDED, LIVE, type LoopTimer, PollAttempt, failureStep, loopTimer, type PollLoopCallbacks, lastStateOf } from './poll-loop-parts.js'
 import type { ActivityListener } from './outbound-activity.js'
 import type { TimerTarget } from './poll-clock.js'
 
@@ -211,7 +211,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
       this.#poll()
       return
     }
-    this.#timer ??= new LoopTimer(config.scheduler, this)
+    this.#timer ??= loopTimer(config.scheduler, this)
     this.#timer.arm(this.#dueAt - now)
     const activity = this.chat.activity
     if (activity === undefined) return
