@@ -41,6 +41,21 @@ export interface PacingInput {
   readonly chatTimeoutS: number | undefined
 }
 
+// A process's chats are in a few states with one or two timeouts: they share these inputs (40 B a
+// chat each otherwise). Bounded, since both come from the server: past the bound, inputs are not kept.
+const SHARED_INPUTS = 64
+const sharedInputs = new Map<string, PacingInput>()
+
+/** The pacing input of `chatState` and `chatTimeoutS`, shared by the chats with the same two. @internal */
+export function pacingInputOf(chatState: string | undefined, chatTimeoutS: number | undefined): PacingInput {
+  const key = `${String(chatTimeoutS)} ${String(chatState)}`
+  const known = sharedInputs.get(key)
+  if (known !== undefined && known.chatState === chatState && known.chatTimeoutS === chatTimeoutS) return known
+  const input: PacingInput = { chatState, chatTimeoutS }
+  if (sharedInputs.size < SHARED_INPUTS) sharedInputs.set(key, input)
+  return input
+}
+
 /**
  * What the last poll (and the time since the one before) showed: `active` when it brought an
  * event or a state change, showed the agent typing, or the visitor sent something meanwhile;

@@ -6,7 +6,7 @@ import type { GateEntrant, GateTicket } from './poll-gate.js'
 import type { ChatPollerOptions, PollChat, PollerOutput, Step } from './poller-types.js'
 import { isChatOver } from './chat-over.js'
 import type { LegacyEvent, LegacySnapshot } from './legacy-contract.js'
-import { type PacingInput, backoffWaitMs, nextPollWaitMs, pollIntervalMs } from './pacing.js'
+import { type PacingInput, backoffWaitMs, nextPollWaitMs, pacingInputOf, pollIntervalMs } from './pacing.js'
 import type { PollCursor, PollCursorHolder } from './poll-cursor.js'
 import { decidePollFailure, serverAnswered } from './poll-stop-decision.js'
 import { freshEvents } from './fresh-events.js'
@@ -32,7 +32,7 @@ export interface PollLoopObserver {
 export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityListener, TimerTarget, GateEntrant {
   #failures = 0
   #live = false
-  #pacing: PacingInput = { chatState: undefined, chatTimeoutS: undefined }
+  #pacing: PacingInput = pacingInputOf(undefined, undefined)
   // The wait before the poll now in flight, and whether the visitor did something during it.
   #lastWaitMs: number | undefined
   #outbound = false
@@ -154,7 +154,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
     const chatState = info?.state ?? lastStateOf(events) ?? pacing.chatState
     const chatTimeoutS = info?.chatTimeout ?? pacing.chatTimeoutS
     // The usual idle poll changes neither: keep the object.
-    if (chatState !== pacing.chatState || chatTimeoutS !== pacing.chatTimeoutS) this.#pacing = { chatState, chatTimeoutS }
+    if (chatState !== pacing.chatState || chatTimeoutS !== pacing.chatTimeoutS) this.#pacing = pacingInputOf(chatState, chatTimeoutS)
     const active = events.length > 0 || chatState !== pacing.chatState || info?.agentTyping === 'typing' || this.#outbound
     const over = isChatOver({ events, info })
     const page: PollerOutput = { kind: 'page', events, info, cursor: next }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { backoffWaitMs, keepAliveCapMs, nextPollWaitMs, pollIntervalMs } from '../src/pacing.js'
+import { backoffWaitMs, keepAliveCapMs, nextPollWaitMs, pacingInputOf, pollIntervalMs } from '../src/pacing.js'
 
 const config = { chattingMs: 500, waitingMs: 2000, keepAliveFraction: 1 / 3, minKeepAliveMs: 1000, defaultChatTimeoutS: 40 }
 
@@ -47,5 +47,22 @@ describe('nextPollWaitMs', () => {
     expect(nextPollWaitMs(chatting, { active: false, lastWaitMs: 500 }, { ...config, idleGrowth: 1 })).toBe(500)
     expect(nextPollWaitMs(chatting, { active: false, lastWaitMs: 8000 }, { ...config, idleGrowth: 2, idleCeilingMs: 60_000 })).toBe(13_333)
     expect(nextPollWaitMs({ chatState: 'chatting', chatTimeoutS: 3 }, { active: false, lastWaitMs: 900 }, config)).toBe(1000)
+  })
+})
+
+describe('pacingInputOf', () => {
+  test('chats in one state with one timeout share their input; any other pair gets its own, with its values', () => {
+    const chatting = pacingInputOf('chatting', 40)
+    expect(pacingInputOf(['chat', 'ting'].join(''), 40)).toBe(chatting)
+    expect(pacingInputOf('chatting', 60)).toEqual({ chatState: 'chatting', chatTimeoutS: 60 })
+    expect(pacingInputOf('chatting', undefined)).not.toBe(chatting)
+    // The state "undefined" is not the state unknown, though they would read alike.
+    expect(pacingInputOf('undefined', 40)).toEqual({ chatState: 'undefined', chatTimeoutS: 40 })
+    expect(pacingInputOf(undefined, 40)).toEqual({ chatState: undefined, chatTimeoutS: 40 })
+  })
+
+  test('keeps at most 64 pairs, however many states a server makes up', () => {
+    for (let i = 0; i < 200; i += 1) expect(pacingInputOf(`state-${i}`, 40)).toEqual({ chatState: `state-${i}`, chatTimeoutS: 40 })
+    expect(pacingInputOf('state-199', 40)).not.toBe(pacingInputOf('state-199', 40))
   })
 })
