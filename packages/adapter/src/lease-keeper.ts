@@ -8,7 +8,7 @@ export interface LeaseLossListener {
   leaseGone(): void
 }
 
-/** Whether `lease` runs out (the in-memory store's never do): only those are renewed, and so kept. @internal */
+/** Whether `lease` runs out: a shared store's does, the in-memory store's never does. Only those are renewed, and so kept. @internal */
 export function expires(lease: ConversationLease): boolean {
   return Number.isFinite(lease.ttlMs)
 }

@@ -6,7 +6,7 @@ import { sessionSupplier } from './chat-poller.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
 import type { RelayCommand, RelayHandler } from './conversation-relay.js'
 import type { ConversationLease } from './conversation-store.js'
-import type { LeaseLossListener } from './lease-keeper.js'
+import { type LeaseLossListener, expires } from './lease-keeper.js'
 import type { ChatSessionPort, LegacySnapshot } from './legacy-contract.js'
 import { OutboundActivity, reportingActivity } from './outbound-activity.js'
 import type { OutboundQueue } from './outbound-queue.js'
@@ -209,7 +209,7 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
   /** A shared store lists the consumer's conversations for every process to resume: an over chat leaves that list. */
   private endInStore(): void {
     const lease = this.#lease
-    if (lease !== undefined && Number.isFinite(lease.ttlMs)) this.#config.store.endConversation(lease).catch(this.#events.onError)
+    if (lease !== undefined && expires(lease)) this.#config.store.endConversation(lease).catch(this.#events.onError)
   }
 
   private start(): void {
