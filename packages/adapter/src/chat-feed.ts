@@ -9,6 +9,7 @@ import { HeldLoop, type LoopEnds, LoopObserver, type LoopSink, type LoopStarter 
 import { type LazyObserver, LazySubject, endedLike } from './lazy-subject.js'
 import { type ReadFrom, type ReplaySource, replaying } from './event-replay.js'
 import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
+import { Delivery, lastUpsert } from './conversation-upsert.js'
 import { type MappedOutput, closeAsGone, isIdlePage, mapBatch } from './map-event.js'
 import { modelLiteral } from './model-literal.js'
 import { type PollCursorHolder, cursorHolder } from './poll-cursor.js'
@@ -43,7 +44,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySour
   // Lazy: a subject is made only when someone subscribes (most chats are watched on one stream).
   readonly live$ = new LazySubject<LogEntry>('subject')
   #model: ConversationModel
-  #latestConversation: ExConversationChange | undefined
+  #delivering: Delivery | undefined // while a page's outputs go out
   // Made on first use (few chats have a listener for these), ended then as the feed's streams ended; the
   // conversation's replays the latest change (not behavior: a late subscriber still gets it after the end).
   #conversation: LazySubject<ExConversationChange> | undefined
@@ -109,7 +110,8 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySour
 
   /** {@link conversationChanges$} into a plain observer; returns what stops it. */
   watchConversationChanges(observer: LazyObserver<ExConversationChange>): Unsubscribable {
-    const latest: [] | [ExConversationChange] = this.#latestConversation === undefined ? [] : [this.#latestConversation]
+    const change = this.#delivering === undefined ? lastUpsert(this.#model) : this.#delivering.latest()
+    const latest: [] | [ExConversationChange] = change === undefined ? [] : [change]
     return this.#loop.watch((this.#conversation ??= endedLike(new LazySubject('replay', ...latest), this.live$, true)), observer)
   }
 
@@ -146,7 +148,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySour
 
   /** The latest conversation change, if any. */
   get latestConversation(): ExConversationChange | undefined {
-    return this.#latestConversation
+    return lastUpsert(this.#model)
   }
 
   /** The legacy chat state as last read. */
@@ -211,16 +213,17 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySour
   }
 
   #emit(result: { readonly model: ConversationModel; readonly outputs: readonly MappedOutput[] }, info: LegacyInfo | undefined): void {
+    const delivering = (this.#delivering = result.outputs.length > 1 ? new Delivery(result.outputs, this.#model) : undefined)
     this.#model = result.model === this.#model ? result.model : modelLiteral(result.model)
-    for (const output of result.outputs) {
-      if (output.kind === 'message') {
-        this.live$.next(this.log.add(output.change))
-      } else if (output.kind === 'conversation') {
-        this.#latestConversation = output.change
-        this.#conversation?.next(output.change)
-      } else {
-        this.#legacy?.next({ conversationId: output.conversationId, sequence: output.sequence, metadata: output.metadata })
+    try {
+      for (const output of result.outputs) {
+        if (output.kind === 'message') this.live$.next(this.log.add(output.change))
+        else if (output.kind === 'conversation') this.#conversation?.next(output.change)
+        else this.#legacy?.next({ conversationId: output.conversationId, sequence: output.sequence, metadata: output.metadata })
+        if (delivering !== undefined) delivering.out += 1
       }
+    } finally {
+      this.#delivering = undefined
     }
     const state = chatStateOf(this.#model, info)
     if (state !== this.#chatStateValue) {
@@ -244,3 +247,4 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySour
 }
 
 const CONNECTING: PollerState = { status: 'connecting' }
+

@@ -1,6 +1,6 @@
 // The conversation model: what the mapping remembers about one chat, and every transition of it.
 import type { LegacyInfo } from './legacy-contract.js'
-import type { ChangeMetadata, CloseReason, ConversationDetails, Participant } from './messaging-types.js'
+import type { ChangeMetadata, CloseReason } from './messaging-types.js'
 
 /**
  * Everything the mapping remembers about one chat between batches. Plain data: a batch maps to a
@@ -26,8 +26,13 @@ export interface ConversationModel {
   readonly agentEndedLineSeen: boolean
   readonly agentTyping: string | undefined
   readonly transfer: ChangeMetadata | undefined
-  /** The last conversation details emitted, to emit an UPSERT only when something changed. */
-  readonly lastDetails: ConversationDetails | undefined
+  /**
+   * The model as the last UPSERT described it (its own `upserted` unset) and that UPSERT's time:
+   * the UPSERT is rebuilt from them when asked for, and compared with the model field by field
+   * (`conversation-upsert.ts`). A chat keeps these rather than the UPSERT (~400 bytes more).
+   */
+  readonly upserted: ConversationModel | undefined
+  readonly upsertedAt: number | undefined
 }
 
 /**
@@ -53,7 +58,8 @@ export function initialConversationModel(init: {
     agentEndedLineSeen: false,
     agentTyping: undefined,
     transfer: undefined,
-    lastDetails: undefined,
+    upserted: undefined,
+    upsertedAt: undefined,
   }
 }
 
@@ -64,41 +70,6 @@ export function initialConversationModel(init: {
  */
 export function isClosed(model: ConversationModel): boolean {
   return model.closeReason !== undefined
-}
-
-/**
- * The conversation's current details, as a `cqm` UPSERT carries them.
- *
- * @internal
- */
-export function conversationDetails(m: ConversationModel, ts: number): ConversationDetails {
-  const closed = isClosed(m)
-  const openClose = closed ? 'CLOSE' : 'OPEN'
-  const startTs = m.startTs ?? ts
-  // Literals, not a push: the details are kept (the last UPSERT) for the chat's whole life.
-  const consumer: Participant = { id: consumerIdOf(m), role: 'CONSUMER' }
-  const participants: Participant[] = m.agent === undefined ? [consumer] : [consumer, { id: m.agent.id, role: 'ASSIGNED_AGENT' }]
-  return {
-    state: openClose,
-    stage: openClose,
-    skillId: m.skillId ?? '',
-    participants,
-    dialogs: [
-      {
-        dialogId: m.conversationId,
-        dialogType: 'MAIN',
-        channelType: 'MESSAGING',
-        state: openClose,
-        creationTs: startTs,
-        ...(m.endTs === undefined ? {} : { endTs: m.endTs }),
-      },
-    ],
-    startTs,
-    ...(m.endTs === undefined ? {} : { endTs: m.endTs }),
-    ...(m.closeReason === undefined ? {} : { closeReason: m.closeReason }),
-    metaDataLastUpdateTs: ts,
-    ...(m.transfer === undefined ? {} : { metadata: [m.transfer] }),
-  }
 }
 
 /**
@@ -183,63 +154,4 @@ export function consumerIdOf(m: ConversationModel): string {
  */
 export function chatStateOf(m: ConversationModel, info: LegacyInfo | undefined): string | undefined {
   return isClosed(m) ? 'ended' : (m.legacyState ?? info?.state)
-}
-
-/**
- * True when two details differ only in `metaDataLastUpdateTs`: no UPSERT is due. Field by field
- * (it runs on every poll that brings info), metadata by reference first.
- *
- * @internal
- */
-export function sameDetails(a: ConversationDetails, b: ConversationDetails): boolean {
-  return (
-    a.state === b.state &&
-    a.stage === b.stage &&
-    a.skillId === b.skillId &&
-    a.startTs === b.startTs &&
-    a.endTs === b.endTs &&
-    a.closeReason === b.closeReason &&
-    sameList(a.participants, b.participants, (x, y) => x.id === y.id && x.role === y.role) &&
-    sameList(a.dialogs, b.dialogs, (x, y) => x.dialogId === y.dialogId && x.dialogType === y.dialogType && x.channelType === y.channelType && x.state === y.state && x.creationTs === y.creationTs && x.endTs === y.endTs) &&
-    sameList(a.metadata ?? [], b.metadata ?? [], (x, y) => x === y || JSON.stringify(x) === JSON.stringify(y))
-  )
-}
-
-/**
- * True when `details` are what {@link conversationDetails} would make of `m` (apart from
- * `metaDataLastUpdateTs`), checked without building them: the common poll, where nothing changed.
- * `false` when unsure (no start time yet, another metadata object): then build and compare.
- *
- * @internal
- */
-export function describesModel(details: ConversationDetails, m: ConversationModel): boolean {
-  const openClose = isClosed(m) ? 'CLOSE' : 'OPEN'
-  // Indexes, not destructuring with rests: this runs on every poll, and rests are arrays.
-  const participants = details.participants
-  const agent = participants[1]
-  const dialog = details.dialogs[0]
-  return (
-    m.startTs !== undefined &&
-    details.state === openClose &&
-    details.stage === openClose &&
-    details.skillId === (m.skillId ?? '') &&
-    details.startTs === m.startTs &&
-    details.endTs === m.endTs &&
-    details.closeReason === m.closeReason &&
-    participants[0]?.id === consumerIdOf(m) &&
-    (m.agent === undefined ? agent === undefined : agent?.id === m.agent.id && agent.role === 'ASSIGNED_AGENT') &&
-    participants.length <= 2 &&
-    dialog?.dialogId === m.conversationId &&
-    dialog.state === openClose &&
-    dialog.creationTs === m.startTs &&
-    dialog.endTs === m.endTs &&
-    details.dialogs.length === 1 &&
-    (m.transfer === undefined ? details.metadata === undefined : details.metadata?.length === 1 && details.metadata[0] === m.transfer)
-  )
-}
-
-function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i += 1) if (!same(a[i] as T, b[i] as T)) return false
-  return true
 }

@@ -5,13 +5,11 @@ import {
   closeModel,
   closeModelBySystem,
   consumerIdOf,
-  conversationDetails,
-  describesModel,
   enterState,
   isClosed,
-  sameDetails,
   withConsumerId,
 } from './conversation-model.js'
+import { upsertIsCurrent, upsertOf, withUpsert } from './conversation-upsert.js'
 import { epochMs } from './event-time.js'
 import { systemLineMetadata } from './system-line-metadata.js'
 import { htmlToPlainText } from './html-to-plain-text.js'
@@ -53,11 +51,9 @@ export function mapBatch(
   const infoAgent = agentFrom(info)
   const upsertIfChanged = (ts: number): void => {
     // Most polls change nothing: tell so without building the details.
-    if (m.lastDetails !== undefined && describesModel(m.lastDetails, m)) return
-    const details = conversationDetails(m, ts)
-    if (m.lastDetails !== undefined && sameDetails(m.lastDetails, details)) return
-    m = { ...m, lastDetails: details }
-    outputs.push({ kind: 'conversation', change: { type: 'UPSERT', result: { convId: m.conversationId, conversationDetails: details, lastUpdateTime: ts } } })
+    if (upsertIsCurrent(m, ts)) return
+    m = withUpsert(m, ts)
+    outputs.push({ kind: 'conversation', change: upsertOf(m, ts) })
   }
   // Consecutive lines of one originator share its object: a chat logs its lines for its life.
   let lastOriginator: OriginatorMetadata | undefined
@@ -132,7 +128,7 @@ export function mapBatch(
     if (!isClosed(m) && m.legacyState === 'chatting' && infoAgent !== undefined && infoAgent.id !== m.agent?.id) m = { ...m, agent: infoAgent }
     // The server may end a chat (timeout) without an `ended` event reaching this page.
     if (isChatOver({ events, info }) && !isClosed(m)) m = closeModel(m, now)
-    if (m.lastDetails !== undefined || m.legacyState !== undefined) upsertIfChanged(events.length > 0 ? epochMs(events.at(-1)?.time ?? '', now) : now)
+    if (m.upserted !== undefined || m.legacyState !== undefined) upsertIfChanged(events.length > 0 ? epochMs(events.at(-1)?.time ?? '', now) : now)
     const typing = typingChange(m.agentTyping, info.agentTyping)
     if (m.agentTyping !== info.agentTyping) m = { ...m, agentTyping: info.agentTyping }
     if (typing !== undefined && !isClosed(m)) {
@@ -168,8 +164,9 @@ export function isIdlePage(model: ConversationModel, events: readonly LegacyEven
     (model.legacyState !== undefined || closed) &&
     (closed || model.legacyState !== 'chatting' || infoAgentId === undefined || infoAgentId === model.agent?.id) &&
     (closed || !isChatOver({ events, info })) &&
-    model.lastDetails !== undefined &&
-    describesModel(model.lastDetails, model) &&
+    // Without a start time the details would take the poll's time: unsure, so map it.
+    model.startTs !== undefined &&
+    upsertIsCurrent(model, model.startTs) &&
     info.agentTyping === model.agentTyping
   )
 }
@@ -183,11 +180,7 @@ export function isIdlePage(model: ConversationModel, events: readonly LegacyEven
 export function closeAsGone(model: ConversationModel, now: number): { readonly model: ConversationModel; readonly outputs: readonly MappedOutput[] } {
   if (isClosed(model)) return { model, outputs: [] }
   const closed = closeModelBySystem(model, now)
-  const details = conversationDetails(closed, now)
-  return {
-    model: { ...closed, lastDetails: details },
-    outputs: [{ kind: 'conversation', change: { type: 'UPSERT', result: { convId: model.conversationId, conversationDetails: details, lastUpdateTime: now } } }],
-  }
+  return { model: withUpsert(closed, now), outputs: [{ kind: 'conversation', change: upsertOf(closed, now) }] }
 }
 
 // `previous`: the originator of the line before on the page, taken when it is the same one.

@@ -22,6 +22,7 @@ export function modelLiteral(m: ConversationModel): ConversationModel {
     agentEndedLineSeen: m.agentEndedLineSeen,
     agentTyping: m.agentTyping,
     transfer: m.transfer,
-    lastDetails: m.lastDetails,
+    upserted: m.upserted,
+    upsertedAt: m.upsertedAt,
   }
 }

@@ -95,4 +95,21 @@ describe('ChatFeed (marbles)', () => {
       expectObservable(feed.conversationChanges$().pipe(map((change) => change.result.conversationDetails.state)), '20ms ^').toBe('20ms (x|)', { x: 'CLOSE' })
     })
   })
+
+  test('a conversation stream made in a line\'s callback starts from the change out before that line, then gets the page\'s next ones once', () => {
+    const scheduler = testScheduler()
+    const seen: string[] = []
+    scheduler.run(({ cold }) => {
+      const answers = [
+        cold('-(a|)', { a: snapshot([stateEvent(0, 'chatting')], chatting) }),
+        cold('-(a|)', { a: snapshot([lineEvent(1, 'bye'), stateEvent(2, 'ended')], ended) }),
+      ]
+      const feed = new ChatFeed({ conversationId: 'c1', supplier: scripted(answers).supplier, poller: marbleConfig(scheduler), graceMs: 10, now: () => 0 })
+      feed.messagingEvents$().subscribe((change) => {
+        if (!('sequence' in change) || change.sequence !== 1) return
+        feed.conversationChanges$().subscribe((c) => seen.push(c.result.conversationDetails.state))
+      })
+    })
+    expect(seen).toEqual(['OPEN', 'CLOSE'])
+  })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import type { LegacyEvent } from '../src/legacy-contract.js'
-import { conversationDetails, describesModel, initialConversationModel, sameDetails } from '../src/conversation-model.js'
+import { initialConversationModel } from '../src/conversation-model.js'
+import { conversationDetails, lastUpsert, upsertIsCurrent, withUpsert } from '../src/conversation-upsert.js'
 import { closeAsGone, isIdlePage, mapBatch } from '../src/map-event.js'
 import { info, lineEvent, stateEvent, timeOf } from './support/legacy-builders.js'
 
@@ -148,30 +149,40 @@ describe('mapBatch', () => {
 describe('conversation details comparison (field by field, on every poll)', () => {
   const chattingModel = () => mapBatch(fresh(), [stateEvent(0, 'chatting')], info({ state: 'chatting', agentId: 'a-7', agentName: 'Ann' }), NOW).model
 
-  test('sameDetails: equal but for metaDataLastUpdateTs; any real field makes a difference; metadata compared by content', () => {
+  test('upsertIsCurrent: true exactly when an UPSERT now would say what the last said, metadata compared by content', () => {
     const m = chattingModel()
-    const a = conversationDetails(m, 1)
-    expect(sameDetails(a, conversationDetails(m, 2))).toBe(true)
-    expect(sameDetails(a, conversationDetails({ ...m, agent: { id: 'a-8', name: undefined } }, 1))).toBe(false)
-    expect(sameDetails(a, conversationDetails({ ...m, agent: undefined }, 1))).toBe(false)
-    expect(sameDetails(a, conversationDetails({ ...m, skillId: 'Other' }, 1))).toBe(false)
-    expect(sameDetails(a, conversationDetails({ ...m, endTs: 5, closeReason: 'AGENT' }, 1))).toBe(false)
+    const at = m.upsertedAt ?? 0
+    expect(upsertIsCurrent(m, at + 5)).toBe(true)
+    expect(upsertIsCurrent({ ...m, agent: { id: 'a-8', name: undefined } }, at)).toBe(false)
+    // The agent's name is not in the details.
+    expect(upsertIsCurrent({ ...m, agent: { id: 'a-7', name: 'Other' } }, at)).toBe(true)
+    expect(upsertIsCurrent({ ...m, agent: undefined }, at)).toBe(false)
+    expect(upsertIsCurrent({ ...m, skillId: 'Other' }, at)).toBe(false)
+    expect(upsertIsCurrent({ ...m, consumerId: 'someone-else' }, at)).toBe(false)
+    expect(upsertIsCurrent({ ...m, endTs: 5, closeReason: 'AGENT' }, at)).toBe(false)
+    expect(upsertIsCurrent({ ...m, upserted: undefined }, at)).toBe(false)
     const transfer = { type: 'LegacyA2ATransfer', domain: 'd', remoteSiteId: '1', skill: 's', chatRequestParameters: undefined } as const
-    expect(sameDetails(conversationDetails({ ...m, transfer }, 1), conversationDetails({ ...m, transfer: { ...transfer } }, 1))).toBe(true)
-    expect(sameDetails(conversationDetails({ ...m, transfer }, 1), conversationDetails({ ...m, transfer: { ...transfer, skill: 't' } }, 1))).toBe(false)
-    expect(sameDetails(conversationDetails({ ...m, transfer }, 1), a)).toBe(false)
+    const transferred = withUpsert({ ...m, transfer }, at)
+    expect(upsertIsCurrent({ ...transferred, transfer: { ...transfer } }, at)).toBe(true)
+    expect(upsertIsCurrent({ ...transferred, transfer: { ...transfer, skill: 't' } }, at)).toBe(false)
+    expect(upsertIsCurrent({ ...transferred, transfer: undefined }, at)).toBe(false)
   })
 
-  test('describesModel: true exactly when the details are the model’s, without building them', () => {
-    const m = chattingModel()
-    const details = conversationDetails(m, 9)
-    expect(describesModel(details, m)).toBe(true)
-    expect(describesModel(details, { ...m, agent: { id: 'a-8', name: undefined } })).toBe(false)
-    expect(describesModel(details, { ...m, agent: undefined })).toBe(false)
-    expect(describesModel(details, { ...m, consumerId: 'someone-else' })).toBe(false)
-    expect(describesModel(details, { ...m, endTs: 5, closeReason: 'SYSTEM' })).toBe(false)
-    // No start time yet: the details took theirs from the clock, so it cannot tell.
-    expect(describesModel(details, { ...m, startTs: undefined })).toBe(false)
+  test('without a start time, the details take the UPSERT\'s time: a later one differs', () => {
+    const unstarted = withUpsert(initialConversationModel({ conversationId: 'c1', consumerId: 'v1' }), 100)
+    expect(upsertIsCurrent(unstarted, 100)).toBe(true)
+    expect(upsertIsCurrent(unstarted, 200)).toBe(false)
+    expect(upsertIsCurrent({ ...unstarted, startTs: 100 }, 200)).toBe(true)
+  })
+
+  test('the last UPSERT is rebuilt equal to the one emitted, and the model keeps no details', () => {
+    const batch = mapBatch(fresh(), [stateEvent(0, 'chatting')], info({ state: 'chatting', agentId: 'a-7', agentName: 'Ann' }), NOW)
+    const emitted = batch.outputs.filter((o) => o.kind === 'conversation').at(-1)
+    expect(emitted?.kind === 'conversation' && emitted.change).toEqual(lastUpsert(batch.model))
+    expect(lastUpsert(fresh())).toBeUndefined()
+    expect(batch.model.upserted?.upserted).toBeUndefined()
+    expect(JSON.stringify(batch.model)).not.toContain('participants')
+    expect(conversationDetails(batch.model, 1).participants).toEqual([{ id: 'visitor-1', role: 'CONSUMER' }, { id: 'a-7', role: 'ASSIGNED_AGENT' }])
   })
 
   test('idle polls with the same info emit no conversation change; a new agent in info does', () => {
@@ -192,7 +203,7 @@ describe('isIdlePage (the feed skips such pages)', () => {
     const chatting = mapBatch(waiting, [stateEvent(1, 'chatting')], info(chat), NOW).model
     const typing = mapBatch(chatting, [], info({ ...chat, agentTyping: 'typing' }), NOW).model
     const ended = mapBatch(chatting, [stateEvent(2, 'ended')], info({ ...chat, state: 'ended' }), NOW).model
-    return [fresh(), waiting, chatting, typing, ended, { ...chatting, lastDetails: undefined }]
+    return [fresh(), waiting, chatting, typing, ended, { ...chatting, upserted: undefined }]
   }
   const infos = [
     undefined,
