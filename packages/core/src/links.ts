@@ -21,7 +21,12 @@ export class Links {
   // Relation names then hrefs, in document order (no object per link); relation names interned.
   // An href that starts with the resource's URI up to its query is kept as the rest only (bit i of
   // `#prefixed` set for link i): a chat's links all share its URI, kept once in `#resource`.
-  readonly #order: readonly string[]
+  // When every name and every rest but a few is one the process shares, `#order` is a table's
+  // copy shared by every document with those links, the few left out (`undefined` there) in `#own`:
+  // a chat keeps its links and its info's for its life, and they differ from chat to chat in a
+  // `?from=` at most.
+  readonly #order: readonly (string | undefined)[]
+  readonly #own: string | readonly string[] | undefined
   readonly #prefixLength: number
   readonly #prefixed: number
 
@@ -34,14 +39,22 @@ export class Links {
     // Exactly two slots a link: pushing pairs onto `[]` reserves 19, and a chat keeps two of these.
     const order = new Array<string>(links.length * 2)
     let prefixed = 0
+    // Links whose name or href is not one the process shares; a name counts for all of them.
+    let own = 0
     links.forEach((link, index) => {
-      const rest = index < MAX_PREFIXED && startsWith(link.href, prefix) ? compactRest(link.href.slice(prefix.length)) : undefined
+      const slice = index < MAX_PREFIXED && startsWith(link.href, prefix) ? link.href.slice(prefix.length) : undefined
+      const common = slice === undefined ? undefined : sharedRest(slice)
+      const rest = common ?? (slice !== undefined && slice.length < SLICE_VIEW_LENGTH ? slice : undefined)
       if (rest !== undefined) prefixed |= 1 << index
-      order[index * 2] = KNOWN_RELS.get(link.rel) ?? link.rel
+      const rel = KNOWN_RELS.get(link.rel)
+      own += rel === undefined ? MAX_OWN + 1 : common === undefined ? 1 : 0
+      order[index * 2] = rel ?? link.rel
       order[index * 2 + 1] = rest ?? link.href
     })
-    this.#order = order
     this.#prefixed = prefixed
+    const skeleton = own <= MAX_OWN ? skeletonOf(order, prefixed) : undefined
+    this.#order = skeleton ?? order
+    this.#own = skeleton === undefined ? undefined : ownOf(order, skeleton)
   }
 
   /** The URI of the document these links came in (a new `URL` on each read). */
@@ -102,8 +115,17 @@ export class Links {
 
   // The href of link `index` as it arrived.
   #text(index: number): string {
-    const stored = this.#order[index * 2 + 1] ?? ''
+    const stored = this.#order[index * 2 + 1] ?? this.#ownAt(index)
     return index >= MAX_PREFIXED || (this.#prefixed & (1 << index)) === 0 ? stored : this.#resource.slice(0, this.#prefixLength) + stored
+  }
+
+  // The `#own` value of link `index`: its place among the links left out of a shared `#order`.
+  #ownAt(index: number): string {
+    const own = this.#own
+    if (typeof own === 'string' || own === undefined) return own ?? ''
+    let place = 0
+    for (let i = 1; i < index * 2 + 1; i += 2) if (this.#order[i] === undefined) place += 1
+    return own[place] ?? ''
   }
 }
 
@@ -129,16 +151,52 @@ const MAX_SHARED_RESTS = 256
 // V8 keeps a slice of 13 characters or more as a view of the whole href: such a rest saves nothing.
 const SLICE_VIEW_LENGTH = 13
 
-function compactRest(rest: string): string | undefined {
+// The shared copy of a rest every chat has, entered on first sight while the table has room.
+function sharedRest(rest: string): string | undefined {
   const shared = SHARED_RESTS.get(rest)
-  if (shared !== undefined) return shared
-  if (SHARED_RESTS.size < MAX_SHARED_RESTS && !/[?#]/.test(rest) && !/\d{4}/.test(rest)) {
-    // Copied character by character so the table holds no view of this response's text.
-    const copy = Array.from(rest).join('')
-    SHARED_RESTS.set(copy, copy)
-    return copy
-  }
-  return rest.length < SLICE_VIEW_LENGTH ? rest : undefined
+  if (shared !== undefined || SHARED_RESTS.size >= MAX_SHARED_RESTS || /[?#]/.test(rest) || /\d{4}/.test(rest)) return shared
+  // Copied character by character so the table holds no view of this response's text.
+  const copy = Array.from(rest).join('')
+  SHARED_RESTS.set(copy, copy)
+  return copy
+}
+
+// Shared `#order` arrays by their text (names, rests, `undefined` for a document's own hrefs);
+// bounded, as the rests are. A document with a name the process does not share, or more own hrefs
+// than `MAX_OWN`, keeps its own array.
+const SKELETONS = new Map<string, readonly (string | undefined)[]>()
+const MAX_SKELETONS = 256
+const MAX_OWN = 4
+
+// The table's `#order` for `order` (its own values left out), entered while there is room.
+function skeletonOf(order: readonly string[], prefixed: number): readonly (string | undefined)[] | undefined {
+  const skeleton = order.map((text, i) => (i % 2 === 0 || isShared(text, (i - 1) / 2, prefixed) ? text : undefined))
+  const key = skeleton.map((text) => text ?? '\u0000').join('\u0001')
+  const known = SKELETONS.get(key)
+  if (known !== undefined) return sameSkeleton(known, skeleton) ? known : undefined
+  if (SKELETONS.size >= MAX_SKELETONS) return undefined
+  SKELETONS.set(key, skeleton)
+  return skeleton
+}
+
+// A rest of the shared table (the only texts besides relation names a shared `#order` holds).
+function isShared(text: string, index: number, prefixed: number): boolean {
+  return index < MAX_PREFIXED && (prefixed & (1 << index)) !== 0 && SHARED_RESTS.get(text) === text
+}
+
+function sameSkeleton(a: readonly (string | undefined)[], b: readonly (string | undefined)[]): boolean {
+  return a.length === b.length && a.every((text, i) => text === b[i])
+}
+
+// The hrefs `skeleton` leaves out, in order: one as itself, several as an exact-size array.
+function ownOf(order: readonly string[], skeleton: readonly (string | undefined)[]): string | readonly string[] | undefined {
+  // Exact size: `filter` pushes, and a pushed array reserves 17 slots.
+  const own = new Array<string>(skeleton.reduce((count, text) => (text === undefined ? count + 1 : count), 0))
+  let place = 0
+  order.forEach((text, i) => {
+    if (skeleton[i] === undefined) own[place++] = text
+  })
+  return own.length === 0 ? undefined : own.length === 1 ? own[0] : own
 }
 
 // The relations the legacy API documents, so a chat that keeps its links for hours holds one shared

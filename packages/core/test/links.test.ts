@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { Links, RelationMissingError } from '@chatbridge/core'
 import { resolveHref } from '../src/links.js'
 
@@ -78,5 +79,58 @@ describe('resolveHref mends the malformed forms the legacy docs show', () => {
   it('gives up on nothing usable', () => {
     expect(resolveHref('', base)).toBeUndefined()
     expect(resolveHref('https://[', base)).toBeUndefined()
+  })
+})
+
+describe('Links of many chats, their names and common rests shared', () => {
+  const rels = ['self', 'next', 'events', 'info', 'transcript-request', 'exit-survey', 'custom-variables', 'visitor-name']
+  const chat = (id: string) => `http://127.0.0.1:9/api/account/1/chat/${id}`
+  // Each href exactly as the document sent it, resolved as `resolveHref` does: the oracle for any way of keeping them.
+  const expected = (resource: string, sent: readonly { rel: string; href: string }[]) =>
+    sent.flatMap((link) => {
+      const href = resolveHref(link.href, new URL(resource))
+      return href === undefined ? [] : [{ rel: link.rel, href: href.href }]
+    })
+  const read = (links: Links) => links.all().map((link) => ({ rel: link.rel, href: link.href.href }))
+
+  it('give back every href as sent, whichever of them are a chat\'s own, in any order and number', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            rel: fc.constantFrom(...rels),
+            rest: fc.oneof(fc.constantFrom('', '/events', '/info', '/info/visitor-name', '/transcript-request'), fc.nat(99).map((n) => `?from=${n}`), fc.constantFrom('/x\u0000y', '/a\u0001', ' ')),
+            other: fc.boolean(),
+          }),
+          { maxLength: 12 },
+        ),
+        fc.constantFrom('H1', 'H2', 'H3-long-chat-id-0123456789abcdef'),
+        (links, id) => {
+          const sent = links.map(({ rel, rest, other }) => ({ rel, href: other ? `http://other.test/chat/X${rest}` : `${chat(id)}${rest}` }))
+          const resource = `${chat(id)}?from=3`
+          const first = new Links(resource, sent)
+          // A second document alike (the shared copy found, not made) reads the same.
+          const second = new Links(resource, sent)
+          expect(read(first)).toEqual(expected(resource, sent))
+          expect(read(second)).toEqual(read(first))
+          for (const rel of rels) expect(second.get(rel)?.href).toBe(expected(resource, sent).find((link) => link.rel === rel && link.href.trim() !== '')?.href)
+        },
+      ),
+    )
+  })
+
+  it('two chats with the same links but their next keep each their own next', () => {
+    const links = (id: string, from: number) =>
+      new Links(`${chat(id)}?from=${from}`, [
+        { rel: 'self', href: chat(id) },
+        { rel: 'events', href: `${chat(id)}/events` },
+        { rel: 'next', href: `${chat(id)}?from=${from}` },
+        { rel: 'info', href: `${chat(id)}/info` },
+      ])
+    const [a, b] = [links('H1', 4), links('H2', 7)]
+    expect(a.get('next')?.href).toBe(`${chat('H1')}?from=4`)
+    expect(b.get('next')?.href).toBe(`${chat('H2')}?from=7`)
+    expect(b.get('events')?.href).toBe(`${chat('H2')}/events`)
+    expect(b.rels()).toEqual(['self', 'events', 'next', 'info'])
   })
 })
