@@ -16,6 +16,7 @@ export interface LogEntry {
 }
 
 const SHORT_LOG = 8
+const NO_CONTEXTS: readonly MappingContext[] = []
 
 /**
  * The last `limit` sequenced changes of a chat (changes without a sequence, typing, are never
@@ -29,7 +30,8 @@ export class EventLog {
   readonly #limit: number
   // Each kept change then its index: an entry object each cost an idle chat 40 bytes a line.
   #kept: (MessagingEventChange | number)[] = []
-  #contexts: MappingContext[] = []
+  // One context as itself (a chat has one until its agent changes), several as an array.
+  #contexts: MappingContext | readonly MappingContext[] = NO_CONTEXTS
   #count = 0
   #keptFrom = 0
 
@@ -43,9 +45,10 @@ export class EventLog {
     const first = events[0]
     if (first === undefined) return
     const context = mappingContext(model, info, first.id)
-    const last = this.#contexts.at(-1)
-    if (last === undefined) this.#contexts = [context]
-    else if (!sameContext(last, context)) this.#contexts.push(context)
+    const contexts = this.contexts
+    const last = contexts.at(-1)
+    if (last === undefined) this.#contexts = context
+    else if (!sameContext(last, context)) this.#contexts = [...contexts, context]
   }
 
   /** Logs a change just emitted (dropping the oldest beyond the limit); returns its entry. */
@@ -81,7 +84,8 @@ export class EventLog {
 
   /** The mapping contexts so far, by ascending `fromId`. */
   get contexts(): readonly MappingContext[] {
-    return this.#contexts
+    const contexts = this.#contexts
+    return 'fromId' in contexts ? [contexts] : contexts
   }
 
   /** The kept changes with `sequence ≥ fromSeq`, oldest first (a copy). */
