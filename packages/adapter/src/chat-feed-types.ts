@@ -28,6 +28,8 @@ export interface LegacyEventRecord {
  */
 export interface ChatFeedOptions {
   readonly conversationId: string
+  /** The chat resource's URI as text, when known (see `PollChat`). */
+  readonly chatHref?: string | undefined
   readonly supplier: PageSource
   /**
    * The chat's cursor, which the poll loop reads and commits to (and others may read); default a

@@ -55,8 +55,8 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySour
   #state: LazySubject<PollerState> | undefined
   #chatStateValue: string | undefined
   #chatState: LazySubject<string | undefined> | undefined
-  /** The shared poll loop, held by the streams that keep the chat polled. */
-  readonly #loop: HeldLoop
+  readonly chatHref: string | undefined // its loops' chat's (see `PollChat`)
+  readonly #loop: HeldLoop // the shared poll loop, held by the streams that keep the chat polled
   readonly #cursor: PollCursorHolder
   readonly #config: ChatPollerOptions // the connection's, shared: the feed is its loops' chat (activity, id)
   /** This chat's outbound activity, which its poll loop listens to. @internal */
@@ -68,12 +68,12 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySour
     this.readFrom = options.readFrom
     this.now = options.now
     this.conversationId = options.conversationId
+    this.chatHref = options.chatHref
     this.#model = initialConversationModel(options)
     this.log = new EventLog(options.readFrom === undefined ? Number.POSITIVE_INFINITY : (options.eventLogLimit ?? 50))
     this.#cursor = options.cursor ?? cursorHolder()
     this.#config = options.poller
     this.activity = options.activity ?? options.poller.activity
-    // The feed starts and observes each run itself (a `LoopObserver`): no closures, no Subscriber.
     this.#loop = new HeldLoop(this, options.graceMs, options.poller.scheduler)
   }
 

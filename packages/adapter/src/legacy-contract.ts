@@ -51,6 +51,8 @@ export interface CallOptions {
 export interface ChatSessionPort {
   /** The chat id: Messaging's `conversationId` and `dialogId`. */
   readonly conversationId: string
+  /** The chat resource's URI as text (core's session has it): a poll cursor keeps no copy of it when it can do without. */
+  readonly href?: string
   /** Reads the chat resource (events from `from`, info, links) in one request. */
   snapshot(options?: CallOptions & { readonly from?: number }): Promise<LegacySnapshot>
   /** Follows the chat resource's `next` link: the poll. */

@@ -102,7 +102,7 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     const adopted = adopt?.(published ?? sessionSupplier(session))
     this.#cursor = adopted?.cursor ?? cursorHolder()
     const { poller, eventLogLimit, graceMs, now } = config
-    this.feed = adopted?.feed ?? new ChatFeed({ conversationId: session.conversationId, supplier: published ?? this, cursor: this.#cursor, poller, activity: this.#activity, readFrom: session, eventLogLimit, graceMs, consumerId: events.consumerId, requestedSkill, now })
+    this.feed = adopted?.feed ?? new ChatFeed({ conversationId: session.conversationId, chatHref: session.href, supplier: published ?? this, cursor: this.#cursor, poller, activity: this.#activity, readFrom: session, eventLogLimit, graceMs, consumerId: events.consumerId, requestedSkill, now })
     this.feed.listen(this)
     // An adopted feed may have heard the chat's end before this listened (a follower promoted after it).
     if (adopted !== undefined) this.feed.state$.pipe(take(1)).subscribe((state) => this.onState(state))

@@ -32,6 +32,20 @@ export interface PollCursorHolder {
 export const START_CURSOR: PollCursor = { from: 0, next: undefined }
 
 /**
+ * The `next` href a cursor keeps for a page's trusted `next` link: none when reading the chat at
+ * `chatHref` from `from` asks for that very URI (the usual `next`: `{chatUri}?from=N`), so a chat
+ * keeps no second copy of its URI for it; the poll then reads with `from`, the same request.
+ *
+ * @internal
+ */
+export function keptNext(next: string | undefined, chatHref: string | undefined, from: number): string | undefined {
+  // A chat URI with a query or fragment gets `from` added among them (a re-serialised query): kept as sent.
+  if (next === undefined || chatHref === undefined || /[?#]/.test(chatHref)) return next
+  const query = `?from=${String(from)}`
+  return next.length === chatHref.length + query.length && next.startsWith(chatHref) && next.endsWith(query) ? undefined : next
+}
+
+/**
  * A holder for one chat's cursor, starting at `initial` (a stored cursor, or the start).
  *
  * @internal

@@ -7,7 +7,7 @@ import type { ChatPollerOptions, PollChat, PollerOutput, Step } from './poller-t
 import { isChatOver } from './chat-over.js'
 import type { LegacyEvent, LegacySnapshot } from './legacy-contract.js'
 import { type PacingInput, backoffWaitMs, nextPollWaitMs, pacingInputOf, pollIntervalMs } from './pacing.js'
-import type { PollCursor, PollCursorHolder } from './poll-cursor.js'
+import { type PollCursor, type PollCursorHolder, keptNext } from './poll-cursor.js'
 import { decidePollFailure, serverAnswered } from './poll-stop-decision.js'
 import { freshEvents } from './fresh-events.js'
 import { sendPollReport } from './poll-report.js'
@@ -146,7 +146,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
     this.#report(events, false)
     const last = events.at(-1)
     const nextFrom = last === undefined ? fromId : last.id + 1
-    const nextHref = trustedNextLink(snapshot.links, nextFrom)?.href
+    const nextHref = keptNext(trustedNextLink(snapshot.links, nextFrom)?.href, this.chat.chatHref, nextFrom)
     // An idle page leaves the cursor as it was: the same object, so nothing is committed or stored.
     const next: PollCursor = nextFrom === fromId && nextHref === current.next ? current : { from: nextFrom, next: nextHref }
     const pacing = this.#pacing

@@ -67,4 +67,7 @@ export interface Step {
 }
 
 /** Whose poll loop it is: its activity and its id for poll reports (a feed passes itself; default the options'). @internal */
-export type PollChat = Pick<ChatPollerOptions, 'activity' | 'conversationId'>
+export type PollChat = Pick<ChatPollerOptions, 'activity' | 'conversationId'> & {
+  /** The chat resource's URI as text, when known: the cursor then keeps no `next` link that reading from `from` asks for anyway (see `keptNext`). */
+  readonly chatHref?: string | undefined
+}

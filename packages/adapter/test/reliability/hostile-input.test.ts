@@ -5,6 +5,9 @@ import { LegacyChatClient, type LegacyChatClientOptions } from '@chatbridge/core
 import { startLegacyChatServer, toXml } from '@chatbridge/testing'
 import { afterEach, describe, expect, test } from 'vitest'
 import { Connection } from '../../src/connection.js'
+import type { ConversationLease } from '../../src/conversation-store.js'
+import { MemoryConversationStore } from '../../src/memory-conversation-store.js'
+import type { PollCursor } from '../../src/poll-cursor.js'
 import type { ConnectionState } from '../../src/connection-state.js'
 import type { MessagingEventChange } from '../../src/messaging-types.js'
 import { fastConfig } from '../support/fast-config.js'
@@ -164,6 +167,31 @@ describe('ids', () => {
 })
 
 describe('links', () => {
+  test.each([
+    ['the from-read of the chat asks for anyway is not kept in the cursor, and is still what every poll asks for', '', undefined],
+    ['with more than `from` in it is kept and followed as sent', '&t=x', '&t=x'],
+  ])('a next link %s', async (_, extra, kept) => {
+    const all = [state(0, 'chatting'), line(1, 'one'), line(2, 'two'), state(3, 'ended')]
+    const server = await serve((f, poll, origin) => ({ body: chatDoc(origin, poll === 0 ? all.slice(0, 2) : from(all, f), { next: `${origin}${CHAT}?from=${poll === 0 ? 2 : 4}${extra}` }) }))
+    const saved: PollCursor[] = []
+    const store = new (class extends MemoryConversationStore {
+      override saveCursor(lease: ConversationLease, cursor: PollCursor): Promise<void> {
+        saved.push(cursor)
+        return super.saveCursor(lease, cursor)
+      }
+    })()
+    const connection = new Connection(new LegacyChatClient({ accountRoot: `${server.origin}${ACCOUNT}`, appKey: APP_KEY, requestTimeoutMs: 2000 }), { ...fastConfig, store }, { ownsClient: true })
+    connections.push(connection)
+    const { conversationId } = await connection.requestConversation()
+    const events = new Recorder<MessagingEventChange>(connection.messagingEvents$(conversationId))
+    await within(events.done(), 5000, 'the stream completing')
+    expect(sequenced(events.values).map((c) => c.sequence)).toEqual([1, 2])
+    expect(saved.find((cursor) => cursor.from === 2)).toEqual({ from: 2, next: kept === undefined ? undefined : `${server.origin}${CHAT}?from=2${kept}` })
+    const polls = server.seen.filter((r) => r.method === 'GET' && r.url.startsWith(CHAT))
+    // The transport adds the API version to every request, whichever way it was made.
+    expect(polls.map((r) => r.url).slice(0, 2)).toEqual([`${CHAT}?from=0&v=1&NC=true`, `${CHAT}?from=2${extra}&v=1&NC=true`])
+  })
+
   test('a next link that skips ahead is not followed: no event is lost', async () => {
     const all = [state(0, 'chatting'), line(1, 'one'), line(2, 'two'), line(3, 'three'), state(4, 'ended')]
     // The first page holds 0–1 and a `next` claiming the log continues at 3.
