@@ -27,13 +27,20 @@ export interface ConversationModel {
   readonly agentTyping: string | undefined
   readonly transfer: ChangeMetadata | undefined
   /**
-   * The model as the last UPSERT described it (its own `upserted` unset) and that UPSERT's time:
-   * the UPSERT is rebuilt from them when asked for, and compared with the model field by field
+   * What the last UPSERT was made of (the model's fields it reads) and that UPSERT's time: the
+   * UPSERT is rebuilt from them when asked for, and compared with the model field by field
    * (`conversation-upsert.ts`). A chat keeps these rather than the UPSERT (~400 bytes more).
    */
-  readonly upserted: ConversationModel | undefined
+  readonly upserted: DescribedConversation | undefined
   readonly upsertedAt: number | undefined
 }
+
+/**
+ * The fields of a model a conversation's details are made of.
+ *
+ * @internal
+ */
+export type DescribedConversation = Pick<ConversationModel, 'conversationId' | 'consumerId' | 'skillId' | 'agent' | 'startTs' | 'endTs' | 'closeReason' | 'transfer'>
 
 /**
  * A model for a chat nothing has been read of yet.
@@ -68,7 +75,7 @@ export function initialConversationModel(init: {
  *
  * @internal
  */
-export function isClosed(model: ConversationModel): boolean {
+export function isClosed(model: Pick<ConversationModel, 'closeReason'>): boolean {
   return model.closeReason !== undefined
 }
 
@@ -143,7 +150,7 @@ export function withConsumerId(m: ConversationModel, info: LegacyInfo | undefine
  *
  * @internal
  */
-export function consumerIdOf(m: ConversationModel): string {
+export function consumerIdOf(m: Pick<ConversationModel, 'consumerId' | 'conversationId'>): string {
   return m.consumerId ?? derivedConsumerId(m.conversationId)
 }
 

@@ -1,15 +1,14 @@
 // A conversation's details as a function of its model, and its last UPSERT: kept as the model it described, rebuilt when asked for.
-import { type ConversationModel, consumerIdOf, isClosed } from './conversation-model.js'
+import { type ConversationModel, type DescribedConversation, consumerIdOf, isClosed } from './conversation-model.js'
 import type { MappedOutput } from './map-event.js'
 import type { ConversationDetails, ExConversationChange, Participant } from './messaging-types.js'
-import { modelLiteral } from './model-literal.js'
 
 /**
  * The conversation's details at `ts`, as a `cqm` UPSERT carries them.
  *
  * @internal
  */
-export function conversationDetails(m: ConversationModel, ts: number): ConversationDetails {
+export function conversationDetails(m: DescribedConversation, ts: number): ConversationDetails {
   const closed = isClosed(m)
   const openClose = closed ? 'CLOSE' : 'OPEN'
   const startTs = m.startTs ?? ts
@@ -43,7 +42,7 @@ export function conversationDetails(m: ConversationModel, ts: number): Conversat
  *
  * @internal
  */
-export function upsertOf(m: ConversationModel, ts: number): ExConversationChange {
+export function upsertOf(m: DescribedConversation, ts: number): ExConversationChange {
   return { type: 'UPSERT', result: { convId: m.conversationId, conversationDetails: conversationDetails(m, ts), lastUpdateTime: ts } }
 }
 
@@ -53,8 +52,17 @@ export function upsertOf(m: ConversationModel, ts: number): ExConversationChange
  * @internal
  */
 export function withUpsert(m: ConversationModel, ts: number): ConversationModel {
-  // A literal: the copy lives as long as the chat, and a spread copy keeps its fields out of the object.
-  const described = modelLiteral({ ...m, upserted: undefined, upsertedAt: undefined })
+  // A literal of the fields read (not a spread copy, whose fields V8 keeps out of the object): it lives as long as the chat.
+  const described: DescribedConversation = {
+    conversationId: m.conversationId,
+    consumerId: m.consumerId,
+    skillId: m.skillId,
+    agent: m.agent,
+    startTs: m.startTs,
+    endTs: m.endTs,
+    closeReason: m.closeReason,
+    transfer: m.transfer,
+  }
   return { ...m, upserted: described, upsertedAt: ts }
 }
 
