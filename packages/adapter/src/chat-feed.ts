@@ -5,7 +5,7 @@ import { type ChatPollerOptions, type PollerOutput, type PollerState, startPollL
 import type { PageSource } from './session-supplier.js'
 import type { LegacyInfo } from './legacy-contract.js'
 import { EventLog, type LogEntry } from './event-log.js'
-import { HeldLoop, type LoopEnds, LoopObserver, type LoopSink, type LoopStarter } from './held-loop.js'
+import { HeldLoop, type LoopRun, type LoopStarter } from './held-loop.js'
 import { type LazyObserver, LazySubject, endedLike } from './lazy-subject.js'
 import { type ReadFrom, type ReplaySource, replaying } from './event-replay.js'
 import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
@@ -34,7 +34,7 @@ export type { ChatFeedListener, ChatFeedOptions, LegacyEventRecord } from './cha
  *
  * @internal
  */
-export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySource {
+export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
   readonly conversationId: string // the chat id
   readonly #supplier: PageSource // the options' fields, not the options object (~110 B per chat)
   // What its subscribers' replays read, with `conversationId` and `live$`: the feed is their source (no object per subscriber).
@@ -56,7 +56,7 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySour
   #chatStateValue: string | undefined
   #chatState: LazySubject<string | undefined> | undefined
   readonly chatHref: string | undefined // its loops' chat's (see `PollChat`)
-  readonly #loop: HeldLoop // the shared poll loop, held by the streams that keep the chat polled
+  readonly #loop: HeldLoop<PollerOutput> // the shared poll loop, held by the streams that keep the chat polled
   readonly #cursor: PollCursorHolder
   readonly #config: ChatPollerOptions // the connection's, shared: the feed is its loops' chat (activity, id)
   /** This chat's outbound activity, which its poll loop listens to. @internal */
@@ -78,8 +78,8 @@ export class ChatFeed implements LoopStarter, LoopSink<PollerOutput>, ReplaySour
   }
 
   /** Starts a run of the poll loop; the held loop calls it. @internal */
-  startLoop(ends: LoopEnds): Unsubscribable {
-    return startPollLoop(this.#supplier, this.#cursor, this.#config, new LoopObserver(ends, this), this)
+  startLoop(run: LoopRun<PollerOutput>): Unsubscribable {
+    return startPollLoop(this.#supplier, this.#cursor, this.#config, run, this)
   }
 
   /** Takes one output of the poll loop; its run's observer calls it. @internal */

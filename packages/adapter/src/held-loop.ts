@@ -10,13 +10,15 @@ export interface LoopEnds {
   readonly complete: () => void
 }
 
-/** Starts a {@link HeldLoop}'s loop as a method, so its owner keeps no closure for it. @internal */
-export interface LoopStarter {
-  startLoop(ends: LoopEnds): Unsubscribable
+/** A run of a {@link HeldLoop}'s loop as its observer: each value to its {@link LoopStarter}, its failure and end to the held loop. @internal */
+export interface LoopRun<T> extends LoopEnds {
+  /** Hands `value` to the starter; a throw there fails the loop, as inside an operator. */
+  readonly next: (value: T) => void
 }
 
-/** Where a {@link LoopObserver} hands each value. @internal */
-export interface LoopSink<T> {
+/** Starts a {@link HeldLoop}'s loop and takes its values, as methods, so its owner keeps no closure for them. @internal */
+export interface LoopStarter<T> {
+  startLoop(run: LoopRun<T>): Unsubscribable
   applyOutput(value: T): void
 }
 
@@ -32,8 +34,8 @@ const NO_HOLDERS: Few<Holding<unknown>> = NO_ITEMS
  *
  * @internal
  */
-export class HeldLoop {
-  readonly #start: ((ends: LoopEnds) => Unsubscribable) | LoopStarter
+export class HeldLoop<T = never> {
+  readonly #start: ((ends: LoopEnds) => Unsubscribable) | LoopStarter<T>
   readonly #graceMs: number
   readonly #scheduler: SchedulerLike
   #holders = NO_HOLDERS
@@ -44,7 +46,7 @@ export class HeldLoop {
   #run = 0
 
   /** `start` subscribes the loop (synchronously emitting, possibly ending, before it returns). */
-  constructor(start: ((ends: LoopEnds) => Unsubscribable) | LoopStarter, graceMs: number, scheduler: SchedulerLike) {
+  constructor(start: ((ends: LoopEnds) => Unsubscribable) | LoopStarter<T>, graceMs: number, scheduler: SchedulerLike) {
     this.#start = start
     this.#graceMs = graceMs
     this.#scheduler = scheduler
@@ -84,8 +86,8 @@ export class HeldLoop {
     this.#grace = undefined
     if (this.#running !== undefined) return
     const run = ++this.#run
-    const ends = new RunEnds(this, run)
     const start = this.#start
+    const ends = new RunEnds<T>(this, run, typeof start === 'function' ? undefined : start)
     const subscription = typeof start === 'function' ? start(ends) : start.startLoop(ends)
     if (ends.ended || run !== this.#run) subscription.unsubscribe()
     else this.#running = subscription
@@ -126,38 +128,24 @@ export class HeldLoop {
   }
 }
 
-/** Observes a loop's output: each value to `sink` (a throw there fails the loop, as inside an operator), its end to `ends`. @internal */
-export class LoopObserver<T> {
+// Objects with prototype methods rather than closures: a chat keeps one per run and one per held stream.
+// A run's ends are its loop's observer too: one object a run, not an observer wrapping them.
+class RunEnds<T> implements LoopRun<T> {
+  ended = false
+
   constructor(
-    readonly ends: LoopEnds,
-    readonly sink: LoopSink<T>,
+    readonly loop: HeldLoop<T>,
+    readonly run: number,
+    readonly starter: LoopStarter<T> | undefined,
   ) {}
 
   next(value: T): void {
     try {
-      this.sink.applyOutput(value)
+      this.starter?.applyOutput(value)
     } catch (error) {
-      this.ends.error(error)
+      this.error(error)
     }
   }
-
-  error(error: unknown): void {
-    this.ends.error(error)
-  }
-
-  complete(): void {
-    this.ends.complete()
-  }
-}
-
-// Objects with prototype methods rather than closures: a chat keeps one per run and one per held stream.
-class RunEnds implements LoopEnds {
-  ended = false
-
-  constructor(
-    readonly loop: HeldLoop,
-    readonly run: number,
-  ) {}
 
   error(error: unknown): void {
     if (this.loop.ended(this.run, { error })) this.ended = true

@@ -1,7 +1,7 @@
 import type { Observable} from 'rxjs';
 import { BehaviorSubject, ReplaySubject, Subject, Subscription, VirtualTimeScheduler, config, take } from 'rxjs'
 import { describe, expect, test, vi } from 'vitest'
-import { HeldLoop, type LoopEnds } from '../src/held-loop.js'
+import { HeldLoop, type LoopEnds, type LoopRun, type LoopStarter } from '../src/held-loop.js'
 import { type LazyKind, LazySubject } from '../src/lazy-subject.js'
 
 type Step = { readonly next: number } | 'complete' | { readonly error: string } | 'subscribe'
@@ -151,6 +151,28 @@ describe('HeldLoop', () => {
     held.watch(ended, { ...quiet, complete: () => seen.push('ended') })
     expect(seen).toEqual(['1', 'ended'])
     expect(starts).toHaveLength(1)
+  })
+
+  test('a starter that throws taking a value fails its run: the holders error, the next watch starts the loop again', () => {
+    const runs: LoopRun<number>[] = []
+    const starter: LoopStarter<number> = {
+      startLoop: (run) => {
+        runs.push(run)
+        return new Subscription()
+      },
+      applyOutput: (value) => {
+        if (value < 0) throw new Error('bad value')
+      },
+    }
+    const held = new HeldLoop<number>(starter, 100, new VirtualTimeScheduler())
+    const ends: string[] = []
+    held.watch(new LazySubject<number>('subject'), { ...quiet, error: (error: unknown) => ends.push((error as Error).message), complete: () => ends.push('complete') })
+    runs[0]?.next(1)
+    expect(ends).toEqual([])
+    runs[0]?.next(-1)
+    expect(ends).toEqual(['bad value'])
+    held.watch(new LazySubject<number>('subject'), quiet)
+    expect(runs).toHaveLength(2)
   })
 
   test("an observer that throws is reported as RxJS reports a subscriber's throw; the loop and the other watches go on", () => {
