@@ -2,7 +2,7 @@
 import { type Observable, EMPTY, Observable as Stream, type Subscription, type Unsubscribable, concat, from, map } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import type { EventLog, LogEntry } from './event-log.js'
-import { type LazyObserver, LazySubject } from './lazy-subject.js'
+import { type LazyObserver, LazySubject, joined, leave } from './lazy-subject.js'
 import type { ChatSessionPort, LegacySnapshot } from './legacy-contract.js'
 import { remapMessages, replayStart } from './mapping-context.js'
 import type { MessagingEventChange } from './messaging-types.js'
@@ -46,7 +46,7 @@ class Replay implements Unsubscribable, LazyObserver<LogEntry> {
   // Live changes wait here until the replay is through; then they pass straight on.
   #waiting: LogEntry[] | undefined = []
   #ended: { readonly error: unknown } | 'complete' | undefined
-  #live: Unsubscribable | undefined
+  #live: Unsubscribable | LazySubject<LogEntry> | undefined
   #head: Subscription | undefined
 
   constructor(
@@ -66,7 +66,7 @@ class Replay implements Unsubscribable, LazyObserver<LogEntry> {
     const below = source.log.keptFrom
     // The feed's own stream takes this replay as its observer: no RxJS subscriber chain per watcher.
     const live$ = source.live$
-    this.#live = live$ instanceof LazySubject ? live$.add(this) : live$.subscribe(new LiveObserver(this))
+    this.#live = live$ instanceof LazySubject ? joined(live$, this) : live$.subscribe(new LiveObserver(this))
     const older = fromSeq < below && source.readFrom !== undefined ? readOlder(source, source.readFrom, fromSeq, below) : EMPTY
     const head = concat(older, from(kept).pipe(map(changeOf))).subscribe(new HeadObserver(this))
     // The kept events replay at once: a head already through is not kept for the subscriber's life.
@@ -119,7 +119,7 @@ class Replay implements Unsubscribable, LazyObserver<LogEntry> {
   }
 
   unsubscribe(): void {
-    this.#live?.unsubscribe()
+    leave(this.#live, this)
     this.#head?.unsubscribe()
   }
 }

@@ -1,7 +1,7 @@
 // One chat's poll loop, held by its subscribers: started by the first, stopped a grace period after the last leaves.
 import type { SchedulerLike, Subscription, Unsubscribable } from 'rxjs'
 import { type Few, NO_ITEMS, countOf, itemsOf, withItem, withoutItem } from './exact-lists.js'
-import type { LazyObserver } from './lazy-subject.js'
+import { type LazyObserver, type LazySubject, joined, leave } from './lazy-subject.js'
 import { type Watchable, reportUnhandled } from './watch.js'
 
 /** How a {@link HeldLoop} starts its loop: it reports its failure and its end through these. @internal */
@@ -159,7 +159,7 @@ class RunEnds<T> implements LoopRun<T> {
 // The watch's end in one place, as an RxJS subscriber has it: nothing reaches the observer after
 // it, and it stops the source and lets the loop go.
 class Holding<T> implements LazyObserver<T>, Unsubscribable {
-  #inner: Unsubscribable | undefined
+  #inner: Unsubscribable | LazySubject<T> | undefined
   done = false
 
   constructor(
@@ -168,8 +168,8 @@ class Holding<T> implements LazyObserver<T>, Unsubscribable {
   ) {}
 
   attach(source: Watchable<T>): void {
-    const inner = source.add(this)
-    if (this.done) inner?.unsubscribe()
+    const inner = joined(source, this)
+    if (this.done) leave(inner, this)
     else this.#inner = inner
   }
 
@@ -207,7 +207,7 @@ class Holding<T> implements LazyObserver<T>, Unsubscribable {
     this.done = true
     const inner = this.#inner
     this.#inner = undefined
-    inner?.unsubscribe()
+    leave(inner, this)
     this.loop.release(this)
   }
 }

@@ -91,6 +91,14 @@ export class LazySubject<T> extends Observable<T> {
    * Returns what takes it off again (`undefined` when it ended at once). @internal
    */
   add(subscriber: LazyObserver<T>): Unsubscribable | undefined {
+    return this.join(subscriber) ? new Removal(this, subscriber) : undefined
+  }
+
+  /**
+   * {@link add} without an object to take it off: true when `subscriber` is on the list, to take
+   * off with {@link remove} (a watch that lives as long as a chat keeps no removal). @internal
+   */
+  join(subscriber: LazyObserver<T>): boolean {
     const end = this.#end
     const value = this.#value
     if (this.#kind === 'replay' && value !== NO_VALUE) {
@@ -102,13 +110,29 @@ export class LazySubject<T> extends Observable<T> {
     }
     if (end === 'complete') subscriber.complete()
     else if (end !== undefined) subscriber.error(end.error)
-    return end === undefined ? new Removal(this, subscriber) : undefined
+    return end === undefined
   }
 
   /** Takes `subscriber` off the list (it unsubscribed). @internal */
   remove(subscriber: LazyObserver<T>): void {
     this.#observers = withoutItem(this.#observers, subscriber)
   }
+}
+
+/**
+ * What watches `source` with `observer` keep to stop: the subject itself when it is one (see
+ * {@link LazySubject.join}), else what its `add` returned.
+ *
+ * @internal
+ */
+export function joined<T>(source: { add(observer: LazyObserver<T>): Unsubscribable | undefined }, observer: LazyObserver<T>): Unsubscribable | LazySubject<T> | undefined {
+  return source instanceof LazySubject ? (source.join(observer) ? (source as LazySubject<T>) : undefined) : source.add(observer)
+}
+
+/** Stops what {@link joined} returned for `observer`. @internal */
+export function leave<T>(inner: Unsubscribable | LazySubject<T> | undefined, observer: LazyObserver<T>): void {
+  if (inner instanceof LazySubject) inner.remove(observer)
+  else inner?.unsubscribe()
 }
 
 class Removal<T> implements Unsubscribable {

@@ -82,6 +82,21 @@ describe('LazySubject', () => {
     expect(seen(lazy)).toEqual(seen(real[kind]()))
   })
 
+  test('join adds an observer with no removal object: remove takes it off; an ended one is not kept', () => {
+    const lazy = new LazySubject<number>('replay', 1)
+    const seen: string[] = []
+    const observer = { next: (v: number) => seen.push(`next ${v}`), error: () => seen.push('error'), complete: () => seen.push('complete') }
+    expect(lazy.join(observer)).toBe(true)
+    lazy.next(2)
+    lazy.remove(observer)
+    lazy.next(3)
+    lazy.complete()
+    expect(seen).toEqual(['next 1', 'next 2'])
+    // Joining the ended one replays its last value and ends the observer, keeping nothing.
+    expect(lazy.join(observer)).toBe(false)
+    expect(seen).toEqual(['next 1', 'next 2', 'next 3', 'complete'])
+  })
+
   test('keeps the latest value without a subscriber', () => {
     const lazy = new LazySubject<number>('replay')
     lazy.next(4)
