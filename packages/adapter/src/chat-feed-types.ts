@@ -12,6 +12,8 @@ export interface ChatFeedListener {
   onError?(error: unknown): void
   /** The poll loop's new state (as on `state$`, without the current one). */
   onState?(state: PollerState): void
+  /** The feed's streams ended: the chat is over, polling stopped for good, or the feed was disposed. Once. */
+  onEnd?(): void
 }
 
 /** A legacy event of unknown type, as the feed passes it on. */

@@ -146,11 +146,6 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
     return this.log.size
   }
 
-  /** The latest conversation change, if any. */
-  get latestConversation(): ExConversationChange | undefined {
-    return lastUpsert(this.#model)
-  }
-
   /** The legacy chat state as last read. */
   get legacyState(): string | undefined {
     return this.#chatStateValue
@@ -238,11 +233,15 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
   }
 
   #failAll(error: AdapterError): void {
+    const ending = this.live$.end === undefined
     for (const subject of [this.live$, this.#legacy, this.#chatState, this.#conversation]) subject?.error(error)
+    if (ending) this.#listener?.onEnd?.()
   }
 
   #completeAll(): void {
+    const ending = this.live$.end === undefined
     for (const subject of [this.live$, this.#legacy, this.#chatState, this.#conversation, this.#errors]) subject?.complete()
+    if (ending) this.#listener?.onEnd?.()
   }
 }
 

@@ -115,6 +115,8 @@ export interface ConnectionOptions {
    * runs on the poll path. Default none.
    */
   readonly onPoll?: PollReportListener
+  /** Called once when a conversation of this connection is over here (its chat ended, its polling stopped for good, or it was closed), with its id and this connection's `consumerId`: one function for all, where a watch of each costs it its objects. Default none. */
+  readonly onConversationEnd?: (conversationId: string, consumerId: string | undefined) => void
 }
 
 /**
@@ -135,6 +137,7 @@ export interface ResolvedConnectionOptions {
   readonly store: ConversationStore
   readonly relay: ConversationRelay | undefined
   readonly csat: CsatOptions | undefined
+  readonly onConversationEnd: ConnectionOptions['onConversationEnd']
 }
 
 /**
@@ -198,6 +201,7 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}, client?
     now: config.now ?? Date.now,
     store: config.store ?? new MemoryConversationStore(),
     relay: config.relay,
+    onConversationEnd: config.onConversationEnd,
     csat: checkCsatOptions(config.csat),
   }
   if (config.store === undefined) return resolved

@@ -7,7 +7,7 @@ import type { ConversationLease } from './conversation-store.js'
 import type { EachSource, EachWatcher } from './each-conversation.js'
 import { LazySubject } from './lazy-subject.js'
 import { LeaseKeeper, type LeaseLossListener, expires } from './lease-keeper.js'
-import type { ConversationEvents } from './open-conversation.js'
+import type { ConversationEvents } from './conversation-events.js'
 import { type RelayCommandTarget, runRelayCommand } from './relay-commands.js'
 import { type Few, NO_ITEMS, itemsOf, withItem, withoutItem } from './exact-lists.js'
 
@@ -132,6 +132,10 @@ export class ConnectionEvents<C extends { readonly feed: ChatFeed }> implements 
   get onError(): (error: unknown) => void {
     const signals = this.#signals
     return (this.#onError ??= (error) => signals.error(error))
+  }
+
+  ended(conversationId: string): void {
+    this.#config.onConversationEnd?.(conversationId, this.consumerId)
   }
 
   serve(conversationId: string, command: RelayCommand): Promise<unknown> {

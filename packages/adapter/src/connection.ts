@@ -151,7 +151,7 @@ export class Connection {
     if (relay === undefined) throw new AdapterError('E_BAD_REQUEST', 'following a conversation needs a relay: new Connection(client, { store, relay })')
     const session = this.#conversations.get(conversationId)?.session ?? this.#client.attach(conversationId)
     if (this.#conversations.has(session.conversationId)) return { conversationId: session.conversationId }
-    const follower = followConversation(session, this.#config, this.#events.consumerId, relay, this.#events.onError, () => {
+    const follower = followConversation(session, this.#config, relay, this.#events, () => {
       // Promoted (the holder's lease is free): the same feed goes on here as the holder's, so its subscribers see a continuation.
       if (!this.#signals.closed && this.#conversations.get(session.conversationId) === follower) this.#open(session, undefined, follower.handOver)
     })

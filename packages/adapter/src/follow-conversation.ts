@@ -3,6 +3,7 @@ import { EMPTY, type Observable, Subject, Subscription, concat, defer, from, int
 import { AdapterError } from './adapter-error.js'
 import { ChatFeed } from './chat-feed.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
+import type { ConversationEvents } from './conversation-events.js'
 import type { ConversationRelay, RelayCommand } from './conversation-relay.js'
 import { relayedError } from './conversation-relay.js'
 import type { ChatSessionPort, LegacySnapshot } from './legacy-contract.js'
@@ -22,7 +23,8 @@ import { followerPoller, relaySupplier } from './relay-supplier.js'
  *
  * @internal
  */
-export function followConversation(session: ChatSessionPort, config: ResolvedConnectionOptions, consumerId: string | undefined, relay: ConversationRelay, onError: (error: unknown) => void, onFree: () => void): FollowedConversation {
+export function followConversation(session: ChatSessionPort, config: ResolvedConnectionOptions, relay: ConversationRelay, events: Pick<ConversationEvents, 'consumerId' | 'onError' | 'ended'>, onFree: () => void): FollowedConversation {
+  const { consumerId, onError } = events
   const id = session.conversationId
   // Promoted: the feed's loop reads the chat through the holder's supplier from then on.
   let holding: PollSupplier | undefined
@@ -48,6 +50,8 @@ export function followConversation(session: ChatSessionPort, config: ResolvedCon
   })
   const subscriptions = new Subscription()
   subscriptions.add(feed.errors$.subscribe(onError))
+  // Its end is told as a holder's is (a holder taking the feed over listens in its place).
+  feed.listen({ onEnd: () => events.ended(id) })
   let disposed = false
   ready.catch(() => {
     disposed = true

@@ -4,7 +4,8 @@ import { AdapterError } from './adapter-error.js'
 import { ChatFeed, type ChatFeedListener } from './chat-feed.js'
 import { sessionSupplier } from './chat-poller.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
-import type { RelayCommand, RelayHandler } from './conversation-relay.js'
+import type { RelayCommand } from './conversation-relay.js'
+import type { ConversationEvents } from './conversation-events.js'
 import type { ConversationLease } from './conversation-store.js'
 import { type LeaseLossListener, expires } from './lease-keeper.js'
 import type { ChatSessionPort, LegacySnapshot } from './legacy-contract.js'
@@ -36,19 +37,6 @@ export interface Conversation {
   readonly dispose: () => void
   /** Writes what is not written yet, then gives the lease up (the conversation may continue elsewhere at once). */
   readonly release: () => Promise<void>
-}
-
-/** What the conversations report to their connection: one object per connection, told which conversation. @internal */
-export interface ConversationEvents {
-  readonly consumerId: string | undefined // the connection's (`ConnectionOptions.consumerId`)
-  /** Failed polls, failed store writes, failed resends of an earlier owner's lines. */
-  readonly onError: (error: unknown) => void
-  /** The lease was taken: call `holder.leaseGone()` from the keeper when a renewal says it is gone. */
-  readonly onLease: (lease: ConversationLease, holder: LeaseLossListener) => void
-  /** The store refused a write: another process owns the chat now; the conversation is disposed. */
-  readonly onLeaseLost: (conversationId: string, error: unknown) => void
-  /** With `config.relay`: runs the commands other processes forward while this connection holds the lease. */
-  serve(conversationId: string, command: RelayCommand): ReturnType<RelayHandler>
 }
 
 type Adopt = (supplier: PollSupplier) => { readonly feed: ChatFeed; readonly cursor: ReturnType<typeof cursorHolder> }
@@ -142,7 +130,8 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     if (this.#ledger !== undefined) stopSaving(this.#ledger, this.#cursor)
     this.#writer?.stop()
     this.#queue?.dispose()
-    // A dispose here is no stop of the chat: nothing of the feed's last state is acted on.
+    // A dispose here is no stop of the chat: nothing of the feed's last state is acted on; its end is told all the same.
+    if (this.feed.live$.end === undefined) this.onEnd()
     this.feed.listen(undefined)
     this.feed.dispose()
   }
@@ -160,6 +149,10 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
   /** The feed's failed polls, and the writer's failed writes. */
   onError(error: unknown): void {
     this.#events.onError(error)
+  }
+
+  onEnd(): void {
+    this.#events.ended(this.session.conversationId)
   }
 
   onState(state: PollerState): void {

@@ -1,6 +1,6 @@
-// A consumer's entry in the registry: its connection, its conversation ids and watches as short lists, and the watch that tells the registry a conversation is over.
-import type { Connection, MessagingEventChange } from '@chatbridge/adapter'
-import { type Few, NO_ITEMS, type PlainObserver, itemsOf } from '@chatbridge/adapter/internals'
+// A consumer's entry in the registry: its connection, its conversation ids and watches as short lists.
+import type { Connection } from '@chatbridge/adapter'
+import { type Few, NO_ITEMS, itemsOf } from '@chatbridge/adapter/internals'
 
 /** What the registry keeps of one consumer. */
 export interface ConsumerEntry {
@@ -29,29 +29,6 @@ export function holdUntilSettled(entry: ConsumerEntry, key: 'lock' | 'ready', pe
     if (entry[key] === held) entry[key] = SETTLED
   }
   entry[key] = held
-}
-
-/**
- * Watches a tracked conversation's stream for its end (the chat over, or polling stopped for
- * good) and reports it once; its changes are not read. An object, not an observer literal and a
- * closure per conversation.
- */
-export class ConversationEnd<E> implements PlainObserver<MessagingEventChange> {
-  constructor(
-    readonly entry: E,
-    readonly conversationId: string,
-    readonly onEnd: (entry: E, conversationId: string) => void,
-  ) {}
-
-  next(): void {}
-
-  error(): void {
-    this.onEnd(this.entry, this.conversationId)
-  }
-
-  complete(): void {
-    this.onEnd(this.entry, this.conversationId)
-  }
 }
 
 // The entry's subscriptions, which it no longer keeps.

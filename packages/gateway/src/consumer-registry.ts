@@ -6,8 +6,8 @@ import { resumeStored } from './stored-conversations.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
 import { type ConsumerLease, HeldLease, type LeaseHost } from './consumer-lease.js'
 import { type ConsumerPresence, consumerPresence } from './consumer-presence.js'
-import { type ConsumerEntry, ConversationEnd, SETTLED, holdUntilSettled, takeAll } from './consumer-entry.js'
-import { NO_ITEMS, countOf, firstOf, has, itemsOf, watchMessagingEvents, withItem, withoutItem } from '@chatbridge/adapter/internals'
+import { type ConsumerEntry, SETTLED, holdUntilSettled, takeAll } from './consumer-entry.js'
+import { NO_ITEMS, countOf, firstOf, has, itemsOf, withItem, withoutItem } from '@chatbridge/adapter/internals'
 
 export type { ConsumerLease } from './consumer-lease.js'
 
@@ -63,11 +63,18 @@ export class ConsumerRegistry {
     const present = (): string[] => [...this.#entries.values()].filter((entry) => entry.sockets > 0).map((entry) => entry.consumerId)
     const failures = options.metrics?.pollFailures
     const onPoll = options.connection?.onPoll
+    const onConversationEnd = options.connection?.onConversationEnd
     this.#connectionOptions = {
       ...options.connection,
       ...(store === undefined ? {} : { store }),
       ...(store === undefined || options.relay === undefined ? {} : { relay: options.relay }),
       keepConversationsAlive: true,
+      // Every connection's conversations' ends through one callback, where a watch of each cost it ~150 B.
+      onConversationEnd: (conversationId: string, consumerId: string | undefined): void => {
+        const entry = consumerId === undefined ? undefined : this.#entries.get(consumerId)
+        if (entry !== undefined) this.#over(entry, conversationId)
+        onConversationEnd?.(conversationId, consumerId)
+      },
       // Failed polls from every connection's poll reports: one callback for all, where an errors$ subscription per consumer cost ~2.8 KB each.
       ...(failures === undefined ? {} : {
         onPoll: (report: PollReport): void => {
@@ -186,13 +193,7 @@ export class ConsumerRegistry {
     entry.owned = withItem(entry.owned, conversationId, true)
     entry.open = withItem(entry.open, conversationId, true)
     this.#gauge()
-    // Told only of the dialog's end (the chat ended, or polling stopped for good); the connection keeps the chat polled.
-    const end = new ConversationEnd(entry, conversationId, this.#onEnd)
-    entry.subscriptions = withItem(entry.subscriptions, watchMessagingEvents(entry.connection, conversationId, 'end', end))
   }
-
-  // One function for every tracked conversation's end.
-  readonly #onEnd = (entry: ConsumerEntry, conversationId: string): void => this.#over(entry, conversationId)
 
   #over(entry: ConsumerEntry, conversationId: string): void {
     const open = withoutItem(entry.open, conversationId)

@@ -1,0 +1,19 @@
+// What a connection's conversations report to it: one object per connection, told which conversation.
+import type { RelayCommand, RelayHandler } from './conversation-relay.js'
+import type { ConversationLease } from './conversation-store.js'
+import type { LeaseLossListener } from './lease-keeper.js'
+
+/** What the conversations report to their connection: one object per connection, told which conversation. @internal */
+export interface ConversationEvents {
+  readonly consumerId: string | undefined // the connection's (`ConnectionOptions.consumerId`)
+  /** Failed polls, failed store writes, failed resends of an earlier owner's lines. */
+  readonly onError: (error: unknown) => void
+  /** The conversation's streams ended (see `ConnectionOptions.onConversationEnd`). */
+  ended(conversationId: string): void
+  /** The lease was taken: call `holder.leaseGone()` from the keeper when a renewal says it is gone. */
+  readonly onLease: (lease: ConversationLease, holder: LeaseLossListener) => void
+  /** The store refused a write: another process owns the chat now; the conversation is disposed. */
+  readonly onLeaseLost: (conversationId: string, error: unknown) => void
+  /** With `config.relay`: runs the commands other processes forward while this connection holds the lease. */
+  serve(conversationId: string, command: RelayCommand): ReturnType<RelayHandler>
+}
