@@ -58,3 +58,26 @@ test("a consumer's sockets share one connection; another consumer has its own; c
   // Closing the gateway does not end the chat: only abandoning it does.
   expect(chat.state).toBe('chatting')
 })
+
+test("a chat that ends leaves the open count, and the connection options' own onConversationEnd still hears it", async () => {
+  const ends: string[] = []
+  const registry = new ConsumerRegistry({ client, connection: { ...fastPacing, onConversationEnd: (id, consumer) => ends.push(`${id} ${consumer ?? '-'}`) } })
+  const lease = registry.attach('consumer-c')
+  const { conversationId } = await lease.requestConversation({ skillId: 'Sales' }, (request) => lease.connection.requestConversation(request))
+  expect(registry.openConversations).toBe(1)
+  const chat = await legacy.nextChat()
+  const closed = new Promise<void>((resolve) => {
+    lease.connection.conversations$().subscribe((change) => {
+      if (change.result.conversationDetails.state === 'CLOSE') resolve()
+    })
+  })
+  chat.accept({ name: 'Natalie', id: 7 })
+  chat.end()
+  await closed
+  expect(registry.openConversations).toBe(0)
+  expect(ends).toEqual([`${conversationId} consumer-c`])
+  // Still its consumer's: only no longer open.
+  expect(lease.owns(conversationId)).toBe(true)
+  lease.release()
+  await registry.close()
+})
