@@ -246,4 +246,3 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
 }
 
 const CONNECTING: PollerState = { status: 'connecting' }
-

@@ -7,8 +7,8 @@ import { SmallMap } from './small-map.js'
 /**
  * A {@link ConversationStore} in this process's memory: what a `Connection` uses when given no
  * store, so nothing survives the process. Its lease is always granted (one process), never expires
- * and its writes are never refused. Values are copied through JSON, as a real store would (a cursor
- * field by field: its `next` href, a chat's longest text, is shared, strings being immutable).
+ * and its writes are never refused. Values are copied through JSON, as a real store would, but
+ * for a saved cursor, kept as given (see `saveCursor`).
  */
 export class MemoryConversationStore implements ConversationStore {
   // Small maps: a socket's private store keeps one conversation, or none.
@@ -40,7 +40,9 @@ export class MemoryConversationStore implements ConversationStore {
 
   /** Saves the cursor (never refused). */
   saveCursor(lease: ConversationLease, cursor: PollCursor): Promise<void> {
-    this.#update(lease.conversationId, { cursor: { from: cursor.from, next: cursor.next } })
+    // Kept as given, not copied: a cursor is a value (the poll loop makes a new one per page and
+    // changes none), and a chat kept a second one for its life. Loads still hand out copies.
+    this.#update(lease.conversationId, { cursor })
     return Promise.resolve()
   }
 
