@@ -7,8 +7,8 @@ import { SmallMap } from './small-map.js'
 /**
  * A {@link ConversationStore} in this process's memory: what a `Connection` uses when given no
  * store, so nothing survives the process. Its lease is always granted (one process), never expires
- * and its writes are never refused. Values are copied through JSON, as a real store would, but
- * for a saved cursor, kept as given (see `saveCursor`).
+ * and its writes are never refused. Values are copied through JSON, as a real store would; a saved
+ * cursor is kept as given (see `saveCursor`).
  */
 export class MemoryConversationStore implements ConversationStore {
   // Small maps: a socket's private store keeps one conversation, or none.
