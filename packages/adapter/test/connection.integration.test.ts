@@ -99,3 +99,22 @@ describe.each(['json', 'xml'] as const)('Connection against the legacy chat serv
     await connection.close()
   })
 })
+
+// One callback for every conversation of a connection, told once of each one's end.
+test('onConversationEnd is told once, with the connection\'s consumer, when a chat ends; then once for the one left open when the connection closes', async () => {
+  const ends: string[] = []
+  const client = new LegacyChatClient({ accountRoot: server.accountRoot, appKey: server.appKey })
+  const connection = new Connection(client, { ...fastConfig, consumerId: 'v-1', keepConversationsAlive: true, onConversationEnd: (id, consumer) => ends.push(`${id} ${consumer ?? '-'}`) }, { ownsClient: true })
+  const conversations = new Recorder<ExConversationChange>(connection.conversations$())
+  const first = await connection.requestConversation({ skillId: 'Sales' })
+  const firstChat = await server.nextChat()
+  const second = await connection.requestConversation({ skillId: 'Sales' })
+  await server.nextChat()
+  await conversations.next((c) => c.result.convId === second.conversationId && c.result.conversationDetails.state === 'OPEN')
+  firstChat.accept({ name: 'Natalie', id: 7 })
+  firstChat.end()
+  await conversations.next((c) => c.result.convId === first.conversationId && c.result.conversationDetails.state === 'CLOSE')
+  expect(ends).toEqual([`${first.conversationId} v-1`])
+  await connection.close()
+  expect(ends).toEqual([`${first.conversationId} v-1`, `${second.conversationId} v-1`])
+})
