@@ -51,7 +51,11 @@ export interface CallOptions {
 export interface ChatSessionPort {
   /** The chat id: Messaging's `conversationId` and `dialogId`. */
   readonly conversationId: string
-  /** The chat resource's URI as text (core's session has it): a poll cursor keeps no copy of it when it can do without. */
+  /**
+   * The chat resource's URI as text (core's session has it). A session giving it must read
+   * `{href}?from=N` on `snapshot({ from: N })` when `href` has no query, as core's does: a poll
+   * cursor then keeps no `next` link that says the same (see `keptNext`).
+   */
   readonly href?: string
   /** Reads the chat resource (events from `from`, info, links) in one request. */
   snapshot(options?: CallOptions & { readonly from?: number }): Promise<LegacySnapshot>
