@@ -4,6 +4,13 @@ import type { Histogram } from 'prom-client'
 
 /** Conversations whose latest polls are remembered for measuring (about 130 bytes each), the least recently polled forgotten first. @internal */
 export const maxPolledConversations = 20_000
+/**
+ * Polls without events after which a conversation's latest polls are forgotten: their frames were
+ * all written by then (a poll's frames are written as it is applied, before the next poll), and an
+ * idle conversation then costs the delay nothing (its entry cost ~150 bytes for the chat's life).
+ * @internal
+ */
+export const quietPollsRemembered = 2
 /** Conversations a socket's measured sequences are remembered for (see {@link DeliveryTarget}). */
 const maxMeasuredPerSocket = 1000
 
@@ -33,9 +40,12 @@ export interface DeliveryTarget {
 /**
  * The sequences of a conversation's last two polls that brought events, and when each started:
  * a frame may be written after the next poll settled, never much later (the frames of a poll are
- * written as it is applied). One object a conversation, where a map entry per event cost ~250 bytes.
+ * written as it is applied). One object a conversation, where a map entry per event cost ~250 bytes;
+ * kept until {@link quietPollsRemembered} polls without events followed.
  */
 class LatestPolls {
+  /** Polls without events since the latest with events. */
+  quiet = 0
   previousFirst = 0
   previousLast = -1
   previousAt = 0
@@ -48,6 +58,7 @@ class LatestPolls {
 
   /** A newer poll brought `first … last`; the older one is forgotten. */
   push(first: number, last: number, at: number): void {
+    this.quiet = 0
     this.previousFirst = this.first
     this.previousLast = this.last
     this.previousAt = this.at
@@ -84,8 +95,13 @@ export class DeliveryDelay {
 
   /** A settled poll (`ConnectionOptions.onPoll`): its events are sequences `firstSequence …` of its conversation. */
   polled(report: PollReport): void {
+    if (report.outcome !== 'ok') return
     const first = report.firstSequence
-    if (report.outcome !== 'ok' || first === undefined || report.events <= 0) return
+    if (first === undefined || report.events <= 0) {
+      const polls = this.#polls.get(report.conversationId)
+      if (polls !== undefined && ++polls.quiet >= quietPollsRemembered) this.#polls.delete(report.conversationId)
+      return
+    }
     const last = first + report.events - 1
     const polls = this.#polls.get(report.conversationId)
     if (polls === undefined) {

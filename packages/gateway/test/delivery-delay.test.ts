@@ -2,7 +2,7 @@
 import { expect, test } from 'vitest'
 import { Histogram, Registry } from 'prom-client'
 import type { PollReport } from '@chatbridge/adapter'
-import { DeliveryDelay, type DeliveryTarget, maxPolledConversations } from '../src/delivery-delay.js'
+import { DeliveryDelay, type DeliveryTarget, maxPolledConversations, quietPollsRemembered } from '../src/delivery-delay.js'
 
 function setUp(): { readonly delay: DeliveryDelay; readonly clock: { now: number }; readonly observed: () => Promise<{ count: number; sum: number }> } {
   const histogram = new Histogram({ name: 'delay_seconds', help: 'delay', buckets: [1], registers: [new Registry()] })
@@ -47,6 +47,25 @@ test("a conversation's two latest polls with events are remembered, an older one
   expect((await observed()).count).toBe(0)
   delay.written(target, notification('c1', 2, 3, 4))
   expect(await observed()).toEqual({ count: 3, sum: 0.08 + 0.08 + 0.07 })
+})
+
+test(`a conversation is forgotten after ${quietPollsRemembered} polls without events; a failed poll is not one`, async () => {
+  const { delay, clock, observed } = setUp()
+  const target = socket()
+  delay.written(target, { kind: 'resp', reqId: '1', code: 200 })
+  delay.polled(poll('c1', 1, 2, clock.now))
+  delay.polled(poll('c1', 3, 0, clock.now + 10))
+  delay.polled({ conversationId: 'c1', at: clock.now + 20, durationMs: 1, outcome: 'failed', code: 'E_TIMEOUT', events: 0 })
+  // One quiet poll after it: still remembered, as its frames may be written after the next poll.
+  delay.written(target, notification('c1', 1))
+  expect((await observed()).count).toBe(1)
+  delay.polled(poll('c1', 3, 0, clock.now + 30))
+  delay.written(target, notification('c1', 2))
+  expect((await observed()).count).toBe(1)
+  // Events again: remembered afresh.
+  delay.polled(poll('c1', 3, 1, clock.now + 40))
+  delay.written(target, notification('c1', 3))
+  expect((await observed()).count).toBe(2)
 })
 
 test(`at most ${maxPolledConversations} conversations are remembered: the one polled with events longest ago is forgotten first`, async () => {
