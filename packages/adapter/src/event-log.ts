@@ -1,8 +1,9 @@
 // One chat's event log in memory, bounded: its latest messaging events, and the mapping contexts that let older ones be replayed from the server.
 import type { ConversationModel } from './conversation-model.js'
+import { KeptLine, keptLineOf } from './kept-line.js'
 import type { LegacyEvent, LegacyInfo } from './legacy-contract.js'
 import { type MappingContext, mappingContext, sameContext } from './mapping-context.js'
-import type { MessagingEventChange } from './messaging-types.js'
+import type { MessagingEventChange, SequencedEventChange } from './messaging-types.js'
 
 /**
  * A messaging change as the feed emitted it; `index` counts every change emitted, so a subscriber
@@ -28,8 +29,8 @@ const NO_CONTEXTS: readonly MappingContext[] = []
  */
 export class EventLog {
   readonly #limit: number
-  // Each kept change then its index: an entry object each cost an idle chat 40 bytes a line.
-  #kept: (MessagingEventChange | number)[] = []
+  // A text line as its parts (its change is built again when replayed), anything else as its entry.
+  #kept: (KeptLine | KeptEntry)[] = []
   // One context as itself (a chat has one until its agent changes), several as an array.
   #contexts: MappingContext | readonly MappingContext[] = NO_CONTEXTS
   #count = 0
@@ -56,13 +57,14 @@ export class EventLog {
     const entry = { index: this.#count, change }
     this.#count += 1
     if (!('sequence' in change)) return entry
-    const kept = this.#kept
-    // Copied while short (exact size), pushed once longer: a push reserves 17 slots, and an idle chat keeps a few changes.
-    if (kept.length < SHORT_LOG * 2) this.#kept = kept.concat([change, entry.index])
-    else kept.push(change, entry.index)
-    if (this.#kept.length > this.#limit * 2) {
-      const [dropped] = this.#kept.splice(0, 2)
-      if (typeof dropped === 'object' && 'sequence' in dropped) this.#keptFrom = dropped.sequence + 1
+    const kept = keptLineOf(change, entry.index) ?? (entry as KeptEntry)
+    // Copied while short (exact size: `concat`, not a spread, which reserves as a push does), pushed once
+    // longer: a push reserves 17 slots, and an idle chat keeps a few changes.
+    if (this.#kept.length < SHORT_LOG) this.#kept = this.#kept.concat([kept])
+    else this.#kept.push(kept)
+    if (this.#kept.length > this.#limit) {
+      const dropped = this.#kept.shift()
+      if (dropped !== undefined) this.#keptFrom = sequenceOf(dropped) + 1
     }
     return entry
   }
@@ -79,7 +81,7 @@ export class EventLog {
 
   /** How many changes are kept. */
   get size(): number {
-    return this.#kept.length / 2
+    return this.#kept.length
   }
 
   /** The mapping contexts so far, by ascending `fromId`. */
@@ -88,13 +90,22 @@ export class EventLog {
     return 'fromId' in contexts ? [contexts] : contexts
   }
 
-  /** The kept changes with `sequence ≥ fromSeq`, oldest first (a copy). */
+  /** The kept changes with `sequence ≥ fromSeq`, oldest first (a copy; a line's change a new object). */
   kept(fromSeq: number): LogEntry[] {
     const entries: LogEntry[] = []
-    for (let i = 0; i < this.#kept.length; i += 2) {
-      const change = this.#kept[i] as MessagingEventChange
-      if ('sequence' in change && change.sequence >= fromSeq) entries.push({ index: this.#kept[i + 1] as number, change })
+    for (const kept of this.#kept) {
+      if (sequenceOf(kept) < fromSeq) continue
+      entries.push(kept instanceof KeptLine ? { index: kept.index, change: kept.change } : kept)
     }
     return entries
   }
+}
+
+// A kept change that is not a text line: receipts, rich content.
+interface KeptEntry extends LogEntry {
+  readonly change: SequencedEventChange
+}
+
+function sequenceOf(kept: KeptLine | KeptEntry): number {
+  return kept instanceof KeptLine ? kept.sequence : kept.change.sequence
 }

@@ -11,7 +11,9 @@ import {
 } from './conversation-model.js'
 import { upsertIsCurrent, upsertOf, withUpsert } from './conversation-upsert.js'
 import { epochMs } from './event-time.js'
+import { sequencedChange } from './sequenced-change.js'
 import { systemLineMetadata } from './system-line-metadata.js'
+import { sharedSystemText } from './system-line-text.js'
 import { htmlToPlainText } from './html-to-plain-text.js'
 import type { LegacyEvent, LegacyInfo } from './legacy-contract.js'
 import type { ChangeMetadata, ChatStateValue, ExConversationChange, MessagingEventChange, MessagingRole, OriginatorMetadata } from './messaging-types.js'
@@ -80,7 +82,7 @@ export function mapBatch(
       case 'url':
         outputs.push({
           kind: 'message',
-          change: sequenced(m, event.id, ts, agentOriginator(m, undefined), { type: 'ContentEvent', contentType: 'text/plain', message: event.url }, [
+          change: sequencedChange(m.conversationId, event.id, ts, agentOriginator(m, undefined), { type: 'ContentEvent', contentType: 'text/plain', message: event.url }, [
             { type: 'LegacyUrlPush', url: event.url },
           ]),
         })
@@ -88,7 +90,7 @@ export function mapBatch(
       case 'line-status':
         outputs.push({
           kind: 'message',
-          change: sequenced(m, event.id, ts, originatorBySource(m, event.source, undefined), {
+          change: sequencedChange(m.conversationId, event.id, ts, originatorBySource(m, event.source, undefined), {
             type: 'AcceptStatusEvent',
             status: event.lineStatus,
             sequenceList: event.refSequenceId === undefined ? [] : [event.refSequenceId],
@@ -186,13 +188,14 @@ export function closeAsGone(model: ConversationModel, now: number): { readonly m
 // `previous`: the originator of the line before on the page, taken when it is the same one.
 function lineChange(m: ConversationModel, event: Extract<LegacyEvent, { type: 'line' }>, ts: number, previous: OriginatorMetadata | undefined): MessagingEventChange {
   const isHtml = event.textType === 'html'
-  const message = isHtml ? htmlToPlainText(event.text) : event.text
+  const isSystem = event.source === 'system'
+  const text = isHtml ? htmlToPlainText(event.text) : event.text
+  const message = isSystem ? sharedSystemText(text) : text
   // Literals, not pushes: a logged line keeps its metadata array (a plain system line shares one).
   const html: ChangeMetadata | undefined = isHtml ? { type: 'LegacyHtml', html: event.text } : undefined
-  const isSystem = event.source === 'system'
   const system: ChangeMetadata | undefined = isSystem && html !== undefined ? { type: 'LegacySystemMessage', systemMessageId: event.systemMessageId } : undefined
   const metadata: readonly ChangeMetadata[] = html === undefined ? (isSystem ? systemLineMetadata(event.systemMessageId) : NO_METADATA) : system === undefined ? [html] : [html, system]
-  return sequenced(m, event.id, ts, sameOriginator(m, event, previous) ?? originatorBySource(m, event.source, event.by), { type: 'ContentEvent', contentType: 'text/plain', message }, metadata)
+  return sequencedChange(m.conversationId, event.id, ts, sameOriginator(m, event, previous) ?? originatorBySource(m, event.source, event.by), { type: 'ContentEvent', contentType: 'text/plain', message }, metadata)
 }
 
 const NO_METADATA: readonly ChangeMetadata[] = []
@@ -204,19 +207,6 @@ function sameOriginator(m: ConversationModel, event: Extract<LegacyEvent, { type
   if (event.source === 'agent') return previous.role === 'ASSIGNED_AGENT' && previous.id === (m.agent?.id ?? event.by) ? previous : undefined
   // The system's id is the page's chat's, so the role tells (comparing built ids would flatten them).
   return previous.role === 'CONTROLLER' ? previous : undefined
-}
-
-function sequenced(
-  m: ConversationModel,
-  sequence: number,
-  ts: number,
-  originator: OriginatorMetadata,
-  event: Extract<MessagingEventChange, { sequence: number }>['event'],
-  metadata: readonly ChangeMetadata[] = [],
-): MessagingEventChange {
-  // Two literals rather than a conditional spread: this runs once per line.
-  if (metadata.length === 0) return { sequence, originatorId: originator.id, originatorMetadata: originator, serverTimestamp: ts, event, conversationId: m.conversationId, dialogId: m.conversationId }
-  return { sequence, originatorId: originator.id, originatorMetadata: originator, serverTimestamp: ts, event, conversationId: m.conversationId, dialogId: m.conversationId, metadata }
 }
 
 function originatorBySource(m: ConversationModel, source: string | undefined, by: string | undefined): OriginatorMetadata {

@@ -1,7 +1,11 @@
 // The bounded log: what it keeps, from which sequence on, and the indexes subscribers tell replays by.
 import { describe, expect, test } from 'vitest'
 import { EventLog } from '../src/event-log.js'
+import { initialConversationModel } from '../src/conversation-model.js'
+import type { LegacyEvent } from '../src/legacy-contract.js'
+import { mapBatch } from '../src/map-event.js'
 import type { MessagingEventChange } from '../src/messaging-types.js'
+import { info, lineEvent, stateEvent, timeOf } from './support/legacy-builders.js'
 
 const line = (sequence: number): MessagingEventChange => ({
   sequence,
@@ -30,7 +34,30 @@ describe('EventLog', () => {
     expect(log.keptFrom).toBe(3)
     expect(log.kept(0).map((entry) => [entry.index, 'sequence' in entry.change ? entry.change.sequence : -1])).toEqual([[3, 3], [4, 4], [5, 5]])
     expect(log.kept(5).map((entry) => entry.index)).toEqual([5])
-    expect(log.kept(4)[0]?.change).toBe(added[4]?.change)
+    expect(log.kept(4)[0]?.change).toStrictEqual(added[4]?.change)
+  })
+
+  test('a kept change is the emitted one again, key for key and in the same order, for every kind the mapping sequences', () => {
+    const url: LegacyEvent = { type: 'url', id: 7, time: timeOf(7), raw: {}, url: 'https://example.test/a' }
+    const status: LegacyEvent = { type: 'line-status', id: 8, time: timeOf(8), raw: {}, lineStatus: 'read', refSequenceId: 3, source: 'agent' }
+    const events: LegacyEvent[] = [
+      stateEvent(0, 'chatting'),
+      lineEvent(1, 'Welcome', 'system', { systemMessageId: 4 }),
+      lineEvent(2, 'You are now <b>chatting</b>', 'system', { textType: 'html', systemMessageId: 2 }),
+      lineEvent(3, 'hello', 'visitor'),
+      lineEvent(4, 'hi <i>there</i>', 'agent', { textType: 'html' }),
+      lineEvent(5, 'how can I help?', 'agent'),
+      lineEvent(6, 'no id', 'system'),
+      url,
+      status,
+    ]
+    const { outputs } = mapBatch(initialConversationModel({ conversationId: 'c1' }), events, info({ state: 'chatting', agentId: 'a-7' }), 0)
+    const log = new EventLog(20)
+    const emitted = outputs.flatMap((output) => (output.kind === 'message' ? [log.add(output.change).change] : []))
+    expect(emitted).toHaveLength(8)
+    const kept = log.kept(0).map((entry) => entry.change)
+    expect(kept).toStrictEqual(emitted)
+    expect(kept.map((change) => JSON.stringify(change))).toEqual(emitted.map((change) => JSON.stringify(change)))
   })
 
   test('a long chat stays at the bound, past the short exact-size stage', () => {

@@ -1,0 +1,46 @@
+// A line the event log keeps, as the parts its change is rebuilt from: an idle chat keeps its last lines for its life.
+import type { ChangeMetadata, MessagingEventChange, OriginatorMetadata, SequencedEventChange } from './messaging-types.js'
+import { sequencedChange } from './sequenced-change.js'
+
+/**
+ * A logged text line: its change with its event object cost a kept line ~64 bytes more than these
+ * fields. {@link change} builds it again, as {@link sequencedChange} built it.
+ *
+ * @internal
+ */
+export class KeptLine {
+  constructor(
+    /** The line's index among the changes its feed emitted. */
+    readonly index: number,
+    readonly sequence: number,
+    readonly serverTimestamp: number,
+    readonly message: string,
+    readonly originator: OriginatorMetadata,
+    readonly metadata: readonly ChangeMetadata[] | undefined,
+    readonly conversationId: string,
+  ) {}
+
+  /** The change as it was emitted (a new object each time). */
+  get change(): SequencedEventChange {
+    const event = { type: 'ContentEvent', contentType: 'text/plain', message: this.message } as const
+    return sequencedChange(this.conversationId, this.sequence, this.serverTimestamp, this.originator, event, this.metadata)
+  }
+}
+
+/**
+ * `change` as a {@link KeptLine} when rebuilding it gives it back key for key: a text line as
+ * {@link sequencedChange} builds it (every sequenced change the mapping emits is built there, so
+ * keys are not counted: that cost each line two arrays). `undefined` for anything else (receipts,
+ * rich content).
+ *
+ * @internal
+ */
+export function keptLineOf(change: MessagingEventChange, index: number): KeptLine | undefined {
+  if (!('sequence' in change)) return undefined
+  const { event, metadata } = change
+  if (event.type !== 'ContentEvent' || event.contentType !== 'text/plain') return undefined
+  if (change.dialogId !== change.conversationId || change.originatorId !== change.originatorMetadata.id) return undefined
+  // An empty `metadata` is never built (the key is left out): one given would not come back.
+  if (metadata !== undefined && metadata.length === 0) return undefined
+  return new KeptLine(index, change.sequence, change.serverTimestamp, event.message, change.originatorMetadata, metadata, change.conversationId)
+}
