@@ -1,5 +1,5 @@
 // One consumer's WebSocket: limits, timers and the session behind it, torn down together.
-import type { RawData, WebSocket } from 'ws'
+import type { RawData } from 'ws'
 import { CloseCode } from './close-codes.js'
 import { GatewayError } from './gateway-error.js'
 import { closeCodeOf, requestIdOf, textOf } from './socket-frames.js'
@@ -10,6 +10,7 @@ import type { ConsumerIdentity, GatewaySession, SessionContext, SessionSink } fr
 import { FULL_BUCKET, type TokenRate } from './token-bucket.js'
 import type { DeadlineHeap, Timed } from './deadline-heap.js'
 import type { DeliveryTarget } from './delivery-delay.js'
+import type { GatewayWebSocket, SocketEventTarget } from './gateway-websocket.js'
 
 /** What a consumer socket needs from the gateway. */
 export interface ConsumerSocketDeps {
@@ -23,15 +24,12 @@ export interface ConsumerSocketDeps {
   readonly requestRate: TokenRate
 }
 
-// Each socket's owner, for the listeners below: shared by every socket, they find theirs from `ws` (their `this`).
-const owners = new WeakMap<WebSocket, ConsumerSocket>()
-
 /**
  * A consumer's open socket, from the upgrade to the close; `heartbeat()` is called by the gateway's
- * ping sweep. It is its session's sink and context itself, and its `ws` listeners and timers are
- * shared functions, so an idle socket holds this object rather than a dozen closures.
+ * ping sweep. It is its session's sink and context itself, and the target of its `ws` events (no
+ * listeners, see {@link GatewayWebSocket}), so an idle socket holds this object rather than a dozen closures.
  */
-export class ConsumerSocket implements SessionSink, SessionContext, Timed, DeliveryTarget, RegisteredSocket {
+export class ConsumerSocket implements SessionSink, SessionContext, Timed, DeliveryTarget, RegisteredSocket, SocketEventTarget {
   /** The identity verified on the upgrade, if any (the session's context). */
   readonly consumer: ConsumerIdentity | undefined
   /** Kept by `deps.deadlines`. */
@@ -47,7 +45,7 @@ export class ConsumerSocket implements SessionSink, SessionContext, Timed, Deliv
   deliveriesConversation: string | undefined = undefined
   deliveriesHighest = -1
   deliveriesMeasured: readonly (string | number)[] | undefined = undefined
-  readonly #ws: WebSocket
+  readonly #ws: GatewayWebSocket
   readonly #deps: ConsumerSocketDeps
   #bucket = FULL_BUCKET
   readonly #session: GatewaySession
@@ -61,7 +59,7 @@ export class ConsumerSocket implements SessionSink, SessionContext, Timed, Deliv
   #closeAt: number
 
   /** Wires `ws` (already open) to a new session; `identity` is the one verified on the upgrade, if any. */
-  constructor(ws: WebSocket, address: string, identity: ConsumerIdentity | undefined, deps: ConsumerSocketDeps) {
+  constructor(ws: GatewayWebSocket, address: string, identity: ConsumerIdentity | undefined, deps: ConsumerSocketDeps) {
     const { options } = deps
     this.consumer = identity
     this.#ws = ws
@@ -69,12 +67,7 @@ export class ConsumerSocket implements SessionSink, SessionContext, Timed, Deliv
     deps.registry.add(this, address)
     this.#lastFrame = deps.deadlines.now()
     this.#closeAt = identity === undefined ? this.#lastFrame + options.authTimeoutMs : Infinity
-    owners.set(ws, this)
-    ws.on('error', ConsumerSocket.#onError)
-    ws.on('close', ConsumerSocket.#onClose)
-    ws.on('ping', ConsumerSocket.#onPing)
-    ws.on('pong', ConsumerSocket.#onPong)
-    ws.on('message', ConsumerSocket.#onMessage)
+    ws.owner = this
     if (identity !== undefined) this.#authenticated(identity)
     this.#schedule()
     this.#session = this.#open()
@@ -90,32 +83,29 @@ export class ConsumerSocket implements SessionSink, SessionContext, Timed, Deliv
     return Infinity
   }
 
-  // The listeners are registered only after `owners.set`, so each finds its socket.
-  static #onError(this: WebSocket, error: Error): void {
-    ConsumerSocket.#of(this).#deps.options.onError(error)
+  /** ws's `error` (it closes the socket itself). @internal */
+  onWsError(error: Error): void {
+    this.#deps.options.onError(error)
   }
 
-  static #onClose(this: WebSocket): void {
-    ConsumerSocket.#of(this).#closed()
+  /** ws's `close`. @internal */
+  onWsClose(): void {
+    this.#closed()
   }
 
-  static #onPing(this: WebSocket): void {
-    const socket = ConsumerSocket.#of(this)
-    socket.#lastFrame = socket.#deps.deadlines.now()
+  /** ws's `ping`: the peer keeps the socket alive. @internal */
+  onWsPing(): void {
+    this.#lastFrame = this.#deps.deadlines.now()
   }
 
-  static #onPong(this: WebSocket): void {
-    ConsumerSocket.#of(this).#alive = true
+  /** ws's `pong`: the peer answered the heartbeat. @internal */
+  onWsPong(): void {
+    this.#alive = true
   }
 
-  static #onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-    ConsumerSocket.#of(this).#message(data, isBinary)
-  }
-
-  static #of(ws: WebSocket): ConsumerSocket {
-    const socket = owners.get(ws)
-    if (socket === undefined) throw new Error('a consumer socket listener on a ws it does not own')
-    return socket
+  /** ws's `message`. @internal */
+  onWsMessage(data: RawData, isBinary: boolean): void {
+    this.#message(data, isBinary)
   }
 
   /** The session's context: verifies a token from `InitConnection`. */

@@ -10,6 +10,7 @@ import type { BrandVerifier } from './brand-verifier.js'
 import { CloseCode } from './close-codes.js'
 import type { ConsumerSocket } from './consumer-socket.js'
 import { GatewayError } from './gateway-error.js'
+import { GatewayWebSocket } from './gateway-websocket.js'
 import { createGatewayMetrics } from './gateway-metrics.js'
 import type { GatewayMetrics } from './gateway-metrics.js'
 import { resolveGatewayOptions } from './gateway-options.js'
@@ -125,7 +126,7 @@ async function serve(server: Server, options: ResolvedGatewayOptions, parts: Gat
   const { tokens, brand, metrics, engine, store } = parts
   const registry = new SocketRegistry<ConsumerSocket>(metrics)
   const deadlines = new DeadlineHeap<ConsumerSocket>()
-  const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: options.maxFrameBytes })
+  const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: options.maxFrameBytes, WebSocket: GatewayWebSocket })
   let draining = false
   let own: readonly string[] = []
   let publicHost = ''

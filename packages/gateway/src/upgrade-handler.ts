@@ -2,18 +2,19 @@
 import { STATUS_CODES } from 'node:http'
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import type { WebSocketServer } from 'ws'
+import type { Server as WebSocketServer } from 'ws'
 import { CloseCode } from './close-codes.js'
 import { ConsumerSocket } from './consumer-socket.js'
 import type { ConsumerSocketDeps } from './consumer-socket.js'
 import { GatewayError } from './gateway-error.js'
+import type { GatewayWebSocket } from './gateway-websocket.js'
 import type { RefusalReason } from './gateway-metrics.js'
 import { matchRoute, requestTarget } from './http-routes.js'
 import type { ConsumerIdentity } from './session-port.js'
 
 /** What the upgrade needs besides a consumer socket's own dependencies. */
 export interface UpgradeDeps extends ConsumerSocketDeps {
-  readonly wss: WebSocketServer
+  readonly wss: WebSocketServer<typeof GatewayWebSocket>
   readonly originAllowed: (origin: string | undefined) => boolean
   readonly draining: () => boolean
 }

@@ -6,9 +6,10 @@ import { accountId, authHeaders, connect, refusalStatus, signup, testGateway, te
 
 let signingKey: JWK
 let gateway: Awaited<ReturnType<typeof testGateway>>
+const errors: Error[] = []
 beforeAll(async () => {
   signingKey = await testSigningKey()
-  gateway = await testGateway({ signingKey, maxFrameBytes: 4096, requestBurst: 5, requestsPerSecond: 0.01 })
+  gateway = await testGateway({ signingKey, maxFrameBytes: 4096, requestBurst: 5, requestsPerSecond: 0.01, onError: (error) => errors.push(error) })
 })
 afterAll(() => gateway.close())
 
@@ -117,10 +118,11 @@ describe('the upgrade refuses what is not this endpoint', () => {
 })
 
 describe('limits', () => {
-  test('a frame over maxFrameBytes: close 1009', async () => {
+  test("a frame over maxFrameBytes: close 1009, and ws's error reaches onError", async () => {
     const client = await connect(gateway.wsUrl, bearer(await signup(gateway)))
     client.ws.send(JSON.stringify({ kind: 'req', id: 1, type: 'GetClock', body: { pad: 'x'.repeat(5000) } }))
     expect((await client.closed).code).toBe(1009)
+    expect(errors.map((error) => error.message)).toContain('Max payload size exceeded')
   })
 
   test('a request flood past the rate: 429 responses with the request ids, and the session is not called for them', async () => {

@@ -36,6 +36,23 @@ describe('idle and dead sockets', () => {
     }
   })
 
+  test('pings alone keep a socket open (clients that are not browsers keep alive so)', async () => {
+    const gateway = await testGateway({ idleTimeoutMs: 300 })
+    try {
+      const jwt = await signup(gateway)
+      // Opened first: without its pings it would be closed before the idle one.
+      const pinging = await connect(gateway.wsUrl, bearer(jwt))
+      const keepAlive = setInterval(() => pinging.ws.ping(), 100)
+      const idle = await connect(gateway.wsUrl, bearer(jwt))
+      expect((await idle.closed).code).toBe(CloseCode.idle)
+      clearInterval(keepAlive)
+      expect(pinging.ws.readyState).toBe(pinging.ws.OPEN)
+      await closeAll([pinging])
+    } finally {
+      await gateway.close()
+    }
+  })
+
   test('a peer that stops answering pings is dropped', async () => {
     const gateway = await testGateway({ pingIntervalMs: 50 })
     try {
