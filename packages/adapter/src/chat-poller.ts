@@ -1,9 +1,9 @@
 // The poll loop (the "source"): reads one chat page after page, paced, as plain code behind an Observable.
 import { Observable, type Unsubscribable } from 'rxjs'
 import type { PageSource, PollSupplier } from './session-supplier.js'
-import type { ChatPollerOptions, PollChat, PollerOutput } from './poller-types.js'
+import type { ChatPollerOptions, PollChat, PollLoopObserver, PollerOutput } from './poller-types.js'
 import { type PollCursor, type PollCursorHolder, cursorHolder } from './poll-cursor.js'
-import { PollLoop, type PollLoopObserver } from './poll-loop.js'
+import { PollLoop } from './poll-loop.js'
 
 export type { PollCursor, PollCursorHolder } from './poll-cursor.js'
 export type { PollStopReason } from './poll-stop-decision.js'

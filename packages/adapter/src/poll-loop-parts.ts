@@ -167,3 +167,19 @@ export function failureStep(error: unknown, decision: PollFailureDecision, attem
     waitMs: retryInMs,
   }
 }
+
+/** The bits of a `PollLoop`'s yes-or-no state. @internal */
+export const LoopFlag = {
+  /** The last poll was answered with a page (the loop emitted `live`). */
+  live: 1,
+  /** The visitor did something during the wait before the poll in flight. */
+  outbound: 2,
+  /** Listening to the chat's activity. */
+  listening: 4,
+  /** Waiting for the next poll (activity counts). */
+  waiting: 8,
+  /** The wait was cut short already. */
+  cut: 16,
+  /** Unsubscribed: nothing more is emitted. */
+  stopped: 32,
+} as const

@@ -3,7 +3,7 @@ import type { Observable, Subscription, Unsubscribable } from 'rxjs'
 import { trustedNextLink } from '@chatbridge/core'
 import { type PageSource, type PollSupplier, directFetchOf } from './session-supplier.js'
 import type { GateEntrant, GateTicket } from './poll-gate.js'
-import type { ChatPollerOptions, PollChat, PollerOutput, Step } from './poller-types.js'
+import type { ChatPollerOptions, PollChat, PollLoopObserver, PollerOutput, Step } from './poller-types.js'
 import { isChatOver } from './chat-over.js'
 import type { LegacyEvent, LegacySnapshot } from './legacy-contract.js'
 import { type PacingInput, backoffWaitMs, nextPollWaitMs, pacingInputOf, pollIntervalMs } from './pacing.js'
@@ -11,15 +11,9 @@ import { type PollCursor, type PollCursorHolder, keptNext } from './poll-cursor.
 import { decidePollFailure, serverAnswered } from './poll-stop-decision.js'
 import { freshEvents } from './fresh-events.js'
 import { sendPollReport } from './poll-report.js'
-import { CONNECTING, DirectFetch, ENDED, LIVE, type LoopTimer, PollAttempt, failureStep, loopTimer, type PollLoopCallbacks, lastStateOf } from './poll-loop-parts.js'
+import { CONNECTING, DirectFetch, ENDED, LIVE, LoopFlag, type LoopTimer, PollAttempt, failureStep, loopTimer, type PollLoopCallbacks, lastStateOf } from './poll-loop-parts.js'
 import type { ActivityListener } from './outbound-activity.js'
 import type { TimerTarget } from './poll-clock.js'
-
-/** Where a run of the loop sends its outputs (a `Subscriber`, or a feed's observer). @internal */
-export interface PollLoopObserver {
-  next(output: PollerOutput): void
-  complete(): void
-}
 
 /**
  * One run of the loop `pollChat` describes (see there for what it does). Every chat keeps one for
@@ -31,11 +25,12 @@ export interface PollLoopObserver {
  */
 export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityListener, TimerTarget, GateEntrant {
   #failures = 0
-  #live = false
+  // Yes or no, as bits of one field (see LoopFlag): six booleans cost every chat 40 bytes more.
+  // It listens to activity from the first wait on; activity counts only while waiting.
+  #flags = 0
   #pacing: PacingInput = pacingInputOf(undefined, undefined)
   // The wait before the poll now in flight, and whether the visitor did something during it.
   #lastWaitMs: number | undefined
-  #outbound = false
   // When the server last answered anything (a page or an HTTP error): a chat whose server did not
   // answer for longer than its chatTimeout has been ended by that server, so waiting on is futile.
   #lastAnswerAt: number
@@ -50,13 +45,8 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
   // The poll's place at the connection's gate (waiting for a slot, or holding one).
   #ticket: GateTicket | undefined
   #timer: LoopTimer | undefined
-  // Listening to activity from the first wait on; it counts only while `#waiting`.
-  #listening = false
-  #waiting = false
-  #cut = false
   #waitMs = 0
   #fastMs = 0
-  #stopped = false
 
   constructor(
     readonly supplier: PageSource,
@@ -74,18 +64,18 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
   /** Emits `connecting`, then polls (it may settle, even end, before it returns). */
   start(): this {
     this.out.next(CONNECTING)
-    if (!this.#stopped) this.#poll()
+    if (!this.#is(LoopFlag.stopped)) this.#poll()
     return this
   }
 
   /** Cancels the wait or the request in flight; nothing is emitted after. */
   unsubscribe(): void {
-    this.#stopped = true
+    this.#mark(LoopFlag.stopped, true)
     this.#request?.unsubscribe()
     this.#direct?.cancel()
     this.#ticket?.leave()
     this.#clearTimers()
-    if (this.#listening) this.chat.activity?.unlisten(this)
+    if (this.#is(LoopFlag.listening)) this.chat.activity?.unlisten(this)
   }
 
   // Through the gate when there is one: a poll late for lack of CPU waits there, not in the HTTP
@@ -155,11 +145,11 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
     const chatTimeoutS = info?.chatTimeout ?? pacing.chatTimeoutS
     // The usual idle poll changes neither: keep the object.
     if (chatState !== pacing.chatState || chatTimeoutS !== pacing.chatTimeoutS) this.#pacing = pacingInputOf(chatState, chatTimeoutS)
-    const active = events.length > 0 || chatState !== pacing.chatState || info?.agentTyping === 'typing' || this.#outbound
+    const active = events.length > 0 || chatState !== pacing.chatState || info?.agentTyping === 'typing' || this.#is(LoopFlag.outbound)
     const over = isChatOver({ events, info })
     const page: PollerOutput = { kind: 'page', events, info, cursor: next }
-    const outputs = this.#live ? (over ? [page, ENDED] : [page]) : over ? [LIVE, page, ENDED] : [LIVE, page]
-    this.#live = true
+    const outputs = this.#is(LoopFlag.live) ? (over ? [page, ENDED] : [page]) : over ? [LIVE, page, ENDED] : [LIVE, page]
+    this.#mark(LoopFlag.live, true)
     this.#failures = 0
     this.#lastAnswerAt = this.config.scheduler.now()
     const waitMs = over ? undefined : nextPollWaitMs(this.#pacing, { active, lastWaitMs: this.#lastWaitMs }, this.config.pacing)
@@ -168,7 +158,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
 
   #onFailure(error: unknown): Step {
     this.#report([], true, error)
-    this.#live = false
+    this.#mark(LoopFlag.live, false)
     const config = this.config
     const now = config.scheduler.now()
     if (serverAnswered(error)) this.#lastAnswerAt = now
@@ -182,10 +172,10 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
   // goes on: the next poll, a wait, or the end.
   #carryOut(step: Step): void {
     for (const output of step.outputs) {
-      if (this.#stopped) return
+      if (this.#is(LoopFlag.stopped)) return
       this.out.next(output)
     }
-    if (this.#stopped) return
+    if (this.#is(LoopFlag.stopped)) return
     if (step.commit !== undefined) this.holder.set(step.commit)
     if (step.waitMs === undefined) {
       // Torn down before the end goes out: a feed observing directly has no Subscriber to do it.
@@ -204,7 +194,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
   #wait(waitMs: number, paced: boolean): void {
     const config = this.config
     this.#lastWaitMs = waitMs
-    this.#outbound = false
+    this.#mark(LoopFlag.outbound, false)
     const now = config.scheduler.now()
     this.#dueAt = paced ? Math.max(now, this.#dueAt + waitMs) : now + waitMs
     if (this.#dueAt <= now) {
@@ -215,20 +205,20 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
     this.#timer.arm(this.#dueAt - now)
     const activity = this.chat.activity
     if (activity === undefined) return
-    this.#waiting = true
-    this.#cut = false
+    this.#mark(LoopFlag.waiting, true)
+    this.#mark(LoopFlag.cut, false)
     this.#waitMs = waitMs
     this.#fastMs = pollIntervalMs(this.#pacing, config.pacing)
-    if (!this.#listening) activity.listen(this)
-    this.#listening = true
+    if (!this.#is(LoopFlag.listening)) activity.listen(this)
+    this.#mark(LoopFlag.listening, true)
   }
 
   /** The visitor did something: during a wait, the poll comes at the latest the state's interval from now. @internal */
   heard(): void {
-    if (!this.#waiting || this.#stopped) return
-    this.#outbound = true
-    if (this.#cut || this.#fastMs >= this.#waitMs) return
-    this.#cut = true
+    if (!this.#is(LoopFlag.waiting) || this.#is(LoopFlag.stopped)) return
+    this.#mark(LoopFlag.outbound, true)
+    if (this.#is(LoopFlag.cut) || this.#fastMs >= this.#waitMs) return
+    this.#mark(LoopFlag.cut, true)
     const now = this.config.scheduler.now()
     if (now + this.#fastMs >= this.#dueAt) return
     this.#dueAt = now + this.#fastMs
@@ -241,8 +231,16 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
     this.#poll()
   }
 
+  #is(flag: number): boolean {
+    return (this.#flags & flag) !== 0
+  }
+
+  #mark(flag: number, on: boolean): void {
+    this.#flags = on ? this.#flags | flag : this.#flags & ~flag
+  }
+
   #clearTimers(): void {
-    this.#waiting = false
+    this.#mark(LoopFlag.waiting, false)
     this.#timer?.cancel()
   }
 }

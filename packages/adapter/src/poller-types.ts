@@ -71,3 +71,9 @@ export type PollChat = Pick<ChatPollerOptions, 'activity' | 'conversationId'> & 
   /** The chat resource's URI as text, when known: the cursor then keeps no `next` link that reading from `from` asks for anyway (see `keptNext`). */
   readonly chatHref?: string | undefined
 }
+
+/** Where a run of the loop sends its outputs (a `Subscriber`, or a feed's observer). @internal */
+export interface PollLoopObserver {
+  next(output: PollerOutput): void
+  complete(): void
+}
