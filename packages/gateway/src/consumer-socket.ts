@@ -40,6 +40,8 @@ export class ConsumerSocket implements SessionSink, SessionContext, Timed, Deliv
   registeredAddress: string | undefined = undefined
   /** Kept by `deps.registry`. */
   registeredConsumer: string | undefined = undefined
+  /** Kept by `deps.registry`. */
+  registeredSlot = -1
   // Kept by `deps.metrics.deliveries` (see DeliveryTarget).
   deliveriesSince: number | undefined = undefined
   deliveriesConversation: string | undefined = undefined

@@ -23,7 +23,7 @@ test('a held lease reads its entry and hands every call to its host once; releas
 
 test('the socket registry counts sockets per consumer, moving a rebound one and forgetting a closed one', () => {
   const registry = new SocketRegistry<RegisteredSocket>(createGatewayMetrics())
-  const [a, b] = [{ registeredAddress: undefined, registeredConsumer: undefined }, { registeredAddress: undefined, registeredConsumer: undefined }]
+  const [a, b] = [{ registeredAddress: undefined, registeredConsumer: undefined, registeredSlot: -1 }, { registeredAddress: undefined, registeredConsumer: undefined, registeredSlot: -1 }]
   registry.add(a, 'addr')
   registry.add(b, 'addr')
   registry.bindConsumer(a, 'alice')
