@@ -29,7 +29,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
   // It listens to activity from the first wait on; activity counts only while waiting.
   #flags = 0
   #pacing: PacingInput = pacingInputOf(undefined, undefined)
-  // The wait before the poll now in flight, and whether the visitor did something during it.
+  // The wait before the poll now in flight (whether the visitor did something during it: `LoopFlag.outbound`).
   #lastWaitMs: number | undefined
   // When the server last answered anything (a page or an HTTP error): a chat whose server did not
   // answer for longer than its chatTimeout has been ended by that server, so waiting on is futile.
