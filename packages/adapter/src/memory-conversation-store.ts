@@ -3,6 +3,7 @@ import type { ConversationLease, ConversationStore, StoredConversation } from '.
 import { EMPTY_OUTBOUND, type OutboundRecord } from './outbound-record.js'
 import { type PollCursor, START_CURSOR } from './poll-cursor.js'
 import { SmallMap } from './small-map.js'
+import { type Few, countOf, itemsOf, withItem, withoutItem } from './exact-lists.js'
 
 /**
  * A {@link ConversationStore} in this process's memory: what a `Connection` uses when given no
@@ -11,9 +12,10 @@ import { SmallMap } from './small-map.js'
  * cursor is kept as given (see `saveCursor`).
  */
 export class MemoryConversationStore implements ConversationStore {
-  // Small maps: a socket's private store keeps one conversation, or none.
+  // Small maps: a socket's private store keeps one conversation, or none. A consumer's ids as a
+  // `Few`: most have one conversation, and an array of one cost each 56 bytes.
   readonly #conversations = new SmallMap<StoredConversation>()
-  readonly #byConsumer = new SmallMap<readonly string[]>()
+  readonly #byConsumer = new SmallMap<Few<string>>()
 
   /** Records a new conversation; keeps an existing one. */
   addConversation(conversationId: string, conversation: { readonly chatUri: string; readonly consumerId: string | undefined }): Promise<void> {
@@ -21,7 +23,7 @@ export class MemoryConversationStore implements ConversationStore {
       this.#conversations.set(conversationId, stored(conversation.chatUri, conversation.consumerId, START_CURSOR, EMPTY_OUTBOUND, undefined))
       if (conversation.consumerId !== undefined) {
         const ids = this.#byConsumer.get(conversation.consumerId)
-        this.#byConsumer.set(conversation.consumerId, ids === undefined ? [conversationId] : ids.concat([conversationId]))
+        this.#byConsumer.set(conversation.consumerId, ids === undefined ? conversationId : withItem(ids, conversationId))
       }
     }
     return Promise.resolve()
@@ -35,7 +37,8 @@ export class MemoryConversationStore implements ConversationStore {
 
   /** The consumer's conversation ids, oldest first. */
   conversationsOf(consumerId: string): Promise<readonly string[]> {
-    return Promise.resolve([...(this.#byConsumer.get(consumerId) ?? [])])
+    const ids = this.#byConsumer.get(consumerId)
+    return Promise.resolve(ids === undefined ? [] : [...itemsOf(ids)])
   }
 
   /** Saves the cursor (never refused). */
@@ -78,8 +81,8 @@ export class MemoryConversationStore implements ConversationStore {
     const consumerId = this.#conversations.get(lease.conversationId)?.consumerId
     const ids = consumerId === undefined ? undefined : this.#byConsumer.get(consumerId)
     if (consumerId !== undefined && ids !== undefined) {
-      const left = ids.filter((id) => id !== lease.conversationId)
-      if (left.length === 0) this.#byConsumer.delete(consumerId)
+      const left = withoutItem(ids, lease.conversationId)
+      if (countOf(left) === 0) this.#byConsumer.delete(consumerId)
       else this.#byConsumer.set(consumerId, left)
     }
     return Promise.resolve()

@@ -118,6 +118,26 @@ describe('MemoryConversationStore', () => {
     expect(await store.conversationsOf('alice')).toEqual(['c2'])
     expect(await store.loadConversation('c1')).toMatchObject({ chatUri: 'https://x/chat/c1' })
   })
+
+  test("a consumer's list of one, then of three, as its conversations are added and end, oldest first", async () => {
+    const store = new MemoryConversationStore()
+    const add = (id: string): Promise<void> => store.addConversation(id, { chatUri: `https://x/chat/${id}`, consumerId: 'alice' })
+    const end = async (id: string): Promise<void> => store.endConversation((await store.acquireLease(id))!)
+    await add('c1')
+    expect(await store.conversationsOf('alice')).toEqual(['c1'])
+    await end('c1')
+    expect(await store.conversationsOf('alice')).toEqual([])
+    for (const id of ['c2', 'c3', 'c4']) await add(id)
+    expect(await store.conversationsOf('alice')).toEqual(['c2', 'c3', 'c4'])
+    await end('c3')
+    expect(await store.conversationsOf('alice')).toEqual(['c2', 'c4'])
+    await end('c2')
+    await end('c2')
+    expect(await store.conversationsOf('alice')).toEqual(['c4'])
+    await end('c4')
+    expect(await store.conversationsOf('alice')).toEqual([])
+    expect(await store.conversationsOf('nobody')).toEqual([])
+  })
 })
 
 describe('LeaseKeeper', () => {
