@@ -6,7 +6,7 @@ import type { PageSource } from './session-supplier.js'
 import type { LegacyInfo } from './legacy-contract.js'
 import { EventLog, type LogEntry } from './event-log.js'
 import { HeldLoop, type LoopRun, type LoopStarter } from './held-loop.js'
-import { type LazyObserver, LazySubject, endedLike } from './lazy-subject.js'
+import { type LazyObserver, LatestThenLive, LazySubject, endedLike } from './lazy-subject.js'
 import { type ReadFrom, type ReplaySource, replaying } from './event-replay.js'
 import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
 import { Delivery, lastUpsert } from './conversation-upsert.js'
@@ -45,8 +45,8 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
   readonly live$ = new LazySubject<LogEntry>('subject')
   #model: ConversationModel
   #delivering: Delivery | undefined // while a page's outputs go out
-  // Made on first use (few chats have a listener for these), ended then as the feed's streams ended; the
-  // conversation's replays the latest change (not behavior: a late subscriber still gets it after the end).
+  // Made on first use (few chats have a listener for these), ended then as the feed's streams ended; a
+  // conversation watcher starts from the latest change, rebuilt (not behavior: a late one still gets it after the end).
   #conversation: LazySubject<ExConversationChange> | undefined
   #legacy: LazySubject<LegacyEventRecord> | undefined
   #errors: LazySubject<unknown> | undefined
@@ -110,9 +110,8 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
 
   /** {@link conversationChanges$} into a plain observer; returns what stops it. */
   watchConversationChanges(observer: LazyObserver<ExConversationChange>): Unsubscribable {
-    const change = this.#delivering === undefined ? lastUpsert(this.#model) : this.#delivering.latest()
-    const latest: [] | [ExConversationChange] = change === undefined ? [] : [change]
-    return this.#loop.watch((this.#conversation ??= endedLike(new LazySubject('replay', ...latest), this.live$, true)), observer)
+    const latest = this.#delivering === undefined ? lastUpsert(this.#model) : this.#delivering.latest()
+    return this.#loop.watch(new LatestThenLive(latest, (this.#conversation ??= endedLike(new LazySubject('subject'), this.live$, true))), observer)
   }
 
   /** Legacy events of unknown type, live, into a plain observer; keeps the chat polled. Returns what stops it. */

@@ -1,6 +1,6 @@
 // A line the event log keeps, as the parts its change is rebuilt from: an idle chat keeps its last lines for its life.
 import type { ChangeMetadata, MessagingEventChange, OriginatorMetadata, SequencedEventChange } from './messaging-types.js'
-import { sequencedChange } from './sequenced-change.js'
+import { sequencedChange, systemOriginator } from './sequenced-change.js'
 
 /**
  * A logged text line: its change with its event object cost a kept line ~64 bytes more than these
@@ -15,7 +15,8 @@ export class KeptLine {
     readonly sequence: number,
     readonly serverTimestamp: number,
     readonly message: string,
-    readonly originator: OriginatorMetadata,
+    /** `undefined` for the chat's system ({@link systemOriginator}): every chat opens with its lines, and each kept its id. */
+    readonly originator: OriginatorMetadata | undefined,
     readonly metadata: readonly ChangeMetadata[] | undefined,
     readonly conversationId: string,
   ) {}
@@ -23,7 +24,7 @@ export class KeptLine {
   /** The change as it was emitted (a new object each time). */
   get change(): SequencedEventChange {
     const event = { type: 'ContentEvent', contentType: 'text/plain', message: this.message } as const
-    return sequencedChange(this.conversationId, this.sequence, this.serverTimestamp, this.originator, event, this.metadata)
+    return sequencedChange(this.conversationId, this.sequence, this.serverTimestamp, this.originator ?? systemOriginator(this.conversationId), event, this.metadata)
   }
 }
 
@@ -42,5 +43,7 @@ export function keptLineOf(change: MessagingEventChange, index: number): KeptLin
   if (change.dialogId !== change.conversationId || change.originatorId !== change.originatorMetadata.id) return undefined
   // An empty `metadata` is never built (the key is left out): one given would not come back.
   if (metadata !== undefined && metadata.length === 0) return undefined
-  return new KeptLine(index, change.sequence, change.serverTimestamp, event.message, change.originatorMetadata, metadata, change.conversationId)
+  const originator = change.originatorMetadata
+  const system = originator.role === 'CONTROLLER' && originator.id === `system-${change.conversationId}` && Object.keys(originator).length === 2
+  return new KeptLine(index, change.sequence, change.serverTimestamp, event.message, system ? undefined : originator, metadata, change.conversationId)
 }

@@ -11,12 +11,12 @@ import {
 } from './conversation-model.js'
 import { upsertIsCurrent, upsertOf, withUpsert } from './conversation-upsert.js'
 import { epochMs } from './event-time.js'
-import { sequencedChange } from './sequenced-change.js'
+import { sequencedChange, systemOriginator } from './sequenced-change.js'
 import { systemLineMetadata } from './system-line-metadata.js'
 import { sharedSystemText } from './system-line-text.js'
 import { htmlToPlainText } from './html-to-plain-text.js'
 import type { LegacyEvent, LegacyInfo } from './legacy-contract.js'
-import type { ChangeMetadata, ChatStateValue, ExConversationChange, MessagingEventChange, MessagingRole, OriginatorMetadata } from './messaging-types.js'
+import type { ChangeMetadata, ChatStateValue, ExConversationChange, MessagingEventChange, OriginatorMetadata } from './messaging-types.js'
 
 /**
  * What one legacy event (or an info change) becomes.
@@ -212,7 +212,7 @@ function sameOriginator(m: ConversationModel, event: Extract<LegacyEvent, { type
 function originatorBySource(m: ConversationModel, source: string | undefined, by: string | undefined): OriginatorMetadata {
   if (source === 'visitor') return { id: consumerIdOf(m), role: 'CONSUMER' }
   if (source === 'agent') return agentOriginator(m, by)
-  return { id: `system-${m.conversationId}`, role: 'CONTROLLER' satisfies MessagingRole }
+  return systemOriginator(m.conversationId)
 }
 
 function agentOriginator(m: ConversationModel, by: string | undefined): OriginatorMetadata {

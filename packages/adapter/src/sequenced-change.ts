@@ -1,5 +1,5 @@
 // How a change with a sequence is built, in one place: the mapping builds each one, and the event log rebuilds its kept lines with it, so a replayed line is the live one again, key for key.
-import type { ChangeMetadata, OriginatorMetadata, SequencedEventChange } from './messaging-types.js'
+import type { ChangeMetadata, MessagingRole, OriginatorMetadata, SequencedEventChange } from './messaging-types.js'
 
 const NO_METADATA: readonly ChangeMetadata[] = []
 
@@ -19,4 +19,11 @@ export function sequencedChange(
   // Two literals rather than a conditional spread: this runs once per line.
   if (metadata.length === 0) return { sequence, originatorId: originator.id, originatorMetadata: originator, serverTimestamp: ts, event, conversationId, dialogId: conversationId }
   return { sequence, originatorId: originator.id, originatorMetadata: originator, serverTimestamp: ts, event, conversationId, dialogId: conversationId, metadata }
+}
+
+/**
+ * Who says a chat's system lines: the controller, with an id made from the chat's. @internal
+ */
+export function systemOriginator(conversationId: string): OriginatorMetadata {
+  return { id: `system-${conversationId}`, role: 'CONTROLLER' satisfies MessagingRole }
 }

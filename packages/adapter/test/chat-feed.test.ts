@@ -86,6 +86,33 @@ describe('ChatFeed (marbles)', () => {
     })
   })
 
+  test('a late conversation subscriber starts from the change the first one got last, key for key, before and after the end', () => {
+    const scheduler = testScheduler()
+    const first: unknown[] = []
+    const late: unknown[][] = []
+    scheduler.run(({ cold }) => {
+      const answers = [
+        cold('-(a|)', { a: snapshot([stateEvent(0, 'chatting'), lineEvent(1, 'hi')], chatting) }),
+        cold('-(a|)', { a: snapshot([stateEvent(2, 'ended')], ended) }),
+      ]
+      const feed = new ChatFeed({ conversationId: 'c1', supplier: scripted(answers).supplier, poller: marbleConfig(scheduler), graceMs: 10, now: () => 7 })
+      feed.conversationChanges$().subscribe((change) => first.push(change))
+      for (const at of [1, 4, 30]) {
+        scheduler.schedule(() => {
+          const seen: unknown[] = []
+          late.push(seen)
+          feed.conversationChanges$().subscribe((change) => seen.push(change))
+        }, at)
+      }
+    })
+    // The first subscriber saw the chat open, then close; one joining after each saw that change last.
+    expect(first).toHaveLength(2)
+    expect(late.map((seen) => seen[0])).toStrictEqual([first[0], first[0], first[1]])
+    expect(late.map((seen) => JSON.stringify(seen[0]))).toEqual([JSON.stringify(first[0]), JSON.stringify(first[0]), JSON.stringify(first[1])])
+    // The ones joining while it was open heard its close too, once.
+    expect(late.map((seen) => seen.length)).toEqual([2, 2, 1])
+  })
+
   test('a first subscriber to conversation changes after the chat ended still gets the latest, then the end', () => {
     const scheduler = testScheduler()
     scheduler.run(({ cold, expectObservable }) => {

@@ -60,6 +60,16 @@ describe('EventLog', () => {
     expect(kept.map((change) => JSON.stringify(change))).toEqual(emitted.map((change) => JSON.stringify(change)))
   })
 
+  test("a controller line that is not this chat's system line keeps its own originator", () => {
+    const log = new EventLog(5)
+    const other: MessagingEventChange = { ...line(1), originatorId: 'system-c2', originatorMetadata: { id: 'system-c2', role: 'CONTROLLER' } }
+    const extra = { ...line(2), originatorMetadata: { id: 'system-c1', role: 'CONTROLLER', name: 'Bot' } } as MessagingEventChange
+    const emitted = [log.add(line(0)).change, log.add(other).change, log.add(extra).change]
+    const kept = log.kept(0).map((entry) => entry.change)
+    expect(kept).toStrictEqual(emitted)
+    expect(kept.map((change) => JSON.stringify(change))).toEqual(emitted.map((change) => JSON.stringify(change)))
+  })
+
   test('a long chat stays at the bound, past the short exact-size stage', () => {
     const log = new EventLog(20)
     for (let sequence = 0; sequence < 1000; sequence += 1) log.add(line(sequence))
