@@ -109,7 +109,7 @@ export class ChatSession {
   async info(options: RequestOptions = {}): Promise<ChatInfo> {
     const uri = await this.#chatLink('info', options)
     const response = await this.#transport.send({ ...options, method: 'GET', uri, via: this.#uri })
-    const info = toInfo(this.#transport.decode(InfoDocument, response).info, response.uri)
+    const info = toInfo(this.#transport.decode(InfoDocument, response).info, response.uri, this.#uri)
     this.#infoLinks = info.links
     return info
   }
@@ -185,7 +185,7 @@ export class ChatSession {
 
   async #readChat(uri: URL, options: RequestOptions, via: string): Promise<ChatSnapshot> {
     const response = await this.#transport.send({ ...options, method: 'GET', uri, via })
-    const snapshot = toSnapshot(this.#transport.decode(ChatDocument, response), response.uri)
+    const snapshot = toSnapshot(this.#transport.decode(ChatDocument, response), response.uri, this.#uri)
     this.#chatLinks = snapshot.links
     if (snapshot.info !== undefined) this.#infoLinks = snapshot.info.links
     return snapshot
@@ -193,7 +193,7 @@ export class ChatSession {
 
   async #readEvents(uri: URL, options: RequestOptions): Promise<EventsPage> {
     const response = await this.#transport.send({ ...options, method: 'GET', uri, via: this.#uri })
-    return toEventsPage(this.#transport.decode(EventsDocument, response).events, response.uri)
+    return toEventsPage(this.#transport.decode(EventsDocument, response).events, response.uri, this.#uri)
   }
 
   async #getScalar(rel: string, codec: t.Decoder<unknown, Record<string, string>>, key: string, options: RequestOptions): Promise<string> {

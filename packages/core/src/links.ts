@@ -1,6 +1,7 @@
 /** Link relations of a resource (`Links`) and the resolution of the malformed hrefs the legacy API hands out. */
 import { RelationMissingError } from './errors.js'
 import { redactUri } from './redact.js'
+import { KNOWN_RELS, MAX_OWN, MAX_PREFIXED, SLICE_VIEW_LENGTH, flatCopy, ownOf, sharedRest, skeletonOf } from './link-text.js'
 
 /** One link relation as it arrived, its href resolved against the document it came in. */
 export interface Link {
@@ -17,25 +18,34 @@ export interface Link {
  * last links for as long as it lives, so they are kept as text, without maps or caches.
  */
 export class Links {
-  readonly #resource: string
+  // The resource's URI: whole, or, when `#query` is set, up to its query as the caller shares it
+  // (a chat's own URI, which its session keeps anyway), then its query: a chat keeps its last links
+  // for its life, and the URI they came in was one more copy of the chat's.
+  readonly #base: string
+  readonly #query: string | undefined
   // Relation names then hrefs, in document order (no object per link); relation names interned.
   // An href that starts with the resource's URI up to its query is kept as the rest only (bit i of
-  // `#prefixed` set for link i): a chat's links all share its URI, kept once in `#resource`.
+  // `#prefixed` set for link i): a chat's links all share its URI, kept once in `#base`.
   // When every name and every rest but a few is one the process shares, `#order` is a table's
   // copy shared by every document with those links, the few left out (`undefined` there) in `#own`:
   // a chat keeps its links and its info's for its life, and they differ from chat to chat in a
   // `?from=` at most.
   readonly #order: readonly (string | undefined)[]
   readonly #own: string | readonly string[] | undefined
-  readonly #prefixLength: number
   readonly #prefixed: number
 
-  /** Links as they arrived (`href` as sent, possibly relative or malformed) in a document at `resource`. */
-  constructor(resource: URL | string, links: readonly { readonly rel: string; readonly href: string }[]) {
+  /**
+   * Links as they arrived (`href` as sent, possibly relative or malformed) in a document at
+   * `resource`. `base`, when given, is text the resource's URI may start with up to its query (a
+   * chat's own URI): then the links keep that string rather than a copy of it.
+   */
+  constructor(resource: URL | string, links: readonly { readonly rel: string; readonly href: string }[], base?: string) {
     // `URL.href` is the text the URL holds, so the links of one document share it.
-    this.#resource = typeof resource === 'string' ? new URL(resource).href : resource.href
-    this.#prefixLength = prefixLengthOf(this.#resource)
-    const prefix = this.#resource.slice(0, this.#prefixLength)
+    const href = typeof resource === 'string' ? new URL(resource).href : resource.href
+    const split = base !== undefined && isBaseOf(base, href)
+    this.#base = split ? base : href
+    this.#query = split ? queryOf(href, base.length) : undefined
+    const prefix = this.#prefix()
     // Exactly two slots a link: pushing pairs onto `[]` reserves 19, and a chat keeps two of these.
     const order = new Array<string>(links.length * 2)
     let prefixed = 0
@@ -59,12 +69,12 @@ export class Links {
 
   /** The URI of the document these links came in (a new `URL` on each read). */
   get resource(): URL {
-    return new URL(this.#resource)
+    return new URL(this.resourceHref)
   }
 
   /** @internal {@link resource} as text, for error messages that may never be built. */
   get resourceHref(): string {
-    return this.#resource
+    return this.#query === undefined ? this.#base : this.#base + this.#query
   }
 
   /** True when the relation is present with a usable href. */
@@ -116,7 +126,12 @@ export class Links {
   // The href of link `index` as it arrived.
   #text(index: number): string {
     const stored = this.#order[index * 2 + 1] ?? this.#ownAt(index)
-    return index >= MAX_PREFIXED || (this.#prefixed & (1 << index)) === 0 ? stored : this.#resource.slice(0, this.#prefixLength) + stored
+    return index >= MAX_PREFIXED || (this.#prefixed & (1 << index)) === 0 ? stored : this.#prefix() + stored
+  }
+
+  // The resource's URI up to its query or fragment: what the hrefs of its links start with.
+  #prefix(): string {
+    return this.#query !== undefined ? this.#base : this.#base.slice(0, prefixLengthOf(this.#base))
   }
 
   // The `#own` value of link `index`: its place among the links left out of a shared `#order`.
@@ -135,78 +150,27 @@ function startsWith(text: string, prefix: string): boolean {
   return text.length >= prefix.length && text.slice(0, prefix.length) === prefix
 }
 
-// Bit flags of one 32-bit number mark the prefixed links; links past the 31st are kept whole.
-const MAX_PREFIXED = 31
-
-// The resource's URI up to its query or fragment: what the hrefs of its links start with.
+// Where `href`'s query or fragment starts (its length when it has neither).
 function prefixLengthOf(href: string): number {
   const end = href.search(/[?#]/)
   return end === -1 ? href.length : end
 }
 
-// The rests every chat shares (`/events`, `/info/agentTyping`) are kept once per process; the table
-// is bounded, and rests with a query (`?from=12`) vary per poll, so they are never entered.
-const SHARED_RESTS = new Map<string, string>()
-const MAX_SHARED_RESTS = 256
-// V8 keeps a slice of 13 characters or more as a view of the whole href: such a rest saves nothing.
-const SLICE_VIEW_LENGTH = 13
-
-// The shared copy of a rest every chat has, entered on first sight while the table has room.
-function sharedRest(rest: string): string | undefined {
-  const shared = SHARED_RESTS.get(rest)
-  if (shared !== undefined || SHARED_RESTS.size >= MAX_SHARED_RESTS || /[?#]/.test(rest) || /\d{4}/.test(rest)) return shared
-  // Copied character by character so the table holds no view of this response's text.
-  const copy = Array.from(rest).join('')
-  SHARED_RESTS.set(copy, copy)
-  return copy
+// `base` is `href` up to its query or fragment.
+function isBaseOf(base: string, href: string): boolean {
+  return startsWith(href, base) && (href.length === base.length || href[base.length] === '?' || href[base.length] === '#')
 }
 
-// Shared `#order` arrays by their text (names, rests, `undefined` for a document's own hrefs);
-// bounded, as the rests are. A document with a name the process does not share, or more own hrefs
-// than `MAX_OWN`, keeps its own array.
-const SKELETONS = new Map<string, readonly (string | undefined)[]>()
-const MAX_SKELETONS = 256
-const MAX_OWN = 4
+// The query of the last resource split: a chat's links and its info's come in one document, and keep one copy of it.
+let lastQuery: { readonly href: string; readonly at: number; readonly query: string } | undefined
 
-// The table's `#order` for `order` (its own values left out), entered while there is room.
-function skeletonOf(order: readonly string[], prefixed: number): readonly (string | undefined)[] | undefined {
-  const skeleton = order.map((text, i) => (i % 2 === 0 || isShared(text, (i - 1) / 2, prefixed) ? text : undefined))
-  const key = skeleton.map((text) => text ?? '\u0000').join('\u0001')
-  const known = SKELETONS.get(key)
-  if (known !== undefined) return sameSkeleton(known, skeleton) ? known : undefined
-  if (SKELETONS.size >= MAX_SKELETONS) return undefined
-  SKELETONS.set(key, skeleton)
-  return skeleton
+// `href` from `at` on, as a string of its own (see `flatCopy`).
+function queryOf(href: string, at: number): string {
+  if (lastQuery !== undefined && lastQuery.at === at && lastQuery.href === href) return lastQuery.query
+  const query = flatCopy(href.slice(at))
+  lastQuery = { href, at, query }
+  return query
 }
-
-// A rest of the shared table (the only texts besides relation names a shared `#order` holds).
-function isShared(text: string, index: number, prefixed: number): boolean {
-  return index < MAX_PREFIXED && (prefixed & (1 << index)) !== 0 && SHARED_RESTS.get(text) === text
-}
-
-function sameSkeleton(a: readonly (string | undefined)[], b: readonly (string | undefined)[]): boolean {
-  return a.length === b.length && a.every((text, i) => text === b[i])
-}
-
-// The hrefs `skeleton` leaves out, in order: one as itself, several as an exact-size array.
-function ownOf(order: readonly string[], skeleton: readonly (string | undefined)[]): string | readonly string[] | undefined {
-  // Exact size: `filter` pushes, and a pushed array reserves 17 slots.
-  const own = new Array<string>(skeleton.reduce((count, text) => (text === undefined ? count + 1 : count), 0))
-  let place = 0
-  order.forEach((text, i) => {
-    if (skeleton[i] === undefined) own[place++] = text
-  })
-  return own.length === 0 ? undefined : own.length === 1 ? own[0] : own
-}
-
-// The relations the legacy API documents, so a chat that keeps its links for hours holds one shared
-// copy of each name rather than the copies each parsed response brings.
-const KNOWN_RELS: ReadonlyMap<string, string> = new Map(
-  [
-    'self', 'next', 'events', 'info', 'location', 'transcript-request', 'transcript-with-subject-request', 'exit-survey',
-    'custom-variables', 'visitor-name', 'visitor-typing', 'agent-typing', 'chat-request', 'availability', 'estimatedWaitTime',
-  ].map((rel) => [rel, rel]),
-)
 
 /**
  * Resolves a link's href against the document it came in, mending the malformed forms the public

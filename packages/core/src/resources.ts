@@ -8,16 +8,16 @@ import type { ChatDocument, EventsSection, InfoSection, SurveyDocument } from '.
 
 
 
-/** Links of a section; hrefs resolve against the document's URI when used. */
-export function toLinks(raw: readonly RawLink[] | undefined, documentUri: URL): Links {
-  return new Links(documentUri, raw ?? [])
+/** Links of a section; hrefs resolve against the document's URI when used. `base`: see the `Links` constructor. */
+export function toLinks(raw: readonly RawLink[] | undefined, documentUri: URL, base?: string): Links {
+  return new Links(documentUri, raw ?? [], base)
 }
 
 /** The events section as a page, events sorted by id (servers should, but need not, send them sorted). */
-export function toEventsPage(section: t.TypeOf<typeof EventsSection>, documentUri: URL): EventsPage {
+export function toEventsPage(section: t.TypeOf<typeof EventsSection>, documentUri: URL, base?: string): EventsPage {
   const events = section.event ?? []
   const sorted = isSorted(events) ? events : [...events].sort((a, b) => a.id - b.id)
-  return { events: sorted, links: toLinks(section.link, documentUri) }
+  return { events: sorted, links: toLinks(section.link, documentUri, base) }
 }
 
 function isSorted(events: readonly { readonly id: number }[]): boolean {
@@ -30,7 +30,7 @@ function typing(value: string | undefined): TypingStatus | undefined {
 }
 
 /** The info section as {@link ChatInfo}. */
-export function toInfo(section: t.TypeOf<typeof InfoSection>, documentUri: URL): ChatInfo {
+export function toInfo(section: t.TypeOf<typeof InfoSection>, documentUri: URL, base?: string): ChatInfo {
   return {
     state: section.state ?? '',
     chatSessionKey: section.chatSessionKey,
@@ -51,19 +51,19 @@ export function toInfo(section: t.TypeOf<typeof InfoSection>, documentUri: URL):
     engagementId: section.engagementId,
     campaignId: section.campaignId,
     language: section.language,
-    links: toLinks(section.link, documentUri),
+    links: toLinks(section.link, documentUri, base),
     raw: section,
   }
 }
 
-/** The whole chat resource. A missing `events` section reads as no events. */
-export function toSnapshot(document: t.TypeOf<typeof ChatDocument>, documentUri: URL): ChatSnapshot {
+/** The whole chat resource. A missing `events` section reads as no events. `base`: the chat's own URI (see the `Links` constructor). */
+export function toSnapshot(document: t.TypeOf<typeof ChatDocument>, documentUri: URL, base?: string): ChatSnapshot {
   const { chat } = document
   return {
     uri: documentUri,
-    links: toLinks(chat.link, documentUri),
-    events: toEventsPage(chat.events ?? {}, documentUri),
-    info: chat.info === undefined ? undefined : toInfo(chat.info, documentUri),
+    links: toLinks(chat.link, documentUri, base),
+    events: toEventsPage(chat.events ?? {}, documentUri, base),
+    info: chat.info === undefined ? undefined : toInfo(chat.info, documentUri, base),
   }
 }
 

@@ -119,6 +119,27 @@ describe('Links of many chats, their names and common rests shared', () => {
     )
   })
 
+  it("given the chat's own URI as base, read exactly as without it, whether or not the base is the resource's URI up to its query", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ rel: fc.constantFrom(...rels), rest: fc.constantFrom('', '/events', '?from=9', '#top', '/info/visitor-name') }), { maxLength: 8 }),
+        fc.constantFrom('', '?from=3', '?from=3&v=1&NC=true', '#frag', '/info', '2?from=1', '.json'),
+        fc.constantFrom('H1', 'H3-long-chat-id-0123456789abcdef'),
+        (links, tail, id) => {
+          const sent = links.map(({ rel, rest }) => ({ rel, href: `${chat(id)}${rest}` }))
+          const resource = `${chat(id)}${tail}`
+          const plain = new Links(resource, sent)
+          const based = new Links(resource, sent, chat(id))
+          expect(read(based)).toEqual(read(plain))
+          expect(based.resource.href).toBe(plain.resource.href)
+          expect(based.resourceHref).toBe(plain.resourceHref)
+          expect(based.rels()).toEqual(plain.rels())
+          for (const rel of rels) expect(based.get(rel)?.href).toBe(plain.get(rel)?.href)
+        },
+      ),
+    )
+  })
+
   it('two chats with the same links but their next keep each their own next', () => {
     const links = (id: string, from: number) =>
       new Links(`${chat(id)}?from=${from}`, [
