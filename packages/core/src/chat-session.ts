@@ -16,6 +16,7 @@ import type { ChatInfo, ChatSnapshot, EventsPage, Survey, SurveyAnswer, TypingSt
 import type { RequestOptions } from './options.js'
 import { toEventsPage, toInfo, toSnapshot, toSurvey } from './resources.js'
 import type { Transport, TransportRequest } from './transport.js'
+import { conversationIdOf, tailOf, trailingId } from './chat-uri.js'
 
 /** Options of a read that starts at an event id. */
 export interface FromOptions extends RequestOptions {
@@ -54,7 +55,7 @@ export class ChatSession {
   private constructor(transport: Transport, uri: URL) {
     this.#transport = transport
     this.#uri = uri.href
-    this.conversationId = conversationIdOf(uri)
+    this.conversationId = tailOf(this.#uri, conversationIdOf(uri))
   }
 
   /** The chat resource's URI (from `Location` of the chat request); a new `URL` on each read. */
@@ -221,20 +222,6 @@ export class ChatSession {
     const links = this.#infoLinks ?? (await this.info(options)).links
     return links.require(rel)
   }
-}
-
-/** The last non-empty path segment of a chat URI (a trailing `.json`/`.xml` is not part of it). */
-export function conversationIdOf(uri: URL): string {
-  const segments = uri.pathname.split('/').filter((segment) => segment !== '')
-  return decodeURIComponent(segments[segments.length - 1] ?? '').replace(/\.(json|xml)$/, '')
-}
-
-function trailingId(location: URL): number | undefined {
-  // Only an all-digit last segment is an event id: a chat id also ends in digits.
-  const match = /\/(\d+)(?:\.(?:json|xml))?\/?$/.exec(location.pathname)
-  if (match?.[1] === undefined) return undefined
-  const id = Number(match[1])
-  return Number.isSafeInteger(id) ? id : undefined
 }
 
 function asTyping(value: string): TypingStatus {

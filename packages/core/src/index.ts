@@ -2,7 +2,8 @@
 
 // The client
 export { LegacyChatClient } from './legacy-chat-client.js'
-export { ChatSession, conversationIdOf } from './chat-session.js'
+export { ChatSession } from './chat-session.js'
+export { conversationIdOf } from './chat-uri.js'
 export type { FromOptions, TranscriptRequest } from './chat-session.js'
 export { findAccountRoot } from './find-account-root.js'
 export { decodeChatResource } from './decode-chat-resource.js'
