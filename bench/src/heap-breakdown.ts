@@ -20,9 +20,10 @@ import { gatewayConversations, type Population } from './gateway-contender.js'
 // benchmark's server, each chat polled at 1 Hz for 3 s; self sizes summed by constructor, divided by N.
 // The first snapshot is taken after N/10 warm-up chats (at least 50) were opened and polled alike, so
 // the figure is what one more chat costs: compiled code and grown tables are not counted per chat.
-// V8 still compiles (bytecode, optimized code, feedback) while the measured chats run: about 1 MB in
-// all whatever N is (1.24 MB at 1,000 chats, 1.05 MB at 3,000), so it is left out of the per-chat
-// figure and printed on its own line; so is V8's number-to-string cache (see `v8CachesOf`).
+// V8 still compiles (bytecode, optimized code, feedback, and the lists of code depending on each
+// object shape) while the measured chats run: about 1 MB in all whatever N is (1.24 MB at 1,000
+// chats, 1.05 MB at 3,000), so it is left out of the per-chat figure and printed on its own line; so
+// is V8's number-to-string cache (see `v8CachesOf`).
 
 interface Snapshot {
   readonly snapshot: {
@@ -80,7 +81,9 @@ function bySizeOf(file: string, keep = false): Map<string, { bytes: number; coun
 
 // V8's process-wide caches of a fixed most size, by node offset: the number-to-string cache grows
 // once to 256 KB, on the first few thousand numbers turned to text whatever N is; in a round where
-// it grows between the snapshots it would count as ~260 bytes a chat.
+// it grows between the snapshots it would count as ~260 bytes a chat. With them, as compiled code:
+// the lists of optimized code that depends on each object shape (`dependent_code`), which grow as
+// V8 optimizes (40-90 KB between the snapshots, the same number of shapes before and after).
 function v8CachesOf(heap: Snapshot): Map<number, string> {
   const { node_fields: nodeFields, edge_fields: edgeFields, edge_types: [edgeTypes] } = heap.snapshot.meta
   const width = nodeFields.length
@@ -88,11 +91,13 @@ function v8CachesOf(heap: Snapshot): Map<number, string> {
   const edgeCount = nodeFields.indexOf('edge_count')
   const caches = new Map<number, string>()
   for (let i = 0, edge = 0; i < heap.nodes.length; edge += (heap.nodes[i + edgeCount] ?? 0) * edgeWidth, i += width) {
-    if (heap.strings[heap.nodes[i + 1] ?? 0] !== '(Strong roots)') continue
+    const roots = heap.strings[heap.nodes[i + 1] ?? 0] === '(Strong roots)'
     for (let e = edge; e < edge + (heap.nodes[i + edgeCount] ?? 0) * edgeWidth; e += edgeWidth) {
       const type = edgeTypes[heap.edges[e] ?? 0]
-      const named = type !== 'element' && type !== 'hidden'
-      if (named && heap.strings[heap.edges[e + 1] ?? 0] === 'number_string_cache') caches.set(heap.edges[e + 2] ?? 0, '(cache) number_string_cache')
+      if (type === 'element' || type === 'hidden') continue
+      const name = heap.strings[heap.edges[e + 1] ?? 0]
+      if (roots && name === 'number_string_cache') caches.set(heap.edges[e + 2] ?? 0, '(cache) number_string_cache')
+      else if (name === 'dependent_code') caches.set(heap.edges[e + 2] ?? 0, '(code) dependent_code')
     }
   }
   return caches
