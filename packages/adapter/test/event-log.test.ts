@@ -63,7 +63,9 @@ describe('EventLog', () => {
   test("a controller line that is not this chat's system line keeps its own originator", () => {
     const log = new EventLog(5)
     const other: MessagingEventChange = { ...line(1), originatorId: 'system-c2', originatorMetadata: { id: 'system-c2', role: 'CONTROLLER' } }
-    const extra = { ...line(2), originatorMetadata: { id: 'system-c1', role: 'CONTROLLER', name: 'Bot' } } as MessagingEventChange
+    // A field the Messaging model does not name, as a host's own change might carry.
+    const named = { id: 'system-c1', role: 'CONTROLLER' as const, name: 'Bot' }
+    const extra = { ...line(2), originatorMetadata: named } as MessagingEventChange
     const emitted = [log.add(line(0)).change, log.add(other).change, log.add(extra).change]
     const kept = log.kept(0).map((entry) => entry.change)
     expect(kept).toStrictEqual(emitted)
