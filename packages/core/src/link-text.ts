@@ -14,8 +14,8 @@ export const SLICE_VIEW_LENGTH = 13
 export function sharedRest(rest: string): string | undefined {
   const shared = SHARED_RESTS.get(rest)
   if (shared !== undefined || SHARED_RESTS.size >= MAX_SHARED_RESTS || /[?#]/.test(rest) || /\d{4}/.test(rest)) return shared
-  // Copied character by character so the table holds no view of this response's text.
-  const copy = Array.from(rest).join('')
+  // A copy of its own, so the table holds no view of this response's text.
+  const copy = flatCopy(rest)
   SHARED_RESTS.set(copy, copy)
   return copy
 }
