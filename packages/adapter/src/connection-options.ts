@@ -6,7 +6,6 @@ import type { ConversationRelay } from './conversation-relay.js'
 import type { ConversationStore } from './conversation-store.js'
 import { type CsatOptions, checkCsatOptions } from './csat.js'
 import { DEFAULT_IDLE_GROWTH } from './pacing.js'
-import { MemoryConversationStore } from './memory-conversation-store.js'
 import { pollClock } from './poll-clock.js'
 import { PollGate } from './poll-gate.js'
 import type { PollReportListener } from './poll-report.js'
@@ -134,7 +133,6 @@ export interface ResolvedConnectionOptions {
   readonly interactionTimeoutS: number | undefined
   readonly skillMap: Readonly<Record<string, string>>
   readonly now: () => number
-  readonly store: ConversationStore
   readonly relay: ConversationRelay | undefined
   readonly csat: CsatOptions | undefined
   readonly onConversationEnd: ConnectionOptions['onConversationEnd']
@@ -199,15 +197,11 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}, client?
     interactionTimeoutS: config.interactionTimeoutS,
     skillMap: config.skillMap ?? NO_SKILL_MAP,
     now: config.now ?? Date.now,
-    store: config.store ?? new MemoryConversationStore(),
     relay: config.relay,
     onConversationEnd: config.onConversationEnd,
     csat: checkCsatOptions(config.csat),
   }
-  if (config.store === undefined) return resolved
-  const shared = reused(resolvedOn.get(config.store), resolved)
-  resolvedOn.set(config.store, shared)
-  return shared
+  return (lastResolved = reused(lastResolved, resolved))
 }
 
 // The gate protects a client's connection pool, so the connections on one client with one limit share it
@@ -229,9 +223,9 @@ function gateOf(client: object | undefined, limit: number): PollGate {
 let lastPacing: ChatPollerOptions['pacing'] | undefined
 let lastBackoff: ChatPollerOptions['backoff'] | undefined
 let lastPoller: ChatPollerOptions | undefined
-// The whole options last resolved on a store, shared by the connections on it that resolve equal ones (a
-// gateway's, one per consumer): 128 bytes a connection otherwise. Kept with the store, so they go with it.
-const resolvedOn = new WeakMap<ConversationStore, ResolvedConnectionOptions>()
+// The whole options last resolved, shared likewise (every socket's private connection, a gateway's one per
+// consumer): 128 bytes a connection otherwise. The store is each connection's own (`ConnectionEvents.store`).
+let lastResolved: ResolvedConnectionOptions | undefined
 
 function reused<T extends object>(last: T | undefined, next: T): T {
   if (last === undefined) return next

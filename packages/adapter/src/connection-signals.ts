@@ -3,7 +3,7 @@ import type { Observable } from 'rxjs'
 import type { ChatFeed } from './chat-feed.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
 import type { RelayCommand } from './conversation-relay.js'
-import type { ConversationLease } from './conversation-store.js'
+import type { ConversationLease, ConversationStore } from './conversation-store.js'
 import type { EachSource, EachWatcher } from './each-conversation.js'
 import { LazySubject } from './lazy-subject.js'
 import { LeaseKeeper, type LeaseLossListener, expires } from './lease-keeper.js'
@@ -116,13 +116,15 @@ export class ConnectionEvents<C extends { readonly feed: ChatFeed }> implements 
   #leases: LeaseKeeper | undefined
   // The connection's, here rather than in its resolved options: those are shared by connections resolving equal ones.
   readonly consumerId: string | undefined
+  readonly store: ConversationStore
   readonly #signals: ConnectionSignals<C>
   readonly #target: RelayCommandTarget
   // Made on first use (a failed write, a relay): a connection that never needs it keeps no closure.
   #onError: ((error: unknown) => void) | undefined
 
-  constructor(signals: ConnectionSignals<C>, config: ResolvedConnectionOptions, consumerId: string | undefined, target: RelayCommandTarget) {
+  constructor(signals: ConnectionSignals<C>, config: ResolvedConnectionOptions, consumerId: string | undefined, store: ConversationStore, target: RelayCommandTarget) {
     this.consumerId = consumerId
+    this.store = store
     this.#signals = signals
     this.#config = config
     this.#target = target
@@ -143,7 +145,7 @@ export class ConnectionEvents<C extends { readonly feed: ChatFeed }> implements 
   }
 
   onLease(lease: ConversationLease, holder: LeaseLossListener): void {
-    if (expires(lease)) (this.#leases ??= new LeaseKeeper(this.#config.store, this.#config.poller.scheduler, this.#signals)).add(lease, holder)
+    if (expires(lease)) (this.#leases ??= new LeaseKeeper(this.store, this.#config.poller.scheduler, this.#signals)).add(lease, holder)
   }
 
   onLeaseLost(conversationId: string, error: unknown): void {

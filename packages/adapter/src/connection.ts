@@ -7,9 +7,10 @@ import { ConnectionEvents, ConnectionSignals } from './connection-signals.js'
 import { type ConnectionOptions, type ResolvedConnectionOptions, resolveConnectionOptions } from './connection-options.js'
 import type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
 import type { ConversationField, ConversationRequest, ExConversationChange, MessagingEvent, MessagingEventChange, UserProfile } from './messaging-types.js'
+import { MemoryConversationStore } from './memory-conversation-store.js'
 import { SmallMap } from './small-map.js'
 import { Watchers } from './watchers.js'
-import { type Stream, watchEach } from './each-conversation.js'
+import { CONVERSATION_CHANGES, LEGACY_EVENTS, watchEach } from './each-conversation.js'
 import type { LazyObserver } from './lazy-subject.js'
 import { completed, observableOf } from './watch.js'
 import { type Conversation, openConversation } from './open-conversation.js'
@@ -18,9 +19,8 @@ import { followConversation } from './follow-conversation.js'
 import { legacyChatRequest } from './requests/legacy-chat-request.js'
 
 /**
- * The reactive face: Messaging-style notifications of legacy chats as RxJS observables, and
- * Messaging commands as promises. One shared poll loop per conversation, however many
- * subscribers.
+ * The reactive face: Messaging-style notifications of legacy chats as RxJS observables, and Messaging
+ * commands as promises. One shared poll loop per conversation, however many subscribers.
  *
  * @example
  * const connection = new Connection(new LegacyChatClient({ accountRoot, appKey }), { chattingIntervalMs: 500 })
@@ -29,13 +29,13 @@ import { legacyChatRequest } from './requests/legacy-chat-request.js'
  * await connection.publishEvent(conversationId, { type: 'ContentEvent', contentType: 'text/plain', message: 'hi' })
  * await connection.close()
  *
- * It does not authenticate consumers (the legacy side has no JWT). Its state lives in
- * `options.store` (default: this process's memory): with a durable store (e.g. `@chatbridge/redis`)
- * a new connection continues a conversation by its id — {@link resumeConversation} or
- * {@link messagingEvents$} — sending the lines an earlier one had queued and settling the ones
- * whose outcome was open against the event log, so none is posted twice. The resumed feed replays
- * the chat from event 0 (the conversation is rebuilt from the whole log); pass `fromSeq` to skip
- * what was delivered. A conversation whose lease another process took is closed on this one.
+ * It does not authenticate consumers (the legacy side has no JWT). Its state lives in `options.store`
+ * (default: this process's memory): with a durable store (e.g. `@chatbridge/redis`) a new connection
+ * continues a conversation by its id — {@link resumeConversation} or {@link messagingEvents$} — sending
+ * the lines an earlier one had queued and settling the ones whose outcome was open against the event
+ * log, so none is posted twice. The resumed feed replays the chat from event 0 (the conversation is
+ * rebuilt from the whole log); pass `fromSeq` to skip what was delivered. A conversation whose lease
+ * another process took is closed on this one.
  */
 export class Connection {
   readonly #client: ChatClientPort
@@ -55,7 +55,7 @@ export class Connection {
     this.#client = client
     this.#config = resolveConnectionOptions(config, client)
     this.#ownsClient = options.ownsClient ?? false
-    this.#events = new ConnectionEvents(this.#signals, this.#config, config.consumerId, this)
+    this.#events = new ConnectionEvents(this.#signals, this.#config, config.consumerId, config.store ?? new MemoryConversationStore(), this)
   }
 
   /** The connection's state (see {@link ConnectionState}), current then changes; follows the latest conversation. */
@@ -139,11 +139,10 @@ export class Connection {
   }
 
   /**
-   * Follows a conversation whose lease another live process holds (needs `options.relay`): its
-   * notifications come from the relay, numbered as on the holder; its commands run on the holder.
-   * It tries the lease every quarter TTL and, once free (the holder died or left), holds the
-   * conversation itself, its streams going on. One the store does not list as this consumer's
-   * errors its streams with `E_UNKNOWN_CONVERSATION`. One this connection has is returned as it is.
+   * Follows a conversation whose lease another live process holds (needs `options.relay`): its notifications come from the relay,
+   * numbered as on the holder; its commands run on the holder. It tries the lease every quarter TTL and, once free (the holder died
+   * or left), holds the conversation itself, its streams going on. One the store does not list as this consumer's errors its
+   * streams with `E_UNKNOWN_CONVERSATION`. One this connection has is returned as it is.
    */
   followConversation(conversationId: string): { readonly conversationId: string } {
     this.#assertOpen()
@@ -156,6 +155,11 @@ export class Connection {
       if (!this.#signals.closed && this.#conversations.get(session.conversationId) === follower) this.#open(session, undefined, follower.handOver)
     })
     return { conversationId: this.#add(follower).session.conversationId }
+  }
+
+  /** This connection's own text of `idOrUri`'s conversation id when it has that conversation, else `idOrUri`: a socket keys its streams with it rather than keep the request's copy. @internal */
+  knownConversationId(idOrUri: string): string {
+    return this.#conversations.get(idOrUri)?.session.conversationId ?? idOrUri
   }
 
   /** Whether `conversationId` is followed here (another process holds it); false once promoted, or for one held here. */
@@ -197,7 +201,7 @@ export class Connection {
     if (name === '') return
     this.#visitorName = name
     const open = [...this.#conversations.values()].filter((c) => c.feed.legacyState !== 'ended')
-    await Promise.all(open.map((conversation) => nameOn(conversation, name, this.#config.store, this.#events.onError)))
+    await Promise.all(open.map((conversation) => nameOn(conversation, name, this.#events.store, this.#events.onError)))
   }
 
   /**
@@ -240,9 +244,5 @@ export class Connection {
     if (this.#signals.closed) throw closedError()
   }
 }
-
-// One function each for every connection's merges, not a closure per subscription.
-const CONVERSATION_CHANGES: Stream<ExConversationChange> = (feed, observer) => feed.watchConversationChanges(observer)
-const LEGACY_EVENTS: Stream<LegacyEventRecord> = (feed, observer) => feed.watchLegacyEvents(observer)
 
 const closedError = (): AdapterError => new AdapterError('E_CLOSED', 'the connection is closed')

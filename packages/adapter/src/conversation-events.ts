@@ -1,11 +1,13 @@
 // What a connection's conversations report to it: one object per connection, told which conversation.
 import type { RelayCommand, RelayHandler } from './conversation-relay.js'
-import type { ConversationLease } from './conversation-store.js'
+import type { ConversationLease, ConversationStore } from './conversation-store.js'
 import type { LeaseLossListener } from './lease-keeper.js'
 
 /** What the conversations report to their connection: one object per connection, told which conversation. @internal */
 export interface ConversationEvents {
   readonly consumerId: string | undefined // the connection's (`ConnectionOptions.consumerId`)
+  /** The connection's store (`ConnectionOptions.store`, or its own memory store). */
+  readonly store: ConversationStore
   /** Failed polls, failed store writes, failed resends of an earlier owner's lines. */
   readonly onError: (error: unknown) => void
   /** The conversation's streams ended (see `ConnectionOptions.onConversationEnd`). */

@@ -1,6 +1,7 @@
 // Every conversation of a connection, those it has and those added later, merged into one stream of their streams' values.
 import type { Observable, Unsubscribable } from 'rxjs'
-import type { ChatFeed } from './chat-feed.js'
+import type { ChatFeed, LegacyEventRecord } from './chat-feed.js'
+import type { ExConversationChange } from './messaging-types.js'
 import { type Few, NO_ITEMS, countOf, itemsOf, withItem, withoutItem } from './exact-lists.js'
 import type { LazyObserver } from './lazy-subject.js'
 import { observableOf } from './watch.js'
@@ -46,6 +47,12 @@ export function fromEach<T>(source: EachSource, stream: Stream<T>): Observable<T
 
 /** Starts one conversation's stream into `observer`; returns what stops it. @internal */
 export type Stream<T> = (feed: ChatFeed, observer: LazyObserver<T>) => Unsubscribable
+
+// One function each for every connection's merges, not a closure per subscription.
+/** Each conversation's changes, for `conversations$`. @internal */
+export const CONVERSATION_CHANGES: Stream<ExConversationChange> = (feed, observer) => feed.watchConversationChanges(observer)
+/** Each conversation's legacy events of unknown type, for `legacyEvents$`. @internal */
+export const LEGACY_EVENTS: Stream<LegacyEventRecord> = (feed, observer) => feed.watchLegacyEvents(observer)
 
 class Merged<T> implements Unsubscribable, EachWatcher {
   readonly #source: EachSource

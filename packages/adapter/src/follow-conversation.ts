@@ -5,6 +5,7 @@ import { ChatFeed } from './chat-feed.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
 import type { ConversationEvents } from './conversation-events.js'
 import type { ConversationRelay, RelayCommand } from './conversation-relay.js'
+import type { ConversationStore } from './conversation-store.js'
 import { relayedError } from './conversation-relay.js'
 import type { ChatSessionPort, LegacySnapshot } from './legacy-contract.js'
 import type { Conversation } from './open-conversation.js'
@@ -23,8 +24,8 @@ import { followerPoller, relaySupplier } from './relay-supplier.js'
  *
  * @internal
  */
-export function followConversation(session: ChatSessionPort, config: ResolvedConnectionOptions, relay: ConversationRelay, events: Pick<ConversationEvents, 'consumerId' | 'onError' | 'ended'>, onFree: () => void): FollowedConversation {
-  const { consumerId, onError } = events
+export function followConversation(session: ChatSessionPort, config: ResolvedConnectionOptions, relay: ConversationRelay, events: Pick<ConversationEvents, 'consumerId' | 'store' | 'onError' | 'ended'>, onFree: () => void): FollowedConversation {
+  const { consumerId, store, onError } = events
   const id = session.conversationId
   // Promoted: the feed's loop reads the chat through the holder's supplier from then on.
   let holding: PollSupplier | undefined
@@ -32,7 +33,7 @@ export function followConversation(session: ChatSessionPort, config: ResolvedCon
   const held = (at: PollCursor): Observable<LegacySnapshot> => (holding === undefined ? EMPTY : holding(at))
   const cursor = cursorHolder()
   const readFrom = (from: number, signal: AbortSignal): ReturnType<ChatSessionPort['snapshot']> => session.snapshot({ from, signal })
-  const ready = mayFollow(config, consumerId, id)
+  const ready = mayFollow(store, consumerId, id)
   const relayed = relaySupplier(relay, id, readFrom)
   const feed = new ChatFeed({
     conversationId: id,
@@ -59,14 +60,14 @@ export function followConversation(session: ChatSessionPort, config: ResolvedCon
     feed.dispose()
   })
   // The holder died or left: its lease expires (or is released) and this follower takes it over.
-  const ttlMs = config.store.leaseTtlMs
+  const ttlMs = store.leaseTtlMs
   if (ttlMs !== undefined) {
     let trying = false
     const retry = interval(Math.max(1, Math.floor(ttlMs / 4)), config.poller.scheduler).subscribe(() => {
       if (trying) return
       trying = true
       // Taking it here only asks "is it free": the holder's start takes it again (same owner, same token).
-      config.store.acquireLease(id).then((lease) => {
+      store.acquireLease(id).then((lease) => {
         trying = false
         if (lease === undefined || disposed) return
         retry.unsubscribe()
@@ -120,8 +121,8 @@ export interface FollowedConversation extends Conversation {
 }
 
 /** Resolves when the store lists the conversation as this connection's consumer's (or the connection knows no consumer). */
-async function mayFollow(config: ResolvedConnectionOptions, consumerId: string | undefined, id: string): Promise<void> {
-  const stored = await config.store.loadConversation(id)
+async function mayFollow(store: ConversationStore, consumerId: string | undefined, id: string): Promise<void> {
+  const stored = await store.loadConversation(id)
   if (stored === undefined) throw new AdapterError('E_UNKNOWN_CONVERSATION', `conversation ${id} is not in the store: there is nothing to follow`)
   if (consumerId !== undefined && stored.consumerId !== undefined && stored.consumerId !== consumerId) {
     throw new AdapterError('E_UNKNOWN_CONVERSATION', `conversation ${id} is not this consumer's`)

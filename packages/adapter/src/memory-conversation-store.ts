@@ -3,7 +3,7 @@ import type { ConversationLease, ConversationStore, StoredConversation } from '.
 import { EMPTY_OUTBOUND, type OutboundRecord } from './outbound-record.js'
 import { type PollCursor, START_CURSOR } from './poll-cursor.js'
 import { SmallMap } from './small-map.js'
-import { type Few, countOf, itemsOf, withItem, withoutItem } from './exact-lists.js'
+import { type Few, NO_ITEMS, countOf, itemsOf, withItem, withoutItem } from './exact-lists.js'
 
 /**
  * A {@link ConversationStore} in this process's memory: what a `Connection` uses when given no
@@ -15,16 +15,16 @@ export class MemoryConversationStore implements ConversationStore {
   // Small maps: a socket's private store keeps one conversation, or none. A consumer's ids as a
   // `Few`: most have one conversation, and an array of one cost each 56 bytes.
   readonly #conversations = new SmallMap<StoredConversation>()
-  readonly #byConsumer = new SmallMap<Few<string>>()
+  // Made by the first `conversationsOf` (a gateway's), then kept up to date: a socket's private store
+  // is never asked, and kept a map for nothing. Until then the ids of ended conversations are noted.
+  #byConsumer: SmallMap<Few<string>> | undefined
+  #endedUnlisted: Few<string> = NO_ITEMS
 
   /** Records a new conversation; keeps an existing one. */
   addConversation(conversationId: string, conversation: { readonly chatUri: string; readonly consumerId: string | undefined }): Promise<void> {
     if (!this.#conversations.has(conversationId)) {
       this.#conversations.set(conversationId, stored(conversation.chatUri, conversation.consumerId, START_CURSOR, EMPTY_OUTBOUND, undefined))
-      if (conversation.consumerId !== undefined) {
-        const ids = this.#byConsumer.get(conversation.consumerId)
-        this.#byConsumer.set(conversation.consumerId, ids === undefined ? conversationId : withItem(ids, conversationId))
-      }
+      if (this.#byConsumer !== undefined) listIn(this.#byConsumer, conversation.consumerId, conversationId)
     }
     return Promise.resolve()
   }
@@ -37,7 +37,7 @@ export class MemoryConversationStore implements ConversationStore {
 
   /** The consumer's conversation ids, oldest first. */
   conversationsOf(consumerId: string): Promise<readonly string[]> {
-    const ids = this.#byConsumer.get(consumerId)
+    const ids = this.#listed().get(consumerId)
     return Promise.resolve(ids === undefined ? [] : [...itemsOf(ids)])
   }
 
@@ -79,11 +79,16 @@ export class MemoryConversationStore implements ConversationStore {
   /** Drops the conversation from its consumer's list; its record stays. */
   endConversation(lease: ConversationLease): Promise<void> {
     const consumerId = this.#conversations.get(lease.conversationId)?.consumerId
-    const ids = consumerId === undefined ? undefined : this.#byConsumer.get(consumerId)
+    const byConsumer = this.#byConsumer
+    if (byConsumer === undefined) {
+      if (consumerId !== undefined) this.#endedUnlisted = withItem(this.#endedUnlisted, lease.conversationId, true)
+      return Promise.resolve()
+    }
+    const ids = consumerId === undefined ? undefined : byConsumer.get(consumerId)
     if (consumerId !== undefined && ids !== undefined) {
       const left = withoutItem(ids, lease.conversationId)
-      if (countOf(left) === 0) this.#byConsumer.delete(consumerId)
-      else this.#byConsumer.set(consumerId, left)
+      if (countOf(left) === 0) byConsumer.delete(consumerId)
+      else byConsumer.set(consumerId, left)
     }
     return Promise.resolve()
   }
@@ -93,12 +98,28 @@ export class MemoryConversationStore implements ConversationStore {
     return Promise.resolve([])
   }
 
+  // The consumers' lists, made from the records the first time they are asked for (oldest first, the ended left out).
+  #listed(): SmallMap<Few<string>> {
+    if (this.#byConsumer !== undefined) return this.#byConsumer
+    const byConsumer = new SmallMap<Few<string>>()
+    const ended = new Set(itemsOf(this.#endedUnlisted))
+    for (const id of this.#conversations.keys()) if (!ended.has(id)) listIn(byConsumer, this.#conversations.get(id)?.consumerId, id)
+    this.#endedUnlisted = NO_ITEMS
+    return (this.#byConsumer = byConsumer)
+  }
+
   #update(conversationId: string, change: Partial<StoredConversation>): void {
     const old = this.#conversations.get(conversationId)
     if (old === undefined) return
     const visitorName = 'visitorName' in change ? change.visitorName : old.visitorName
     this.#conversations.set(conversationId, stored(old.chatUri, old.consumerId, change.cursor ?? old.cursor, change.outbound ?? old.outbound, visitorName))
   }
+}
+
+function listIn(byConsumer: SmallMap<Few<string>>, consumerId: string | undefined, conversationId: string): void {
+  if (consumerId === undefined) return
+  const ids = byConsumer.get(consumerId)
+  byConsumer.set(consumerId, ids === undefined ? conversationId : withItem(ids, conversationId))
 }
 
 // A literal, not a spread of the old record: in V8 a spread followed by more fields gives each

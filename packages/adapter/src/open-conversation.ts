@@ -143,7 +143,7 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     if (writer === undefined || lease === undefined) return
     await writer.flush().catch(this.#events.onError)
     writer.stop()
-    await this.#config.store.releaseLease(lease).catch(this.#events.onError)
+    await this.#events.store.releaseLease(lease).catch(this.#events.onError)
   }
 
   /** The feed's failed polls, and the writer's failed writes. */
@@ -202,13 +202,13 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
   /** A shared store lists the consumer's conversations for every process to resume: an over chat leaves that list. */
   private endInStore(): void {
     const lease = this.#lease
-    if (lease !== undefined && expires(lease)) this.#config.store.endConversation(lease).catch(this.#events.onError)
+    if (lease !== undefined && expires(lease)) this.#events.store.endConversation(lease).catch(this.#events.onError)
   }
 
   private start(): void {
     const controller = (this.#controller = new AbortController())
     const config = this.#config
-    const starting = startOutbound({ session: this.session, config, store: config.store, consumerId: this.#events.consumerId, signal: controller.signal, owner: this })
+    const starting = startOutbound({ session: this.session, config, store: this.#events.store, consumerId: this.#events.consumerId, signal: controller.signal, owner: this })
     this.#starting = starting
     starting.then((started) => this.onStarted(started), () => this.onFailed())
   }

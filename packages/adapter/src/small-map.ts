@@ -84,6 +84,15 @@ export class SmallMap<V> {
     return values
   }
 
+  /** The keys in insertion order, as they are now. */
+  keys(): readonly string[] {
+    if (this.#map !== undefined) return [...this.#map.keys()]
+    if (this.#key === undefined) return []
+    const keys: string[] = [this.#key]
+    for (let i = 0; i < this.#rest.length; i += 2) keys.push(this.#rest[i] as string)
+    return keys
+  }
+
   /** Removes every entry. */
   clear(): void {
     this.#map = undefined

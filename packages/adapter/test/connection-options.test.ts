@@ -63,12 +63,15 @@ describe('resolveConnectionOptions', () => {
     expect(Object.keys(other.poller.pacing)).not.toContain('idleCeilingMs')
     expect(resolveConnectionOptions({ backoffMaxMs: 9000 }).poller.backoff).toEqual({ baseMs: 500, factor: 2, maxMs: 9000 })
   })
-  test('connections on one store resolving equal options share them; other options or another store get their own', () => {
-    const [store, client] = [new MemoryConversationStore(), {}]
-    const one = resolveConnectionOptions({ store, chattingIntervalMs: 700, consumerId: 'alice' }, client)
-    expect(resolveConnectionOptions({ store, chattingIntervalMs: 700, consumerId: 'bob' }, client)).toBe(one)
-    expect(resolveConnectionOptions({ store, chattingIntervalMs: 800 }, client)).not.toBe(one)
-    expect(resolveConnectionOptions({ store: new MemoryConversationStore(), chattingIntervalMs: 700 }, client)).not.toBe(one)
-    expect(resolveConnectionOptions({ chattingIntervalMs: 700 }, client)).not.toBe(resolveConnectionOptions({ chattingIntervalMs: 700 }, client))
+  test('connections resolving equal options share them, whatever their store or consumer; other options get their own', () => {
+    const client = {}
+    const one = resolveConnectionOptions({ store: new MemoryConversationStore(), chattingIntervalMs: 700, consumerId: 'alice' }, client)
+    expect(resolveConnectionOptions({ store: new MemoryConversationStore(), chattingIntervalMs: 700, consumerId: 'bob' }, client)).toBe(one)
+    expect(resolveConnectionOptions({ chattingIntervalMs: 700 }, client)).toBe(one)
+    expect(Object.keys(one)).not.toContain('store')
+    const other = resolveConnectionOptions({ chattingIntervalMs: 800 }, client)
+    expect(other).not.toBe(one)
+    expect(other.poller.pacing.chattingMs).toBe(800)
+    expect(resolveConnectionOptions({ chattingIntervalMs: 700 }, {})).not.toBe(one)
   })
 })

@@ -119,6 +119,23 @@ describe('MemoryConversationStore', () => {
     expect(await store.loadConversation('c1')).toMatchObject({ chatUri: 'https://x/chat/c1' })
   })
 
+  test('lists made after conversations were added and ended read as lists kept from the start', async () => {
+    const [late, early] = [new MemoryConversationStore(), new MemoryConversationStore()]
+    expect(await early.conversationsOf('alice')).toEqual([])
+    for (const store of [late, early]) {
+      for (const [id, consumerId] of [['c1', 'alice'], ['c2', 'bob'], ['c3', 'alice'], ['c4', undefined], ['c5', 'alice']] as const) {
+        await store.addConversation(id, { chatUri: `https://x/chat/${id}`, consumerId })
+      }
+      for (const id of ['c3', 'c4', 'c3']) await store.endConversation((await store.acquireLease(id))!)
+    }
+    for (const consumer of ['alice', 'bob', 'nobody']) expect(await late.conversationsOf(consumer)).toEqual(await early.conversationsOf(consumer))
+    expect(await late.conversationsOf('alice')).toEqual(['c1', 'c5'])
+    await late.addConversation('c6', { chatUri: 'https://x/chat/c6', consumerId: 'alice' })
+    await late.endConversation((await late.acquireLease('c1'))!)
+    expect(await late.conversationsOf('alice')).toEqual(['c5', 'c6'])
+    expect(await late.loadConversation('c3')).toMatchObject({ chatUri: 'https://x/chat/c3', consumerId: 'alice' })
+  })
+
   test("a consumer's list of one, then of three, as its conversations are added and end, oldest first", async () => {
     const store = new MemoryConversationStore()
     const add = (id: string): Promise<void> => store.addConversation(id, { chatUri: `https://x/chat/${id}`, consumerId: 'alice' })

@@ -12,6 +12,7 @@ interface MapLike {
   delete(key: string): boolean
   clear(): void
   values(): Iterable<number>
+  keys(): Iterable<string>
 }
 
 function run(map: MapLike, steps: readonly Step[]): unknown[] {
@@ -21,7 +22,7 @@ function run(map: MapLike, steps: readonly Step[]): unknown[] {
     if (step === 'clear') map.clear()
     else if ('set' in step) map.set(...step.set)
     else seen.push(map.delete(step.delete))
-    seen.push(map.size, [...map.values()], keys.map((key) => [map.has(key), map.get(key)]))
+    seen.push(map.size, [...map.values()], [...map.keys()], keys.map((key) => [map.has(key), map.get(key)]))
   }
   return seen
 }
