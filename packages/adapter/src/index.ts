@@ -2,7 +2,8 @@
 
 // The two faces
 export { createMessagingSocket, MessagingSocket } from './messaging-socket.js'
-export type { MessagingSocketEvents, MessagingSocketOptions, SocketEventMap, SocketListener } from './messaging-socket.js'
+export type { MessagingSocketOptions } from './messaging-socket.js'
+export type { MessagingSocketEvents, SocketEventMap, SocketListener } from './socket-events.js'
 export { Connection } from './connection.js'
 export type { ConnectionCloseReason, ConnectionState } from './connection-state.js'
 export type { ConnectionConfig, ConnectionOptions } from './connection-options.js'

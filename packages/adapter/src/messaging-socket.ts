@@ -9,6 +9,7 @@ import type { Connection } from './connection.js'
 import { type ConnectionOptions, resolveConnectionOptions } from './connection-options.js'
 import type { ChatClientPort } from './legacy-contract.js'
 import type { ServerFrame } from './messaging-types.js'
+import type { MessagingSocketEvents, SocketEventMap, SocketListener } from './socket-events.js'
 import { PrivateConnection } from './requests/private-connection.js'
 import { asError } from './requests/request-failure.js'
 import { type SessionSink, SocketSession, type SocketSessionOptions } from './requests/socket-session.js'
@@ -26,30 +27,6 @@ export interface MessagingSocketOptions extends ConnectionOptions {
   /** Also send `chatbridge.LegacyEventNotification`s for legacy events of unknown type; default false. */
   readonly emitLegacyEvents?: boolean
 }
-
-/** The `ws`-style events: `'message'` carries one frame as JSON text. */
-export interface MessagingSocketEvents {
-  open: []
-  message: [data: string]
-  error: [error: Error]
-  close: [code: number, reason: string]
-}
-
-/**
- * The browser-style events passed to `onopen`, `onmessage`, … and `addEventListener` listeners.
- * Typed as the least a listener may rely on (as the DOM's `Event`, `MessageEvent`, `CloseEvent`
- * offer it), so this socket fits wherever a `WebSocket`-like object is typed; at run time each
- * event also carries `target` (the socket), and error events carry `error`.
- */
-export interface SocketEventMap {
-  open: { readonly type: string }
-  message: { readonly type: string; readonly data: string }
-  error: { readonly type: string; readonly message?: string; readonly error?: unknown }
-  close: { readonly type: string; readonly code: number; readonly reason: string; readonly wasClean: boolean }
-}
-
-/** A listener of one event type. */
-export type SocketListener<K extends keyof SocketEventMap> = (event: SocketEventMap[K]) => void
 
 /**
  * A WebSocket-like Messaging Window API endpoint backed by legacy chat: code written for the
@@ -76,14 +53,15 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
   static readonly CLOSING = 2
   /** `readyState` once closed, as `WebSocket.CLOSED`. */
   static readonly CLOSED = 3
+  // On the prototype, as browsers have them (`WebSocket.prototype.OPEN`), not four fields per socket.
   /** `readyState` before `'open'`, on instances as browsers have it. */
-  readonly CONNECTING = 0
+  declare readonly CONNECTING: 0
   /** `readyState` while requests are taken, on instances as browsers have it. */
-  readonly OPEN = 1
+  declare readonly OPEN: 1
   /** `readyState` while closing, on instances as browsers have it. */
-  readonly CLOSING = 2
+  declare readonly CLOSING: 2
   /** `readyState` once closed, on instances as browsers have it. */
-  readonly CLOSED = 3
+  declare readonly CLOSED: 3
 
   /** 0 connecting, 1 open, 2 closing, 3 closed — as `WebSocket.readyState`. */
   readyState: 0 | 1 | 2 | 3 = 0
@@ -97,6 +75,7 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
   onclose: SocketListener<'close'> | null = null
 
   #listeners: Map<keyof SocketEventMap, Set<(event: never) => void>> | undefined
+  // The socket's private connection, and its session's configuration and sink, in one object.
   readonly #connections: PrivateConnection
   readonly #session: SocketSession
 
@@ -114,8 +93,8 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
     const { emitLegacyEvents, ...connectionConfig } = config
     const resolved: ConnectionOptions = { keepConversationsAlive: true, ...connectionConfig }
     resolveConnectionOptions(resolved)
-    this.#connections = new PrivateConnection(client, resolved, options.ownsClient ?? false)
-    const ends = new MessagingSocket.#Ends(this, emitLegacyEvents, config.now)
+    const ends = new MessagingSocket.#Ends(client, resolved, options.ownsClient ?? false, this, emitLegacyEvents, config.now)
+    this.#connections = ends
     this.#session = new SocketSession(ends, ends)
     // Open asynchronously, as a WebSocket does, so listeners attached right after construction hear it.
     queueMicrotask(() => {
@@ -176,20 +155,25 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
   }
 
   // The session's configuration and sink as one object of prototype methods (not five closures per
-  // socket), declared in the class body to reach the socket's private members.
-  static readonly #Ends = class SocketEnds implements SocketSessionOptions, SessionSink {
+  // socket), declared in the class body to reach the socket's private members. It is the private
+  // connection too (`connectionFor` is that one's): one object per socket where two cost 24 bytes more.
+  static readonly #Ends = class SocketEnds extends PrivateConnection implements SocketSessionOptions, SessionSink {
     readonly #socket: MessagingSocket
     readonly emitLegacyEvents?: boolean
     readonly now?: () => number
 
-    constructor(socket: MessagingSocket, emitLegacyEvents: boolean | undefined, now: (() => number) | undefined) {
+    constructor(
+      client: ChatClientPort,
+      config: ConnectionOptions,
+      ownsClient: boolean,
+      socket: MessagingSocket,
+      emitLegacyEvents: boolean | undefined,
+      now: (() => number) | undefined,
+    ) {
+      super(client, config, ownsClient)
       this.#socket = socket
       if (emitLegacyEvents !== undefined) this.emitLegacyEvents = emitLegacyEvents
       if (now !== undefined) this.now = now
-    }
-
-    connectionFor(consumerId: string | undefined): Connection {
-      return this.#socket.#connections.connectionFor(consumerId)
     }
 
     frame(frame: ServerFrame): void {
@@ -226,6 +210,10 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
     else if (type === 'error') this.emit('error', (event as { readonly error: Error }).error)
     else this.emit('open')
   }
+}
+
+for (const [name, value] of [['CONNECTING', 0], ['OPEN', 1], ['CLOSING', 2], ['CLOSED', 3]] as const) {
+  Object.defineProperty(MessagingSocket.prototype, name, { value, enumerable: true })
 }
 
 /**

@@ -23,6 +23,10 @@ describe.each(['json', 'xml'] as const)('createMessagingSocket driven by a Messa
     const client = new MessagingClient(socket)
     await client.opened
     expect(socket.readyState).toBe(1)
+    // The ready-state constants as a browser WebSocket has them: on the prototype, and so on every instance.
+    expect([socket.CONNECTING, socket.OPEN, socket.CLOSING, socket.CLOSED]).toEqual([0, 1, 2, 3])
+    expect(socket.readyState).toBe(socket.OPEN)
+    expect(Object.keys(socket)).not.toContain('OPEN')
 
     const init = await client.request('init-1', 'InitConnection', {}, [
       { type: '.ams.headers.ClientProperties', deviceFamily: 'DESKTOP' },

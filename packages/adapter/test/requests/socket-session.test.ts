@@ -7,7 +7,7 @@ import { RequestRefusedError } from '../../src/requests/request-refused-error.js
 import { type SocketSessionOptions, SocketSession } from '../../src/requests/socket-session.js'
 import { FakeClient } from '../support/fake-chat.js'
 import { fastConfig } from '../support/fast-config.js'
-import { stateEvent } from '../support/legacy-builders.js'
+import { lineEvent, stateEvent } from '../support/legacy-builders.js'
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 const jwtFor = (sub: string): string => `${b64({ alg: 'none' })}.${b64({ sub })}.`
@@ -198,6 +198,28 @@ describe('SocketSession, the transport-agnostic server side of one socket', () =
     expect(frames).toHaveLength(count)
     expect(session.closed).toBe(true)
     expect(connection.resumeConversation(conversationId)).toEqual({ conversationId })
+  })
+
+  test('a second ms.SubscribeMessagingEvents to a dialog replaces the first: every change comes once', async () => {
+    const { request, frames, next, fake } = harness()
+    const { body } = await request(1, 'cm.ConsumerRequestConversation', {})
+    const conversationId = (body as { conversationId: string }).conversationId
+    const saying = (text: string) => (f: ServerFrame): boolean => f.kind === 'notification' && f.type === 'ms.MessagingEventNotification' && JSON.stringify(f.body).includes(text)
+    const chat = fake.chats.get(conversationId)!
+    chat.push(stateEvent(0, 'chatting'))
+    chat.push(lineEvent(1, 'hello', 'agent'))
+    await request(2, 'ms.SubscribeMessagingEvents', { dialogId: conversationId })
+    const hello = (await next(saying('hello'))) as { readonly body: { readonly changes: readonly { readonly sequence: number }[] } }
+    // The same id in a frame of its own (a string of its own), from past the line already heard.
+    await request(3, 'ms.SubscribeMessagingEvents', { dialogId: `${conversationId}`, fromSeq: hello.body.changes[0]!.sequence + 1 })
+    chat.push(lineEvent(2, 'again', 'agent'))
+    await next(saying('again'))
+    // A later line, heard after 'again' by any stream still open: by then a second copy of 'again' would have come.
+    chat.push(lineEvent(3, 'last', 'agent'))
+    await next(saying('last'))
+    expect(frames.filter(saying('hello'))).toHaveLength(1)
+    expect(frames.filter(saying('again'))).toHaveLength(1)
+    expect(frames.filter(saying('last'))).toHaveLength(1)
   })
 
   test('a malformed config fails at construction with a correct call', () => {

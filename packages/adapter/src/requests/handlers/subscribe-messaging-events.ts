@@ -15,7 +15,8 @@ export const subscribeMessagingEvents: RequestHandler = async (request, context)
   // One plain observer on the connection's watch: an RxJS subscription (let alone an operator chain) cost
   // subscribers, closures and finalizer arrays, held as long as the dialog is watched.
   const notifications = (observer: NotificationObserver) => context.connection.watchMessagingEvents(dialogId, fromSeq, new Notifying(observer))
-  return { ...ok('GenericSubscribeResponse', 'OK'), notifications, key: `dialog:${dialogId}` }
+  // Keyed by the connection's own copy of the id when it has the dialog: the request's copy (80 bytes) would live as long as the stream.
+  return { ...ok('GenericSubscribeResponse', 'OK'), notifications, key: `dialog:${context.connection.knownConversationId(dialogId)}` }
 }
 
 /** Each change as its own notification; the stream's end sends nothing. */
