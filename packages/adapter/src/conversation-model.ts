@@ -30,6 +30,8 @@ export interface ConversationModel {
    * What the last UPSERT was made of (the model's fields it reads) and that UPSERT's time: the
    * UPSERT is rebuilt from them when asked for, and compared with the model field by field
    * (`conversation-upsert.ts`). A chat keeps these rather than the UPSERT (~400 bytes more).
+   * Any object with those fields will do: the feed's kept model is its own while they are unchanged
+   * (`model-literal.ts`), so a transition from it points at the model before, which never changes.
    */
   readonly upserted: DescribedConversation | undefined
   readonly upsertedAt: number | undefined
