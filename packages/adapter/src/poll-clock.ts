@@ -1,8 +1,14 @@
 // The process-wide poll clock: a SchedulerLike whose pending actions all sit in one min-heap behind one Node timer.
 import { type SchedulerAction, type SchedulerLike, Subscription } from 'rxjs'
 
-/** What the heap orders: when an action is due, in which order it was scheduled, and its slot. */
-interface Pending {
+/**
+ * What a {@link PollClock}'s heap orders: when an entry is due (in the clock's {@link PollClock.elapsed}
+ * time), in which order it was scheduled, and its slot there (-1 when not pending). A poll loop is its
+ * own entry, armed again for each wait: it costs no timer object, no `Subscription`, per chat.
+ *
+ * @internal
+ */
+export interface ClockEntry {
   due: number
   seq: number
   index: number
@@ -14,7 +20,7 @@ interface Pending {
  * slot there (-1 when not pending), so cancelling and rescheduling are O(log n), with no stale
  * entries left behind for the timer to wake up for.
  */
-class ClockAction<T> extends Subscription implements SchedulerAction<T>, Pending {
+class ClockAction<T> extends Subscription implements SchedulerAction<T>, ClockEntry {
   due = 0
   seq = 0
   index = -1
@@ -50,46 +56,12 @@ class ClockAction<T> extends Subscription implements SchedulerAction<T>, Pending
   }
 }
 
-/** What a {@link ClockTimer} calls when it is due. @internal */
-export interface TimerTarget {
-  fire(): void
-}
-
-/**
- * One owner's timer on a clock, armed again and again: a poll loop's wait costs no action object,
- * no `Subscription`, per poll. At most one pending firing; arming again moves it.
- *
- * @internal
- */
-export class ClockTimer implements Pending {
-  due = 0
-  seq = 0
-  index = -1
-
-  constructor(
-    readonly clock: PollClock,
-    readonly target: TimerTarget,
-  ) {}
-
-  /** Fires `delay` ms from now (instead of when it was due, if it was pending). */
-  arm(delay: number): void {
-    this.clock.enqueue(this, delay)
-  }
-
-  /** Takes the pending firing out, if any. */
-  cancel(): void {
-    this.clock.dequeue(this)
-  }
-
-  run(): void {
-    this.target.fire()
-  }
-}
-
 /**
  * A `SchedulerLike` for many timers at once: every `schedule` goes into one min-heap of due times
  * (ties in scheduling order), and one Node timer is armed for the earliest. `now()` is
- * `Date.now()`. An action scheduled from inside a due action runs at the next wake-up at the
+ * `Date.now()`; due times are kept as {@link elapsed} time, milliseconds since the clock was made,
+ * and whole: V8 keeps a small integer in the entry itself, where an epoch time cost every pending
+ * entry a 16-byte heap number (past 24.8 days of uptime they are heap numbers again, no less exact). An action scheduled from inside a due action runs at the next wake-up at the
  * earliest, never in the same one, so a self-rescheduling action cannot starve I/O. An action that
  * throws does not stop the others due with it: they run, then the first error is rethrown from the
  * timer callback (where `asyncScheduler` would throw it too). The timer is not unref'd: a pending
@@ -98,13 +70,26 @@ export class ClockTimer implements Pending {
  * @internal
  */
 export class PollClock implements SchedulerLike {
-  private readonly heap: Pending[] = []
+  private readonly heap: ClockEntry[] = []
+  private readonly base = Date.now()
   private timer: ReturnType<typeof setTimeout> | undefined
   private timerAt = Number.POSITIVE_INFINITY
   private seq = 0
 
   now(): number {
     return Date.now()
+  }
+
+  /** Milliseconds since the clock was made: the time its entries' `due` is in. */
+  elapsed(): number {
+    // Rounded, though whole already: V8 makes the difference of two epoch times a heap number, and
+    // one stored in a field makes that field a heap number in every object of its shape.
+    return Math.round(Date.now() - this.base)
+  }
+
+  /** The `now()` time of `elapsed` (an {@link elapsed} time). */
+  timeAt(elapsed: number): number {
+    return this.base + elapsed
   }
 
   schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay = 0, state?: T): Subscription {
@@ -116,10 +101,10 @@ export class PollClock implements SchedulerLike {
     return this.heap.length
   }
 
-  /** @internal Puts (or moves) `action` at `delay` from now. */
-  enqueue(entry: Pending, delay: number): void {
+  /** @internal Puts (or moves) `entry` at `delay` from now (a fraction of a millisecond rounded up). */
+  enqueue(entry: ClockEntry, delay: number): void {
     if (entry.index >= 0) this.removeAt(entry.index)
-    entry.due = this.now() + (Number.isFinite(delay) && delay > 0 ? delay : 0)
+    entry.due = this.elapsed() + (Number.isFinite(delay) && delay > 0 ? Math.ceil(delay) : 0)
     entry.seq = this.seq++
     entry.index = this.heap.length
     this.heap.push(entry)
@@ -127,8 +112,8 @@ export class PollClock implements SchedulerLike {
     this.arm()
   }
 
-  /** @internal Takes `action` out of the heap, if pending. */
-  dequeue(entry: Pending): void {
+  /** @internal Takes `entry` out of the heap, if pending. */
+  dequeue(entry: ClockEntry): void {
     if (entry.index < 0) return
     this.removeAt(entry.index)
     if (this.heap.length === 0) this.disarm()
@@ -137,7 +122,7 @@ export class PollClock implements SchedulerLike {
   private readonly wake = (): void => {
     this.timer = undefined
     this.timerAt = Number.POSITIVE_INFINITY
-    const now = this.now()
+    const now = this.elapsed()
     // Actions scheduled from now on (by the work run below) wait for the next wake-up.
     const limit = this.seq
     let failed = false
@@ -161,10 +146,11 @@ export class PollClock implements SchedulerLike {
     // A timer armed for earlier than the top wakes up, finds nothing due, and re-arms: harmless.
     // One long overdue is taken for lost (armed under fake timers since uninstalled, say) and
     // replaced, so the shared clock cannot stall for good.
-    if (this.timer !== undefined && this.timerAt <= top.due && this.timerAt > this.now() - LOST_TIMER_MS) return
+    const now = this.elapsed()
+    if (this.timer !== undefined && this.timerAt <= top.due && this.timerAt > now - LOST_TIMER_MS) return
     this.disarm()
     this.timerAt = top.due
-    this.timer = setTimeout(this.wake, Math.max(0, top.due - this.now()))
+    this.timer = setTimeout(this.wake, Math.max(0, top.due - now))
   }
 
   private disarm(): void {
@@ -228,10 +214,25 @@ export class PollClock implements SchedulerLike {
   }
 }
 
+/**
+ * `scheduler`'s time as a poll loop keeps it: a {@link PollClock}'s elapsed time (a small integer,
+ * see there), another scheduler's `now()`.
+ *
+ * @internal
+ */
+export function loopTimeOf(scheduler: SchedulerLike): number {
+  return scheduler instanceof PollClock ? scheduler.elapsed() : scheduler.now()
+}
+
+/** The `now()` time of `loopTime` (see {@link loopTimeOf}). @internal */
+export function schedulerTimeOf(scheduler: SchedulerLike, loopTime: number): number {
+  return scheduler instanceof PollClock ? scheduler.timeAt(loopTime) : loopTime
+}
+
 /** How overdue the armed timer must be before it is taken for lost. */
 const LOST_TIMER_MS = 1000
 
-function before(a: Pending, b: Pending): boolean {
+function before(a: ClockEntry, b: ClockEntry): boolean {
   return a.due < b.due || (a.due === b.due && a.seq < b.seq)
 }
 

@@ -1,8 +1,8 @@
 // The poll loop's small parts: a request's observer, its promise-form requests, its wait timer, the fixed outputs.
-import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs'
-import { ClockTimer, PollClock, type TimerTarget } from './poll-clock.js'
+import type { Observable, SchedulerAction, SchedulerLike, Subscription } from 'rxjs'
+import type { ClockEntry } from './poll-clock.js'
 import type { PollCursor } from './poll-cursor.js'
-import type { PageFetcher } from './session-supplier.js'
+import type { PageFetcher, PollSupplier } from './session-supplier.js'
 import type { GateTicket } from './poll-gate.js'
 import type { PollerOutput, Step } from './poller-types.js'
 import type { PollFailureDecision } from './poll-stop-decision.js'
@@ -75,37 +75,33 @@ export class DirectFetch {
   }
 }
 
-// One function for every loop's timers on other schedulers: the scheduler hands it the loop as the action's state.
-function fireTarget(this: SchedulerAction<TimerTarget>, target?: TimerTarget): void {
-  target?.fire()
+// One function for every loop's timers: the scheduler hands it the loop as the action's state.
+function runTarget(this: SchedulerAction<Pick<ClockEntry, 'run'>>, target?: Pick<ClockEntry, 'run'>): void {
+  target?.run()
 }
 
-/** A loop's one wait timer, armed again for each wait (and earlier when activity cuts one short). @internal */
-export interface LoopTimer {
-  /** Fires `delayMs` from now, instead of any pending firing. */
-  arm(delayMs: number): void
-  /** No pending firing from now on. */
-  cancel(): void
-}
-
-/** `target`'s wait timer: on a {@link PollClock} (the default) the clock's own entry, kept for the run; on another scheduler (`TestScheduler`, say) an action per wait. @internal */
-export function loopTimer(scheduler: SchedulerLike, target: TimerTarget): LoopTimer {
-  return scheduler instanceof PollClock ? new ClockTimer(scheduler, target) : new ActionTimer(scheduler, target)
-}
-
-class ActionTimer implements LoopTimer {
+/**
+ * A loop's wait timer on a scheduler other than a `PollClock` (`TestScheduler`, say): an action per
+ * wait, armed again for each (and earlier when activity cuts one short). On a `PollClock` the loop
+ * is its own entry in the clock's heap instead.
+ *
+ * @internal
+ */
+export class ActionTimer {
   #action: Subscription | undefined
 
   constructor(
     readonly scheduler: SchedulerLike,
-    readonly target: TimerTarget,
+    readonly target: Pick<ClockEntry, 'run'>,
   ) {}
 
+  /** Runs the target `delayMs` from now, instead of any pending run. */
   arm(delayMs: number): void {
     this.#action?.unsubscribe()
-    this.#action = this.scheduler.schedule(fireTarget, delayMs, this.target)
+    this.#action = this.scheduler.schedule(runTarget, delayMs, this.target)
   }
 
+  /** No pending run from now on. */
   cancel(): void {
     const action = this.#action
     this.#action = undefined
@@ -137,6 +133,26 @@ export class PollAttempt {
   complete(): void {
     this.error(new AdapterError('E_POLL_FAILED', 'the poll supplier completed without a snapshot'))
   }
+}
+
+/**
+ * Subscribes `attempt` to the supplier's page from `cursor`: the request's subscription while it
+ * runs; `undefined` once it settled already (the supplier answered synchronously, or threw).
+ *
+ * @internal
+ */
+export function requestThrough(supplier: PollSupplier, cursor: PollCursor, attempt: PollAttempt): Subscription | undefined {
+  let source: Observable<LegacySnapshot>
+  try {
+    source = supplier(cursor)
+  } catch (error) {
+    attempt.error(error)
+    return undefined
+  }
+  const subscription = source.subscribe(attempt)
+  if (!attempt.settled) return subscription
+  subscription.unsubscribe()
+  return undefined
 }
 
 /** @internal */

@@ -1,5 +1,5 @@
 // One run of the poll loop as an object: its state in fields, its steps as prototype methods (no closures per chat).
-import type { Observable, Subscription, Unsubscribable } from 'rxjs'
+import type { Subscription, Unsubscribable } from 'rxjs'
 import { trustedNextLink } from '@chatbridge/core'
 import { type PageSource, type PollSupplier, directFetchOf } from './session-supplier.js'
 import type { GateEntrant, GateTicket } from './poll-gate.js'
@@ -11,19 +11,23 @@ import { type PollCursor, type PollCursorHolder, keptNext } from './poll-cursor.
 import { decidePollFailure, serverAnswered } from './poll-stop-decision.js'
 import { freshEvents } from './fresh-events.js'
 import { sendPollReport } from './poll-report.js'
-import { CONNECTING, DirectFetch, ENDED, LIVE, LoopFlag, type LoopTimer, PollAttempt, failureStep, loopTimer, type PollLoopCallbacks, lastStateOf } from './poll-loop-parts.js'
+import { ActionTimer, CONNECTING, DirectFetch, ENDED, LIVE, LoopFlag, PollAttempt, failureStep, type PollLoopCallbacks, lastStateOf, requestThrough } from './poll-loop-parts.js'
 import type { ActivityListener } from './outbound-activity.js'
-import type { TimerTarget } from './poll-clock.js'
+import { type ClockEntry, PollClock, loopTimeOf, schedulerTimeOf } from './poll-clock.js'
 
 /**
  * One run of the loop `pollChat` describes (see there for what it does). Every chat keeps one for
- * as long as it is polled, so everything lives in fields and methods: the timer and the activity
- * call the loop back, the gate gets the one bound `send`, the supplier a {@link PollAttempt} (or,
+ * as long as it is polled, so everything lives in fields and methods: the clock (the loop is its
+ * own entry there) and the activity call the loop back, the gate gets the one bound `send`, the supplier a {@link PollAttempt} (or,
  * in its promise form, the run's one {@link DirectFetch}).
  *
  * @internal
  */
-export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityListener, TimerTarget, GateEntrant {
+export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityListener, ClockEntry, GateEntrant {
+  // Its entry in a PollClock's heap (see ClockEntry): on another scheduler `#timer` waits instead.
+  due = 0
+  seq = 0
+  index = -1
   #failures = 0
   // Yes or no, as bits of one field (see LoopFlag): six booleans cost every chat 40 bytes more.
   // It listens to activity from the first wait on; activity counts only while waiting.
@@ -31,6 +35,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
   #pacing: PacingInput = pacingInputOf(undefined, undefined)
   // The wait before the poll now in flight (whether the visitor did something during it: `LoopFlag.outbound`).
   #lastWaitMs: number | undefined
+  // Times are loop times (see loopTimeOf: small integers, no heap number per field per chat).
   // When the server last answered anything (a page or an HTTP error): a chat whose server did not
   // answer for longer than its chatTimeout has been ended by that server, so waiting on is futile.
   #lastAnswerAt: number
@@ -44,7 +49,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
   readonly #direct: DirectFetch | undefined
   // The poll's place at the connection's gate (waiting for a slot, or holding one).
   #ticket: GateTicket | undefined
-  #timer: LoopTimer | undefined
+  #timer: ActionTimer | undefined
   #waitMs = 0
   #fastMs = 0
 
@@ -55,7 +60,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
     readonly out: PollLoopObserver,
     readonly chat: PollChat = config, // a feed is its own loops' chat: every chat's loop shares one `config`
   ) {
-    this.#lastAnswerAt = config.scheduler.now()
+    this.#lastAnswerAt = loopTimeOf(config.scheduler)
     this.#dueAt = this.#lastAnswerAt
     const fetch = directFetchOf(supplier)
     if (fetch !== undefined) this.#direct = new DirectFetch(this, fetch)
@@ -92,21 +97,11 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
 
   /** Starts the request (holding `slot` when gated). @internal */
   send(slot: GateTicket | undefined): void {
-    this.#pollStartedAt = this.config.scheduler.now()
+    this.#pollStartedAt = loopTimeOf(this.config.scheduler)
     if (this.#direct !== undefined) return this.#direct.start(this.holder.value, slot)
-    const attempt = new PollAttempt(this, slot)
-    let source: Observable<LegacySnapshot>
-    try {
-      // A plain fetcher always goes direct (see the constructor): here the source is a supplier.
-      source = (this.supplier as PollSupplier)(this.holder.value)
-    } catch (error) {
-      attempt.error(error)
-      return
-    }
-    const subscription = source.subscribe(attempt)
-    // A supplier that answered synchronously is done already.
-    if (attempt.settled) subscription.unsubscribe()
-    else this.#request = subscription
+    // A plain fetcher always goes direct (see the constructor): here the source is a supplier.
+    const request = requestThrough(this.supplier as PollSupplier, this.holder.value, new PollAttempt(this, slot))
+    if (request !== undefined) this.#request = request
   }
 
   /** `attempt`'s request settled with a snapshot, or failed (`failure` set). @internal */
@@ -126,7 +121,8 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
 
   #report(events: readonly LegacyEvent[], failed: boolean, error?: unknown): void {
     const { onPoll, scheduler } = this.config
-    if (onPoll !== undefined) sendPollReport(onPoll, this.chat.conversationId ?? '', this.#pollStartedAt, scheduler.now(), events, failed, error)
+    if (onPoll === undefined) return
+    sendPollReport(onPoll, this.chat.conversationId ?? '', schedulerTimeOf(scheduler, this.#pollStartedAt), scheduler.now(), events, failed, error)
   }
 
   #onPage(snapshot: LegacySnapshot): Step {
@@ -151,7 +147,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
     const outputs = this.#is(LoopFlag.live) ? (over ? [page, ENDED] : [page]) : over ? [LIVE, page, ENDED] : [LIVE, page]
     this.#mark(LoopFlag.live, true)
     this.#failures = 0
-    this.#lastAnswerAt = this.config.scheduler.now()
+    this.#lastAnswerAt = loopTimeOf(this.config.scheduler)
     const waitMs = over ? undefined : nextPollWaitMs(this.#pacing, { active, lastWaitMs: this.#lastWaitMs }, this.config.pacing)
     return { outputs, commit: next, waitMs, paced: true }
   }
@@ -160,7 +156,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
     this.#report([], true, error)
     this.#mark(LoopFlag.live, false)
     const config = this.config
-    const now = config.scheduler.now()
+    const now = loopTimeOf(config.scheduler)
     if (serverAnswered(error)) this.#lastAnswerAt = now
     const chatTimeoutMs = (this.#pacing.chatTimeoutS ?? config.pacing.defaultChatTimeoutS) * 1000
     const decision = decidePollFailure(error, { attempt: this.#failures, silentMs: now - this.#lastAnswerAt, chatTimeoutMs }, config.backoff, config.random)
@@ -182,7 +178,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
       this.unsubscribe()
       this.out.complete()
     } else if (step.waitMs <= 0) {
-      this.#dueAt = this.config.scheduler.now()
+      this.#dueAt = loopTimeOf(this.config.scheduler)
       this.#poll()
     } else this.#wait(step.waitMs, step.paced === true)
   }
@@ -195,14 +191,13 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
     const config = this.config
     this.#lastWaitMs = waitMs
     this.#mark(LoopFlag.outbound, false)
-    const now = config.scheduler.now()
+    const now = loopTimeOf(config.scheduler)
     this.#dueAt = paced ? Math.max(now, this.#dueAt + waitMs) : now + waitMs
     if (this.#dueAt <= now) {
       this.#poll()
       return
     }
-    this.#timer ??= loopTimer(config.scheduler, this)
-    this.#timer.arm(this.#dueAt - now)
+    this.#arm(this.#dueAt - now)
     const activity = this.chat.activity
     if (activity === undefined) return
     this.#mark(LoopFlag.waiting, true)
@@ -219,14 +214,14 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
     this.#mark(LoopFlag.outbound, true)
     if (this.#is(LoopFlag.cut) || this.#fastMs >= this.#waitMs) return
     this.#mark(LoopFlag.cut, true)
-    const now = this.config.scheduler.now()
+    const now = loopTimeOf(this.config.scheduler)
     if (now + this.#fastMs >= this.#dueAt) return
     this.#dueAt = now + this.#fastMs
-    this.#timer?.arm(this.#fastMs)
+    this.#arm(this.#fastMs)
   }
 
-  /** The wait's timer fired. @internal */
-  fire(): void {
+  /** The wait is over. @internal */
+  run(): void {
     this.#clearTimers()
     this.#poll()
   }
@@ -241,6 +236,14 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
 
   #clearTimers(): void {
     this.#mark(LoopFlag.waiting, false)
-    this.#timer?.cancel()
+    const scheduler = this.config.scheduler
+    if (scheduler instanceof PollClock) scheduler.dequeue(this)
+    else this.#timer?.cancel()
+  }
+
+  #arm(delayMs: number): void {
+    const scheduler = this.config.scheduler
+    if (scheduler instanceof PollClock) scheduler.enqueue(this, delayMs)
+    else (this.#timer ??= new ActionTimer(scheduler, this)).arm(delayMs)
   }
 }

@@ -1,7 +1,7 @@
 // The process-wide poll clock under vitest fake timers: order, cancellation, one native timer, re-entrancy, errors.
 import { timer } from 'rxjs'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { ClockTimer, PollClock } from '../src/poll-clock.js'
+import { type ClockEntry, PollClock } from '../src/poll-clock.js'
 
 describe('PollClock', () => {
   beforeEach(() => {
@@ -129,7 +129,7 @@ describe('PollClock across fake-timer installs', () => {
   })
 })
 
-describe('ClockTimer', () => {
+describe('a clock entry', () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: 1_000_000 })
   })
@@ -137,20 +137,30 @@ describe('ClockTimer', () => {
     vi.useRealTimers()
   })
 
-  test('a ClockTimer is one entry armed again and again: arming moves it, cancelling takes it out', () => {
+  test('is enqueued again and again: enqueuing moves it, dequeuing takes it out', () => {
     const clock = new PollClock()
     const fired: number[] = []
-    const timer = new ClockTimer(clock, { fire: () => fired.push(clock.now()) })
-    timer.arm(30)
-    timer.arm(10)
+    const entry: ClockEntry = { due: 0, seq: 0, index: -1, run: () => fired.push(clock.now()) }
+    clock.enqueue(entry, 30)
+    clock.enqueue(entry, 10)
     expect(clock.pending).toBe(1)
     vi.advanceTimersByTime(30)
     expect(fired).toEqual([1_000_010])
-    timer.arm(5)
-    timer.cancel()
-    expect([clock.pending, vi.getTimerCount()]).toEqual([0, 0])
-    timer.arm(5)
+    clock.enqueue(entry, 5)
+    clock.dequeue(entry)
+    expect([clock.pending, vi.getTimerCount(), entry.index]).toEqual([0, 0, -1])
+    clock.enqueue(entry, 5)
     vi.advanceTimersByTime(5)
     expect(fired).toEqual([1_000_010, 1_000_035])
+  })
+
+  test('is due in whole milliseconds of elapsed time: a fraction rounds up, an epoch time is never stored', () => {
+    const clock = new PollClock()
+    const entry: ClockEntry = { due: 0, seq: 0, index: -1, run: () => undefined }
+    vi.advanceTimersByTime(7)
+    clock.enqueue(entry, 2.25)
+    expect([entry.due, clock.timeAt(entry.due)]).toEqual([10, 1_000_010])
+    expect(clock.elapsed()).toBe(7)
+    clock.dequeue(entry)
   })
 })
