@@ -5,7 +5,7 @@ import { type ChatPollerOptions, type PollerOutput, type PollerState, startPollL
 import type { PageSource } from './session-supplier.js'
 import type { LegacyInfo } from './legacy-contract.js'
 import { EventLog, type LogEntry } from './event-log.js'
-import { HeldLoop, type LoopRun, type LoopStarter } from './held-loop.js'
+import { HeldLoop, type LoopKeeper, type LoopRun, type LoopStarter } from './held-loop.js'
 import { type LazyObserver, LatestThenLive, LazySubject, endedLike } from './lazy-subject.js'
 import { type ReadFrom, type ReplaySource, replaying } from './event-replay.js'
 import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
@@ -17,7 +17,7 @@ import { conversationOnStop } from './poll-stop-decision.js'
 import type { ExConversationChange, MessagingEventChange } from './messaging-types.js'
 import type { ChatFeedListener, ChatFeedOptions, LegacyEventRecord } from './chat-feed-types.js'
 import type { ActivitySource } from './outbound-activity.js'
-import { EndOnly, IGNORING, STOPPED, observableOf } from './watch.js'
+import { EndOnly, STOPPED, observableOf } from './watch.js'
 
 export type { ChatFeedListener, ChatFeedOptions, LegacyEventRecord } from './chat-feed-types.js'
 
@@ -124,10 +124,10 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
     return observableOf((observer) => this.#loop.watch(this.chatStates(), observer))
   }
 
-  /** Keeps the chat polled until the chat ends or the returned watch is stopped, with nobody listening (`keepConversationsAlive`). */
-  keepPolled(): Unsubscribable {
-    // On the changes' own stream, which ends with the chat: no chat-state subject made for it.
-    return this.#loop.watch(this.live$, IGNORING)
+  /** `keeper` keeps the chat polled, with nobody listening, until the chat ends or it lets go (`on` false; `keepConversationsAlive`). */
+  keepPolled(keeper: LoopKeeper, on = true): void {
+    if (on) this.#loop.keep(keeper)
+    else this.#loop.release(keeper)
   }
 
   /** The poll loop's state, current then changes. Does not start polling. */

@@ -79,7 +79,12 @@ export function followConversation(session: ChatSessionPort, config: ResolvedCon
     })
     subscriptions.add(retry)
   }
-  if (config.keepConversationsAlive) ready.then(() => subscriptions.add(feed.keepPolled()), () => undefined)
+  if (config.keepConversationsAlive) {
+    ready.then(() => {
+      feed.keepPolled(subscriptions)
+      subscriptions.add(() => feed.keepPolled(subscriptions, false))
+    }, () => undefined)
+  }
   const queue: Promise<never> = Promise.reject(new AdapterError('E_CLOSED', `conversation ${id} is followed here: its lines go through the process holding it`))
   queue.catch(() => undefined)
   return {

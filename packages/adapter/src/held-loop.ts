@@ -22,8 +22,12 @@ export interface LoopStarter<T> {
   applyOutput(value: T): void
 }
 
+/** What keeps a {@link HeldLoop} running with nothing to hear (see {@link HeldLoop.keep}): its owner, not an object of its own. @internal */
+export type LoopKeeper = object
+
 // Holders are copied on change (a chat has one to three): none, the one holder itself, or an exact-size array.
-const NO_HOLDERS: Few<Holding<unknown>> = NO_ITEMS
+// A holder is a watch or a keeper.
+const NO_HOLDERS: Few<Holding<unknown> | LoopKeeper> = NO_ITEMS
 
 /**
  * What `share({ resetOnError: true, resetOnComplete: false, resetOnRefCountZero: timer(graceMs) })`
@@ -64,6 +68,14 @@ export class HeldLoop<T = never> {
     return holding
   }
 
+  /**
+   * `keeper` keeps the loop running, as a watch would, until {@link release}d or the loop fails or
+   * ends: a conversation kept polled with nobody listening costs no watch object.
+   */
+  keep(keeper: LoopKeeper): void {
+    this.#hold(keeper)
+  }
+
   /** Stops the loop for good (later streams are not held, nothing restarts it). */
   stop(): void {
     this.#done = true
@@ -76,12 +88,12 @@ export class HeldLoop<T = never> {
     this.#halt()
     const holders = this.#holders
     this.#holders = NO_HOLDERS
-    for (const holder of itemsOf(holders)) holder.error(error)
+    for (const holder of itemsOf(holders)) if (holder instanceof Holding) holder.error(error)
   }
 
-  #hold(holding: Holding<unknown>): void {
+  #hold(holder: Holding<unknown> | LoopKeeper): void {
     if (this.#done) return
-    this.#holders = withItem(this.#holders, holding)
+    this.#holders = withItem(this.#holders, holder, true)
     this.#grace?.unsubscribe()
     this.#grace = undefined
     if (this.#running !== undefined) return
@@ -106,9 +118,9 @@ export class HeldLoop<T = never> {
     return true
   }
 
-  /** `holding` no longer holds the loop (see {@link watch}). @internal */
-  release(holding: Holding<unknown>): void {
-    const holders = withoutItem(this.#holders, holding)
+  /** `holder` (a watch, or a keeper) no longer holds the loop (see {@link watch}, {@link keep}). */
+  release(holder: Holding<unknown> | LoopKeeper): void {
+    const holders = withoutItem(this.#holders, holder)
     if (holders === this.#holders) return
     this.#holders = holders
     if (countOf(holders) > 0 || this.#running === undefined || this.#grace !== undefined) return

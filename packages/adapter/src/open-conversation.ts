@@ -1,5 +1,5 @@
 // One conversation's parts put together: its cursor, its feed (poll loop and mapping), its outbound queue and its store.
-import { Subscription, type Unsubscribable, take } from 'rxjs'
+import { Subscription, take } from 'rxjs'
 import { AdapterError } from './adapter-error.js'
 import { ChatFeed, type ChatFeedListener } from './chat-feed.js'
 import { sessionSupplier } from './chat-poller.js'
@@ -63,8 +63,6 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
   // The visitor typing or sending: an answer may follow, so the poll loop goes back to its fast pace.
   readonly #activity = new OutboundActivity()
   #subscriptions: Subscription | undefined
-  // `keepConversationsAlive`: the watch that keeps the chat polled (no Subscription to hold it: a socket's chats all have one).
-  #keptPolled: Unsubscribable | undefined
   // Only while the outbound side starts: aborts it when the conversation is closed first.
   #controller: AbortController | undefined
   // While starting, and kept when that failed (its rejection is the queue's).
@@ -126,7 +124,7 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     this.#disposed = true
     this.#controller?.abort()
     this.#subscriptions?.unsubscribe()
-    this.#keptPolled?.unsubscribe()
+    this.feed.keepPolled(this, false)
     if (this.#ledger !== undefined) stopSaving(this.#ledger, this.#cursor)
     this.#writer?.stop()
     this.#queue?.dispose()
@@ -235,7 +233,8 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     if (this.#over) this.endInStore()
     // An earlier owner's lines go first, in their order; their callers are gone, so failures are reported.
     for (const text of started.toSend) this.queueNow().sendLine(text).catch(this.#events.onError)
-    if (this.#config.keepConversationsAlive) this.#keptPolled = this.feed.keepPolled()
+    // `keepConversationsAlive`: the conversation itself keeps the chat polled (a socket's chats all are).
+    if (this.#config.keepConversationsAlive) this.feed.keepPolled(this)
   }
 }
 

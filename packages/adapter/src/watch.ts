@@ -42,9 +42,6 @@ export function reportUnhandled(error: unknown): void {
   })
 }
 
-/** An observer that ignores everything: a watch held only to keep a chat polled. @internal */
-export const IGNORING: LazyObserver<unknown> = { next: () => undefined, error: () => undefined, complete: () => undefined }
-
 /** Tells `observer` of a stream's end only, its values dropped: all a host waiting for a chat's end keeps. @internal */
 export class EndOnly implements LazyObserver<unknown> {
   constructor(readonly observer: Pick<LazyObserver<unknown>, 'error' | 'complete'>) {}

@@ -152,6 +152,30 @@ describe('HeldLoop', () => {
     expect(starts).toHaveLength(3)
   })
 
+  test('a keeper holds the loop as a watch does, once however often it keeps; a failure lets it go; a released keeper starts the grace', () => {
+    const { held, starts, stops, scheduler } = loop()
+    const keeper = {}
+    held.keep(keeper)
+    held.keep(keeper)
+    const watch = watching(held)
+    expect(starts).toHaveLength(1)
+    watch.unsubscribe()
+    scheduler.flush()
+    expect(stops()).toBe(0)
+    held.release(keeper)
+    scheduler.flush()
+    expect(stops()).toBe(1)
+    held.keep(keeper)
+    expect(starts).toHaveLength(2)
+    starts[1]?.error('down')
+    // Dropped by the failure: the next watch alone holds the loop.
+    const again = watching(held)
+    expect(starts).toHaveLength(3)
+    again.unsubscribe()
+    scheduler.flush()
+    expect(stops()).toBe(3)
+  })
+
   test('a watch hears nothing once stopped or ended, and a source that ended at once holds no loop', () => {
     const { held, starts } = loop()
     const source = new LazySubject<number>('subject')
