@@ -16,45 +16,45 @@ export interface PollLoopCallbacks {
 }
 
 /**
- * A run's requests through a supplier's promise form (see `PageFetcher`): two callbacks and a
- * controller lent for each request in flight (see `spare-controllers.ts`), instead of an
- * Observable, a Subscriber and a new controller per poll. One request at a time (the loop's rule);
- * an answer after {@link cancel} is dropped, and a cancelled one is not started again.
+ * A run's requests through a supplier's promise form (see `PageFetcher`), as the base of the loop
+ * that makes them (one object per chat, not two): two callbacks and a controller lent for each
+ * request in flight (see `spare-controllers.ts`), instead of an Observable, a Subscriber and a new
+ * controller per poll. One request at a time (the loop's rule); an answer after {@link cancelFetch}
+ * is dropped. Without a `fetcher` (a supplier of Observables) nothing here is used.
  *
  * @internal
  */
-export class DirectFetch {
+export abstract class DirectFetch implements PollLoopCallbacks {
   // Set while a request is in flight, and only then: an idle chat holds no controller.
   #controller: AbortController | undefined
   #slot: GateTicket | undefined
 
-  constructor(
-    readonly loop: PollLoopCallbacks,
-    readonly fetcher: PageFetcher,
-  ) {}
+  constructor(readonly fetcher: PageFetcher | undefined) {}
 
-  /** Fetches from `cursor`; the loop's `settle` hears how it went (holding `slot`). */
-  start(cursor: PollCursor, slot: GateTicket | undefined): void {
+  abstract settle(slot: GateTicket | undefined, snapshot: LegacySnapshot | undefined, failure: { readonly error: unknown } | undefined): void
+
+  /** Fetches from `cursor` with {@link fetcher}; {@link settle} hears how it went (holding `slot`). */
+  fetchFrom(fetcher: PageFetcher, cursor: PollCursor, slot: GateTicket | undefined): void {
     const controller = lendController()
     let request: Promise<LegacySnapshot>
     try {
-      request = this.fetcher.fetchPage(cursor, controller.signal)
+      request = fetcher.fetchPage(cursor, controller.signal)
     } catch (error) {
       takeBackController(controller)
-      this.loop.settle(slot, undefined, { error })
+      this.settle(slot, undefined, { error })
       return
     }
     this.#controller = controller
     this.#slot = slot
     // Callbacks made per request, not kept as two bound fields: an idle chat kept 112 bytes of them.
     request.then(
-      (snapshot) => this.#settle(controller, snapshot, undefined),
-      (error: unknown) => this.#settle(controller, undefined, { error }),
+      (snapshot) => this.#settled(controller, snapshot, undefined),
+      (error: unknown) => this.#settled(controller, undefined, { error }),
     )
   }
 
   /** Aborts the request in flight, if any, for good: the run stopped (aborting builds a DOMException with a stack: only then). */
-  cancel(): void {
+  cancelFetch(): void {
     const controller = this.#controller
     this.#controller = undefined
     controller?.abort()
@@ -70,8 +70,8 @@ export class DirectFetch {
   }
 
   // A request cancelled since (its controller no longer the one in flight) settles nothing.
-  #settle(controller: AbortController, snapshot: LegacySnapshot | undefined, failure: { readonly error: unknown } | undefined): void {
-    if (controller === this.#controller) this.loop.settle(this.#take(controller), snapshot, failure)
+  #settled(controller: AbortController, snapshot: LegacySnapshot | undefined, failure: { readonly error: unknown } | undefined): void {
+    if (controller === this.#controller) this.settle(this.#take(controller), snapshot, failure)
   }
 }
 

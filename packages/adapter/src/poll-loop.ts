@@ -19,11 +19,11 @@ import { type ClockEntry, PollClock, loopTimeOf, schedulerTimeOf } from './poll-
  * One run of the loop `pollChat` describes (see there for what it does). Every chat keeps one for
  * as long as it is polled, so everything lives in fields and methods: the clock (the loop is its
  * own entry there) and the activity call the loop back, the gate gets the one bound `send`, the supplier a {@link PollAttempt} (or,
- * in its promise form, the run's one {@link DirectFetch}).
+ * in its promise form, the loop itself: see {@link DirectFetch}).
  *
  * @internal
  */
-export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityListener, ClockEntry, GateEntrant {
+export class PollLoop extends DirectFetch implements Unsubscribable, PollLoopCallbacks, ActivityListener, ClockEntry, GateEntrant {
   // Its entry in a PollClock's heap (see ClockEntry): on another scheduler `#timer` waits instead.
   due = 0
   seq = 0
@@ -46,7 +46,6 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
   // What runs now: the request in flight (a subscription, or the supplier's promise form), or the
   // wait on the run's one timer.
   #request: Subscription | undefined
-  readonly #direct: DirectFetch | undefined
   // The poll's place at the connection's gate (waiting for a slot, or holding one).
   #ticket: GateTicket | undefined
   #timer: ActionTimer | undefined
@@ -60,10 +59,9 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
     readonly out: PollLoopObserver,
     readonly chat: PollChat = config, // a feed is its own loops' chat: every chat's loop shares one `config`
   ) {
+    super(directFetchOf(supplier))
     this.#lastAnswerAt = loopTimeOf(config.scheduler)
     this.#dueAt = this.#lastAnswerAt
-    const fetch = directFetchOf(supplier)
-    if (fetch !== undefined) this.#direct = new DirectFetch(this, fetch)
   }
 
   /** Emits `connecting`, then polls (it may settle, even end, before it returns). */
@@ -77,7 +75,7 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
   unsubscribe(): void {
     this.#mark(LoopFlag.stopped, true)
     this.#request?.unsubscribe()
-    this.#direct?.cancel()
+    this.cancelFetch()
     this.#ticket?.leave()
     this.#clearTimers()
     if (this.#is(LoopFlag.listening)) this.chat.activity?.unlisten(this)
@@ -98,14 +96,14 @@ export class PollLoop implements Unsubscribable, PollLoopCallbacks, ActivityList
   /** Starts the request (holding `slot` when gated). @internal */
   send(slot: GateTicket | undefined): void {
     this.#pollStartedAt = loopTimeOf(this.config.scheduler)
-    if (this.#direct !== undefined) return this.#direct.start(this.holder.value, slot)
+    if (this.fetcher !== undefined) return this.fetchFrom(this.fetcher, this.holder.value, slot)
     // A plain fetcher always goes direct (see the constructor): here the source is a supplier.
     const request = requestThrough(this.supplier as PollSupplier, this.holder.value, new PollAttempt(this, slot))
     if (request !== undefined) this.#request = request
   }
 
   /** `attempt`'s request settled with a snapshot, or failed (`failure` set). @internal */
-  settle(slot: GateTicket | undefined, snapshot: LegacySnapshot | undefined, failure: { readonly error: unknown } | undefined): void {
+  override settle(slot: GateTicket | undefined, snapshot: LegacySnapshot | undefined, failure: { readonly error: unknown } | undefined): void {
     this.#request?.unsubscribe()
     this.#request = undefined
     slot?.leave()
