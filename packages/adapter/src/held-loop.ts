@@ -4,19 +4,27 @@ import { type Few, NO_ITEMS, countOf, itemsOf, withItem, withoutItem } from './e
 import { type LazyObserver, type LazySubject, joined, leave } from './lazy-subject.js'
 import { type Watchable, reportUnhandled } from './watch.js'
 
-/** How a {@link HeldLoop} starts its loop: it reports its failure and its end through these. @internal */
-export interface LoopEnds {
-  readonly error: (error: unknown) => void
-  readonly complete: () => void
-}
-
-/** A run of a {@link HeldLoop}'s loop as its observer: each value to its {@link LoopStarter}, its failure and end to the held loop. @internal */
-export interface LoopRun<T> extends LoopEnds {
+/**
+ * The observer of a {@link HeldLoop}'s running loop (the held loop itself): each value to its
+ * {@link LoopStarter}, its failure and its end to the held loop.
+ *
+ * @internal
+ */
+export interface LoopRun<T> {
   /** Hands `value` to the starter; a throw there fails the loop, as inside an operator. */
-  readonly next: (value: T) => void
+  next(value: T): void
+  error(error: unknown): void
+  complete(): void
 }
 
-/** Starts a {@link HeldLoop}'s loop and takes its values, as methods, so its owner keeps no closure for them. @internal */
+/**
+ * Starts a {@link HeldLoop}'s loop and takes its values, as methods, so its owner keeps no closure
+ * for them. A loop it started and that was unsubscribed calls its run no more (as an RxJS source
+ * stops emitting): the run is the held loop's, one object for all its runs, so a late call would
+ * count for the next run.
+ *
+ * @internal
+ */
 export interface LoopStarter<T> {
   startLoop(run: LoopRun<T>): Unsubscribable
   applyOutput(value: T): void
@@ -38,19 +46,19 @@ const NO_HOLDERS: Few<Holding<unknown> | LoopKeeper> = NO_ITEMS
  *
  * @internal
  */
-export class HeldLoop<T = never> {
-  readonly #start: ((ends: LoopEnds) => Unsubscribable) | LoopStarter<T>
+export class HeldLoop<T = never> implements LoopRun<T> {
+  readonly #start: LoopStarter<T>
   readonly #graceMs: number
   readonly #scheduler: SchedulerLike
   #holders = NO_HOLDERS
   #running: Unsubscribable | undefined
   #grace: Subscription | undefined
   #done = false
-  // Which run of the loop is current: the ends of a stopped one are ignored.
+  // Counts the runs of the loop: one that ended while it started is not kept.
   #run = 0
 
   /** `start` subscribes the loop (synchronously emitting, possibly ending, before it returns). */
-  constructor(start: ((ends: LoopEnds) => Unsubscribable) | LoopStarter<T>, graceMs: number, scheduler: SchedulerLike) {
+  constructor(start: LoopStarter<T>, graceMs: number, scheduler: SchedulerLike) {
     this.#start = start
     this.#graceMs = graceMs
     this.#scheduler = scheduler
@@ -98,24 +106,29 @@ export class HeldLoop<T = never> {
     this.#grace = undefined
     if (this.#running !== undefined) return
     const run = ++this.#run
-    const start = this.#start
-    const ends = new RunEnds<T>(this, run, typeof start === 'function' ? undefined : start)
-    const subscription = typeof start === 'function' ? start(ends) : start.startLoop(ends)
-    if (ends.ended || run !== this.#run) subscription.unsubscribe()
+    const subscription = this.#start.startLoop(this)
+    // Ended (or failed) while it started: `#halt` counted a run more.
+    if (run !== this.#run) subscription.unsubscribe()
     else this.#running = subscription
   }
 
-  /** Run `run` of the loop ended (`failure` set: it failed); the ends of a stopped run are ignored. @internal */
-  ended(run: number, failure: { readonly error: unknown } | undefined): boolean {
-    if (run !== this.#run) return false
-    if (failure !== undefined) {
-      this.fail(failure.error)
-      return true
+  /** The running loop's value, to the starter; a throw there fails the loop. @internal */
+  next(value: T): void {
+    try {
+      this.#start.applyOutput(value)
+    } catch (error) {
+      this.error(error)
     }
-    this.#done = true
-    this.#holders = NO_HOLDERS
-    this.#halt()
-    return true
+  }
+
+  /** The running loop failed: as {@link fail}. @internal */
+  error(error: unknown): void {
+    if (!this.#done) this.fail(error)
+  }
+
+  /** The running loop ended (the chat is over): the holders are let go, and nothing restarts it. @internal */
+  complete(): void {
+    this.stop()
   }
 
   /** `holder` (a watch, or a keeper) no longer holds the loop (see {@link watch}, {@link keep}). */
@@ -140,34 +153,7 @@ export class HeldLoop<T = never> {
   }
 }
 
-// Objects with prototype methods rather than closures: a chat keeps one per run and one per held stream.
-// A run's ends are its loop's observer too: one object a run, not an observer wrapping them.
-class RunEnds<T> implements LoopRun<T> {
-  ended = false
-
-  constructor(
-    readonly loop: HeldLoop<T>,
-    readonly run: number,
-    readonly starter: LoopStarter<T> | undefined,
-  ) {}
-
-  next(value: T): void {
-    try {
-      this.starter?.applyOutput(value)
-    } catch (error) {
-      this.error(error)
-    }
-  }
-
-  error(error: unknown): void {
-    if (this.loop.ended(this.run, { error })) this.ended = true
-  }
-
-  complete(): void {
-    if (this.loop.ended(this.run, undefined)) this.ended = true
-  }
-}
-
+// An object with prototype methods rather than closures: a chat keeps one per held stream.
 // The watch's end in one place, as an RxJS subscriber has it: nothing reaches the observer after
 // it, and it stops the source and lets the loop go.
 class Holding<T> implements LazyObserver<T>, Unsubscribable {

@@ -1,7 +1,7 @@
 import type { Observable} from 'rxjs';
 import { BehaviorSubject, ReplaySubject, Subject, Subscription, VirtualTimeScheduler, config, take } from 'rxjs'
 import { describe, expect, test, vi } from 'vitest'
-import { HeldLoop, type LoopEnds, type LoopRun, type LoopStarter } from '../src/held-loop.js'
+import { HeldLoop, type LoopRun, type LoopStarter } from '../src/held-loop.js'
 import { type LazyKind, LatestThenLive, LazySubject, joined, leave } from '../src/lazy-subject.js'
 
 type Step = { readonly next: number } | 'complete' | { readonly error: string } | 'subscribe'
@@ -105,18 +105,18 @@ describe('LazySubject', () => {
 })
 
 describe('HeldLoop', () => {
-  function loop(): { held: HeldLoop; starts: LoopEnds[]; stops: () => number; scheduler: VirtualTimeScheduler } {
+  function loop(): { held: HeldLoop; starts: LoopRun<never>[]; stops: () => number; scheduler: VirtualTimeScheduler } {
     const scheduler = new VirtualTimeScheduler()
-    const starts: LoopEnds[] = []
+    const starts: LoopRun<never>[] = []
     let stopped = 0
-    const held = new HeldLoop(
-      (ends) => {
-        starts.push(ends)
+    const starter: LoopStarter<never> = {
+      startLoop: (run) => {
+        starts.push(run)
         return new Subscription(() => (stopped += 1))
       },
-      100,
-      scheduler,
-    )
+      applyOutput: () => undefined,
+    }
+    const held = new HeldLoop(starter, 100, scheduler)
     return { held, starts, stops: () => stopped, scheduler }
   }
 
