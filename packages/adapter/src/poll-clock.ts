@@ -61,7 +61,8 @@ class ClockAction<T> extends Subscription implements SchedulerAction<T>, ClockEn
  * (ties in scheduling order), and one Node timer is armed for the earliest. `now()` is
  * `Date.now()`; due times are kept as {@link elapsed} time, milliseconds since the clock was made,
  * and whole: V8 keeps a small integer in the entry itself, where an epoch time cost every pending
- * entry a 16-byte heap number (past 24.8 days of uptime they are heap numbers again, no less exact). An action scheduled from inside a due action runs at the next wake-up at the
+ * entry a 16-byte heap number (past 24.8 days of uptime they are heap numbers again, no less
+ * exact). An action scheduled from inside a due action runs at the next wake-up at the
  * earliest, never in the same one, so a self-rescheduling action cannot starve I/O. An action that
  * throws does not stop the others due with it: they run, then the first error is rethrown from the
  * timer callback (where `asyncScheduler` would throw it too). The timer is not unref'd: a pending

@@ -18,8 +18,8 @@ import { type ClockEntry, PollClock, loopTimeOf, schedulerTimeOf } from './poll-
 /**
  * One run of the loop `pollChat` describes (see there for what it does). Every chat keeps one for
  * as long as it is polled, so everything lives in fields and methods: the clock (the loop is its
- * own entry there) and the activity call the loop back, the gate gets the one bound `send`, the supplier a {@link PollAttempt} (or,
- * in its promise form, the loop itself: see {@link DirectFetch}).
+ * own entry there) and the activity call the loop back, the gate gets the one bound `send`, the
+ * supplier a {@link PollAttempt} (or, in its promise form, the loop itself: see {@link DirectFetch}).
  *
  * @internal
  */
