@@ -1,9 +1,11 @@
 import { HttpError } from '@chatbridge/core'
-import { describe, expect, test } from 'vitest'
+import { timer, map } from 'rxjs'
+import { describe, expect, test, vi } from 'vitest'
 import { ChatFeed } from '../src/chat-feed.js'
 import { pollChat } from '../src/chat-poller.js'
 import type { LegacySnapshot } from '../src/legacy-contract.js'
 import type { PollReport } from '../src/poll-report.js'
+import { PollClock } from '../src/poll-clock.js'
 import { info, lineEvent, snapshot, stateEvent } from './support/legacy-builders.js'
 import { marbleConfig, scripted, testScheduler } from './support/marbles.js'
 
@@ -46,6 +48,22 @@ describe('onPoll', () => {
     expect(reports[1]).not.toHaveProperty('firstSequence')
     expect(reports[2]).toMatchObject({ outcome: 'ok', events: 1, firstSequence: 2, durationMs: 3 })
     expect(reports[2]!.at).toBeGreaterThan(reports[1]!.at)
+  })
+
+  test("on the poll clock, which keeps its times as elapsed milliseconds, a report's start is still epoch milliseconds", async () => {
+    vi.useFakeTimers({ now: 1_700_000_000_000 })
+    try {
+      const clock = new PollClock()
+      vi.advanceTimersByTime(40)
+      const reports: PollReport[] = []
+      const answer = timer(7, clock).pipe(map(() => snapshot([stateEvent(0, 'ended')], ended)))
+      const config = { ...marbleConfig(testScheduler()), scheduler: clock, conversationId: 'c1', onPoll: (report: PollReport) => reports.push(report) }
+      pollChat(scripted([answer]).supplier, { from: 0, next: undefined }, config).subscribe()
+      await vi.advanceTimersByTimeAsync(7)
+      expect(reports).toEqual([{ conversationId: 'c1', at: 1_700_000_000_040, durationMs: 7, outcome: 'ok', events: 1, firstSequence: 0 }])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   test('a throwing callback does not stop polling', () => {
