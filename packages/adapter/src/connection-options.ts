@@ -32,6 +32,8 @@ export interface ConnectionOptions {
    * `keepAliveFraction`), whatever is set here: a quiet chat is never timed out by the server.
    */
   readonly idleCeilingMs?: number
+  /** Whether a chat's first wait at that ceiling (once per run of its polling) is drawn at random between the state's interval and the ceiling, so chats started together (a restart, many new chats at once) do not poll in step ever after; default `true`. `false` keeps every chat's schedule exact. */
+  readonly idleSpread?: boolean
   /** No wait between polls (backoff included) exceeds this share of `chatTimeout`; default 1/3. */
   readonly keepAliveFraction?: number
   /** Floor of that keep-alive cap (which never exceeds half of `chatTimeout`); default 1 000. */
@@ -178,6 +180,7 @@ export function resolveConnectionOptions(config: ConnectionOptions = {}, client?
         defaultChatTimeoutS: positive('defaultChatTimeoutS', config.defaultChatTimeoutS, requestedTimeoutS ?? 40),
         idleGrowth,
         ...(config.idleCeilingMs === undefined ? {} : { idleCeilingMs: positive('idleCeilingMs', config.idleCeilingMs, 3500) }),
+        ...(config.idleSpread === false ? { idleSpread: false } : {}),
       })),
       backoff: (lastBackoff = reused(lastBackoff, {
         baseMs: positive('backoffBaseMs', config.backoffBaseMs, 500),

@@ -24,6 +24,15 @@ export interface PacingOptions {
    * within `chattingMs`. Never below the state's interval, never past the keep-alive cap.
    */
   readonly idleCeilingMs?: number
+  /**
+   * Whether the first wait of a poll loop at the idle ceiling is drawn at random between the
+   * state's interval and the ceiling; default `true`. Pacing counts from due times, so chats that
+   * start together (a restart, a burst of new chats) would otherwise poll in step for as long as
+   * they are quiet: a burst of requests every ceiling, and quiet between. Once is enough: activity
+   * comes at each chat's own times, and a failure's backoff is jittered. `false` keeps every
+   * chat's schedule exact.
+   */
+  readonly idleSpread?: boolean
 }
 
 /** Default {@link PacingOptions.idleGrowth}. @internal */
@@ -101,9 +110,33 @@ export function pollIntervalMs(input: PacingInput, config: PacingOptions): numbe
 export function nextPollWaitMs(input: PacingInput, activity: PollActivity, config: PacingOptions): number {
   const base = pollIntervalMs(input, config)
   if (activity.active || activity.lastWaitMs === undefined) return base
-  const ceiling = Math.min(Math.max(base, config.idleCeilingMs ?? IDLE_CEILING_PER_CHATTING_MS * config.chattingMs), keepAliveCapMs(input, config))
   const stretched = Math.ceil(Math.max(base, activity.lastWaitMs) * (config.idleGrowth ?? DEFAULT_IDLE_GROWTH))
-  return Math.max(base, Math.min(ceiling, stretched))
+  return Math.max(base, Math.min(idleCeilingMs(input, config), stretched))
+}
+
+/**
+ * When `waitMs` (from {@link nextPollWaitMs}) is the first wait at the idle ceiling, how much
+ * sooner the next poll is due: a random share of the span between the state's interval and the
+ * ceiling (see {@link PacingOptions.idleSpread}); `undefined` for any other wait. The loop spreads
+ * once per run, the first time this is a number: it moves the chat's polls to a random phase of
+ * the ceiling, so chats started together spread out, for one request more at most, and no wait
+ * below the state's interval.
+ *
+ * @internal
+ */
+export function idleSpreadMs(input: PacingInput, activity: PollActivity, waitMs: number, config: PacingOptions, random: () => number): number | undefined {
+  if (config.idleSpread === false || activity.active || activity.lastWaitMs === undefined) return undefined
+  const ceiling = idleCeilingMs(input, config)
+  const span = ceiling - pollIntervalMs(input, config)
+  if (waitMs !== ceiling || activity.lastWaitMs >= ceiling || span <= 0) return undefined
+  return Math.floor(random() * span)
+}
+
+// The longest a quiet chat's wait gets: the configured ceiling, never below the state's interval,
+// never past the keep-alive cap.
+function idleCeilingMs(input: PacingInput, config: PacingOptions): number {
+  const base = pollIntervalMs(input, config)
+  return Math.min(Math.max(base, config.idleCeilingMs ?? IDLE_CEILING_PER_CHATTING_MS * config.chattingMs), keepAliveCapMs(input, config))
 }
 
 /**

@@ -198,4 +198,6 @@ export const LoopFlag = {
   cut: 16,
   /** Unsubscribed: nothing more is emitted. */
   stopped: 32,
+  /** The wait reached the idle ceiling once already (the run's one spread, see idleSpreadMs). */
+  spread: 64,
 } as const

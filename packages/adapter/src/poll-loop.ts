@@ -6,7 +6,7 @@ import type { GateEntrant, GateTicket } from './poll-gate.js'
 import type { ChatPollerOptions, PollChat, PollLoopObserver, PollerOutput, Step } from './poller-types.js'
 import { isChatOver } from './chat-over.js'
 import type { LegacyEvent, LegacySnapshot } from './legacy-contract.js'
-import { type PacingInput, backoffWaitMs, nextPollWaitMs, pacingInputOf, pollIntervalMs } from './pacing.js'
+import { type PacingInput, backoffWaitMs, idleSpreadMs, nextPollWaitMs, pacingInputOf, pollIntervalMs } from './pacing.js'
 import { type PollCursor, type PollCursorHolder, keptNext } from './poll-cursor.js'
 import { decidePollFailure, serverAnswered } from './poll-stop-decision.js'
 import { freshEvents } from './fresh-events.js'
@@ -29,7 +29,7 @@ export class PollLoop extends DirectFetch implements Unsubscribable, PollLoopCal
   seq = 0
   index = -1
   #failures = 0
-  // Yes or no, as bits of one field (see LoopFlag): six booleans cost every chat 40 bytes more.
+  // Yes or no, as bits of one field (see LoopFlag): seven booleans cost every chat 40 bytes more.
   // It listens to activity from the first wait on; activity counts only while waiting.
   #flags = 0
   #pacing: PacingInput = pacingInputOf(undefined, undefined)
@@ -146,8 +146,11 @@ export class PollLoop extends DirectFetch implements Unsubscribable, PollLoopCal
     this.#mark(LoopFlag.live, true)
     this.#failures = 0
     this.#lastAnswerAt = loopTimeOf(this.config.scheduler)
-    const waitMs = over ? undefined : nextPollWaitMs(this.#pacing, { active, lastWaitMs: this.#lastWaitMs }, this.config.pacing)
-    return { outputs, commit: next, waitMs, paced: true }
+    const activity = { active, lastWaitMs: this.#lastWaitMs }
+    const waitMs = over ? undefined : nextPollWaitMs(this.#pacing, activity, this.config.pacing)
+    const earlyMs = waitMs === undefined || this.#is(LoopFlag.spread) ? undefined : idleSpreadMs(this.#pacing, activity, waitMs, this.config.pacing, this.config.random)
+    if (earlyMs !== undefined) this.#mark(LoopFlag.spread, true)
+    return { outputs, commit: next, waitMs, paced: true, earlyMs: earlyMs ?? 0 }
   }
 
   #onFailure(error: unknown): Step {
@@ -178,19 +181,19 @@ export class PollLoop extends DirectFetch implements Unsubscribable, PollLoopCal
     } else if (step.waitMs <= 0) {
       this.#dueAt = loopTimeOf(this.config.scheduler)
       this.#poll()
-    } else this.#wait(step.waitMs, step.paced === true)
+    } else this.#wait(step.waitMs, step.paced === true, step.earlyMs ?? 0)
   }
 
   // A wait, cut short to the state's interval when the visitor does something meanwhile. A paced
   // wait ends `waitMs` after the last poll was due (at once if that has passed: the request took
   // longer, and a late poll is not made later still, nor followed by a burst catching up); a
-  // backoff counts from the failure.
-  #wait(waitMs: number, paced: boolean): void {
+  // backoff counts from the failure. A paced wait may come `earlyMs` sooner (see idleSpreadMs).
+  #wait(waitMs: number, paced: boolean, earlyMs: number): void {
     const config = this.config
     this.#lastWaitMs = waitMs
     this.#mark(LoopFlag.outbound, false)
     const now = loopTimeOf(config.scheduler)
-    this.#dueAt = paced ? Math.max(now, this.#dueAt + waitMs) : now + waitMs
+    this.#dueAt = paced ? Math.max(now, this.#dueAt + waitMs - earlyMs) : now + waitMs
     if (this.#dueAt <= now) {
       this.#poll()
       return

@@ -27,6 +27,9 @@ describe('resolveConnectionOptions', () => {
   test('pacing by activity and the event log are set per connection, validated like the rest', () => {
     const config = resolveConnectionOptions({ idleGrowth: 1, idleCeilingMs: 2000, eventLogLimit: 10 })
     expect(config.poller.pacing).toMatchObject({ idleGrowth: 1, idleCeilingMs: 2000 })
+    // The spread of the first wait at the ceiling is on unless turned off (see idleSpreadMs).
+    expect(resolveConnectionOptions({ idleSpread: false }).poller.pacing.idleSpread).toBe(false)
+    expect(resolveConnectionOptions({ idleSpread: true }).poller.pacing).toBe(resolveConnectionOptions().poller.pacing)
     expect(config.eventLogLimit).toBe(10)
     expect(() => resolveConnectionOptions({ idleGrowth: 0.5 })).toThrow('idleGrowth must be 1 or more, e.g. { idleGrowth: 2.5 }')
     expect(() => resolveConnectionOptions({ idleCeilingMs: 0 })).toThrow(expect.objectContaining({ code: 'E_INVALID_CONFIG', message: expect.stringContaining('idleCeilingMs must be a positive number') }))

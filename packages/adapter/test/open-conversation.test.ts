@@ -5,7 +5,7 @@ import { FakeClient } from './support/fake-chat.js'
 import { info, stateEvent } from './support/legacy-builders.js'
 
 // A conversation's parts wired together, on vitest's fake clock: chatting 100 ms, ×2 up to 1 600 while quiet.
-const pacing = { chattingIntervalMs: 100, waitingIntervalMs: 400, idleGrowth: 2, idleCeilingMs: 1600, lastSubscriberGraceMs: 0 }
+const pacing = { chattingIntervalMs: 100, waitingIntervalMs: 400, idleGrowth: 2, idleCeilingMs: 1600, idleSpread: false, lastSubscriberGraceMs: 0 }
 
 /** A chat with an agent in it, whose reads are recorded (fake-clock times). */
 function chattingChat(client: FakeClient, id: string): { chat: FakeChat; polls: number[] } {

@@ -7,8 +7,9 @@ import { OutboundActivity, reportingActivity } from '../src/outbound-activity.js
 import { info, lineEvent, snapshot, stateEvent } from './support/legacy-builders.js'
 import { marbleConfig, testScheduler } from './support/marbles.js'
 
-// Pacing by activity through the real poll loop: chatting 5, waiting 20, ×1.5 up to 20 while quiet.
-const activity = { idleGrowth: 1.5, idleCeilingMs: 20 }
+// Pacing by activity through the real poll loop: chatting 5, waiting 20, ×1.5 up to 20 while quiet
+// (the first wait at the ceiling not spread, but in the test of the spread).
+const activity = { idleGrowth: 1.5, idleCeilingMs: 20, idleSpread: false }
 const chatting = info({ state: 'chatting', agentId: 'a-7' })
 const typing = info({ state: 'chatting', agentId: 'a-7', agentTyping: 'typing' })
 
@@ -88,6 +89,23 @@ describe('pacing by activity (marbles)', () => {
       flush()
       // 5 after the first page (its wait heard the visitor), 5 again, then 8.
       expect(starts).toEqual([0, 5, 10, 18])
+    })
+  })
+
+  test("the loop's first wait at the ceiling comes sooner, at random between the interval and the ceiling; later ones do not", () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, flush }) => {
+      const idle = snapshot([], chatting)
+      const pages = [snapshot([stateEvent(0, 'chatting')], chatting), idle, idle, idle, idle, idle, snapshot([lineEvent(1, 'hi', 'agent')], chatting), idle]
+      const { supplier, starts } = timedSupplier(() => scheduler.now(), pages, cold)
+      const { idleSpread, ...spread } = activity
+      expect(idleSpread).toBe(false)
+      const subscription = pollChat(supplier, { from: 0, next: undefined }, marbleConfig(scheduler, spread)).subscribe()
+      scheduler.schedule(() => subscription.unsubscribe(), 150)
+      flush()
+      // 5, 8, 12, 18, then the ceiling (20) less floor(0.5 × (20 − 5)) = 13 at the random 0.5, then
+      // 20; a line (5), and the next quiet spell stretches to the whole ceiling: 8, 12, 18, 20.
+      expect(starts).toEqual([0, 5, 13, 25, 43, 56, 76, 81, 89, 101, 119, 139])
     })
   })
 

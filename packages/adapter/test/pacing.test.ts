@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { backoffWaitMs, keepAliveCapMs, nextPollWaitMs, pacingInputOf, pollIntervalMs } from '../src/pacing.js'
+import { backoffWaitMs, idleSpreadMs, keepAliveCapMs, nextPollWaitMs, pacingInputOf, pollIntervalMs } from '../src/pacing.js'
 
 const config = { chattingMs: 500, waitingMs: 2000, keepAliveFraction: 1 / 3, minKeepAliveMs: 1000, defaultChatTimeoutS: 40 }
 
@@ -47,6 +47,31 @@ describe('nextPollWaitMs', () => {
     expect(nextPollWaitMs(chatting, { active: false, lastWaitMs: 500 }, { ...config, idleGrowth: 1 })).toBe(500)
     expect(nextPollWaitMs(chatting, { active: false, lastWaitMs: 8000 }, { ...config, idleGrowth: 2, idleCeilingMs: 60_000 })).toBe(13_333)
     expect(nextPollWaitMs({ chatState: 'chatting', chatTimeoutS: 3 }, { active: false, lastWaitMs: 900 }, config)).toBe(1000)
+  })
+})
+
+describe('idleSpreadMs', () => {
+  const chatting = { chatState: 'chatting', chatTimeoutS: 40 }
+  const waiting = { chatState: 'waiting', chatTimeoutS: 40 }
+  const quiet = (lastWaitMs: number | undefined) => ({ active: false, lastWaitMs })
+  test('the first wait at the ceiling comes a random share of (ceiling − interval) sooner', () => {
+    expect(idleSpreadMs(chatting, quiet(3125), 3500, config, () => 0)).toBe(0)
+    expect(idleSpreadMs(chatting, quiet(3125), 3500, config, () => 0.5)).toBe(1500)
+    // Never below the state's interval: at most 3 000 sooner than 3 500 while chatting, 1 500 while waiting.
+    expect(idleSpreadMs(chatting, quiet(3125), 3500, config, () => 0.999_999)).toBe(2999)
+    expect(idleSpreadMs(waiting, quiet(2000), 3500, config, () => 0.999_999)).toBe(1499)
+  })
+
+  test('no other wait is spread: at the ceiling already, below it, after activity, the first poll, or turned off', () => {
+    const half = (): number => 0.5
+    expect(idleSpreadMs(chatting, quiet(3500), 3500, config, half)).toBeUndefined()
+    expect(idleSpreadMs(chatting, quiet(1250), 3125, config, half)).toBeUndefined()
+    expect(idleSpreadMs(chatting, { active: true, lastWaitMs: 3125 }, 500, config, half)).toBeUndefined()
+    expect(idleSpreadMs(chatting, quiet(undefined), 500, config, half)).toBeUndefined()
+    expect(idleSpreadMs(chatting, quiet(3125), 3500, { ...config, idleSpread: false }, half)).toBeUndefined()
+    // No span to spread over: a ceiling at (or capped to) the state's interval.
+    expect(idleSpreadMs(chatting, quiet(400), 500, { ...config, idleCeilingMs: 100 }, half)).toBeUndefined()
+    expect(idleSpreadMs({ chatState: 'chatting', chatTimeoutS: 1 }, quiet(400), 500, config, half)).toBeUndefined()
   })
 })
 

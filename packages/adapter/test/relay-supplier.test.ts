@@ -75,12 +75,13 @@ describe('followerPoller', () => {
         if (at.length === 3) promoted = true
         return of(snapshot([], info({ state: 'chatting' })))
       })
-    const follower = followerPoller({ ...resolveConnectionOptions().poller, scheduler }, () => promoted)
-    const subscription = pollChat(supplier, { from: 0, next: undefined }, follower).pipe(filter((output) => output.kind === 'page'), take(7)).subscribe()
+    const follower = followerPoller({ ...resolveConnectionOptions().poller, scheduler, random: () => 0.5 }, () => promoted)
+    const subscription = pollChat(supplier, { from: 0, next: undefined }, follower).pipe(filter((output) => output.kind === 'page'), take(8)).subscribe()
     scheduler.flush()
     subscription.unsubscribe()
     const gaps = at.slice(1).map((time, i) => time - at[i]!)
-    // 500 ms chatting, growth 2.5, ceiling 7 × 500: the idle stretch starts again from the holder's pace.
-    expect(gaps).toEqual([0, 0, 500, 1250, 3125, 3500])
+    // 500 ms chatting, growth 2.5, ceiling 7 × 500: the idle stretch starts again from the holder's
+    // pace, and its first wait at the ceiling is spread (half of 3 000 sooner, at random 0.5).
+    expect(gaps).toEqual([0, 0, 500, 1250, 3125, 2000, 3500])
   })
 })

@@ -22,9 +22,13 @@ export function marbleConfig(scheduler: TestScheduler, overrides: Partial<ChatPo
   }
 }
 
-/** {@link marbleConfig} with the default pacing by activity (no `idleGrowth`: ×2.5 up to 7 × chattingMs while quiet). */
+/**
+ * {@link marbleConfig} with the default pacing by activity (no `idleGrowth`: ×2.5 up to 7 × chattingMs
+ * while quiet), the first wait at the ceiling not spread (`idleSpread: false`, unless overridden) so
+ * the marbles stay exact; the spread has tests of its own.
+ */
 export function activityMarbleConfig(scheduler: TestScheduler, overrides: Partial<ChatPollerOptions['pacing']> = {}): ChatPollerOptions {
-  const config = marbleConfig(scheduler, overrides)
+  const config = marbleConfig(scheduler, { idleSpread: false, ...overrides })
   const { idleGrowth, ...pacing } = config.pacing
   return { ...config, pacing: overrides.idleGrowth === undefined || idleGrowth === undefined ? pacing : { ...pacing, idleGrowth } }
 }
