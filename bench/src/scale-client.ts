@@ -31,6 +31,8 @@ export interface ScaleWindow {
   readonly gaps: { readonly bucketMs: number; readonly counts: readonly number[] }
   /** `pollsPerChat[n]`: chats the server saw poll n times in the window. */
   readonly pollsPerChat: readonly number[]
+  /** Polls that reached the server in each `bucketMs` of the window, in order (how even the load was). */
+  readonly arrivals: { readonly bucketMs: number; readonly counts: readonly number[] }
   /** The client's own view of its polls, when the job traces. */
   readonly trace?: { readonly startGaps: readonly number[]; readonly durations: readonly number[] }
 }
@@ -121,6 +123,7 @@ async function run(job: ScaleJob): Promise<ScaleRun> {
         load: loadavg()[0] ?? 0,
         gaps: end['gaps'] as ScaleWindow['gaps'],
         pollsPerChat: end['pollsPerChat'] as number[],
+        arrivals: end['arrivals'] as ScaleWindow['arrivals'],
         ...(trace === undefined ? {} : { trace: { startGaps: trace.startGaps, durations: trace.durations } }),
       })
     }

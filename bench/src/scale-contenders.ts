@@ -27,6 +27,8 @@ export interface ScaleJob {
   readonly profileTo?: string
   /** chatbridge's `maxPollsInFlight` (default: the Connection's). */
   readonly maxPollsInFlight?: number
+  /** `false`: chatbridge with `idleSpread: false` (chats opened together then poll in step); default its default. */
+  readonly idleSpread?: boolean
   /** Trace chatbridge's polls from its poll reports (start gaps, durations) into `Sink.trace`; off by default (it costs a map look-up per poll). */
   readonly trace?: boolean
 }
@@ -171,7 +173,7 @@ function byHand(root: string, job: ScaleJob, sink: Sink): Contender {
 /** chatbridge: one `Connection` for every chat (a fixed pace = the interval, or the default pacing by activity), one subscriber per chat. */
 function chatbridge(root: string, job: ScaleJob, sink: Sink): Contender {
   const client = new LegacyChatClient({ accountRoot: root, appKey: APP_KEY, connections: job.connections })
-  const paced = job.pacing === 'default' ? {} : { chattingIntervalMs: job.intervalMs, waitingIntervalMs: job.intervalMs, idleGrowth: 1 }
+  const paced = job.pacing === 'default' ? (job.idleSpread === false ? { idleSpread: false } : {}) : { chattingIntervalMs: job.intervalMs, waitingIntervalMs: job.intervalMs, idleGrowth: 1 }
   // A failed poll (a timeout, say) is retried inside the loop, never seen by a subscriber: count it
   // from the poll reports, as the other contenders count their failed requests.
   const onPoll = (report: PollReport): void => {

@@ -47,6 +47,17 @@ export function histogramQuantile(counts: readonly number[], bucketMs: number, p
   return counts.length * bucketMs
 }
 
+/**
+ * How even a window's arrivals were: polls per `bucketMs` as mean, min and max (the last, partial
+ * bucket left out). Chats polling in step show a max well above the mean, every interval.
+ */
+export function arrivalSpread(counts: readonly number[], bucketMs: number): string {
+  const whole = counts.slice(0, -1)
+  if (whole.length === 0) return 'no arrivals'
+  const mean = whole.reduce((a, b) => a + b, 0) / whole.length
+  return `polls per ${bucketMs} ms at the server: mean ${mean.toFixed(0)} · min ${Math.min(...whole)} · max ${Math.max(...whole)} (max/mean ${(Math.max(...whole) / Math.max(1, mean)).toFixed(2)})`
+}
+
 function line(label: string, shares: Array<[string, number]>): string {
   return `  ${label}: ${shares.map(([name, share]) => `${name} ${(share * 100).toFixed(1)}%`).join(' · ')}`
 }
@@ -57,6 +68,7 @@ export function lateness(windows: readonly ScaleWindow[], intervalMs: number): s
   const server = sumHistograms(windows.map((w) => w.gaps.counts))
   const out = [line('server gaps', gapShares(server, bucketMs, intervalMs))]
   out.push(`  server gap p50 ${histogramQuantile(server, bucketMs, 0.5)} · p90 ${histogramQuantile(server, bucketMs, 0.9)} · p99 ${histogramQuantile(server, bucketMs, 0.99)} ms`)
+  out.push(...windows.map((w, i) => `  window ${i + 1}: ${arrivalSpread(w.arrivals.counts, w.arrivals.bucketMs)}`))
   const perChat = sumHistograms(windows.map((w) => w.pollsPerChat))
   out.push(`  polls per chat per window (chats): ${perChat.map((n, i) => `${i}: ${n}`).filter((_, i) => (perChat[i] ?? 0) > 0).join(' · ')}`)
   const traced = windows.flatMap((w) => (w.trace === undefined ? [] : [w.trace]))

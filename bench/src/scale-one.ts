@@ -1,4 +1,4 @@
-// `node bench/dist/scale-one.js CHATS [MODE] [--in-flight=N] [--idle-ms=N] [--trace] [--runs=R]`: one contender of table 2c at one N, with where its late polls came from.
+// `node bench/dist/scale-one.js CHATS [MODE] [--in-flight=N] [--idle-ms=N] [--trace] [--runs=R] [--no-spread]`: one contender of table 2c at one N, with where its late polls came from.
 import { loadavg } from 'node:os'
 import { runScaleChild, scaleCpuRows, scaleResult } from './scale-bench.js'
 import type { ScaleMode, ScaleWindow } from './scale-client.js'
@@ -27,11 +27,13 @@ const job = {
   ...(inFlight === undefined ? {} : { maxPollsInFlight: Number(inFlight) }),
   ...(idleMs === undefined ? {} : { idleMs: Number(idleMs) }),
   ...(args.includes('--trace') ? { trace: true } : {}),
+  // `--no-spread`: chatbridge with `idleSpread: false`, the schedule before the spread.
+  ...(args.includes('--no-spread') ? { idleSpread: false } : {}),
 }
 for (let r = 0; r < runs; r += 1) {
   const load = loadavg()[0] ?? 0
   const run = await runScaleChild(job, [])
-  const title = `${mode} × ${chats} idle chats, maxPollsInFlight ${inFlight ?? 'default'} (load ${load.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after)`
+  const title = `${mode} × ${chats} idle chats, maxPollsInFlight ${inFlight ?? 'default'}${job.idleSpread === false ? ', idleSpread false' : ''} (load ${load.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after)`
   printTable(title, scaleCpuRows([scaleResult(run)]))
   const windows: readonly ScaleWindow[] = run.windows
   for (const line of lateness(windows, job.intervalMs)) console.log(line)

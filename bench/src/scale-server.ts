@@ -17,6 +17,8 @@ const ON_TIME_SLACK_MS = 50
 /** Width of one bucket of the gap histogram, ms; gaps past the last bucket land in it. */
 const GAP_BUCKET_MS = 25
 const GAP_BUCKETS = 400
+/** Width of one bucket of the arrivals count, ms: chats polling in step show as a peak every interval. */
+const ARRIVAL_BUCKET_MS = 100
 
 interface Window {
   id: number
@@ -29,6 +31,8 @@ interface Window {
   gaps: number[]
   /** Per chat: its polls in this window (filled as chats poll, a chat that never polled is missing). */
   perChat: number[]
+  /** Polls per ARRIVAL_BUCKET_MS since the window started. */
+  arrivals: number[]
 }
 
 let windows = 0
@@ -47,6 +51,8 @@ const agent: ChatAgent = (chat: LegacyChat) => {
     const now = performance.now()
     if (window !== undefined) {
       window.polls += 1
+      const at = Math.floor((now - window.startedAt) / ARRIVAL_BUCKET_MS)
+      window.arrivals[at] = (window.arrivals[at] ?? 0) + 1
       if (last !== undefined) {
         const gap = now - last
         if (gap <= INTERVAL_MS + ON_TIME_SLACK_MS) window.onTime += 1
@@ -89,7 +95,7 @@ process.on('message', (message: unknown) => {
     process.send?.({ kind: 'lines-on' })
   } else if (kind === 'window-start') {
     windows += 1
-    window = { id: windows, polls: 0, onTime: 0, lines: 0, cpu: process.cpuUsage(), startedAt: performance.now(), gaps: new Array<number>(GAP_BUCKETS).fill(0), perChat: [] }
+    window = { id: windows, polls: 0, onTime: 0, lines: 0, cpu: process.cpuUsage(), startedAt: performance.now(), gaps: new Array<number>(GAP_BUCKETS).fill(0), perChat: [], arrivals: [] }
     process.send?.({ kind: 'window-start' })
   } else if (kind === 'window-end' && window !== undefined) {
     const cpu = process.cpuUsage(window.cpu)
@@ -97,7 +103,8 @@ process.on('message', (message: unknown) => {
     const pollsPerChat: number[] = []
     for (const count of window.perChat) pollsPerChat[count] = (pollsPerChat[count] ?? 0) + 1
     const gaps = { bucketMs: GAP_BUCKET_MS, counts: window.gaps }
-    process.send?.({ kind: 'window-end', polls: window.polls, onTime: window.onTime, lines: window.lines, cpuMicros: cpu.user + cpu.system, seconds, gaps, pollsPerChat: Array.from(pollsPerChat, (n) => n ?? 0) })
+    const arrivals = { bucketMs: ARRIVAL_BUCKET_MS, counts: Array.from(window.arrivals, (n) => n ?? 0) }
+    process.send?.({ kind: 'window-end', polls: window.polls, onTime: window.onTime, lines: window.lines, cpuMicros: cpu.user + cpu.system, seconds, gaps, pollsPerChat: Array.from(pollsPerChat, (n) => n ?? 0), arrivals })
     window = undefined
   }
 })
