@@ -5,6 +5,7 @@ import type { ChangeMetadata } from './messaging-types.js'
 import type { ReadFrom } from './event-replay.js'
 import type { ActivitySource } from './outbound-activity.js'
 import type { PollCursorHolder } from './poll-cursor.js'
+import type { LazySubject } from './lazy-subject.js'
 
 /** Plain callbacks of a feed's owner (see {@link ChatFeed.listen}): what its `errors$` and `state$` carry, without a subscription. @internal */
 export interface ChatFeedListener {
@@ -56,4 +57,11 @@ export interface ChatFeedOptions {
   readonly requestedSkill?: string | undefined
   /** Epoch milliseconds, for changes without an event time; default `Date.now`. */
   readonly now: () => number
+}
+
+/** The subjects of a feed that few chats have, made together on first use: the poll loop's state, retried errors, the legacy chat state. @internal */
+export interface RareStreams {
+  state: LazySubject<PollerState> | undefined
+  errors: LazySubject<unknown> | undefined
+  chatState: LazySubject<string | undefined> | undefined
 }

@@ -15,7 +15,7 @@ import { modelLiteral } from './model-literal.js'
 import { type PollCursorHolder, cursorHolder } from './poll-cursor.js'
 import { conversationOnStop } from './poll-stop-decision.js'
 import type { ExConversationChange, MessagingEventChange } from './messaging-types.js'
-import type { ChatFeedListener, ChatFeedOptions, LegacyEventRecord } from './chat-feed-types.js'
+import type { ChatFeedListener, ChatFeedOptions, LegacyEventRecord, RareStreams } from './chat-feed-types.js'
 import type { ActivitySource } from './outbound-activity.js'
 import { EndOnly, STOPPED, observableOf } from './watch.js'
 
@@ -49,12 +49,11 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
   // conversation watcher starts from the latest change, rebuilt (not behavior: a late one still gets it after the end).
   #conversation: LazySubject<ExConversationChange> | undefined
   #legacy: LazySubject<LegacyEventRecord> | undefined
-  #errors: LazySubject<unknown> | undefined
-  // The poll loop's state and the legacy chat state as plain values; their subjects made on first use.
+  // The poll loop's state and the legacy chat state as plain values; their subjects, and the
+  // errors', made on first use, in one object made then (three fields cost every chat 16 bytes more).
   #stateValue: PollerState = CONNECTING
-  #state: LazySubject<PollerState> | undefined
   #chatStateValue: string | undefined
-  #chatState: LazySubject<string | undefined> | undefined
+  #rare: RareStreams | undefined
   readonly chatHref: string | undefined // its loops' chat's (see `PollChat`)
   readonly #loop: HeldLoop<PollerOutput> // the shared poll loop, held by the streams that keep the chat polled
   readonly #cursor: PollCursorHolder
@@ -132,12 +131,12 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
 
   /** The poll loop's state, current then changes. Does not start polling. */
   get state$(): Observable<PollerState> {
-    return (this.#state ??= new LazySubject('behavior', this.#stateValue))
+    return (this.rare().state ??= new LazySubject('behavior', this.#stateValue))
   }
 
   /** Failed polls that are being retried (decode errors, network errors, …). Does not start polling. */
   get errors$(): Observable<unknown> {
-    return (this.#errors ??= endedLike(new LazySubject('subject'), this.live$, false))
+    return (this.rare().errors ??= endedLike(new LazySubject('subject'), this.live$, false))
   }
 
   /** How many messaging changes the log keeps now (at most its limit). */
@@ -181,7 +180,7 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
         this.#emit(mapBatch(this.#model, output.events, output.info, this.now()), output.info)
         break
       case 'error':
-        this.#errors?.next(output.error)
+        this.#rare?.errors?.next(output.error)
         this.#listener?.onError?.(output.error)
         break
       case 'state': {
@@ -202,7 +201,7 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
 
   #setState(state: PollerState): void {
     this.#stateValue = state
-    this.#state?.next(state)
+    this.#rare?.state?.next(state)
     this.#listener?.onState?.(state)
   }
 
@@ -222,24 +221,28 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
     const state = chatStateOf(this.#model, info)
     if (state !== this.#chatStateValue) {
       this.#chatStateValue = state
-      this.#chatState?.next(state)
+      this.#rare?.chatState?.next(state)
     }
   }
 
   // The chat-state subject, made on first use with the current value, ended as the feed's streams ended (TS-private: a `#` method costs every instance a brand slot).
   private chatStates(): LazySubject<string | undefined> {
-    return (this.#chatState ??= endedLike(new LazySubject('replay', this.#chatStateValue), this.live$, true))
+    return (this.rare().chatState ??= endedLike(new LazySubject('replay', this.#chatStateValue), this.live$, true))
+  }
+
+  private rare(): RareStreams {
+    return (this.#rare ??= { state: undefined, errors: undefined, chatState: undefined })
   }
 
   #failAll(error: AdapterError): void {
     const ending = this.live$.end === undefined
-    for (const subject of [this.live$, this.#legacy, this.#chatState, this.#conversation]) subject?.error(error)
+    for (const subject of [this.live$, this.#legacy, this.#rare?.chatState, this.#conversation]) subject?.error(error)
     if (ending) this.#listener?.onEnd?.()
   }
 
   #completeAll(): void {
     const ending = this.live$.end === undefined
-    for (const subject of [this.live$, this.#legacy, this.#chatState, this.#conversation, this.#errors]) subject?.complete()
+    for (const subject of [this.live$, this.#legacy, this.#rare?.chatState, this.#conversation, this.#rare?.errors]) subject?.complete()
     if (ending) this.#listener?.onEnd?.()
   }
 }

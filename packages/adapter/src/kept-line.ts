@@ -2,6 +2,11 @@
 import type { ChangeMetadata, MessagingEventChange, OriginatorMetadata, SequencedEventChange } from './messaging-types.js'
 import { sequencedChange, systemOriginator } from './sequenced-change.js'
 
+// What a kept line's time is counted from: its `serverTimestamp` less this is a small integer for
+// 24.8 days either side of this process's start, which V8 keeps in the line itself, where an epoch
+// time cost every line a 16-byte heap number (past that, one again, no less exact).
+const TIME_BASE = Date.now()
+
 /**
  * A logged text line: its change with its event object cost a kept line ~64 bytes more than these
  * fields. {@link change} builds it again, as {@link sequencedChange} built it.
@@ -13,7 +18,8 @@ export class KeptLine {
     /** The line's index among the changes its feed emitted. */
     readonly index: number,
     readonly sequence: number,
-    readonly serverTimestamp: number,
+    /** `serverTimestamp` less {@link TIME_BASE} (see there). */
+    readonly sinceBase: number,
     readonly message: string,
     /** `undefined` for the chat's system ({@link systemOriginator}): every chat opens with its lines, and each kept its id. */
     readonly originator: OriginatorMetadata | undefined,
@@ -24,7 +30,7 @@ export class KeptLine {
   /** The change as it was emitted (a new object each time). */
   get change(): SequencedEventChange {
     const event = { type: 'ContentEvent', contentType: 'text/plain', message: this.message } as const
-    return sequencedChange(this.conversationId, this.sequence, this.serverTimestamp, this.originator ?? systemOriginator(this.conversationId), event, this.metadata)
+    return sequencedChange(this.conversationId, this.sequence, TIME_BASE + this.sinceBase, this.originator ?? systemOriginator(this.conversationId), event, this.metadata)
   }
 }
 
@@ -45,5 +51,11 @@ export function keptLineOf(change: MessagingEventChange, index: number): KeptLin
   if (metadata !== undefined && metadata.length === 0) return undefined
   const originator = change.originatorMetadata
   const system = originator.role === 'CONTROLLER' && originator.id === `system-${change.conversationId}` && Object.keys(originator).length === 2
-  return new KeptLine(index, change.sequence, change.serverTimestamp, event.message, system ? undefined : originator, metadata, change.conversationId)
+  // Rounded, though whole already as a rule: V8 makes the difference of two epoch times a heap
+  // number, and one stored in a field makes that field a heap number in every line. A time that
+  // would not come back exactly (a fraction, far from the base) is kept as its change.
+  const since = change.serverTimestamp - TIME_BASE
+  if (TIME_BASE + since !== change.serverTimestamp) return undefined
+  return new KeptLine(index, change.sequence, Number.isInteger(since) ? Math.round(since) : since, event.message, system ? undefined : originator, metadata, change.conversationId)
 }
+

@@ -50,7 +50,6 @@ export class PollLoop extends DirectFetch implements Unsubscribable, PollLoopCal
   #ticket: GateTicket | undefined
   #timer: ActionTimer | undefined
   #waitMs = 0
-  #fastMs = 0
 
   constructor(
     readonly supplier: PageSource,
@@ -204,7 +203,6 @@ export class PollLoop extends DirectFetch implements Unsubscribable, PollLoopCal
     this.#mark(LoopFlag.waiting, true)
     this.#mark(LoopFlag.cut, false)
     this.#waitMs = waitMs
-    this.#fastMs = pollIntervalMs(this.#pacing, config.pacing)
     if (!this.#is(LoopFlag.listening)) activity.listen(this)
     this.#mark(LoopFlag.listening, true)
   }
@@ -213,12 +211,14 @@ export class PollLoop extends DirectFetch implements Unsubscribable, PollLoopCal
   heard(): void {
     if (!this.#is(LoopFlag.waiting) || this.#is(LoopFlag.stopped)) return
     this.#mark(LoopFlag.outbound, true)
-    if (this.#is(LoopFlag.cut) || this.#fastMs >= this.#waitMs) return
+    // The state's interval, as at the wait's start: the pacing input changes with pages only.
+    const fastMs = pollIntervalMs(this.#pacing, this.config.pacing)
+    if (this.#is(LoopFlag.cut) || fastMs >= this.#waitMs) return
     this.#mark(LoopFlag.cut, true)
     const now = loopTimeOf(this.config.scheduler)
-    if (now + this.#fastMs >= this.#dueAt) return
-    this.#dueAt = now + this.#fastMs
-    this.#arm(this.#fastMs)
+    if (now + fastMs >= this.#dueAt) return
+    this.#dueAt = now + fastMs
+    this.#arm(fastMs)
   }
 
   /** The wait is over. @internal */

@@ -37,6 +37,14 @@ describe('EventLog', () => {
     expect(log.kept(4)[0]?.change).toStrictEqual(added[4]?.change)
   })
 
+  test("a kept line's time comes back exactly: now, long ago, far ahead, and with a fraction", () => {
+    const log = new EventLog(10)
+    const now = Date.now()
+    const times = [now, now + 1, 0, 1, now + 40 * 86_400_000, now + 0.25, 8.64e15, 1e-300]
+    for (const [i, serverTimestamp] of times.entries()) log.add({ ...line(i), serverTimestamp })
+    expect(log.kept(0).map((entry) => ('serverTimestamp' in entry.change ? entry.change.serverTimestamp : undefined))).toEqual(times)
+  })
+
   test('a kept change is the emitted one again, key for key and in the same order, for every kind the mapping sequences', () => {
     const url: LegacyEvent = { type: 'url', id: 7, time: timeOf(7), raw: {}, url: 'https://example.test/a' }
     const status: LegacyEvent = { type: 'line-status', id: 8, time: timeOf(8), raw: {}, lineStatus: 'read', refSequenceId: 3, source: 'agent' }
