@@ -20,6 +20,23 @@ export function sharedRest(rest: string): string | undefined {
   return copy
 }
 
+// Texts that differ by a chat's place in its log but not from chat to chat at one place (the query a
+// page was read with, `?from=4&v=1&NC=true`; its `next` link's rest, `?from=4`): the latest are kept
+// once per process, for every chat at that place. Cleared when full, so it stays bounded however
+// far the chats' places spread.
+const RECENT_TEXTS = new Map<string, string>()
+const MAX_RECENT_TEXTS = 256
+
+// The process's copy of `text` (a string of its own, see `flatCopy`), entered on first sight.
+export function recentText(text: string): string {
+  const known = RECENT_TEXTS.get(text)
+  if (known !== undefined) return known
+  if (RECENT_TEXTS.size >= MAX_RECENT_TEXTS) RECENT_TEXTS.clear()
+  const copy = flatCopy(text)
+  RECENT_TEXTS.set(copy, copy)
+  return copy
+}
+
 // Shared `#order` arrays by their text (names, rests, `undefined` for a document's own hrefs);
 // bounded, as the rests are. A document with a name the process does not share, or more own hrefs
 // than `MAX_OWN`, keeps its own array.

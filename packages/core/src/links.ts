@@ -1,7 +1,7 @@
 /** Link relations of a resource (`Links`) and the resolution of the malformed hrefs the legacy API hands out. */
 import { RelationMissingError } from './errors.js'
 import { redactUri } from './redact.js'
-import { KNOWN_RELS, MAX_OWN, MAX_PREFIXED, SLICE_VIEW_LENGTH, flatCopy, ownOf, sharedRest, skeletonOf } from './link-text.js'
+import { KNOWN_RELS, MAX_OWN, MAX_PREFIXED, SLICE_VIEW_LENGTH, ownOf, recentText, sharedRest, skeletonOf } from './link-text.js'
 
 /** One link relation as it arrived, its href resolved against the document it came in. */
 export interface Link {
@@ -44,7 +44,7 @@ export class Links {
     const href = typeof resource === 'string' ? new URL(resource).href : resource.href
     const split = base !== undefined && isBaseOf(base, href)
     this.#base = split ? base : href
-    this.#query = split ? queryOf(href, base.length) : undefined
+    this.#query = split ? recentText(href.slice(base.length)) : undefined
     const prefix = this.#prefix()
     // Exactly two slots a link: pushing pairs onto `[]` reserves 19, and a chat keeps two of these.
     const order = new Array<string>(links.length * 2)
@@ -54,7 +54,7 @@ export class Links {
     links.forEach((link, index) => {
       const slice = index < MAX_PREFIXED && startsWith(link.href, prefix) ? link.href.slice(prefix.length) : undefined
       const common = slice === undefined ? undefined : sharedRest(slice)
-      const rest = common ?? (slice !== undefined && slice.length < SLICE_VIEW_LENGTH ? slice : undefined)
+      const rest = common ?? (slice !== undefined && slice.length < SLICE_VIEW_LENGTH ? recentText(slice) : undefined)
       if (rest !== undefined) prefixed |= 1 << index
       const rel = KNOWN_RELS.get(link.rel)
       own += rel === undefined ? MAX_OWN + 1 : common === undefined ? 1 : 0
@@ -159,17 +159,6 @@ function prefixLengthOf(href: string): number {
 // `base` is `href` up to its query or fragment.
 function isBaseOf(base: string, href: string): boolean {
   return startsWith(href, base) && (href.length === base.length || href[base.length] === '?' || href[base.length] === '#')
-}
-
-// The query of the last resource split: a chat's links and its info's come in one document, and keep one copy of it.
-let lastQuery: { readonly href: string; readonly at: number; readonly query: string } | undefined
-
-// `href` from `at` on, as a string of its own (see `flatCopy`).
-function queryOf(href: string, at: number): string {
-  if (lastQuery !== undefined && lastQuery.at === at && lastQuery.href === href) return lastQuery.query
-  const query = flatCopy(href.slice(at))
-  lastQuery = { href, at, query }
-  return query
 }
 
 /**

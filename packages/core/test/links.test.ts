@@ -140,6 +140,20 @@ describe('Links of many chats, their names and common rests shared', () => {
     )
   })
 
+  it('chats at many places read their own query and next, past the bound of the texts kept once', () => {
+    // More places than the process keeps texts of (256): the table is cleared and fills again.
+    const read = Array.from({ length: 600 }, (_, i) => {
+      const id = `H${i % 7}`
+      const from = i % 300
+      const links = new Links(`${chat(id)}?from=${from}&v=1&NC=true`, [{ rel: 'next', href: `${chat(id)}?from=${from}` }], chat(id))
+      return [links.resourceHref, links.get('next')?.href]
+    })
+    read.forEach(([resource, next], i) => {
+      expect(resource).toBe(`${chat(`H${i % 7}`)}?from=${i % 300}&v=1&NC=true`)
+      expect(next).toBe(`${chat(`H${i % 7}`)}?from=${i % 300}`)
+    })
+  })
+
   it('two chats with the same links but their next keep each their own next', () => {
     const links = (id: string, from: number) =>
       new Links(`${chat(id)}?from=${from}`, [
