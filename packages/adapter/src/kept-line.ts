@@ -58,4 +58,3 @@ export function keptLineOf(change: MessagingEventChange, index: number): KeptLin
   if (TIME_BASE + since !== change.serverTimestamp) return undefined
   return new KeptLine(index, change.sequence, Number.isInteger(since) ? Math.round(since) : since, event.message, system ? undefined : originator, metadata, change.conversationId)
 }
-

@@ -110,7 +110,7 @@ export class ChatSession {
   async info(options: RequestOptions = {}): Promise<ChatInfo> {
     const uri = await this.#chatLink('info', options)
     const response = await this.#transport.send({ ...options, method: 'GET', uri, via: this.#uri })
-    const info = toInfo(this.#transport.decode(InfoDocument, response).info, response.uri, this.#uri)
+    const info = toInfo(this.#transport.decode(InfoDocument, response).info, response.uri, this.#uri, this.#infoLinks)
     this.#infoLinks = info.links
     return info
   }
@@ -186,7 +186,7 @@ export class ChatSession {
 
   async #readChat(uri: URL, options: RequestOptions, via: string): Promise<ChatSnapshot> {
     const response = await this.#transport.send({ ...options, method: 'GET', uri, via })
-    const snapshot = toSnapshot(this.#transport.decode(ChatDocument, response), response.uri, this.#uri)
+    const snapshot = toSnapshot(this.#transport.decode(ChatDocument, response), response.uri, this.#uri, { chat: this.#chatLinks, info: this.#infoLinks })
     this.#chatLinks = snapshot.links
     if (snapshot.info !== undefined) this.#infoLinks = snapshot.info.links
     return snapshot

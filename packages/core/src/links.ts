@@ -67,6 +67,20 @@ export class Links {
     this.#own = skeleton === undefined ? undefined : ownOf(order, skeleton)
   }
 
+  /**
+   * @internal Whether `new Links(resource, links, base)` would read as these links (the same
+   * resource, names and hrefs, in order), checked without building them: an idle poll's page is its
+   * previous page again, and its links are kept rather than made anew on every poll.
+   */
+  isAlike(resource: URL, links: readonly { readonly rel: string; readonly href: string }[], base?: string): boolean {
+    const href = resource.href
+    const query = this.#query
+    if (query === undefined ? href !== this.#base || (base !== undefined && isBaseOf(base, href)) : base !== this.#base || href.length !== base.length + query.length || !href.endsWith(query) || !startsWith(href, base)) return false
+    if (links.length * 2 !== this.#order.length) return false
+    const prefix = this.#prefix()
+    return links.every((link, index) => this.#order[index * 2] === link.rel && this.#textIs(index, link.href, prefix))
+  }
+
   /** The URI of the document these links came in (a new `URL` on each read). */
   get resource(): URL {
     return new URL(this.resourceHref)
@@ -127,6 +141,13 @@ export class Links {
   #text(index: number): string {
     const stored = this.#order[index * 2 + 1] ?? this.#ownAt(index)
     return index >= MAX_PREFIXED || (this.#prefixed & (1 << index)) === 0 ? stored : this.#prefix() + stored
+  }
+
+  // Whether the href of link `index` as it arrived is `href` (`prefix`: see #prefix), without building it.
+  #textIs(index: number, href: string, prefix: string): boolean {
+    const stored = this.#order[index * 2 + 1] ?? this.#ownAt(index)
+    if (index >= MAX_PREFIXED || (this.#prefixed & (1 << index)) === 0) return stored === href
+    return href.length === prefix.length + stored.length && href.endsWith(stored) && startsWith(href, prefix)
   }
 
   // The resource's URI up to its query or fragment: what the hrefs of its links start with.

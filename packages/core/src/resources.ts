@@ -8,9 +8,19 @@ import type { ChatDocument, EventsSection, InfoSection, SurveyDocument } from '.
 
 
 
-/** Links of a section; hrefs resolve against the document's URI when used. `base`: see the `Links` constructor. */
-export function toLinks(raw: readonly RawLink[] | undefined, documentUri: URL, base?: string): Links {
-  return new Links(documentUri, raw ?? [], base)
+/**
+ * Links of a section; hrefs resolve against the document's URI when used. `base`: see the `Links`
+ * constructor. `previous`, the section's links last read, is kept when these read alike.
+ */
+export function toLinks(raw: readonly RawLink[] | undefined, documentUri: URL, base?: string, previous?: Links): Links {
+  const links = raw ?? []
+  return previous?.isAlike(documentUri, links, base) === true ? previous : new Links(documentUri, links, base)
+}
+
+/** The links a chat's session read last, of the chat resource and of its info section (see `toLinks`). */
+export interface PreviousLinks {
+  readonly chat: Links | undefined
+  readonly info: Links | undefined
 }
 
 /** The events section as a page, events sorted by id (servers should, but need not, send them sorted). */
@@ -30,7 +40,7 @@ function typing(value: string | undefined): TypingStatus | undefined {
 }
 
 /** The info section as {@link ChatInfo}. */
-export function toInfo(section: t.TypeOf<typeof InfoSection>, documentUri: URL, base?: string): ChatInfo {
+export function toInfo(section: t.TypeOf<typeof InfoSection>, documentUri: URL, base?: string, previous?: Links): ChatInfo {
   return {
     state: section.state ?? '',
     chatSessionKey: section.chatSessionKey,
@@ -51,19 +61,19 @@ export function toInfo(section: t.TypeOf<typeof InfoSection>, documentUri: URL, 
     engagementId: section.engagementId,
     campaignId: section.campaignId,
     language: section.language,
-    links: toLinks(section.link, documentUri, base),
+    links: toLinks(section.link, documentUri, base, previous),
     raw: section,
   }
 }
 
-/** The whole chat resource. A missing `events` section reads as no events. `base`: the chat's own URI (see the `Links` constructor). */
-export function toSnapshot(document: t.TypeOf<typeof ChatDocument>, documentUri: URL, base?: string): ChatSnapshot {
+/** The whole chat resource. A missing `events` section reads as no events. `base`: the chat's own URI (see the `Links` constructor); `previous`: see `toLinks`. */
+export function toSnapshot(document: t.TypeOf<typeof ChatDocument>, documentUri: URL, base?: string, previous?: PreviousLinks): ChatSnapshot {
   const { chat } = document
   return {
     uri: documentUri,
-    links: toLinks(chat.link, documentUri, base),
+    links: toLinks(chat.link, documentUri, base, previous?.chat),
     events: toEventsPage(chat.events ?? {}, documentUri, base),
-    info: chat.info === undefined ? undefined : toInfo(chat.info, documentUri, base),
+    info: chat.info === undefined ? undefined : toInfo(chat.info, documentUri, base, previous?.info),
   }
 }
 

@@ -154,6 +154,40 @@ describe('Links of many chats, their names and common rests shared', () => {
     })
   })
 
+  it('tell links that read as a new document\'s would from those that do not, without building them', () => {
+    const hrefs = fc.constantFrom('', '/events', '?from=4', '?from=5', '/info', 'https://other.example/x', ' ')
+    const doc = fc.record({
+      id: fc.constantFrom('H1', 'H2'),
+      query: fc.constantFrom('', '?from=4&v=1', '?from=5&v=1'),
+      based: fc.boolean(),
+      links: fc.array(fc.record({ rel: fc.constantFrom('self', 'next', 'events', 'x-own'), prefixed: fc.boolean(), rest: hrefs }), { maxLength: 40 }),
+    })
+    const build = (d: { id: string; query: string; based: boolean; links: { rel: string; prefixed: boolean; rest: string }[] }) => {
+      const sent = d.links.map((link) => ({ rel: link.rel, href: link.prefixed ? chat(d.id) + link.rest : link.rest }))
+      return { uri: new URL(chat(d.id) + d.query), sent, base: d.based ? chat(d.id) : undefined }
+    }
+    fc.assert(
+      fc.property(doc, doc, (first, second) => {
+        const a = build(first)
+        const b = build(second)
+        const kept = new Links(a.uri, a.sent, a.base)
+        expect(kept.isAlike(a.uri, a.sent, a.base)).toBe(true)
+        const fresh = new Links(b.uri, b.sent, b.base)
+        const alike = kept.isAlike(b.uri, b.sent, b.base)
+        // Alike only when the new document's links read the same, name for name and href for href.
+        if (alike) {
+          expect(read(kept)).toEqual(read(fresh))
+          expect(kept.resourceHref).toBe(fresh.resourceHref)
+          expect(kept.rels()).toEqual(fresh.rels())
+        }
+        // And whenever the documents are the same text, whatever was shared.
+        const sameText = a.uri.href === b.uri.href && a.base === b.base && JSON.stringify(a.sent) === JSON.stringify(b.sent)
+        expect(alike).toBe(sameText)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
   it('two chats with the same links but their next keep each their own next', () => {
     const links = (id: string, from: number) =>
       new Links(`${chat(id)}?from=${from}`, [
