@@ -27,7 +27,7 @@ export interface ScaleJob {
   readonly profileTo?: string
   /** chatbridge's `maxPollsInFlight` (default: the Connection's). */
   readonly maxPollsInFlight?: number
-  /** `false`: chatbridge with `idleSpread: false` (chats opened together then poll in step); default its default. */
+  /** `false`: chatbridge with `idleSpread: false` (chats that came out of their ramp-up together then poll in step); default its default. */
   readonly idleSpread?: boolean
   /** Trace chatbridge's polls from its poll reports (start gaps, durations) into `Sink.trace`; off by default (it costs a map look-up per poll). */
   readonly trace?: boolean

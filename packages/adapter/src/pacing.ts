@@ -112,7 +112,7 @@ export function nextPollWaitMs(input: PacingInput, activity: PollActivity, confi
   const base = pollIntervalMs(input, config)
   if (activity.active || activity.lastWaitMs === undefined) return base
   const stretched = Math.ceil(Math.max(base, activity.lastWaitMs) * (config.idleGrowth ?? DEFAULT_IDLE_GROWTH))
-  return Math.max(base, Math.min(idleCeilingMs(input, config), stretched))
+  return Math.max(base, Math.min(idleCeilingMs(input, config, base), stretched))
 }
 
 /**
@@ -127,16 +127,16 @@ export function nextPollWaitMs(input: PacingInput, activity: PollActivity, confi
  */
 export function idleSpreadMs(input: PacingInput, activity: PollActivity, waitMs: number, config: PacingOptions, random: () => number): number | undefined {
   if (config.idleSpread === false || activity.active || activity.lastWaitMs === undefined) return undefined
-  const ceiling = idleCeilingMs(input, config)
-  const span = ceiling - pollIntervalMs(input, config)
+  const base = pollIntervalMs(input, config)
+  const ceiling = idleCeilingMs(input, config, base)
+  const span = ceiling - base
   if (waitMs !== ceiling || activity.lastWaitMs >= ceiling || span <= 0) return undefined
   return Math.floor(random() * span)
 }
 
-// The longest a quiet chat's wait gets: the configured ceiling, never below the state's interval,
-// never past the keep-alive cap.
-function idleCeilingMs(input: PacingInput, config: PacingOptions): number {
-  const base = pollIntervalMs(input, config)
+// The longest a quiet chat's wait gets: the configured ceiling, never below the state's interval
+// (`base`), never past the keep-alive cap.
+function idleCeilingMs(input: PacingInput, config: PacingOptions, base: number): number {
   return Math.min(Math.max(base, config.idleCeilingMs ?? IDLE_CEILING_PER_CHATTING_MS * config.chattingMs), keepAliveCapMs(input, config))
 }
 

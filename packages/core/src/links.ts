@@ -73,10 +73,7 @@ export class Links {
    * previous page again, and its links are kept rather than made anew on every poll.
    */
   isAlike(resource: URL, links: readonly { readonly rel: string; readonly href: string }[], base?: string): boolean {
-    const href = resource.href
-    const query = this.#query
-    if (query === undefined ? href !== this.#base || (base !== undefined && isBaseOf(base, href)) : base !== this.#base || href.length !== base.length + query.length || !href.endsWith(query) || !startsWith(href, base)) return false
-    if (links.length * 2 !== this.#order.length) return false
+    if (!this.#isResource(resource.href, base) || links.length * 2 !== this.#order.length) return false
     const prefix = this.#prefix()
     return links.every((link, index) => this.#order[index * 2] === link.rel && this.#textIs(index, link.href, prefix))
   }
@@ -141,6 +138,14 @@ export class Links {
   #text(index: number): string {
     const stored = this.#order[index * 2 + 1] ?? this.#ownAt(index)
     return index >= MAX_PREFIXED || (this.#prefixed & (1 << index)) === 0 ? stored : this.#prefix() + stored
+  }
+
+  // Whether `href` with `base` is kept as these links keep their resource: whole, or split into the
+  // same base and query.
+  #isResource(href: string, base: string | undefined): boolean {
+    const query = this.#query
+    if (query === undefined) return href === this.#base && !(base !== undefined && isBaseOf(base, href))
+    return base === this.#base && href.length === base.length + query.length && href.endsWith(query) && startsWith(href, base)
   }
 
   // Whether the href of link `index` as it arrived is `href` (`prefix`: see #prefix), without building it.
