@@ -26,7 +26,7 @@ export interface PacingOptions {
   readonly idleCeilingMs?: number
   /**
    * Whether the first wait of a poll loop at the idle ceiling is drawn at random between the
-   * state's interval and the ceiling; default `true`. Pacing counts from due times, and a poll
+   * state's interval and the ceiling, counted from that poll's answer; default `true`. Pacing counts from due times, and a poll
    * late by more than its wait is made at once, so chats that start together (a restart, a burst
    * of new chats: more polls at first than the process makes on time) would otherwise poll in step
    * for as long as they are quiet: a burst of requests every ceiling, and quiet between. Once per
@@ -119,9 +119,10 @@ export function nextPollWaitMs(input: PacingInput, activity: PollActivity, confi
  * When `waitMs` (from {@link nextPollWaitMs}) is the first wait at the idle ceiling, how much
  * sooner the next poll is due: a random share of the span between the state's interval and the
  * ceiling (see {@link PacingOptions.idleSpread}); `undefined` for any other wait. The loop spreads
- * once per run, the first time this is a number: it moves the chat's polls to a random phase of
- * the ceiling, so chats started together spread out, for one request more at most, and no wait
- * below the state's interval.
+ * once per run, the first time this is a number, counting that wait from the poll's answer (not
+ * its due time, from which a poll late by more than the wait is made at once, in step with the
+ * other late ones): it moves the chat's polls to a random phase of the ceiling, so chats started
+ * together spread out, for one request more at most, and no wait below the state's interval.
  *
  * @internal
  */

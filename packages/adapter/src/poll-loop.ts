@@ -184,15 +184,15 @@ export class PollLoop extends DirectFetch implements Unsubscribable, PollLoopCal
   }
 
   // A wait, cut short to the state's interval when the visitor does something meanwhile. A paced
-  // wait ends `waitMs` after the last poll was due (at once if that has passed: the request took
-  // longer, and a late poll is not made later still, nor followed by a burst catching up); a
-  // backoff counts from the failure. A paced wait may come `earlyMs` sooner (see idleSpreadMs).
+  // wait ends `waitMs` after the last poll was due (at once if that has passed: a late poll is not
+  // made later still, nor followed by a burst catching up); a backoff counts from the failure, and
+  // a spread one (`earlyMs`, see idleSpreadMs) from now: late ones made at once would poll in step.
   #wait(waitMs: number, paced: boolean, earlyMs: number): void {
     const config = this.config
     this.#lastWaitMs = waitMs
     this.#mark(LoopFlag.outbound, false)
     const now = loopTimeOf(config.scheduler)
-    this.#dueAt = paced ? Math.max(now, this.#dueAt + waitMs - earlyMs) : now + waitMs
+    this.#dueAt = !paced ? now + waitMs : earlyMs > 0 ? now + waitMs - earlyMs : Math.max(now, this.#dueAt + waitMs)
     if (this.#dueAt <= now) {
       this.#poll()
       return

@@ -64,7 +64,7 @@ export interface Step {
   readonly waitMs: number | undefined
   /** The wait counts from when the settled poll was due (pacing), not from now (a backoff). */
   readonly paced?: boolean
-  /** How much sooner than `waitMs` the next poll is due, if at all (see `idleSpreadMs`); the next wait still stretches from `waitMs`. */
+  /** How much sooner than `waitMs` the next poll is due, if at all (see `idleSpreadMs`), counted from now; the next wait still stretches from `waitMs`. */
   readonly earlyMs?: number
 }
 

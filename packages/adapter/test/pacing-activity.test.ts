@@ -20,15 +20,23 @@ function pokedAt(scheduler: SchedulerLike, ...times: number[]): OutboundActivity
   return activity
 }
 
-/** Each poll answers after 1 ms with `pages[n]` (the last one again once they run out); records when polls start. */
-function timedSupplier(now: () => number, pages: readonly LegacySnapshot[], cold: (marbles: string, values: Record<string, LegacySnapshot>) => Observable<LegacySnapshot>): { supplier: PollSupplier; starts: number[] } {
+/**
+ * Each poll answers with `pages[n]` (the last one again once they run out) after `latencies[n]` ms
+ * (default 1); records when polls start.
+ */
+function timedSupplier(
+  now: () => number,
+  pages: readonly LegacySnapshot[],
+  cold: (marbles: string, values: Record<string, LegacySnapshot>) => Observable<LegacySnapshot>,
+  latencies: readonly number[] = [],
+): { supplier: PollSupplier; starts: number[] } {
   const starts: number[] = []
   return {
     starts,
     supplier: () => {
       starts.push(now())
       const page = pages[Math.min(starts.length - 1, pages.length - 1)]!
-      return cold('-(a|)', { a: page })
+      return cold(`${'-'.repeat(latencies[starts.length - 1] ?? 1)}(a|)`, { a: page })
     },
   }
 }
@@ -103,9 +111,27 @@ describe('pacing by activity (marbles)', () => {
       const subscription = pollChat(supplier, { from: 0, next: undefined }, marbleConfig(scheduler, spread)).subscribe()
       scheduler.schedule(() => subscription.unsubscribe(), 150)
       flush()
-      // 5, 8, 12, 18, then the ceiling (20) less floor(0.5 × (20 − 5)) = 13 at the random 0.5, then
-      // 20; a line (5), and the next quiet spell stretches to the whole ceiling: 8, 12, 18, 20.
-      expect(starts).toEqual([0, 5, 13, 25, 43, 56, 76, 81, 89, 101, 119, 139])
+      // 5, 8, 12, 18, then the ceiling (20) less floor(0.5 × (20 − 5)) = 13 at the random 0.5,
+      // counted from the answer at 44, then 20; a line (5), and the next quiet spell stretches to
+      // the whole ceiling: 8, 12, 18, 20.
+      expect(starts).toEqual([0, 5, 13, 25, 43, 57, 77, 82, 90, 102, 120, 140])
+    })
+  })
+
+  test('the spread wait counts from the late answer: the poll is not made at once, in step with the other late ones', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, flush }) => {
+      const idle = snapshot([], chatting)
+      // The fifth poll (due at 43, the one whose wait is spread) answers 15 ms late, at 58.
+      const { supplier, starts } = timedSupplier(() => scheduler.now(), [snapshot([stateEvent(0, 'chatting')], chatting), idle], cold, [1, 1, 1, 1, 15])
+      const { idleSpread, ...spread } = activity
+      expect(idleSpread).toBe(false)
+      const subscription = pollChat(supplier, { from: 0, next: undefined }, marbleConfig(scheduler, spread)).subscribe()
+      scheduler.schedule(() => subscription.unsubscribe(), 100)
+      flush()
+      // From its due time the spread wait (20 − 7) would have ended at 56, before the answer: made
+      // at once at 58. From the answer it ends at 71, and the ceiling (20) counts from there.
+      expect(starts).toEqual([0, 5, 13, 25, 43, 71, 91])
     })
   })
 
