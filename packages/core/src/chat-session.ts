@@ -16,7 +16,7 @@ import type { ChatInfo, ChatSnapshot, EventsPage, Survey, SurveyAnswer, TypingSt
 import type { RequestOptions } from './options.js'
 import { toEventsPage, toInfo, toSnapshot, toSurvey } from './resources.js'
 import type { Transport, TransportRequest } from './transport.js'
-import { conversationIdOf, tailOf, trailingId } from './chat-uri.js'
+import { conversationIdOf, tailOf, trailingId, withFrom } from './chat-uri.js'
 
 /** Options of a read that starts at an event id. */
 export interface FromOptions extends RequestOptions {
@@ -80,8 +80,7 @@ export class ChatSession {
 
   /** Reads the whole chat resource — events from `from`, info and links — in one request. */
   async snapshot(options: FromOptions = {}): Promise<ChatSnapshot> {
-    const uri = this.uri
-    if (options.from !== undefined) uri.searchParams.set('from', String(checkFrom(options.from)))
+    const uri = options.from === undefined ? this.uri : withFrom(this.#uri, checkFrom(options.from))
     return this.#readChat(uri, options, this.#uri)
   }
 

@@ -28,3 +28,17 @@ export function trailingId(location: URL): number | undefined {
   const id = Number(match[1])
   return Number.isSafeInteger(id) ? id : undefined
 }
+
+/**
+ * `href` reading from event `from`, as `url.searchParams.set('from', …)` gives it. A URI without a
+ * query or fragment (a chat's, read on every poll) gets it by text: one parse, and no search
+ * parameters for the transport to serialise again when it reads the query to add the version.
+ *
+ * @internal
+ */
+export function withFrom(href: string, from: number): URL {
+  if (!href.includes('?') && !href.includes('#')) return new URL(`${href}?from=${String(from)}`)
+  const url = new URL(href)
+  url.searchParams.set('from', String(from))
+  return url
+}
