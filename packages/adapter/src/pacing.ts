@@ -26,12 +26,12 @@ export interface PacingOptions {
   readonly idleCeilingMs?: number
   /**
    * Whether the first wait of a poll loop at the idle ceiling is drawn at random between the
-   * state's interval and the ceiling, counted from that poll's answer; default `true`. Pacing counts from due times, and a poll
-   * late by more than its wait is made at once, so chats that start together (a restart, a burst
-   * of new chats: more polls at first than the process makes on time) would otherwise poll in step
-   * for as long as they are quiet: a burst of requests every ceiling, and quiet between. Once per
-   * run: activity comes at each chat's own times, and a failure's backoff is jittered. `false`
-   * keeps every chat's schedule exact.
+   * state's interval and the ceiling, counted from that poll's answer; default `true`. Pacing
+   * counts from due times, and a poll late by more than its wait is made at once, so chats that
+   * start together (a restart, a burst of new chats: more polls at first than the process makes on
+   * time) would otherwise poll in step for as long as they are quiet: a burst of requests every
+   * ceiling, and quiet between. Once per run: activity comes at each chat's own times, and a
+   * failure's backoff is jittered. `false` keeps every chat's schedule exact.
    */
   readonly idleSpread?: boolean
 }

@@ -149,7 +149,7 @@ export class PollLoop extends DirectFetch implements Unsubscribable, PollLoopCal
     const waitMs = over ? undefined : nextPollWaitMs(this.#pacing, activity, this.config.pacing)
     const earlyMs = waitMs === undefined || this.#is(LoopFlag.spread) ? undefined : idleSpreadMs(this.#pacing, activity, waitMs, this.config.pacing, this.config.random)
     if (earlyMs !== undefined) this.#mark(LoopFlag.spread, true)
-    return { outputs, commit: next, waitMs, paced: true, earlyMs: earlyMs ?? 0 }
+    return { outputs, commit: next, waitMs, paced: true, earlyMs }
   }
 
   #onFailure(error: unknown): Step {
@@ -180,19 +180,19 @@ export class PollLoop extends DirectFetch implements Unsubscribable, PollLoopCal
     } else if (step.waitMs <= 0) {
       this.#dueAt = loopTimeOf(this.config.scheduler)
       this.#poll()
-    } else this.#wait(step.waitMs, step.paced === true, step.earlyMs ?? 0)
+    } else this.#wait(step.waitMs, step.paced === true, step.earlyMs)
   }
 
   // A wait, cut short to the state's interval when the visitor does something meanwhile. A paced
   // wait ends `waitMs` after the last poll was due (at once if that has passed: a late poll is not
   // made later still, nor followed by a burst catching up); a backoff counts from the failure, and
   // a spread one (`earlyMs`, see idleSpreadMs) from now: late ones made at once would poll in step.
-  #wait(waitMs: number, paced: boolean, earlyMs: number): void {
+  #wait(waitMs: number, paced: boolean, earlyMs: number | undefined): void {
     const config = this.config
     this.#lastWaitMs = waitMs
     this.#mark(LoopFlag.outbound, false)
     const now = loopTimeOf(config.scheduler)
-    this.#dueAt = !paced ? now + waitMs : earlyMs > 0 ? now + waitMs - earlyMs : Math.max(now, this.#dueAt + waitMs)
+    this.#dueAt = !paced ? now + waitMs : earlyMs !== undefined ? now + waitMs - earlyMs : Math.max(now, this.#dueAt + waitMs)
     if (this.#dueAt <= now) {
       this.#poll()
       return

@@ -64,8 +64,8 @@ export interface Step {
   readonly waitMs: number | undefined
   /** The wait counts from when the settled poll was due (pacing), not from now (a backoff). */
   readonly paced?: boolean
-  /** How much sooner than `waitMs` the next poll is due, if at all (see `idleSpreadMs`), counted from now; the next wait still stretches from `waitMs`. */
-  readonly earlyMs?: number
+  /** How much sooner than `waitMs` the next poll is due when the wait is spread (see `idleSpreadMs`), counted from now; the next wait still stretches from `waitMs`. */
+  readonly earlyMs?: number | undefined
 }
 
 /** Whose poll loop it is: its activity and its id for poll reports (a feed passes itself; default the options'). @internal */

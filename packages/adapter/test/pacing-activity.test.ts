@@ -135,6 +135,22 @@ describe('pacing by activity (marbles)', () => {
     })
   })
 
+  test('a spread that came out as no sooner counts from the late answer too', () => {
+    const scheduler = testScheduler()
+    scheduler.run(({ cold, flush }) => {
+      const idle = snapshot([], chatting)
+      const { supplier, starts } = timedSupplier(() => scheduler.now(), [snapshot([stateEvent(0, 'chatting')], chatting), idle], cold, [1, 1, 1, 1, 15])
+      const { idleSpread, ...spread } = activity
+      expect(idleSpread).toBe(false)
+      const subscription = pollChat(supplier, { from: 0, next: undefined }, { ...marbleConfig(scheduler, spread), random: () => 0 }).subscribe()
+      scheduler.schedule(() => subscription.unsubscribe(), 100)
+      flush()
+      // At the random 0 the spread wait is the whole ceiling, from the answer at 58 (from the due
+      // time, 43 + 20, it would have come at 63).
+      expect(starts).toEqual([0, 5, 13, 25, 43, 78, 98])
+    })
+  })
+
   test('a fixed pace (idleGrowth 1) never stretches; no activity source is needed', () => {
     const scheduler = testScheduler()
     scheduler.run(({ cold, flush }) => {
