@@ -159,8 +159,9 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
   // connection too (`connectionFor` is that one's): one object per socket where two cost 24 bytes more.
   static readonly #Ends = class SocketEnds extends PrivateConnection implements SocketSessionOptions, SessionSink {
     readonly #socket: MessagingSocket
-    readonly emitLegacyEvents?: boolean
-    readonly now?: () => number
+    // Declared, not defined: set only when given (most sockets have neither), not two empty fields each.
+    declare readonly emitLegacyEvents?: boolean
+    declare readonly now?: () => number
 
     constructor(
       client: ChatClientPort,
