@@ -83,7 +83,7 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
 
   /** Takes one output of the poll loop; its run's observer calls it. @internal */
   applyOutput(output: PollerOutput): void {
-    this.#apply(output)
+    this.apply(output)
   }
 
   /**
@@ -167,17 +167,17 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
   /** Stops polling for good and completes every stream; idempotent. */
   dispose(): void {
     this.#loop.stop()
-    this.#setState({ status: 'closed', reason: 'aborted' })
-    this.#completeAll()
+    this.setState({ status: 'closed', reason: 'aborted' })
+    this.completeAll()
   }
 
-  #apply(output: PollerOutput): void {
+  private apply(output: PollerOutput): void {
     switch (output.kind) {
       case 'page':
         // The usual idle page: nothing to map, log or compare.
         if (isIdlePage(this.#model, output.events, output.info)) break
         this.log.notePage(this.#model, output.info, output.events)
-        this.#emit(mapBatch(this.#model, output.events, output.info, this.now()), output.info)
+        this.emit(mapBatch(this.#model, output.events, output.info, this.now()), output.info)
         break
       case 'error':
         this.#rare?.errors?.next(output.error)
@@ -186,26 +186,26 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
       case 'state': {
         const state = output.state
         if (state.status !== 'closed') {
-          this.#setState(state)
+          this.setState(state)
           break
         }
         const outcome = conversationOnStop(state.reason)
-        if (outcome === 'close') this.#emit(closeAsGone(this.#model, this.now()), undefined)
-        this.#setState(state)
-        if (outcome !== 'fail') this.#completeAll()
-        else this.#failAll(new AdapterError('E_POLL_FAILED', `polling conversation ${this.conversationId} stopped (${state.reason})`, { cause: state.error }))
+        if (outcome === 'close') this.emit(closeAsGone(this.#model, this.now()), undefined)
+        this.setState(state)
+        if (outcome !== 'fail') this.completeAll()
+        else this.failAll(new AdapterError('E_POLL_FAILED', `polling conversation ${this.conversationId} stopped (${state.reason})`, { cause: state.error }))
         break
       }
     }
   }
 
-  #setState(state: PollerState): void {
+  private setState(state: PollerState): void {
     this.#stateValue = state
     this.#rare?.state?.next(state)
     this.#listener?.onState?.(state)
   }
 
-  #emit(result: { readonly model: ConversationModel; readonly outputs: readonly MappedOutput[] }, info: LegacyInfo | undefined): void {
+  private emit(result: { readonly model: ConversationModel; readonly outputs: readonly MappedOutput[] }, info: LegacyInfo | undefined): void {
     const delivering = (this.#delivering = result.outputs.length > 1 ? new Delivery(result.outputs, this.#model) : undefined)
     this.#model = result.model === this.#model ? result.model : modelLiteral(result.model)
     try {
@@ -234,13 +234,13 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
     return (this.#rare ??= { state: undefined, errors: undefined, chatState: undefined })
   }
 
-  #failAll(error: AdapterError): void {
+  private failAll(error: AdapterError): void {
     const ending = this.live$.end === undefined
     for (const subject of [this.live$, this.#legacy, this.#rare?.chatState, this.#conversation]) subject?.error(error)
     if (ending) this.#listener?.onEnd?.()
   }
 
-  #completeAll(): void {
+  private completeAll(): void {
     const ending = this.live$.end === undefined
     for (const subject of [this.live$, this.#legacy, this.#rare?.chatState, this.#conversation, this.#rare?.errors]) subject?.complete()
     if (ending) this.#listener?.onEnd?.()

@@ -101,7 +101,7 @@ export class Connection {
   /** {@link messagingEvents$} into a plain observer, or with `'end'` only its end (see `ChatFeed`); a throw is the stream's failure. Returns what stops it. @internal */
   watchMessagingEvents(dialogId: string, fromSeq: number | 'end', observer: LazyObserver<MessagingEventChange>): Unsubscribable {
     if (this.#signals.closed) return completed(observer)
-    const conversation = this.#conversationFor(dialogId)
+    const conversation = this.conversationFor(dialogId)
     // Read once the store let this connection have it (the lease, the consumer's own conversation).
     return (this.#watching ??= new Watchers()).follow(observer, conversation.ready, (follow) => conversation.feed.watchMessagingEvents(fromSeq, follow))
   }
@@ -118,7 +118,7 @@ export class Connection {
 
   /** Requests a new chat (`POST chat/request`); resolves with its id once the server created it. */
   async requestConversation(request: ConversationRequest = {}): Promise<{ readonly conversationId: string }> {
-    this.#assertOpen()
+    this.assertOpen()
     const { skill, startChat } = legacyChatRequest(request, this.#config)
     let session: ChatSessionPort
     try {
@@ -127,7 +127,7 @@ export class Connection {
       throw commandFailed('request a conversation', error)
     }
     if (this.#signals.closed) throw closedError()
-    const conversation = this.#open(session, skill)
+    const conversation = this.open(session, skill)
     await conversation.ready
     if (this.#visitorName !== undefined) await applyName(conversation, this.#visitorName).catch(this.#events.onError)
     return { conversationId: session.conversationId }
@@ -135,7 +135,7 @@ export class Connection {
 
   /** Resumes a chat by its conversation id (or chat URI) without a request; polling starts with a subscriber. */
   resumeConversation(conversationId: string): { readonly conversationId: string } {
-    return { conversationId: this.#conversationFor(conversationId).feed.conversationId }
+    return { conversationId: this.conversationFor(conversationId).feed.conversationId }
   }
 
   /**
@@ -145,16 +145,16 @@ export class Connection {
    * streams with `E_UNKNOWN_CONVERSATION`. One this connection has is returned as it is.
    */
   followConversation(conversationId: string): { readonly conversationId: string } {
-    this.#assertOpen()
+    this.assertOpen()
     const relay = this.#config.relay
     if (relay === undefined) throw new AdapterError('E_BAD_REQUEST', 'following a conversation needs a relay: new Connection(client, { store, relay })')
     const session = this.#conversations.get(conversationId)?.session ?? this.#client.attach(conversationId)
     if (this.#conversations.has(session.conversationId)) return { conversationId: session.conversationId }
     const follower = followConversation(session, this.#config, relay, this.#events, () => {
       // Promoted (the holder's lease is free): the same feed goes on here as the holder's, so its subscribers see a continuation.
-      if (!this.#signals.closed && this.#conversations.get(session.conversationId) === follower) this.#open(session, undefined, follower.handOver)
+      if (!this.#signals.closed && this.#conversations.get(session.conversationId) === follower) this.open(session, undefined, follower.handOver)
     })
-    return { conversationId: this.#add(follower).session.conversationId }
+    return { conversationId: this.add(follower).session.conversationId }
   }
 
   /** This connection's own text of `idOrUri`'s conversation id when it has that conversation, else `idOrUri`: a socket keys its streams with it rather than keep the request's copy. @internal */
@@ -175,14 +175,14 @@ export class Connection {
    * Rejects with `AdapterError` (`E_BAD_REQUEST` for `RichContentEvent` and non-text content).
    */
   async publishEvent(dialogId: string, event: MessagingEvent): Promise<{ readonly sequence: number }> {
-    this.#assertOpen()
-    return publishOn(this.#conversationFor(dialogId), event)
+    this.assertOpen()
+    return publishOn(this.conversationFor(dialogId), event)
   }
 
   /** Ends the chat (`ended` event) after the lines queued before (close reason `CONSUMER`); a chat already over resolves (idempotent) with the close reason it had. */
   async closeConversation(conversationId: string): Promise<void> {
-    this.#assertOpen()
-    await closeOn(this.#conversationFor(conversationId))
+    this.assertOpen()
+    await closeOn(this.conversationFor(conversationId))
   }
 
   /**
@@ -191,12 +191,12 @@ export class Connection {
    * or a `DialogChange` closing the dialog end the chat. Rejects with `E_BAD_REQUEST` for fields with no legacy equivalent.
    */
   async updateConversationField(conversationId: string, field: ConversationField | readonly ConversationField[]): Promise<void> {
-    await updateFieldOn(this.#conversationFor(conversationId), field, this.#config.csat)
+    await updateFieldOn(this.conversationFor(conversationId), field, this.#config.csat)
   }
 
   /** Sets the visitor name (`firstName lastName`) on every open chat and on chats requested later. */
   async setUserProfile(profile: UserProfile): Promise<void> {
-    this.#assertOpen()
+    this.assertOpen()
     const name = [profile.firstName, profile.lastName].filter((part) => part !== undefined && part !== '').join(' ')
     if (name === '') return
     this.#visitorName = name
@@ -221,26 +221,27 @@ export class Connection {
     if (this.#ownsClient) await this.#client.close()
   }
 
-  #conversationFor(idOrUri: string): Conversation {
-    this.#assertOpen()
+  // TS-private methods, not `#` ones: a `#` method gives every instance a brand field (8 bytes).
+  private conversationFor(idOrUri: string): Conversation {
+    this.assertOpen()
     const session = this.#conversations.get(idOrUri)?.session ?? this.#client.attach(idOrUri)
-    return this.#conversations.get(session.conversationId) ?? this.#open(session, undefined)
+    return this.#conversations.get(session.conversationId) ?? this.open(session, undefined)
   }
 
-  #open(session: ChatSessionPort, requestedSkill: string | undefined, adopt?: Parameters<typeof openConversation>[4]): Conversation {
+  private open(session: ChatSessionPort, requestedSkill: string | undefined, adopt?: Parameters<typeof openConversation>[4]): Conversation {
     const conversation = openConversation(session, this.#config, requestedSkill, this.#events, adopt)
     // An adopted feed is announced already: its subscribers go on with it.
-    return this.#add(conversation, adopt === undefined)
+    return this.add(conversation, adopt === undefined)
   }
 
-  #add(conversation: Conversation, announce = true): Conversation {
+  private add(conversation: Conversation, announce = true): Conversation {
     this.#conversations.set(conversation.session.conversationId, conversation)
     if (!announce) return conversation
     this.#signals.announce(conversation)
     return conversation
   }
 
-  #assertOpen(): void {
+  private assertOpen(): void {
     if (this.#signals.closed) throw closedError()
   }
 }

@@ -72,7 +72,7 @@ export class HeldLoop<T = never> implements LoopRun<T> {
   watch<T>(source: Watchable<T>, observer: LazyObserver<T>): Unsubscribable {
     const holding = new Holding(this, observer)
     holding.attach(source)
-    if (!holding.done) this.#hold(holding)
+    if (!holding.done) this.hold(holding)
     return holding
   }
 
@@ -81,25 +81,26 @@ export class HeldLoop<T = never> implements LoopRun<T> {
    * ends: a conversation kept polled with nobody listening costs no watch object.
    */
   keep(keeper: LoopKeeper): void {
-    this.#hold(keeper)
+    this.hold(keeper)
   }
 
   /** Stops the loop for good (later streams are not held, nothing restarts it). */
   stop(): void {
     this.#done = true
     this.#holders = NO_HOLDERS
-    this.#halt()
+    this.halt()
   }
 
   /** The loop failed (its own error, or a consumer of its output threw): the holders error, the next one restarts it. */
   fail(error: unknown): void {
-    this.#halt()
+    this.halt()
     const holders = this.#holders
     this.#holders = NO_HOLDERS
     for (const holder of itemsOf(holders)) if (holder instanceof Holding) holder.error(error)
   }
 
-  #hold(holder: Holding<unknown> | LoopKeeper): void {
+  // TS-private methods, not `#` ones: a `#` method gives every instance a brand field (8 bytes).
+  private hold(holder: Holding<unknown> | LoopKeeper): void {
     if (this.#done) return
     this.#holders = withItem(this.#holders, holder, true)
     this.#grace?.unsubscribe()
@@ -139,11 +140,11 @@ export class HeldLoop<T = never> implements LoopRun<T> {
     if (countOf(holders) > 0 || this.#running === undefined || this.#grace !== undefined) return
     this.#grace = this.#scheduler.schedule(() => {
       this.#grace = undefined
-      if (countOf(this.#holders) === 0) this.#halt()
+      if (countOf(this.#holders) === 0) this.halt()
     }, this.#graceMs)
   }
 
-  #halt(): void {
+  private halt(): void {
     this.#run += 1
     this.#grace?.unsubscribe()
     this.#grace = undefined

@@ -37,7 +37,7 @@ export class MemoryConversationStore implements ConversationStore {
 
   /** The consumer's conversation ids, oldest first. */
   conversationsOf(consumerId: string): Promise<readonly string[]> {
-    const ids = this.#listed().get(consumerId)
+    const ids = this.listed().get(consumerId)
     return Promise.resolve(ids === undefined ? [] : [...itemsOf(ids)])
   }
 
@@ -45,19 +45,19 @@ export class MemoryConversationStore implements ConversationStore {
   saveCursor(lease: ConversationLease, cursor: PollCursor): Promise<void> {
     // Kept as given, not copied: a cursor is a value (the poll loop makes a new one per page and
     // changes none), and a chat kept a second one for its life. Loads still hand out copies.
-    this.#update(lease.conversationId, { cursor })
+    this.update(lease.conversationId, { cursor })
     return Promise.resolve()
   }
 
   /** Saves the outbound record (never refused). */
   saveOutbound(lease: ConversationLease, outbound: OutboundRecord): Promise<void> {
-    this.#update(lease.conversationId, { outbound: copy(outbound) })
+    this.update(lease.conversationId, { outbound: copy(outbound) })
     return Promise.resolve()
   }
 
   /** Saves the visitor name. */
   saveVisitorName(conversationId: string, name: string): Promise<void> {
-    this.#update(conversationId, { visitorName: name })
+    this.update(conversationId, { visitorName: name })
     return Promise.resolve()
   }
 
@@ -98,8 +98,9 @@ export class MemoryConversationStore implements ConversationStore {
     return Promise.resolve([])
   }
 
+  // TS-private methods, not `#` ones: a `#` method gives every instance a brand field (8 bytes).
   // The consumers' lists, made from the records the first time they are asked for (oldest first, the ended left out).
-  #listed(): SmallMap<Few<string>> {
+  private listed(): SmallMap<Few<string>> {
     if (this.#byConsumer !== undefined) return this.#byConsumer
     const byConsumer = new SmallMap<Few<string>>()
     const ended = new Set(itemsOf(this.#endedUnlisted))
@@ -108,7 +109,7 @@ export class MemoryConversationStore implements ConversationStore {
     return (this.#byConsumer = byConsumer)
   }
 
-  #update(conversationId: string, change: Partial<StoredConversation>): void {
+  private update(conversationId: string, change: Partial<StoredConversation>): void {
     const old = this.#conversations.get(conversationId)
     if (old === undefined) return
     const visitorName = 'visitorName' in change ? change.visitorName : old.visitorName

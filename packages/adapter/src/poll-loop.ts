@@ -17,9 +17,10 @@ import { type ClockEntry, PollClock, loopTimeOf, schedulerTimeOf } from './poll-
 
 /**
  * One run of the loop `pollChat` describes (see there for what it does). Every chat keeps one for
- * as long as it is polled, so everything lives in fields and methods: the clock (the loop is its
- * own entry there) and the activity call the loop back, the gate gets the one bound `send`, the
- * supplier a {@link PollAttempt} (or, in its promise form, the loop itself: see {@link DirectFetch}).
+ * as long as it is polled, so everything lives in fields and methods (TS-private, not `#` ones: a
+ * `#` method gives every instance a brand field): the clock (the loop is its own entry there) and
+ * the activity call the loop back, the gate gets the one bound `send`, the supplier a
+ * {@link PollAttempt} (or, in its promise form, the loop itself: see {@link DirectFetch}).
  *
  * @internal
  */
@@ -43,8 +44,7 @@ export class PollLoop extends DirectFetch implements Unsubscribable, PollLoopCal
   // time, not the answer, so polls do not drift later by each answer's latency.
   #pollStartedAt = 0
   #dueAt: number
-  // What runs now: the request in flight (a subscription, or the supplier's promise form), or the
-  // wait on the run's one timer.
+  // What runs now: the request in flight (a subscription, or the supplier's promise form), or the wait on the run's one timer.
   #request: Subscription | undefined
   // The poll's place at the connection's gate (waiting for a slot, or holding one).
   #ticket: GateTicket | undefined
@@ -66,23 +66,23 @@ export class PollLoop extends DirectFetch implements Unsubscribable, PollLoopCal
   /** Emits `connecting`, then polls (it may settle, even end, before it returns). */
   start(): this {
     this.out.next(CONNECTING)
-    if (!this.#is(LoopFlag.stopped)) this.#poll()
+    if (!this.is(LoopFlag.stopped)) this.poll()
     return this
   }
 
   /** Cancels the wait or the request in flight; nothing is emitted after. */
   unsubscribe(): void {
-    this.#mark(LoopFlag.stopped, true)
+    this.mark(LoopFlag.stopped, true)
     this.#request?.unsubscribe()
     this.cancelFetch()
     this.#ticket?.leave()
-    this.#clearTimers()
-    if (this.#is(LoopFlag.listening)) this.chat.activity?.unlisten(this)
+    this.clearTimers()
+    if (this.is(LoopFlag.listening)) this.chat.activity?.unlisten(this)
   }
 
   // Through the gate when there is one: a poll late for lack of CPU waits there, not in the HTTP
   // pool where its timeout runs. A ticket left already (the poll settled synchronously) is not kept.
-  #poll(): void {
+  private poll(): void {
     const gate = this.config.gate
     if (gate === undefined) {
       this.send(undefined)
@@ -109,24 +109,24 @@ export class PollLoop extends DirectFetch implements Unsubscribable, PollLoopCal
     if (this.#ticket === slot) this.#ticket = undefined
     let next: Step
     try {
-      next = failure === undefined ? this.#onPage(snapshot as LegacySnapshot) : this.#onFailure(failure.error)
+      next = failure === undefined ? this.onPage(snapshot as LegacySnapshot) : this.onFailure(failure.error)
     } catch (error) {
-      next = this.#onFailure(error)
+      next = this.onFailure(error)
     }
-    this.#carryOut(next)
+    this.carryOut(next)
   }
 
-  #report(events: readonly LegacyEvent[], failed: boolean, error?: unknown): void {
+  private report(events: readonly LegacyEvent[], failed: boolean, error?: unknown): void {
     const { onPoll, scheduler } = this.config
     if (onPoll === undefined) return
     sendPollReport(onPoll, this.chat.conversationId ?? '', schedulerTimeOf(scheduler, this.#pollStartedAt), scheduler.now(), events, failed, error)
   }
 
-  #onPage(snapshot: LegacySnapshot): Step {
+  private onPage(snapshot: LegacySnapshot): Step {
     const current = this.holder.value
     const fromId = current.from
     const events = freshEvents(snapshot.events.events, fromId)
-    this.#report(events, false)
+    this.report(events, false)
     const last = events.at(-1)
     const nextFrom = last === undefined ? fromId : last.id + 1
     const nextHref = keptNext(trustedNextLink(snapshot.links, nextFrom)?.href, this.chat.chatHref, nextFrom)
@@ -138,23 +138,23 @@ export class PollLoop extends DirectFetch implements Unsubscribable, PollLoopCal
     const chatTimeoutS = info?.chatTimeout ?? pacing.chatTimeoutS
     // The usual idle poll changes neither: keep the object.
     if (chatState !== pacing.chatState || chatTimeoutS !== pacing.chatTimeoutS) this.#pacing = pacingInputOf(chatState, chatTimeoutS)
-    const active = events.length > 0 || chatState !== pacing.chatState || info?.agentTyping === 'typing' || this.#is(LoopFlag.outbound)
+    const active = events.length > 0 || chatState !== pacing.chatState || info?.agentTyping === 'typing' || this.is(LoopFlag.outbound)
     const over = isChatOver({ events, info })
     const page: PollerOutput = { kind: 'page', events, info, cursor: next }
-    const outputs = this.#is(LoopFlag.live) ? (over ? [page, ENDED] : [page]) : over ? [LIVE, page, ENDED] : [LIVE, page]
-    this.#mark(LoopFlag.live, true)
+    const outputs = this.is(LoopFlag.live) ? (over ? [page, ENDED] : [page]) : over ? [LIVE, page, ENDED] : [LIVE, page]
+    this.mark(LoopFlag.live, true)
     this.#failures = 0
     this.#lastAnswerAt = loopTimeOf(this.config.scheduler)
     const activity = { active, lastWaitMs: this.#lastWaitMs }
     const waitMs = over ? undefined : nextPollWaitMs(this.#pacing, activity, this.config.pacing)
-    const earlyMs = waitMs === undefined || this.#is(LoopFlag.spread) ? undefined : idleSpreadMs(this.#pacing, activity, waitMs, this.config.pacing, this.config.random)
-    if (earlyMs !== undefined) this.#mark(LoopFlag.spread, true)
+    const earlyMs = waitMs === undefined || this.is(LoopFlag.spread) ? undefined : idleSpreadMs(this.#pacing, activity, waitMs, this.config.pacing, this.config.random)
+    if (earlyMs !== undefined) this.mark(LoopFlag.spread, true)
     return { outputs, commit: next, waitMs, paced: true, earlyMs }
   }
 
-  #onFailure(error: unknown): Step {
-    this.#report([], true, error)
-    this.#mark(LoopFlag.live, false)
+  private onFailure(error: unknown): Step {
+    this.report([], true, error)
+    this.mark(LoopFlag.live, false)
     const config = this.config
     const now = loopTimeOf(config.scheduler)
     if (serverAnswered(error)) this.#lastAnswerAt = now
@@ -166,12 +166,12 @@ export class PollLoop extends DirectFetch implements Unsubscribable, PollLoopCal
 
   // Emits a step's outputs, then commits its cursor (the cursor advances after emission), then
   // goes on: the next poll, a wait, or the end.
-  #carryOut(step: Step): void {
+  private carryOut(step: Step): void {
     for (const output of step.outputs) {
-      if (this.#is(LoopFlag.stopped)) return
+      if (this.is(LoopFlag.stopped)) return
       this.out.next(output)
     }
-    if (this.#is(LoopFlag.stopped)) return
+    if (this.is(LoopFlag.stopped)) return
     if (step.commit !== undefined) this.holder.set(step.commit)
     if (step.waitMs === undefined) {
       // Torn down before the end goes out: a feed observing directly has no Subscriber to do it.
@@ -179,70 +179,70 @@ export class PollLoop extends DirectFetch implements Unsubscribable, PollLoopCal
       this.out.complete()
     } else if (step.waitMs <= 0) {
       this.#dueAt = loopTimeOf(this.config.scheduler)
-      this.#poll()
-    } else this.#wait(step.waitMs, step.paced === true, step.earlyMs)
+      this.poll()
+    } else this.wait(step.waitMs, step.paced === true, step.earlyMs)
   }
 
   // A wait, cut short to the state's interval when the visitor does something meanwhile. A paced
   // wait ends `waitMs` after the last poll was due (at once if that has passed: a late poll is not
   // made later still, nor followed by a burst catching up); a backoff counts from the failure, and
   // a spread one (`earlyMs`, see idleSpreadMs) from now: late ones made at once would poll in step.
-  #wait(waitMs: number, paced: boolean, earlyMs: number | undefined): void {
+  private wait(waitMs: number, paced: boolean, earlyMs: number | undefined): void {
     const config = this.config
     this.#lastWaitMs = waitMs
-    this.#mark(LoopFlag.outbound, false)
+    this.mark(LoopFlag.outbound, false)
     const now = loopTimeOf(config.scheduler)
     this.#dueAt = !paced ? now + waitMs : earlyMs !== undefined ? now + waitMs - earlyMs : Math.max(now, this.#dueAt + waitMs)
     if (this.#dueAt <= now) {
-      this.#poll()
+      this.poll()
       return
     }
-    this.#arm(this.#dueAt - now)
+    this.arm(this.#dueAt - now)
     const activity = this.chat.activity
     if (activity === undefined) return
-    this.#mark(LoopFlag.waiting, true)
-    this.#mark(LoopFlag.cut, false)
+    this.mark(LoopFlag.waiting, true)
+    this.mark(LoopFlag.cut, false)
     this.#waitMs = waitMs
-    if (!this.#is(LoopFlag.listening)) activity.listen(this)
-    this.#mark(LoopFlag.listening, true)
+    if (!this.is(LoopFlag.listening)) activity.listen(this)
+    this.mark(LoopFlag.listening, true)
   }
 
   /** The visitor did something: during a wait, the poll comes at the latest the state's interval from now. @internal */
   heard(): void {
-    if (!this.#is(LoopFlag.waiting) || this.#is(LoopFlag.stopped)) return
-    this.#mark(LoopFlag.outbound, true)
+    if (!this.is(LoopFlag.waiting) || this.is(LoopFlag.stopped)) return
+    this.mark(LoopFlag.outbound, true)
     // The state's interval, as at the wait's start: the pacing input changes with pages only.
     const fastMs = pollIntervalMs(this.#pacing, this.config.pacing)
-    if (this.#is(LoopFlag.cut) || fastMs >= this.#waitMs) return
-    this.#mark(LoopFlag.cut, true)
+    if (this.is(LoopFlag.cut) || fastMs >= this.#waitMs) return
+    this.mark(LoopFlag.cut, true)
     const now = loopTimeOf(this.config.scheduler)
     if (now + fastMs >= this.#dueAt) return
     this.#dueAt = now + fastMs
-    this.#arm(fastMs)
+    this.arm(fastMs)
   }
 
   /** The wait is over. @internal */
   run(): void {
-    this.#clearTimers()
-    this.#poll()
+    this.clearTimers()
+    this.poll()
   }
 
-  #is(flag: number): boolean {
+  private is(flag: number): boolean {
     return (this.#flags & flag) !== 0
   }
 
-  #mark(flag: number, on: boolean): void {
+  private mark(flag: number, on: boolean): void {
     this.#flags = on ? this.#flags | flag : this.#flags & ~flag
   }
 
-  #clearTimers(): void {
-    this.#mark(LoopFlag.waiting, false)
+  private clearTimers(): void {
+    this.mark(LoopFlag.waiting, false)
     const scheduler = this.config.scheduler
     if (scheduler instanceof PollClock) scheduler.dequeue(this)
     else this.#timer?.cancel()
   }
 
-  #arm(delayMs: number): void {
+  private arm(delayMs: number): void {
     const scheduler = this.config.scheduler
     if (scheduler instanceof PollClock) scheduler.enqueue(this, delayMs)
     else (this.#timer ??= new ActionTimer(scheduler, this)).arm(delayMs)

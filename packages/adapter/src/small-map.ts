@@ -53,7 +53,7 @@ export class SmallMap<V> {
       rest[at >= 0 ? at : this.#rest.length] = key
       rest[(at >= 0 ? at : this.#rest.length) + 1] = value
       if (rest.length / 2 < FLAT_LIMIT) this.#rest = rest
-      else this.#toMap(rest)
+      else this.toMap(rest)
     }
     return this
   }
@@ -101,7 +101,8 @@ export class SmallMap<V> {
     this.#rest = EMPTY
   }
 
-  #toMap(rest: readonly unknown[]): void {
+  // TS-private methods, not `#` ones: a `#` method gives every instance a brand field (8 bytes).
+  private toMap(rest: readonly unknown[]): void {
     const map = new Map<string, V>([[this.#key as string, this.#value as V]])
     for (let i = 0; i < rest.length; i += 2) map.set(rest[i] as string, rest[i + 1] as V)
     this.#map = map

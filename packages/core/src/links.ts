@@ -45,7 +45,7 @@ export class Links {
     const split = base !== undefined && isBaseOf(base, href)
     this.#base = split ? base : href
     this.#query = split ? recentText(href.slice(base.length)) : undefined
-    const prefix = this.#prefix()
+    const prefix = this.prefix()
     // Exactly two slots a link: pushing pairs onto `[]` reserves 19, and a chat keeps two of these.
     const order = new Array<string>(links.length * 2)
     let prefixed = 0
@@ -73,9 +73,9 @@ export class Links {
    * previous page again, and its links are kept rather than made anew on every poll.
    */
   isAlike(resource: URL, links: readonly { readonly rel: string; readonly href: string }[], base?: string): boolean {
-    if (!this.#isResource(resource.href, base) || links.length * 2 !== this.#order.length) return false
-    const prefix = this.#prefix()
-    return links.every((link, index) => this.#order[index * 2] === link.rel && this.#textIs(index, link.href, prefix))
+    if (!this.isResource(resource.href, base) || links.length * 2 !== this.#order.length) return false
+    const prefix = this.prefix()
+    return links.every((link, index) => this.#order[index * 2] === link.rel && this.textIs(index, link.href, prefix))
   }
 
   /** The URI of the document these links came in (a new `URL` on each read). */
@@ -95,7 +95,7 @@ export class Links {
 
   /** The relation's URI, or `undefined` when absent. */
   get(rel: string): URL | undefined {
-    const href = this.#href(rel)
+    const href = this.href(rel)
     return href === undefined ? undefined : resolveWith(href, () => this.resource)
   }
 
@@ -111,7 +111,7 @@ export class Links {
     const out: Link[] = []
     const base = this.resource
     for (let i = 0; i < this.#order.length; i += 2) {
-      const resolved = resolveHref(this.#text(i / 2), base)
+      const resolved = resolveHref(this.text(i / 2), base)
       if (resolved !== undefined) out.push({ rel: this.#order[i] ?? '', href: resolved })
     }
     return out
@@ -124,44 +124,45 @@ export class Links {
     return [...rels].filter((rel) => this.has(rel))
   }
 
+  // TS-private methods, not `#` ones: a `#` method gives every instance a brand field (8 bytes).
   // The first link of a relation with an href wins, as clients that index by position would see it.
-  #href(rel: string): string | undefined {
+  private href(rel: string): string | undefined {
     for (let i = 0; i < this.#order.length; i += 2) {
       if (this.#order[i] !== rel) continue
-      const href = this.#text(i / 2)
+      const href = this.text(i / 2)
       if (href.trim() !== '') return href
     }
     return undefined
   }
 
   // The href of link `index` as it arrived.
-  #text(index: number): string {
-    const stored = this.#order[index * 2 + 1] ?? this.#ownAt(index)
-    return index >= MAX_PREFIXED || (this.#prefixed & (1 << index)) === 0 ? stored : this.#prefix() + stored
+  private text(index: number): string {
+    const stored = this.#order[index * 2 + 1] ?? this.ownAt(index)
+    return index >= MAX_PREFIXED || (this.#prefixed & (1 << index)) === 0 ? stored : this.prefix() + stored
   }
 
   // Whether `href` with `base` is kept as these links keep their resource: whole, or split into the
   // same base and query.
-  #isResource(href: string, base: string | undefined): boolean {
+  private isResource(href: string, base: string | undefined): boolean {
     const query = this.#query
     if (query === undefined) return href === this.#base && !(base !== undefined && isBaseOf(base, href))
     return base === this.#base && href.length === base.length + query.length && href.endsWith(query) && startsWith(href, base)
   }
 
   // Whether the href of link `index` as it arrived is `href` (`prefix`: see #prefix), without building it.
-  #textIs(index: number, href: string, prefix: string): boolean {
-    const stored = this.#order[index * 2 + 1] ?? this.#ownAt(index)
+  private textIs(index: number, href: string, prefix: string): boolean {
+    const stored = this.#order[index * 2 + 1] ?? this.ownAt(index)
     if (index >= MAX_PREFIXED || (this.#prefixed & (1 << index)) === 0) return stored === href
     return href.length === prefix.length + stored.length && href.endsWith(stored) && startsWith(href, prefix)
   }
 
   // The resource's URI up to its query or fragment: what the hrefs of its links start with.
-  #prefix(): string {
+  private prefix(): string {
     return this.#query !== undefined ? this.#base : this.#base.slice(0, prefixLengthOf(this.#base))
   }
 
   // The `#own` value of link `index`: its place among the links left out of a shared `#order`.
-  #ownAt(index: number): string {
+  private ownAt(index: number): string {
     const own = this.#own
     if (typeof own === 'string' || own === undefined) return own ?? ''
     let place = 0
