@@ -9,7 +9,7 @@ import type { Connection } from './connection.js'
 import { type ConnectionOptions, resolveConnectionOptions } from './connection-options.js'
 import type { ChatClientPort } from './legacy-contract.js'
 import type { ServerFrame } from './messaging-types.js'
-import type { MessagingSocketEvents, SocketEventMap, SocketListener } from './socket-events.js'
+import type { MessagingSocketEvents, SocketEventMap, SocketHandlers, SocketListener } from './socket-events.js'
 import { PrivateConnection } from './requests/private-connection.js'
 import { asError } from './requests/request-failure.js'
 import { type SessionSink, SocketSession, type SocketSessionOptions } from './requests/socket-session.js'
@@ -53,7 +53,8 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
   static readonly CLOSING = 2
   /** `readyState` once closed, as `WebSocket.CLOSED`. */
   static readonly CLOSED = 3
-  // On the prototype, as browsers have them (`WebSocket.prototype.OPEN`), not four fields per socket.
+  // These and the `on*` handlers are on the prototype (see the static block), as browsers have them
+  // (`WebSocket.prototype.OPEN`, accessors for `onopen`…): not fields of every socket.
   /** `readyState` before `'open'`, on instances as browsers have it. */
   declare readonly CONNECTING: 0
   /** `readyState` while requests are taken, on instances as browsers have it. */
@@ -65,16 +66,17 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
 
   /** 0 connecting, 1 open, 2 closing, 3 closed — as `WebSocket.readyState`. */
   readyState: 0 | 1 | 2 | 3 = 0
-  /** Called once the socket is open, as `WebSocket.onopen`; `null` for none. */
-  onopen: SocketListener<'open'> | null = null
+  /** Called once the socket is open, as `WebSocket.onopen`; `null` for none (setting a non-function sets `null`). */
+  declare onopen: SocketListener<'open'> | null
   /** Called with `{ data }` for each frame (JSON text), as `WebSocket.onmessage`. */
-  onmessage: SocketListener<'message'> | null = null
+  declare onmessage: SocketListener<'message'> | null
   /** Called for a failure that ended polling for good, as `WebSocket.onerror`. */
-  onerror: SocketListener<'error'> | null = null
+  declare onerror: SocketListener<'error'> | null
   /** Called once with `{ code, reason }` when the socket closed, as `WebSocket.onclose`. */
-  onclose: SocketListener<'close'> | null = null
+  declare onclose: SocketListener<'close'> | null
 
-  #listeners: Map<keyof SocketEventMap, Set<(event: never) => void>> | undefined
+  // The `on*` handlers and listener sets, made with the first: most sockets are heard through `on()` only.
+  #heard: SocketHandlers | undefined
   // The socket's private connection, and its session's configuration and sink, in one object.
   readonly #connections: PrivateConnection
   readonly #session: SocketSession
@@ -104,15 +106,15 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
     })
   }
 
-  /** Adds a browser-style listener (the listener sets are made then: most sockets are heard through `on*` or `on()` only). */
+  /** Adds a browser-style listener. */
   addEventListener<K extends keyof SocketEventMap>(type: K, listener: SocketListener<K>): void {
-    const listeners = (this.#listeners ??= new Map<keyof SocketEventMap, Set<(event: never) => void>>())
+    const listeners = ((this.#heard ??= {}).listeners ??= new Map<keyof SocketEventMap, Set<(event: never) => void>>())
     listeners.set(type, (listeners.get(type) ?? new Set()).add(listener))
   }
 
   /** Removes a browser-style listener. */
   removeEventListener<K extends keyof SocketEventMap>(type: K, listener: SocketListener<K>): void {
-    this.#listeners?.get(type)?.delete(listener)
+    this.#heard?.listeners?.get(type)?.delete(listener)
   }
 
   /**
@@ -163,14 +165,7 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
     declare readonly emitLegacyEvents?: boolean
     declare readonly now?: () => number
 
-    constructor(
-      client: ChatClientPort,
-      config: ConnectionOptions,
-      ownsClient: boolean,
-      socket: MessagingSocket,
-      emitLegacyEvents: boolean | undefined,
-      now: (() => number) | undefined,
-    ) {
+    constructor(client: ChatClientPort, config: ConnectionOptions, ownsClient: boolean, socket: MessagingSocket, emitLegacyEvents: boolean | undefined, now: (() => number) | undefined) {
       super(client, config, ownsClient)
       this.#socket = socket
       if (emitLegacyEvents !== undefined) this.emitLegacyEvents = emitLegacyEvents
@@ -204,18 +199,28 @@ export class MessagingSocket extends EventEmitter<MessagingSocketEvents> {
   private dispatch(type: keyof SocketEventMap, event: SocketEventMap[keyof SocketEventMap]): void {
     // Browser-style listeners get the event with its target, as DOM events have one.
     const domEvent = { ...event, target: this }
-    const handler = this[`on${type}`] as ((event: unknown) => void) | null
-    handler?.call(this, domEvent)
-    for (const listener of (this.#listeners?.get(type) ?? []) as Iterable<(event: unknown) => void>) listener.call(this, domEvent)
+    const heard = this.#heard
+    ;(heard?.[type] as ((event: unknown) => void) | undefined)?.call(this, domEvent)
+    for (const listener of (heard?.listeners?.get(type) ?? []) as Iterable<(event: unknown) => void>) listener.call(this, domEvent)
     if ('data' in event) this.emit('message', event.data)
     else if ('code' in event) this.emit('close', event.code, event.reason)
     else if (type === 'error') this.emit('error', (event as { readonly error: Error }).error)
     else this.emit('open')
   }
-}
 
-for (const [name, value] of [['CONNECTING', 0], ['OPEN', 1], ['CLOSING', 2], ['CLOSED', 3]] as const) {
-  Object.defineProperty(MessagingSocket.prototype, name, { value, enumerable: true })
+  static {
+    const prototype = MessagingSocket.prototype
+    for (const [name, value] of [['CONNECTING', 0], ['OPEN', 1], ['CLOSING', 2], ['CLOSED', 3]] as const) Object.defineProperty(prototype, name, { value, enumerable: true })
+    for (const type of ['open', 'message', 'error', 'close'] as const) {
+      const get = function (this: MessagingSocket): unknown {
+        return this.#heard?.[type] ?? null
+      }
+      const set = function (this: MessagingSocket, handler: unknown): void {
+        ;(this.#heard ??= {})[type] = (typeof handler === 'function' ? handler : null) as never
+      }
+      Object.defineProperty(prototype, `on${type}`, { get, set, enumerable: true, configurable: true })
+    }
+  }
 }
 
 /**

@@ -23,3 +23,8 @@ export interface SocketEventMap {
 
 /** A listener of one event type. */
 export type SocketListener<K extends keyof SocketEventMap> = (event: SocketEventMap[K]) => void
+
+/** A socket's `on*` handlers and its `addEventListener` listeners by type, as one object. @internal */
+export type SocketHandlers = { [K in keyof SocketEventMap]?: SocketListener<K> | null } & {
+  listeners?: Map<keyof SocketEventMap, Set<(event: never) => void>>
+}

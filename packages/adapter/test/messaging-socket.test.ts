@@ -97,4 +97,25 @@ describe('MessagingSocket on a fake legacy client', () => {
     client.close()
     await client.closed
   })
+
+  test('on* handlers are null until set, null when set to a non-function, and replaced by the next one; listeners hear beside them', async () => {
+    const socket = new MessagingSocket(new FakeClient(), { ...fastConfig, now: () => 7 })
+    expect([socket.onopen, socket.onmessage, socket.onerror, socket.onclose]).toEqual([null, null, null, null])
+    expect(Object.keys(socket)).not.toContain('onmessage')
+    const heard: string[] = []
+    socket.onmessage = () => heard.push('first handler')
+    socket.onmessage = (event) => heard.push(`handler ${event.data}`)
+    // The listener is called after the handler: once it has heard, both have.
+    const answered = new Promise<void>((resolve) => socket.addEventListener('message', (event) => resolve(void heard.push(`listener ${event.data}`))))
+    await new Promise<void>((resolve) => (socket.onopen = () => resolve()))
+    socket.send('{"kind":"req","id":1,"type":"GetClock","body":{}}')
+    await answered
+    const frame = '{"kind":"resp","reqId":1,"code":200,"type":"GetClockResponse","body":{"currentTime":7}}'
+    expect(heard).toEqual([`handler ${frame}`, `listener ${frame}`])
+    ;(socket as { onmessage: unknown }).onmessage = 'not a function'
+    expect(socket.onmessage).toBeNull()
+    const closed = new Promise<number>((resolve) => (socket.onclose = (event) => resolve(event.code)))
+    socket.close(4000)
+    expect(await closed).toBe(4000)
+  })
 })

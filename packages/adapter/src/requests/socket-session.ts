@@ -15,6 +15,7 @@ import { parseFrame } from './request-frame.js'
 import { type NotificationObserver, type RequestContext, type RequestOutcome, startNotifications } from './request-handler.js'
 import { routeRequest } from './request-router.js'
 import { SmallMap } from '../small-map.js'
+import { subscriptionIdOf } from './subscription-ids.js'
 
 /** Where a {@link SocketSession} sends what it has to say. */
 export interface SessionSink {
@@ -193,9 +194,8 @@ export class SocketSession {
     if (!this.#closed) this.#sink.frame(frame)
   }
 
-  // The handlers' view of the session, and the one observer of all its notification streams: a class
-  // so a socket holds one object rather than ten closures; declared in the class body to reach the
-  // session's private state.
+  // The handlers' view of the session, and the one observer of all its notification streams: a class so a
+  // socket holds one object rather than ten closures; declared in the class body to reach the session's private state.
   static readonly #Context = class SessionContext implements RequestContext, NotificationObserver {
     readonly #session: SocketSession
     readonly now: () => number
@@ -219,7 +219,7 @@ export class SocketSession {
     }
 
     nextSubscriptionId(): string {
-      return `chatbridge-sub-${this.#session.#nextSubscription++}`
+      return subscriptionIdOf(this.#session.#nextSubscription++)
     }
 
     unsubscribe(key: string): void {

@@ -3,11 +3,7 @@ import type { Unsubscribable } from 'rxjs'
 import type { ExConversationChange, ExConversationChangeNotification } from '../../messaging-types.js'
 import { type NotificationObserver, type RequestContext, type RequestHandler, ok } from '../request-handler.js'
 import { requestBody } from '../request-frame.js'
-
-/** The session's key of a `cqm` subscription, shared with `cqm.UnsubscribeExConversations`. */
-export function cqmKey(subscriptionId: string): string {
-  return `cqm:${subscriptionId}`
-}
+import { cqmKey } from '../subscription-ids.js'
 
 /** Answers `{ subscriptionId }`; the first notification lists the matching conversations (maybe none). */
 export const subscribeExConversations: RequestHandler = (request, context) => {
