@@ -1,7 +1,7 @@
 // What a chat's feed hands its owner and its legacy-event subscribers, apart from the feed itself.
 import type { ChatPollerOptions, PollerState } from './chat-poller.js'
 import type { PageSource } from './session-supplier.js'
-import type { ChangeMetadata } from './messaging-types.js'
+import type { ChangeMetadata, ExConversationChange } from './messaging-types.js'
 import type { ReadFrom } from './event-replay.js'
 import type { ActivitySource } from './outbound-activity.js'
 import type { PollCursorHolder } from './poll-cursor.js'
@@ -15,6 +15,8 @@ export interface ChatFeedListener {
   onState?(state: PollerState): void
   /** The feed's streams ended: the chat is over, polling stopped for good, or the feed was disposed. Once. */
   onEnd?(): void
+  /** A conversation change (an UPSERT, or the CLOSE), as it goes out (see `ChatFeed.latestChange`). */
+  onConversationChange?(change: ExConversationChange): void
 }
 
 /** A legacy event of unknown type, as the feed passes it on. */

@@ -6,7 +6,7 @@ import type { PageSource } from './session-supplier.js'
 import type { LegacyInfo } from './legacy-contract.js'
 import { EventLog, type LogEntry } from './event-log.js'
 import { HeldLoop, type LoopKeeper, type LoopRun, type LoopStarter } from './held-loop.js'
-import { type LazyObserver, LatestThenLive, LazySubject, endedLike } from './lazy-subject.js'
+import { type LazyObserver, LazySubject, endedLike } from './lazy-subject.js'
 import { type ReadFrom, type ReplaySource, replaying } from './event-replay.js'
 import { type ConversationModel, chatStateOf, initialConversationModel, withEndedByConsumer } from './conversation-model.js'
 import { Delivery, lastUpsert } from './conversation-upsert.js'
@@ -45,9 +45,7 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
   readonly live$ = new LazySubject<LogEntry>('subject')
   #model: ConversationModel
   #delivering: Delivery | undefined // while a page's outputs go out
-  // Made on first use (few chats have a listener for these), ended then as the feed's streams ended; a
-  // conversation watcher starts from the latest change, rebuilt (not behavior: a late one still gets it after the end).
-  #conversation: LazySubject<ExConversationChange> | undefined
+  // Made on first use (few chats have a listener for these), ended then as the feed's streams ended.
   #legacy: LazySubject<LegacyEventRecord> | undefined
   // The poll loop's state and the legacy chat state as plain values; their subjects, and the
   // errors', made on first use, in one object made then (three fields cost every chat 16 bytes more).
@@ -102,15 +100,12 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
     return this.#loop.watch(replaying(this, fromSeq), observer)
   }
 
-  /** The conversation's latest change (when there is one), then each new one; keeps the chat polled. */
-  conversationChanges$(): Observable<ExConversationChange> {
-    return observableOf((observer) => this.watchConversationChanges(observer))
-  }
-
-  /** {@link conversationChanges$} into a plain observer; returns what stops it. */
-  watchConversationChanges(observer: LazyObserver<ExConversationChange>): Unsubscribable {
-    const latest = this.#delivering === undefined ? lastUpsert(this.#model) : this.#delivering.latest()
-    return this.#loop.watch(new LatestThenLive(latest, (this.#conversation ??= endedLike(new LazySubject('subject'), this.live$, true))), observer)
+  /**
+   * The conversation's latest change, when there is one (while a page's outputs go out, the last one
+   * out); each new one goes to the listener's `onConversationChange`, the connection's one watch of them all.
+   */
+  latestChange(): ExConversationChange | undefined {
+    return this.#delivering === undefined ? lastUpsert(this.#model) : this.#delivering.latest()
   }
 
   /** Legacy events of unknown type, live, into a plain observer; keeps the chat polled. Returns what stops it. */
@@ -211,7 +206,7 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
     try {
       for (const output of result.outputs) {
         if (output.kind === 'message') this.live$.next(this.log.add(output.change))
-        else if (output.kind === 'conversation') this.#conversation?.next(output.change)
+        else if (output.kind === 'conversation') this.#listener?.onConversationChange?.(output.change)
         else this.#legacy?.next({ conversationId: output.conversationId, sequence: output.sequence, metadata: output.metadata })
         if (delivering !== undefined) delivering.out += 1
       }
@@ -236,13 +231,13 @@ export class ChatFeed implements LoopStarter<PollerOutput>, ReplaySource {
 
   private failAll(error: AdapterError): void {
     const ending = this.live$.end === undefined
-    for (const subject of [this.live$, this.#legacy, this.#rare?.chatState, this.#conversation]) subject?.error(error)
+    for (const subject of [this.live$, this.#legacy, this.#rare?.chatState]) subject?.error(error)
     if (ending) this.#listener?.onEnd?.()
   }
 
   private completeAll(): void {
     const ending = this.live$.end === undefined
-    for (const subject of [this.live$, this.#legacy, this.#rare?.chatState, this.#conversation, this.#rare?.errors]) subject?.complete()
+    for (const subject of [this.live$, this.#legacy, this.#rare?.chatState, this.#rare?.errors]) subject?.complete()
     if (ending) this.#listener?.onEnd?.()
   }
 }

@@ -8,6 +8,7 @@ import type { EachSource, EachWatcher } from './each-conversation.js'
 import { LazySubject } from './lazy-subject.js'
 import { LeaseKeeper, type LeaseLossListener, expires } from './lease-keeper.js'
 import type { ConversationEvents } from './conversation-events.js'
+import type { ExConversationChange } from './messaging-types.js'
 import { type RelayCommandTarget, runRelayCommand } from './relay-commands.js'
 import { type Few, NO_ITEMS, itemsOf, withItem, withoutItem } from './exact-lists.js'
 
@@ -64,6 +65,16 @@ export class ConnectionSignals<C extends { readonly feed: ChatFeed }> implements
     this.#latest = conversation
     this.#current$?.next(conversation)
     for (const watcher of itemsOf(this.#watchers)) watcher.added(conversation)
+  }
+
+  /** A conversation change of `feed`'s, told to the watchers that hear changes. */
+  changed(feed: ChatFeed, change: ExConversationChange): void {
+    for (const watcher of itemsOf(this.#watchers)) watcher.changed?.(feed, change)
+  }
+
+  /** `feed`'s streams ended, told to the watchers that hear changes. */
+  ended(feed: ChatFeed): void {
+    for (const watcher of itemsOf(this.#watchers)) watcher.ended?.(feed)
   }
 
   /** Tells `watcher` of each conversation announced and of the close (at once when closed). */
@@ -137,8 +148,13 @@ export class ConnectionEvents<C extends { readonly feed: ChatFeed }> implements 
     return (this.#onError ??= (error) => signals.error(error))
   }
 
-  ended(conversationId: string): void {
-    this.#config.onConversationEnd?.(conversationId, this.consumerId)
+  conversationChanged(feed: ChatFeed, change: ExConversationChange): void {
+    this.#signals.changed(feed, change)
+  }
+
+  ended(feed: ChatFeed): void {
+    this.#signals.ended(feed)
+    this.#config.onConversationEnd?.(feed.conversationId, this.consumerId)
   }
 
   serve(conversationId: string, command: RelayCommand): Promise<unknown> {

@@ -10,7 +10,8 @@ import type { ConversationField, ConversationRequest, ExConversationChange, Mess
 import { MemoryConversationStore } from './memory-conversation-store.js'
 import { SmallMap } from './small-map.js'
 import { Watchers } from './watchers.js'
-import { CONVERSATION_CHANGES, LEGACY_EVENTS, watchEach } from './each-conversation.js'
+import { LEGACY_EVENTS, watchEach } from './each-conversation.js'
+import { watchChanges } from './conversation-changes.js'
 import type { LazyObserver } from './lazy-subject.js'
 import { completed, observableOf } from './watch.js'
 import { type Conversation, openConversation } from './open-conversation.js'
@@ -85,7 +86,7 @@ export class Connection {
 
   /** {@link conversations$} into a plain observer (no RxJS subscriber: a socket keeps it for its life); returns what stops it. @internal */
   watchConversations(observer: LazyObserver<ExConversationChange>): Unsubscribable {
-    return watchEach(this.#signals, CONVERSATION_CHANGES, observer)
+    return watchChanges(this.#signals, observer)
   }
 
   /**

@@ -2,6 +2,8 @@
 import type { RelayCommand, RelayHandler } from './conversation-relay.js'
 import type { ConversationLease, ConversationStore } from './conversation-store.js'
 import type { LeaseLossListener } from './lease-keeper.js'
+import type { ChatFeed } from './chat-feed.js'
+import type { ExConversationChange } from './messaging-types.js'
 
 /** What the conversations report to their connection: one object per connection, told which conversation. @internal */
 export interface ConversationEvents {
@@ -11,7 +13,9 @@ export interface ConversationEvents {
   /** Failed polls, failed store writes, failed resends of an earlier owner's lines. */
   readonly onError: (error: unknown) => void
   /** The conversation's streams ended (see `ConnectionOptions.onConversationEnd`). */
-  ended(conversationId: string): void
+  ended(feed: ChatFeed): void
+  /** A conversation change, as it goes out: the connection's `conversations$` watches hear it. */
+  conversationChanged(feed: ChatFeed, change: ExConversationChange): void
   /** The lease was taken: call `holder.leaseGone()` from the keeper when a renewal says it is gone. */
   readonly onLease: (lease: ConversationLease, holder: LeaseLossListener) => void
   /** The store refused a write: another process owns the chat now; the conversation is disposed. */

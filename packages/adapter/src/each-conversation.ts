@@ -12,6 +12,10 @@ export interface EachWatcher {
   /** No conversation will be added any more (the connection's streams completed). */
   complete(): void
   closed(): void
+  /** A conversation change of `feed`'s, as it goes out (see `watchChanges`). */
+  changed?(feed: ChatFeed, change: ExConversationChange): void
+  /** `feed`'s streams ended (see `ChatFeedListener.onEnd`). */
+  ended?(feed: ChatFeed): void
 }
 
 /** What {@link watchEach} reads of a connection. @internal */
@@ -48,9 +52,7 @@ export function fromEach<T>(source: EachSource, stream: Stream<T>): Observable<T
 /** Starts one conversation's stream into `observer`; returns what stops it. @internal */
 export type Stream<T> = (feed: ChatFeed, observer: LazyObserver<T>) => Unsubscribable
 
-// One function each for every connection's merges, not a closure per subscription.
-/** Each conversation's changes, for `conversations$`. @internal */
-export const CONVERSATION_CHANGES: Stream<ExConversationChange> = (feed, observer) => feed.watchConversationChanges(observer)
+// One function for every connection's merges, not a closure per subscription.
 /** Each conversation's legacy events of unknown type, for `legacyEvents$`. @internal */
 export const LEGACY_EVENTS: Stream<LegacyEventRecord> = (feed, observer) => feed.watchLegacyEvents(observer)
 

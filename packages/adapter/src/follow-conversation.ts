@@ -24,7 +24,7 @@ import { followerPoller, relaySupplier } from './relay-supplier.js'
  *
  * @internal
  */
-export function followConversation(session: ChatSessionPort, config: ResolvedConnectionOptions, relay: ConversationRelay, events: Pick<ConversationEvents, 'consumerId' | 'store' | 'onError' | 'ended'>, onFree: () => void): FollowedConversation {
+export function followConversation(session: ChatSessionPort, config: ResolvedConnectionOptions, relay: ConversationRelay, events: Pick<ConversationEvents, 'consumerId' | 'store' | 'onError' | 'ended' | 'conversationChanged'>, onFree: () => void): FollowedConversation {
   const { consumerId, store, onError } = events
   const id = session.conversationId
   // Promoted: the feed's loop reads the chat through the holder's supplier from then on.
@@ -52,7 +52,7 @@ export function followConversation(session: ChatSessionPort, config: ResolvedCon
   const subscriptions = new Subscription()
   subscriptions.add(feed.errors$.subscribe(onError))
   // Its end is told as a holder's is (a holder taking the feed over listens in its place).
-  feed.listen({ onEnd: () => events.ended(id) })
+  feed.listen({ onEnd: () => events.ended(feed), onConversationChange: (change) => events.conversationChanged(feed, change) })
   let disposed = false
   ready.catch(() => {
     disposed = true

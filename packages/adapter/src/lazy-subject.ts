@@ -126,33 +126,7 @@ export class LazySubject<T> extends Observable<T> {
  * @internal
  */
 export function joined<T>(source: { add(observer: LazyObserver<T>): Unsubscribable | undefined }, observer: LazyObserver<T>): Unsubscribable | LazySubject<T> | undefined {
-  if (source instanceof LatestThenLive) return joined((source as LatestThenLive<T>).started(observer), observer)
   return source instanceof LazySubject ? (source.join(observer) ? (source as LazySubject<T>) : undefined) : source.add(observer)
-}
-
-/**
- * `latest` (when there is one), then what `live` sends, as a `ReplaySubject(1)` would replay: a
- * chat's latest conversation change is rebuilt from its model for each watcher, where a replay
- * subject kept the whole change (~550 B) for the chat's life. An ended `live` ends the watch just
- * after `latest`, as a replay does. {@link joined} joins `live` itself (no removal object).
- *
- * @internal
- */
-export class LatestThenLive<T> {
-  constructor(
-    readonly latest: T | undefined,
-    readonly live: LazySubject<T>,
-  ) {}
-
-  add(observer: LazyObserver<T>): Unsubscribable | undefined {
-    return this.started(observer).add(observer)
-  }
-
-  /** Sends `latest` to `observer`; returns `live`, for it to join. @internal */
-  started(observer: LazyObserver<T>): LazySubject<T> {
-    if (this.latest !== undefined) observer.next(this.latest)
-    return this.live
-  }
 }
 
 /** Stops what {@link joined} returned for `observer`. @internal */

@@ -18,6 +18,7 @@ import { type PageFetcher, type PollSupplier, type ReadConsent, readWhenGiven } 
 import { publishingSupplier, stopMarkerOf } from './relay-supplier.js'
 import { type StartedOutbound, outboundQueue, saveChanges, startOutbound, stopSaving } from './start-outbound.js'
 import type { StoreWriter, StoreWriterOwner } from './store-writer.js'
+import type { ExConversationChange } from './messaging-types.js'
 
 /** A conversation of a connection: the legacy chat, the feed reading it, the queue writing to it. @internal */
 export interface Conversation {
@@ -149,8 +150,12 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     this.#events.onError(error)
   }
 
+  onConversationChange(change: ExConversationChange): void {
+    this.#events.conversationChanged(this.feed, change)
+  }
+
   onEnd(): void {
-    this.#events.ended(this.session.conversationId)
+    this.#events.ended(this.feed)
   }
 
   onState(state: PollerState): void {

@@ -2,7 +2,7 @@ import type { Observable} from 'rxjs';
 import { BehaviorSubject, ReplaySubject, Subject, Subscription, VirtualTimeScheduler, config, take } from 'rxjs'
 import { describe, expect, test, vi } from 'vitest'
 import { HeldLoop, type LoopRun, type LoopStarter } from '../src/held-loop.js'
-import { type LazyKind, LatestThenLive, LazySubject, joined, leave } from '../src/lazy-subject.js'
+import { type LazyKind, LazySubject } from '../src/lazy-subject.js'
 
 type Step = { readonly next: number } | 'complete' | { readonly error: string } | 'subscribe'
 
@@ -257,42 +257,5 @@ describe('LazySubject.add with a plain observer (no RxJS subscriber)', () => {
     const log: string[] = []
     expect(subject.add(plain(log))).toBeUndefined()
     expect(log).toEqual(['error boom'])
-  })
-})
-
-describe('LatestThenLive', () => {
-  const plain = (log: string[]) => ({ next: (v: number) => log.push(String(v)), error: (e: unknown) => log.push(`error ${String(e)}`), complete: () => log.push('complete') })
-
-  test('a watcher hears the latest it was given, then the live values, as a ReplaySubject(1) subscriber would', () => {
-    const live = new LazySubject<number>('subject')
-    const replay = new ReplaySubject<number>(1)
-    replay.next(1)
-    const ours: string[] = []
-    const theirs: string[] = []
-    const observer = plain(ours)
-    const inner = joined(new LatestThenLive(1, live), observer)
-    replay.subscribe(plain(theirs))
-    for (const value of [2, 3]) {
-      live.next(value)
-      replay.next(value)
-    }
-    // Joined to the subject itself: nothing but the subject to leave.
-    expect(inner).toBe(live)
-    leave(inner, observer)
-    live.next(4)
-    expect(ours).toEqual(theirs)
-    expect(ours).toEqual(['1', '2', '3'])
-  })
-
-  test('with no latest it is the live stream alone; after the end, the latest then the end', () => {
-    const live = new LazySubject<number>('subject')
-    const early: string[] = []
-    new LatestThenLive<number>(undefined, live).add(plain(early))
-    live.next(5)
-    live.complete()
-    const late: string[] = []
-    expect(new LatestThenLive(5, live).add(plain(late))).toBeUndefined()
-    expect(early).toEqual(['5', 'complete'])
-    expect(late).toEqual(['5', 'complete'])
   })
 })
