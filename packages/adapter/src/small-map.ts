@@ -20,38 +20,42 @@ export class SmallMap<V> {
   // The first entry; `undefined` key: the map is empty (then `#rest` is too).
   #key: string | undefined
   #value: V | undefined
-  #rest: readonly unknown[] = EMPTY
-  #map: Map<string, V> | undefined
+  // The entries after the first, flat; or, past FLAT_LIMIT, a `Map` of them all (then `#key` is unused).
+  #rest: readonly unknown[] | Map<string, V> = EMPTY
 
   /** How many entries. */
   get size(): number {
-    return this.#map?.size ?? (this.#key === undefined ? 0 : 1 + this.#rest.length / 2)
+    const rest = this.#rest
+    return rest instanceof Map ? rest.size : this.#key === undefined ? 0 : 1 + rest.length / 2
   }
 
   get(key: string): V | undefined {
-    if (this.#map !== undefined) return this.#map.get(key)
+    const rest = this.#rest
+    if (rest instanceof Map) return rest.get(key)
     if (key === this.#key) return this.#value
-    const at = indexOf(this.#rest, key)
-    return at < 0 ? undefined : (this.#rest[at + 1] as V)
+    const at = indexOf(rest, key)
+    return at < 0 ? undefined : (rest[at + 1] as V)
   }
 
   has(key: string): boolean {
-    if (this.#map !== undefined) return this.#map.has(key)
-    return (this.#key !== undefined && key === this.#key) || indexOf(this.#rest, key) >= 0
+    const rest = this.#rest
+    if (rest instanceof Map) return rest.has(key)
+    return (this.#key !== undefined && key === this.#key) || indexOf(rest, key) >= 0
   }
 
   /** Sets `key` (a new key goes last, an existing one keeps its place). */
   set(key: string, value: V): this {
-    if (this.#map !== undefined) {
-      this.#map.set(key, value)
+    const flat = this.#rest
+    if (flat instanceof Map) {
+      flat.set(key, value)
     } else if (this.#key === undefined || key === this.#key) {
       this.#key = key
       this.#value = value
     } else {
-      const at = indexOf(this.#rest, key)
-      const rest = resized(this.#rest, at >= 0 ? this.#rest.length : this.#rest.length + 2, -1)
-      rest[at >= 0 ? at : this.#rest.length] = key
-      rest[(at >= 0 ? at : this.#rest.length) + 1] = value
+      const at = indexOf(flat, key)
+      const rest = resized(flat, at >= 0 ? flat.length : flat.length + 2, -1)
+      rest[at >= 0 ? at : flat.length] = key
+      rest[(at >= 0 ? at : flat.length) + 1] = value
       if (rest.length / 2 < FLAT_LIMIT) this.#rest = rest
       else this.toMap(rest)
     }
@@ -60,42 +64,43 @@ export class SmallMap<V> {
 
   /** Removes `key`; whether it was there. */
   delete(key: string): boolean {
-    if (this.#map !== undefined) return this.#map.delete(key)
+    const rest = this.#rest
+    if (rest instanceof Map) return rest.delete(key)
     if (this.#key !== undefined && key === this.#key) {
       // The next entry moves into the fields, so the order holds.
-      const rest = this.#rest
       this.#key = rest[0] as string | undefined
       this.#value = rest[1] as V | undefined
       this.#rest = rest.length <= 2 ? EMPTY : resized(rest, rest.length - 2, 0)
       return true
     }
-    const at = indexOf(this.#rest, key)
+    const at = indexOf(rest, key)
     if (at < 0) return false
-    this.#rest = this.#rest.length === 2 ? EMPTY : resized(this.#rest, this.#rest.length - 2, at)
+    this.#rest = rest.length === 2 ? EMPTY : resized(rest, rest.length - 2, at)
     return true
   }
 
   /** The values in insertion order, as they are now (later changes do not show in this list). */
   values(): readonly V[] {
-    if (this.#map !== undefined) return [...this.#map.values()]
+    const rest = this.#rest
+    if (rest instanceof Map) return [...rest.values()]
     if (this.#key === undefined) return []
     const values: V[] = [this.#value as V]
-    for (let i = 1; i < this.#rest.length; i += 2) values.push(this.#rest[i] as V)
+    for (let i = 1; i < rest.length; i += 2) values.push(rest[i] as V)
     return values
   }
 
   /** The keys in insertion order, as they are now. */
   keys(): readonly string[] {
-    if (this.#map !== undefined) return [...this.#map.keys()]
+    const rest = this.#rest
+    if (rest instanceof Map) return [...rest.keys()]
     if (this.#key === undefined) return []
     const keys: string[] = [this.#key]
-    for (let i = 0; i < this.#rest.length; i += 2) keys.push(this.#rest[i] as string)
+    for (let i = 0; i < rest.length; i += 2) keys.push(rest[i] as string)
     return keys
   }
 
   /** Removes every entry. */
   clear(): void {
-    this.#map = undefined
     this.#key = undefined
     this.#value = undefined
     this.#rest = EMPTY
@@ -105,10 +110,9 @@ export class SmallMap<V> {
   private toMap(rest: readonly unknown[]): void {
     const map = new Map<string, V>([[this.#key as string, this.#value as V]])
     for (let i = 0; i < rest.length; i += 2) map.set(rest[i] as string, rest[i + 1] as V)
-    this.#map = map
     this.#key = undefined
     this.#value = undefined
-    this.#rest = EMPTY
+    this.#rest = map
   }
 }
 
