@@ -3,7 +3,7 @@ import { type Observable, type Unsubscribable, filter, of, switchMap, takeUntil,
 import { AdapterError, commandFailed } from './adapter-error.js'
 import type { LegacyEventRecord } from './chat-feed.js'
 import type { ConnectionState } from './connection-state.js'
-import { ConnectionEvents, ConnectionSignals } from './connection-signals.js'
+import { ConnectionEvents } from './connection-signals.js'
 import { type ConnectionOptions, type ResolvedConnectionOptions, resolveConnectionOptions } from './connection-options.js'
 import type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
 import type { ConversationField, ConversationRequest, ExConversationChange, MessagingEvent, MessagingEventChange, UserProfile } from './messaging-types.js'
@@ -44,10 +44,9 @@ export class Connection {
   readonly #ownsClient: boolean
   // A socket's connection has one conversation: a `Map`'s table would cost more than the entry.
   readonly #conversations = new SmallMap<Conversation>()
-  readonly #signals: ConnectionSignals<Conversation> = new ConnectionSignals(this.#conversations)
   // Made with the first `messagingEvents$` subscriber: a connection may never have one.
   #watching: Watchers<MessagingEventChange> | undefined
-  // One for all the conversations (they say which they are), not four closures each.
+  // One for all the conversations (they say which they are), not four closures each; the connection's signals too.
   readonly #events: ConnectionEvents<Conversation>
   #visitorName: string | undefined
 
@@ -56,24 +55,24 @@ export class Connection {
     this.#client = client
     this.#config = resolveConnectionOptions(config, client)
     this.#ownsClient = options.ownsClient ?? false
-    this.#events = new ConnectionEvents(this.#signals, this.#config, config.consumerId, config.store ?? new MemoryConversationStore(), this)
+    this.#events = new ConnectionEvents(this.#conversations, this.#config, config.consumerId, config.store ?? new MemoryConversationStore(), this)
   }
 
   /** The connection's state (see {@link ConnectionState}), current then changes; follows the latest conversation. */
   get state$(): Observable<ConnectionState> {
-    return this.#signals.closed$.pipe(
+    return this.#events.closed$.pipe(
       takeWhile((closed) => !closed, true),
       switchMap((closed) =>
         closed
           ? of<ConnectionState>({ status: 'closed', reason: 'closed-by-user' })
-          : this.#signals.current$.pipe(switchMap((conversation) => (conversation === undefined ? of<ConnectionState>({ status: 'live' }) : conversation.feed.state$))),
+          : this.#events.current$.pipe(switchMap((conversation) => (conversation === undefined ? of<ConnectionState>({ status: 'live' }) : conversation.feed.state$))),
       ),
     )
   }
 
   /** Failed polls being retried (e.g. core's `DecodeError`); the cursor is kept, nothing is lost. */
   get errors$(): Observable<unknown> {
-    return this.#signals.errors$.pipe(takeUntil(this.#signals.closed$.pipe(filter((closed) => closed))))
+    return this.#events.errors$.pipe(takeUntil(this.#events.closed$.pipe(filter((closed) => closed))))
   }
 
   /**
@@ -86,7 +85,7 @@ export class Connection {
 
   /** {@link conversations$} into a plain observer (no RxJS subscriber: a socket keeps it for its life); returns what stops it. @internal */
   watchConversations(observer: LazyObserver<ExConversationChange>): Unsubscribable {
-    return watchChanges(this.#signals, observer)
+    return watchChanges(this.#events, observer)
   }
 
   /**
@@ -101,7 +100,7 @@ export class Connection {
 
   /** {@link messagingEvents$} into a plain observer, or with `'end'` only its end (see `ChatFeed`); a throw is the stream's failure. Returns what stops it. @internal */
   watchMessagingEvents(dialogId: string, fromSeq: number | 'end', observer: LazyObserver<MessagingEventChange>): Unsubscribable {
-    if (this.#signals.closed) return completed(observer)
+    if (this.#events.closed) return completed(observer)
     const conversation = this.conversationFor(dialogId)
     // Read once the store let this connection have it (the lease, the consumer's own conversation).
     return (this.#watching ??= new Watchers()).follow(observer, conversation.ready, (follow) => conversation.feed.watchMessagingEvents(fromSeq, follow))
@@ -114,7 +113,7 @@ export class Connection {
 
   /** {@link legacyEvents$} into a plain observer; returns what stops it. @internal */
   watchLegacyEvents(observer: LazyObserver<LegacyEventRecord>): Unsubscribable {
-    return watchEach(this.#signals, LEGACY_EVENTS, observer)
+    return watchEach(this.#events, LEGACY_EVENTS, observer)
   }
 
   /** Requests a new chat (`POST chat/request`); resolves with its id once the server created it. */
@@ -127,7 +126,7 @@ export class Connection {
     } catch (error) {
       throw commandFailed('request a conversation', error)
     }
-    if (this.#signals.closed) throw closedError()
+    if (this.#events.closed) throw closedError()
     const conversation = this.open(session, skill)
     await conversation.ready
     if (this.#visitorName !== undefined) await applyName(conversation, this.#visitorName).catch(this.#events.onError)
@@ -153,7 +152,7 @@ export class Connection {
     if (this.#conversations.has(session.conversationId)) return { conversationId: session.conversationId }
     const follower = followConversation(session, this.#config, relay, this.#events, () => {
       // Promoted (the holder's lease is free): the same feed goes on here as the holder's, so its subscribers see a continuation.
-      if (!this.#signals.closed && this.#conversations.get(session.conversationId) === follower) this.open(session, undefined, follower.handOver)
+      if (!this.#events.closed && this.#conversations.get(session.conversationId) === follower) this.open(session, undefined, follower.handOver)
     })
     return { conversationId: this.add(follower).session.conversationId }
   }
@@ -211,14 +210,14 @@ export class Connection {
    * not end the chats (they can be resumed). Idempotent.
    */
   async close(): Promise<void> {
-    if (this.#signals.closed) return
-    this.#signals.close()
+    if (this.#events.closed) return
+    this.#events.close()
     this.#watching?.completeAll()
     this.#events.disposeLeases()
     for (const conversation of this.#conversations.values()) conversation.dispose()
     // What was not written yet is written, and the leases given up: another connection may continue at once.
     await Promise.all([...this.#conversations.values()].map((conversation) => conversation.release()))
-    this.#signals.complete()
+    this.#events.complete()
     if (this.#ownsClient) await this.#client.close()
   }
 
@@ -238,12 +237,12 @@ export class Connection {
   private add(conversation: Conversation, announce = true): Conversation {
     this.#conversations.set(conversation.session.conversationId, conversation)
     if (!announce) return conversation
-    this.#signals.announce(conversation)
+    this.#events.announce(conversation)
     return conversation
   }
 
   private assertOpen(): void {
-    if (this.#signals.closed) throw closedError()
+    if (this.#events.closed) throw closedError()
   }
 }
 

@@ -90,9 +90,8 @@ export interface SocketSessionOptions {
 export class SocketSession {
   readonly #config: SocketSessionOptions
   readonly #sink: SessionSink
-  readonly #now: () => number
-  // Every notification stream by its key (an unkeyed one gets a unique one): a parent `Subscription`
-  // would cost a finalizer array, and each stream a parentage link, for the socket's whole life. Small: a socket has a stream or two.
+  // Every notification stream by its key (an unkeyed one gets a unique one), a socket's stream or two: a parent
+  // `Subscription` would cost a finalizer array, and each stream a parentage link, for the socket's whole life.
   readonly #streams = new SmallMap<Unsubscribable>()
   readonly #context: RequestContext & NotificationObserver
   #consumerId: string | undefined
@@ -106,7 +105,6 @@ export class SocketSession {
     checkConfig(config, sink)
     this.#config = config
     this.#sink = sink
-    this.#now = config.now ?? Date.now
     this.#consumerId = config.consumerId
     this.#context = new SocketSession.#Context(this)
   }
@@ -194,15 +192,17 @@ export class SocketSession {
     if (!this.#closed) this.#sink.frame(frame)
   }
 
-  // The handlers' view of the session, and the one observer of all its notification streams: a class so a
-  // socket holds one object rather than ten closures; declared in the class body to reach the session's private state.
+  // The handlers' view of the session and the one observer of its notification streams: one object, not ten closures
+  // a socket; in the class body to read the session's private state when asked (its clock too: not kept twice a socket).
   static readonly #Context = class SessionContext implements RequestContext, NotificationObserver {
     readonly #session: SocketSession
-    readonly now: () => number
 
     constructor(session: SocketSession) {
       this.#session = session
-      this.now = session.#now
+    }
+
+    get now(): () => number {
+      return this.#session.#config.now ?? Date.now
     }
 
     get connection(): Connection {
