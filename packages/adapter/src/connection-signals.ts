@@ -66,8 +66,8 @@ export class ConnectionSignals<C extends { readonly feed: ChatFeed }> implements
     for (const watcher of itemsOf(this.#watchers)) watcher.added(conversation)
   }
 
-  /** A conversation change of `feed`'s, told to the watchers that hear changes. */
-  changed(feed: ChatFeed, change: ExConversationChange): void {
+  /** A conversation change of `feed`'s, as it goes out, told to the watchers that hear changes. */
+  conversationChanged(feed: ChatFeed, change: ExConversationChange): void {
     for (const watcher of itemsOf(this.#watchers)) watcher.changed?.(feed, change)
   }
 
@@ -143,10 +143,6 @@ export class ConnectionEvents<C extends { readonly feed: ChatFeed }> extends Con
   /** Reports an error to the connection's errors stream, as a plain function (a `.catch` handler). */
   get onError(): (error: unknown) => void {
     return (this.#onError ??= (error) => this.error(error))
-  }
-
-  conversationChanged(feed: ChatFeed, change: ExConversationChange): void {
-    this.changed(feed, change)
   }
 
   ended(feed: ChatFeed): void {

@@ -17,7 +17,7 @@ function signalsOf(...feeds: ChatFeed[]): { signals: ConnectionSignals<{ readonl
   const conversations: { feed: ChatFeed }[] = []
   const signals = new ConnectionSignals<{ readonly feed: ChatFeed }>(conversations)
   const add = (feed: ChatFeed): void => {
-    feed.listen({ onConversationChange: (change) => signals.changed(feed, change), onEnd: () => signals.feedEnded(feed) })
+    feed.listen({ onConversationChange: (change) => signals.conversationChanged(feed, change), onEnd: () => signals.feedEnded(feed) })
     conversations.push({ feed })
     signals.announce({ feed })
   }
