@@ -29,7 +29,7 @@ export class ConnectionSignals<C extends { readonly feed: ChatFeed }> implements
   // Copied on change, so a watcher leaving while they are told leaves no hole in the walk.
   #watchers: Few<EachWatcher> = NO_ITEMS
 
-  /** @param conversations the connection's conversations (its map: no closure kept to read it), for `watchEach`. */
+  /** @param conversations the connection's conversations (its map: no closure kept to read it), for `watchEach` and `watchChanges`. */
   constructor(conversations: { values(): Iterable<C> }) {
     this.#conversations = conversations
   }

@@ -24,7 +24,7 @@ export interface EachSource {
   /**
    * Tells `watcher` of each conversation added and of the close until {@link unwatch}; one closed
    * already is told so at once. A listener, not subscriptions to `added$` and `closed$`: two RxJS
-   * subscribers, their finalizer arrays and teardowns for every `conversations$` subscriber's life.
+   * subscribers, their finalizer arrays and teardowns for every watcher's life (`legacyEvents$`, `conversations$`).
    */
   watch(watcher: EachWatcher): void
   unwatch(watcher: EachWatcher): void
@@ -33,7 +33,7 @@ export interface EachSource {
 /**
  * What `defer(() => merge(from(current), added)).pipe(mergeMap((c) => stream(c.feed).pipe(catchError(() => EMPTY))),
  * takeUntil(closed.pipe(filter(Boolean))))` did, as plain code: that chain cost about thirty closures and
- * operator subscribers per subscription (a socket holds one or two for its whole life). A conversation
+ * operator subscribers per subscription (a socket with `emitLegacyEvents` holds one for its whole life). A conversation
  * whose stream errors ends its part only (its failure shows in `state$` and its `messagingEvents$`).
  * `stream` starts one conversation's stream into an observer (a feed's watch) and returns what stops it.
  * Returns what stops the merge.
