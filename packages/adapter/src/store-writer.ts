@@ -13,6 +13,14 @@ interface RetryTiming {
 
 const DEFAULT_TIMING: RetryTiming = { retryMs: 1_000, scheduler: asyncScheduler }
 
+/** What a writer holds only while a write is pending, in flight or due to be retried. */
+interface PendingWrite {
+  cursor: PollCursor | undefined
+  outbound: OutboundRecord | undefined
+  running: Promise<void> | undefined
+  retry: Subscription | undefined
+}
+
 /** Who a {@link StoreWriter} reports to (the conversation itself: no callbacks per chat). @internal */
 export interface StoreWriterOwner {
   /** A write refused because the lease is gone; called once, the writer is stopped. */
@@ -38,12 +46,10 @@ export class StoreWriter implements StateWatcher<PollCursor | OutboundRecord> {
   readonly #lease: ConversationLease
   readonly #owner: StoreWriterOwner
   #written: PollCursor | undefined
-  #cursor: PollCursor | undefined
-  #outbound: OutboundRecord | undefined
-  #running: Promise<void> | undefined
-  #lost: Error | undefined
-  #stopped = false
-  #retry: Subscription | undefined
+  // One object, made when a write is due and dropped once idle: an idle chat keeps no pending-write fields (24 bytes less per chat).
+  #pending: PendingWrite | undefined
+  // Stopped: `true`, or the lease's loss (one field, not a flag and an error).
+  #end: Error | true | undefined
   // Shared by every writer left to the defaults (one field, not two copies per chat).
   readonly #timing: RetryTiming
 
@@ -75,31 +81,35 @@ export class StoreWriter implements StateWatcher<PollCursor | OutboundRecord> {
 
   /** Saves `cursor` unless it is where the store's cursor already is (or behind it). */
   cursor(cursor: PollCursor): void {
-    const pending = this.#cursor
+    const pending = this.#pending?.cursor
     const last = pending ?? this.#written
     if (last !== undefined && (cursor.from < last.from || (cursor.from === last.from && cursor.next === last.next))) {
       // The same position again: keep the newer equal object, so the older one (and its copy of the `next` href) can go.
       if (pending === undefined && cursor.from === last.from) this.#written = cursor
       return
     }
-    this.#cursor = cursor
+    this.state().cursor = cursor
     this.kick()
   }
 
   /** Saves the outbound record. */
   outbound(record: OutboundRecord): void {
-    this.#outbound = record
+    this.state().outbound = record
     this.kick()
   }
 
   /** Resolves once every value given so far is written; rejects when a write failed (the lease's loss included). */
   async flush(): Promise<void> {
     this.kick()
-    while (this.#running !== undefined) await this.#running
-    if (this.#lost !== undefined) throw this.#lost
-    if (this.#cursor !== undefined || this.#outbound !== undefined) {
+    while (this.#pending?.running !== undefined) await this.#pending.running
+    if (this.#end instanceof Error) throw this.#end
+    if (this.unsaved()) {
       // The last write failed for another reason (reported to onError): try once more, now.
-      await this.writeOnce()
+      try {
+        await this.writeOnce()
+      } finally {
+        this.settle()
+      }
     }
   }
 
@@ -114,7 +124,7 @@ export class StoreWriter implements StateWatcher<PollCursor | OutboundRecord> {
       try {
         return await this.flush()
       } catch (error) {
-        if (this.#lost !== undefined || this.#stopped || this.#store.available !== false || signal?.aborted === true) throw error
+        if (this.#end !== undefined || this.#store.available !== false || signal?.aborted === true) throw error
         await this.pause(signal)
       }
     }
@@ -136,23 +146,46 @@ export class StoreWriter implements StateWatcher<PollCursor | OutboundRecord> {
 
   /** Writes nothing more. */
   stop(): void {
-    this.#stopped = true
-    this.#retry?.unsubscribe()
-    this.#retry = undefined
+    this.#end ??= true
+    this.cancelRetry()
+    this.settle()
+  }
+
+  private state(): PendingWrite {
+    return (this.#pending ??= { cursor: undefined, outbound: undefined, running: undefined, retry: undefined })
+  }
+
+  private unsaved(): boolean {
+    return this.#pending?.cursor !== undefined || this.#pending?.outbound !== undefined
+  }
+
+  private settle(): void {
+    const pending = this.#pending
+    if (pending?.cursor === undefined && pending?.outbound === undefined && pending?.running === undefined && pending?.retry === undefined) this.#pending = undefined
+  }
+
+  private cancelRetry(): void {
+    const pending = this.#pending
+    pending?.retry?.unsubscribe()
+    if (pending !== undefined) pending.retry = undefined
   }
 
   private kick(): void {
-    if (this.#running !== undefined || this.#stopped) return
-    this.#retry?.unsubscribe()
-    this.#retry = undefined
-    this.#running = this.drain().finally(() => (this.#running = undefined))
+    if (this.#pending?.running !== undefined || this.#end !== undefined) return
+    this.cancelRetry()
+    const running = this.drain().finally(() => {
+      this.state().running = undefined
+      this.settle()
+    })
+    // Set after drain()'s synchronous start, which may drop the state and make it anew (a store that throws at once).
+    this.state().running = running
   }
 
   private async drain(): Promise<void> {
     try {
-      while (!this.#stopped && (this.#cursor !== undefined || this.#outbound !== undefined)) await this.writeOnce()
+      while (this.#end === undefined && this.unsaved()) await this.writeOnce()
     } catch (error) {
-      if (this.#lost === undefined) {
+      if (!(this.#end instanceof Error)) {
         this.#owner.onError(error)
         this.scheduleRetry()
       }
@@ -160,38 +193,40 @@ export class StoreWriter implements StateWatcher<PollCursor | OutboundRecord> {
   }
 
   private scheduleRetry(): void {
-    if (this.#stopped || this.#retry !== undefined) return
-    // After the drain's `finally` cleared #running, so the retry may start one.
-    this.#retry = timer(this.#timing.retryMs, this.#timing.scheduler).subscribe(() => {
-      this.#retry = undefined
+    if (this.#end !== undefined || this.#pending?.retry !== undefined) return
+    // After the drain's `finally` cleared `running`, so the retry may start one.
+    this.state().retry = timer(this.#timing.retryMs, this.#timing.scheduler).subscribe(() => {
+      this.state().retry = undefined
       this.kick()
+      // Idle now if the lease was lost meanwhile: the kick starts nothing.
+      this.settle()
     })
   }
 
   private async writeOnce(): Promise<void> {
-    const cursor = this.#cursor
+    const cursor = this.#pending?.cursor
     let outbound: OutboundRecord | undefined
     try {
       if (cursor !== undefined) {
-        this.#cursor = undefined
+        this.state().cursor = undefined
         await this.#store.saveCursor(this.#lease, cursor)
         this.#written = cursor
       }
       // Taken after the cursor's write: a record given meanwhile supersedes the older one.
-      outbound = this.#outbound
+      outbound = this.#pending?.outbound
       if (outbound !== undefined) {
-        this.#outbound = undefined
+        this.state().outbound = undefined
         await this.#store.saveOutbound(this.#lease, outbound)
       }
     } catch (error) {
       if (isLeaseLost(error)) {
-        this.#lost = error instanceof Error ? error : new Error(String(error))
-        this.#stopped = true
+        this.#end = error instanceof Error ? error : new Error(String(error))
         this.#owner.onLeaseLost(error)
       } else {
         // Keep the values for the next try, unless newer ones arrived.
-        this.#cursor ??= cursor
-        this.#outbound ??= outbound
+        const pending = this.state()
+        pending.cursor ??= cursor
+        pending.outbound ??= outbound
       }
       throw error
     }

@@ -1,3 +1,4 @@
+import { VirtualTimeScheduler } from 'rxjs'
 import { describe, expect, test } from 'vitest'
 import type { ConversationLease } from '../src/conversation-store.js'
 import { MemoryConversationStore } from '../src/memory-conversation-store.js'
@@ -44,5 +45,56 @@ describe('StoreWriter as the watcher of both holders', () => {
     writer.cursor({ from: 2, next: undefined })
     await writer.flush()
     expect(store.writes).toEqual(['cursor 3'])
+  })
+})
+
+describe('StoreWriter after a failed write', () => {
+  // A recording store that refuses every write while `down` (the store unreachable, not the lease lost).
+  class FlakyStore extends RecordingStore {
+    down = true
+    override saveCursor(...args: Parameters<MemoryConversationStore['saveCursor']>): Promise<void> {
+      const saved = super.saveCursor(...args)
+      return this.down ? Promise.reject(new Error('unreachable')) : saved
+    }
+  }
+  const settled = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
+
+  test('reports to onError and writes the latest value again after retryMs; a change meanwhile writes at once', async () => {
+    const store = new FlakyStore()
+    const errors: unknown[] = []
+    const scheduler = new VirtualTimeScheduler()
+    const writer = new StoreWriter(store, lease, { onLeaseLost: () => undefined, onError: (e) => errors.push(e) }, { retryMs: 100, scheduler })
+    writer.cursor({ from: 1, next: undefined })
+    await settled()
+    writer.cursor({ from: 2, next: undefined })
+    await settled()
+    expect(store.writes).toEqual(['cursor 1', 'cursor 2'])
+    expect(errors).toHaveLength(2)
+    store.down = false
+    scheduler.flush()
+    await writer.flush()
+    expect(store.writes).toEqual(['cursor 1', 'cursor 2', 'cursor 2'])
+    scheduler.flush()
+    await writer.flush()
+    expect(store.writes).toHaveLength(3)
+  })
+
+  test('flush rejects on the failure and tries once more; stop() cancels the pending retry', async () => {
+    const store = new FlakyStore()
+    const scheduler = new VirtualTimeScheduler()
+    const writer = new StoreWriter(store, lease, owner, { retryMs: 100, scheduler })
+    writer.cursor({ from: 1, next: undefined })
+    await expect(writer.flush()).rejects.toThrow('unreachable')
+    expect(store.writes).toEqual(['cursor 1', 'cursor 1'])
+    writer.stop()
+    store.down = false
+    scheduler.flush()
+    await settled()
+    expect(store.writes).toHaveLength(2)
+    // A stopped writer still writes what is pending when flushed.
+    await writer.flush()
+    expect(store.writes).toHaveLength(3)
+    await writer.flush()
+    expect(store.writes).toHaveLength(3)
   })
 })
