@@ -20,7 +20,7 @@ export interface PollLoopCallbacks {
  * that makes them (one object per chat, not two): two callbacks and a controller lent for each
  * request in flight (see `spare-controllers.ts`), instead of an Observable, a Subscriber and a new
  * controller per poll. One request at a time (the loop's rule); an answer after {@link cancelFetch}
- * is dropped. Without a `fetcher` (a supplier of Observables) nothing here is used.
+ * is dropped. For a supplier of Observables nothing here is used.
  *
  * @internal
  */
@@ -28,8 +28,6 @@ export abstract class DirectFetch implements PollLoopCallbacks {
   // Set while a request is in flight, and only then: an idle chat holds no controller.
   #controller: AbortController | undefined
   #slot: GateTicket | undefined
-
-  constructor(readonly fetcher: PageFetcher | undefined) {}
 
   abstract settle(slot: GateTicket | undefined, snapshot: LegacySnapshot | undefined, failure: { readonly error: unknown } | undefined): void
 
