@@ -87,13 +87,12 @@ export interface SocketSessionOptions {
  * ws.on('message', (data) => session.receive(String(data)))
  * ws.on('close', () => session.close())
  */
-export class SocketSession {
+export class SocketSession implements RequestContext, NotificationObserver {
   readonly #config: SocketSessionOptions
   readonly #sink: SessionSink
   // Every notification stream by its key (an unkeyed one gets a unique one), a socket's stream or two: a parent
   // `Subscription` would cost a finalizer array, and each stream a parentage link, for the socket's whole life.
   readonly #streams = new SmallMap<Unsubscribable>()
-  readonly #context: RequestContext & NotificationObserver
   #consumerId: string | undefined
   #connection: Connection | undefined
   #closed = false
@@ -106,7 +105,6 @@ export class SocketSession {
     this.#config = config
     this.#sink = sink
     this.#consumerId = config.consumerId
-    this.#context = new SocketSession.#Context(this)
   }
 
   /** The consumer's id: from the host, or named by `InitConnection`; `undefined` until then. */
@@ -159,7 +157,7 @@ export class SocketSession {
     try {
       this.#config.beforeRequest?.(request, this)
       checkAuthenticated(this.#config, this.#consumerId, request.type)
-      outcome = routeRequest(request, this.#context)
+      outcome = routeRequest(request, this)
     } catch (error) {
       // Answered as a handler's rejection is, a tick later.
       outcome = Promise.reject(asError(error, 'E_BAD_REQUEST', 'the request was refused'))
@@ -177,8 +175,8 @@ export class SocketSession {
   private follow({ notifications, key }: RequestOutcome): void {
     if (this.#closed || notifications === undefined) return
     const name = key ?? `#${this.#nextStream++}`
-    this.#context.unsubscribe(name)
-    const subscription = startNotifications(notifications, this.#context)
+    this.unsubscribe(name)
+    const subscription = startNotifications(notifications, this)
     // A stream that replayed the session's close while subscribing is not kept.
     if (this.#closed) subscription?.unsubscribe()
     else if (subscription !== undefined) this.#streams.set(name, subscription)
@@ -192,59 +190,56 @@ export class SocketSession {
     if (!this.#closed) this.#sink.frame(frame)
   }
 
-  // The handlers' view of the session and the one observer of its notification streams: one object, not ten closures
-  // a socket; in the class body to read the session's private state when asked (its clock too: not kept twice a socket).
-  static readonly #Context = class SessionContext implements RequestContext, NotificationObserver {
-    readonly #session: SocketSession
+  // The handlers' view of the session (RequestContext) and the one observer of its notification streams
+  // (NotificationObserver), as members of the session itself: an object of their own cost each socket 40 bytes.
 
-    constructor(session: SocketSession) {
-      this.#session = session
-    }
+  /** The clock `GetClock` answers (the option's, not kept twice a socket). @internal */
+  get now(): () => number {
+    return this.#config.now ?? Date.now
+  }
 
-    get now(): () => number {
-      return this.#session.#config.now ?? Date.now
-    }
+  /** The consumer id behind `tokens` (the `authenticate` hook's, else the first `sub`, unverified). @internal */
+  authenticate(tokens: readonly string[]): string | undefined | Promise<string | undefined> {
+    const hook = this.#config.authenticate
+    return hook === undefined ? unverifiedConsumerId(tokens) : hook(tokens, this)
+  }
 
-    get connection(): Connection {
-      return this.#session.connection
-    }
+  /** Names the consumer, until the session has its connection. @internal */
+  identify(consumerId: string): void {
+    if (this.#connection === undefined) this.#consumerId = consumerId
+  }
 
-    authenticate(tokens: readonly string[]): string | undefined | Promise<string | undefined> {
-      const hook = this.#session.#config.authenticate
-      return hook === undefined ? unverifiedConsumerId(tokens) : hook(tokens, this.#session)
-    }
+  /** A subscription id unique in this session. @internal */
+  nextSubscriptionId(): string {
+    return subscriptionIdOf(this.#nextSubscription++)
+  }
 
-    identify(consumerId: string): void {
-      if (this.#session.#connection === undefined) this.#session.#consumerId = consumerId
-    }
+  /** Ends the stream kept under `key`, if any. @internal */
+  unsubscribe(key: string): void {
+    const stream = this.#streams.get(key)
+    if (stream === undefined) return
+    this.#streams.delete(key)
+    stream.unsubscribe()
+  }
 
-    nextSubscriptionId(): string {
-      return subscriptionIdOf(this.#session.#nextSubscription++)
-    }
+  /** A notification of one of the session's streams. @internal */
+  next(frame: ServerFrame): void {
+    this.sendFrame(frame)
+  }
 
-    unsubscribe(key: string): void {
-      const stream = this.#session.#streams.get(key)
-      if (stream === undefined) return
-      this.#session.#streams.delete(key)
-      stream.unsubscribe()
-    }
+  /** The failure that ended one of the session's streams. @internal */
+  error(error: unknown): void {
+    this.#sink.error(asError(error, 'E_POLL_FAILED', 'a notification stream failed'))
+  }
 
-    next(frame: ServerFrame): void {
-      this.#session.sendFrame(frame)
-    }
+  /** Whether the consumer may reach `conversationId` (the `canReach` hook's; default yes). @internal */
+  canReach(conversationId: string): boolean | Promise<boolean> {
+    return this.#config.canReach?.(conversationId, this) ?? true
+  }
 
-    error(error: unknown): void {
-      this.#session.#sink.error(asError(error, 'E_POLL_FAILED', 'a notification stream failed'))
-    }
-
-    canReach(conversationId: string): boolean | Promise<boolean> {
-      return this.#session.#config.canReach?.(conversationId, this.#session) ?? true
-    }
-
-    requestConversation(request: ConversationRequest): Promise<{ readonly conversationId: string }> {
-      const session = this.#session
-      const hook = session.#config.requestConversation
-      return hook === undefined ? session.connection.requestConversation(request) : hook(request, session, (r) => session.connection.requestConversation(r))
-    }
+  /** Requests a conversation through the `requestConversation` hook, if any. @internal */
+  requestConversation(request: ConversationRequest): Promise<{ readonly conversationId: string }> {
+    const hook = this.#config.requestConversation
+    return hook === undefined ? this.connection.requestConversation(request) : hook(request, this, (r) => this.connection.requestConversation(r))
   }
 }
