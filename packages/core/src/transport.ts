@@ -62,8 +62,10 @@ export class Transport {
         connections: options.connections,
         pipelining: 1,
         connectTimeout: options.connectTimeoutMs,
-        headersTimeout: options.requestTimeoutMs,
-        bodyTimeout: options.requestTimeoutMs,
+        // Off: the request-timeout layer's deadline covers head and body already, and undici's
+        // own timers cost every request a timer object or two kept until undici's next sweep.
+        headersTimeout: 0,
+        bodyTimeout: 0,
       })
     const http = compose(
       httpCall(options.transport, this.#dispatcher),
