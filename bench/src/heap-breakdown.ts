@@ -117,6 +117,8 @@ const WARM_UP = Math.max(50, Math.round(chats / 10))
 const byClosure = process.argv.includes('--closures')
 // `--strings`: strings by their first characters, to tell which texts each chat keeps.
 const byString = process.argv.includes('--strings')
+// `--rows=N`: print N rows (default 30; 150 with `--closures` or `--strings`), e.g. to tell two rounds apart.
+const rowsShown = ((rows) => (rows === undefined ? undefined : Number(rows)))(process.argv.find((arg) => arg.startsWith('--rows='))?.slice('--rows='.length))
 // `--keep`: keep the after snapshot (its path is printed), e.g. to look at retainers in DevTools.
 const keepSnapshot = process.argv.includes('--keep')
 // `--mode=by-hand|connection|socket|gateway`: one contender only (default: all four, in this order).
@@ -185,7 +187,7 @@ async function measure(mode: string): Promise<void> {
     console.log(`  left out: code V8 compiled meanwhile, ${(compiled / 1024).toFixed(0)} KB in all (${(compiled / chats).toFixed(0)} bytes a chat if it were counted)`)
     console.log(`  left out: V8's number-to-string cache grown meanwhile, ${(cached / 1024).toFixed(0)} KB (${(cached / chats).toFixed(0)} bytes a chat if it were counted)`)
     console.log('  bytes  objects  constructor')
-    for (const row of rows.slice(0, byClosure || byString ? 150 : 30)) console.log(`${row.bytes.toFixed(0).padStart(7)}  ${row.count.toFixed(1).padStart(7)}  ${row.name}`)
+    for (const row of rows.slice(0, rowsShown ?? (byClosure || byString ? 150 : 30))) console.log(`${row.bytes.toFixed(0).padStart(7)}  ${row.count.toFixed(1).padStart(7)}  ${row.name}`)
     await population.close()
     console.log(`${RESULT}${JSON.stringify({ mode, bytes: total })}`)
   } finally {
