@@ -79,6 +79,16 @@ describe.each(['request', 'fetch'] as const)('typed errors over %s, by where the
     expect(error).toMatchObject({ code: 'E_TIMEOUT', timeoutMs: 50, outcomeUnknown: true })
   })
 
+  it('TimeoutError when the body stalls after the head (the deadline covers the body: undici times nothing itself)', async () => {
+    const c = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.write('{"chat": {"events": ')
+    }, { requestTimeoutMs: 50 })
+    const error = await failure(c.attach('H1-abcK2').snapshot())
+    expect(error).toBeInstanceOf(TimeoutError)
+    expect(error).toMatchObject({ code: 'E_TIMEOUT', timeoutMs: 50 })
+  })
+
   it('AbortedError when the caller aborts', async () => {
     const c = await serve(() => undefined)
     const controller = new AbortController()
