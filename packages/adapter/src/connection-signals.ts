@@ -12,6 +12,9 @@ import type { ExConversationChange } from './messaging-types.js'
 import { type RelayCommandTarget, runRelayCommand } from './relay-commands.js'
 import { type Few, NO_ITEMS, itemsOf, withItem, withoutItem } from './exact-lists.js'
 
+const CLOSED = 1
+const COMPLETED = 2
+
 /**
  * What a `Connection` tells its own streams, as plain fields until a stream is asked for: a
  * Messaging socket has a private connection whose `state$` and `errors$` are mostly never read, and
@@ -20,33 +23,35 @@ import { type Few, NO_ITEMS, itemsOf, withItem, withoutItem } from './exact-list
  *
  * @internal
  */
-export class ConnectionSignals<C extends { readonly feed: ChatFeed }> implements EachSource {
-  readonly #conversations: { values(): Iterable<C> }
-  #closed = false
+export class ConnectionSignals<C extends { readonly feed: ChatFeed }, M extends { values(): Iterable<C> } = { values(): Iterable<C> }> implements EachSource {
+  /** The connection's conversations (its map, which the connection reads here: one field, not one each). */
+  readonly byId: M
+  // Closed and completed, as bits of one field (two booleans cost every connection 8 bytes more).
+  #ended = 0
   #latest: C | undefined
   // The three streams, in one object made with the first asked for (three fields cost every connection 16 bytes more).
   #streams: { closed$?: LazySubject<boolean>; current$?: LazySubject<C | undefined>; errors$?: LazySubject<unknown> } | undefined
   // Copied on change, so a watcher leaving while they are told leaves no hole in the walk.
   #watchers: Few<EachWatcher> = NO_ITEMS
 
-  /** @param conversations the connection's conversations (its map: no closure kept to read it), for `watchEach` and `watchChanges`. */
-  constructor(conversations: { values(): Iterable<C> }) {
-    this.#conversations = conversations
+  /** @param byId the connection's conversations (its map: no closure kept to read it), for `watchEach` and `watchChanges`. */
+  constructor(byId: M) {
+    this.byId = byId
   }
 
   /** The connection's conversations now. */
   conversations(): Iterable<C> {
-    return this.#conversations.values()
+    return this.byId.values()
   }
 
   /** Whether {@link close} was called. */
   get closed(): boolean {
-    return this.#closed
+    return (this.#ended & CLOSED) !== 0
   }
 
   /** Closed or not: the current value, then `true` once. */
   get closed$(): Observable<boolean> {
-    return ((this.#streams ??= {}).closed$ ??= new LazySubject<boolean>('behavior', this.#closed))
+    return ((this.#streams ??= {}).closed$ ??= new LazySubject<boolean>('behavior', this.closed))
   }
 
   /** The latest conversation announced (`undefined` before one), then each one announced. */
@@ -78,7 +83,7 @@ export class ConnectionSignals<C extends { readonly feed: ChatFeed }> implements
 
   /** Tells `watcher` of each conversation announced and of the close (at once when closed). */
   watch(watcher: EachWatcher): void {
-    if (this.#closed) watcher.closed()
+    if (this.closed) watcher.closed()
     else this.#watchers = withItem(this.#watchers, watcher)
   }
 
@@ -93,23 +98,21 @@ export class ConnectionSignals<C extends { readonly feed: ChatFeed }> implements
 
   /** Marks the connection closed (`closed$` emits `true`). */
   close(): void {
-    this.#closed = true
+    this.#ended |= CLOSED
     this.#streams?.closed$?.next(true)
     for (const watcher of itemsOf(this.#watchers)) watcher.closed()
   }
 
   /** Completes the current and errors streams (now, or for one asked for later), and tells the watchers no more come. */
   complete(): void {
-    this.#completed = true
+    this.#ended |= COMPLETED
     for (const subject of [this.#streams?.current$, this.#streams?.errors$]) subject?.complete()
     for (const watcher of itemsOf(this.#watchers)) watcher.complete()
   }
 
-  #completed = false
-
   // TS-private methods, not `#` ones: a `#` method gives every instance a brand field (8 bytes).
   private made<T>(subject: LazySubject<T>): LazySubject<T> {
-    if (this.#completed) subject.complete()
+    if ((this.#ended & COMPLETED) !== 0) subject.complete()
     return subject
   }
 }
@@ -121,8 +124,9 @@ export class ConnectionSignals<C extends { readonly feed: ChatFeed }> implements
  *
  * @internal
  */
-export class ConnectionEvents<C extends { readonly feed: ChatFeed }> extends ConnectionSignals<C> implements ConversationEvents {
-  readonly #config: ResolvedConnectionOptions
+export class ConnectionEvents<C extends { readonly feed: ChatFeed }, M extends { values(): Iterable<C> } = { values(): Iterable<C> }> extends ConnectionSignals<C, M> implements ConversationEvents {
+  /** The connection's resolved options (the connection reads them here too). */
+  readonly config: ResolvedConnectionOptions
   // Made with the first lease that runs out: a single process's connections (the in-memory store) never need one.
   #leases: LeaseKeeper | undefined
   // The connection's, here rather than in its resolved options: those are shared by connections resolving equal ones.
@@ -132,11 +136,11 @@ export class ConnectionEvents<C extends { readonly feed: ChatFeed }> extends Con
   // Made on first use (a failed write, a relay): a connection that never needs it keeps no closure.
   #onError: ((error: unknown) => void) | undefined
 
-  constructor(conversations: { values(): Iterable<C> }, config: ResolvedConnectionOptions, consumerId: string | undefined, store: ConversationStore, target: RelayCommandTarget) {
-    super(conversations)
+  constructor(byId: M, config: ResolvedConnectionOptions, consumerId: string | undefined, store: ConversationStore, target: RelayCommandTarget) {
+    super(byId)
     this.consumerId = consumerId
     this.store = store
-    this.#config = config
+    this.config = config
     this.#target = target
   }
 
@@ -147,7 +151,7 @@ export class ConnectionEvents<C extends { readonly feed: ChatFeed }> extends Con
 
   ended(feed: ChatFeed): void {
     this.feedEnded(feed)
-    this.#config.onConversationEnd?.(feed.conversationId, this.consumerId)
+    this.config.onConversationEnd?.(feed.conversationId, this.consumerId)
   }
 
   serve(conversationId: string, command: RelayCommand): Promise<unknown> {
@@ -155,7 +159,7 @@ export class ConnectionEvents<C extends { readonly feed: ChatFeed }> extends Con
   }
 
   onLease(lease: ConversationLease, holder: LeaseLossListener): void {
-    if (expires(lease)) (this.#leases ??= new LeaseKeeper(this.store, this.#config.poller.scheduler, this)).add(lease, holder)
+    if (expires(lease)) (this.#leases ??= new LeaseKeeper(this.store, this.config.poller.scheduler, this)).add(lease, holder)
   }
 
   onLeaseLost(conversationId: string, error: unknown): void {

@@ -4,7 +4,7 @@ import { AdapterError, commandFailed } from './adapter-error.js'
 import type { LegacyEventRecord } from './chat-feed.js'
 import type { ConnectionState } from './connection-state.js'
 import { ConnectionEvents } from './connection-signals.js'
-import { type ConnectionOptions, type ResolvedConnectionOptions, resolveConnectionOptions } from './connection-options.js'
+import { type ConnectionOptions, resolveConnectionOptions } from './connection-options.js'
 import type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
 import type { ConversationField, ConversationRequest, ExConversationChange, MessagingEvent, MessagingEventChange, UserProfile } from './messaging-types.js'
 import { MemoryConversationStore } from './memory-conversation-store.js'
@@ -40,22 +40,21 @@ import { legacyChatRequest } from './requests/legacy-chat-request.js'
  */
 export class Connection {
   readonly #client: ChatClientPort
-  readonly #config: ResolvedConnectionOptions
   readonly #ownsClient: boolean
-  // A socket's connection has one conversation: a `Map`'s table would cost more than the entry.
-  readonly #conversations = new SmallMap<Conversation>()
   // Made with the first `messagingEvents$` subscriber: a connection may never have one.
   #watching: Watchers<MessagingEventChange> | undefined
   // One for all the conversations (they say which they are), not four closures each; the connection's signals too.
-  readonly #events: ConnectionEvents<Conversation>
+  // It keeps the connection's options and its conversations too (one field here, not three).
+  readonly #events: ConnectionEvents<Conversation, SmallMap<Conversation>>
   #visitorName: string | undefined
 
   /** @param client core's `LegacyChatClient` (or anything with `startChat`/`attach`/`close`). @param options `ownsClient` (default false): close the client on {@link close}. */
   constructor(client: ChatClientPort, config: ConnectionOptions = {}, options: { readonly ownsClient?: boolean } = {}) {
     this.#client = client
-    this.#config = resolveConnectionOptions(config, client)
     this.#ownsClient = options.ownsClient ?? false
-    this.#events = new ConnectionEvents(this.#conversations, this.#config, config.consumerId, config.store ?? new MemoryConversationStore(), this)
+    // A small map: a socket's connection has one conversation, and a `Map`'s table would cost more than the entry.
+    const conversations = new SmallMap<Conversation>()
+    this.#events = new ConnectionEvents(conversations, resolveConnectionOptions(config, client), config.consumerId, config.store ?? new MemoryConversationStore(), this)
   }
 
   /** The connection's state (see {@link ConnectionState}), current then changes; follows the latest conversation. */
@@ -119,7 +118,7 @@ export class Connection {
   /** Requests a new chat (`POST chat/request`); resolves with its id once the server created it. */
   async requestConversation(request: ConversationRequest = {}): Promise<{ readonly conversationId: string }> {
     this.assertOpen()
-    const { skill, startChat } = legacyChatRequest(request, this.#config)
+    const { skill, startChat } = legacyChatRequest(request, this.#events.config)
     let session: ChatSessionPort
     try {
       session = await this.#client.startChat(startChat)
@@ -146,25 +145,25 @@ export class Connection {
    */
   followConversation(conversationId: string): { readonly conversationId: string } {
     this.assertOpen()
-    const relay = this.#config.relay
+    const relay = this.#events.config.relay
     if (relay === undefined) throw new AdapterError('E_BAD_REQUEST', 'following a conversation needs a relay: new Connection(client, { store, relay })')
-    const session = this.#conversations.get(conversationId)?.session ?? this.#client.attach(conversationId)
-    if (this.#conversations.has(session.conversationId)) return { conversationId: session.conversationId }
-    const follower = followConversation(session, this.#config, relay, this.#events, () => {
+    const session = this.#events.byId.get(conversationId)?.session ?? this.#client.attach(conversationId)
+    if (this.#events.byId.has(session.conversationId)) return { conversationId: session.conversationId }
+    const follower = followConversation(session, this.#events.config, relay, this.#events, () => {
       // Promoted (the holder's lease is free): the same feed goes on here as the holder's, so its subscribers see a continuation.
-      if (!this.#events.closed && this.#conversations.get(session.conversationId) === follower) this.open(session, undefined, follower.handOver)
+      if (!this.#events.closed && this.#events.byId.get(session.conversationId) === follower) this.open(session, undefined, follower.handOver)
     })
     return { conversationId: this.add(follower).session.conversationId }
   }
 
   /** This connection's own text of `idOrUri`'s conversation id when it has that conversation, else `idOrUri`: a socket keys its streams with it rather than keep the request's copy. @internal */
   knownConversationId(idOrUri: string): string {
-    return this.#conversations.get(idOrUri)?.session.conversationId ?? idOrUri
+    return this.#events.byId.get(idOrUri)?.session.conversationId ?? idOrUri
   }
 
   /** Whether `conversationId` is followed here (another process holds it); false once promoted, or for one held here. */
   follows(conversationId: string): boolean {
-    return this.#conversations.get(conversationId)?.forward !== undefined
+    return this.#events.byId.get(conversationId)?.forward !== undefined
   }
 
   /**
@@ -191,7 +190,7 @@ export class Connection {
    * or a `DialogChange` closing the dialog end the chat. Rejects with `E_BAD_REQUEST` for fields with no legacy equivalent.
    */
   async updateConversationField(conversationId: string, field: ConversationField | readonly ConversationField[]): Promise<void> {
-    await updateFieldOn(this.conversationFor(conversationId), field, this.#config.csat)
+    await updateFieldOn(this.conversationFor(conversationId), field, this.#events.config.csat)
   }
 
   /** Sets the visitor name (`firstName lastName`) on every open chat and on chats requested later. */
@@ -200,7 +199,7 @@ export class Connection {
     const name = [profile.firstName, profile.lastName].filter((part) => part !== undefined && part !== '').join(' ')
     if (name === '') return
     this.#visitorName = name
-    const open = [...this.#conversations.values()].filter((c) => c.feed.legacyState !== 'ended')
+    const open = [...this.#events.byId.values()].filter((c) => c.feed.legacyState !== 'ended')
     await Promise.all(open.map((conversation) => nameOn(conversation, name, this.#events.store, this.#events.onError)))
   }
 
@@ -214,9 +213,9 @@ export class Connection {
     this.#events.close()
     this.#watching?.completeAll()
     this.#events.disposeLeases()
-    for (const conversation of this.#conversations.values()) conversation.dispose()
+    for (const conversation of this.#events.byId.values()) conversation.dispose()
     // What was not written yet is written, and the leases given up: another connection may continue at once.
-    await Promise.all([...this.#conversations.values()].map((conversation) => conversation.release()))
+    await Promise.all([...this.#events.byId.values()].map((conversation) => conversation.release()))
     this.#events.complete()
     if (this.#ownsClient) await this.#client.close()
   }
@@ -224,18 +223,18 @@ export class Connection {
   // TS-private methods, not `#` ones: a `#` method gives every instance a brand field (8 bytes).
   private conversationFor(idOrUri: string): Conversation {
     this.assertOpen()
-    const session = this.#conversations.get(idOrUri)?.session ?? this.#client.attach(idOrUri)
-    return this.#conversations.get(session.conversationId) ?? this.open(session, undefined)
+    const session = this.#events.byId.get(idOrUri)?.session ?? this.#client.attach(idOrUri)
+    return this.#events.byId.get(session.conversationId) ?? this.open(session, undefined)
   }
 
   private open(session: ChatSessionPort, requestedSkill: string | undefined, adopt?: Parameters<typeof openConversation>[4]): Conversation {
-    const conversation = openConversation(session, this.#config, requestedSkill, this.#events, adopt)
+    const conversation = openConversation(session, this.#events.config, requestedSkill, this.#events, adopt)
     // An adopted feed is announced already: its subscribers go on with it.
     return this.add(conversation, adopt === undefined)
   }
 
   private add(conversation: Conversation, announce = true): Conversation {
-    this.#conversations.set(conversation.session.conversationId, conversation)
+    this.#events.byId.set(conversation.session.conversationId, conversation)
     if (!announce) return conversation
     this.#events.announce(conversation)
     return conversation
