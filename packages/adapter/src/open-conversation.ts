@@ -6,7 +6,7 @@ import { sessionSupplier } from './chat-poller.js'
 import type { ResolvedConnectionOptions } from './connection-options.js'
 import type { RelayCommand } from './conversation-relay.js'
 import type { ConversationEvents } from './conversation-events.js'
-import type { ConversationLease } from './conversation-store.js'
+import type { ConversationLease, ConversationStore } from './conversation-store.js'
 import { type LeaseLossListener, expires } from './lease-keeper.js'
 import type { ChatSessionPort, LegacySnapshot } from './legacy-contract.js'
 import { OutboundActivity, reportingActivity } from './outbound-activity.js'
@@ -120,6 +120,11 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
     return this.#lease
   }
 
+  /** The writer's store: the connection's, read through its events, not kept by each writer. @internal */
+  get store(): ConversationStore {
+    return this.#events.store
+  }
+
   dispose(): void {
     if (this.#disposed) return
     this.#disposed = true
@@ -160,10 +165,9 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
 
   onState(state: PollerState): void {
     if (state.status !== 'closed') return
-    const lease = this.#lease
     const relay = this.#config.relay
     // The holder's loop stopped on the chat's end: its followers stop too.
-    const stop = relay === undefined || lease === undefined ? undefined : stopMarkerOf(state)
+    const stop = relay === undefined || this.#lease === undefined ? undefined : stopMarkerOf(state)
     if (stop !== undefined) void relay?.publish(this.session.conversationId, { from: this.#cursor.value.from, events: [], info: undefined, stop }).catch(this.#events.onError)
     if (state.reason !== 'ended' && state.reason !== 'chat-gone') return
     this.#over = true

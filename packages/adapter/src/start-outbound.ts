@@ -22,7 +22,7 @@ export interface StartOutboundInput {
   readonly consumerId: string | undefined
   /** Aborted when the conversation is closed on this connection. */
   readonly signal: AbortSignal
-  /** Told of failed writes and of the lease's loss. */
+  /** The writer's store (`store`) and lease (the one returned, once it holds it); told of failed writes and of the lease's loss. */
   readonly owner: StoreWriterOwner
 }
 
@@ -64,7 +64,7 @@ export async function startOutbound(input: StartOutboundInput): Promise<StartedO
   const record = stored?.outbound ?? EMPTY_OUTBOUND
   const resumed = await settle(record, session, config, signal)
   assertOpen(signal, id)
-  const writer = new StoreWriter(store, lease, input.owner, { written: stored?.cursor })
+  const writer = new StoreWriter(input.owner, stored?.cursor)
   return { lease, writer, ledger: new OutboundLedger(resumed.record), toSend: resumed.toSend, recordStored: resumed.record === record }
 }
 

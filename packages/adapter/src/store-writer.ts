@@ -1,12 +1,13 @@
 // Writes one conversation's cursor and outbound record to its store: coalesced, fenced, one write at a time.
-import { type SchedulerLike, type Subscription, asyncScheduler, timer } from 'rxjs'
+import { type Observable, type SchedulerLike, type Subscription, asyncScheduler, timer } from 'rxjs'
 import type { ConversationLease, ConversationStore } from './conversation-store.js'
 import { isLeaseLost } from './conversation-store.js'
 import type { OutboundRecord } from './outbound-record.js'
 import type { PollCursor } from './poll-cursor.js'
 import type { StateWatcher } from './state-holder.js'
 
-interface RetryTiming {
+/** How a {@link StoreWriter} waits before writing again after a failure. @internal */
+export interface RetryTiming {
   readonly retryMs: number
   readonly scheduler: SchedulerLike
 }
@@ -21,8 +22,14 @@ interface PendingWrite {
   retry: Subscription | undefined
 }
 
-/** Who a {@link StoreWriter} reports to (the conversation itself: no callbacks per chat). @internal */
+/** Who a {@link StoreWriter} writes for and reports to (the conversation itself: no callbacks per chat). @internal */
 export interface StoreWriterOwner {
+  /** The store written to. */
+  readonly store: ConversationStore
+  /** The lease every write is fenced by: held before the writer is given anything to write. */
+  lease(): ConversationLease | undefined
+  /** Tests' timing; left out, the writer waits 1 000 ms on rxjs' async scheduler. */
+  readonly retryTiming?: RetryTiming | undefined
   /** A write refused because the lease is gone; called once, the writer is stopped. */
   onLeaseLost(error: unknown): void
   /** A failed write that is tried again (the store unreachable). */
@@ -42,34 +49,17 @@ export interface StoreWriterOwner {
  * @internal
  */
 export class StoreWriter implements StateWatcher<PollCursor | OutboundRecord> {
-  readonly #store: ConversationStore
-  readonly #lease: ConversationLease
+  // Also the store, the lease and the timing: read from the owner, which keeps them, not copied here (24 bytes a chat).
   readonly #owner: StoreWriterOwner
   #written: PollCursor | undefined
   // One object, made when a write is due and dropped once idle: an idle chat keeps no pending-write fields (24 bytes less per chat).
   #pending: PendingWrite | undefined
   // Stopped: `true`, or the lease's loss (one field, not a flag and an error).
   #end: Error | true | undefined
-  // Shared by every writer left to the defaults (one field, not two copies per chat).
-  readonly #timing: RetryTiming
 
-  /** @param options.written the cursor the store already has (a resumed conversation's), so an older one is not written over it. */
-  constructor(
-    store: ConversationStore,
-    lease: ConversationLease,
-    owner: StoreWriterOwner,
-    options: {
-      readonly written?: PollCursor | undefined
-      /** Wait before writing again after a failure; default 1 000 ms. */
-      readonly retryMs?: number
-      readonly scheduler?: SchedulerLike
-    } = {},
-  ) {
-    const { retryMs, scheduler } = options
-    this.#timing = retryMs === undefined && scheduler === undefined ? DEFAULT_TIMING : { retryMs: retryMs ?? DEFAULT_TIMING.retryMs, scheduler: scheduler ?? asyncScheduler }
-    this.#store = store
-    this.#lease = lease
-    this.#written = options.written
+  /** @param written the cursor the store already has (a resumed conversation's), so an older one is not written over it. */
+  constructor(owner: StoreWriterOwner, written?: PollCursor) {
+    this.#written = written
     this.#owner = owner
   }
 
@@ -124,7 +114,7 @@ export class StoreWriter implements StateWatcher<PollCursor | OutboundRecord> {
       try {
         return await this.flush()
       } catch (error) {
-        if (this.#end !== undefined || this.#store.available !== false || signal?.aborted === true) throw error
+        if (this.#end !== undefined || this.#owner.store.available !== false || signal?.aborted === true) throw error
         await this.pause(signal)
       }
     }
@@ -136,7 +126,7 @@ export class StoreWriter implements StateWatcher<PollCursor | OutboundRecord> {
         wait.unsubscribe()
         resolve()
       }
-      const wait = timer(this.#timing.retryMs, this.#timing.scheduler).subscribe(() => {
+      const wait = this.retryTimer().subscribe(() => {
         signal?.removeEventListener('abort', onAbort)
         resolve()
       })
@@ -195,7 +185,7 @@ export class StoreWriter implements StateWatcher<PollCursor | OutboundRecord> {
   private scheduleRetry(): void {
     if (this.#end !== undefined || this.#pending?.retry !== undefined) return
     // After the drain's `finally` cleared `running`, so the retry may start one.
-    this.state().retry = timer(this.#timing.retryMs, this.#timing.scheduler).subscribe(() => {
+    this.state().retry = this.retryTimer().subscribe(() => {
       this.state().retry = undefined
       this.kick()
       // Idle now if the lease was lost meanwhile: the kick starts nothing.
@@ -203,20 +193,29 @@ export class StoreWriter implements StateWatcher<PollCursor | OutboundRecord> {
     })
   }
 
+  private retryTimer(): Observable<0> {
+    const { retryMs, scheduler } = this.#owner.retryTiming ?? DEFAULT_TIMING
+    return timer(retryMs, scheduler)
+  }
+
   private async writeOnce(): Promise<void> {
+    const { store } = this.#owner
+    const lease = this.#owner.lease()
+    // Never so (the owner takes the lease before it gives the writer a value): the values stay for the next try, as on a failure.
+    if (lease === undefined) throw new Error('no lease to write under')
     const cursor = this.#pending?.cursor
     let outbound: OutboundRecord | undefined
     try {
       if (cursor !== undefined) {
         this.state().cursor = undefined
-        await this.#store.saveCursor(this.#lease, cursor)
+        await store.saveCursor(lease, cursor)
         this.#written = cursor
       }
       // Taken after the cursor's write: a record given meanwhile supersedes the older one.
       outbound = this.#pending?.outbound
       if (outbound !== undefined) {
         this.state().outbound = undefined
-        await this.#store.saveOutbound(this.#lease, outbound)
+        await store.saveOutbound(lease, outbound)
       }
     } catch (error) {
       if (isLeaseLost(error)) {

@@ -60,7 +60,7 @@ describe('StoreWriter', () => {
 
   test('one write in flight; values superseded meanwhile are never written; a cursor that did not move is not written', async () => {
     const { store, writes, release } = slowStore()
-    const writer = new StoreWriter(store, lease, { onLeaseLost: () => undefined, onError: () => undefined }, { written: { from: 0, next: undefined } })
+    const writer = new StoreWriter({ store, lease: () => lease, onLeaseLost: () => undefined, onError: () => undefined }, { from: 0, next: undefined })
     writer.cursor({ from: 0, next: undefined })
     expect(writes).toEqual([])
     writer.cursor({ from: 1, next: undefined })
@@ -80,7 +80,7 @@ describe('StoreWriter', () => {
   test('a write refused for a lost lease stops the writer, reports once, and fails every later flush', async () => {
     const { store, writes, refuse } = slowStore()
     const lost: unknown[] = []
-    const writer = new StoreWriter(store, lease, { onLeaseLost: (e) => lost.push(e), onError: () => undefined })
+    const writer = new StoreWriter({ store, lease: () => lease, onLeaseLost: (e) => lost.push(e), onError: () => undefined })
     writer.outbound(EMPTY_OUTBOUND)
     const flushed = writer.flush()
     refuse(Object.assign(new Error('lease lost'), { code: 'E_LEASE_LOST' }))

@@ -1,10 +1,10 @@
 import { VirtualTimeScheduler } from 'rxjs'
 import { describe, expect, test } from 'vitest'
-import type { ConversationLease } from '../src/conversation-store.js'
+import type { ConversationLease, ConversationStore } from '../src/conversation-store.js'
 import { MemoryConversationStore } from '../src/memory-conversation-store.js'
 import { EMPTY_OUTBOUND, OutboundLedger } from '../src/outbound-record.js'
 import { cursorHolder } from '../src/poll-cursor.js'
-import { StoreWriter } from '../src/store-writer.js'
+import { StoreWriter, type StoreWriterOwner } from '../src/store-writer.js'
 
 // A memory store that records each write, in order.
 class RecordingStore extends MemoryConversationStore {
@@ -20,12 +20,13 @@ class RecordingStore extends MemoryConversationStore {
 }
 
 const lease: ConversationLease = { conversationId: 'c1', token: 1, ttlMs: Infinity }
-const owner = { onLeaseLost: (): undefined => undefined, onError: (): undefined => undefined }
+// A conversation's part: the writer reads the store and the lease from its owner.
+const ownerOf = (store: ConversationStore, more: Partial<StoreWriterOwner> = {}): StoreWriterOwner => ({ store, lease: () => lease, onLeaseLost: () => undefined, onError: () => undefined, ...more })
 
 describe('StoreWriter as the watcher of both holders', () => {
   test("writes each holder's changes through its own kind of write", async () => {
     const store = new RecordingStore()
-    const writer = new StoreWriter(store, lease, owner)
+    const writer = new StoreWriter(ownerOf(store))
     const cursor = cursorHolder()
     const ledger = new OutboundLedger(EMPTY_OUTBOUND)
     cursor.watch(writer)
@@ -38,13 +39,33 @@ describe('StoreWriter as the watcher of both holders', () => {
 
   test('a cursor equal to the written one (a new object, the same place) is not written again', async () => {
     const store = new RecordingStore()
-    const writer = new StoreWriter(store, lease, owner)
+    const writer = new StoreWriter(ownerOf(store))
     writer.cursor({ from: 3, next: 'http://x/chat/c1?from=3' })
     await writer.flush()
     writer.cursor({ from: 3, next: `http://x/chat/c1?from=${String(3)}` })
     writer.cursor({ from: 2, next: undefined })
     await writer.flush()
     expect(store.writes).toEqual(['cursor 3'])
+  })
+})
+
+describe("StoreWriter on its owner's store and lease", () => {
+  test("each write is fenced by the owner's lease, read when it writes; none held yet keeps the values, as a failure does", async () => {
+    const store = new RecordingStore()
+    const fenced: ConversationLease[] = []
+    const save = store.saveCursor.bind(store)
+    store.saveCursor = (under, cursor) => (fenced.push(under), save(under, cursor))
+    const held: { lease?: ConversationLease } = {}
+    const errors: unknown[] = []
+    const writer = new StoreWriter(ownerOf(store, { lease: () => held.lease, onError: (e) => errors.push(e) }))
+    writer.cursor({ from: 1, next: undefined })
+    await expect(writer.flush()).rejects.toThrow('no lease')
+    expect(store.writes).toEqual([])
+    expect(errors).toHaveLength(1)
+    held.lease = lease
+    await writer.flush()
+    expect(store.writes).toEqual(['cursor 1'])
+    expect(fenced).toEqual([lease])
   })
 })
 
@@ -63,7 +84,7 @@ describe('StoreWriter after a failed write', () => {
     const store = new FlakyStore()
     const errors: unknown[] = []
     const scheduler = new VirtualTimeScheduler()
-    const writer = new StoreWriter(store, lease, { onLeaseLost: () => undefined, onError: (e) => errors.push(e) }, { retryMs: 100, scheduler })
+    const writer = new StoreWriter(ownerOf(store, { onError: (e) => errors.push(e), retryTiming: { retryMs: 100, scheduler } }))
     writer.cursor({ from: 1, next: undefined })
     await settled()
     writer.cursor({ from: 2, next: undefined })
@@ -82,7 +103,7 @@ describe('StoreWriter after a failed write', () => {
   test('flush rejects on the failure and tries once more; stop() cancels the pending retry', async () => {
     const store = new FlakyStore()
     const scheduler = new VirtualTimeScheduler()
-    const writer = new StoreWriter(store, lease, owner, { retryMs: 100, scheduler })
+    const writer = new StoreWriter(ownerOf(store, { retryTiming: { retryMs: 100, scheduler } }))
     writer.cursor({ from: 1, next: undefined })
     await expect(writer.flush()).rejects.toThrow('unreachable')
     expect(store.writes).toEqual(['cursor 1', 'cursor 1'])
