@@ -34,7 +34,7 @@ export interface ReplaySource {
  * @internal
  */
 export function replaying(source: ReplaySource, fromSeq: number): Watchable<MessagingEventChange> {
-  return { add: (observer) => new Replay(source, fromSeq, observer).start() }
+  return { add: (observer) => new Replay(fromSeq, source.log.lastIndex, observer).start(source) }
 }
 
 // Classes, not closures: a subscriber's replay stays subscribed as long as it watches the chat live.
@@ -42,25 +42,24 @@ class Replay implements Unsubscribable, LazyObserver<LogEntry> {
   // Its watch (the loop's `Holding`) guards the end: nothing reaches a stopped or ended observer.
   readonly #subscriber: LazyObserver<MessagingEventChange>
   readonly #fromSeq: number
+  // The log's last index at the start: live entries up to it are the head's, not to be seen twice.
   readonly #high: number
-  // Live changes wait here until the replay is through; then they pass straight on.
-  #waiting: LogEntry[] | undefined = []
-  #ended: { readonly error: unknown } | 'complete' | undefined
   #live: Unsubscribable | LazySubject<LogEntry> | undefined
-  #head: Subscription | undefined
+  // One field, not three: a live replay keeps none of its head's state (16 bytes a watcher).
+  // While it is set, live changes wait in it; once the head is through, they pass straight on.
+  #head: Head | undefined
 
-  constructor(
-    readonly source: ReplaySource,
-    fromSeq: number,
-    subscriber: LazyObserver<MessagingEventChange>,
-  ) {
+  constructor(fromSeq: number, high: number, subscriber: LazyObserver<MessagingEventChange>) {
     this.#subscriber = subscriber
     this.#fromSeq = fromSeq
-    this.#high = source.log.lastIndex
+    this.#high = high
   }
 
-  start(): Unsubscribable {
-    const { source } = this
+  // The source is not kept: only the start needs it (8 bytes a watcher).
+  start(source: ReplaySource): Unsubscribable {
+    // Made before the live stream is joined: what it emits at once waits for the head too.
+    const head = new Head(this)
+    this.#head = head
     const fromSeq = this.#fromSeq
     const kept = source.log.kept(fromSeq)
     const below = source.log.keptFrom
@@ -68,9 +67,9 @@ class Replay implements Unsubscribable, LazyObserver<LogEntry> {
     const live$ = source.live$
     this.#live = live$ instanceof LazySubject ? joined(live$, this) : live$.subscribe(new LiveObserver(this))
     const older = fromSeq < below && source.readFrom !== undefined ? readOlder(source, source.readFrom, fromSeq, below) : EMPTY
-    const head = concat(older, from(kept).pipe(map(changeOf))).subscribe(new HeadObserver(this))
-    // The kept events replay at once: a head already through is not kept for the subscriber's life.
-    if (!head.closed) this.#head = head
+    const subscription = concat(older, from(kept).pipe(map(changeOf))).subscribe(head)
+    // The kept events replay at once: a head already through is dropped with its subscription, not kept for the subscriber's life.
+    if (!subscription.closed) head.subscription = subscription
     return this
   }
 
@@ -89,12 +88,14 @@ class Replay implements Unsubscribable, LazyObserver<LogEntry> {
 
   live(entry: LogEntry): void {
     if (entry.index <= this.#high || ('sequence' in entry.change && entry.change.sequence < this.#fromSeq)) return
-    if (this.#waiting === undefined) this.#subscriber.next(entry.change)
-    else this.#waiting.push(entry)
+    const head = this.#head
+    if (head === undefined) this.#subscriber.next(entry.change)
+    else head.waiting.push(entry)
   }
 
-  liveEnded(ended: { readonly error: unknown } | 'complete'): void {
-    if (this.#waiting !== undefined) this.#ended = ended
+  liveEnded(ended: LiveEnd): void {
+    const head = this.#head
+    if (head !== undefined) head.ended = ended
     else if (ended === 'complete') this.#subscriber.complete()
     else this.#subscriber.error(ended.error)
   }
@@ -105,24 +106,28 @@ class Replay implements Unsubscribable, LazyObserver<LogEntry> {
 
   headFailed(error: unknown): void {
     this.#head = undefined
+    // What was waiting is never delivered: the live stream is let go with it, nothing comes after the error.
+    const live = this.#live
+    this.#live = undefined
+    leave(live, this)
     this.#subscriber.error(error)
   }
 
-  headDone(): void {
-    const queued = this.#waiting ?? []
-    this.#waiting = undefined
+  headDone(head: Head): void {
     this.#head = undefined
-    for (const entry of queued) this.#subscriber.next(entry.change)
-    const ended = this.#ended
+    for (const entry of head.waiting) this.#subscriber.next(entry.change)
+    const ended = head.ended
     if (ended === 'complete') this.#subscriber.complete()
     else if (ended !== undefined) this.#subscriber.error(ended.error)
   }
 
   unsubscribe(): void {
     leave(this.#live, this)
-    this.#head?.unsubscribe()
+    this.#head?.subscription?.unsubscribe()
   }
 }
+
+type LiveEnd = { readonly error: unknown } | 'complete'
 
 class LiveObserver {
   constructor(readonly replay: Replay) {}
@@ -140,7 +145,14 @@ class LiveObserver {
   }
 }
 
-class HeadObserver {
+// The head's observer and what waits for it, one object dropped once the head is through.
+class Head {
+  // Live changes, and the live end, that came while the head was going out.
+  readonly waiting: LogEntry[] = []
+  ended: LiveEnd | undefined
+  // Unset while the head subscribes, and when it went out at once.
+  subscription: Subscription | undefined
+
   constructor(readonly replay: Replay) {}
 
   next(change: MessagingEventChange): void {
@@ -152,7 +164,7 @@ class HeadObserver {
   }
 
   complete(): void {
-    this.replay.headDone()
+    this.replay.headDone(this)
   }
 }
 

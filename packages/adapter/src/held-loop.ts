@@ -154,17 +154,24 @@ export class HeldLoop<T = never> implements LoopRun<T> {
   }
 }
 
+// What a watch's `#inner` is once it ended: one field, not two with a flag (8 bytes a watch).
+const ENDED: Unsubscribable = { unsubscribe() {} }
+
 // An object with prototype methods rather than closures: a chat keeps one per held stream.
 // The watch's end in one place, as an RxJS subscriber has it: nothing reaches the observer after
 // it, and it stops the source and lets the loop go.
 class Holding<T> implements LazyObserver<T>, Unsubscribable {
   #inner: Unsubscribable | LazySubject<T> | undefined
-  done = false
 
   constructor(
     readonly loop: HeldLoop,
     readonly observer: LazyObserver<T>,
   ) {}
+
+  // A getter, not a field: the prototype's, no instance pays for it.
+  get done(): boolean {
+    return this.#inner === ENDED
+  }
 
   attach(source: Watchable<T>): void {
     const inner = joined(source, this)
@@ -202,10 +209,9 @@ class Holding<T> implements LazyObserver<T>, Unsubscribable {
   }
 
   unsubscribe(): void {
-    if (this.done) return
-    this.done = true
     const inner = this.#inner
-    this.#inner = undefined
+    if (inner === ENDED) return
+    this.#inner = ENDED
     leave(inner, this)
     this.loop.release(this)
   }

@@ -47,10 +47,12 @@ export class Watchers<T> {
   }
 }
 
+// What a follow's `#inner` is once it ended: one field, not two with a flag (8 bytes a watch).
+const ENDED: Unsubscribable = { unsubscribe() {} }
+
 // One watch: its place in the set and its stream, ended once (the stream's end, a stop or the close).
 class Follow<T> implements LazyObserver<T>, Unsubscribable {
   #inner: Unsubscribable | undefined
-  #ended = false
 
   constructor(
     readonly watchers: Watchers<T>,
@@ -58,7 +60,7 @@ class Follow<T> implements LazyObserver<T>, Unsubscribable {
   ) {}
 
   start(start: (observer: LazyObserver<T>) => Unsubscribable): void {
-    if (this.#ended) return
+    if (this.#inner === ENDED) return
     let inner: Unsubscribable
     try {
       inner = start(this)
@@ -67,32 +69,31 @@ class Follow<T> implements LazyObserver<T>, Unsubscribable {
       this.error(error)
       return
     }
-    if (this.#ended) inner.unsubscribe()
+    if (this.#inner === ENDED) inner.unsubscribe()
     else this.#inner = inner
   }
 
   next(value: T): void {
-    if (!this.#ended) this.observer.next(value)
+    if (this.#inner !== ENDED) this.observer.next(value)
   }
 
   error(error: unknown): void {
-    if (this.#ended) return
+    if (this.#inner === ENDED) return
     this.unsubscribe()
     this.observer.error(error)
   }
 
   complete(): void {
-    if (this.#ended) return
+    if (this.#inner === ENDED) return
     this.unsubscribe()
     this.observer.complete()
   }
 
   unsubscribe(): void {
-    if (this.#ended) return
-    this.#ended = true
-    this.watchers.remove(this)
     const inner = this.#inner
-    this.#inner = undefined
+    if (inner === ENDED) return
+    this.#inner = ENDED
+    this.watchers.remove(this)
     inner?.unsubscribe()
   }
 }

@@ -1,4 +1,4 @@
-import { Subject } from 'rxjs'
+import { Subject, type Unsubscribable } from 'rxjs'
 import { describe, expect, test } from 'vitest'
 import { EventLog, type LogEntry } from '../src/event-log.js'
 import { type ReplaySource, replaying } from '../src/event-replay.js'
@@ -68,5 +68,86 @@ describe('replaying', () => {
     replayThenLive({ conversationId: 'c1', log, live$: live, readFrom, now: () => 0 }, 6).subscribe((c) => seen.push(c))
     feed(1)
     expect(seen).toEqual(emitted.filter((c) => 'sequence' in c && c.sequence >= 6))
+  })
+
+  describe('with a plain observer (as the loop watches it): the head, then what waited, then the live end', () => {
+    // What reaches the observer: each change's sequence, and how it ended.
+    const recorder = () => {
+      const seen: (number | string)[] = []
+      const observer = {
+        next: (c: MessagingEventChange) => seen.push('sequence' in c ? c.sequence : 'unsequenced'),
+        error: (e: unknown) => seen.push(`error ${(e as { code?: string }).code ?? String(e)}`),
+        complete: () => seen.push('complete'),
+      }
+      return { seen, observer }
+    }
+    const sequences = (changes: MessagingEventChange[], from: number) => changes.flatMap((c) => ('sequence' in c && c.sequence >= from ? [c.sequence] : []))
+    const pendingRead = () => {
+      const read: { answer: (snapshot: LegacySnapshot) => void; fail: (error: unknown) => void; signal: AbortSignal | undefined } = { answer: () => undefined, fail: () => undefined, signal: undefined }
+      const readFrom = (_from: number, signal: AbortSignal): Promise<LegacySnapshot> =>
+        new Promise((resolve, reject) => Object.assign(read, { answer: resolve, fail: reject, signal }))
+      return { read, readFrom }
+    }
+    const settle = async () => {
+      for (let i = 0; i < 3; i++) await Promise.resolve()
+    }
+
+    test.each(['complete', 'error'] as const)('a live %s while the server is read comes after the head and what waited', async (end) => {
+      const { log, live, emitted, feed } = fedLog()
+      feed(8)
+      const { read, readFrom } = pendingRead()
+      const { seen, observer } = recorder()
+      replaying({ conversationId: 'c1', log, live$: live, readFrom, now: () => 0 }, 2).add(observer)
+      feed(3)
+      if (end === 'complete') live.complete()
+      else live.error(Object.assign(new Error('feed failed'), { code: 'E_FEED' }))
+      expect(seen).toEqual([])
+      read.answer(snapshot(events, chatting))
+      await settle()
+      expect(seen).toEqual([...sequences(emitted, 2), end === 'complete' ? 'complete' : 'error E_FEED'])
+    })
+
+    test('a head served from memory is through at once: live changes and the live end pass straight on', () => {
+      const { log, live, emitted, feed } = fedLog()
+      feed(8)
+      const { seen, observer } = recorder()
+      replaying({ conversationId: 'c1', log, live$: live, readFrom: undefined, now: () => 0 }, 6).add(observer)
+      expect(seen).toEqual(sequences(emitted, 6))
+      feed(1)
+      live.complete()
+      expect(seen).toEqual([...sequences(emitted, 6), 'complete'])
+    })
+
+    test('a failed read errors the replay once; what waited is never delivered and the live stream is let go', async () => {
+      const { log, live, feed } = fedLog()
+      feed(8)
+      const { read, readFrom } = pendingRead()
+      const { seen, observer } = recorder()
+      const replay: Unsubscribable | undefined = replaying({ conversationId: 'c1', log, live$: live, readFrom, now: () => 0 }, 2).add(observer)
+      feed(1)
+      read.fail(new Error('server down'))
+      await settle()
+      expect(seen).toEqual(['error E_REPLAY_FAILED'])
+      expect(live.observed).toBe(false)
+      feed(2)
+      live.complete()
+      replay?.unsubscribe()
+      expect(seen).toEqual(['error E_REPLAY_FAILED'])
+    })
+
+    test('unsubscribed while the server is read: the read is aborted, the live stream let go, nothing more arrives', async () => {
+      const { log, live, feed } = fedLog()
+      feed(8)
+      const { read, readFrom } = pendingRead()
+      const { seen, observer } = recorder()
+      const replay = replaying({ conversationId: 'c1', log, live$: live, readFrom, now: () => 0 }, 2).add(observer)
+      feed(1)
+      replay?.unsubscribe()
+      expect(read.signal?.aborted).toBe(true)
+      expect(live.observed).toBe(false)
+      read.answer(snapshot(events, chatting))
+      await settle()
+      expect(seen).toEqual([])
+    })
   })
 })

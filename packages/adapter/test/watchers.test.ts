@@ -31,4 +31,22 @@ describe('Watchers', () => {
     watchers.completeAll()
     expect(seen).toEqual(['complete'])
   })
+
+  test('a stream that ends while it starts is stopped at once; nothing reaches its observer after the end', async () => {
+    const seen: string[] = []
+    const stopped: string[] = []
+    const watchers = new Watchers<number>()
+    const ready = Promise.resolve()
+    watchers.follow(log(seen), ready, (observer) => {
+      observer.next(1)
+      observer.complete()
+      observer.next(2)
+      return { unsubscribe: () => stopped.push('stopped') }
+    })
+    await ready
+    expect(seen).toEqual(['1', 'complete'])
+    expect(stopped).toEqual(['stopped'])
+    watchers.completeAll()
+    expect(seen).toEqual(['1', 'complete'])
+  })
 })
