@@ -6,7 +6,8 @@
 import type { Unsubscribable } from 'rxjs'
 import { AdapterError } from '../adapter-error.js'
 import type { Connection } from '../connection.js'
-import type { ConversationRequest, NotificationFrame, RequestFrame } from '../messaging-types.js'
+import type { LazyObserver } from '../lazy-subject.js'
+import type { ConversationRequest, MessagingEventChange, NotificationFrame, RequestFrame } from '../messaging-types.js'
 
 /** What a request is answered with: the response, and the notifications that follow it. */
 export interface RequestOutcome {
@@ -27,10 +28,13 @@ export interface RequestOutcome {
   readonly key?: string
 }
 
-/** Where a handler's notifications go: frames in order, or the failure that ended the stream. */
-export interface NotificationObserver {
-  next(frame: NotificationFrame): void
-  error(error: unknown): void
+/**
+ * Where a handler's notifications go: frames in order, or the failure that ended the stream. It
+ * observes a dialog's changes itself too (`next`, each sent as its own `ms.MessagingEventNotification`;
+ * the end sends nothing): a socket watches its dialog for its life, and an adapter object per stream cost it 32 bytes.
+ */
+export interface NotificationObserver extends LazyObserver<MessagingEventChange> {
+  notify(frame: NotificationFrame): void
 }
 
 /** What a handler may ask of the session it serves. */

@@ -8,7 +8,7 @@ import { AdapterError } from '../adapter-error.js'
 import type { Connection } from '../connection.js'
 import type { LegacyEventRecord } from '../chat-feed.js'
 import { unverifiedConsumerId } from '../consumer-id.js'
-import type { ConversationRequest, RequestFrame, RequestId, ServerFrame } from '../messaging-types.js'
+import type { ConversationRequest, MessagingEventChange, RequestFrame, RequestId, ServerFrame } from '../messaging-types.js'
 import { asError, bodyOf, statusOf } from './request-failure.js'
 import { checkAuthenticated, checkConfig } from './session-config.js'
 import { parseFrame } from './request-frame.js'
@@ -190,9 +190,7 @@ export class SocketSession implements RequestContext, NotificationObserver {
     if (!this.#closed) this.#sink.frame(frame)
   }
 
-  // The handlers' view of the session (RequestContext) and the one observer of its notification streams
-  // (NotificationObserver), as members of the session itself: an object of their own cost each socket 40 bytes.
-
+  // The handlers' view (RequestContext) and its streams' one observer (NotificationObserver): the session's own members, not an object (40 B a socket).
   /** The clock `GetClock` answers (the option's, not kept twice a socket). @internal */
   get now(): () => number {
     return this.#config.now ?? Date.now
@@ -217,15 +215,22 @@ export class SocketSession implements RequestContext, NotificationObserver {
   /** Ends the stream kept under `key`, if any. @internal */
   unsubscribe(key: string): void {
     const stream = this.#streams.get(key)
-    if (stream === undefined) return
     this.#streams.delete(key)
-    stream.unsubscribe()
+    stream?.unsubscribe()
   }
 
   /** A notification of one of the session's streams. @internal */
-  next(frame: ServerFrame): void {
+  notify(frame: ServerFrame): void {
     this.sendFrame(frame)
   }
+
+  /** A change of a dialog the session watches, as its own notification. @internal */
+  next(change: MessagingEventChange): void {
+    this.sendFrame({ kind: 'notification', type: 'ms.MessagingEventNotification', body: { changes: [change] } })
+  }
+
+  /** A watched dialog's end: nothing to send. @internal */
+  complete(): void {}
 
   /** The failure that ended one of the session's streams. @internal */
   error(error: unknown): void {

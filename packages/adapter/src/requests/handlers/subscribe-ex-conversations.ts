@@ -33,7 +33,7 @@ function listConversations(
   const listed = listing.listed().filter(
     (change) => (states === undefined || states.includes(change.result.conversationDetails.state)) && (minTime === undefined || change.result.lastUpdateTime >= minTime),
   )
-  observer.next(notification(subscriptionId, listed))
+  observer.notify(notification(subscriptionId, listed))
   return subscription
 }
 
@@ -57,7 +57,7 @@ class Listing {
 
   next(change: ExConversationChange): void {
     if (this.#existing !== undefined) this.#existing.push(change)
-    else this.#observer.next(notification(this.#subscriptionId, [change]))
+    else this.#observer.notify(notification(this.#subscriptionId, [change]))
   }
 
   error(error: unknown): void {

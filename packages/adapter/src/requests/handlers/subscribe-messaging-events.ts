@@ -1,5 +1,4 @@
 /** `ms.SubscribeMessagingEvents`: a dialog's events from `fromSeq`, replayed after the response, then live. */
-import type { MessagingEventChange } from '../../messaging-types.js'
 import { type NotificationObserver, type RequestHandler, badRequest, ensureReachable, ok } from '../request-handler.js'
 import { dialogIdOf, requestBody } from '../request-frame.js'
 
@@ -12,28 +11,9 @@ export const subscribeMessagingEvents: RequestHandler = async (request, context)
   if (!Number.isInteger(fromSeq) || fromSeq < 0) return badRequest('ms.SubscribeMessagingEvents fromSeq must be a non-negative integer')
   const reaching = ensureReachable(context, dialogId)
   if (reaching !== undefined) await reaching
-  // One plain observer on the connection's watch: an RxJS subscription (let alone an operator chain) cost
+  // The session's observer itself on the connection's watch: an RxJS subscription (let alone an operator chain) cost
   // subscribers, closures and finalizer arrays, held as long as the dialog is watched.
-  const notifications = (observer: NotificationObserver) => context.connection.watchMessagingEvents(dialogId, fromSeq, new Notifying(observer))
+  const notifications = (observer: NotificationObserver) => context.connection.watchMessagingEvents(dialogId, fromSeq, observer)
   // Keyed by the connection's own copy of the id when it has the dialog: the request's copy (80 bytes) would live as long as the stream.
   return { ...ok('GenericSubscribeResponse', 'OK'), notifications, key: `dialog:${context.connection.knownConversationId(dialogId)}` }
-}
-
-/** Each change as its own notification; the stream's end sends nothing. */
-class Notifying {
-  readonly #observer: NotificationObserver
-
-  constructor(observer: NotificationObserver) {
-    this.#observer = observer
-  }
-
-  next(change: MessagingEventChange): void {
-    this.#observer.next({ kind: 'notification', type: 'ms.MessagingEventNotification', body: { changes: [change] } })
-  }
-
-  error(error: unknown): void {
-    this.#observer.error(error)
-  }
-
-  complete(): void {}
 }
