@@ -127,14 +127,14 @@ export class ConnectionSignals<C extends { readonly feed: ChatFeed }, M extends 
 export class ConnectionEvents<C extends { readonly feed: ChatFeed }, M extends { values(): Iterable<C> } = { values(): Iterable<C> }> extends ConnectionSignals<C, M> implements ConversationEvents {
   /** The connection's resolved options (the connection reads them here too). */
   readonly config: ResolvedConnectionOptions
-  // Made with the first lease that runs out: a single process's connections (the in-memory store) never need one.
-  #leases: LeaseKeeper | undefined
+  // Both made on first use, in one object made then (two fields cost every connection 8 bytes more): the
+  // lease keeper with the first lease that runs out (a single process's connections, on the in-memory
+  // store, never need one), and the error handler with a failed write or a relay.
+  #rare: { leases?: LeaseKeeper; onError?: (error: unknown) => void } | undefined
   // The connection's, here rather than in its resolved options: those are shared by connections resolving equal ones.
   readonly consumerId: string | undefined
   readonly store: ConversationStore
   readonly #target: RelayCommandTarget
-  // Made on first use (a failed write, a relay): a connection that never needs it keeps no closure.
-  #onError: ((error: unknown) => void) | undefined
 
   constructor(byId: M, config: ResolvedConnectionOptions, consumerId: string | undefined, store: ConversationStore, target: RelayCommandTarget) {
     super(byId)
@@ -146,7 +146,7 @@ export class ConnectionEvents<C extends { readonly feed: ChatFeed }, M extends {
 
   /** Reports an error to the connection's errors stream, as a plain function (a `.catch` handler). */
   get onError(): (error: unknown) => void {
-    return (this.#onError ??= (error) => this.error(error))
+    return ((this.#rare ??= {}).onError ??= (error) => this.error(error))
   }
 
   ended(feed: ChatFeed): void {
@@ -159,16 +159,16 @@ export class ConnectionEvents<C extends { readonly feed: ChatFeed }, M extends {
   }
 
   onLease(lease: ConversationLease, holder: LeaseLossListener): void {
-    if (expires(lease)) (this.#leases ??= new LeaseKeeper(this.store, this.config.poller.scheduler, this)).add(lease, holder)
+    if (expires(lease)) ((this.#rare ??= {}).leases ??= new LeaseKeeper(this.store, this.config.poller.scheduler, this)).add(lease, holder)
   }
 
   onLeaseLost(conversationId: string, error: unknown): void {
-    this.#leases?.remove(conversationId)
+    this.#rare?.leases?.remove(conversationId)
     this.error(error)
   }
 
   /** Stops renewing the leases (the connection closes; they are released, or left to run out). */
   disposeLeases(): void {
-    this.#leases?.dispose()
+    this.#rare?.leases?.dispose()
   }
 }

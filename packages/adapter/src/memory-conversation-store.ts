@@ -15,16 +15,16 @@ export class MemoryConversationStore implements ConversationStore {
   // Small maps: a socket's private store keeps one conversation, or none. A consumer's ids as a
   // `Few`: most have one conversation, and an array of one cost each 56 bytes.
   readonly #conversations = new SmallMap<StoredConversation>()
-  // Made by the first `conversationsOf` (a gateway's), then kept up to date: a socket's private store
-  // is never asked, and kept a map for nothing. Until then the ids of ended conversations are noted.
-  #byConsumer: SmallMap<Few<string>> | undefined
-  #endedUnlisted: Few<string> = NO_ITEMS
+  // The consumers' lists, made by the first `conversationsOf` (a gateway's), then kept up to date: a
+  // socket's private store is never asked, and kept a map for nothing. Until then, in the same field
+  // (one, not two: 8 bytes a socket), the ids of ended conversations, as a `Few`.
+  #byConsumer: SmallMap<Few<string>> | Few<string> = NO_ITEMS
 
   /** Records a new conversation; keeps an existing one. */
   addConversation(conversationId: string, conversation: { readonly chatUri: string; readonly consumerId: string | undefined }): Promise<void> {
     if (!this.#conversations.has(conversationId)) {
       this.#conversations.set(conversationId, stored(conversation.chatUri, conversation.consumerId, START_CURSOR, EMPTY_OUTBOUND, undefined))
-      if (this.#byConsumer !== undefined) listIn(this.#byConsumer, conversation.consumerId, conversationId)
+      if (this.#byConsumer instanceof SmallMap) listIn(this.#byConsumer, conversation.consumerId, conversationId)
     }
     return Promise.resolve()
   }
@@ -80,8 +80,8 @@ export class MemoryConversationStore implements ConversationStore {
   endConversation(lease: ConversationLease): Promise<void> {
     const consumerId = this.#conversations.get(lease.conversationId)?.consumerId
     const byConsumer = this.#byConsumer
-    if (byConsumer === undefined) {
-      if (consumerId !== undefined) this.#endedUnlisted = withItem(this.#endedUnlisted, lease.conversationId, true)
+    if (!(byConsumer instanceof SmallMap)) {
+      if (consumerId !== undefined) this.#byConsumer = withItem(byConsumer, lease.conversationId, true)
       return Promise.resolve()
     }
     const ids = consumerId === undefined ? undefined : byConsumer.get(consumerId)
@@ -101,11 +101,10 @@ export class MemoryConversationStore implements ConversationStore {
   // TS-private methods, not `#` ones: a `#` method gives every instance a brand field (8 bytes).
   // The consumers' lists, made from the records the first time they are asked for (oldest first, the ended left out).
   private listed(): SmallMap<Few<string>> {
-    if (this.#byConsumer !== undefined) return this.#byConsumer
+    if (this.#byConsumer instanceof SmallMap) return this.#byConsumer
     const byConsumer = new SmallMap<Few<string>>()
-    const ended = new Set(itemsOf(this.#endedUnlisted))
+    const ended = new Set(itemsOf(this.#byConsumer))
     for (const id of this.#conversations.keys()) if (!ended.has(id)) listIn(byConsumer, this.#conversations.get(id)?.consumerId, id)
-    this.#endedUnlisted = NO_ITEMS
     return (this.#byConsumer = byConsumer)
   }
 
