@@ -12,7 +12,7 @@ import type { ConversationRequest, MessagingEventChange, RequestFrame, RequestId
 import { asError, bodyOf, statusOf } from './request-failure.js'
 import { checkAuthenticated, checkConfig } from './session-config.js'
 import { parseFrame } from './request-frame.js'
-import { type NotificationObserver, type RequestContext, type RequestOutcome, startNotifications } from './request-handler.js'
+import { type RequestOutcome, startNotifications } from './request-handler.js'
 import { routeRequest } from './request-router.js'
 import { SmallMap } from '../small-map.js'
 import { subscriptionIdOf } from './subscription-ids.js'
@@ -87,7 +87,7 @@ export interface SocketSessionOptions {
  * ws.on('message', (data) => session.receive(String(data)))
  * ws.on('close', () => session.close())
  */
-export class SocketSession implements RequestContext, NotificationObserver {
+export class SocketSession {
   readonly #config: SocketSessionOptions
   readonly #sink: SessionSink
   // Every notification stream by its key (an unkeyed one gets a unique one), a socket's stream or two: a parent
