@@ -35,7 +35,7 @@ export interface ScaleJob {
 
 /** Opens and polls chats one way. */
 export interface Contender {
-  /** Requests a chat; resolves with a handle for {@link start}. */
+  /** Requests a chat (the Messaging socket contender: readies its socket, see `messagingSockets`); resolves with a handle for {@link start}. */
   open(): Promise<string>
   /** Starts polling a chat. */
   start(handle: string): void

@@ -1,8 +1,12 @@
 /**
  * chatbridge's Messaging socket as a scale contender: one in-process `MessagingSocket` per chat,
  * every socket on one shared `LegacyChatClient` (as a gateway shares one), each driven through the
- * protocol as a real client would: `InitConnection`, `cqm.SubscribeExConversations`,
- * `cm.ConsumerRequestConversation`, then `ms.SubscribeMessagingEvents` once polling starts.
+ * protocol as a real client would: `InitConnection` and `cqm.SubscribeExConversations` when opened,
+ * `cm.ConsumerRequestConversation` then `ms.SubscribeMessagingEvents` when started. The conversation
+ * is requested at the start, not the opening: its poll loop starts with it (the `cqm` watch keeps
+ * it polled), and sockets opened 64 at a time would poll in bursts of 64 where the other contenders'
+ * polls are spread over the interval (a snapshot taken in a burst counted its polls in flight, ~2 KB
+ * each, as ~200 B a chat).
  */
 import { LegacyChatClient } from '@chatbridge/core'
 import { MessagingSocket } from '@chatbridge/adapter'
@@ -65,19 +69,23 @@ export function messagingSockets(root: string, job: ScaleJob): Contender {
       const protocol = new ProtocolClient(client, job)
       await new Promise<void>((resolve) => protocol.socket.once('open', resolve))
       consumers += 1
-      const jwt = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({ sub: `consumer-${consumers}` })}.sig`
+      // Named now: sockets open 64 at a time, and `consumers` moves on while this one is answered.
+      const handle = `consumer-${consumers}`
+      sockets.set(handle, protocol)
+      const jwt = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({ sub: handle })}.sig`
       await protocol.request('InitConnection', {}, [{ type: '.ams.headers.ConsumerAuthentication', jwt }])
       await protocol.request('cqm.SubscribeExConversations', { convState: ['OPEN'] })
-      const requested = await protocol.request('cm.ConsumerRequestConversation', { skillId: 'bench', brandId: '12345678' })
-      const conversationId = requested.body?.conversationId ?? ''
-      sockets.set(conversationId, protocol)
-      return conversationId
+      return handle
     },
-    start: (conversationId) => {
-      sockets
-        .get(conversationId)
-        ?.request('ms.SubscribeMessagingEvents', { dialogId: conversationId, conversationId, fromSeq: 0 })
-        .catch((error: unknown) => console.error(`subscribing ${conversationId} failed: ${String(error)}`))
+    start: (handle) => {
+      const protocol = sockets.get(handle)
+      if (protocol === undefined) return
+      const subscribing = async (): Promise<void> => {
+        const requested = await protocol.request('cm.ConsumerRequestConversation', { skillId: 'bench', brandId: '12345678' })
+        const conversationId = requested.body?.conversationId ?? ''
+        await protocol.request('ms.SubscribeMessagingEvents', { dialogId: conversationId, conversationId, fromSeq: 0 })
+      }
+      subscribing().catch((error: unknown) => console.error(`starting ${handle} failed: ${String(error)}`))
     },
     close: async () => {
       await Promise.all(
