@@ -99,8 +99,9 @@ export interface ConnectionOptions {
    * Where conversations' state is kept (chat URI, cursor, each outbound line's status, visitor
    * name, the lease), so another connection — after a restart, in another process — continues a
    * conversation by its id: lines queued are sent, lines whose outcome was open are settled against
-   * the event log first, none is sent twice. Default: a new {@link MemoryConversationStore} (this
-   * connection only). E.g. `RedisConversationStore` from `@chatbridge/redis`.
+   * the event log first, none is sent twice. Default: none (the connection's own objects keep its
+   * conversations until it closes; nothing outlives it). A {@link MemoryConversationStore} shared by
+   * connections of this process, or `RedisConversationStore` from `@chatbridge/redis`, across processes.
    */
   readonly store?: ConversationStore
   /**

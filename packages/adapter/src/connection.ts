@@ -7,7 +7,7 @@ import { ConnectionEvents } from './connection-signals.js'
 import { type ConnectionOptions, resolveConnectionOptions } from './connection-options.js'
 import type { ChatClientPort, ChatSessionPort } from './legacy-contract.js'
 import type { ConversationField, ConversationRequest, ExConversationChange, MessagingEvent, MessagingEventChange, UserProfile } from './messaging-types.js'
-import { MemoryConversationStore } from './memory-conversation-store.js'
+import { CONNECTION_OWN_STORE } from './connection-own-store.js'
 import { SmallMap } from './small-map.js'
 import { Watchers } from './watchers.js'
 import { LEGACY_EVENTS, watchEach } from './each-conversation.js'
@@ -31,7 +31,7 @@ import { legacyChatRequest } from './requests/legacy-chat-request.js'
  * await connection.close()
  *
  * It does not authenticate consumers (the legacy side has no JWT). Its state lives in `options.store`
- * (default: this process's memory): with a durable store (e.g. `@chatbridge/redis`) a new connection
+ * (default: none beyond its own objects, which keep every conversation it opened until it closes): with a durable store (e.g. `@chatbridge/redis`) a new connection
  * continues a conversation by its id — {@link resumeConversation} or {@link messagingEvents$} — sending
  * the lines an earlier one had queued and settling the ones whose outcome was open against the event
  * log, so none is posted twice. The resumed feed replays the chat from event 0 (the conversation is
@@ -54,7 +54,7 @@ export class Connection {
     this.#ownsClient = options.ownsClient ?? false
     // A small map: a socket's connection has one conversation, and a `Map`'s table would cost more than the entry.
     const conversations = new SmallMap<Conversation>()
-    this.#events = new ConnectionEvents(conversations, resolveConnectionOptions(config, client), config.consumerId, config.store ?? new MemoryConversationStore(), this)
+    this.#events = new ConnectionEvents(conversations, resolveConnectionOptions(config, client), config.consumerId, config.store ?? CONNECTION_OWN_STORE, this)
   }
 
   /** The connection's state (see {@link ConnectionState}), current then changes; follows the latest conversation. */

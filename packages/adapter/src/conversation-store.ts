@@ -33,8 +33,8 @@ export interface ConversationLease {
 
 /**
  * Where a `Connection` keeps its conversations' state so they survive the process
- * (`new Connection(client, { store })`; default {@link MemoryConversationStore}, which keeps it in
- * this process only). Every method is async; every value is plain JSON data.
+ * (`new Connection(client, { store })`; {@link MemoryConversationStore} keeps it in this process
+ * only, for connections that share it; a connection given none keeps nothing beyond its own life). Every method is async; every value is plain JSON data.
  *
  * At most one process polls a conversation and sends its lines: the one holding its lease. The
  * cursor and outbound writes carry the lease and are **fenced**: a write whose token is no longer

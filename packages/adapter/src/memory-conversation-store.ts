@@ -6,17 +6,17 @@ import { SmallMap } from './small-map.js'
 import { type Few, NO_ITEMS, countOf, itemsOf, withItem, withoutItem } from './exact-lists.js'
 
 /**
- * A {@link ConversationStore} in this process's memory: what a `Connection` uses when given no
- * store, so nothing survives the process. Its lease is always granted (one process), never expires
+ * A {@link ConversationStore} in this process's memory, for connections of one process that share
+ * it (a gateway's, say: a consumer's conversations survive its connection); nothing survives the process. Its lease is always granted (one process), never expires
  * and its writes are never refused. Values are copied through JSON, as a real store would; a saved
  * cursor is kept as given (see `saveCursor`).
  */
 export class MemoryConversationStore implements ConversationStore {
-  // Small maps: a socket's private store keeps one conversation, or none. A consumer's ids as a
+  // Small maps: a store given to one socket keeps one conversation, or none. A consumer's ids as a
   // `Few`: most have one conversation, and an array of one cost each 56 bytes.
   readonly #conversations = new SmallMap<StoredConversation>()
   // The consumers' lists, made by the first `conversationsOf` (a gateway's), then kept up to date: a
-  // socket's private store is never asked, and kept a map for nothing. Until then, in the same field
+  // store given to one socket is never asked, and kept a map for nothing. Until then, in the same field
   // (one, not two: 8 bytes a socket), the ids of ended conversations, as a `Few`.
   #byConsumer: SmallMap<Few<string>> | Few<string> = NO_ITEMS
 
