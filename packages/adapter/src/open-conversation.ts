@@ -16,8 +16,8 @@ import type { PollerState } from './poller-types.js'
 import { type PollCursor, cursorHolder } from './poll-cursor.js'
 import { type PageFetcher, type PollSupplier, type ReadConsent, readWhenGiven } from './session-supplier.js'
 import { publishingSupplier, stopMarkerOf } from './relay-supplier.js'
-import { type StartedOutbound, outboundQueue, saveChanges, startOutbound, stopSaving } from './start-outbound.js'
-import type { StoreWriter, StoreWriterOwner } from './store-writer.js'
+import { type ConversationWriter, type StartedOutbound, outboundQueue, saveChanges, startOutbound, stopSaving } from './start-outbound.js'
+import type { StoreWriterOwner } from './store-writer.js'
 import type { ExConversationChange } from './messaging-types.js'
 
 /** A conversation of a connection: the legacy chat, the feed reading it, the queue writing to it. @internal */
@@ -69,7 +69,7 @@ class HeldConversation implements Conversation, ChatFeedListener, StoreWriterOwn
   // While starting, and kept when that failed (its rejection is the queue's).
   #starting: Promise<StartedOutbound> | undefined
   // Once started (and not closed first): the writer and the ledger; the queue on its first use.
-  #writer: StoreWriter | undefined
+  #writer: ConversationWriter | undefined
   #ledger: OutboundLedger | undefined
   #queue: OutboundQueue | undefined
   #lease: ConversationLease | undefined

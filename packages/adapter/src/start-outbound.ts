@@ -12,6 +12,23 @@ import type { PollCursor, PollCursorHolder } from './poll-cursor.js'
 import { type ResumedOutbound, resumeOutbound } from './resume-outbound.js'
 import type { StateHolder } from './state-holder.js'
 import { StoreWriter, type StoreWriterOwner } from './store-writer.js'
+import { CONNECTION_OWN_STORE } from './connection-own-store.js'
+
+/** What a conversation writes its state through: a {@link StoreWriter}, or {@link UNWRITTEN}. @internal */
+export type ConversationWriter = Pick<StoreWriter, 'next' | 'cursor' | 'outbound' | 'flush' | 'flushWhenReachable' | 'stop'>
+
+/**
+ * The writer of a conversation on its connection's own store, which keeps nothing: no writer per
+ * chat (56 B), and no write per page. @internal
+ */
+export const UNWRITTEN: ConversationWriter = {
+  next: () => undefined,
+  cursor: () => undefined,
+  outbound: () => undefined,
+  flush: () => Promise.resolve(),
+  flushWhenReachable: () => Promise.resolve(),
+  stop: () => undefined,
+}
 
 /** What {@link startOutbound} needs. @internal */
 export interface StartOutboundInput {
@@ -29,7 +46,7 @@ export interface StartOutboundInput {
 /** A started outbound side (its queue is made on first use, see {@link outboundQueue}). @internal */
 export interface StartedOutbound {
   readonly lease: ConversationLease
-  readonly writer: StoreWriter
+  readonly writer: ConversationWriter
   readonly ledger: OutboundLedger
   /** Texts of an earlier owner's lines to send again, oldest first (queue them before anything new). */
   readonly toSend: readonly string[]
@@ -64,7 +81,7 @@ export async function startOutbound(input: StartOutboundInput): Promise<StartedO
   const record = stored?.outbound ?? EMPTY_OUTBOUND
   const resumed = await settle(record, session, config, signal)
   assertOpen(signal, id)
-  const writer = new StoreWriter(input.owner, stored?.cursor)
+  const writer = store === CONNECTION_OWN_STORE ? UNWRITTEN : new StoreWriter(input.owner, stored?.cursor)
   return { lease, writer, ledger: new OutboundLedger(resumed.record), toSend: resumed.toSend, recordStored: resumed.record === record }
 }
 
@@ -75,7 +92,7 @@ export interface OutboundQueueParts {
   /** The chat's feed (its state, its close reason). */
   readonly chat: OutboundChat
   readonly cursor: PollCursorHolder
-  readonly writer: StoreWriter
+  readonly writer: ConversationWriter
   readonly ledger: OutboundLedger
   readonly config: ResolvedConnectionOptions
 }
@@ -107,7 +124,8 @@ export function outboundTiming(config: ResolvedConnectionOptions): OutboundTimin
  * change, through `writer`, until {@link stopSaving}: the writer itself watches both holders, no
  * subscription nor observer object per chat (and an idle chat's store keeps no copy of an empty record). @internal
  */
-export function saveChanges(writer: StoreWriter, ledger: OutboundLedger, cursor: StateHolder<PollCursor>, recordStored = false): void {
+export function saveChanges(writer: ConversationWriter, ledger: OutboundLedger, cursor: StateHolder<PollCursor>, recordStored = false): void {
+  if (writer === UNWRITTEN) return
   writer.cursor(cursor.value)
   if (!recordStored) writer.outbound(ledger.value)
   cursor.watch(writer)
@@ -134,9 +152,9 @@ async function settle(record: OutboundRecord, session: ChatSessionPort, config: 
 // A class, not an object of arrow functions: its methods are shared by every chat instead of four closures each.
 class FencedSession implements OutboundQueueSession {
   readonly #session: ChatSessionPort
-  readonly #writer: StoreWriter
+  readonly #writer: ConversationWriter
 
-  constructor(session: ChatSessionPort, writer: StoreWriter) {
+  constructor(session: ChatSessionPort, writer: ConversationWriter) {
     this.#session = session
     this.#writer = writer
   }
