@@ -1,5 +1,5 @@
 import { VirtualTimeScheduler } from 'rxjs'
-import { describe, expect, test } from 'vitest'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import type { ConversationLease, ConversationStore } from '../src/conversation-store.js'
 import { MemoryConversationStore } from '../src/memory-conversation-store.js'
 import { EMPTY_OUTBOUND, OutboundLedger } from '../src/outbound-record.js'
@@ -78,7 +78,13 @@ describe('StoreWriter after a failed write', () => {
       return this.down ? Promise.reject(new Error('unreachable')) : saved
     }
   }
-  const settled = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
+  // Until the writer is idle again (its failed write reported, the drain's end run): fake timers run
+  // every reaction pending before them, and no real time passes.
+  beforeEach(() => vi.useFakeTimers())
+  afterEach(() => vi.useRealTimers())
+  const settled = async (): Promise<void> => {
+    await vi.runAllTimersAsync()
+  }
 
   test('reports to onError and writes the latest value again after retryMs; a change meanwhile writes at once', async () => {
     const store = new FlakyStore()
