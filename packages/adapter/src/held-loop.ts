@@ -154,7 +154,8 @@ export class HeldLoop<T = never> implements LoopRun<T> {
   }
 }
 
-// What a watch's `#inner` is once it ended: one field, not two with a flag (8 bytes a watch).
+// What a watch's `#inner` is once it ended: one field, not two with a flag (8 bytes a watch). Its own,
+// not watch.ts's `STOPPED`, which a source may hand back as a live inner.
 const ENDED: Unsubscribable = { unsubscribe() {} }
 
 // An object with prototype methods rather than closures: a chat keeps one per held stream.

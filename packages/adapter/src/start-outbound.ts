@@ -19,7 +19,7 @@ export type ConversationWriter = Pick<StoreWriter, 'next' | 'cursor' | 'outbound
 
 /**
  * The writer of a conversation on its connection's own store, which keeps nothing: no writer per
- * chat (56 B), and no write per page. @internal
+ * chat (56 B), and no write per page (a change reaches it as a call that does nothing). @internal
  */
 export const UNWRITTEN: ConversationWriter = {
   next: () => undefined,
@@ -125,7 +125,6 @@ export function outboundTiming(config: ResolvedConnectionOptions): OutboundTimin
  * subscription nor observer object per chat (and an idle chat's store keeps no copy of an empty record). @internal
  */
 export function saveChanges(writer: ConversationWriter, ledger: OutboundLedger, cursor: StateHolder<PollCursor>, recordStored = false): void {
-  if (writer === UNWRITTEN) return
   writer.cursor(cursor.value)
   if (!recordStored) writer.outbound(ledger.value)
   cursor.watch(writer)

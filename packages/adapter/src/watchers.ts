@@ -47,7 +47,8 @@ export class Watchers<T> {
   }
 }
 
-// What a follow's `#inner` is once it ended: one field, not two with a flag (8 bytes a watch).
+// What a follow's `#inner` is once it ended: one field, not two with a flag (8 bytes a watch). Its own,
+// not watch.ts's `STOPPED`, which a start may hand back as a live inner.
 const ENDED: Unsubscribable = { unsubscribe() {} }
 
 // One watch: its place in the set and its stream, ended once (the stream's end, a stop or the close).
